@@ -1,0 +1,427 @@
+//! The generation pipeline of `mx-client`, shared by its `build.rs` and its
+//! `cargo xtask` commands:
+//!
+//! load YAML → `openapiv3::OpenAPI` → [normalize](normalize::normalize) →
+//! progenitor (builder interface) → `syn` → `prettyplease` → write only when
+//! the content changed.
+//!
+//! ```no_run
+//! mx_codegen::Config::mx_client()
+//!     .api("nexus", "specs/nexus/v1.yaml")
+//!     .out_dir(std::env::var_os("OUT_DIR").unwrap())
+//!     .generate()
+//!     .unwrap();
+//! ```
+
+pub mod error;
+pub mod load;
+pub mod normalize;
+pub mod wire;
+
+use std::path::{Path, PathBuf};
+
+use proc_macro2::TokenStream;
+use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use quote::{format_ident, quote};
+
+pub use error::{Location, SpecError};
+pub use normalize::TypeOverride;
+pub use wire::WireTable;
+
+/// One API to generate: its module name and its spec file.
+#[derive(Debug, Clone)]
+struct Api {
+    name: String,
+    spec: PathBuf,
+}
+
+/// Settings of the pipeline, in the style of `prost_build::Config`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    apis: Vec<Api>,
+    out_dir: Option<PathBuf>,
+    overrides: Vec<TypeOverride>,
+    runtime: String,
+    rerun_if_changed: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The result of running the pipeline on one spec.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The formatted Rust source, header included.
+    pub code: String,
+    /// The wire facts recorded while normalizing.
+    pub wire: WireTable,
+}
+
+/// A file [`Config::generate`] produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub path: PathBuf,
+    /// `false` when the file already held exactly this content.
+    pub changed: bool,
+}
+
+impl Config {
+    /// A pipeline with no APIs and no type overrides, whose generated code
+    /// uses the runtime module `mx_client::transport`.
+    pub fn new() -> Self {
+        Config {
+            apis: Vec::new(),
+            out_dir: None,
+            overrides: Vec::new(),
+            runtime: "mx_client::transport".into(),
+            rerun_if_changed: false,
+        }
+    }
+
+    /// The settings `mx-client` builds with: MX's status strings become
+    /// enums with an `Unknown` fallback in every spec.
+    pub fn mx_client() -> Self {
+        let mut c = Self::new();
+        c.type_override(None, "connection_status", "mx-client", "mx_client::ConnectionStatus")
+            .type_override(Some("Member"), "status", "mx-client", "mx_client::MemberStatus")
+            .type_override(
+                Some("MemberConnectionStatus"),
+                "status",
+                "mx-client",
+                "mx_client::MemberStatus",
+            );
+        c
+    }
+
+    /// Adds an API: `name` names the output file (`<name>.rs`).
+    pub fn api(&mut self, name: impl Into<String>, spec: impl Into<PathBuf>) -> &mut Self {
+        self.apis.push(Api {
+            name: name.into(),
+            spec: spec.into(),
+        });
+        self
+    }
+
+    /// Where [`generate`](Self::generate) writes (build.rs: `OUT_DIR`).
+    pub fn out_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// Generates the property `property` (of the component schema `schema`,
+    /// or of any schema) as the existing Rust type `rust_path` of `crate_name`.
+    pub fn type_override(
+        &mut self,
+        schema: Option<&str>,
+        property: &str,
+        crate_name: &str,
+        rust_path: &str,
+    ) -> &mut Self {
+        self.overrides.push(TypeOverride {
+            schema: schema.map(str::to_string),
+            property: property.into(),
+            crate_name: crate_name.into(),
+            rust_path: rust_path.into(),
+        });
+        self
+    }
+
+    /// The module path (without leading `::`) of the runtime support the
+    /// generated code calls: `Hooks`, `ApiWire`, `paginate`.
+    pub fn runtime(&mut self, path: impl Into<String>) -> &mut Self {
+        self.runtime = path.into();
+        self
+    }
+
+    /// Print `cargo:rerun-if-changed` for each spec read (build scripts).
+    pub fn emit_rerun_if_changed(&mut self, on: bool) -> &mut Self {
+        self.rerun_if_changed = on;
+        self
+    }
+
+    /// Runs the pipeline on every API and writes `<out_dir>/<name>.rs`,
+    /// leaving files whose content is unchanged untouched.
+    pub fn generate(&self) -> Result<Vec<Written>, SpecError> {
+        let out_dir = self.out_dir.clone().ok_or_else(|| {
+            SpecError::new(
+                Path::new("."),
+                Location::File,
+                "no output directory is set",
+                "call Config::out_dir (build scripts pass OUT_DIR)",
+            )
+        })?;
+        let mut written = Vec::new();
+        for api in &self.apis {
+            if self.rerun_if_changed {
+                println!("cargo:rerun-if-changed={}", api.spec.display());
+            }
+            let rendered = self.render(&api.spec)?;
+            let path = out_dir.join(format!("{}.rs", api.name));
+            let changed = write_if_changed(&path, rendered.code.as_bytes()).map_err(|e| {
+                SpecError::new(
+                    &path,
+                    Location::File,
+                    format!("cannot write the generated code: {e}"),
+                    "check that the output directory exists and is writable",
+                )
+            })?;
+            written.push(Written { path, changed });
+        }
+        Ok(written)
+    }
+
+    /// Runs the pipeline on one spec file and returns the formatted code.
+    pub fn render(&self, spec_path: &Path) -> Result<Rendered, SpecError> {
+        let spec = load::load(spec_path)?;
+        self.render_spec(spec_path, spec)
+    }
+
+    /// Runs the pipeline on an already parsed spec; `spec_path` names it in
+    /// errors and in the generated file's header.
+    pub fn render_spec(
+        &self,
+        spec_path: &Path,
+        mut spec: openapiv3::OpenAPI,
+    ) -> Result<Rendered, SpecError> {
+        let normalized = normalize::normalize(spec_path, &mut spec, &self.overrides)?;
+        let rt: TokenStream = format!("::{}", self.runtime)
+            .parse()
+            .expect("a module path parses as tokens");
+
+        let mut settings = GenerationSettings::default();
+        settings
+            .with_interface(InterfaceStyle::Builder)
+            .with_tag(TagStyle::Merged)
+            .with_hooks(progenitor::HooksMode::Expected)
+            .with_inner_type(quote!(#rt::Hooks))
+            .with_derive("PartialEq");
+        let mut crates = std::collections::BTreeSet::new();
+        for o in &self.overrides {
+            if crates.insert(o.crate_name.clone()) {
+                settings.with_crate(&o.crate_name, progenitor::CrateVers::Any, None);
+            }
+        }
+        let tokens = quiet_catch(|| Generator::new(&settings).generate_tokens(&spec)).map_err(
+            |message| {
+                SpecError::at(
+                    spec_path,
+                    "",
+                    format!("the generator rejected the spec: {message}"),
+                    "simplify the construct named above; `cargo xtask generate <spec>` shows the same message",
+                )
+            },
+        )?;
+
+        let extra = support_tokens(&rt, &normalized.wire);
+        let mut file: syn::File = syn::parse2(quote!(#tokens #extra)).map_err(|e| {
+            SpecError::at(
+                spec_path,
+                "",
+                format!("the generated code does not parse: {e}"),
+                "report this with the spec attached; meanwhile simplify the last schema you changed",
+            )
+        })?;
+        mark_deprecated(&mut file, &normalized.deprecated);
+        let code = format!(
+            "// @generated by mx-codegen from {}. Do not edit: edit the spec and run `cargo build`.\n\n{}",
+            spec_path.display().to_string().replace('\\', "/"),
+            prettyplease::unparse(&file)
+        );
+        Ok(Rendered {
+            code,
+            wire: normalized.wire,
+        })
+    }
+}
+
+/// Runs `f`, turning a panic of the generator (it has a few `todo!`s) into an
+/// error message, with the default panic output silenced meanwhile.
+fn quiet_catch<T, E: std::fmt::Display>(
+    f: impl FnOnce() -> Result<T, E>,
+) -> Result<T, String> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::panic::set_hook(hook);
+    match result {
+        Ok(Ok(t)) => Ok(t),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(panic) => Err(panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "the generator panicked".into())
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()),
+    }
+}
+
+/// `list_members` / `createMember` → `ListMembers` / `CreateMember`, as
+/// progenitor names builder structs.
+fn pascal(s: &str) -> String {
+    let mut out = String::new();
+    let mut upper = true;
+    for c in s.chars() {
+        if c == '_' || c == '-' || c == ' ' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn field_ident(name: &str) -> syn::Ident {
+    syn::parse_str::<syn::Ident>(name).unwrap_or_else(|_| format_ident!("{}_", name))
+}
+
+/// The hand-written runtime's hooks, the wire table and the pagination glue.
+fn support_tokens(rt: &TokenStream, wire: &WireTable) -> TokenStream {
+    let table = wire.to_tokens(rt);
+    let streams = wire.operations.iter().filter_map(|op| {
+        let p = op.paginated.as_ref()?;
+        let builder = format_ident!("{}", pascal(&op.id));
+        let item = format_ident!("{}", pascal(&p.item_schema));
+        let items = field_ident(&p.items_field);
+        let doc = format!(
+            "Streams every `{}` of every page, asking for the next page as the stream is polled. \
+             Stops after the last page, at the first repeated page, and after one page when the \
+             answer has no `pagination`.",
+            p.item_schema
+        );
+        Some(quote! {
+            impl<'a> builder::#builder<'a> {
+                #[doc = #doc]
+                pub fn stream_all(self) -> #rt::PageStream<'a, types::#item> {
+                    #rt::paginate(self, |b: Self, page: i64| async move {
+                        let r = b.page(page).send().await?.into_inner();
+                        Ok(#rt::Page {
+                            items: r.#items,
+                            pagination: r.pagination.map(|p| #rt::Pagination {
+                                current_page: p.current_page,
+                                per_page: p.per_page,
+                                total_entries: p.total_entries,
+                                total_pages: p.total_pages,
+                            }),
+                        })
+                    })
+                }
+            }
+        })
+    });
+    quote! {
+        impl ClientHooks<#rt::Hooks> for Client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                info: &OperationInfo,
+            ) -> ::std::result::Result<(), Error<E>> {
+                self.inner().pre(request, info.operation_id).map_err(Error::Custom)
+            }
+
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                info: &OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                self.inner().exec(self.client(), request, info.operation_id).await
+            }
+        }
+
+        impl #rt::FromParts for Client {
+            fn wire() -> &'static #rt::ApiWire {
+                &WIRE
+            }
+
+            fn from_parts(base_url: &str, http: reqwest::Client, hooks: #rt::Hooks) -> Self {
+                Client::new_with_client(base_url, http, hooks)
+            }
+        }
+
+        #table
+
+        #(#streams)*
+    }
+}
+
+/// Adds `#[deprecated]` to the fields the spec marks `deprecated: true`.
+fn mark_deprecated(
+    file: &mut syn::File,
+    deprecated: &std::collections::BTreeSet<(String, String)>,
+) {
+    if deprecated.is_empty() {
+        return;
+    }
+    for item in &mut file.items {
+        let syn::Item::Mod(m) = item else { continue };
+        if m.ident != "types" {
+            continue;
+        }
+        let Some((_, items)) = m.content.as_mut() else {
+            continue;
+        };
+        for item in items {
+            let syn::Item::Struct(s) = item else { continue };
+            let owner = s.ident.to_string();
+            let syn::Fields::Named(fields) = &mut s.fields else {
+                continue;
+            };
+            for field in &mut fields.named {
+                let Some(ident) = &field.ident else { continue };
+                let json = serde_rename(field).unwrap_or_else(|| ident.to_string());
+                if deprecated
+                    .iter()
+                    .any(|(schema, prop)| pascal(schema) == owner && *prop == json)
+                {
+                    field.attrs.push(syn::parse_quote!(
+                        #[deprecated(note = "deprecated by MX; see the field's documentation for its replacement")]
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn serde_rename(field: &syn::Field) -> Option<String> {
+    field.attrs.iter().find_map(|a| {
+        if !a.path().is_ident("serde") {
+            return None;
+        }
+        let mut out = None;
+        let _ = a.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let s: syn::LitStr = meta.value()?.parse()?;
+                out = Some(s.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+        out
+    })
+}
+
+/// Writes `content` to `path` through a temporary file and a rename, unless
+/// the file already holds exactly `content`. Returns whether it wrote.
+pub fn write_if_changed(path: &Path, content: &[u8]) -> std::io::Result<bool> {
+    if std::fs::read(path).ok().as_deref() == Some(content) {
+        return Ok(false);
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, content)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })?;
+    Ok(true)
+}

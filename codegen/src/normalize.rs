@@ -1,0 +1,553 @@
+//! Turning an MX spec into one progenitor can take, while recording every
+//! fact progenitor would drop (media types, servers, security headers,
+//! documented error statuses) in a [`WireTable`].
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use openapiv3::{
+    APIKeyLocation, OpenAPI, Operation, Parameter, ReferenceOr, RequestBody, Response, Schema,
+    SchemaKind, SecurityScheme, StatusCode, Type,
+};
+
+use crate::error::{pointer, SpecError};
+use crate::wire::{OperationWire, Paginated, ServerWire, WireTable};
+
+/// Replaces the generated type of a property with a hand-written Rust type
+/// (through typify's `x-rust-type`), e.g. a string enum with an `Unknown`
+/// fallback.
+#[derive(Debug, Clone)]
+pub struct TypeOverride {
+    /// The component schema that owns the property; `None` for any schema.
+    pub schema: Option<String>,
+    /// The property's JSON name.
+    pub property: String,
+    /// The crate the type lives in (as in Cargo.toml, e.g. `mx-client`).
+    pub crate_name: String,
+    /// The type's path, starting with the crate's identifier.
+    pub rust_path: String,
+}
+
+/// What normalization keeps apart from the spec progenitor sees.
+#[derive(Debug, Clone, Default)]
+pub struct Normalized {
+    /// The per-operation facts of the real wire format.
+    pub wire: WireTable,
+    /// Properties marked `deprecated: true`: (component schema, property).
+    pub deprecated: BTreeSet<(String, String)>,
+}
+
+/// Is `media` JSON on the wire (`application/json` or a `+json` vendor type)?
+pub fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or("").trim();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+fn operations_mut(item: &mut openapiv3::PathItem) -> Vec<(&'static str, &mut Operation)> {
+    let openapiv3::PathItem {
+        get,
+        put,
+        post,
+        delete,
+        options,
+        head,
+        patch,
+        trace,
+        ..
+    } = item;
+    [get, put, post, delete, options, head, patch, trace]
+        .into_iter()
+        .zip(METHODS)
+        .filter_map(|(op, m)| op.as_mut().map(|op| (m, op)))
+        .collect()
+}
+
+/// Checks every `$ref` in the document resolves, wherever it stands.
+fn check_refs(file: &Path, spec: &OpenAPI) -> Result<(), SpecError> {
+    let root = serde_json::to_value(spec).expect("an OpenAPI value serializes");
+    fn walk(
+        file: &Path,
+        root: &serde_json::Value,
+        v: &serde_json::Value,
+        at: &mut Vec<String>,
+    ) -> Result<(), SpecError> {
+        match v {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(r)) = map.get("$ref") {
+                    let target = r.strip_prefix('#').ok_or_else(|| {
+                        SpecError::at(
+                            file,
+                            pointer(at.iter().map(String::as_str)),
+                            format!("`$ref: {r}` points outside this document"),
+                            "inline the referenced schema into this spec, or point at '#/components/...'",
+                        )
+                    })?;
+                    if root.pointer(target).is_none() {
+                        return Err(SpecError::at(
+                            file,
+                            pointer(at.iter().map(String::as_str)),
+                            format!("`$ref: {r}` does not resolve"),
+                            "define the target under components, or correct the name (names are case-sensitive)",
+                        ));
+                    }
+                }
+                for (k, v) in map {
+                    at.push(k.clone());
+                    walk(file, root, v, at)?;
+                    at.pop();
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    at.push(i.to_string());
+                    walk(file, root, v, at)?;
+                    at.pop();
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+    walk(file, &root, &root, &mut Vec::new())
+}
+
+fn resolve<'a, T>(
+    item: &'a ReferenceOr<T>,
+    section: &'a indexmap_alias::Map<ReferenceOr<T>>,
+) -> Option<&'a T> {
+    let mut cur = item;
+    for _ in 0..16 {
+        match cur {
+            ReferenceOr::Item(t) => return Some(t),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.rsplit('/').next()?;
+                cur = section.get(name)?;
+            }
+        }
+    }
+    None
+}
+
+/// openapiv3's map type, named once.
+mod indexmap_alias {
+    pub type Map<T> = indexmap::IndexMap<String, T>;
+}
+
+fn path_template_params(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        out.push(rest[start + 1..start + len].to_string());
+        rest = &rest[start + len + 1..];
+    }
+    out
+}
+
+fn status_key(code: &StatusCode) -> String {
+    match code {
+        StatusCode::Code(c) => c.to_string(),
+        StatusCode::Range(r) => format!("{r}XX"),
+    }
+}
+
+fn is_success(code: &StatusCode) -> bool {
+    match code {
+        StatusCode::Code(c) => (200..300).contains(c),
+        StatusCode::Range(r) => *r == 2,
+    }
+}
+
+/// Normalizes `spec` in place for progenitor and returns what it recorded.
+pub fn normalize(
+    file: &Path,
+    spec: &mut OpenAPI,
+    overrides: &[TypeOverride],
+) -> Result<Normalized, SpecError> {
+    check_refs(file, spec)?;
+    let components = spec.components.clone().unwrap_or_default();
+
+    // Security schemes that are headers: scheme name -> header name.
+    let mut header_schemes = BTreeMap::new();
+    for (name, scheme) in &components.security_schemes {
+        if let Some(SecurityScheme::APIKey {
+            location: APIKeyLocation::Header,
+            name: header,
+            ..
+        }) = resolve(scheme, &components.security_schemes)
+        {
+            header_schemes.insert(name.clone(), header.clone());
+        }
+    }
+    let headers_of = |reqs: &[openapiv3::SecurityRequirement], at: &str| {
+        let mut out = Vec::new();
+        // The first requirement object is the one the client satisfies.
+        if let Some(req) = reqs.first() {
+            for scheme in req.keys() {
+                match header_schemes.get(scheme) {
+                    Some(h) => out.push((scheme.clone(), h.clone())),
+                    None => {
+                        return Err(SpecError::at(
+                            file,
+                            at.to_string(),
+                            format!("security scheme `{scheme}` is not an API key in a header"),
+                            "declare it under components/securitySchemes as `type: apiKey, in: header`",
+                        ))
+                    }
+                }
+            }
+        }
+        Ok(out)
+    };
+    let global_security = headers_of(spec.security.as_deref().unwrap_or(&[]), "/security")?;
+
+    let mut wire = WireTable {
+        title: spec.info.title.clone(),
+        servers: spec
+            .servers
+            .iter()
+            .map(|s| ServerWire {
+                url: s.url.clone(),
+                description: s.description.clone(),
+            })
+            .collect(),
+        operations: Vec::new(),
+    };
+
+    let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+    for (path, item) in spec.paths.paths.iter_mut() {
+        let ReferenceOr::Item(item) = item else {
+            return Err(SpecError::at(
+                file,
+                pointer(["paths", path]),
+                "path items given by $ref are not supported",
+                "write the path item inline",
+            ));
+        };
+        let path_params: Vec<ReferenceOr<Parameter>> = item.parameters.clone();
+        for (method, op) in operations_mut(item) {
+            let at = pointer(["paths", path.as_str(), method]);
+            let id = op.operation_id.clone().ok_or_else(|| {
+                SpecError::at(
+                    file,
+                    at.clone(),
+                    format!("{} {path} has no operationId", method.to_uppercase()),
+                    "add `operationId: <name>`: it becomes the client's method name",
+                )
+            })?;
+            if let Some(first) = seen_ids.insert(id.clone(), at.clone()) {
+                return Err(SpecError::at(
+                    file,
+                    at.clone(),
+                    format!("operationId `{id}` is used twice (first at {first})"),
+                    "give each operation its own operationId",
+                ));
+            }
+
+            // Path parameters: the template and the declarations agree.
+            let mut declared = BTreeSet::new();
+            for p in path_params.iter().chain(op.parameters.iter()) {
+                let p = resolve(p, &components.parameters).ok_or_else(|| {
+                    SpecError::at(file, at.clone(), "a parameter $ref does not resolve", "define it under components/parameters")
+                })?;
+                if let Parameter::Path { parameter_data, .. } = p {
+                    declared.insert(parameter_data.name.clone());
+                }
+            }
+            let in_template: BTreeSet<String> = path_template_params(path).into_iter().collect();
+            if let Some(missing) = in_template.difference(&declared).next() {
+                return Err(SpecError::at(
+                    file,
+                    at.clone(),
+                    format!("the path has `{{{missing}}}` but the operation declares no path parameter `{missing}`"),
+                    format!("add a parameter `{{name: {missing}, in: path, required: true, schema: {{type: string}}}}`"),
+                ));
+            }
+            if let Some(extra) = declared.difference(&in_template).next() {
+                return Err(SpecError::at(
+                    file,
+                    at.clone(),
+                    format!("path parameter `{extra}` does not appear in the path `{path}`"),
+                    format!("put `{{{extra}}}` in the path, or declare `{extra}` as a query parameter"),
+                ));
+            }
+
+            // Request body: one media type, JSON-like ones generated as JSON.
+            let mut request_media = None;
+            if let Some(body) = op.request_body.as_mut() {
+                let body: &mut RequestBody = match body {
+                    ReferenceOr::Item(b) => b,
+                    ReferenceOr::Reference { .. } => {
+                        let resolved = resolve(body, &components.request_bodies)
+                            .cloned()
+                            .ok_or_else(|| SpecError::at(file, format!("{at}/requestBody"), "the requestBody $ref does not resolve", "define it under components/requestBodies"))?;
+                        *body = ReferenceOr::Item(resolved);
+                        match body {
+                            ReferenceOr::Item(b) => b,
+                            ReferenceOr::Reference { .. } => unreachable!(),
+                        }
+                    }
+                };
+                let at_body = format!("{at}/requestBody/content");
+                if body.content.len() != 1 {
+                    return Err(SpecError::at(
+                        file,
+                        at_body,
+                        format!("the request body has {} media types; the generator takes exactly one", body.content.len()),
+                        "keep the one media type the API documents for this operation",
+                    ));
+                }
+                let (media, mt) = body.content.pop().expect("one entry");
+                if mt.schema.is_none() {
+                    return Err(SpecError::at(file, at_body, format!("request media type `{media}` has no schema"), "add a `schema` to it"));
+                }
+                let generated = if is_json(&media) {
+                    "application/json".to_string()
+                } else if media == "application/octet-stream" {
+                    media.clone()
+                } else {
+                    return Err(SpecError::at(
+                        file,
+                        pointer(["paths", path.as_str(), method, "requestBody", "content", media.as_str()]),
+                        format!("request media type `{media}` is not supported"),
+                        "use application/json, a +json vendor type, or application/octet-stream",
+                    ));
+                };
+                body.content.insert(generated, mt);
+                request_media = Some(media);
+            }
+
+            // Responses: 2xx kept (JSON-like typed as JSON); the rest recorded
+            // and removed, so that every error reaches the hand-written layer
+            // with its body intact.
+            let at_resp = format!("{at}/responses");
+            if op.responses.responses.is_empty() && op.responses.default.is_none() {
+                return Err(SpecError::at(
+                    file,
+                    at_resp,
+                    "the operation documents no responses",
+                    "add `responses:` with at least the success status, e.g. '200' with its content",
+                ));
+            }
+            let mut response_media = None;
+            let mut success = Vec::new();
+            let mut errors = Vec::new();
+            let mut kept = indexmap::IndexMap::new();
+            for (code, resp) in std::mem::take(&mut op.responses.responses) {
+                let resolved: Response = resolve(&resp, &components.responses).cloned().ok_or_else(|| {
+                    SpecError::at(file, format!("{at_resp}/{}", status_key(&code)), "the response $ref does not resolve", "define it under components/responses")
+                })?;
+                if !is_success(&code) {
+                    errors.push((status_key(&code), resolved.description.clone()));
+                    continue;
+                }
+                success.push(status_key(&code));
+                let mut resolved = resolved;
+                let mut content = indexmap::IndexMap::new();
+                for (media, mt) in std::mem::take(&mut resolved.content) {
+                    if response_media.is_none() {
+                        response_media = Some(media.clone());
+                    }
+                    if is_json(&media) {
+                        if mt.schema.is_none() {
+                            return Err(SpecError::at(
+                                file,
+                                pointer(["paths", path.as_str(), method, "responses", status_key(&code).as_str(), "content", media.as_str()]),
+                                format!("JSON response `{media}` has no schema"),
+                                "add a `schema` to it",
+                            ));
+                        }
+                        content.insert("application/json".to_string(), mt);
+                    } else {
+                        content.insert(media, mt);
+                    }
+                }
+                if content.len() > 1 {
+                    return Err(SpecError::at(
+                        file,
+                        format!("{at_resp}/{}/content", status_key(&code)),
+                        "the response has more than one media type; the generator takes one",
+                        "keep the one media type the API answers with",
+                    ));
+                }
+                resolved.content = content;
+                kept.insert(code, ReferenceOr::Item(resolved));
+            }
+            if let Some(default) = op.responses.default.take() {
+                if let Some(d) = resolve(&default, &components.responses) {
+                    errors.push(("default".into(), d.description.clone()));
+                }
+            }
+            op.responses.responses = kept;
+
+            let security = match &op.security {
+                Some(reqs) => headers_of(reqs, &format!("{at}/security"))?,
+                None => global_security.clone(),
+            };
+            let paginated = paginated_shape(op, &components);
+            wire.operations.push(OperationWire {
+                id,
+                method: method.to_uppercase(),
+                path: path.clone(),
+                request_media,
+                response_media,
+                security,
+                success,
+                errors,
+                paginated,
+            });
+        }
+    }
+    wire.operations.sort_by(|a, b| a.id.cmp(&b.id));
+
+    let mut deprecated = BTreeSet::new();
+    if let Some(components) = spec.components.as_mut() {
+        for (name, schema) in components.schemas.iter_mut() {
+            if let ReferenceOr::Item(schema) = schema {
+                visit_properties(name, schema, &mut |owner, prop, s| {
+                    if owner == name && s.schema_data.deprecated {
+                        deprecated.insert((owner.to_string(), prop.to_string()));
+                    }
+                    for o in overrides {
+                        if o.property == prop && o.schema.as_deref().is_none_or(|n| n == owner) {
+                            s.schema_data.extensions.insert(
+                                "x-rust-type".into(),
+                                serde_json::json!({
+                                    "crate": o.crate_name,
+                                    "version": "*",
+                                    "path": o.rust_path,
+                                }),
+                            );
+                        }
+                    }
+                });
+            }
+        }
+    }
+    // Inline schemas of bodies get the same overrides.
+    for item in spec.paths.paths.values_mut() {
+        if let ReferenceOr::Item(item) = item {
+            for (_, op) in operations_mut(item) {
+                let mut media = Vec::new();
+                if let Some(ReferenceOr::Item(b)) = op.request_body.as_mut() {
+                    media.extend(b.content.values_mut());
+                }
+                for r in op.responses.responses.values_mut() {
+                    if let ReferenceOr::Item(r) = r {
+                        media.extend(r.content.values_mut());
+                    }
+                }
+                for mt in media {
+                    if let Some(ReferenceOr::Item(s)) = mt.schema.as_mut() {
+                        visit_properties("", s, &mut |owner, prop, s| {
+                            for o in overrides {
+                                if o.property == prop && o.schema.as_deref().is_none_or(|n| n == owner) {
+                                    s.schema_data.extensions.insert(
+                                        "x-rust-type".into(),
+                                        serde_json::json!({"crate": o.crate_name, "version": "*", "path": o.rust_path}),
+                                    );
+                                }
+                            }
+                        });
+                    }
+                }
+            }
+        }
+    }
+    Ok(Normalized { wire, deprecated })
+}
+
+/// Calls `f(owner, property, schema)` for every inline property schema below
+/// `schema`, `owner` being the component schema the walk started from.
+fn visit_properties(owner: &str, schema: &mut Schema, f: &mut dyn FnMut(&str, &str, &mut Schema)) {
+    match &mut schema.schema_kind {
+        SchemaKind::Type(Type::Object(obj)) => {
+            for (prop, s) in obj.properties.iter_mut() {
+                if let ReferenceOr::Item(s) = s {
+                    f(owner, prop, s);
+                    visit_properties(owner, s, f);
+                }
+            }
+        }
+        SchemaKind::Type(Type::Array(arr)) => {
+            if let Some(ReferenceOr::Item(s)) = arr.items.as_mut() {
+                visit_properties(owner, s, f);
+            }
+        }
+        // `properties` without `type: object` (MX's Nexus spec has such).
+        SchemaKind::Any(any) => {
+            for (prop, s) in any.properties.iter_mut() {
+                if let ReferenceOr::Item(s) = s {
+                    f(owner, prop, s);
+                    visit_properties(owner, s, f);
+                }
+            }
+            if let Some(ReferenceOr::Item(s)) = any.items.as_mut() {
+                visit_properties(owner, s, f);
+            }
+        }
+        SchemaKind::AllOf { all_of: list }
+        | SchemaKind::OneOf { one_of: list }
+        | SchemaKind::AnyOf { any_of: list } => {
+            for s in list {
+                if let ReferenceOr::Item(s) = s {
+                    visit_properties(owner, s, f);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A list operation: takes `page` and answers with an object holding one
+/// array of `$ref` items and a `pagination` object.
+fn paginated_shape(op: &Operation, components: &openapiv3::Components) -> Option<Paginated> {
+    let takes_page = op.parameters.iter().any(|p| {
+        matches!(resolve(p, &components.parameters), Some(Parameter::Query { parameter_data, .. }) if parameter_data.name == "page")
+    });
+    if !takes_page {
+        return None;
+    }
+    let (_, resp) = op.responses.responses.iter().find(|(c, _)| is_success(c))?;
+    let ReferenceOr::Item(resp) = resp else { return None };
+    let schema_ref = resp.content.values().next()?.schema.as_ref()?;
+    let ReferenceOr::Reference { reference } = schema_ref else {
+        return None;
+    };
+    let body_name = reference.rsplit('/').next()?.to_string();
+    let body = resolve(components.schemas.get(&body_name)?, &components.schemas)?;
+    let (properties, required) = match &body.schema_kind {
+        SchemaKind::Type(Type::Object(obj)) => (&obj.properties, &obj.required),
+        SchemaKind::Any(any) => (&any.properties, &any.required),
+        _ => return None,
+    };
+    if !properties.contains_key("pagination") {
+        return None;
+    }
+    let mut arrays = properties.iter().filter_map(|(name, s)| {
+        let ReferenceOr::Item(s) = s else { return None };
+        let SchemaKind::Type(Type::Array(arr)) = &s.schema_kind else {
+            return None;
+        };
+        match arr.items.as_ref()? {
+            ReferenceOr::Reference { reference } => Some((name.clone(), reference.rsplit('/').next()?.to_string(), required.contains(name))),
+            ReferenceOr::Item(_) => None,
+        }
+    });
+    let (items_field, item_schema, items_required) = arrays.next()?;
+    if arrays.next().is_some() {
+        return None;
+    }
+    Some(Paginated {
+        response_schema: body_name,
+        items_field,
+        item_schema,
+        items_required,
+    })
+}

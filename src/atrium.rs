@@ -1,0 +1,68 @@
+//! The Atrium API: a client generated from `specs/atrium/v1.yaml`, the
+//! crate's hand-written spec of MX's Atrium doc pages.
+
+crate::generated_api!("/atrium.rs");
+
+use crate::transport::{ClientBuilder, FromParts};
+use crate::Error;
+
+/// The security schemes of the spec.
+const API_KEY: &str = "apiKey";
+const CLIENT_ID: &str = "clientId";
+
+/// Where the client sends its requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Environment {
+    /// MX's development environment (`vestibule`): the spec's first server.
+    Development,
+    /// MX's production environment: the spec's second server.
+    Production,
+    /// Any base URL, e.g. the simulator's `http://127.0.0.1:PORT/atrium`.
+    Custom(String),
+}
+
+impl Environment {
+    /// The base URL of this environment, from the spec's `servers`.
+    pub fn base_url(&self) -> String {
+        match self {
+            Environment::Development => Client::wire().server_url(0),
+            Environment::Production => Client::wire().server_url(1),
+            Environment::Custom(url) => Some(url.as_str()),
+        }
+        .expect("the Atrium spec lists the development and production servers")
+        .trim_end_matches('/')
+        .to_string()
+    }
+}
+
+impl Client {
+    /// A builder for a client of `env`, authenticated by `MX-API-Key` and
+    /// `MX-Client-ID`, for setting timeouts or the HTTP client.
+    pub fn builder(
+        env: Environment,
+        api_key: impl Into<secrecy::SecretString>,
+        client_id: impl Into<secrecy::SecretString>,
+    ) -> ClientBuilder<Client> {
+        ClientBuilder::new(env.base_url())
+            .credential(API_KEY, api_key)
+            .credential(CLIENT_ID, client_id)
+    }
+
+    /// A client of `env` with the default timeouts.
+    pub fn from_environment(
+        env: Environment,
+        api_key: impl Into<secrecy::SecretString>,
+        client_id: impl Into<secrecy::SecretString>,
+    ) -> Result<Client, Error> {
+        Self::builder(env, api_key, client_id).build()
+    }
+}
+
+impl types::Member {
+    /// The one-time `oauth_window_uri` of an OAuth member, parsed. MX sends
+    /// it with its scheme: it is used as is, never prefixed. `Ok(None)` when
+    /// the member has none.
+    pub fn oauth_window_url(&self) -> Result<Option<reqwest::Url>, url::ParseError> {
+        self.oauth_window_uri.as_deref().map(reqwest::Url::parse).transpose()
+    }
+}

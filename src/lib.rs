@@ -1,0 +1,45 @@
+//! Typed async clients for MX Technologies' legacy account-aggregation APIs,
+//! [Nexus](nexus) and [Atrium](atrium), generated at compile time from the
+//! OpenAPI specs in `specs/`.
+//!
+//! The generated clients (progenitor's builder interface) send exactly what
+//! MX documents: each operation's vendor `Accept` and `Content-Type`, the
+//! auth headers of its API, and nothing else. Every failure is an [`Error`]
+//! you can match on.
+
+#![warn(missing_debug_implementations)]
+
+// The generated code names hand-written types by absolute path
+// (`::mx_client::…`), as typify's `x-rust-type` requires.
+extern crate self as mx_client;
+
+pub mod atrium;
+mod error;
+pub mod nexus;
+mod status;
+pub mod transport;
+
+pub use error::{ApiError, Error, NEXUS_DUPLICATE_MEMBER, NEXUS_SESSION_EXPIRED};
+pub use secrecy::SecretString;
+pub use status::{ConnectionStatus, MemberStatus};
+
+/// Includes the code the pipeline generated into `OUT_DIR` and re-exports
+/// its public surface.
+macro_rules! generated_api {
+    ($file:literal) => {
+        #[allow(
+            deprecated,
+            unused_imports,
+            missing_debug_implementations,
+            clippy::all,
+            rustdoc::invalid_html_tags,
+            rustdoc::bare_urls,
+            rustdoc::broken_intra_doc_links
+        )]
+        mod generated {
+            include!(concat!(env!("OUT_DIR"), $file));
+        }
+        pub use generated::{builder, types, ByteStream, Client, ResponseValue, WIRE};
+    };
+}
+pub(crate) use generated_api;

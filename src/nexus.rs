@@ -1,0 +1,95 @@
+//! The Nexus API: a client generated from `specs/nexus/v1.yaml`.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), mx_client::Error> {
+//! use mx_client::nexus::{types, Client, Environment};
+//!
+//! let nexus = Client::from_environment(Environment::Integration, "session-token")?;
+//! let member = nexus
+//!     .create_member()
+//!     .body(types::MemberCreateRequestBody {
+//!         member: Some(types::MemberCreateRequest {
+//!             institution_guid: "INS-1572a04c-912b-59bf-5841-332c7dfafaef".into(),
+//!             is_oauth: Some(true),
+//!             ..Default::default()
+//!         }),
+//!     })
+//!     .send()
+//!     .await?
+//!     .into_inner();
+//! println!("{:?}", member.member.and_then(|m| m.connection_status));
+//! # Ok(()) }
+//! ```
+
+crate::generated_api!("/nexus.rs");
+
+use reqwest::header::{HeaderName, HeaderValue};
+
+use crate::transport::{ClientBuilder, FromParts};
+use crate::Error;
+
+/// The security scheme of the spec that carries the session token.
+const SESSION_TOKEN: &str = "sessionToken";
+
+/// Where the client sends its requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Environment {
+    /// MX's integration environment: the spec's first server.
+    Integration,
+    /// MX's production environment: the spec's second server.
+    Production,
+    /// Any base URL, e.g. the simulator's `http://127.0.0.1:PORT/nexus`.
+    Custom(String),
+}
+
+impl Environment {
+    /// The base URL of this environment, from the spec's `servers`.
+    pub fn base_url(&self) -> String {
+        match self {
+            Environment::Integration => Client::wire().server_url(0),
+            Environment::Production => Client::wire().server_url(1),
+            Environment::Custom(url) => Some(url.as_str()),
+        }
+        .expect("the Nexus spec lists the integration and production servers")
+        .trim_end_matches('/')
+        .to_string()
+    }
+}
+
+impl Client {
+    /// A builder for a client of `env` authenticated by `session_token`
+    /// (sent as `MD-SESSION-TOKEN`), for setting timeouts or the HTTP client.
+    pub fn builder(
+        env: Environment,
+        session_token: impl Into<secrecy::SecretString>,
+    ) -> ClientBuilder<Client> {
+        ClientBuilder::new(env.base_url()).credential(SESSION_TOKEN, session_token)
+    }
+
+    /// A client of `env` with the default timeouts.
+    pub fn from_environment(
+        env: Environment,
+        session_token: impl Into<secrecy::SecretString>,
+    ) -> Result<Client, Error> {
+        Self::builder(env, session_token).build()
+    }
+
+    /// The same client with another session token (e.g. after the old one
+    /// expired).
+    pub fn with_session_token(&self, session_token: impl Into<secrecy::SecretString>) -> Client {
+        let hooks = self.inner.clone().with_credential(SESSION_TOKEN, session_token.into());
+        Client::new_with_client(&self.baseurl, self.client.clone(), hooks)
+    }
+
+    /// The same client, sending `MX-Skip-Webhook: true` so that MX sends no
+    /// webhook for the requests made through it (Create Member documents the
+    /// header). Cheap: use it per request,
+    /// `nexus.skip_webhook().create_member()…`.
+    pub fn skip_webhook(&self) -> Client {
+        let hooks = self.inner.clone().with_header(
+            HeaderName::from_static("mx-skip-webhook"),
+            HeaderValue::from_static("true"),
+        );
+        Client::new_with_client(&self.baseurl, self.client.clone(), hooks)
+    }
+}

@@ -1,0 +1,412 @@
+//! The one header and media-type layer both APIs share.
+//!
+//! The pipeline records, per operation, what progenitor does not model (the
+//! real request and response media types, the security headers, the
+//! servers, the documented error statuses) in a [`ApiWire`] table, and makes
+//! the generated `Client` call [`Hooks::pre`] and [`Hooks::exec`] around every
+//! request. Nothing here knows which API it serves: it reads the table.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::Error;
+
+/// One server the spec lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Server {
+    pub url: &'static str,
+    pub description: Option<&'static str>,
+}
+
+/// The wire facts of one operation, as the spec documents them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// The spec's `operationId`.
+    pub id: &'static str,
+    pub method: &'static str,
+    /// The path template, e.g. `/users/{user_guid}/members`.
+    pub path: &'static str,
+    /// The documented request media type (sent as `Content-Type`).
+    pub request_media: Option<&'static str>,
+    /// The documented media type of the success answer (sent as `Accept`).
+    pub response_media: Option<&'static str>,
+    /// (security scheme, header name) pairs this operation sends.
+    pub security: &'static [(&'static str, &'static str)],
+    /// Documented success statuses (`"200"`, `"2XX"`).
+    pub success: &'static [&'static str],
+    /// Documented error statuses and their descriptions.
+    pub errors: &'static [(&'static str, &'static str)],
+}
+
+/// Everything the spec of one API says about the wire.
+#[derive(Debug)]
+pub struct ApiWire {
+    pub title: &'static str,
+    pub servers: &'static [Server],
+    /// Sorted by id.
+    pub operations: &'static [Operation],
+}
+
+impl ApiWire {
+    /// The operation with this `operationId`.
+    pub fn operation(&self, id: &str) -> Option<&'static Operation> {
+        self.operations
+            .binary_search_by(|o| o.id.cmp(id))
+            .ok()
+            .map(|i| &self.operations[i])
+    }
+
+    /// The `Accept` for an operation that documents no answer body (e.g. a
+    /// `204` delete): the JSON media type the API's other operations answer
+    /// with, since MX refuses (406) a request that names no API version.
+    pub fn default_accept(&self) -> Option<&'static str> {
+        let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+        for media in self.operations.iter().filter_map(|o| o.response_media) {
+            if media.ends_with("json") {
+                *counts.entry(media).or_default() += 1;
+            }
+        }
+        counts.into_iter().max_by_key(|(_, n)| *n).map(|(m, _)| m)
+    }
+
+    /// The base URL of server `index` of the spec, without a trailing `/`.
+    pub fn server_url(&self, index: usize) -> Option<&'static str> {
+        self.servers.get(index).map(|s| s.url.trim_end_matches('/'))
+    }
+}
+
+/// What [`Hooks::exec`] keeps of a non-2xx answer, attached to the response
+/// so that [`Error`] can be built from it synchronously.
+#[derive(Debug, Clone)]
+pub(crate) struct ErrorBody {
+    pub operation_id: &'static str,
+    pub body: Bytes,
+}
+
+/// The default bound on how much of an error answer is read.
+pub const DEFAULT_MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// The state every generated `Client` carries: credentials and per-client
+/// headers. Cloning is cheap.
+#[derive(Clone)]
+pub struct Hooks {
+    wire: &'static ApiWire,
+    credentials: Arc<BTreeMap<String, SecretString>>,
+    extra_headers: Vec<(HeaderName, HeaderValue)>,
+    max_error_body: usize,
+}
+
+impl fmt::Debug for Hooks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Hooks")
+            .field("api", &self.wire.title)
+            .field(
+                "credentials",
+                &self
+                    .credentials
+                    .keys()
+                    .map(|k| (k.as_str(), "[REDACTED]"))
+                    .collect::<BTreeMap<_, _>>(),
+            )
+            .field("extra_headers", &self.extra_headers)
+            .finish()
+    }
+}
+
+impl Hooks {
+    /// Hooks for the API described by `wire`, with no credentials yet.
+    pub fn new(wire: &'static ApiWire) -> Self {
+        Hooks {
+            wire,
+            credentials: Arc::new(BTreeMap::new()),
+            extra_headers: Vec::new(),
+            max_error_body: DEFAULT_MAX_ERROR_BODY,
+        }
+    }
+
+    /// Sets the value of the security scheme `scheme` (its name in the spec's
+    /// `securitySchemes`); the header it goes in comes from the spec.
+    pub fn with_credential(mut self, scheme: &str, value: SecretString) -> Self {
+        Arc::make_mut(&mut self.credentials).insert(scheme.to_string(), value);
+        self
+    }
+
+    /// Adds a header sent with every request of this client.
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.extra_headers.retain(|(n, _)| *n != name);
+        self.extra_headers.push((name, value));
+        self
+    }
+
+    /// The API this client talks to.
+    pub fn wire(&self) -> &'static ApiWire {
+        self.wire
+    }
+
+    /// Rewrites a request built by the generated code into what the spec
+    /// documents: the operation's `Accept` and `Content-Type`, its security
+    /// headers, a `User-Agent`, and no `api-version`.
+    pub fn pre(&self, request: &mut reqwest::Request, operation_id: &str) -> Result<(), String> {
+        let wire = self.wire;
+        let op = wire
+            .operation(operation_id)
+            .ok_or_else(|| format!("operation `{operation_id}` is not in the wire table"))?;
+        let has_body = request.body().is_some();
+        let headers = request.headers_mut();
+        headers.remove("api-version");
+        match op.response_media.or_else(|| wire.default_accept()) {
+            Some(media) => {
+                headers.insert(ACCEPT, HeaderValue::from_static(media));
+            }
+            None => {
+                headers.remove(ACCEPT);
+            }
+        }
+        if let (true, Some(media)) = (has_body, op.request_media) {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(media));
+        }
+        headers.insert(
+            USER_AGENT,
+            HeaderValue::from_static(concat!("mx-client/", env!("CARGO_PKG_VERSION"))),
+        );
+        for (scheme, header) in op.security {
+            let secret = self.credentials.get(*scheme).ok_or_else(|| {
+                format!("no credential is set for `{scheme}` (the `{header}` header)")
+            })?;
+            let mut value = HeaderValue::from_str(secret.expose_secret()).map_err(|_| {
+                format!("the credential for `{header}` is not a valid header value")
+            })?;
+            value.set_sensitive(true);
+            headers.insert(HeaderName::from_static_lower(header), value);
+        }
+        for (name, value) in &self.extra_headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        Ok(())
+    }
+
+    /// Sends the request. A non-2xx answer's body is read here (up to a
+    /// bound) and attached to the response, so that the error a caller gets
+    /// keeps the status, MX's code and message, and the raw body.
+    pub async fn exec(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> reqwest::Result<reqwest::Response> {
+        let response = client.execute(request).await?;
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+        let body = read_capped(response, self.max_error_body).await?;
+        let mut rebuilt = http::Response::new(body.clone());
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers;
+        rebuilt.extensions_mut().insert(ErrorBody { operation_id, body });
+        Ok(reqwest::Response::from(rebuilt))
+    }
+}
+
+/// `HeaderName::from_static` wants lower case; spec header names are mixed.
+trait FromStaticLower {
+    fn from_static_lower(name: &'static str) -> HeaderName;
+}
+
+impl FromStaticLower for HeaderName {
+    fn from_static_lower(name: &'static str) -> HeaderName {
+        HeaderName::from_bytes(name.as_bytes()).expect("the pipeline emits valid header names")
+    }
+}
+
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> reqwest::Result<Bytes> {
+    let mut buf = BytesMut::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = cap.saturating_sub(buf.len());
+        buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if buf.len() >= cap {
+            break;
+        }
+    }
+    Ok(buf.freeze())
+}
+
+/// Builds a generated `Client` from its parts; emitted by the pipeline for
+/// each API.
+pub trait FromParts: Sized {
+    /// The API's wire table.
+    fn wire() -> &'static ApiWire;
+    /// The generated constructor.
+    fn from_parts(base_url: &str, http: reqwest::Client, hooks: Hooks) -> Self;
+}
+
+/// Builds a client of either API: base URL, credentials, timeouts.
+pub struct ClientBuilder<C> {
+    base_url: String,
+    hooks: Hooks,
+    timeout: Duration,
+    connect_timeout: Duration,
+    http: Option<reqwest::Client>,
+    _client: std::marker::PhantomData<fn() -> C>,
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("hooks", &self.hooks)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .finish()
+    }
+}
+
+/// The default overall timeout of one request.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default timeout to establish a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl<C: FromParts> ClientBuilder<C> {
+    /// A builder for the API of `C` at `base_url`.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        ClientBuilder {
+            base_url: base_url.into().trim_end_matches('/').to_string(),
+            hooks: Hooks::new(C::wire()),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            http: None,
+            _client: std::marker::PhantomData,
+        }
+    }
+
+    /// Sets the value of a security scheme of the spec.
+    pub fn credential(mut self, scheme: &str, value: impl Into<SecretString>) -> Self {
+        self.hooks = self.hooks.with_credential(scheme, value.into());
+        self
+    }
+
+    /// The overall timeout of one request (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The timeout to establish a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Uses an existing `reqwest::Client` (its own timeouts then apply).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<C, Error> {
+        let http = match self.http {
+            Some(h) => h,
+            None => reqwest::Client::builder()
+                .timeout(self.timeout)
+                .connect_timeout(self.connect_timeout)
+                // Auth headers must never follow a redirect to another host:
+                // MX's APIs do not redirect, so none is followed.
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(Error::Transport)?,
+        };
+        Ok(C::from_parts(&self.base_url, http, self.hooks))
+    }
+}
+
+/// The `pagination` object of a list answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pagination {
+    pub current_page: Option<i64>,
+    pub per_page: Option<i64>,
+    pub total_entries: Option<i64>,
+    pub total_pages: Option<i64>,
+}
+
+/// One page of a list answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// `None` when the answer had no `pagination` (older Atrium answers).
+    pub pagination: Option<Pagination>,
+}
+
+/// The stream of every item of a list operation.
+pub type PageStream<'a, T> = Pin<Box<dyn futures_core::Stream<Item = Result<T, Error>> + Send + 'a>>;
+
+struct PagerState<B, F, T> {
+    builder: B,
+    fetch: F,
+    next_page: Option<i64>,
+    last_seen: Option<i64>,
+    buffer: VecDeque<T>,
+}
+
+/// Streams the items of every page: `fetch(builder, n)` fetches page `n`
+/// (from 1). Stops after the last page (`current_page >= total_pages`), when
+/// a page comes back empty, when the server answers a page it already
+/// answered (so a server that ignores `page` cannot make it loop forever),
+/// and after the first page when the answer has no `pagination`.
+pub fn paginate<'a, B, T, F, Fut>(builder: B, fetch: F) -> PageStream<'a, T>
+where
+    B: Clone + Send + 'a,
+    T: Send + 'a,
+    F: Fn(B, i64) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<Page<T>, Error>> + Send + 'a,
+{
+    let state = PagerState {
+        builder,
+        fetch,
+        next_page: Some(1),
+        last_seen: None,
+        buffer: VecDeque::new(),
+    };
+    Box::pin(futures_util::stream::unfold(state, |mut s| async move {
+        loop {
+            if let Some(item) = s.buffer.pop_front() {
+                return Some((Ok(item), s));
+            }
+            let page = s.next_page.take()?;
+            let fetched = match (s.fetch)(s.builder.clone(), page).await {
+                Ok(p) => p,
+                Err(e) => return Some((Err(e), s)),
+            };
+            let Some(p) = fetched.pagination else {
+                // No pagination object: a single page.
+                s.buffer.extend(fetched.items);
+                continue;
+            };
+            let current = p.current_page.unwrap_or(page);
+            if s.last_seen.is_some_and(|last| current <= last) {
+                // The server repeated a page: stop rather than loop.
+                return None;
+            }
+            s.last_seen = Some(current);
+            let more = match p.total_pages {
+                Some(total) => current < total,
+                None => p.per_page.is_some_and(|per| fetched.items.len() as i64 >= per),
+            };
+            if more && !fetched.items.is_empty() {
+                s.next_page = Some(current + 1);
+            }
+            s.buffer.extend(fetched.items);
+        }
+    }))
+}
