@@ -16,11 +16,13 @@ extern crate self as mx_client;
 pub mod atrium;
 mod error;
 pub mod nexus;
+mod secret;
 mod status;
 pub mod transport;
 
 pub use error::{ApiError, Error, NEXUS_DUPLICATE_MEMBER, NEXUS_SESSION_EXPIRED};
 pub use secrecy::SecretString;
+pub use secret::CredentialValue;
 pub use status::{ConnectionStatus, MemberStatus};
 
 /// Includes the code the pipeline generated into `OUT_DIR` and re-exports

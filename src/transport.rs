@@ -31,6 +31,8 @@ pub struct Server {
 pub struct Operation {
     /// The spec's `operationId`.
     pub id: &'static str,
+    /// The generated method's name.
+    pub name: &'static str,
     pub method: &'static str,
     /// The path template, e.g. `/users/{user_guid}/members`.
     pub path: &'static str,
@@ -51,15 +53,15 @@ pub struct Operation {
 pub struct ApiWire {
     pub title: &'static str,
     pub servers: &'static [Server],
-    /// Sorted by id.
+    /// Sorted by name.
     pub operations: &'static [Operation],
 }
 
 impl ApiWire {
-    /// The operation with this `operationId`.
-    pub fn operation(&self, id: &str) -> Option<&'static Operation> {
+    /// The operation whose generated method is `name` (e.g. `create_member`).
+    pub fn operation(&self, name: &str) -> Option<&'static Operation> {
         self.operations
-            .binary_search_by(|o| o.id.cmp(id))
+            .binary_search_by(|o| o.name.cmp(name))
             .ok()
             .map(|i| &self.operations[i])
     }
@@ -206,6 +208,7 @@ impl Hooks {
         if response.status().is_success() {
             return Ok(response);
         }
+        let operation_id = self.wire.operation(operation_id).map_or(operation_id, |o| o.id);
         let status = response.status();
         let version = response.version();
         let headers = response.headers().clone();

@@ -82,7 +82,8 @@ impl Config {
     }
 
     /// The settings `mx-client` builds with: MX's status strings become
-    /// enums with an `Unknown` fallback in every spec.
+    /// enums with an `Unknown` fallback in every spec, and credential values
+    /// a type that never prints.
     pub fn mx_client() -> Self {
         let mut c = Self::new();
         c.type_override(None, "connection_status", "mx-client", "mx_client::ConnectionStatus")
@@ -92,7 +93,10 @@ impl Config {
                 "status",
                 "mx-client",
                 "mx_client::MemberStatus",
-            );
+            )
+            // Credential values are the end user's secrets.
+            .type_override(Some("CredentialRequest"), "value", "mx-client", "mx_client::CredentialValue")
+            .type_override(Some("MemberCreateRequest"), "value", "mx-client", "mx_client::CredentialValue");
         c
     }
 
@@ -262,21 +266,9 @@ fn quiet_catch<T, E: std::fmt::Display>(
 }
 
 /// `list_members` / `createMember` → `ListMembers` / `CreateMember`, as
-/// progenitor names builder structs.
+/// progenitor and typify name builder structs and types.
 fn pascal(s: &str) -> String {
-    let mut out = String::new();
-    let mut upper = true;
-    for c in s.chars() {
-        if c == '_' || c == '-' || c == ' ' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    heck::ToPascalCase::to_pascal_case(s)
 }
 
 fn field_ident(name: &str) -> syn::Ident {

@@ -392,6 +392,7 @@ pub fn normalize(
             };
             let paginated = paginated_shape(op, &components);
             wire.operations.push(OperationWire {
+                name: heck::ToSnakeCase::to_snake_case(id.as_str()),
                 id,
                 method: method.to_uppercase(),
                 path: path.clone(),
@@ -404,7 +405,7 @@ pub fn normalize(
             });
         }
     }
-    wire.operations.sort_by(|a, b| a.id.cmp(&b.id));
+    wire.operations.sort_by(|a, b| a.name.cmp(&b.name));
 
     let mut deprecated = BTreeSet::new();
     if let Some(components) = spec.components.as_mut() {

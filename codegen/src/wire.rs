@@ -28,7 +28,11 @@ pub struct Paginated {
 /// The wire facts of one operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperationWire {
+    /// The spec's `operationId`.
     pub id: String,
+    /// The generated method's name (snake case), as progenitor reports it
+    /// to the hooks.
+    pub name: String,
     pub method: String,
     pub path: String,
     /// The documented request media type, as the spec has it.
@@ -49,7 +53,7 @@ pub struct OperationWire {
 pub struct WireTable {
     pub title: String,
     pub servers: Vec<ServerWire>,
-    /// Sorted by operation id.
+    /// Sorted by method name.
     pub operations: Vec<OperationWire>,
 }
 
@@ -72,6 +76,7 @@ impl WireTable {
         let ops = self.operations.iter().map(|o| {
             let OperationWire {
                 id,
+                name,
                 method,
                 path,
                 request_media,
@@ -88,6 +93,7 @@ impl WireTable {
             quote! {
                 #rt::Operation {
                     id: #id,
+                    name: #name,
                     method: #method,
                     path: #path,
                     request_media: #req,
