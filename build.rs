@@ -4,8 +4,6 @@
 fn main() {
     let out_dir = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
     let result = mx_codegen::Config::mx_client()
-        .api("nexus", "specs/nexus/v1.yaml")
-        .api("atrium", "specs/atrium/v1.yaml")
         .out_dir(out_dir)
         .emit_rerun_if_changed(true)
         .generate();
@@ -13,6 +11,8 @@ fn main() {
         // One line naming the file, the place and the fix; no panic, no
         // backtrace.
         println!("cargo::error={}", e.one_line());
-        std::process::exit(1);
+        // `cargo::error` fails the build by itself; exiting 0 keeps cargo from
+        // repeating the message as a failed command.
+        return;
     }
 }

@@ -17,6 +17,8 @@ pub mod atrium;
 mod error;
 pub mod nexus;
 mod secret;
+#[cfg(feature = "sim")]
+pub mod sim;
 mod status;
 pub mod transport;
 

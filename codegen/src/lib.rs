@@ -6,7 +6,7 @@
 //! the content changed.
 //!
 //! ```no_run
-//! mx_codegen::Config::mx_client()
+//! mx_codegen::Config::new()
 //!     .api("nexus", "specs/nexus/v1.yaml")
 //!     .out_dir(std::env::var_os("OUT_DIR").unwrap())
 //!     .generate()
@@ -28,11 +28,19 @@ pub use error::{Location, SpecError};
 pub use normalize::TypeOverride;
 pub use wire::WireTable;
 
+/// The APIs of `mx-client`: module name, spec path and overlay path,
+/// relative to the crate root.
+pub const MX_APIS: &[(&str, &str, Option<&str>)] = &[
+    ("nexus", "specs/nexus/v1.yaml", Some("specs/nexus/overlay.yaml")),
+    ("atrium", "specs/atrium/v1.yaml", None),
+];
+
 /// One API to generate: its module name and its spec file.
 #[derive(Debug, Clone)]
 struct Api {
     name: String,
     spec: PathBuf,
+    overlay: Option<PathBuf>,
 }
 
 /// Settings of the pipeline, in the style of `prost_build::Config`.
@@ -81,11 +89,18 @@ impl Config {
         }
     }
 
-    /// The settings `mx-client` builds with: MX's status strings become
-    /// enums with an `Unknown` fallback in every spec, and credential values
-    /// a type that never prints.
+    /// The settings `mx-client` builds with: its two APIs (paths relative to
+    /// the crate root), MX's status strings as enums with an `Unknown`
+    /// fallback in every spec, and credential values as a type that never
+    /// prints.
     pub fn mx_client() -> Self {
         let mut c = Self::new();
+        for (name, spec, overlay) in MX_APIS {
+            c.api(*name, *spec);
+            if let Some(overlay) = overlay {
+                c.overlay(*overlay);
+            }
+        }
         c.type_override(None, "connection_status", "mx-client", "mx_client::ConnectionStatus")
             .type_override(Some("Member"), "status", "mx-client", "mx_client::MemberStatus")
             .type_override(
@@ -105,7 +120,17 @@ impl Config {
         self.apis.push(Api {
             name: name.into(),
             spec: spec.into(),
+            overlay: None,
         });
+        self
+    }
+
+    /// Lays an overlay (see [`load::load_with_overlay`]) over the spec of
+    /// the API added last.
+    pub fn overlay(&mut self, overlay: impl Into<PathBuf>) -> &mut Self {
+        if let Some(api) = self.apis.last_mut() {
+            api.overlay = Some(overlay.into());
+        }
         self
     }
 
@@ -146,6 +171,13 @@ impl Config {
         self
     }
 
+    /// The APIs added so far: (name, spec path, overlay path).
+    pub fn apis(&self) -> impl Iterator<Item = (&str, &Path, Option<&Path>)> {
+        self.apis
+            .iter()
+            .map(|a| (a.name.as_str(), a.spec.as_path(), a.overlay.as_deref()))
+    }
+
     /// Runs the pipeline on every API and writes `<out_dir>/<name>.rs`,
     /// leaving files whose content is unchanged untouched.
     pub fn generate(&self) -> Result<Vec<Written>, SpecError> {
@@ -160,9 +192,11 @@ impl Config {
         let mut written = Vec::new();
         for api in &self.apis {
             if self.rerun_if_changed {
-                println!("cargo:rerun-if-changed={}", api.spec.display());
+                for file in std::iter::once(&api.spec).chain(&api.overlay) {
+                    println!("cargo:rerun-if-changed={}", file.display());
+                }
             }
-            let rendered = self.render(&api.spec)?;
+            let rendered = self.render_api(&api.spec, api.overlay.as_deref())?;
             let path = out_dir.join(format!("{}.rs", api.name));
             let changed = write_if_changed(&path, rendered.code.as_bytes()).map_err(|e| {
                 SpecError::new(
@@ -179,8 +213,27 @@ impl Config {
 
     /// Runs the pipeline on one spec file and returns the formatted code.
     pub fn render(&self, spec_path: &Path) -> Result<Rendered, SpecError> {
-        let spec = load::load(spec_path)?;
-        self.render_spec(spec_path, spec)
+        self.render_api(spec_path, None)
+    }
+
+    /// Runs the pipeline on one spec file with an optional overlay.
+    pub fn render_api(&self, spec_path: &Path, overlay: Option<&Path>) -> Result<Rendered, SpecError> {
+        let spec = match overlay {
+            Some(overlay) => load::load_with_overlay(spec_path, overlay)?,
+            None => load::load(spec_path)?,
+        };
+        let mut rendered = self.render_spec(spec_path, spec)?;
+        if let Some(overlay) = overlay {
+            rendered.code = rendered.code.replacen(
+                ". Do not edit",
+                &format!(
+                    " with the overlay {}. Do not edit",
+                    overlay.display().to_string().replace('\\', "/")
+                ),
+                1,
+            );
+        }
+        Ok(rendered)
     }
 
     /// Runs the pipeline on an already parsed spec; `spec_path` names it in

@@ -1,0 +1,56 @@
+//! `cargo xtask generate`: the pipeline build.rs runs, on demand.
+
+use std::path::{Path, PathBuf};
+
+use mx_codegen::Config;
+
+pub fn run(spec: Option<PathBuf>, out: Option<PathBuf>, check: bool) -> Result<(), String> {
+    let config = Config::mx_client();
+    match spec {
+        Some(spec) => {
+            let rendered = config.render(&spec).map_err(|e| e.to_string())?;
+            match out {
+                None if check => Ok(()),
+                None => {
+                    print!("{}", rendered.code);
+                    Ok(())
+                }
+                Some(out) => sync(&out, &rendered.code, check, &format!(
+                    "cargo xtask generate {} -o {}",
+                    spec.display(),
+                    out.display()
+                )),
+            }
+        }
+        None => {
+            // The golden files: what build.rs generates from specs/.
+            let root = crate::root();
+            std::env::set_current_dir(&root).map_err(|e| format!("{}: {e}", root.display()))?;
+            for (name, spec, overlay) in config.apis() {
+                let rendered = config.render_api(spec, overlay).map_err(|e| e.to_string())?;
+                let golden = Path::new("tests/golden").join(format!("{name}.rs"));
+                sync(&golden, &rendered.code, check, "cargo xtask generate")?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Writes `code` to `path` (only if it changed), or with `check` fails when
+/// it would change, naming the command that fixes it.
+fn sync(path: &Path, code: &str, check: bool, fix: &str) -> Result<(), String> {
+    let current = std::fs::read_to_string(path).unwrap_or_default();
+    if current == code {
+        eprintln!("{}: up to date", path.display());
+        return Ok(());
+    }
+    if check {
+        return Err(format!(
+            "{} is out of date with the specs; run `{fix}` and commit the result",
+            path.display()
+        ));
+    }
+    mx_codegen::write_if_changed(path, code.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+    eprintln!("{}: written", path.display());
+    Ok(())
+}
