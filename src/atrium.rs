@@ -63,6 +63,20 @@ impl types::Member {
     /// it with its scheme: it is used as is, never prefixed. `Ok(None)` when
     /// the member has none.
     pub fn oauth_window_url(&self) -> Result<Option<reqwest::Url>, url::ParseError> {
-        self.oauth_window_uri.as_deref().map(reqwest::Url::parse).transpose()
+        self.oauth_window_uri
+            .as_deref()
+            .map(reqwest::Url::parse)
+            .transpose()
+    }
+}
+
+impl types::MemberCreateRequest {
+    /// A request with the required `institution_code` and nothing else set:
+    /// fill in the rest with struct update syntax.
+    pub fn new(institution_code: impl Into<String>) -> Self {
+        types::MemberCreateRequest::builder()
+            .institution_code(institution_code.into())
+            .try_into()
+            .expect("institution_code is the only required field")
     }
 }

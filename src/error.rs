@@ -147,7 +147,11 @@ impl Error {
         }
     }
 
-    fn from_error_answer(status: StatusCode, headers: &reqwest::header::HeaderMap, b: &ErrorBody) -> Error {
+    fn from_error_answer(
+        status: StatusCode,
+        headers: &reqwest::header::HeaderMap,
+        b: &ErrorBody,
+    ) -> Error {
         let (code, message) = parse_error_body(&b.body);
         let retry_after = headers
             .get(reqwest::header::RETRY_AFTER)

@@ -1,12 +1,4 @@
-//! Typed async clients for MX Technologies' legacy account-aggregation APIs,
-//! [Nexus](nexus) and [Atrium](atrium), generated at compile time from the
-//! OpenAPI specs in `specs/`.
-//!
-//! The generated clients (progenitor's builder interface) send exactly what
-//! MX documents: each operation's vendor `Accept` and `Content-Type`, the
-//! auth headers of its API, and nothing else. Every failure is an [`Error`]
-//! you can match on.
-
+#![doc = include_str!("../README.md")]
 #![warn(missing_debug_implementations)]
 
 // The generated code names hand-written types by absolute path

@@ -9,9 +9,8 @@
 //!     .create_member()
 //!     .body(types::MemberCreateRequestBody {
 //!         member: Some(types::MemberCreateRequest {
-//!             institution_guid: "INS-1572a04c-912b-59bf-5841-332c7dfafaef".into(),
 //!             is_oauth: Some(true),
-//!             ..Default::default()
+//!             ..types::MemberCreateRequest::new("INS-1572a04c-912b-59bf-5841-332c7dfafaef")
 //!         }),
 //!     })
 //!     .send()
@@ -77,7 +76,10 @@ impl Client {
     /// The same client with another session token (e.g. after the old one
     /// expired).
     pub fn with_session_token(&self, session_token: impl Into<secrecy::SecretString>) -> Client {
-        let hooks = self.inner.clone().with_credential(SESSION_TOKEN, session_token.into());
+        let hooks = self
+            .inner
+            .clone()
+            .with_credential(SESSION_TOKEN, session_token.into());
         Client::new_with_client(&self.baseurl, self.client.clone(), hooks)
     }
 
@@ -91,5 +93,16 @@ impl Client {
             HeaderValue::from_static("true"),
         );
         Client::new_with_client(&self.baseurl, self.client.clone(), hooks)
+    }
+}
+
+impl types::MemberCreateRequest {
+    /// A request with the required `institution_guid` and nothing else set:
+    /// fill in the rest with struct update syntax.
+    pub fn new(institution_guid: impl Into<String>) -> Self {
+        types::MemberCreateRequest::builder()
+            .institution_guid(institution_guid.into())
+            .try_into()
+            .expect("institution_guid is the only required field")
     }
 }

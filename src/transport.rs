@@ -208,7 +208,10 @@ impl Hooks {
         if response.status().is_success() {
             return Ok(response);
         }
-        let operation_id = self.wire.operation(operation_id).map_or(operation_id, |o| o.id);
+        let operation_id = self
+            .wire
+            .operation(operation_id)
+            .map_or(operation_id, |o| o.id);
         let status = response.status();
         let version = response.version();
         let headers = response.headers().clone();
@@ -217,7 +220,9 @@ impl Hooks {
         *rebuilt.status_mut() = status;
         *rebuilt.version_mut() = version;
         *rebuilt.headers_mut() = headers;
-        rebuilt.extensions_mut().insert(ErrorBody { operation_id, body });
+        rebuilt
+            .extensions_mut()
+            .insert(ErrorBody { operation_id, body });
         Ok(reqwest::Response::from(rebuilt))
     }
 }
@@ -352,7 +357,8 @@ pub struct Page<T> {
 }
 
 /// The stream of every item of a list operation.
-pub type PageStream<'a, T> = Pin<Box<dyn futures_core::Stream<Item = Result<T, Error>> + Send + 'a>>;
+pub type PageStream<'a, T> =
+    Pin<Box<dyn futures_core::Stream<Item = Result<T, Error>> + Send + 'a>>;
 
 struct PagerState<B, F, T> {
     builder: B,
@@ -404,7 +410,9 @@ where
             s.last_seen = Some(current);
             let more = match p.total_pages {
                 Some(total) => current < total,
-                None => p.per_page.is_some_and(|per| fetched.items.len() as i64 >= per),
+                None => p
+                    .per_page
+                    .is_some_and(|per| fetched.items.len() as i64 >= per),
             };
             if more && !fetched.items.is_empty() {
                 s.next_page = Some(current + 1);

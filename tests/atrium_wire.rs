@@ -104,7 +104,10 @@ async fn create_standard_member_matches_the_doc_page_sample() {
     #[allow(deprecated)]
     let status = member.status.clone();
     assert_eq!(status, Some(MemberStatus::Initiated));
-    assert_eq!(member.guid.as_deref(), Some("MBR-7c6f361b-e582-15b6-60c0-358f12466b4b"));
+    assert_eq!(
+        member.guid.as_deref(),
+        Some("MBR-7c6f361b-e582-15b6-60c0-358f12466b4b")
+    );
     assert_eq!(member.identifier.as_deref(), Some("unique_id"));
     assert_eq!(member.institution_code.as_deref(), Some("mxbank"));
     assert_eq!(member.is_being_aggregated, Some(true));
@@ -164,13 +167,22 @@ async fn create_oauth_member_sends_every_documented_field_and_parses_the_window_
             "ui_message_webview_url_scheme": "partnerapp"
         }})
     );
-    assert!(!r.json()["member"].as_object().unwrap().contains_key("credentials"));
+    assert!(!r.json()["member"]
+        .as_object()
+        .unwrap()
+        .contains_key("credentials"));
     assert_eq!(member.connection_status, Some(ConnectionStatus::Pending));
     #[allow(deprecated)]
     let status = member.status.clone();
-    assert_eq!(status, Some(MemberStatus::Unknown("SOMETHING_LATER".into())));
+    assert_eq!(
+        status,
+        Some(MemberStatus::Unknown("SOMETHING_LATER".into()))
+    );
     let url = member.oauth_window_url().unwrap().unwrap();
-    assert_eq!(url.as_str(), "https://mxbank.mx.com/oauth/authorize?token=abc123&state=x");
+    assert_eq!(
+        url.as_str(),
+        "https://mxbank.mx.com/oauth/authorize?token=abc123&state=x"
+    );
 }
 
 #[tokio::test]
@@ -208,19 +220,26 @@ async fn a_duplicate_member_is_a_conflict_with_the_server_message() {
 #[tokio::test]
 async fn documented_statuses_map_to_their_variants() {
     for (status, check) in [
-        (401u16, (|e: &Error| matches!(e, Error::Unauthorized(_))) as fn(&Error) -> bool),
+        (
+            401u16,
+            (|e: &Error| matches!(e, Error::Unauthorized(_))) as fn(&Error) -> bool,
+        ),
         (403, |e| matches!(e, Error::Forbidden(_))),
         (404, |e| matches!(e, Error::NotFound(_))),
         (405, |e| matches!(e, Error::MethodNotAllowed(_))),
         (406, |e| matches!(e, Error::NotAcceptable(_))),
         (422, |e| matches!(e, Error::Unprocessable(_))),
-        (429, |e| matches!(e, Error::RateLimited(r) if r.retry_after == Some(std::time::Duration::from_secs(7)))),
+        (
+            429,
+            |e| matches!(e, Error::RateLimited(r) if r.retry_after == Some(std::time::Duration::from_secs(7))),
+        ),
         (500, |e| matches!(e, Error::Server(_))),
         (503, |e| matches!(e, Error::Server(_)) && e.is_retryable()),
         (418, |e| matches!(e, Error::Status(_))),
     ] {
         let server = serve(move |_| {
-            Reply::json(status, ATRIUM, json!({"error": {"message": "no"}})).header("retry-after", "7")
+            Reply::json(status, ATRIUM, json!({"error": {"message": "no"}}))
+                .header("retry-after", "7")
         })
         .await;
         let err: Error = client(&server.base)
@@ -302,7 +321,10 @@ async fn statement_pdf_is_bytes_with_its_own_accept() {
         .unwrap();
     assert_eq!(bytes, pdf);
     let r = server.only_request();
-    assert_eq!(r.uri, format!("/users/{USER}/members/MBR-1/statements/STA-2.pdf"));
+    assert_eq!(
+        r.uri,
+        format!("/users/{USER}/members/MBR-1/statements/STA-2.pdf")
+    );
     assert_atrium_headers(&r, PDF, false);
 }
 
@@ -333,7 +355,10 @@ async fn list_streams_every_member_across_three_pages() {
         .await
         .unwrap();
     let guids: Vec<_> = members.iter().map(|m| m.guid.clone().unwrap()).collect();
-    assert_eq!(guids, ["MBR-10", "MBR-11", "MBR-20", "MBR-21", "MBR-30", "MBR-31"]);
+    assert_eq!(
+        guids,
+        ["MBR-10", "MBR-11", "MBR-20", "MBR-21", "MBR-30", "MBR-31"]
+    );
     let reqs = server.requests();
     assert_eq!(reqs.len(), 3);
     for (i, r) in reqs.iter().enumerate() {
@@ -370,7 +395,11 @@ async fn a_server_that_repeats_a_page_does_not_loop_forever() {
 #[tokio::test]
 async fn an_answer_without_pagination_is_one_page() {
     let server = serve(|_| {
-        Reply::json(200, ATRIUM, json!({"users": [{"guid": "USR-1"}, {"guid": "USR-2"}]}))
+        Reply::json(
+            200,
+            ATRIUM,
+            json!({"users": [{"guid": "USR-1"}, {"guid": "USR-2"}]}),
+        )
     })
     .await;
     let users: Vec<types::User> = client(&server.base)
@@ -397,14 +426,20 @@ async fn an_error_mid_stream_is_yielded_and_ends_the_stream() {
         }
     })
     .await;
-    let result: Result<Vec<types::User>, Error> =
-        client(&server.base).list_users().stream_all().try_collect().await;
+    let result: Result<Vec<types::User>, Error> = client(&server.base)
+        .list_users()
+        .stream_all()
+        .try_collect()
+        .await;
     assert!(matches!(result, Err(Error::Server(_))), "{result:?}");
 }
 
 #[test]
 fn environments_come_from_the_spec_servers() {
-    assert_eq!(Environment::Development.base_url(), "https://vestibule.mx.com");
+    assert_eq!(
+        Environment::Development.base_url(),
+        "https://vestibule.mx.com"
+    );
     assert_eq!(Environment::Production.base_url(), "https://atrium.mx.com");
 }
 
@@ -412,7 +447,12 @@ fn environments_come_from_the_spec_servers() {
 fn keys_never_show_in_debug() {
     let c = Client::from_environment(Environment::Development, API_KEY, CLIENT_ID).unwrap();
     let shown = format!("{c:?}");
-    assert!(!shown.contains(API_KEY) && !shown.contains(CLIENT_ID), "{shown}");
-    let body = create_body(json!({"institution_code": "mxbank", "credentials": [{"guid": "CRD-1", "value": "hunter2-secret"}]}));
+    assert!(
+        !shown.contains(API_KEY) && !shown.contains(CLIENT_ID),
+        "{shown}"
+    );
+    let body = create_body(
+        json!({"institution_code": "mxbank", "credentials": [{"guid": "CRD-1", "value": "hunter2-secret"}]}),
+    );
     assert!(!format!("{body:?}").contains("hunter2-secret"));
 }

@@ -51,7 +51,11 @@ fn assert_nexus_headers(r: &Recorded, with_body: bool) {
         r.header("user-agent"),
         Some(concat!("mx-client/", env!("CARGO_PKG_VERSION")))
     );
-    assert_eq!(r.header("api-version"), None, "progenitor's api-version header leaked");
+    assert_eq!(
+        r.header("api-version"),
+        None,
+        "progenitor's api-version header leaked"
+    );
     assert_eq!(r.headers.get_all("accept").iter().count(), 1);
     assert!(!r.header("accept").unwrap().contains("application/json"));
     if with_body {
@@ -105,8 +109,7 @@ async fn standard_member_sends_exactly_the_documented_request() {
 
 /// A request with only the required field set.
 fn member_request() -> types::MemberCreateRequest {
-    serde_json::from_value(json!({"institution_guid": "INS-1572a04c-912b-59bf-5841-332c7dfafaef"}))
-        .unwrap()
+    types::MemberCreateRequest::new("INS-1572a04c-912b-59bf-5841-332c7dfafaef")
 }
 
 #[tokio::test]
@@ -119,7 +122,12 @@ async fn oauth_member_sends_is_oauth_and_no_credentials_and_no_nulls() {
             ..member_request()
         }),
     };
-    client(&server.base).create_member().body(body).send().await.unwrap();
+    client(&server.base)
+        .create_member()
+        .body(body)
+        .send()
+        .await
+        .unwrap();
     let r = server.only_request();
     assert_nexus_headers(&r, true);
     // Exactly these keys: unset optional fields are left out, never null.
@@ -148,7 +156,12 @@ async fn skip_aggregation_and_every_optional_field_reach_the_wire() {
             ..member_request()
         }),
     };
-    client(&server.base).create_member().body(body).send().await.unwrap();
+    client(&server.base)
+        .create_member()
+        .body(body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         server.only_request().json(),
         json!({"member": {
@@ -183,7 +196,10 @@ async fn the_page_example_response_decodes_field_by_field() {
     assert_eq!(m.background_aggregation_is_disabled, Some(false));
     assert_eq!(m.connection_status, Some(ConnectionStatus::Connected));
     assert_eq!(m.external_guid, None);
-    assert_eq!(m.guid.as_deref(), Some("MBR-7c6f361b-e582-15b6-60c0-358f12466b4b"));
+    assert_eq!(
+        m.guid.as_deref(),
+        Some("MBR-7c6f361b-e582-15b6-60c0-358f12466b4b")
+    );
     assert_eq!(m.institution_code.as_deref(), Some("chase"));
     assert_eq!(
         m.institution_guid.as_deref(),
@@ -202,9 +218,15 @@ async fn the_page_example_response_decodes_field_by_field() {
         Some(r#"\"credentials_last_refreshed_at\": \"2015-10-15\""#)
     );
     assert_eq!(m.name.as_deref(), Some("Chase Bank"));
-    assert_eq!(m.successfully_aggregated_at.as_deref(), Some("2016-10-13T17:57:38.000Z"));
+    assert_eq!(
+        m.successfully_aggregated_at.as_deref(),
+        Some("2016-10-13T17:57:38.000Z")
+    );
     assert_eq!(m.use_cases, vec![types::MemberResponseUseCasesItem::Pfm]);
-    assert_eq!(m.user_guid.as_deref(), Some("USR-fa7537f3-48aa-a683-a02a-b18940482f54"));
+    assert_eq!(
+        m.user_guid.as_deref(),
+        Some("USR-fa7537f3-48aa-a683-a02a-b18940482f54")
+    );
 }
 
 #[tokio::test]
@@ -233,7 +255,8 @@ async fn null_and_unknown_connection_statuses_decode() {
         Some(ConnectionStatus::Unknown("SOMETHING_NEW".into()))
     );
 
-    let server = serve(|_| Reply::json(200, NEXUS, json!({"member": {"connection_status": null}}))).await;
+    let server =
+        serve(|_| Reply::json(200, NEXUS, json!({"member": {"connection_status": null}}))).await;
     let m = client(&server.base)
         .create_member()
         .body(types::MemberCreateRequestBody {
@@ -253,7 +276,13 @@ async fn skip_webhook_header_is_sent_only_through_skip_webhook() {
     let body = types::MemberCreateRequestBody {
         member: Some(member_request()),
     };
-    nexus.skip_webhook().create_member().body(body.clone()).send().await.unwrap();
+    nexus
+        .skip_webhook()
+        .create_member()
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
     nexus.create_member().body(body).send().await.unwrap();
     let r = server.requests();
     assert_eq!(r[0].header("mx-skip-webhook"), Some("true"));
@@ -282,14 +311,21 @@ async fn an_error_answer_keeps_status_code_message_and_body() {
     assert_eq!(api.code, Some(4001));
     assert_eq!(api.message.as_deref(), Some("institution_guid is required"));
     assert_eq!(api.operation, "createMember");
-    assert_eq!(serde_json::from_slice::<serde_json::Value>(&api.body).unwrap(), body);
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&api.body).unwrap(),
+        body
+    );
     assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
 }
 
 #[tokio::test]
 async fn expired_session_and_duplicate_member_are_their_own_variants() {
     let server = serve(|_| {
-        Reply::json(401, NEXUS, json!({"error": {"code": 4011, "message": "Session expired"}}))
+        Reply::json(
+            401,
+            NEXUS,
+            json!({"error": {"code": 4011, "message": "Session expired"}}),
+        )
     })
     .await;
     let err: Error = client(&server.base)
@@ -301,10 +337,17 @@ async fn expired_session_and_duplicate_member_are_their_own_variants() {
         .await
         .unwrap_err()
         .into();
-    assert!(matches!(err, Error::SessionExpired(ref e) if e.code == Some(4011)), "{err:?}");
+    assert!(
+        matches!(err, Error::SessionExpired(ref e) if e.code == Some(4011)),
+        "{err:?}"
+    );
 
     let server = serve(|_| {
-        Reply::json(422, NEXUS, json!({"error": {"code": 4220, "message": "Member already exists"}}))
+        Reply::json(
+            422,
+            NEXUS,
+            json!({"error": {"code": 4220, "message": "Member already exists"}}),
+        )
     })
     .await;
     let err: Error = client(&server.base)
@@ -325,9 +368,18 @@ async fn expired_session_and_duplicate_member_are_their_own_variants() {
 
 #[tokio::test]
 async fn environments_come_from_the_spec_servers() {
-    assert_eq!(Environment::Integration.base_url(), "https://int-data.moneydesktop.com");
-    assert_eq!(Environment::Production.base_url(), "https://data.moneydesktop.com");
-    assert_eq!(Environment::Custom("http://127.0.0.1:9/nexus/".into()).base_url(), "http://127.0.0.1:9/nexus");
+    assert_eq!(
+        Environment::Integration.base_url(),
+        "https://int-data.moneydesktop.com"
+    );
+    assert_eq!(
+        Environment::Production.base_url(),
+        "https://data.moneydesktop.com"
+    );
+    assert_eq!(
+        Environment::Custom("http://127.0.0.1:9/nexus/".into()).base_url(),
+        "http://127.0.0.1:9/nexus"
+    );
 }
 
 #[tokio::test]

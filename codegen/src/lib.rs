@@ -31,7 +31,11 @@ pub use wire::WireTable;
 /// The APIs of `mx-client`: module name, spec path and overlay path,
 /// relative to the crate root.
 pub const MX_APIS: &[(&str, &str, Option<&str>)] = &[
-    ("nexus", "specs/nexus/v1.yaml", Some("specs/nexus/overlay.yaml")),
+    (
+        "nexus",
+        "specs/nexus/v1.yaml",
+        Some("specs/nexus/overlay.yaml"),
+    ),
     ("atrium", "specs/atrium/v1.yaml", None),
 ];
 
@@ -101,17 +105,37 @@ impl Config {
                 c.overlay(*overlay);
             }
         }
-        c.type_override(None, "connection_status", "mx-client", "mx_client::ConnectionStatus")
-            .type_override(Some("Member"), "status", "mx-client", "mx_client::MemberStatus")
-            .type_override(
-                Some("MemberConnectionStatus"),
-                "status",
-                "mx-client",
-                "mx_client::MemberStatus",
-            )
-            // Credential values are the end user's secrets.
-            .type_override(Some("CredentialRequest"), "value", "mx-client", "mx_client::CredentialValue")
-            .type_override(Some("MemberCreateRequest"), "value", "mx-client", "mx_client::CredentialValue");
+        c.type_override(
+            None,
+            "connection_status",
+            "mx-client",
+            "mx_client::ConnectionStatus",
+        )
+        .type_override(
+            Some("Member"),
+            "status",
+            "mx-client",
+            "mx_client::MemberStatus",
+        )
+        .type_override(
+            Some("MemberConnectionStatus"),
+            "status",
+            "mx-client",
+            "mx_client::MemberStatus",
+        )
+        // Credential values are the end user's secrets.
+        .type_override(
+            Some("CredentialRequest"),
+            "value",
+            "mx-client",
+            "mx_client::CredentialValue",
+        )
+        .type_override(
+            Some("MemberCreateRequest"),
+            "value",
+            "mx-client",
+            "mx_client::CredentialValue",
+        );
         c
     }
 
@@ -217,7 +241,11 @@ impl Config {
     }
 
     /// Runs the pipeline on one spec file with an optional overlay.
-    pub fn render_api(&self, spec_path: &Path, overlay: Option<&Path>) -> Result<Rendered, SpecError> {
+    pub fn render_api(
+        &self,
+        spec_path: &Path,
+        overlay: Option<&Path>,
+    ) -> Result<Rendered, SpecError> {
         let spec = match overlay {
             Some(overlay) => load::load_with_overlay(spec_path, overlay)?,
             None => load::load(spec_path)?,
@@ -296,9 +324,7 @@ impl Config {
 
 /// Runs `f`, turning a panic of the generator (it has a few `todo!`s) into an
 /// error message, with the default panic output silenced meanwhile.
-fn quiet_catch<T, E: std::fmt::Display>(
-    f: impl FnOnce() -> Result<T, E>,
-) -> Result<T, String> {
+fn quiet_catch<T, E: std::fmt::Display>(f: impl FnOnce() -> Result<T, E>) -> Result<T, String> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));

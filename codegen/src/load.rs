@@ -117,10 +117,7 @@ pub fn parse(path: &Path, text: &str) -> Result<OpenAPI, SpecError> {
         SpecError::at(
             path,
             "",
-            format!(
-                "the document root is {}, not a mapping",
-                yaml_kind(&value)
-            ),
+            format!("the document root is {}, not a mapping", yaml_kind(&value)),
             "an OpenAPI document is a mapping with the keys openapi, info and paths",
         )
     })?;

@@ -40,7 +40,8 @@ pub struct Normalized {
 /// Is `media` JSON on the wire (`application/json` or a `+json` vendor type)?
 pub fn is_json(media: &str) -> bool {
     let essence = media.split(';').next().unwrap_or("").trim();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 const METHODS: [&str; 8] = [
@@ -192,14 +193,12 @@ pub fn normalize(
             for scheme in req.keys() {
                 match header_schemes.get(scheme) {
                     Some(h) => out.push((scheme.clone(), h.clone())),
-                    None => {
-                        return Err(SpecError::at(
-                            file,
-                            at.to_string(),
-                            format!("security scheme `{scheme}` is not an API key in a header"),
-                            "declare it under components/securitySchemes as `type: apiKey, in: header`",
-                        ))
-                    }
+                    None => return Err(SpecError::at(
+                        file,
+                        at.to_string(),
+                        format!("security scheme `{scheme}` is not an API key in a header"),
+                        "declare it under components/securitySchemes as `type: apiKey, in: header`",
+                    )),
                 }
             }
         }
@@ -254,7 +253,12 @@ pub fn normalize(
             let mut declared = BTreeSet::new();
             for p in path_params.iter().chain(op.parameters.iter()) {
                 let p = resolve(p, &components.parameters).ok_or_else(|| {
-                    SpecError::at(file, at.clone(), "a parameter $ref does not resolve", "define it under components/parameters")
+                    SpecError::at(
+                        file,
+                        at.clone(),
+                        "a parameter $ref does not resolve",
+                        "define it under components/parameters",
+                    )
                 })?;
                 if let Parameter::Path { parameter_data, .. } = p {
                     declared.insert(parameter_data.name.clone());
@@ -274,7 +278,9 @@ pub fn normalize(
                     file,
                     at.clone(),
                     format!("path parameter `{extra}` does not appear in the path `{path}`"),
-                    format!("put `{{{extra}}}` in the path, or declare `{extra}` as a query parameter"),
+                    format!(
+                        "put `{{{extra}}}` in the path, or declare `{extra}` as a query parameter"
+                    ),
                 ));
             }
 
@@ -286,7 +292,14 @@ pub fn normalize(
                     ReferenceOr::Reference { .. } => {
                         let resolved = resolve(body, &components.request_bodies)
                             .cloned()
-                            .ok_or_else(|| SpecError::at(file, format!("{at}/requestBody"), "the requestBody $ref does not resolve", "define it under components/requestBodies"))?;
+                            .ok_or_else(|| {
+                                SpecError::at(
+                                    file,
+                                    format!("{at}/requestBody"),
+                                    "the requestBody $ref does not resolve",
+                                    "define it under components/requestBodies",
+                                )
+                            })?;
                         *body = ReferenceOr::Item(resolved);
                         match body {
                             ReferenceOr::Item(b) => b,
@@ -299,13 +312,21 @@ pub fn normalize(
                     return Err(SpecError::at(
                         file,
                         at_body,
-                        format!("the request body has {} media types; the generator takes exactly one", body.content.len()),
+                        format!(
+                            "the request body has {} media types; the generator takes exactly one",
+                            body.content.len()
+                        ),
                         "keep the one media type the API documents for this operation",
                     ));
                 }
                 let (media, mt) = body.content.pop().expect("one entry");
                 if mt.schema.is_none() {
-                    return Err(SpecError::at(file, at_body, format!("request media type `{media}` has no schema"), "add a `schema` to it"));
+                    return Err(SpecError::at(
+                        file,
+                        at_body,
+                        format!("request media type `{media}` has no schema"),
+                        "add a `schema` to it",
+                    ));
                 }
                 let generated = if is_json(&media) {
                     "application/json".to_string()
@@ -314,7 +335,14 @@ pub fn normalize(
                 } else {
                     return Err(SpecError::at(
                         file,
-                        pointer(["paths", path.as_str(), method, "requestBody", "content", media.as_str()]),
+                        pointer([
+                            "paths",
+                            path.as_str(),
+                            method,
+                            "requestBody",
+                            "content",
+                            media.as_str(),
+                        ]),
                         format!("request media type `{media}` is not supported"),
                         "use application/json, a +json vendor type, or application/octet-stream",
                     ));
@@ -340,9 +368,16 @@ pub fn normalize(
             let mut errors = Vec::new();
             let mut kept = indexmap::IndexMap::new();
             for (code, resp) in std::mem::take(&mut op.responses.responses) {
-                let resolved: Response = resolve(&resp, &components.responses).cloned().ok_or_else(|| {
-                    SpecError::at(file, format!("{at_resp}/{}", status_key(&code)), "the response $ref does not resolve", "define it under components/responses")
-                })?;
+                let resolved: Response = resolve(&resp, &components.responses)
+                    .cloned()
+                    .ok_or_else(|| {
+                        SpecError::at(
+                            file,
+                            format!("{at_resp}/{}", status_key(&code)),
+                            "the response $ref does not resolve",
+                            "define it under components/responses",
+                        )
+                    })?;
                 if !is_success(&code) {
                     errors.push((status_key(&code), resolved.description.clone()));
                     continue;
@@ -358,7 +393,15 @@ pub fn normalize(
                         if mt.schema.is_none() {
                             return Err(SpecError::at(
                                 file,
-                                pointer(["paths", path.as_str(), method, "responses", status_key(&code).as_str(), "content", media.as_str()]),
+                                pointer([
+                                    "paths",
+                                    path.as_str(),
+                                    method,
+                                    "responses",
+                                    status_key(&code).as_str(),
+                                    "content",
+                                    media.as_str(),
+                                ]),
                                 format!("JSON response `{media}` has no schema"),
                                 "add a `schema` to it",
                             ));
@@ -448,7 +491,9 @@ pub fn normalize(
                     if let Some(ReferenceOr::Item(s)) = mt.schema.as_mut() {
                         visit_properties("", s, &mut |owner, prop, s| {
                             for o in overrides {
-                                if o.property == prop && o.schema.as_deref().is_none_or(|n| n == owner) {
+                                if o.property == prop
+                                    && o.schema.as_deref().is_none_or(|n| n == owner)
+                                {
                                     s.schema_data.extensions.insert(
                                         "x-rust-type".into(),
                                         serde_json::json!({"crate": o.crate_name, "version": "*", "path": o.rust_path}),
@@ -516,7 +561,9 @@ fn paginated_shape(op: &Operation, components: &openapiv3::Components) -> Option
         return None;
     }
     let (_, resp) = op.responses.responses.iter().find(|(c, _)| is_success(c))?;
-    let ReferenceOr::Item(resp) = resp else { return None };
+    let ReferenceOr::Item(resp) = resp else {
+        return None;
+    };
     let schema_ref = resp.content.values().next()?.schema.as_ref()?;
     let ReferenceOr::Reference { reference } = schema_ref else {
         return None;
@@ -537,7 +584,11 @@ fn paginated_shape(op: &Operation, components: &openapiv3::Components) -> Option
             return None;
         };
         match arr.items.as_ref()? {
-            ReferenceOr::Reference { reference } => Some((name.clone(), reference.rsplit('/').next()?.to_string(), required.contains(name))),
+            ReferenceOr::Reference { reference } => Some((
+                name.clone(),
+                reference.rsplit('/').next()?.to_string(),
+                required.contains(name),
+            )),
             ReferenceOr::Item(_) => None,
         }
     });

@@ -88,7 +88,9 @@ impl WireTable {
             } = o;
             let req = opt(request_media);
             let resp = opt(response_media);
-            let sec = security.iter().map(|(scheme, header)| quote!((#scheme, #header)));
+            let sec = security
+                .iter()
+                .map(|(scheme, header)| quote!((#scheme, #header)));
             let errs = errors.iter().map(|(code, desc)| quote!((#code, #desc)));
             quote! {
                 #rt::Operation {

@@ -9,7 +9,10 @@ use clap::Parser;
 use mx_client::sim;
 
 #[derive(Parser)]
-#[command(name = "mx-sim", about = "An offline, stateful MX (Nexus and Atrium) for development and tests")]
+#[command(
+    name = "mx-sim",
+    about = "An offline, stateful MX (Nexus and Atrium) for development and tests"
+)]
 struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
@@ -38,11 +41,21 @@ async fn main() -> std::io::Result<()> {
         aggregation_time: Duration::from_millis(args.aggregation_ms),
         ..sim::Config::default()
     };
-    let (key, id, token) = (config.api_key.clone(), config.client_id.clone(), config.session_token.clone());
+    let (key, id, token) = (
+        config.api_key.clone(),
+        config.client_id.clone(),
+        config.session_token.clone(),
+    );
     let server = sim::start_with(config, args.addr).await?;
     println!("MX simulator listening on {}", server.addr());
-    println!("  Nexus:  {}  (MD-SESSION-TOKEN: {token})", server.nexus_base_url());
-    println!("  Atrium: {}  (MX-API-Key: {key}, MX-Client-ID: {id})", server.atrium_base_url());
+    println!(
+        "  Nexus:  {}  (MD-SESSION-TOKEN: {token})",
+        server.nexus_base_url()
+    );
+    println!(
+        "  Atrium: {}  (MX-API-Key: {key}, MX-Client-ID: {id})",
+        server.atrium_base_url()
+    );
     println!("  Demo user: {}", sim::DEMO_USER_GUID);
     println!(
         "  Institutions: {}",

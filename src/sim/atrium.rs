@@ -33,13 +33,25 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("DELETE", "/users/{user_guid}/members/{member_guid}"),
     ("POST", "/users/{user_guid}/members/{member_guid}/aggregate"),
     ("POST", "/users/{user_guid}/members/{member_guid}/balance"),
-    ("POST", "/users/{user_guid}/members/{member_guid}/extend_history"),
+    (
+        "POST",
+        "/users/{user_guid}/members/{member_guid}/extend_history",
+    ),
     ("GET", "/users/{user_guid}/members/{member_guid}/accounts"),
-    ("GET", "/users/{user_guid}/members/{member_guid}/credentials"),
+    (
+        "GET",
+        "/users/{user_guid}/members/{member_guid}/credentials",
+    ),
     ("GET", "/users/{user_guid}/members/{member_guid}/challenges"),
-    ("GET", "/users/{user_guid}/members/{member_guid}/transactions"),
+    (
+        "GET",
+        "/users/{user_guid}/members/{member_guid}/transactions",
+    ),
     ("GET", "/users/{user_guid}/members/{member_guid}/status"),
-    ("GET", "/users/{user_guid}/members/{member_guid}/oauth_window_uri"),
+    (
+        "GET",
+        "/users/{user_guid}/members/{member_guid}/oauth_window_uri",
+    ),
     ("PUT", "/users/{user_guid}/members/{member_guid}/resume"),
 ];
 
@@ -57,7 +69,10 @@ pub(super) fn routes() -> Router<Arc<Sim>> {
             "/users/{user_guid}",
             get(read_user).put(update_user).delete(delete_user),
         )
-        .route("/users/{user_guid}/members", get(list_members).post(create_member))
+        .route(
+            "/users/{user_guid}/members",
+            get(list_members).post(create_member),
+        )
         .route(M, get(read_member).put(update_member).delete(delete_member))
         .route(&format!("{M}/aggregate"), post(aggregate_member))
         .route(&format!("{M}/balance"), post(aggregate_member))
@@ -67,7 +82,10 @@ pub(super) fn routes() -> Router<Arc<Sim>> {
         .route(&format!("{M}/challenges"), get(list_member_mfa_challenges))
         .route(&format!("{M}/transactions"), get(list_member_transactions))
         .route(&format!("{M}/status"), get(read_member_status))
-        .route(&format!("{M}/oauth_window_uri"), get(read_o_auth_window_uri))
+        .route(
+            &format!("{M}/oauth_window_uri"),
+            get(read_o_auth_window_uri),
+        )
         .route(&format!("{M}/resume"), put(resume_member))
 }
 
@@ -116,8 +134,14 @@ fn institution(i: &Institution) -> types::Institution {
         code: Some(i.code.into()),
         name: Some(i.name.into()),
         url: Some(i.url.into()),
-        medium_logo_url: Some(format!("https://content.moneydesktop.com/storage/MD_Assets/Ipad%20Logos/100x100/{}.png", i.code)),
-        small_logo_url: Some(format!("https://content.moneydesktop.com/storage/MD_Assets/Ipad%20Logos/50x50/{}.png", i.code)),
+        medium_logo_url: Some(format!(
+            "https://content.moneydesktop.com/storage/MD_Assets/Ipad%20Logos/100x100/{}.png",
+            i.code
+        )),
+        small_logo_url: Some(format!(
+            "https://content.moneydesktop.com/storage/MD_Assets/Ipad%20Logos/50x50/{}.png",
+            i.code
+        )),
         supports_account_identification: Some(true),
         supports_account_statement: Some(false),
         supports_account_verification: Some(true),
@@ -149,7 +173,10 @@ fn member(sim: &Sim, m: &Member) -> types::Member {
     };
     #[allow(deprecated)]
     types::Member {
-        aggregated_at: m.job.map(|j| rfc3339(j.started)).or_else(|| m.successfully_aggregated_at.map(rfc3339)),
+        aggregated_at: m
+            .job
+            .map(|j| rfc3339(j.started))
+            .or_else(|| m.successfully_aggregated_at.map(rfc3339)),
         connection_status: Some(m.status.clone()),
         guid: Some(m.guid.clone()),
         identifier: m.identifier.clone(),
@@ -217,7 +244,11 @@ async fn read_institution_credentials(Path(code): Path<String>) -> Answer {
 
 async fn list_users(Axum(sim): Axum<Arc<Sim>>, Query(q): Query<PageQuery>) -> Answer {
     let state = sim.state();
-    let all: Vec<_> = state.user_order.iter().map(|g| user(&state.users[g])).collect();
+    let all: Vec<_> = state
+        .user_order
+        .iter()
+        .map(|g| user(&state.users[g]))
+        .collect();
     drop(state);
     let (users, pagination) = page(&all, &q);
     ok(&types::UsersResponseBody {
@@ -230,7 +261,11 @@ async fn create_user(Axum(sim): Axum<Arc<Sim>>, body: Bytes) -> Answer {
     let req: types::UserCreateRequestBody = parse_body(&body, bad_request)?;
     let mut state = sim.state();
     if let Some(id) = &req.user.identifier {
-        if state.users.values().any(|u| u.identifier.as_ref() == Some(id)) {
+        if state
+            .users
+            .values()
+            .any(|u| u.identifier.as_ref() == Some(id))
+        {
             return Err(SimError::atrium(
                 StatusCode::CONFLICT,
                 format!("a user with identifier {id} already exists"),
@@ -247,7 +282,10 @@ async fn create_user(Axum(sim): Axum<Arc<Sim>>, body: Bytes) -> Answer {
 
 async fn read_user(Axum(sim): Axum<Arc<Sim>>, Path(guid): Path<String>) -> Answer {
     let state = sim.state();
-    let u = state.users.get(&guid).ok_or_else(|| not_found("user", &guid))?;
+    let u = state
+        .users
+        .get(&guid)
+        .ok_or_else(|| not_found("user", &guid))?;
     ok(&types::UserResponseBody { user: user(u) })
 }
 
@@ -258,7 +296,10 @@ async fn update_user(Axum(sim): Axum<Arc<Sim>>, Path(guid): Path<String>, body: 
         Some(parse_body(&body, bad_request)?)
     };
     let mut state = sim.state();
-    let u = state.users.get_mut(&guid).ok_or_else(|| not_found("user", &guid))?;
+    let u = state
+        .users
+        .get_mut(&guid)
+        .ok_or_else(|| not_found("user", &guid))?;
     if let Some(req) = req {
         if req.user.identifier.is_some() {
             u.identifier = req.user.identifier;
@@ -283,12 +324,20 @@ async fn delete_user(Axum(sim): Axum<Arc<Sim>>, Path(guid): Path<String>) -> Ans
 
 // ---- members ----
 
-async fn list_members(Axum(sim): Axum<Arc<Sim>>, Path(user_guid): Path<String>, Query(q): Query<PageQuery>) -> Answer {
+async fn list_members(
+    Axum(sim): Axum<Arc<Sim>>,
+    Path(user_guid): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Answer {
     let mut state = sim.state();
     if !state.users.contains_key(&user_guid) {
         return Err(not_found("user", &user_guid));
     }
-    let all: Vec<_> = state.members_of(&user_guid).iter().map(|m| member(&sim, m)).collect();
+    let all: Vec<_> = state
+        .members_of(&user_guid)
+        .iter()
+        .map(|m| member(&sim, m))
+        .collect();
     drop(state);
     let (members, pagination) = page(&all, &q);
     ok(&types::MembersResponseBody {
@@ -297,7 +346,11 @@ async fn list_members(Axum(sim): Axum<Arc<Sim>>, Path(user_guid): Path<String>, 
     })
 }
 
-async fn create_member(Axum(sim): Axum<Arc<Sim>>, Path(user_guid): Path<String>, body: Bytes) -> Answer {
+async fn create_member(
+    Axum(sim): Axum<Arc<Sim>>,
+    Path(user_guid): Path<String>,
+    body: Bytes,
+) -> Answer {
     if !sim.state().users.contains_key(&user_guid) {
         return Err(not_found("user", &user_guid));
     }
@@ -312,7 +365,10 @@ async fn create_member(Axum(sim): Axum<Arc<Sim>>, Path(user_guid): Path<String>,
         .map(|c| {
             (
                 c.guid.clone().unwrap_or_default(),
-                c.value.as_ref().map(|v| v.expose().to_string()).unwrap_or_default(),
+                c.value
+                    .as_ref()
+                    .map(|v| v.expose().to_string())
+                    .unwrap_or_default(),
             )
         })
         .collect();
@@ -321,13 +377,18 @@ async fn create_member(Axum(sim): Axum<Arc<Sim>>, Path(user_guid): Path<String>,
         return Err(bad_request(format!("{} does not support OAuth", inst.name)));
     }
     if !is_oauth && credentials.is_empty() {
-        return Err(bad_request("credentials are required unless is_oauth is true"));
+        return Err(bad_request(
+            "credentials are required unless is_oauth is true",
+        ));
     }
     if let Some((guid, _)) = credentials
         .iter()
         .find(|(g, _)| !inst.credentials.iter().any(|c| c.0 == g))
     {
-        return Err(bad_request(format!("credential {guid} is not a credential of {}", inst.name)));
+        return Err(bad_request(format!(
+            "credential {guid} is not a credential of {}",
+            inst.name
+        )));
     }
 
     let mut state = sim.state();
@@ -384,7 +445,11 @@ async fn create_member(Axum(sim): Axum<Arc<Sim>>, Path(user_guid): Path<String>,
     let m = state.members[&guid].clone();
     drop(state);
     // MX answers member creation with 202 Accepted (documented in the spec).
-    Ok(json_response(StatusCode::ACCEPTED, ATRIUM_JSON, &member_body(&sim, &m)))
+    Ok(json_response(
+        StatusCode::ACCEPTED,
+        ATRIUM_JSON,
+        &member_body(&sim, &m),
+    ))
 }
 
 /// Runs `f` on the state once the member (settled) is known to belong to
@@ -414,7 +479,11 @@ async fn read_member(Axum(sim): Axum<Arc<Sim>>, Path((u, g)): Path<(String, Stri
     ok(&member_body(&sim, &m))
 }
 
-async fn update_member(Axum(sim): Axum<Arc<Sim>>, Path((u, g)): Path<(String, String)>, body: Bytes) -> Answer {
+async fn update_member(
+    Axum(sim): Axum<Arc<Sim>>,
+    Path((u, g)): Path<(String, String)>,
+    body: Bytes,
+) -> Answer {
     let req: Option<types::MemberUpdateRequestBody> = if body.is_empty() {
         None
     } else {
@@ -438,7 +507,10 @@ async fn update_member(Axum(sim): Axum<Arc<Sim>>, Path((u, g)): Path<(String, St
                     .map(|c| {
                         (
                             c.guid.clone().unwrap_or_default(),
-                            c.value.as_ref().map(|v| v.expose().to_string()).unwrap_or_default(),
+                            c.value
+                                .as_ref()
+                                .map(|v| v.expose().to_string())
+                                .unwrap_or_default(),
                         )
                     })
                     .collect();
@@ -462,7 +534,10 @@ async fn delete_member(Axum(sim): Axum<Arc<Sim>>, Path((u, g)): Path<(String, St
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn aggregate_member(Axum(sim): Axum<Arc<Sim>>, Path((u, g)): Path<(String, String)>) -> Answer {
+async fn aggregate_member(
+    Axum(sim): Axum<Arc<Sim>>,
+    Path((u, g)): Path<(String, String)>,
+) -> Answer {
     let delay = sim.config.aggregation_time;
     let m = with_member(&sim, &u, &g, |state, guid| {
         let m = &state.members[guid];
@@ -477,7 +552,11 @@ async fn aggregate_member(Axum(sim): Axum<Arc<Sim>>, Path((u, g)): Path<(String,
     ok(&member_body(&sim, &m))
 }
 
-async fn resume_member(Axum(sim): Axum<Arc<Sim>>, Path((u, g)): Path<(String, String)>, body: Bytes) -> Answer {
+async fn resume_member(
+    Axum(sim): Axum<Arc<Sim>>,
+    Path((u, g)): Path<(String, String)>,
+    body: Bytes,
+) -> Answer {
     let _req: types::MemberResumeRequestBody = parse_body(&body, bad_request)?;
     let delay = sim.config.aggregation_time;
     let m = with_member(&sim, &u, &g, |state, guid| {
@@ -487,7 +566,10 @@ async fn resume_member(Axum(sim): Axum<Arc<Sim>>, Path((u, g)): Path<(String, St
     ok(&member_body(&sim, &m))
 }
 
-async fn read_member_status(Axum(sim): Axum<Arc<Sim>>, Path((u, g)): Path<(String, String)>) -> Answer {
+async fn read_member_status(
+    Axum(sim): Axum<Arc<Sim>>,
+    Path((u, g)): Path<(String, String)>,
+) -> Answer {
     let m = with_member(&sim, &u, &g, read)?;
     let full = member(&sim, &m);
     let connected = m.status == ConnectionStatus::Connected;
@@ -509,7 +591,10 @@ async fn read_member_status(Axum(sim): Axum<Arc<Sim>>, Path((u, g)): Path<(Strin
     ok(&body)
 }
 
-async fn read_o_auth_window_uri(Axum(sim): Axum<Arc<Sim>>, Path((u, g)): Path<(String, String)>) -> Answer {
+async fn read_o_auth_window_uri(
+    Axum(sim): Axum<Arc<Sim>>,
+    Path((u, g)): Path<(String, String)>,
+) -> Answer {
     let m = with_member(&sim, &u, &g, |state, guid| {
         if !state.members[guid].is_oauth {
             return Err(bad_request("the member does not use OAuth"));
@@ -520,14 +605,20 @@ async fn read_o_auth_window_uri(Axum(sim): Axum<Arc<Sim>>, Path((u, g)): Path<(S
     ok(&member_body(&sim, &m))
 }
 
-async fn list_member_credentials(Axum(sim): Axum<Arc<Sim>>, Path((u, g)): Path<(String, String)>) -> Answer {
+async fn list_member_credentials(
+    Axum(sim): Axum<Arc<Sim>>,
+    Path((u, g)): Path<(String, String)>,
+) -> Answer {
     let m = with_member(&sim, &u, &g, read)?;
     ok(&types::CredentialsResponseBody {
         credentials: credentials_of(m.institution),
     })
 }
 
-async fn list_member_mfa_challenges(Axum(sim): Axum<Arc<Sim>>, Path((u, g)): Path<(String, String)>) -> Answer {
+async fn list_member_mfa_challenges(
+    Axum(sim): Axum<Arc<Sim>>,
+    Path((u, g)): Path<(String, String)>,
+) -> Answer {
     with_member(&sim, &u, &g, |_, _| Ok(()))?;
     ok(&types::ChallengesResponseBody { challenges: vec![] })
 }
@@ -538,23 +629,26 @@ fn accounts_of(m: &Member) -> Vec<types::Account> {
         return vec![];
     }
     let suffix = &m.guid[4..];
-    [("Checking", "CHECKING", 1250.75), ("Savings", "SAVINGS", 8400.0)]
-        .iter()
-        .enumerate()
-        .map(|(i, (name, typ, balance))| types::Account {
-            guid: Some(format!("ACT-{suffix}-{i}")),
-            member_guid: Some(m.guid.clone()),
-            user_guid: Some(m.user_guid.clone()),
-            institution_code: Some(m.institution.code.into()),
-            name: Some(format!("{} {name}", m.institution.name)),
-            type_: Some((*typ).into()),
-            balance: Some(*balance),
-            available_balance: Some(*balance),
-            currency_code: Some("USD".into()),
-            is_closed: Some(false),
-            ..Default::default()
-        })
-        .collect()
+    [
+        ("Checking", "CHECKING", 1250.75),
+        ("Savings", "SAVINGS", 8400.0),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (name, typ, balance))| types::Account {
+        guid: Some(format!("ACT-{suffix}-{i}")),
+        member_guid: Some(m.guid.clone()),
+        user_guid: Some(m.user_guid.clone()),
+        institution_code: Some(m.institution.code.into()),
+        name: Some(format!("{} {name}", m.institution.name)),
+        type_: Some((*typ).into()),
+        balance: Some(*balance),
+        available_balance: Some(*balance),
+        currency_code: Some("USD".into()),
+        is_closed: Some(false),
+        ..Default::default()
+    })
+    .collect()
 }
 
 async fn list_member_accounts(
@@ -579,24 +673,27 @@ async fn list_member_transactions(
     let all: Vec<types::Transaction> = accounts_of(&m)
         .iter()
         .flat_map(|a| {
-            [("Coffee Shop", -4.5, "Coffee Shops"), ("Payroll", 2100.0, "Paycheck")]
-                .into_iter()
-                .enumerate()
-                .map(move |(i, (desc, amount, category))| types::Transaction {
-                    guid: Some(format!("TRN-{}-{i}", &a.guid.as_deref().unwrap_or("")[4..])),
-                    account_guid: a.guid.clone(),
-                    member_guid: a.member_guid.clone(),
-                    user_guid: a.user_guid.clone(),
-                    amount: Some(f64::abs(amount)),
-                    type_: Some(if amount < 0.0 { "DEBIT" } else { "CREDIT" }.into()),
-                    description: Some(desc.into()),
-                    category: Some(category.into()),
-                    currency_code: Some("USD".into()),
-                    status: Some("POSTED".into()),
-                    is_expense: Some(amount < 0.0),
-                    is_income: Some(amount > 0.0),
-                    ..Default::default()
-                })
+            [
+                ("Coffee Shop", -4.5, "Coffee Shops"),
+                ("Payroll", 2100.0, "Paycheck"),
+            ]
+            .into_iter()
+            .enumerate()
+            .map(move |(i, (desc, amount, category))| types::Transaction {
+                guid: Some(format!("TRN-{}-{i}", &a.guid.as_deref().unwrap_or("")[4..])),
+                account_guid: a.guid.clone(),
+                member_guid: a.member_guid.clone(),
+                user_guid: a.user_guid.clone(),
+                amount: Some(f64::abs(amount)),
+                type_: Some(if amount < 0.0 { "DEBIT" } else { "CREDIT" }.into()),
+                description: Some(desc.into()),
+                category: Some(category.into()),
+                currency_code: Some("USD".into()),
+                status: Some("POSTED".into()),
+                is_expense: Some(amount < 0.0),
+                is_income: Some(amount > 0.0),
+                ..Default::default()
+            })
         })
         .collect();
     let (transactions, pagination) = page(&all, &q);

@@ -33,8 +33,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 
 pub use atrium::ROUTES as ATRIUM_ROUTES;
-pub use state::{Institution, INSTITUTIONS};
 use state::{Api, State};
+pub use state::{Institution, INSTITUTIONS};
 
 /// What the simulator accepts, and how it behaves.
 #[derive(Clone)]
@@ -182,7 +182,11 @@ impl Drop for Simulator {
 /// Starts a simulator with the demo configuration on `127.0.0.1` and a free
 /// port.
 pub async fn start() -> std::io::Result<Simulator> {
-    start_with(Config::default(), "127.0.0.1:0".parse().expect("a valid address")).await
+    start_with(
+        Config::default(),
+        "127.0.0.1:0".parse().expect("a valid address"),
+    )
+    .await
 }
 
 /// Starts a simulator with `config` on `addr`.
@@ -230,11 +234,17 @@ fn router(sim: Arc<Sim>) -> Router {
     Router::new()
         .nest(
             "/nexus",
-            nexus::routes().layer(axum::middleware::from_fn_with_state(sim.clone(), nexus_gate)),
+            nexus::routes().layer(axum::middleware::from_fn_with_state(
+                sim.clone(),
+                nexus_gate,
+            )),
         )
         .nest(
             "/atrium",
-            atrium::routes().layer(axum::middleware::from_fn_with_state(sim.clone(), atrium_gate)),
+            atrium::routes().layer(axum::middleware::from_fn_with_state(
+                sim.clone(),
+                atrium_gate,
+            )),
         )
         .route("/oauth/{token}", axum::routing::get(oauth_window))
         .with_state(sim)
@@ -288,7 +298,11 @@ impl IntoResponse for SimError {
     }
 }
 
-fn json_response(status: StatusCode, media: &'static str, body: &impl serde::Serialize) -> Response {
+fn json_response(
+    status: StatusCode,
+    media: &'static str,
+    body: &impl serde::Serialize,
+) -> Response {
     let bytes = serde_json::to_vec(body).expect("simulator answers serialize");
     let mut resp = (status, bytes).into_response();
     resp.headers_mut()

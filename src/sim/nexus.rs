@@ -41,11 +41,7 @@ pub(super) fn member_response(sim: &Sim, m: &Member) -> types::MemberResponse {
         name: Some(m.name.clone()),
         oauth_window_uri: m.oauth_token.as_deref().map(|t| sim.oauth_uri(t)),
         successfully_aggregated_at: m.successfully_aggregated_at.map(super::state::rfc3339),
-        use_cases: m
-            .use_cases
-            .iter()
-            .filter_map(|u| u.parse().ok())
-            .collect(),
+        use_cases: m.use_cases.iter().filter_map(|u| u.parse().ok()).collect(),
         user_guid: Some(m.user_guid.clone()),
     }
 }
@@ -69,16 +65,24 @@ async fn create_member(Axum(sim): Axum<Arc<Sim>>, body: Bytes) -> Result<Respons
         .map(|c| {
             (
                 c.credential_guid.clone().unwrap_or_default(),
-                c.value.as_ref().map(|v| v.expose().to_string()).unwrap_or_default(),
+                c.value
+                    .as_ref()
+                    .map(|v| v.expose().to_string())
+                    .unwrap_or_default(),
             )
         })
         .collect();
     credentials.sort();
     if is_oauth && !institution.supports_oauth {
-        return Err(bad_request(format!("{} does not support OAuth", institution.name)));
+        return Err(bad_request(format!(
+            "{} does not support OAuth",
+            institution.name
+        )));
     }
     if !is_oauth && credentials.is_empty() {
-        return Err(bad_request("credentials are required unless is_oauth is true"));
+        return Err(bad_request(
+            "credentials are required unless is_oauth is true",
+        ));
     }
     if let Some((guid, _)) = credentials
         .iter()

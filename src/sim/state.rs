@@ -22,12 +22,32 @@ pub struct Institution {
 }
 
 const LOGIN_PASSWORD: &[(&str, &str, &str, &str)] = &[
-    ("CRD-1ec152cd-e628-e81a-e852-d1e7104624da", "LOGIN", "Username", "LOGIN"),
-    ("CRD-2b4c7d1e-9f3a-4e6b-8c2d-5a7f9e1b3c4d", "PASSWORD", "Password", "PASSWORD"),
+    (
+        "CRD-1ec152cd-e628-e81a-e852-d1e7104624da",
+        "LOGIN",
+        "Username",
+        "LOGIN",
+    ),
+    (
+        "CRD-2b4c7d1e-9f3a-4e6b-8c2d-5a7f9e1b3c4d",
+        "PASSWORD",
+        "Password",
+        "PASSWORD",
+    ),
 ];
 const CHASE_CREDENTIALS: &[(&str, &str, &str, &str)] = &[
-    ("CRD-18cd14ce-2628-5eb6-ae17-b11f89d0b667", "LOGIN", "Username", "LOGIN"),
-    ("CRD-4f6a8b2c-1d3e-5f7a-9b0c-2d4e6f8a0b1c", "PASSWORD", "Password", "PASSWORD"),
+    (
+        "CRD-18cd14ce-2628-5eb6-ae17-b11f89d0b667",
+        "LOGIN",
+        "Username",
+        "LOGIN",
+    ),
+    (
+        "CRD-4f6a8b2c-1d3e-5f7a-9b0c-2d4e6f8a0b1c",
+        "PASSWORD",
+        "Password",
+        "PASSWORD",
+    ),
 ];
 
 /// The institutions every simulator knows: those of MX's doc-page examples
@@ -161,7 +181,10 @@ impl State {
     /// A fresh MX-style GUID (`PREFIX-8-4-4-4-12` hex).
     pub fn guid(&mut self, prefix: &str) -> String {
         self.counter += 1;
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_nanos() as u64;
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos() as u64;
         let mut x = nanos ^ self.counter.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let mut next = || {
             // xorshift64*
@@ -181,7 +204,12 @@ impl State {
         )
     }
 
-    pub fn add_user(&mut self, identifier: Option<String>, metadata: Option<String>, is_disabled: bool) -> User {
+    pub fn add_user(
+        &mut self,
+        identifier: Option<String>,
+        metadata: Option<String>,
+        is_disabled: bool,
+    ) -> User {
         let user = User {
             guid: self.guid("USR"),
             identifier,
@@ -235,14 +263,23 @@ impl State {
 
     /// A member of a user, settled.
     pub fn member(&mut self, user_guid: &str, guid: &str) -> Option<&mut Member> {
-        let m = self.members.get_mut(guid).filter(|m| m.user_guid == user_guid)?;
+        let m = self
+            .members
+            .get_mut(guid)
+            .filter(|m| m.user_guid == user_guid)?;
         m.settle(Instant::now());
         Some(m)
     }
 
     /// Is there already a member of this user at this institution with the
     /// same credentials (OAuth members: the same institution)?
-    pub fn is_duplicate(&self, api: Api, user_guid: &str, institution: &Institution, credentials: &[(String, String)]) -> bool {
+    pub fn is_duplicate(
+        &self,
+        api: Api,
+        user_guid: &str,
+        institution: &Institution,
+        credentials: &[(String, String)],
+    ) -> bool {
         self.members.values().any(|m| {
             m.api == api
                 && m.user_guid == user_guid

@@ -15,11 +15,16 @@ pub fn run(spec: Option<PathBuf>, out: Option<PathBuf>, check: bool) -> Result<(
                     print!("{}", rendered.code);
                     Ok(())
                 }
-                Some(out) => sync(&out, &rendered.code, check, &format!(
-                    "cargo xtask generate {} -o {}",
-                    spec.display(),
-                    out.display()
-                )),
+                Some(out) => sync(
+                    &out,
+                    &rendered.code,
+                    check,
+                    &format!(
+                        "cargo xtask generate {} -o {}",
+                        spec.display(),
+                        out.display()
+                    ),
+                ),
             }
         }
         None => {
@@ -27,7 +32,9 @@ pub fn run(spec: Option<PathBuf>, out: Option<PathBuf>, check: bool) -> Result<(
             let root = crate::root();
             std::env::set_current_dir(&root).map_err(|e| format!("{}: {e}", root.display()))?;
             for (name, spec, overlay) in config.apis() {
-                let rendered = config.render_api(spec, overlay).map_err(|e| e.to_string())?;
+                let rendered = config
+                    .render_api(spec, overlay)
+                    .map_err(|e| e.to_string())?;
                 let golden = Path::new("tests/golden").join(format!("{name}.rs"));
                 sync(&golden, &rendered.code, check, "cargo xtask generate")?;
             }
@@ -50,7 +57,8 @@ fn sync(path: &Path, code: &str, check: bool, fix: &str) -> Result<(), String> {
             path.display()
         ));
     }
-    mx_codegen::write_if_changed(path, code.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+    mx_codegen::write_if_changed(path, code.as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     eprintln!("{}: written", path.display());
     Ok(())
 }

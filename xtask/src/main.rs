@@ -18,7 +18,7 @@ struct Cli {
 enum Command {
     /// Run the generation pipeline. With SPEC: print (or write with -o) the
     /// Rust it generates. Without: rewrite the golden files
-    /// tests/golden/<api>.rs from specs/; with --check, fail if they differ.
+    /// tests/golden/API.rs from specs/; with --check, fail if they differ.
     Generate {
         /// Any OpenAPI 3.0 spec file.
         spec: Option<PathBuf>,
