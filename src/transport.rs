@@ -36,6 +36,8 @@ pub struct Operation {
     pub method: &'static str,
     /// The path template, e.g. `/users/{user_guid}/members`.
     pub path: &'static str,
+    /// The operation's tags in the spec.
+    pub tags: &'static [&'static str],
     /// The documented request media type (sent as `Content-Type`).
     pub request_media: Option<&'static str>,
     /// The documented media type of the success answer (sent as `Accept`).

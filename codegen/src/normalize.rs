@@ -439,6 +439,7 @@ pub fn normalize(
                 id,
                 method: method.to_uppercase(),
                 path: path.clone(),
+                tags: op.tags.clone(),
                 request_media,
                 response_media,
                 security,

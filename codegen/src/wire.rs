@@ -35,6 +35,7 @@ pub struct OperationWire {
     pub name: String,
     pub method: String,
     pub path: String,
+    pub tags: Vec<String>,
     /// The documented request media type, as the spec has it.
     pub request_media: Option<String>,
     /// The documented media type of the success answer (sent as `Accept`).
@@ -79,6 +80,7 @@ impl WireTable {
                 name,
                 method,
                 path,
+                tags,
                 request_media,
                 response_media,
                 security,
@@ -98,6 +100,7 @@ impl WireTable {
                     name: #name,
                     method: #method,
                     path: #path,
+                    tags: &[#(#tags),*],
                     request_media: #req,
                     response_media: #resp,
                     security: &[#(#sec),*],

@@ -14080,6 +14080,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "aggregate_member",
             method: "POST",
             path: "/users/{user_guid}/members/{member_guid}/aggregate",
+            tags: &["members"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14113,6 +14114,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "aggregate_member_balances",
             method: "POST",
             path: "/users/{user_guid}/members/{member_guid}/balance",
+            tags: &["members"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14146,6 +14148,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "cleanse_and_categorize_transactions",
             method: "POST",
             path: "/transactions/cleanse_and_categorize",
+            tags: &["transactions"],
             request_media: ::core::option::Option::Some("application/json"),
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14183,6 +14186,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "create_member",
             method: "POST",
             path: "/users/{user_guid}/members",
+            tags: &["members"],
             request_media: ::core::option::Option::Some("application/json"),
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14229,6 +14233,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "create_user",
             method: "POST",
             path: "/users",
+            tags: &["users"],
             request_media: ::core::option::Option::Some("application/json"),
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14266,6 +14271,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "delete_member",
             method: "DELETE",
             path: "/users/{user_guid}/members/{member_guid}",
+            tags: &["members"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::None,
             security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
@@ -14297,6 +14303,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "delete_user",
             method: "DELETE",
             path: "/users/{user_guid}",
+            tags: &["users"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::None,
             security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
@@ -14328,6 +14335,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "download_statement_pdf",
             method: "GET",
             path: "/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf",
+            tags: &["statements"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+pdf",
@@ -14361,6 +14369,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "extend_history",
             method: "POST",
             path: "/users/{user_guid}/members/{member_guid}/extend_history",
+            tags: &["members"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14394,6 +14403,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "fetch_statements",
             method: "POST",
             path: "/users/{user_guid}/members/{member_guid}/fetch_statements",
+            tags: &["statements"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14427,6 +14437,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "get_connect_widget",
             method: "POST",
             path: "/users/{user_guid}/connect_widget_url",
+            tags: &["connect_widget"],
             request_media: ::core::option::Option::Some("application/json"),
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14465,6 +14476,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "identify_member",
             method: "POST",
             path: "/users/{user_guid}/members/{member_guid}/identify",
+            tags: &["identity"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14498,6 +14510,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "list_account_numbers",
             method: "GET",
             path: "/users/{user_guid}/members/{member_guid}/account_numbers",
+            tags: &["verification"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14531,6 +14544,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "list_account_numbers_by_account",
             method: "GET",
             path: "/users/{user_guid}/accounts/{account_guid}/account_numbers",
+            tags: &["verification"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14564,6 +14578,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "list_account_owners",
             method: "GET",
             path: "/users/{user_guid}/members/{member_guid}/account_owners",
+            tags: &["identity"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14597,6 +14612,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "list_account_transactions",
             method: "GET",
             path: "/users/{user_guid}/accounts/{account_guid}/transactions",
+            tags: &["accounts"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14630,6 +14646,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "list_holdings",
             method: "GET",
             path: "/users/{user_guid}/holdings",
+            tags: &["holdings"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14663,6 +14680,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "list_holdings_by_account",
             method: "GET",
             path: "/users/{user_guid}/accounts/{account_guid}/holdings",
+            tags: &["holdings"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14696,6 +14714,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "list_holdings_by_member",
             method: "GET",
             path: "/users/{user_guid}/members/{member_guid}/holdings",
+            tags: &["holdings"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14729,6 +14748,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "list_institutions",
             method: "GET",
             path: "/institutions",
+            tags: &["institutions"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14761,6 +14781,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "list_member_accounts",
             method: "GET",
             path: "/users/{user_guid}/members/{member_guid}/accounts",
+            tags: &["members"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14794,6 +14815,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "list_member_credentials",
             method: "GET",
             path: "/users/{user_guid}/members/{member_guid}/credentials",
+            tags: &["members"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14827,6 +14849,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "list_member_mfa_challenges",
             method: "GET",
             path: "/users/{user_guid}/members/{member_guid}/challenges",
+            tags: &["members"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14860,6 +14883,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "list_member_statements",
             method: "GET",
             path: "/users/{user_guid}/members/{member_guid}/statements",
+            tags: &["statements"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14893,6 +14917,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "list_member_transactions",
             method: "GET",
             path: "/users/{user_guid}/members/{member_guid}/transactions",
+            tags: &["members"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14926,6 +14951,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "list_members",
             method: "GET",
             path: "/users/{user_guid}/members",
+            tags: &["members"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14959,6 +14985,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "list_merchant_locations",
             method: "GET",
             path: "/merchants/{merchant_guid}/merchant_locations",
+            tags: &["merchants"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -14992,6 +15019,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "list_merchants",
             method: "GET",
             path: "/merchants",
+            tags: &["merchants"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -15024,6 +15052,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "list_user_accounts",
             method: "GET",
             path: "/users/{user_guid}/accounts",
+            tags: &["accounts"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -15057,6 +15086,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "list_user_transactions",
             method: "GET",
             path: "/users/{user_guid}/transactions",
+            tags: &["transactions"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -15090,6 +15120,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "list_users",
             method: "GET",
             path: "/users",
+            tags: &["users"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -15122,6 +15153,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "read_account",
             method: "GET",
             path: "/users/{user_guid}/accounts/{account_guid}",
+            tags: &["accounts"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -15155,6 +15187,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "read_account_by_member_guid",
             method: "GET",
             path: "/users/{user_guid}/members/{member_guid}/accounts/{account_guid}",
+            tags: &["accounts"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -15188,6 +15221,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "read_holding",
             method: "GET",
             path: "/users/{user_guid}/holdings/{holding_guid}",
+            tags: &["holdings"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -15221,6 +15255,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "read_institution",
             method: "GET",
             path: "/institutions/{institution_code}",
+            tags: &["institutions"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -15254,6 +15289,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "read_institution_credentials",
             method: "GET",
             path: "/institutions/{institution_code}/credentials",
+            tags: &["institutions"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -15287,6 +15323,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "read_member",
             method: "GET",
             path: "/users/{user_guid}/members/{member_guid}",
+            tags: &["members"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -15320,6 +15357,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "read_member_statement",
             method: "GET",
             path: "/users/{user_guid}/members/{member_guid}/statements/{statement_guid}",
+            tags: &["statements"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -15353,6 +15391,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "read_member_status",
             method: "GET",
             path: "/users/{user_guid}/members/{member_guid}/status",
+            tags: &["members"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -15386,6 +15425,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "read_merchant",
             method: "GET",
             path: "/merchants/{merchant_guid}",
+            tags: &["merchants"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -15419,6 +15459,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "read_merchant_location",
             method: "GET",
             path: "/merchants/{merchant_guid}/merchant_locations/{merchant_location_guid}",
+            tags: &["merchants"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -15452,6 +15493,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "read_o_auth_window_uri",
             method: "GET",
             path: "/users/{user_guid}/members/{member_guid}/oauth_window_uri",
+            tags: &["members"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -15485,6 +15527,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "read_transaction",
             method: "GET",
             path: "/users/{user_guid}/transactions/{transaction_guid}",
+            tags: &["transactions"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -15518,6 +15561,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "read_user",
             method: "GET",
             path: "/users/{user_guid}",
+            tags: &["users"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -15551,6 +15595,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "resume_member",
             method: "PUT",
             path: "/users/{user_guid}/members/{member_guid}/resume",
+            tags: &["members"],
             request_media: ::core::option::Option::Some("application/json"),
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -15589,6 +15634,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "update_member",
             method: "PUT",
             path: "/users/{user_guid}/members/{member_guid}",
+            tags: &["members"],
             request_media: ::core::option::Option::Some("application/json"),
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -15627,6 +15673,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "update_user",
             method: "PUT",
             path: "/users/{user_guid}",
+            tags: &["users"],
             request_media: ::core::option::Option::Some("application/json"),
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",
@@ -15665,6 +15712,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "verify_member",
             method: "POST",
             path: "/users/{user_guid}/members/{member_guid}/verify",
+            tags: &["verification"],
             request_media: ::core::option::Option::None,
             response_media: ::core::option::Option::Some(
                 "application/vnd.mx.atrium.v1+json",

@@ -1386,6 +1386,7 @@ pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWi
             name: "create_member",
             method: "POST",
             path: "/members",
+            tags: &["members"],
             request_media: ::core::option::Option::Some(
                 "application/vnd.mx.nexus.v1+json",
             ),
