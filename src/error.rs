@@ -8,7 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use reqwest::StatusCode;
 
-use crate::transport::ErrorBody;
+use crate::transport::{BodyTooLarge, ErrorBody, CONTENT_TYPE_TAG, TOO_LARGE_TAG};
 
 /// Nexus answers an expired `MD-SESSION-TOKEN` with this error code.
 pub const NEXUS_SESSION_EXPIRED: u32 = 4011;
@@ -104,6 +104,15 @@ pub enum Error {
     },
     /// A 2xx status the spec does not document for this operation.
     UnexpectedSuccess(StatusCode),
+    /// A success answer whose `Content-Type` is not what the spec documents
+    /// (e.g. an HTML page where JSON was due), or is missing.
+    UnexpectedContentType(String),
+    /// A success answer larger than the client's bound
+    /// (`max_response_bytes`, default 64 MiB); reading stopped there.
+    ResponseTooLarge {
+        /// The bound, in bytes.
+        limit: usize,
+    },
 }
 
 impl Error {
@@ -183,6 +192,11 @@ impl Error {
     }
 }
 
+/// MX's error code in an error body, if any.
+pub(crate) fn error_code(body: &[u8]) -> Option<u32> {
+    parse_error_body(body).0
+}
+
 /// MX error bodies: `{"error": {"code": 4011, "message": "…"}}` (Nexus
 /// carries the four-digit code; Atrium only the message). A top-level
 /// `code`/`message` is read too; a code may be a number or a string.
@@ -217,6 +231,10 @@ impl fmt::Display for Error {
                 body.len()
             ),
             Error::UnexpectedSuccess(s) => write!(f, "undocumented success status {s}"),
+            Error::UnexpectedContentType(m) => f.write_str(m),
+            Error::ResponseTooLarge { limit } => {
+                write!(f, "the answer is larger than the {limit}-byte limit")
+            }
             other => match other.api() {
                 Some(e) => write!(f, "{e}"),
                 None => f.write_str("error"),
@@ -239,8 +257,27 @@ impl<E> From<progenitor_client::Error<E>> for Error {
     fn from(e: progenitor_client::Error<E>) -> Self {
         use progenitor_client::Error as P;
         match e {
-            P::InvalidRequest(m) | P::Custom(m) => Error::InvalidRequest(m),
+            P::Custom(m) => {
+                if let Some(m) = m.strip_prefix(CONTENT_TYPE_TAG) {
+                    Error::UnexpectedContentType(m.to_string())
+                } else if let Some(limit) = m.strip_prefix(TOO_LARGE_TAG) {
+                    Error::ResponseTooLarge {
+                        limit: limit.parse().unwrap_or_default(),
+                    }
+                } else {
+                    Error::InvalidRequest(m)
+                }
+            }
+            P::InvalidRequest(m) => Error::InvalidRequest(m),
             P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => {
+                // A body cut off at the client's bound says so.
+                let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+                while let Some(s) = source {
+                    if let Some(t) = s.downcast_ref::<BodyTooLarge>() {
+                        return Error::ResponseTooLarge { limit: t.0 };
+                    }
+                    source = s.source();
+                }
                 Error::Transport(e)
             }
             P::InvalidResponsePayload(body, source) => Error::InvalidResponse { body, source },

@@ -55,6 +55,20 @@ impl Environment {
     }
 }
 
+impl ClientBuilder<Client> {
+    /// Renews an expired session (MX answers error code 4011): `provider`
+    /// returns a fresh session token (e.g. from MX's SSO API). The client
+    /// then uses it from the next request on, and a read that failed is sent
+    /// again once; a create is never resent (it could create a duplicate).
+    pub fn session_token_provider<F, Fut>(self, provider: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<secrecy::SecretString, String>> + Send + 'static,
+    {
+        self.credential_provider(SESSION_TOKEN, provider)
+    }
+}
+
 impl Client {
     /// A builder for a client of `env` authenticated by `session_token`
     /// (sent as `MD-SESSION-TOKEN`), for setting timeouts or the HTTP client.

@@ -10,12 +10,13 @@ use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
 use secrecy::{ExposeSecret, SecretString};
+use tracing::Instrument;
 
 use crate::Error;
 
@@ -97,15 +98,65 @@ pub(crate) struct ErrorBody {
 
 /// The default bound on how much of an error answer is read.
 pub const DEFAULT_MAX_ERROR_BODY: usize = 64 * 1024;
+/// The default bound on a success answer's body (a statement PDF included).
+pub const DEFAULT_MAX_BODY: usize = 64 * 1024 * 1024;
+
+/// Gives a fresh value for a credential that the server said expired (Nexus
+/// error code 4011): e.g. a new `MD-SESSION-TOKEN` from MX's SSO API.
+pub type CredentialProvider = Arc<
+    dyn Fn() -> Pin<Box<dyn Future<Output = Result<SecretString, String>> + Send>> + Send + Sync,
+>;
+
+/// Automatic retries of idempotent reads (GET, HEAD). Off by default: a
+/// create is never retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (0: none).
+    pub max_retries: u32,
+    /// The first backoff; doubled on each retry.
+    pub base_delay: Duration,
+    /// The longest wait, `Retry-After` included.
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A success body over the bound: the stream fails with this.
+#[derive(Debug)]
+pub(crate) struct BodyTooLarge(pub usize);
+
+impl fmt::Display for BodyTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the answer is larger than the {}-byte limit", self.0)
+    }
+}
+
+impl std::error::Error for BodyTooLarge {}
+
+/// Tags of the hook errors the generated code carries as
+/// `progenitor_client::Error::Custom` (see `Error`'s conversion).
+pub(crate) const CONTENT_TYPE_TAG: &str = "\u{1}content-type\u{1}";
+pub(crate) const TOO_LARGE_TAG: &str = "\u{1}too-large\u{1}";
 
 /// The state every generated `Client` carries: credentials and per-client
-/// headers. Cloning is cheap.
+/// settings. Cloning is cheap.
 #[derive(Clone)]
 pub struct Hooks {
     wire: &'static ApiWire,
-    credentials: Arc<BTreeMap<String, SecretString>>,
+    credentials: Arc<RwLock<BTreeMap<String, SecretString>>>,
+    providers: BTreeMap<String, CredentialProvider>,
     extra_headers: Vec<(HeaderName, HeaderValue)>,
     max_error_body: usize,
+    max_body: usize,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for Hooks {
@@ -115,12 +166,15 @@ impl fmt::Debug for Hooks {
             .field(
                 "credentials",
                 &self
-                    .credentials
+                    .credentials()
                     .keys()
-                    .map(|k| (k.as_str(), "[REDACTED]"))
+                    .map(|k| (k.clone(), "[REDACTED]"))
                     .collect::<BTreeMap<_, _>>(),
             )
+            .field("providers", &self.providers.keys().collect::<Vec<_>>())
             .field("extra_headers", &self.extra_headers)
+            .field("max_body", &self.max_body)
+            .field("retry", &self.retry)
             .finish()
     }
 }
@@ -130,16 +184,33 @@ impl Hooks {
     pub fn new(wire: &'static ApiWire) -> Self {
         Hooks {
             wire,
-            credentials: Arc::new(BTreeMap::new()),
+            credentials: Arc::new(RwLock::new(BTreeMap::new())),
+            providers: BTreeMap::new(),
             extra_headers: Vec::new(),
             max_error_body: DEFAULT_MAX_ERROR_BODY,
+            max_body: DEFAULT_MAX_BODY,
+            retry: RetryPolicy::default(),
         }
     }
 
+    fn credentials(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<String, SecretString>> {
+        self.credentials.read().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Sets the value of the security scheme `scheme` (its name in the spec's
-    /// `securitySchemes`); the header it goes in comes from the spec.
+    /// `securitySchemes`); the header it goes in comes from the spec. The
+    /// result no longer shares credentials with `self`.
     pub fn with_credential(mut self, scheme: &str, value: SecretString) -> Self {
-        Arc::make_mut(&mut self.credentials).insert(scheme.to_string(), value);
+        let mut map = self.credentials().clone();
+        map.insert(scheme.to_string(), value);
+        self.credentials = Arc::new(RwLock::new(map));
+        self
+    }
+
+    /// Renews the credential of `scheme` through `provider` when the server
+    /// says it expired.
+    pub fn with_provider(mut self, scheme: &str, provider: CredentialProvider) -> Self {
+        self.providers.insert(scheme.to_string(), provider);
         self
     }
 
@@ -147,6 +218,18 @@ impl Hooks {
     pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
         self.extra_headers.retain(|(n, _)| *n != name);
         self.extra_headers.push((name, value));
+        self
+    }
+
+    /// Bounds the body of a success answer (default 64 MiB).
+    pub fn with_max_body(mut self, bytes: usize) -> Self {
+        self.max_body = bytes;
+        self
+    }
+
+    /// Retries idempotent reads (see [`RetryPolicy`]).
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
         self
     }
 
@@ -158,11 +241,11 @@ impl Hooks {
     /// Rewrites a request built by the generated code into what the spec
     /// documents: the operation's `Accept` and `Content-Type`, its security
     /// headers, a `User-Agent`, and no `api-version`.
-    pub fn pre(&self, request: &mut reqwest::Request, operation_id: &str) -> Result<(), String> {
+    pub fn pre(&self, request: &mut reqwest::Request, operation_name: &str) -> Result<(), String> {
         let wire = self.wire;
         let op = wire
-            .operation(operation_id)
-            .ok_or_else(|| format!("operation `{operation_id}` is not in the wire table"))?;
+            .operation(operation_name)
+            .ok_or_else(|| format!("operation `{operation_name}` is not in the wire table"))?;
         let has_body = request.body().is_some();
         let headers = request.headers_mut();
         headers.remove("api-version");
@@ -181,39 +264,222 @@ impl Hooks {
             USER_AGENT,
             HeaderValue::from_static(concat!("mx-client/", env!("CARGO_PKG_VERSION"))),
         );
-        for (scheme, header) in op.security {
-            let secret = self.credentials.get(*scheme).ok_or_else(|| {
-                format!("no credential is set for `{scheme}` (the `{header}` header)")
-            })?;
-            let mut value = HeaderValue::from_str(secret.expose_secret()).map_err(|_| {
-                format!("the credential for `{header}` is not a valid header value")
-            })?;
-            value.set_sensitive(true);
-            headers.insert(HeaderName::from_static_lower(header), value);
-        }
+        self.set_security(headers, op)?;
         for (name, value) in &self.extra_headers {
             headers.insert(name.clone(), value.clone());
         }
         Ok(())
     }
 
-    /// Sends the request. A non-2xx answer's body is read here (up to a
-    /// bound) and attached to the response, so that the error a caller gets
-    /// keeps the status, MX's code and message, and the raw body.
+    fn set_security(&self, headers: &mut reqwest::header::HeaderMap, op: &Operation) -> Result<(), String> {
+        let credentials = self.credentials();
+        for (scheme, header) in op.security {
+            let secret = credentials.get(*scheme).ok_or_else(|| {
+                format!("no credential is set for `{scheme}` (the `{header}` header)")
+            })?;
+            let mut value = HeaderValue::from_str(secret.expose_secret())
+                .map_err(|_| format!("the credential for `{header}` is not a valid header value"))?;
+            value.set_sensitive(true);
+            headers.insert(HeaderName::from_static_lower(header), value);
+        }
+        Ok(())
+    }
+
+    /// Checks a success answer against the spec: its `Content-Type` is the
+    /// documented kind (JSON for a JSON operation) and its declared length
+    /// is within the bound.
+    pub fn post(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        operation_name: &str,
+    ) -> Result<(), String> {
+        let Ok(response) = result else { return Ok(()) };
+        if !response.status().is_success() || response.status() == reqwest::StatusCode::NO_CONTENT {
+            return Ok(());
+        }
+        if response.content_length().is_some_and(|n| n > self.max_body as u64) {
+            return Err(format!("{TOO_LARGE_TAG}{}", self.max_body));
+        }
+        let Some(documented) = self.wire.operation(operation_name).and_then(|o| o.response_media) else {
+            return Ok(());
+        };
+        if is_json(documented) {
+            let got = response
+                .headers()
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !is_json(got) {
+                let got = if got.is_empty() { "none" } else { got };
+                return Err(format!(
+                    "{CONTENT_TYPE_TAG}the answer's Content-Type is {got}, not JSON ({documented})"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends the request, with what the spec and the client's settings ask:
+    /// a non-2xx answer's body is read here (bounded) and attached to the
+    /// response for [`Error`]; a success body is bounded; an expired
+    /// credential is renewed once through its provider; idempotent reads are
+    /// retried when the client says so. Each request is a `tracing` span
+    /// with the operation, method, status and duration (no header values).
     pub async fn exec(
         &self,
         client: &reqwest::Client,
         request: reqwest::Request,
+        operation_name: &'static str,
+    ) -> reqwest::Result<reqwest::Response> {
+        let op = self.wire.operation(operation_name);
+        let operation_id = op.map_or(operation_name, |o| o.id);
+        let span = tracing::info_span!(
+            "mx.request",
+            api = self.wire.title,
+            operation = operation_id,
+            method = %request.method(),
+            path = request.url().path(),
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = std::time::Instant::now();
+        let result = self.exec_inner(client, request, op, operation_id).instrument(span.clone()).await;
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        match &result {
+            Ok(r) => {
+                span.record("status", r.status().as_u16());
+            }
+            Err(e) => {
+                span.record("status", e.status().map_or(0, |s| s.as_u16()));
+            }
+        }
+        span.in_scope(|| match &result {
+            Ok(r) if r.status().is_success() => tracing::debug!("answered"),
+            Ok(r) => tracing::info!(status = r.status().as_u16(), "answered with an error status"),
+            Err(e) => tracing::info!(error = %e, "transport error"),
+        });
+        result
+    }
+
+    async fn exec_inner(
+        &self,
+        client: &reqwest::Client,
+        mut request: reqwest::Request,
+        op: Option<&'static Operation>,
         operation_id: &'static str,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = client.execute(request).await?;
-        if response.status().is_success() {
-            return Ok(response);
+        let idempotent = matches!(*request.method(), reqwest::Method::GET | reqwest::Method::HEAD);
+        let mut attempt = 0u32;
+        let mut renewed = false;
+        loop {
+            let again = if idempotent { request.try_clone() } else { None };
+            tracing::Span::current().record("attempts", attempt + 1);
+            let response = match client.execute(request).await {
+                Ok(r) => r,
+                Err(e) => {
+                    let transient = e.is_timeout() || e.is_connect();
+                    match (again, transient && attempt < self.retry.max_retries) {
+                        (Some(next), true) => {
+                            tokio_sleep(self.backoff(attempt, None)).await;
+                            attempt += 1;
+                            request = next;
+                            continue;
+                        }
+                        _ => return Err(e),
+                    }
+                }
+            };
+            if response.status().is_success() {
+                return Ok(self.bounded(response));
+            }
+            let response = self.buffered_error(response, operation_id).await?;
+            let body = &response.extensions().get::<ErrorBody>().expect("just attached").body;
+            if !renewed && crate::error::error_code(body) == Some(crate::NEXUS_SESSION_EXPIRED) {
+                renewed = true;
+                if let Some(op) = op {
+                    if self.renew(op).await {
+                        if let Some(mut next) = again {
+                            // A read: send it again with the new credential.
+                            self.set_security(next.headers_mut(), op).ok();
+                            request = next;
+                            continue;
+                        }
+                    }
+                }
+                return Ok(response);
+            }
+            let status = response.status().as_u16();
+            let transient = matches!(status, 429 | 502..=504);
+            match (again, transient && attempt < self.retry.max_retries) {
+                (Some(next), true) => {
+                    let retry_after = response
+                        .headers()
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.trim().parse::<u64>().ok())
+                        .map(Duration::from_secs);
+                    tokio_sleep(self.backoff(attempt, retry_after)).await;
+                    attempt += 1;
+                    request = next;
+                }
+                _ => return Ok(response),
+            }
         }
-        let operation_id = self
-            .wire
-            .operation(operation_id)
-            .map_or(operation_id, |o| o.id);
+    }
+
+    /// Asks the providers of the operation's credentials for new values.
+    async fn renew(&self, op: &Operation) -> bool {
+        let mut renewed = false;
+        for (scheme, _) in op.security {
+            let Some(provider) = self.providers.get(*scheme) else { continue };
+            match provider().await {
+                Ok(value) => {
+                    self.credentials
+                        .write()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .insert(scheme.to_string(), value);
+                    renewed = true;
+                }
+                Err(e) => tracing::warn!(scheme = *scheme, error = %e, "renewing the credential failed"),
+            }
+        }
+        renewed
+    }
+
+    fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        let exp = self.retry.base_delay.saturating_mul(1u32 << attempt.min(16));
+        retry_after.unwrap_or(exp).min(self.retry.max_delay)
+    }
+
+    /// The success response with a body that fails once it passes the bound.
+    fn bounded(&self, response: reqwest::Response) -> reqwest::Response {
+        let max = self.max_body;
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+        let mut seen = 0usize;
+        let stream = futures_util::StreamExt::map(response.bytes_stream(), move |chunk| {
+            let chunk = chunk.map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)?;
+            seen += chunk.len();
+            if seen > max {
+                return Err(Box::new(BodyTooLarge(max)) as Box<dyn std::error::Error + Send + Sync>);
+            }
+            Ok(chunk)
+        });
+        let mut rebuilt = http::Response::new(reqwest::Body::wrap_stream(stream));
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers;
+        reqwest::Response::from(rebuilt)
+    }
+
+    /// The error response with its body read (bounded) and attached.
+    async fn buffered_error(
+        &self,
+        response: reqwest::Response,
+        operation_id: &'static str,
+    ) -> reqwest::Result<reqwest::Response> {
         let status = response.status();
         let version = response.version();
         let headers = response.headers().clone();
@@ -227,6 +493,16 @@ impl Hooks {
             .insert(ErrorBody { operation_id, body });
         Ok(reqwest::Response::from(rebuilt))
     }
+}
+
+async fn tokio_sleep(d: Duration) {
+    tokio::time::sleep(d).await
+}
+
+/// Is `media` JSON on the wire (`application/json`, or a `+json` type)?
+pub fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// `HeaderName::from_static` wants lower case; spec header names are mixed.
@@ -315,6 +591,42 @@ impl<C: FromParts> ClientBuilder<C> {
     /// The timeout to establish a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// Renews the credential of `scheme` through `provider` when the server
+    /// says it expired; a read is then sent again once, a create never.
+    pub fn credential_provider<F, Fut>(mut self, scheme: &str, provider: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<SecretString, String>> + Send + 'static,
+    {
+        let provider: CredentialProvider = Arc::new(move || Box::pin(provider()));
+        self.hooks = self.hooks.with_provider(scheme, provider);
+        self
+    }
+
+    /// Retries idempotent reads (GET) on timeouts, connection failures, 429,
+    /// 502, 503 and 504, up to `max_retries` times with exponential backoff
+    /// (honouring `Retry-After`, at most 10 s). Off by default.
+    pub fn retry_reads(mut self, max_retries: u32) -> Self {
+        self.hooks = self.hooks.with_retry(RetryPolicy {
+            max_retries,
+            ..RetryPolicy::default()
+        });
+        self
+    }
+
+    /// Sets the whole retry policy of idempotent reads.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.hooks = self.hooks.with_retry(policy);
+        self
+    }
+
+    /// Bounds the body of a success answer (default 64 MiB); a larger one
+    /// fails with [`Error::ResponseTooLarge`].
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.hooks = self.hooks.with_max_body(bytes);
         self
     }
 

@@ -398,6 +398,14 @@ fn support_tokens(rt: &TokenStream, wire: &WireTable) -> TokenStream {
                 self.inner().pre(request, info.operation_id).map_err(Error::Custom)
             }
 
+            async fn post<E>(
+                &self,
+                result: &reqwest::Result<reqwest::Response>,
+                info: &OperationInfo,
+            ) -> ::std::result::Result<(), Error<E>> {
+                self.inner().post(result, info.operation_id).map_err(Error::Custom)
+            }
+
             async fn exec(
                 &self,
                 request: reqwest::Request,

@@ -14039,6 +14039,13 @@ impl ClientHooks<::mx_client::transport::Hooks> for Client {
     ) -> ::std::result::Result<(), Error<E>> {
         self.inner().pre(request, info.operation_id).map_err(Error::Custom)
     }
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        info: &OperationInfo,
+    ) -> ::std::result::Result<(), Error<E>> {
+        self.inner().post(result, info.operation_id).map_err(Error::Custom)
+    }
     async fn exec(
         &self,
         request: reqwest::Request,
