@@ -297,7 +297,12 @@ impl Hooks {
         if !response.status().is_success() || response.status() == reqwest::StatusCode::NO_CONTENT {
             return Ok(());
         }
-        if response.content_length().is_some_and(|n| n > self.max_body as u64) {
+        let declared = response
+            .headers()
+            .get(reqwest::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > self.max_body as u64) {
             return Err(format!("{TOO_LARGE_TAG}{}", self.max_body));
         }
         let Some(documented) = self.wire.operation(operation_name).and_then(|o| o.response_media) else {

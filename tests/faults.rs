@@ -1,0 +1,254 @@
+//! A server on 127.0.0.1 that misbehaves on purpose. Every fault becomes a
+//! typed error: no panic, no secret in any `Debug` or `Display`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use mx_client::atrium::{Client, Environment};
+use mx_client::Error;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const API_KEY: &str = "fault-key-7f3e9a1c5b2d4e6f8a0b";
+const CLIENT_ID: &str = "fault-client-2c4e6a8b0d1f3e5a";
+const JSON: &str = "application/vnd.mx.atrium.v1+json";
+
+/// What the fault server saw: one line per request, `HOST PATH`, plus
+/// whether it carried the API key.
+#[derive(Default)]
+struct Seen {
+    lines: Mutex<Vec<(String, bool)>>,
+    count: AtomicUsize,
+}
+
+impl Seen {
+    /// How many requests came for `path` before this one.
+    fn earlier(&self, path: &str) -> usize {
+        self.lines.lock().unwrap().iter().filter(|(p, _)| p == path).count()
+    }
+}
+
+async fn read_request(sock: &mut TcpStream) -> Option<String> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = sock.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    Some(String::from_utf8_lossy(&buf).into_owned())
+}
+
+fn response(status: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+    let mut out = format!("HTTP/1.1 {status}\r\nconnection: close\r\n");
+    for (k, v) in headers {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-length")) {
+        out.push_str(&format!("content-length: {}\r\n", body.len()));
+    }
+    out.push_str("\r\n");
+    let mut out = out.into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// Serves faults chosen by the last path segment.
+async fn fault_server(other_host: String, seen: Arc<Seen>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else { return };
+            let other_host = other_host.clone();
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let Some(req) = read_request(&mut sock).await else { return };
+                let path = req.split_whitespace().nth(1).unwrap_or("").to_string();
+                let fault = path.rsplit('/').next().unwrap_or("").to_string();
+                seen.count.fetch_add(1, Ordering::SeqCst);
+                let earlier = seen.earlier(&path);
+                seen.lines
+                    .lock()
+                    .unwrap()
+                    .push((path.clone(), req.to_ascii_lowercase().contains(&API_KEY.to_ascii_lowercase())));
+                let ok_member = br#"{"member": {"guid": "MBR-1"}}"#;
+                if path.contains("always-503") {
+                    let _ = sock.write_all(&response("503 Service Unavailable", &[("retry-after", "0")], b"busy")).await;
+                    return;
+                }
+                let bytes = match fault.as_str() {
+                    "invalid-json" => response("200 OK", &[("content-type", JSON)], b"{\"member\": {\"guid\": "),
+                    "wrong-shape" => response("200 OK", &[("content-type", JSON)], br#"{"member": "MBR-1"}"#),
+                    "array" => response("200 OK", &[("content-type", JSON)], b"[1, 2, 3]"),
+                    "not-utf8" => response("200 OK", &[("content-type", JSON)], b"\xff\xfe\xfd"),
+                    "html-content-type" => response("200 OK", &[("content-type", "text/html")], ok_member),
+                    "no-content-type" => response("200 OK", &[], ok_member),
+                    "truncated" => response("200 OK", &[("content-type", JSON), ("content-length", "500")], br#"{"member": {"gu"#),
+                    "html-502" => response(
+                        "502 Bad Gateway",
+                        &[("content-type", "text/html")],
+                        b"<html><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>",
+                    ),
+                    "empty-200" => response("200 OK", &[("content-type", JSON)], b""),
+                    "huge" => {
+                        // Chunked, no length: the client must stop reading.
+                        let head = format!("HTTP/1.1 200 OK\r\ncontent-type: {JSON}\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n");
+                        let _ = sock.write_all(head.as_bytes()).await;
+                        let chunk = vec![b' '; 64 * 1024];
+                        for _ in 0..64 {
+                            let framed = [format!("{:x}\r\n", chunk.len()).as_bytes(), &chunk, b"\r\n"].concat();
+                            if sock.write_all(&framed).await.is_err() {
+                                return;
+                            }
+                        }
+                        return;
+                    }
+                    "huge-declared" => {
+                        let head = format!("HTTP/1.1 200 OK\r\ncontent-type: {JSON}\r\ncontent-length: 999999999\r\nconnection: close\r\n\r\n");
+                        let _ = sock.write_all(head.as_bytes()).await;
+                        return;
+                    }
+                    "stall" => {
+                        tokio::time::sleep(Duration::from_secs(5)).await;
+                        return;
+                    }
+                    "reset" => {
+                        // SO_LINGER 0: closing sends RST, a reset connection.
+                        // (Deprecated for blocking on drop; with 0 it does not.)
+                        #[allow(deprecated)]
+                        let _ = sock.set_linger(Some(Duration::ZERO));
+                        drop(sock);
+                        return;
+                    }
+                    "redirect" => response(
+                        "302 Found",
+                        &[("location", &format!("{other_host}/users/U/members/landed"))],
+                        b"",
+                    ),
+                    // The first request for a path fails, later ones work.
+                    "flaky" if earlier == 0 => response("503 Service Unavailable", &[("retry-after", "0")], b"busy"),
+                    "flaky" => response("200 OK", &[("content-type", JSON)], ok_member),
+                    _ => response("200 OK", &[("content-type", JSON)], ok_member),
+                };
+                let _ = sock.write_all(&bytes).await;
+                let _ = sock.shutdown().await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+fn client(base: &str) -> Client {
+    Client::builder(Environment::Custom(base.into()), API_KEY, CLIENT_ID)
+        .timeout(Duration::from_millis(500))
+        .max_response_bytes(1024 * 1024)
+        .build()
+        .unwrap()
+}
+
+async fn fault(c: &Client, name: &str) -> Error {
+    c.read_member()
+        .user_guid("U")
+        .member_guid(name)
+        .send()
+        .await
+        .map(|r| panic!("{name}: expected an error, got {:?}", r.into_inner()))
+        .unwrap_err()
+        .into()
+}
+
+fn assert_no_secret(name: &str, e: &Error) {
+    let shown = format!("{e:?} {e}");
+    assert!(!shown.contains(API_KEY) && !shown.contains(CLIENT_ID), "{name} leaks: {shown}");
+}
+
+#[tokio::test]
+async fn every_fault_is_a_typed_error_without_secrets() {
+    let other_seen = Arc::new(Seen::default());
+    let other = fault_server(String::new(), other_seen.clone()).await;
+    let seen = Arc::new(Seen::default());
+    let base = fault_server(other.clone(), seen.clone()).await;
+    let c = client(&base);
+
+    type Check = fn(&Error) -> bool;
+    let cases: &[(&str, Check)] = &[
+        ("invalid-json", |e| matches!(e, Error::InvalidResponse { body, .. } if body.starts_with(b"{\"member\""))),
+        ("wrong-shape", |e| matches!(e, Error::InvalidResponse { .. })),
+        ("array", |e| matches!(e, Error::InvalidResponse { .. })),
+        ("not-utf8", |e| matches!(e, Error::InvalidResponse { body, .. } if body.as_ref() == b"\xff\xfe\xfd")),
+        ("html-content-type", |e| matches!(e, Error::UnexpectedContentType(m) if m.contains("text/html"))),
+        ("no-content-type", |e| matches!(e, Error::UnexpectedContentType(m) if m.contains("none"))),
+        ("truncated", |e| matches!(e, Error::Transport(_))),
+        ("html-502", |e| matches!(e, Error::Server(a) if a.status == 502 && a.message.is_none() && a.body.starts_with(b"<html>")) && e.is_retryable()),
+        ("empty-200", |e| matches!(e, Error::InvalidResponse { body, .. } if body.is_empty())),
+        ("huge", |e| matches!(e, Error::ResponseTooLarge { limit: 1048576 })),
+        ("huge-declared", |e| matches!(e, Error::ResponseTooLarge { limit: 1048576 })),
+        ("stall", |e| matches!(e, Error::Transport(t) if t.is_timeout()) && e.is_retryable()),
+        ("reset", |e| matches!(e, Error::Transport(_))),
+        ("redirect", |e| matches!(e, Error::Status(a) if a.status == 302)),
+    ];
+    for (name, check) in cases {
+        let e = fault(&c, name).await;
+        assert!(check(&e), "{name}: unexpected {e:?}");
+        assert_no_secret(name, &e);
+    }
+    // The redirect was not followed: the other host saw nothing, so the
+    // auth headers never left for it.
+    assert!(other_seen.lines.lock().unwrap().is_empty());
+    assert!(seen.lines.lock().unwrap().iter().all(|(_, with_key)| *with_key));
+}
+
+#[tokio::test]
+async fn reads_are_retried_only_when_asked_and_creates_never() {
+    let seen = Arc::new(Seen::default());
+    let base = fault_server(String::new(), seen.clone()).await;
+
+    let plain = client(&base);
+    let e = fault(&plain, "flaky").await;
+    assert!(matches!(e, Error::Server(ref a) if a.status == 503), "{e:?}");
+
+    let retrying = Client::builder(Environment::Custom(base.clone()), API_KEY, CLIENT_ID)
+        .retry_reads(2)
+        .build()
+        .unwrap();
+    let before = seen.count.load(Ordering::SeqCst);
+    // The first request for this path gets 503; the retry gets the 200.
+    let m = retrying
+        .read_member()
+        .user_guid("V")
+        .member_guid("flaky")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(m.member.guid.as_deref(), Some("MBR-1"));
+    assert_eq!(seen.count.load(Ordering::SeqCst) - before, 2);
+
+    // A read that keeps failing: 1 + 2 retries, then the error.
+    let before = seen.count.load(Ordering::SeqCst);
+    let e = fault(&retrying, "always-503").await;
+    assert!(matches!(e, Error::Server(ref a) if a.status == 503), "{e:?}");
+    assert_eq!(seen.count.load(Ordering::SeqCst) - before, 3);
+
+    // A create is a POST: never retried, even when asked.
+    let before = seen.count.load(Ordering::SeqCst);
+    let body = mx_client::atrium::types::MemberCreateRequestBody {
+        member: mx_client::atrium::types::MemberCreateRequest::new("mxbank"),
+    };
+    let e: Error = retrying
+        .create_member()
+        .user_guid("always-503")
+        .body(body)
+        .send()
+        .await
+        .map(|_| ())
+        .unwrap_err()
+        .into();
+    assert!(matches!(e, Error::Server(ref a) if a.status == 503), "{e:?}");
+    assert!(!matches!(e, Error::Transport(_)));
+    assert_eq!(seen.count.load(Ordering::SeqCst) - before, 1);
+}
