@@ -279,7 +279,9 @@ impl<E> From<progenitor_client::Error<E>> for Error {
                     source = s.source();
                 }
                 // Answers rebuilt by the hooks have no URL of their own.
-                if e.url().is_some_and(|u| u.host_str() == Some("no.url.provided.local")) {
+                if e.url()
+                    .is_some_and(|u| u.host_str() == Some("no.url.provided.local"))
+                {
                     Error::Transport(e.without_url())
                 } else {
                     Error::Transport(e)

@@ -271,14 +271,19 @@ impl Hooks {
         Ok(())
     }
 
-    fn set_security(&self, headers: &mut reqwest::header::HeaderMap, op: &Operation) -> Result<(), String> {
+    fn set_security(
+        &self,
+        headers: &mut reqwest::header::HeaderMap,
+        op: &Operation,
+    ) -> Result<(), String> {
         let credentials = self.credentials();
         for (scheme, header) in op.security {
             let secret = credentials.get(*scheme).ok_or_else(|| {
                 format!("no credential is set for `{scheme}` (the `{header}` header)")
             })?;
-            let mut value = HeaderValue::from_str(secret.expose_secret())
-                .map_err(|_| format!("the credential for `{header}` is not a valid header value"))?;
+            let mut value = HeaderValue::from_str(secret.expose_secret()).map_err(|_| {
+                format!("the credential for `{header}` is not a valid header value")
+            })?;
             value.set_sensitive(true);
             headers.insert(HeaderName::from_static_lower(header), value);
         }
@@ -305,7 +310,11 @@ impl Hooks {
         if declared.is_some_and(|n| n > self.max_body as u64) {
             return Err(format!("{TOO_LARGE_TAG}{}", self.max_body));
         }
-        let Some(documented) = self.wire.operation(operation_name).and_then(|o| o.response_media) else {
+        let Some(documented) = self
+            .wire
+            .operation(operation_name)
+            .and_then(|o| o.response_media)
+        else {
             return Ok(());
         };
         if is_json(documented) {
@@ -349,7 +358,10 @@ impl Hooks {
             duration_ms = tracing::field::Empty,
         );
         let started = std::time::Instant::now();
-        let result = self.exec_inner(client, request, op, operation_id).instrument(span.clone()).await;
+        let result = self
+            .exec_inner(client, request, op, operation_id)
+            .instrument(span.clone())
+            .await;
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         match &result {
             Ok(r) => {
@@ -361,7 +373,10 @@ impl Hooks {
         }
         span.in_scope(|| match &result {
             Ok(r) if r.status().is_success() => tracing::debug!("answered"),
-            Ok(r) => tracing::info!(status = r.status().as_u16(), "answered with an error status"),
+            Ok(r) => tracing::info!(
+                status = r.status().as_u16(),
+                "answered with an error status"
+            ),
             Err(e) => tracing::info!(error = %e, "transport error"),
         });
         result
@@ -374,11 +389,18 @@ impl Hooks {
         op: Option<&'static Operation>,
         operation_id: &'static str,
     ) -> reqwest::Result<reqwest::Response> {
-        let idempotent = matches!(*request.method(), reqwest::Method::GET | reqwest::Method::HEAD);
+        let idempotent = matches!(
+            *request.method(),
+            reqwest::Method::GET | reqwest::Method::HEAD
+        );
         let mut attempt = 0u32;
         let mut renewed = false;
         loop {
-            let again = if idempotent { request.try_clone() } else { None };
+            let again = if idempotent {
+                request.try_clone()
+            } else {
+                None
+            };
             tracing::Span::current().record("attempts", attempt + 1);
             let response = match client.execute(request).await {
                 Ok(r) => r,
@@ -399,7 +421,11 @@ impl Hooks {
                 return Ok(self.bounded(response));
             }
             let response = self.buffered_error(response, operation_id).await?;
-            let body = &response.extensions().get::<ErrorBody>().expect("just attached").body;
+            let body = &response
+                .extensions()
+                .get::<ErrorBody>()
+                .expect("just attached")
+                .body;
             if !renewed && crate::error::error_code(body) == Some(crate::NEXUS_SESSION_EXPIRED) {
                 renewed = true;
                 if let Some(op) = op {
@@ -437,7 +463,9 @@ impl Hooks {
     async fn renew(&self, op: &Operation) -> bool {
         let mut renewed = false;
         for (scheme, _) in op.security {
-            let Some(provider) = self.providers.get(*scheme) else { continue };
+            let Some(provider) = self.providers.get(*scheme) else {
+                continue;
+            };
             match provider().await {
                 Ok(value) => {
                     self.credentials
@@ -446,14 +474,19 @@ impl Hooks {
                         .insert(scheme.to_string(), value);
                     renewed = true;
                 }
-                Err(e) => tracing::warn!(scheme = *scheme, error = %e, "renewing the credential failed"),
+                Err(e) => {
+                    tracing::warn!(scheme = *scheme, error = %e, "renewing the credential failed")
+                }
             }
         }
         renewed
     }
 
     fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
-        let exp = self.retry.base_delay.saturating_mul(1u32 << attempt.min(16));
+        let exp = self
+            .retry
+            .base_delay
+            .saturating_mul(1u32 << attempt.min(16));
         retry_after.unwrap_or(exp).min(self.retry.max_delay)
     }
 
@@ -465,7 +498,8 @@ impl Hooks {
         let headers = response.headers().clone();
         let mut seen = 0usize;
         let stream = futures_util::StreamExt::map(response.bytes_stream(), move |chunk| {
-            let chunk = chunk.map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)?;
+            let chunk =
+                chunk.map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)?;
             seen += chunk.len();
             if seen > max {
                 return Err(Box::new(BodyTooLarge(max)) as Box<dyn std::error::Error + Send + Sync>);
@@ -506,8 +540,14 @@ async fn tokio_sleep(d: Duration) {
 
 /// Is `media` JSON on the wire (`application/json`, or a `+json` type)?
 pub fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// `HeaderName::from_static` wants lower case; spec header names are mixed.

@@ -25,7 +25,12 @@ struct Seen {
 impl Seen {
     /// How many requests came for `path` before this one.
     fn earlier(&self, path: &str) -> usize {
-        self.lines.lock().unwrap().iter().filter(|(p, _)| p == path).count()
+        self.lines
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(p, _)| p == path)
+            .count()
     }
 }
 
@@ -47,7 +52,10 @@ fn response(status: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
     for (k, v) in headers {
         out.push_str(&format!("{k}: {v}\r\n"));
     }
-    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-length")) {
+    if !headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+    {
         out.push_str(&format!("content-length: {}\r\n", body.len()));
     }
     out.push_str("\r\n");
@@ -62,32 +70,57 @@ async fn fault_server(other_host: String, seen: Arc<Seen>) -> String {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
         loop {
-            let Ok((mut sock, _)) = listener.accept().await else { return };
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
             let other_host = other_host.clone();
             let seen = seen.clone();
             tokio::spawn(async move {
-                let Some(req) = read_request(&mut sock).await else { return };
+                let Some(req) = read_request(&mut sock).await else {
+                    return;
+                };
                 let path = req.split_whitespace().nth(1).unwrap_or("").to_string();
                 let fault = path.rsplit('/').next().unwrap_or("").to_string();
                 seen.count.fetch_add(1, Ordering::SeqCst);
                 let earlier = seen.earlier(&path);
-                seen.lines
-                    .lock()
-                    .unwrap()
-                    .push((path.clone(), req.to_ascii_lowercase().contains(&API_KEY.to_ascii_lowercase())));
+                seen.lines.lock().unwrap().push((
+                    path.clone(),
+                    req.to_ascii_lowercase()
+                        .contains(&API_KEY.to_ascii_lowercase()),
+                ));
                 let ok_member = br#"{"member": {"guid": "MBR-1"}}"#;
                 if path.contains("always-503") {
-                    let _ = sock.write_all(&response("503 Service Unavailable", &[("retry-after", "0")], b"busy")).await;
+                    let _ = sock
+                        .write_all(&response(
+                            "503 Service Unavailable",
+                            &[("retry-after", "0")],
+                            b"busy",
+                        ))
+                        .await;
                     return;
                 }
                 let bytes = match fault.as_str() {
-                    "invalid-json" => response("200 OK", &[("content-type", JSON)], b"{\"member\": {\"guid\": "),
-                    "wrong-shape" => response("200 OK", &[("content-type", JSON)], br#"{"member": "MBR-1"}"#),
+                    "invalid-json" => response(
+                        "200 OK",
+                        &[("content-type", JSON)],
+                        b"{\"member\": {\"guid\": ",
+                    ),
+                    "wrong-shape" => response(
+                        "200 OK",
+                        &[("content-type", JSON)],
+                        br#"{"member": "MBR-1"}"#,
+                    ),
                     "array" => response("200 OK", &[("content-type", JSON)], b"[1, 2, 3]"),
                     "not-utf8" => response("200 OK", &[("content-type", JSON)], b"\xff\xfe\xfd"),
-                    "html-content-type" => response("200 OK", &[("content-type", "text/html")], ok_member),
+                    "html-content-type" => {
+                        response("200 OK", &[("content-type", "text/html")], ok_member)
+                    }
                     "no-content-type" => response("200 OK", &[], ok_member),
-                    "truncated" => response("200 OK", &[("content-type", JSON), ("content-length", "500")], br#"{"member": {"gu"#),
+                    "truncated" => response(
+                        "200 OK",
+                        &[("content-type", JSON), ("content-length", "500")],
+                        br#"{"member": {"gu"#,
+                    ),
                     "html-502" => response(
                         "502 Bad Gateway",
                         &[("content-type", "text/html")],
@@ -100,7 +133,9 @@ async fn fault_server(other_host: String, seen: Arc<Seen>) -> String {
                         let _ = sock.write_all(head.as_bytes()).await;
                         let chunk = vec![b' '; 64 * 1024];
                         for _ in 0..64 {
-                            let framed = [format!("{:x}\r\n", chunk.len()).as_bytes(), &chunk, b"\r\n"].concat();
+                            let framed =
+                                [format!("{:x}\r\n", chunk.len()).as_bytes(), &chunk, b"\r\n"]
+                                    .concat();
                             if sock.write_all(&framed).await.is_err() {
                                 return;
                             }
@@ -130,7 +165,9 @@ async fn fault_server(other_host: String, seen: Arc<Seen>) -> String {
                         b"",
                     ),
                     // The first request for a path fails, later ones work.
-                    "flaky" if earlier == 0 => response("503 Service Unavailable", &[("retry-after", "0")], b"busy"),
+                    "flaky" if earlier == 0 => {
+                        response("503 Service Unavailable", &[("retry-after", "0")], b"busy")
+                    }
                     "flaky" => response("200 OK", &[("content-type", JSON)], ok_member),
                     _ => response("200 OK", &[("content-type", JSON)], ok_member),
                 };
@@ -163,7 +200,10 @@ async fn fault(c: &Client, name: &str) -> Error {
 
 fn assert_no_secret(name: &str, e: &Error) {
     let shown = format!("{e:?} {e}");
-    assert!(!shown.contains(API_KEY) && !shown.contains(CLIENT_ID), "{name} leaks: {shown}");
+    assert!(
+        !shown.contains(API_KEY) && !shown.contains(CLIENT_ID),
+        "{name} leaks: {shown}"
+    );
 }
 
 #[tokio::test]
@@ -176,20 +216,49 @@ async fn every_fault_is_a_typed_error_without_secrets() {
 
     type Check = fn(&Error) -> bool;
     let cases: &[(&str, Check)] = &[
-        ("invalid-json", |e| matches!(e, Error::InvalidResponse { body, .. } if body.starts_with(b"{\"member\""))),
-        ("wrong-shape", |e| matches!(e, Error::InvalidResponse { .. })),
+        (
+            "invalid-json",
+            |e| matches!(e, Error::InvalidResponse { body, .. } if body.starts_with(b"{\"member\"")),
+        ),
+        ("wrong-shape", |e| {
+            matches!(e, Error::InvalidResponse { .. })
+        }),
         ("array", |e| matches!(e, Error::InvalidResponse { .. })),
-        ("not-utf8", |e| matches!(e, Error::InvalidResponse { body, .. } if body.as_ref() == b"\xff\xfe\xfd")),
-        ("html-content-type", |e| matches!(e, Error::UnexpectedContentType(m) if m.contains("text/html"))),
-        ("no-content-type", |e| matches!(e, Error::UnexpectedContentType(m) if m.contains("none"))),
+        (
+            "not-utf8",
+            |e| matches!(e, Error::InvalidResponse { body, .. } if body.as_ref() == b"\xff\xfe\xfd"),
+        ),
+        (
+            "html-content-type",
+            |e| matches!(e, Error::UnexpectedContentType(m) if m.contains("text/html")),
+        ),
+        (
+            "no-content-type",
+            |e| matches!(e, Error::UnexpectedContentType(m) if m.contains("none")),
+        ),
         ("truncated", |e| matches!(e, Error::Transport(_))),
-        ("html-502", |e| matches!(e, Error::Server(a) if a.status == 502 && a.message.is_none() && a.body.starts_with(b"<html>")) && e.is_retryable()),
-        ("empty-200", |e| matches!(e, Error::InvalidResponse { body, .. } if body.is_empty())),
-        ("huge", |e| matches!(e, Error::ResponseTooLarge { limit: 1048576 })),
-        ("huge-declared", |e| matches!(e, Error::ResponseTooLarge { limit: 1048576 })),
-        ("stall", |e| matches!(e, Error::Transport(t) if t.is_timeout()) && e.is_retryable()),
+        ("html-502", |e| {
+            matches!(e, Error::Server(a) if a.status == 502 && a.message.is_none() && a.body.starts_with(b"<html>"))
+                && e.is_retryable()
+        }),
+        (
+            "empty-200",
+            |e| matches!(e, Error::InvalidResponse { body, .. } if body.is_empty()),
+        ),
+        ("huge", |e| {
+            matches!(e, Error::ResponseTooLarge { limit: 1048576 })
+        }),
+        ("huge-declared", |e| {
+            matches!(e, Error::ResponseTooLarge { limit: 1048576 })
+        }),
+        ("stall", |e| {
+            matches!(e, Error::Transport(t) if t.is_timeout()) && e.is_retryable()
+        }),
         ("reset", |e| matches!(e, Error::Transport(_))),
-        ("redirect", |e| matches!(e, Error::Status(a) if a.status == 302)),
+        (
+            "redirect",
+            |e| matches!(e, Error::Status(a) if a.status == 302),
+        ),
     ];
     for (name, check) in cases {
         let e = fault(&c, name).await;
@@ -199,7 +268,12 @@ async fn every_fault_is_a_typed_error_without_secrets() {
     // The redirect was not followed: the other host saw nothing, so the
     // auth headers never left for it.
     assert!(other_seen.lines.lock().unwrap().is_empty());
-    assert!(seen.lines.lock().unwrap().iter().all(|(_, with_key)| *with_key));
+    assert!(seen
+        .lines
+        .lock()
+        .unwrap()
+        .iter()
+        .all(|(_, with_key)| *with_key));
 }
 
 #[tokio::test]
@@ -209,7 +283,10 @@ async fn reads_are_retried_only_when_asked_and_creates_never() {
 
     let plain = client(&base);
     let e = fault(&plain, "flaky").await;
-    assert!(matches!(e, Error::Server(ref a) if a.status == 503), "{e:?}");
+    assert!(
+        matches!(e, Error::Server(ref a) if a.status == 503),
+        "{e:?}"
+    );
 
     let retrying = Client::builder(Environment::Custom(base.clone()), API_KEY, CLIENT_ID)
         .retry_reads(2)
@@ -231,7 +308,10 @@ async fn reads_are_retried_only_when_asked_and_creates_never() {
     // A read that keeps failing: 1 + 2 retries, then the error.
     let before = seen.count.load(Ordering::SeqCst);
     let e = fault(&retrying, "always-503").await;
-    assert!(matches!(e, Error::Server(ref a) if a.status == 503), "{e:?}");
+    assert!(
+        matches!(e, Error::Server(ref a) if a.status == 503),
+        "{e:?}"
+    );
     assert_eq!(seen.count.load(Ordering::SeqCst) - before, 3);
 
     // A create is a POST: never retried, even when asked.
@@ -248,7 +328,10 @@ async fn reads_are_retried_only_when_asked_and_creates_never() {
         .map(|_| ())
         .unwrap_err()
         .into();
-    assert!(matches!(e, Error::Server(ref a) if a.status == 503), "{e:?}");
+    assert!(
+        matches!(e, Error::Server(ref a) if a.status == 503),
+        "{e:?}"
+    );
     assert!(!matches!(e, Error::Transport(_)));
     assert_eq!(seen.count.load(Ordering::SeqCst) - before, 1);
 }

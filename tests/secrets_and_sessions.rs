@@ -62,9 +62,17 @@ async fn no_secret_in_debug_display_errors_or_traces() {
 
     let server = serve(|r| {
         if r.uri.ends_with("/members") {
-            Reply::json(401, NEXUS, json!({"error": {"code": 4011, "message": "Session expired"}}))
+            Reply::json(
+                401,
+                NEXUS,
+                json!({"error": {"code": 4011, "message": "Session expired"}}),
+            )
         } else {
-            Reply::json(404, "application/vnd.mx.atrium.v1+json", json!({"error": {"message": "Not found"}}))
+            Reply::json(
+                404,
+                "application/vnd.mx.atrium.v1+json",
+                json!({"error": {"message": "Not found"}}),
+            )
         }
     })
     .await;
@@ -72,10 +80,21 @@ async fn no_secret_in_debug_display_errors_or_traces() {
         .session_token_provider(|| async { Ok(SecretString::from(NEW_TOKEN)) });
     assert_clean("nexus builder", &format!("{nx:?}"));
     let nx = nx.build().unwrap();
-    let at = atrium::Client::builder(atrium::Environment::Custom(server.base.clone()), API_KEY, CLIENT_ID);
+    let at = atrium::Client::builder(
+        atrium::Environment::Custom(server.base.clone()),
+        API_KEY,
+        CLIENT_ID,
+    );
     assert_clean("atrium builder", &format!("{at:?}"));
     let at = at.build().unwrap();
-    assert_clean("clients", &format!("{nx:?} {:?} {at:?} {:?}", nx.skip_webhook(), nx.with_session_token(NEW_TOKEN)));
+    assert_clean(
+        "clients",
+        &format!(
+            "{nx:?} {:?} {at:?} {:?}",
+            nx.skip_webhook(),
+            nx.with_session_token(NEW_TOKEN)
+        ),
+    );
 
     let body = nexus::types::MemberCreateRequestBody {
         member: Some(nexus::types::MemberCreateRequest {
@@ -98,10 +117,22 @@ async fn no_secret_in_debug_display_errors_or_traces() {
     assert_clean("atrium request", &format!("{abody:?}"));
     assert!(server.requests().is_empty());
 
-    let e: Error = nx.create_member().body(body).send().await.unwrap_err().into();
+    let e: Error = nx
+        .create_member()
+        .body(body)
+        .send()
+        .await
+        .unwrap_err()
+        .into();
     assert!(matches!(e, Error::SessionExpired(_)), "{e:?}");
     assert_clean("session error", &format!("{e:?} {e}"));
-    let e: Error = at.read_user().user_guid("USR-1").send().await.unwrap_err().into();
+    let e: Error = at
+        .read_user()
+        .user_guid("USR-1")
+        .send()
+        .await
+        .unwrap_err()
+        .into();
     assert_clean("atrium error", &format!("{e:?} {e}"));
     // The password did reach the wire (as it must), and only the wire.
     assert!(String::from_utf8_lossy(&server.requests()[0].body).contains(PASSWORD));
@@ -116,7 +147,10 @@ async fn no_secret_in_debug_display_errors_or_traces() {
 
     let traces = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(traces.contains("mx.request"), "{traces}");
-    assert!(traces.contains("createMember") && traces.contains("read_user"), "{traces}");
+    assert!(
+        traces.contains("createMember") && traces.contains("read_user"),
+        "{traces}"
+    );
     assert_clean("traces", &traces);
 }
 
@@ -130,7 +164,11 @@ async fn an_expired_session_renews_the_token_and_never_resends_a_create() {
         if r.header("md-session-token") == Some(NEW_TOKEN) {
             Reply::json(200, NEXUS, json!({"member": {"guid": "MBR-1"}}))
         } else {
-            Reply::json(401, NEXUS, json!({"error": {"code": 4011, "message": "Session expired"}}))
+            Reply::json(
+                401,
+                NEXUS,
+                json!({"error": {"code": 4011, "message": "Session expired"}}),
+            )
         }
     })
     .await;
@@ -146,12 +184,27 @@ async fn an_expired_session_renews_the_token_and_never_resends_a_create() {
     let body = nexus::types::MemberCreateRequestBody {
         member: Some(nexus::types::MemberCreateRequest::new("INS-1")),
     };
-    let e: Error = nx.create_member().body(body.clone()).send().await.unwrap_err().into();
-    assert!(matches!(e, Error::SessionExpired(ref a) if a.code == Some(4011)), "{e:?}");
+    let e: Error = nx
+        .create_member()
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap_err()
+        .into();
+    assert!(
+        matches!(e, Error::SessionExpired(ref a) if a.code == Some(4011)),
+        "{e:?}"
+    );
     assert_eq!(calls.load(Ordering::SeqCst), 1);
     assert_eq!(server.requests().len(), 1, "a create is never resent");
 
-    let m = nx.create_member().body(body).send().await.unwrap().into_inner();
+    let m = nx
+        .create_member()
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(m.member.unwrap().guid.as_deref(), Some("MBR-1"));
     let reqs = server.requests();
     assert_eq!(reqs[1].header("md-session-token"), Some(NEW_TOKEN));
@@ -165,17 +218,35 @@ async fn an_expired_credential_on_a_read_is_renewed_and_the_read_resent_once() {
     traces();
     let server = serve(|r| {
         if r.header("mx-api-key") == Some(NEW_TOKEN) {
-            Reply::json(200, "application/vnd.mx.atrium.v1+json", json!({"user": {"guid": "USR-1"}}))
+            Reply::json(
+                200,
+                "application/vnd.mx.atrium.v1+json",
+                json!({"user": {"guid": "USR-1"}}),
+            )
         } else {
-            Reply::json(401, "application/vnd.mx.atrium.v1+json", json!({"error": {"code": 4011, "message": "expired"}}))
+            Reply::json(
+                401,
+                "application/vnd.mx.atrium.v1+json",
+                json!({"error": {"code": 4011, "message": "expired"}}),
+            )
         }
     })
     .await;
-    let at = atrium::Client::builder(atrium::Environment::Custom(server.base.clone()), API_KEY, CLIENT_ID)
-        .credential_provider("apiKey", || async { Ok(SecretString::from(NEW_TOKEN)) })
-        .build()
-        .unwrap();
-    let u = at.read_user().user_guid("USR-1").send().await.unwrap().into_inner();
+    let at = atrium::Client::builder(
+        atrium::Environment::Custom(server.base.clone()),
+        API_KEY,
+        CLIENT_ID,
+    )
+    .credential_provider("apiKey", || async { Ok(SecretString::from(NEW_TOKEN)) })
+    .build()
+    .unwrap();
+    let u = at
+        .read_user()
+        .user_guid("USR-1")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(u.user.guid.as_deref(), Some("USR-1"));
     let reqs = server.requests();
     assert_eq!(reqs.len(), 2);
@@ -185,14 +256,28 @@ async fn an_expired_credential_on_a_read_is_renewed_and_the_read_resent_once() {
 
     // A provider that fails leaves the error as it was, once.
     let server = serve(|_| {
-        Reply::json(401, "application/vnd.mx.atrium.v1+json", json!({"error": {"code": 4011, "message": "expired"}}))
+        Reply::json(
+            401,
+            "application/vnd.mx.atrium.v1+json",
+            json!({"error": {"code": 4011, "message": "expired"}}),
+        )
     })
     .await;
-    let at = atrium::Client::builder(atrium::Environment::Custom(server.base.clone()), API_KEY, CLIENT_ID)
-        .credential_provider("apiKey", || async { Err("SSO is down".to_string()) })
-        .build()
-        .unwrap();
-    let e: Error = at.read_user().user_guid("USR-1").send().await.unwrap_err().into();
+    let at = atrium::Client::builder(
+        atrium::Environment::Custom(server.base.clone()),
+        API_KEY,
+        CLIENT_ID,
+    )
+    .credential_provider("apiKey", || async { Err("SSO is down".to_string()) })
+    .build()
+    .unwrap();
+    let e: Error = at
+        .read_user()
+        .user_guid("USR-1")
+        .send()
+        .await
+        .unwrap_err()
+        .into();
     assert!(matches!(e, Error::SessionExpired(_)), "{e:?}");
     assert_eq!(server.requests().len(), 1);
 }

@@ -146,7 +146,8 @@ pub fn parse(path: &Path, text: &str) -> Result<OpenAPI, SpecError> {
     }
     serde_yaml::from_str::<OpenAPI>(text).map_err(|e| {
         let mut err = yaml_error(path, &e);
-        err.fix = "make this part of the document follow the OpenAPI 3.0 schema (check the key names, and that $ref values are strings)".into();
+        err.message = err.message.replacen("invalid YAML", "not valid OpenAPI 3.0", 1);
+        err.fix = "make this part of the document follow the OpenAPI 3.0 schema (required keys such as `responses`, key names, $ref values as strings)".into();
         err
     })
 }
