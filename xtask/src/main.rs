@@ -1,6 +1,7 @@
 //! `cargo xtask …`: the project's maintenance commands, in plain Rust.
 
 mod generate;
+mod sync;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +30,26 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Refresh the vendored specs from MX's docs (or --from sources):
+    /// merged, canonical, validated by the pipeline, written atomically.
+    SpecSync {
+        /// nexus, atrium or all.
+        #[arg(default_value = "all", value_parser = ["nexus", "atrium", "all"])]
+        api: String,
+        /// A URL, file or folder to read instead of specs/API/upstream.txt
+        /// (repeatable: all of them make one spec).
+        #[arg(long)]
+        from: Vec<String>,
+        /// Print what changed; exit 1 if upstream differs; write nothing.
+        #[arg(long)]
+        check: bool,
+        /// Print what changed; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The workspace whose specs/ to sync (default: this one).
+        #[arg(long, hide = true)]
+        root: Option<PathBuf>,
+    },
 }
 
 /// The workspace root, whatever directory `cargo xtask` runs from.
@@ -43,12 +64,32 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Generate { spec, out, check } => generate::run(spec, out, check),
+        Command::SpecSync {
+            api,
+            from,
+            check,
+            dry_run,
+            root: dir,
+        } => {
+            let opts = sync::Options {
+                api,
+                from,
+                check,
+                dry_run,
+                root: dir.unwrap_or_else(root),
+            };
+            match sync::run(&opts) {
+                Ok(sync::Outcome::Changed) if check => return ExitCode::from(1),
+                Ok(_) => Ok(()),
+                Err(e) => Err(e),
+            }
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
-            ExitCode::FAILURE
+            ExitCode::from(2)
         }
     }
 }
