@@ -224,7 +224,10 @@ fn requests(c: &mut Criterion) {
         "cid",
     )
     .unwrap();
+    // A careful engineer sets the same timeouts and redirect policy.
     let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .connect_timeout(std::time::Duration::from_secs(10))
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();

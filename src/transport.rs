@@ -55,6 +55,10 @@ pub struct Operation {
 #[derive(Debug)]
 pub struct ApiWire {
     pub title: &'static str,
+    /// The `Accept` of an operation that documents no answer body (e.g. a
+    /// `204` delete): the JSON media type the API's other operations answer
+    /// with, since MX refuses (406) a request that names no API version.
+    pub default_accept: Option<&'static str>,
     pub servers: &'static [Server],
     /// Sorted by name.
     pub operations: &'static [Operation],
@@ -67,19 +71,6 @@ impl ApiWire {
             .binary_search_by(|o| o.name.cmp(name))
             .ok()
             .map(|i| &self.operations[i])
-    }
-
-    /// The `Accept` for an operation that documents no answer body (e.g. a
-    /// `204` delete): the JSON media type the API's other operations answer
-    /// with, since MX refuses (406) a request that names no API version.
-    pub fn default_accept(&self) -> Option<&'static str> {
-        let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
-        for media in self.operations.iter().filter_map(|o| o.response_media) {
-            if media.ends_with("json") {
-                *counts.entry(media).or_default() += 1;
-            }
-        }
-        counts.into_iter().max_by_key(|(_, n)| *n).map(|(m, _)| m)
     }
 
     /// The base URL of server `index` of the spec, without a trailing `/`.
@@ -249,7 +240,7 @@ impl Hooks {
         let has_body = request.body().is_some();
         let headers = request.headers_mut();
         headers.remove("api-version");
-        match op.response_media.or_else(|| wire.default_accept()) {
+        match op.response_media.or(wire.default_accept) {
             Some(media) => {
                 headers.insert(ACCEPT, HeaderValue::from_static(media));
             }
@@ -491,7 +482,16 @@ impl Hooks {
     }
 
     /// The success response with a body that fails once it passes the bound.
+    /// A body with a declared length is left as it is: `post` refuses one
+    /// declared over the bound, and hyper never reads past the declared
+    /// length.
     fn bounded(&self, response: reqwest::Response) -> reqwest::Response {
+        if response
+            .headers()
+            .contains_key(reqwest::header::CONTENT_LENGTH)
+        {
+            return response;
+        }
         let max = self.max_body;
         let status = response.status();
         let version = response.version();

@@ -208,6 +208,7 @@ pub fn normalize(
 
     let mut wire = WireTable {
         title: spec.info.title.clone(),
+        default_accept: None,
         servers: spec
             .servers
             .iter()
@@ -450,6 +451,20 @@ pub fn normalize(
         }
     }
     wire.operations.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for media in wire
+        .operations
+        .iter()
+        .filter_map(|o| o.response_media.as_deref())
+    {
+        if is_json(media) {
+            *counts.entry(media).or_default() += 1;
+        }
+    }
+    wire.default_accept = counts
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(m, _)| m.to_string());
 
     let mut deprecated = BTreeSet::new();
     if let Some(components) = spec.components.as_mut() {

@@ -54,6 +54,10 @@ pub struct OperationWire {
 pub struct WireTable {
     pub title: String,
     pub servers: Vec<ServerWire>,
+    /// The `Accept` of operations that document no answer body (e.g. a `204`
+    /// delete): the JSON media type most operations answer with, since MX
+    /// refuses (406) a request that names no API version.
+    pub default_accept: Option<String>,
     /// Sorted by method name.
     pub operations: Vec<OperationWire>,
 }
@@ -69,6 +73,7 @@ impl WireTable {
     /// The table as a `static WIRE: ApiWire` item of the runtime module `rt`.
     pub fn to_tokens(&self, rt: &TokenStream) -> TokenStream {
         let title = &self.title;
+        let default_accept = opt(&self.default_accept);
         let servers = self.servers.iter().map(|s| {
             let url = &s.url;
             let desc = opt(&s.description);
@@ -115,6 +120,7 @@ impl WireTable {
             /// Read by the hooks of [`Client`].
             pub static WIRE: #rt::ApiWire = #rt::ApiWire {
                 title: #title,
+                default_accept: #default_accept,
                 servers: &[#(#servers),*],
                 operations: &[#(#ops),*],
             };

@@ -409,34 +409,30 @@ async fn create_member(
     }
     let guid = state.guid("MBR");
     let skip = req.skip_aggregation.unwrap_or(false);
-    state.members.insert(
-        guid.clone(),
-        Member {
-            api: Api::Atrium,
-            guid: guid.clone(),
-            user_guid: user_guid.clone(),
-            institution: inst,
-            credentials,
-            identifier: req.identifier.clone(),
-            metadata: req.metadata.clone(),
-            name: inst.name.into(),
-            is_oauth,
-            skip_aggregation: skip,
-            status: if is_oauth {
-                ConnectionStatus::Pending
-            } else {
-                ConnectionStatus::Created
-            },
-            job: None,
-            successfully_aggregated_at: None,
-            oauth_token: None,
-            external_guid: None,
-            use_cases: vec![],
-            background_aggregation_is_disabled: false,
-            most_recent_job_guid: None,
+    state.add_member(Member {
+        api: Api::Atrium,
+        guid: guid.clone(),
+        user_guid: user_guid.clone(),
+        institution: inst,
+        credentials,
+        identifier: req.identifier.clone(),
+        metadata: req.metadata.clone(),
+        name: inst.name.into(),
+        is_oauth,
+        skip_aggregation: skip,
+        status: if is_oauth {
+            ConnectionStatus::Pending
+        } else {
+            ConnectionStatus::Created
         },
-    );
-    state.member_order.push(guid.clone());
+        job: None,
+        successfully_aggregated_at: None,
+        oauth_token: None,
+        external_guid: None,
+        use_cases: vec![],
+        background_aggregation_is_disabled: false,
+        most_recent_job_guid: None,
+    });
     if is_oauth {
         state.oauth_token(&guid);
     } else if !skip {

@@ -135,8 +135,7 @@ async fn create_member(Axum(sim): Axum<Arc<Sim>>, body: Bytes) -> Result<Respons
         background_aggregation_is_disabled: req.background_aggregation_is_disabled.unwrap_or(false),
         most_recent_job_guid: None,
     };
-    state.members.insert(guid.clone(), member);
-    state.member_order.push(guid.clone());
+    state.add_member(member);
     if is_oauth {
         state.oauth_token(&guid);
     } else if !skip {

@@ -171,7 +171,9 @@ pub struct State {
     /// Users in creation order, for stable pagination.
     pub user_order: Vec<String>,
     pub members: HashMap<String, Member>,
-    pub member_order: Vec<String>,
+    /// Each user's members in creation order: every rule about a user's
+    /// members reads only these, whatever the total.
+    by_user: HashMap<String, Vec<String>>,
     /// One-time OAuth tokens → member guid.
     pub oauth: HashMap<String, String>,
     counter: u64,
@@ -226,23 +228,28 @@ impl State {
             return false;
         }
         self.user_order.retain(|g| g != guid);
-        let gone: Vec<String> = self
-            .members
-            .values()
-            .filter(|m| m.user_guid == guid)
-            .map(|m| m.guid.clone())
-            .collect();
-        for g in gone {
+        for g in self.by_user.get(guid).cloned().unwrap_or_default() {
             self.delete_member(&g);
         }
         true
     }
 
+    /// Adds a member (its GUID is new).
+    pub fn add_member(&mut self, member: Member) {
+        self.by_user
+            .entry(member.user_guid.clone())
+            .or_default()
+            .push(member.guid.clone());
+        self.members.insert(member.guid.clone(), member);
+    }
+
     pub fn delete_member(&mut self, guid: &str) -> bool {
-        if self.members.remove(guid).is_none() {
+        let Some(m) = self.members.remove(guid) else {
             return false;
+        };
+        if let Some(list) = self.by_user.get_mut(&m.user_guid) {
+            list.retain(|g| g != guid);
         }
-        self.member_order.retain(|g| g != guid);
         self.oauth.retain(|_, m| m != guid);
         true
     }
@@ -250,13 +257,15 @@ impl State {
     /// The members of a user, in creation order, settled.
     pub fn members_of(&mut self, user_guid: &str) -> Vec<Member> {
         let now = Instant::now();
-        let order = self.member_order.clone();
-        order
+        let Some(guids) = self.by_user.get(user_guid) else {
+            return Vec::new();
+        };
+        guids
             .iter()
             .filter_map(|g| {
                 let m = self.members.get_mut(g)?;
                 m.settle(now);
-                (m.user_guid == user_guid).then(|| m.clone())
+                Some(m.clone())
             })
             .collect()
     }
@@ -280,11 +289,11 @@ impl State {
         institution: &Institution,
         credentials: &[(String, String)],
     ) -> bool {
-        self.members.values().any(|m| {
-            m.api == api
-                && m.user_guid == user_guid
-                && m.institution.code == institution.code
-                && m.credentials == credentials
+        let Some(guids) = self.by_user.get(user_guid) else {
+            return false;
+        };
+        guids.iter().filter_map(|g| self.members.get(g)).any(|m| {
+            m.api == api && m.institution.code == institution.code && m.credentials == credentials
         })
     }
 

@@ -14071,6 +14071,7 @@ impl ::mx_client::transport::FromParts for Client {
 /// Read by the hooks of [`Client`].
 pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWire {
     title: "Atrium API",
+    default_accept: ::core::option::Option::Some("application/vnd.mx.atrium.v1+json"),
     servers: &[
         ::mx_client::transport::Server {
             url: "https://vestibule.mx.com",

@@ -1377,6 +1377,7 @@ impl ::mx_client::transport::FromParts for Client {
 /// Read by the hooks of [`Client`].
 pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWire {
     title: "Nexus API",
+    default_accept: ::core::option::Option::Some("application/vnd.mx.nexus.v1+json"),
     servers: &[
         ::mx_client::transport::Server {
             url: "https://int-data.moneydesktop.com/",

@@ -1,5 +1,6 @@
 //! `cargo xtask …`: the project's maintenance commands, in plain Rust.
 
+mod bench;
 mod generate;
 mod sync;
 
@@ -29,6 +30,19 @@ enum Command {
         /// Change nothing; fail if a file would change.
         #[arg(long)]
         check: bool,
+    },
+    /// Print the benchmark tables (ratios first) from target/criterion;
+    /// run `cargo bench` before.
+    BenchReport,
+    /// Measure build cost on a warm target: touching a spec vs touching
+    /// src/lib.rs, a no-change build, the dependency count.
+    BenchBuild {
+        /// Builds per measurement.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Also time a clean build in a fresh target directory.
+        #[arg(long)]
+        clean: bool,
     },
     /// Refresh the vendored specs from MX's docs (or --from sources):
     /// merged, canonical, validated by the pipeline, written atomically.
@@ -64,6 +78,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Generate { spec, out, check } => generate::run(spec, out, check),
+        Command::BenchReport => bench::report(),
+        Command::BenchBuild { runs, clean } => bench::build(runs, clean),
         Command::SpecSync {
             api,
             from,

@@ -1,0 +1,249 @@
+//! `cargo xtask bench-report` and `cargo xtask bench-build`: the figures of
+//! BENCHMARKS.md, as ratios against baselines measured in the same run.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Criterion's estimate of one benchmark: the median and its 95% interval,
+/// in nanoseconds.
+struct Estimate {
+    median: f64,
+    low: f64,
+    high: f64,
+}
+
+fn estimate(dir: &Path) -> Option<Estimate> {
+    let text = std::fs::read_to_string(dir.join("new/estimates.json")).ok()?;
+    let v: serde_yaml::Value = serde_yaml::from_str(&text).ok()?;
+    let m = v.get("median")?;
+    let ci = m.get("confidence_interval")?;
+    Some(Estimate {
+        median: m.get("point_estimate")?.as_f64()?,
+        low: ci.get("lower_bound")?.as_f64()?,
+        high: ci.get("upper_bound")?.as_f64()?,
+    })
+}
+
+fn human(ns: f64) -> String {
+    if ns >= 1e9 {
+        format!("{:.2} s", ns / 1e9)
+    } else if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+fn spread(e: &Estimate) -> String {
+    format!("{} [{} – {}]", human(e.median), human(e.low), human(e.high))
+}
+
+/// Prints the ratio tables from `target/criterion` (run `cargo bench` first).
+pub fn report() -> Result<(), String> {
+    let dir = crate::root().join("target/criterion");
+    if !dir.is_dir() {
+        return Err("no benchmark results: run `cargo bench` first".into());
+    }
+    println!("| comparison | generated / baseline | generated (median [95% CI]) | baseline |");
+    println!("|---|---|---|---|");
+    for group in [
+        "create_member_nexus",
+        "create_member_atrium",
+        "encode_member_request",
+        "decode_member_response",
+        "decode_atrium_member_response",
+    ] {
+        let (Some(g), Some(b)) = (
+            estimate(&dir.join(group).join("generated")),
+            estimate(&dir.join(group).join("baseline")),
+        ) else {
+            println!("| {group} | (not run) | | |");
+            continue;
+        };
+        println!(
+            "| {group} | {:.3} | {} | {} |",
+            g.median / b.median,
+            spread(&g),
+            spread(&b)
+        );
+    }
+    println!();
+    println!("| pipeline input | time (median [95% CI]) | per operation |");
+    println!("|---|---|---|");
+    for name in ["nexus", "atrium"] {
+        if let Some(e) = estimate(&dir.join("pipeline_vendored").join(name)) {
+            let ops = if name == "nexus" { 1.0 } else { 48.0 };
+            println!(
+                "| {name} spec ({ops} ops) | {} | {} |",
+                spread(&e),
+                human(e.median / ops)
+            );
+        }
+    }
+    let mut synthetic = Vec::new();
+    for n in [10u32, 100, 1000] {
+        if let Some(e) = estimate(&dir.join("pipeline_synthetic").join(n.to_string())) {
+            println!(
+                "| synthetic, {n} ops | {} | {} |",
+                spread(&e),
+                human(e.median / f64::from(n))
+            );
+            synthetic.push((n, e.median));
+        }
+    }
+    if let (Some((_, t100)), Some((_, t1000))) = (
+        synthetic.iter().find(|(n, _)| *n == 100),
+        synthetic.iter().find(|(n, _)| *n == 1000),
+    ) {
+        println!("\nt(1000)/t(100) = {:.2} (linear: 10)", t1000 / t100);
+    }
+    println!();
+    println!(
+        "| simulator, concurrent clients | requests/s (median) | iteration (median [95% CI]) |"
+    );
+    println!("|---|---|---|");
+    for n in [1u32, 8, 64] {
+        if let Some(e) = estimate(&dir.join("simulator_create_then_read").join(n.to_string())) {
+            let rps = f64::from(3 * n) / (e.median / 1e9);
+            println!("| {n} | {rps:.0} | {} |", spread(&e));
+        }
+    }
+    Ok(())
+}
+
+fn cargo(root: &Path, args: &[&str]) -> Result<(Duration, String), String> {
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let elapsed = started.elapsed();
+    let text =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        return Err(format!("`cargo {}` failed:\n{text}", args.join(" ")));
+    }
+    Ok((elapsed, text))
+}
+
+fn touch(path: &Path) -> Result<(), String> {
+    let f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    f.set_modified(std::time::SystemTime::now())
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Build cost on a warm target: after touching a spec vs after touching
+/// `src/lib.rs`, a build with no change, the normal dependency count, and
+/// (with `clean`) a clean build in a separate target directory.
+pub fn build(runs: usize, clean: bool) -> Result<(), String> {
+    let root = crate::root();
+    println!("warming the target (cargo build -p mx-client)…");
+    cargo(&root, &["build", "-p", "mx-client"])?;
+    let spec = root.join("specs/nexus/v1.yaml");
+    let lib = root.join("src/lib.rs");
+    let (mut after_spec, mut after_lib, mut unchanged) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs.max(1) {
+        touch(&spec)?;
+        after_spec.push(cargo(&root, &["build", "-p", "mx-client"])?.0);
+        touch(&lib)?;
+        after_lib.push(cargo(&root, &["build", "-p", "mx-client"])?.0);
+        let (t, text) = cargo(&root, &["build", "-p", "mx-client", "-v"])?;
+        if text.contains("Running `") || text.contains("Compiling ") {
+            return Err(format!("a build with no change ran something:\n{text}"));
+        }
+        unchanged.push(t);
+    }
+    let (s, l, u) = (median(after_spec), median(after_lib), median(unchanged));
+    println!("| build on a warm target (median of {runs}) | time |");
+    println!("|---|---|");
+    println!(
+        "| after touching specs/nexus/v1.yaml | {:.2} s |",
+        s.as_secs_f64()
+    );
+    println!("| after touching src/lib.rs | {:.2} s |", l.as_secs_f64());
+    println!(
+        "| with no change (nothing reruns: checked) | {:.2} s |",
+        u.as_secs_f64()
+    );
+    println!(
+        "\nspec / lib.rs = {:.2} (target ≤ 1.3)",
+        s.as_secs_f64() / l.as_secs_f64()
+    );
+
+    let (_, tree) = cargo(
+        &root,
+        &[
+            "tree",
+            "-p",
+            "mx-client",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+        ],
+    )?;
+    let mut deps: Vec<&str> = tree
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with("mx-client "))
+        .map(|l| l.trim_end_matches(" (*)"))
+        .collect();
+    deps.sort();
+    deps.dedup();
+    let (_, lean) = cargo(
+        &root,
+        &[
+            "tree",
+            "-p",
+            "mx-client",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "--no-default-features",
+        ],
+    )?;
+    let mut lean_deps: Vec<&str> = lean
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with("mx-client "))
+        .map(|l| l.trim_end_matches(" (*)"))
+        .collect();
+    lean_deps.sort();
+    lean_deps.dedup();
+    println!(
+        "\nnormal dependencies of the library: {} with default features (the simulator), {} with --no-default-features",
+        deps.len(),
+        lean_deps.len()
+    );
+
+    if clean {
+        let target: PathBuf =
+            std::env::temp_dir().join(format!("mx-clean-build-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&target);
+        let t = cargo(
+            &root,
+            &[
+                "build",
+                "-p",
+                "mx-client",
+                "--target-dir",
+                target.to_str().unwrap_or("."),
+            ],
+        )?
+        .0;
+        println!("clean `cargo build -p mx-client` (fresh target dir, crates already downloaded): {:.0} s", t.as_secs_f64());
+        let _ = std::fs::remove_dir_all(&target);
+    }
+    Ok(())
+}
