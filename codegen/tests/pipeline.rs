@@ -52,13 +52,12 @@ fn the_wire_table_keeps_what_progenitor_drops() {
         [("sessionToken".to_string(), "MD-SESSION-TOKEN".to_string())]
     );
     // Progenitor saw plain JSON: the vendor type appears only in the table
-    // (request and response media of the one operation).
+    // (the default Accept, and the one operation's request and response).
     let table = &r.code[r.code.find("pub static WIRE").unwrap()..];
-    assert_eq!(
-        r.code.matches("application/vnd.mx.nexus.v1+json").count(),
-        2
-    );
-    assert_eq!(table.matches("application/vnd.mx.nexus.v1+json").count(), 2);
+    let vendor = "application/vnd.mx.nexus.v1+json";
+    assert_eq!(r.code.matches(vendor).count(), 3);
+    assert_eq!(table.matches(vendor).count(), 3);
+    assert_eq!(r.wire.default_accept.as_deref(), Some(vendor));
 }
 
 #[test]
