@@ -506,11 +506,12 @@ impl Hooks {
             }
             Ok(chunk)
         });
-        let mut rebuilt = http::Response::new(reqwest::Body::wrap_stream(stream));
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = version;
-        *rebuilt.headers_mut() = headers;
-        reqwest::Response::from(rebuilt)
+        reqwest::Response::from(rebuild(
+            status,
+            version,
+            headers,
+            reqwest::Body::wrap_stream(stream),
+        ))
     }
 
     /// The error response with its body read (bounded) and attached.
@@ -523,15 +524,26 @@ impl Hooks {
         let version = response.version();
         let headers = response.headers().clone();
         let body = read_capped(response, self.max_error_body).await?;
-        let mut rebuilt = http::Response::new(body.clone());
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = version;
-        *rebuilt.headers_mut() = headers;
+        let mut rebuilt = rebuild(status, version, headers, body.clone());
         rebuilt
             .extensions_mut()
             .insert(ErrorBody { operation_id, body });
         Ok(reqwest::Response::from(rebuilt))
     }
+}
+
+/// A response with the parts of one the hooks took apart.
+fn rebuild<B>(
+    status: reqwest::StatusCode,
+    version: reqwest::Version,
+    headers: reqwest::header::HeaderMap,
+    body: B,
+) -> http::Response<B> {
+    let mut r = http::Response::new(body);
+    *r.status_mut() = status;
+    *r.version_mut() = version;
+    *r.headers_mut() = headers;
+    r
 }
 
 async fn tokio_sleep(d: Duration) {

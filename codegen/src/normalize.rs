@@ -474,18 +474,7 @@ pub fn normalize(
                     if owner == name && s.schema_data.deprecated {
                         deprecated.insert((owner.to_string(), prop.to_string()));
                     }
-                    for o in overrides {
-                        if o.property == prop && o.schema.as_deref().is_none_or(|n| n == owner) {
-                            s.schema_data.extensions.insert(
-                                "x-rust-type".into(),
-                                serde_json::json!({
-                                    "crate": o.crate_name,
-                                    "version": "*",
-                                    "path": o.rust_path,
-                                }),
-                            );
-                        }
-                    }
+                    apply_overrides(overrides, owner, prop, s);
                 });
             }
         }
@@ -506,16 +495,7 @@ pub fn normalize(
                 for mt in media {
                     if let Some(ReferenceOr::Item(s)) = mt.schema.as_mut() {
                         visit_properties("", s, &mut |owner, prop, s| {
-                            for o in overrides {
-                                if o.property == prop
-                                    && o.schema.as_deref().is_none_or(|n| n == owner)
-                                {
-                                    s.schema_data.extensions.insert(
-                                        "x-rust-type".into(),
-                                        serde_json::json!({"crate": o.crate_name, "version": "*", "path": o.rust_path}),
-                                    );
-                                }
-                            }
+                            apply_overrides(overrides, owner, prop, s)
                         });
                     }
                 }
@@ -523,6 +503,18 @@ pub fn normalize(
         }
     }
     Ok(Normalized { wire, deprecated })
+}
+
+/// Marks a property with `x-rust-type` when an override names it.
+fn apply_overrides(overrides: &[TypeOverride], owner: &str, prop: &str, s: &mut Schema) {
+    for o in overrides {
+        if o.property == prop && o.schema.as_deref().is_none_or(|n| n == owner) {
+            s.schema_data.extensions.insert(
+                "x-rust-type".into(),
+                serde_json::json!({"crate": o.crate_name, "version": "*", "path": o.rust_path}),
+            );
+        }
+    }
 }
 
 /// Calls `f(owner, property, schema)` for every inline property schema below

@@ -10,7 +10,10 @@ use axum::routing::{get, post, put};
 use axum::Router;
 use serde::Deserialize;
 
-use super::state::{institution_by_code, rfc3339, Api, Institution, Member, State, INSTITUTIONS};
+use super::state::{
+    check_new_member, credential_set, institution_by_code, rfc3339, Api, Institution, Member,
+    State, INSTITUTIONS,
+};
 use super::{json_response, parse_body, Sim, SimError, ATRIUM_JSON};
 use crate::atrium::types;
 use crate::{ConnectionStatus, MemberStatus};
@@ -359,37 +362,12 @@ async fn create_member(
     let inst = institution_by_code(&req.institution_code)
         .ok_or_else(|| not_found("institution", &req.institution_code))?;
     let is_oauth = req.is_oauth.unwrap_or(false);
-    let mut credentials: Vec<(String, String)> = req
-        .credentials
-        .iter()
-        .map(|c| {
-            (
-                c.guid.clone().unwrap_or_default(),
-                c.value
-                    .as_ref()
-                    .map(|v| v.expose().to_string())
-                    .unwrap_or_default(),
-            )
-        })
-        .collect();
-    credentials.sort();
-    if is_oauth && !inst.supports_oauth {
-        return Err(bad_request(format!("{} does not support OAuth", inst.name)));
-    }
-    if !is_oauth && credentials.is_empty() {
-        return Err(bad_request(
-            "credentials are required unless is_oauth is true",
-        ));
-    }
-    if let Some((guid, _)) = credentials
-        .iter()
-        .find(|(g, _)| !inst.credentials.iter().any(|c| c.0 == g))
-    {
-        return Err(bad_request(format!(
-            "credential {guid} is not a credential of {}",
-            inst.name
-        )));
-    }
+    let credentials = credential_set(
+        req.credentials
+            .iter()
+            .map(|c| (c.guid.as_ref(), c.value.as_ref())),
+    );
+    check_new_member(inst, is_oauth, &credentials).map_err(bad_request)?;
 
     let mut state = sim.state();
     if state.members_of(&user_guid).len() >= sim.config.members_per_user {
@@ -497,20 +475,11 @@ async fn update_member(
                 m.metadata = r.metadata;
             }
             if !r.credentials.is_empty() {
-                let mut creds: Vec<(String, String)> = r
-                    .credentials
-                    .iter()
-                    .map(|c| {
-                        (
-                            c.guid.clone().unwrap_or_default(),
-                            c.value
-                                .as_ref()
-                                .map(|v| v.expose().to_string())
-                                .unwrap_or_default(),
-                        )
-                    })
-                    .collect();
-                creds.sort();
+                let creds = credential_set(
+                    r.credentials
+                        .iter()
+                        .map(|c| (c.guid.as_ref(), c.value.as_ref())),
+                );
                 m.credentials = creds;
                 // New credentials start a job.
                 state.start_job(guid, delay);

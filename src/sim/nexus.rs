@@ -9,7 +9,7 @@ use axum::response::Response;
 use axum::routing::post;
 use axum::Router;
 
-use super::state::{institution_by_guid, Api, Member};
+use super::state::{check_new_member, credential_set, institution_by_guid, Api, Member};
 use super::{json_response, parse_body, Sim, SimError, DEMO_USER_GUID, NEXUS_JSON};
 use crate::nexus::types;
 use crate::ConnectionStatus;
@@ -59,40 +59,12 @@ async fn create_member(Axum(sim): Axum<Arc<Sim>>, body: Bytes) -> Result<Respons
         )
     })?;
     let is_oauth = req.is_oauth.unwrap_or(false);
-    let mut credentials: Vec<(String, String)> = req
-        .credentials
-        .iter()
-        .map(|c| {
-            (
-                c.credential_guid.clone().unwrap_or_default(),
-                c.value
-                    .as_ref()
-                    .map(|v| v.expose().to_string())
-                    .unwrap_or_default(),
-            )
-        })
-        .collect();
-    credentials.sort();
-    if is_oauth && !institution.supports_oauth {
-        return Err(bad_request(format!(
-            "{} does not support OAuth",
-            institution.name
-        )));
-    }
-    if !is_oauth && credentials.is_empty() {
-        return Err(bad_request(
-            "credentials are required unless is_oauth is true",
-        ));
-    }
-    if let Some((guid, _)) = credentials
-        .iter()
-        .find(|(g, _)| !institution.credentials.iter().any(|c| c.0 == g))
-    {
-        return Err(bad_request(format!(
-            "credential_guid {guid} is not a credential of {}",
-            institution.name
-        )));
-    }
+    let credentials = credential_set(
+        req.credentials
+            .iter()
+            .map(|c| (c.credential_guid.as_ref(), c.value.as_ref())),
+    );
+    check_new_member(institution, is_oauth, &credentials).map_err(bad_request)?;
     if req.connection_status.is_some() && !institution.is_test {
         return Err(bad_request(
             "connection_status can only be set on members of a test institution",

@@ -92,6 +92,48 @@ pub const INSTITUTIONS: &[Institution] = &[
     },
 ];
 
+/// A member's credentials as the rules compare them: (guid, value) pairs,
+/// sorted, from any API's request items.
+pub fn credential_set<'a>(
+    items: impl IntoIterator<Item = (Option<&'a String>, Option<&'a crate::CredentialValue>)>,
+) -> Vec<(String, String)> {
+    let mut set: Vec<(String, String)> = items
+        .into_iter()
+        .map(|(guid, value)| {
+            (
+                guid.cloned().unwrap_or_default(),
+                value.map(|v| v.expose().to_string()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    set.sort();
+    set
+}
+
+/// The create-member rules both APIs share; `Err` is the 400's message.
+pub fn check_new_member(
+    institution: &Institution,
+    is_oauth: bool,
+    credentials: &[(String, String)],
+) -> Result<(), String> {
+    if is_oauth && !institution.supports_oauth {
+        return Err(format!("{} does not support OAuth", institution.name));
+    }
+    if !is_oauth && credentials.is_empty() {
+        return Err("credentials are required unless is_oauth is true".into());
+    }
+    if let Some((guid, _)) = credentials
+        .iter()
+        .find(|(g, _)| !institution.credentials.iter().any(|c| c.0 == g))
+    {
+        return Err(format!(
+            "credential {guid} is not a credential of {}",
+            institution.name
+        ));
+    }
+    Ok(())
+}
+
 pub fn institution_by_code(code: &str) -> Option<&'static Institution> {
     INSTITUTIONS.iter().find(|i| i.code == code)
 }

@@ -182,9 +182,8 @@ pub fn build(runs: usize, clean: bool) -> Result<(), String> {
         s.as_secs_f64() / l.as_secs_f64()
     );
 
-    let (_, tree) = cargo(
-        &root,
-        &[
+    let count = |extra: &[&str]| -> Result<usize, String> {
+        let mut args = vec![
             "tree",
             "-p",
             "mx-client",
@@ -192,39 +191,22 @@ pub fn build(runs: usize, clean: bool) -> Result<(), String> {
             "normal",
             "--prefix",
             "none",
-        ],
-    )?;
-    let mut deps: Vec<&str> = tree
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with("mx-client "))
-        .map(|l| l.trim_end_matches(" (*)"))
-        .collect();
-    deps.sort();
-    deps.dedup();
-    let (_, lean) = cargo(
-        &root,
-        &[
-            "tree",
-            "-p",
-            "mx-client",
-            "-e",
-            "normal",
-            "--prefix",
-            "none",
-            "--no-default-features",
-        ],
-    )?;
-    let mut lean_deps: Vec<&str> = lean
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with("mx-client "))
-        .map(|l| l.trim_end_matches(" (*)"))
-        .collect();
-    lean_deps.sort();
-    lean_deps.dedup();
+        ];
+        args.extend_from_slice(extra);
+        let (_, tree) = cargo(&root, &args)?;
+        let mut deps: Vec<&str> = tree
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with("mx-client "))
+            .map(|l| l.trim_end_matches(" (*)"))
+            .collect();
+        deps.sort();
+        deps.dedup();
+        Ok(deps.len())
+    };
+    let (deps, lean_deps) = (count(&[])?, count(&["--no-default-features"])?);
     println!(
         "\nnormal dependencies of the library: {} with default features (the simulator), {} with --no-default-features",
-        deps.len(),
-        lean_deps.len()
+        deps, lean_deps
     );
 
     if clean {

@@ -37,16 +37,19 @@ fn operations(spec: &Value) -> BTreeMap<String, Value> {
     out
 }
 
-fn schemas(spec: &Value) -> BTreeMap<String, Value> {
-    spec.get("components")
-        .and_then(|c| c.get("schemas"))
-        .and_then(Value::as_mapping)
+/// A mapping as name → value (empty when absent).
+fn named(v: Option<&Value>) -> BTreeMap<String, Value> {
+    v.and_then(Value::as_mapping)
         .map(|m| {
             m.iter()
                 .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), v.clone()))
                 .collect()
         })
         .unwrap_or_default()
+}
+
+fn schemas(spec: &Value) -> BTreeMap<String, Value> {
+    named(spec.get("components").and_then(|c| c.get("schemas")))
 }
 
 /// A short form of a property's type: `string`, `integer(int64)`,
@@ -85,15 +88,7 @@ fn type_of(s: &Value) -> String {
 }
 
 fn properties(schema: &Value) -> BTreeMap<String, Value> {
-    schema
-        .get("properties")
-        .and_then(Value::as_mapping)
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), v.clone()))
-                .collect()
-        })
-        .unwrap_or_default()
+    named(schema.get("properties"))
 }
 
 fn required(schema: &Value) -> BTreeSet<String> {
