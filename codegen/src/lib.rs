@@ -300,8 +300,11 @@ impl Config {
             },
         )?;
 
-        let extra = support_tokens(&rt, &normalized.wire);
-        let mut file: syn::File = syn::parse2(quote!(#tokens #extra)).map_err(|e| {
+        // Extended and moved, not quoted: the generated stream is large and
+        // quoting it would copy it.
+        let mut tokens = tokens;
+        tokens.extend(support_tokens(&rt, &normalized.wire));
+        let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
             SpecError::at(
                 spec_path,
                 "",
