@@ -127,7 +127,7 @@ fn credentials_or<'a>(args: &'a Args, demo: &'a [(&'a str, &'a str)]) -> Vec<(St
 async fn nexus_create(
     client: &nexus::Client,
     args: &Args,
-) -> Result<nexus::types::MemberResponse, Error> {
+) -> Result<Option<nexus::types::MemberResponse>, Error> {
     let credentials = if args.oauth {
         vec![]
     } else {
@@ -148,10 +148,14 @@ async fn nexus_create(
     let body = nexus::types::MemberCreateRequestBody {
         member: Some(member),
     };
-    let answer = client.create_member().body(body).send().await?.into_inner();
-    answer
-        .member
-        .ok_or_else(|| Error::InvalidRequest("the answer has no member".into()))
+    // The spec leaves `member` optional in the answer.
+    Ok(client
+        .create_member()
+        .body(body)
+        .send()
+        .await?
+        .into_inner()
+        .member)
 }
 
 async fn atrium_create(
@@ -207,7 +211,9 @@ async fn nexus_flow(server: &sim::Simulator, args: Args) -> Result<(), Box<dyn s
         oauth: false,
         ..args.clone()
     };
-    let m = nexus_create(&client, &standard).await?;
+    let m = nexus_create(&client, &standard)
+        .await?
+        .ok_or("Nexus answered without a member")?;
     show("   created", &m);
 
     println!("2. OAuth member (is_oauth, no credentials)");
@@ -216,7 +222,9 @@ async fn nexus_flow(server: &sim::Simulator, args: Args) -> Result<(), Box<dyn s
         ..args.clone()
     };
     // The demo institution of the doc page supports OAuth.
-    let m = nexus_create(&client.skip_webhook(), &oauth).await?;
+    let m = nexus_create(&client.skip_webhook(), &oauth)
+        .await?
+        .ok_or("Nexus answered without a member")?;
     show("   created (sent with MX-Skip-Webhook: true)", &m);
     let uri = m
         .oauth_window_uri

@@ -8,7 +8,10 @@ use std::time::Duration;
 use bytes::Bytes;
 use reqwest::StatusCode;
 
-use crate::transport::{BodyTooLarge, ErrorBody, CONTENT_TYPE_TAG, TOO_LARGE_TAG};
+use crate::transport::{
+    is_idempotent, retry_after, BodyTooLarge, ErrorBody, CONTENT_TYPE_TAG, FIELD_SEP,
+    OUTCOME_UNKNOWN_TAG, REDIRECTED_TAG, TOO_LARGE_TAG,
+};
 
 /// Nexus answers an expired `MD-SESSION-TOKEN` with this error code.
 pub const NEXUS_SESSION_EXPIRED: u32 = 4011;
@@ -27,6 +30,9 @@ pub struct ApiError {
     pub message: Option<String>,
     /// The operation that failed (its `operationId`).
     pub operation: &'static str,
+    /// The request's method (`None` only for an answer the client's hooks
+    /// did not see).
+    pub method: Option<reqwest::Method>,
     /// `Retry-After`, when the answer has it (429, 503).
     pub retry_after: Option<Duration>,
     /// The raw body, as read (up to 64 KiB).
@@ -40,6 +46,7 @@ impl fmt::Debug for ApiError {
             .field("code", &self.code)
             .field("message", &self.message)
             .field("operation", &self.operation)
+            .field("method", &self.method)
             .field("retry_after", &self.retry_after)
             .field("body", &String::from_utf8_lossy(&self.body))
             .finish()
@@ -60,7 +67,8 @@ impl fmt::Display for ApiError {
 }
 
 /// Every way a call to MX can fail. Match on the variants the docs name;
-/// the rest keep the status and the body.
+/// the rest keep the status and the body. (The answers are boxed, so that a
+/// `Result<_, Error>` stays small.)
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -70,31 +78,49 @@ pub enum Error {
     /// credential that is not a valid header value).
     InvalidRequest(String),
     /// 400: the request was refused as invalid.
-    BadRequest(ApiError),
+    BadRequest(Box<ApiError>),
     /// Nexus: the `MD-SESSION-TOKEN` expired (code 4011). Sessions last 30
     /// minutes, refreshed by each call: get a new token and retry.
-    SessionExpired(ApiError),
+    SessionExpired(Box<ApiError>),
     /// 401: invalid credentials (`MX-API-Key`/`MX-Client-ID`, or the session).
-    Unauthorized(ApiError),
+    Unauthorized(Box<ApiError>),
     /// 403: e.g. a source address not allowed in production.
-    Forbidden(ApiError),
+    Forbidden(Box<ApiError>),
     /// 404: an unknown GUID or code.
-    NotFound(ApiError),
+    NotFound(Box<ApiError>),
     /// 405: e.g. the development environment's limit of 25 members per user.
-    MethodNotAllowed(ApiError),
+    MethodNotAllowed(Box<ApiError>),
     /// 406: the `Accept` header named no valid API version.
-    NotAcceptable(ApiError),
+    NotAcceptable(Box<ApiError>),
     /// A duplicate: Atrium's `409 Conflict`, or Nexus's `422` with code 4220
     /// (a second member with the same institution and credentials).
-    Conflict(ApiError),
+    Conflict(Box<ApiError>),
     /// 422: the request was understood but refused.
-    Unprocessable(ApiError),
+    Unprocessable(Box<ApiError>),
     /// 429: too many requests; see `retry_after`.
-    RateLimited(ApiError),
+    RateLimited(Box<ApiError>),
     /// 5xx: MX failed.
-    Server(ApiError),
+    Server(Box<ApiError>),
     /// Any other non-2xx status.
-    Status(ApiError),
+    Status(Box<ApiError>),
+    /// The connection failed (a timeout, a reset) after a request that is
+    /// not idempotent, a create, was sent: MX may or may not have acted on
+    /// it. It is not sent again, and [`Error::is_retryable`] says no: read
+    /// (e.g. list the user's members) before creating again, or a second
+    /// member may be made.
+    OutcomeUnknown {
+        /// The operation (its `operationId`).
+        operation: String,
+        /// What the transport reported.
+        message: String,
+    },
+    /// The HTTP client followed a redirect to another origin (only a
+    /// `reqwest::Client` given to a generated `new_with_client` can: the
+    /// builders never follow redirects); the answer was not used.
+    Redirected {
+        /// The origin the answer came from.
+        to: String,
+    },
     /// A success status whose body is not what the spec documents.
     InvalidResponse {
         /// The body as received.
@@ -130,7 +156,7 @@ impl Error {
             | Error::Unprocessable(e)
             | Error::RateLimited(e)
             | Error::Server(e)
-            | Error::Status(e) => Some(e),
+            | Error::Status(e) => Some(e.as_ref()),
             _ => None,
         }
     }
@@ -144,14 +170,22 @@ impl Error {
         }
     }
 
-    /// Could the same request succeed if sent again later? Timeouts,
-    /// connection failures, 429, 502, 503 and 504. Whether to retry is the
-    /// caller's choice: a retried create can create a duplicate.
+    /// Is it safe and useful to send the same request again later? Yes for
+    /// a connection that could not be made (nothing reached MX) and a 429
+    /// (MX refused before acting); for a timeout and a 502, 503 or 504 only
+    /// when the operation is idempotent (a read, an update, a delete). A
+    /// create is never retryable after it may have reached MX: a second one
+    /// could make a duplicate member (see [`Error::OutcomeUnknown`]).
     pub fn is_retryable(&self) -> bool {
         match self {
+            // Transport errors of operations that are not idempotent become
+            // `OutcomeUnknown` (connection failures excepted).
             Error::Transport(e) => e.is_timeout() || e.is_connect(),
             Error::RateLimited(_) => true,
-            Error::Server(e) => matches!(e.status.as_u16(), 502..=504),
+            Error::Server(e) => {
+                matches!(e.status.as_u16(), 502..=504)
+                    && e.method.as_ref().is_some_and(is_idempotent)
+            }
             _ => false,
         }
     }
@@ -162,19 +196,15 @@ impl Error {
         b: &ErrorBody,
     ) -> Error {
         let (code, message) = parse_error_body(&b.body);
-        let retry_after = headers
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        let e = ApiError {
+        let e = Box::new(ApiError {
             status,
             code,
             message,
             operation: b.operation_id,
-            retry_after,
+            method: b.method.clone(),
+            retry_after: retry_after(headers),
             body: b.body.clone(),
-        };
+        });
         match (status.as_u16(), code) {
             (_, Some(NEXUS_SESSION_EXPIRED)) => Error::SessionExpired(e),
             (409, _) | (422, Some(NEXUS_DUPLICATE_MEMBER)) => Error::Conflict(e),
@@ -235,6 +265,16 @@ impl fmt::Display for Error {
             Error::ResponseTooLarge { limit } => {
                 write!(f, "the answer is larger than the {limit}-byte limit")
             }
+            Error::OutcomeUnknown { operation, message } => write!(
+                f,
+                "{operation}: the connection failed after the request was sent ({message}); \
+                 MX may have acted on it, so it was not sent again: read before retrying"
+            ),
+            Error::Redirected { to } => write!(
+                f,
+                "the answer came from {to} after a redirect, which MX's APIs never send: \
+                 build the client with its `builder()`, which follows no redirect"
+            ),
             other => match other.api() {
                 Some(e) => write!(f, "{e}"),
                 None => f.write_str("error"),
@@ -263,6 +303,14 @@ impl<E> From<progenitor_client::Error<E>> for Error {
                 } else if let Some(limit) = m.strip_prefix(TOO_LARGE_TAG) {
                     Error::ResponseTooLarge {
                         limit: limit.parse().unwrap_or_default(),
+                    }
+                } else if let Some(to) = m.strip_prefix(REDIRECTED_TAG) {
+                    Error::Redirected { to: to.to_string() }
+                } else if let Some(rest) = m.strip_prefix(OUTCOME_UNKNOWN_TAG) {
+                    let (operation, message) = rest.split_once(FIELD_SEP).unwrap_or(("", rest));
+                    Error::OutcomeUnknown {
+                        operation: operation.to_string(),
+                        message: message.to_string(),
                     }
                 } else {
                     Error::InvalidRequest(m)
@@ -297,6 +345,7 @@ impl<E> From<progenitor_client::Error<E>> for Error {
                     rv.headers(),
                     &ErrorBody {
                         operation_id: "",
+                        method: None,
                         body: Bytes::new(),
                     },
                 )
@@ -312,6 +361,7 @@ impl<E> From<progenitor_client::Error<E>> for Error {
                     None => {
                         fallback = ErrorBody {
                             operation_id: "",
+                            method: None,
                             body: Bytes::new(),
                         };
                         &fallback

@@ -84,8 +84,15 @@ impl ApiWire {
 #[derive(Debug, Clone)]
 pub(crate) struct ErrorBody {
     pub operation_id: &'static str,
+    pub method: Option<reqwest::Method>,
     pub body: Bytes,
 }
+
+/// Attached by [`Hooks::exec`] to an answer that came from another origin
+/// than the request went to: an HTTP client that follows redirects was
+/// given to `new_with_client`. [`Hooks::post`] refuses the answer.
+#[derive(Debug, Clone)]
+pub(crate) struct Redirected(pub String);
 
 /// The default bound on how much of an error answer is read.
 pub const DEFAULT_MAX_ERROR_BODY: usize = 64 * 1024;
@@ -136,6 +143,20 @@ impl std::error::Error for BodyTooLarge {}
 /// `progenitor_client::Error::Custom` (see `Error`'s conversion).
 pub(crate) const CONTENT_TYPE_TAG: &str = "\u{1}content-type\u{1}";
 pub(crate) const TOO_LARGE_TAG: &str = "\u{1}too-large\u{1}";
+pub(crate) const REDIRECTED_TAG: &str = "\u{1}redirected\u{1}";
+/// Followed by `operation_id`, [`FIELD_SEP`], the transport error.
+pub(crate) const OUTCOME_UNKNOWN_TAG: &str = "\u{1}outcome-unknown\u{1}";
+pub(crate) const FIELD_SEP: char = '\u{1}';
+
+/// Does sending `method` twice have the effect of sending it once
+/// (RFC 9110, 9.2.2)? A create (`POST`) does not.
+pub(crate) fn is_idempotent(method: &reqwest::Method) -> bool {
+    use reqwest::Method as M;
+    matches!(
+        *method,
+        M::GET | M::HEAD | M::PUT | M::DELETE | M::OPTIONS | M::TRACE
+    )
+}
 
 /// The state every generated `Client` carries: credentials and per-client
 /// settings. Cloning is cheap.
@@ -281,15 +302,36 @@ impl Hooks {
         Ok(())
     }
 
-    /// Checks a success answer against the spec: its `Content-Type` is the
-    /// documented kind (JSON for a JSON operation) and its declared length
-    /// is within the bound.
+    /// Checks an answer against the spec: it comes from the origin the
+    /// request went to, a success's `Content-Type` is the documented kind
+    /// (JSON for a JSON operation) and its declared length is within the
+    /// bound. A transport failure of an operation that is not idempotent (a
+    /// create), after the connection was made, becomes an "outcome unknown"
+    /// error: MX may have acted on the request.
     pub fn post(
         &self,
         result: &reqwest::Result<reqwest::Response>,
         operation_name: &str,
     ) -> Result<(), String> {
-        let Ok(response) = result else { return Ok(()) };
+        let op = self.wire.operation(operation_name);
+        let response = match result {
+            Ok(response) => response,
+            Err(e) => {
+                let Some(op) = op else { return Ok(()) };
+                let method = reqwest::Method::from_bytes(op.method.as_bytes()).ok();
+                if e.is_connect() || method.as_ref().is_none_or(is_idempotent) {
+                    return Ok(());
+                }
+                return Err(format!(
+                    "{OUTCOME_UNKNOWN_TAG}{}{FIELD_SEP}{}",
+                    op.id,
+                    error_chain(e)
+                ));
+            }
+        };
+        if let Some(Redirected(to)) = response.extensions().get::<Redirected>() {
+            return Err(format!("{REDIRECTED_TAG}{to}"));
+        }
         if !response.status().is_success() || response.status() == reqwest::StatusCode::NO_CONTENT {
             return Ok(());
         }
@@ -301,25 +343,32 @@ impl Hooks {
         if declared.is_some_and(|n| n > self.max_body as u64) {
             return Err(format!("{TOO_LARGE_TAG}{}", self.max_body));
         }
-        let Some(documented) = self
-            .wire
-            .operation(operation_name)
-            .and_then(|o| o.response_media)
-        else {
+        let Some(documented) = op.and_then(|o| o.response_media) else {
             return Ok(());
         };
+        let got = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         if is_json(documented) {
-            let got = response
-                .headers()
-                .get(CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
             if !is_json(got) {
                 let got = if got.is_empty() { "none" } else { got };
                 return Err(format!(
                     "{CONTENT_TYPE_TAG}the answer's Content-Type is {got}, not JSON ({documented})"
                 ));
             }
+        } else if is_json(got)
+            || got
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("text/html")
+        {
+            // Bytes were due (a statement PDF): a page or a JSON body in
+            // their place is an error answer with a success status.
+            return Err(format!(
+                "{CONTENT_TYPE_TAG}the answer's Content-Type is {got}, not {documented}"
+            ));
         }
         Ok(())
     }
@@ -393,6 +442,8 @@ impl Hooks {
                 None
             };
             tracing::Span::current().record("attempts", attempt + 1);
+            let method = request.method().clone();
+            let origin = request.url().origin();
             let response = match client.execute(request).await {
                 Ok(r) => r,
                 Err(e) => {
@@ -408,10 +459,15 @@ impl Hooks {
                     }
                 }
             };
+            if response.url().origin() != origin {
+                // Too late to keep the headers from the other host, but its
+                // answer is never taken for MX's.
+                return Ok(redirected(response));
+            }
             if response.status().is_success() {
                 return Ok(self.bounded(response));
             }
-            let response = self.buffered_error(response, operation_id).await?;
+            let response = self.buffered_error(response, operation_id, method).await?;
             let body = &response
                 .extensions()
                 .get::<ErrorBody>()
@@ -435,12 +491,7 @@ impl Hooks {
             let transient = matches!(status, 429 | 502..=504);
             match (again, transient && attempt < self.retry.max_retries) {
                 (Some(next), true) => {
-                    let retry_after = response
-                        .headers()
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok())
-                        .map(Duration::from_secs);
+                    let retry_after = retry_after(response.headers());
                     tokio_sleep(self.backoff(attempt, retry_after)).await;
                     attempt += 1;
                     request = next;
@@ -519,15 +570,18 @@ impl Hooks {
         &self,
         response: reqwest::Response,
         operation_id: &'static str,
+        method: reqwest::Method,
     ) -> reqwest::Result<reqwest::Response> {
         let status = response.status();
         let version = response.version();
         let headers = response.headers().clone();
         let body = read_capped(response, self.max_error_body).await?;
         let mut rebuilt = rebuild(status, version, headers, body.clone());
-        rebuilt
-            .extensions_mut()
-            .insert(ErrorBody { operation_id, body });
+        rebuilt.extensions_mut().insert(ErrorBody {
+            operation_id,
+            method: Some(method),
+            body,
+        });
         Ok(reqwest::Response::from(rebuilt))
     }
 }
@@ -544,6 +598,51 @@ fn rebuild<B>(
     *r.version_mut() = version;
     *r.headers_mut() = headers;
     r
+}
+
+/// `Retry-After` as a wait: delay-seconds, or an HTTP-date (a date in the
+/// past is no wait).
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// An answer that came from another origin: status and headers kept for
+/// diagnosis, body dropped, marked for [`Hooks::post`].
+fn redirected(response: reqwest::Response) -> reqwest::Response {
+    let to = response.url().origin().ascii_serialization();
+    let mut r = rebuild(
+        response.status(),
+        response.version(),
+        response.headers().clone(),
+        reqwest::Body::from(Bytes::new()),
+    );
+    r.extensions_mut().insert(Redirected(to));
+    reqwest::Response::from(r)
+}
+
+/// An error and its sources, `: `-separated (reqwest's `Display` shows only
+/// the outermost).
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
 }
 
 async fn tokio_sleep(d: Duration) {
@@ -598,9 +697,9 @@ pub trait FromParts: Sized {
 pub struct ClientBuilder<C> {
     base_url: String,
     hooks: Hooks,
-    timeout: Duration,
-    connect_timeout: Duration,
-    http: Option<reqwest::Client>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    http: Option<reqwest::ClientBuilder>,
     _client: std::marker::PhantomData<fn() -> C>,
 }
 
@@ -626,8 +725,8 @@ impl<C: FromParts> ClientBuilder<C> {
         ClientBuilder {
             base_url: base_url.into().trim_end_matches('/').to_string(),
             hooks: Hooks::new(C::wire()),
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: None,
+            connect_timeout: None,
             http: None,
             _client: std::marker::PhantomData,
         }
@@ -641,13 +740,13 @@ impl<C: FromParts> ClientBuilder<C> {
 
     /// The overall timeout of one request (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
         self
     }
 
     /// The timeout to establish a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.connect_timeout = Some(timeout);
         self
     }
 
@@ -687,27 +786,58 @@ impl<C: FromParts> ClientBuilder<C> {
         self
     }
 
-    /// Uses an existing `reqwest::Client` (its own timeouts then apply).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    /// Builds the HTTP client from `builder` (for a proxy, root
+    /// certificates, pool settings…), keeping its settings but two: it never
+    /// follows redirects, and the timeouts set on this builder, if any,
+    /// replace its own. Without timeouts on either, the defaults apply only
+    /// when no `reqwest::ClientBuilder` is given.
+    pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http = Some(builder);
         self
     }
 
     /// Builds the client.
     pub fn build(self) -> Result<C, Error> {
         let http = match self.http {
-            Some(h) => h,
-            None => reqwest::Client::builder()
-                .timeout(self.timeout)
-                .connect_timeout(self.connect_timeout)
-                // Auth headers must never follow a redirect to another host:
-                // MX's APIs do not redirect, so none is followed.
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(Error::Transport)?,
-        };
+            Some(builder) => {
+                let builder = match self.timeout {
+                    Some(t) => builder.timeout(t),
+                    None => builder,
+                };
+                let builder = match self.connect_timeout {
+                    Some(t) => builder.connect_timeout(t),
+                    None => builder,
+                };
+                no_redirects(builder)
+            }
+            None => no_redirects(
+                reqwest::Client::builder()
+                    .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT)),
+            ),
+        }
+        .map_err(Error::Transport)?;
         Ok(C::from_parts(&self.base_url, http, self.hooks))
     }
+}
+
+/// Auth headers must never follow a redirect to another host (reqwest strips
+/// only `Authorization` and cookies): MX's APIs do not redirect, so no
+/// redirect is followed.
+fn no_redirects(builder: reqwest::ClientBuilder) -> reqwest::Result<reqwest::Client> {
+    builder.redirect(reqwest::redirect::Policy::none()).build()
+}
+
+/// The HTTP client of a generated `Client::new`: the default timeouts, no
+/// redirects. (`new_with_client` uses the client it is given as it is:
+/// prefer the API's `Client::builder`.)
+pub fn default_http_client() -> reqwest::Client {
+    no_redirects(
+        reqwest::Client::builder()
+            .timeout(DEFAULT_TIMEOUT)
+            .connect_timeout(DEFAULT_CONNECT_TIMEOUT),
+    )
+    .expect("the TLS backend (rustls) initializes")
 }
 
 /// The `pagination` object of a list answer.
@@ -736,18 +866,25 @@ struct PagerState<B, F, T> {
     fetch: F,
     next_page: Option<i64>,
     last_seen: Option<i64>,
+    /// The first item of the last page: a page that starts with it again
+    /// is the same page.
+    last_first: Option<T>,
+    /// Items fetched so far, against `total_entries`.
+    fetched: i64,
     buffer: VecDeque<T>,
 }
 
 /// Streams the items of every page: `fetch(builder, n)` fetches page `n`
-/// (from 1). Stops after the last page (`current_page >= total_pages`), when
-/// a page comes back empty, when the server answers a page it already
-/// answered (so a server that ignores `page` cannot make it loop forever),
-/// and after the first page when the answer has no `pagination`.
+/// (from 1). Stops after the last page (`current_page >= total_pages`, or
+/// `total_entries` items), when a page comes back empty or short, when the
+/// server answers a page it already answered (a `current_page` not past the
+/// last one, or the same first item: a server that ignores `page` cannot make
+/// it loop forever), and after the first page when the answer has no
+/// `pagination`.
 pub fn paginate<'a, B, T, F, Fut>(builder: B, fetch: F) -> PageStream<'a, T>
 where
     B: Clone + Send + 'a,
-    T: Send + 'a,
+    T: Clone + PartialEq + Send + 'a,
     F: Fn(B, i64) -> Fut + Send + 'a,
     Fut: Future<Output = Result<Page<T>, Error>> + Send + 'a,
 {
@@ -756,6 +893,8 @@ where
         fetch,
         next_page: Some(1),
         last_seen: None,
+        last_first: None,
+        fetched: 0,
         buffer: VecDeque::new(),
     };
     Box::pin(futures_util::stream::unfold(state, |mut s| async move {
@@ -774,21 +913,67 @@ where
                 continue;
             };
             let current = p.current_page.unwrap_or(page);
-            if s.last_seen.is_some_and(|last| current <= last) {
+            let repeated = s.last_seen.is_some_and(|last| current <= last)
+                || (s.last_first.is_some() && s.last_first.as_ref() == fetched.items.first());
+            if repeated {
                 // The server repeated a page: stop rather than loop.
                 return None;
             }
             s.last_seen = Some(current);
-            let more = match p.total_pages {
-                Some(total) => current < total,
-                None => p
+            s.last_first = fetched.items.first().cloned();
+            s.fetched = s.fetched.saturating_add(fetched.items.len() as i64);
+            let more = match (p.total_pages, p.total_entries) {
+                (Some(total), _) => current < total,
+                (None, Some(total)) => s.fetched < total,
+                (None, None) => p
                     .per_page
                     .is_some_and(|per| fetched.items.len() as i64 >= per),
             };
             if more && !fetched.items.is_empty() {
-                s.next_page = Some(current + 1);
+                s.next_page = current.checked_add(1);
             }
             s.buffer.extend(fetched.items);
         }
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::SystemTime;
+
+    fn headers(value: &str) -> reqwest::header::HeaderMap {
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert(
+            reqwest::header::RETRY_AFTER,
+            HeaderValue::from_str(value).unwrap(),
+        );
+        h
+    }
+
+    #[test]
+    fn retry_after_is_read_as_seconds_or_as_a_date() {
+        assert_eq!(retry_after(&headers(" 7 ")), Some(Duration::from_secs(7)));
+        let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(120));
+        let wait = retry_after(&headers(&later)).unwrap();
+        assert!(
+            wait > Duration::from_secs(115) && wait <= Duration::from_secs(120),
+            "{wait:?}"
+        );
+        let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(60));
+        assert_eq!(retry_after(&headers(&past)), Some(Duration::ZERO));
+        assert_eq!(retry_after(&headers("soon")), None);
+        assert_eq!(retry_after(&reqwest::header::HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn only_idempotent_methods_are_idempotent() {
+        use reqwest::Method;
+        for m in [Method::GET, Method::HEAD, Method::PUT, Method::DELETE] {
+            assert!(is_idempotent(&m), "{m}");
+        }
+        for m in [Method::POST, Method::PATCH] {
+            assert!(!is_idempotent(&m), "{m}");
+        }
+    }
 }

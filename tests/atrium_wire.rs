@@ -43,6 +43,10 @@ fn assert_atrium_headers(r: &Recorded, accept: &str, with_body: bool) {
     assert_eq!(r.header("api-version"), None);
     assert_eq!(r.header("md-session-token"), None);
     assert_eq!(
+        r.header("user-agent"),
+        Some(concat!("mx-client/", env!("CARGO_PKG_VERSION")))
+    );
+    assert_eq!(
         r.header("content-type"),
         with_body.then_some("application/json"),
         "Atrium sends bodies as application/json"
@@ -328,6 +332,30 @@ async fn statement_pdf_is_bytes_with_its_own_accept() {
     assert_atrium_headers(&r, PDF, false);
 }
 
+#[tokio::test]
+async fn a_page_where_the_pdf_was_due_is_an_unexpected_content_type() {
+    for (media, body) in [
+        ("text/html; charset=utf-8", &b"<html>login</html>"[..]),
+        (ATRIUM, &br#"{"error": {"message": "no"}}"#[..]),
+    ] {
+        let server = serve(move |_| Reply::bytes(200, media, body)).await;
+        let err: Error = client(&server.base)
+            .download_statement_pdf()
+            .user_guid(USER)
+            .member_guid("MBR-1")
+            .statement_guid("STA-2")
+            .send()
+            .await
+            .map(|_| ())
+            .unwrap_err()
+            .into();
+        assert!(
+            matches!(err, Error::UnexpectedContentType(ref m) if m.contains(PDF)),
+            "{media}: {err:?}"
+        );
+    }
+}
+
 fn member_json(i: usize) -> serde_json::Value {
     json!({"guid": format!("MBR-{i}"), "user_guid": USER, "connection_status": "CONNECTED"})
 }
@@ -390,6 +418,50 @@ async fn a_server_that_repeats_a_page_does_not_loop_forever() {
         .unwrap();
     assert_eq!(users.len(), 1);
     assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_server_that_ignores_page_without_current_page_does_not_loop_forever() {
+    // Ignores `page`, and its pagination says neither the current page nor
+    // the total: only that pages are full. Page 2 repeats page 1.
+    let server = serve(|_| {
+        Reply::json(
+            200,
+            ATRIUM,
+            json!({"users": [{"guid": "USR-1"}, {"guid": "USR-2"}], "pagination": {"per_page": 2}}),
+        )
+    })
+    .await;
+    let users: Vec<types::User> = client(&server.base)
+        .list_users()
+        .stream_all()
+        .try_collect()
+        .await
+        .unwrap();
+    let guids: Vec<_> = users.iter().map(|u| u.guid.clone().unwrap()).collect();
+    assert_eq!(guids, ["USR-1", "USR-2"]);
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn total_entries_ends_the_stream_without_total_pages() {
+    let server = serve(|r| {
+        let page: usize = r.query("page").unwrap().parse().unwrap();
+        Reply::json(
+            200,
+            ATRIUM,
+            json!({"users": [{"guid": format!("USR-{page}")}], "pagination": {"per_page": 1, "total_entries": 3}}),
+        )
+    })
+    .await;
+    let users: Vec<types::User> = client(&server.base)
+        .list_users()
+        .stream_all()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(users.len(), 3);
+    assert_eq!(server.requests().len(), 3);
 }
 
 #[tokio::test]

@@ -89,6 +89,10 @@ async fn fault_server(other_host: String, seen: Arc<Seen>) -> String {
                         .contains(&API_KEY.to_ascii_lowercase()),
                 ));
                 let ok_member = br#"{"member": {"guid": "MBR-1"}}"#;
+                if path.contains("stall") {
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    return;
+                }
                 if path.contains("always-503") {
                     let _ = sock
                         .write_all(&response(
@@ -145,10 +149,6 @@ async fn fault_server(other_host: String, seen: Arc<Seen>) -> String {
                     "huge-declared" => {
                         let head = format!("HTTP/1.1 200 OK\r\ncontent-type: {JSON}\r\ncontent-length: 999999999\r\nconnection: close\r\n\r\n");
                         let _ = sock.write_all(head.as_bytes()).await;
-                        return;
-                    }
-                    "stall" => {
-                        tokio::time::sleep(Duration::from_secs(5)).await;
                         return;
                     }
                     "reset" => {
@@ -329,9 +329,130 @@ async fn reads_are_retried_only_when_asked_and_creates_never() {
         .unwrap_err()
         .into();
     assert!(
-        matches!(e, Error::Server(ref a) if a.status == 503),
+        matches!(e, Error::Server(ref a) if a.status == 503 && a.method == Some(reqwest::Method::POST)),
         "{e:?}"
     );
-    assert!(!matches!(e, Error::Transport(_)));
+    // Nor retryable by the caller: MX may have made the member.
+    assert!(!e.is_retryable());
     assert_eq!(seen.count.load(Ordering::SeqCst) - before, 1);
+    // The same 503 on a read is.
+    assert!(fault(&plain, "always-503").await.is_retryable());
+}
+
+fn create_body() -> mx_client::atrium::types::MemberCreateRequestBody {
+    mx_client::atrium::types::MemberCreateRequestBody {
+        member: mx_client::atrium::types::MemberCreateRequest::new("mxbank"),
+    }
+}
+
+/// A create whose connection fails after it was sent has an unknown
+/// outcome: its own variant, never retryable. One that could not connect
+/// reached nothing, and is.
+#[tokio::test]
+async fn a_create_that_times_out_has_an_unknown_outcome() {
+    let seen = Arc::new(Seen::default());
+    let base = fault_server(String::new(), seen.clone()).await;
+    let c = Client::builder(Environment::Custom(base), API_KEY, CLIENT_ID)
+        .timeout(Duration::from_millis(300))
+        .retry_reads(3)
+        .build()
+        .unwrap();
+    let e: Error = c
+        .create_member()
+        .user_guid("stall")
+        .body(create_body())
+        .send()
+        .await
+        .map(|_| ())
+        .unwrap_err()
+        .into();
+    match &e {
+        Error::OutcomeUnknown { operation, message } => {
+            assert_eq!(operation, "create_member");
+            assert!(message.contains("timed out"), "{message}");
+        }
+        other => panic!("expected OutcomeUnknown, got {other:?}"),
+    }
+    assert!(!e.is_retryable());
+    assert!(e.to_string().contains("read before retrying"), "{e}");
+    assert_no_secret("create-stall", &e);
+    assert_eq!(seen.count.load(Ordering::SeqCst), 1);
+
+    // A read that times out is a transport error, and retryable.
+    let read = fault(&c, "stall").await;
+    assert!(
+        matches!(read, Error::Transport(ref t) if t.is_timeout()),
+        "{read:?}"
+    );
+    assert!(read.is_retryable());
+
+    // Nothing listens: the create never left, so sending it again is safe.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let closed = Client::builder(
+        Environment::Custom(format!("http://127.0.0.1:{port}")),
+        API_KEY,
+        CLIENT_ID,
+    )
+    .build()
+    .unwrap();
+    let e: Error = closed
+        .create_member()
+        .user_guid("U")
+        .body(create_body())
+        .send()
+        .await
+        .map(|_| ())
+        .unwrap_err()
+        .into();
+    assert!(
+        matches!(e, Error::Transport(ref t) if t.is_connect()),
+        "{e:?}"
+    );
+    assert!(e.is_retryable());
+}
+
+/// No way of building a client lets the auth headers follow a redirect to
+/// another host: the builder with a user's `reqwest::ClientBuilder` (whose
+/// default follows redirects), and the generated `Client::new`. A
+/// `reqwest::Client` that follows redirects, given as is to
+/// `new_with_client`, cannot be stopped, but its answer is refused.
+#[tokio::test]
+async fn no_client_follows_a_redirect_with_the_auth_headers() {
+    let other_seen = Arc::new(Seen::default());
+    let other = fault_server(String::new(), other_seen.clone()).await;
+    let seen = Arc::new(Seen::default());
+    let base = fault_server(other.clone(), seen.clone()).await;
+
+    let with_builder = Client::builder(Environment::Custom(base.clone()), API_KEY, CLIENT_ID)
+        .http_client(reqwest::Client::builder())
+        .build()
+        .unwrap();
+    let e = fault(&with_builder, "redirect").await;
+    assert!(
+        matches!(e, Error::Status(ref a) if a.status == 302),
+        "{e:?}"
+    );
+
+    let hooks = mx_client::transport::Hooks::new(&mx_client::atrium::WIRE)
+        .with_credential("apiKey", API_KEY.into())
+        .with_credential("clientId", CLIENT_ID.into());
+    let generated_new = Client::new(&base, hooks.clone());
+    let e = fault(&generated_new, "redirect").await;
+    assert!(
+        matches!(e, Error::Status(ref a) if a.status == 302),
+        "{e:?}"
+    );
+    assert!(other_seen.lines.lock().unwrap().is_empty());
+
+    let following = Client::new_with_client(&base, reqwest::Client::new(), hooks);
+    let e = fault(&following, "redirect").await;
+    match &e {
+        Error::Redirected { to } => assert_eq!(*to, other),
+        other => panic!("expected Redirected, got {other:?}"),
+    }
+    assert!(!e.is_retryable());
+    assert_no_secret("redirected", &e);
 }

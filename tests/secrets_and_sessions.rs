@@ -151,6 +151,19 @@ async fn no_secret_in_debug_display_errors_or_traces() {
         traces.contains("createMember") && traces.contains("read_user"),
         "{traces}"
     );
+    // Each request's span: operation, method, status, duration.
+    let create = traces
+        .lines()
+        .find(|l| l.contains("operation=\"createMember\"") && l.contains("answered"))
+        .unwrap_or_else(|| panic!("no span for createMember: {traces}"));
+    for field in [
+        "method=POST",
+        "status=401",
+        "duration_ms=",
+        "path=\"/members\"",
+    ] {
+        assert!(create.contains(field), "{field} missing: {create}");
+    }
     assert_clean("traces", &traces);
 }
 

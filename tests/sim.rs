@@ -109,6 +109,86 @@ async fn auth_is_required_and_checked() {
     assert!(body.contains("\"code\":4010"), "{body}");
 }
 
+/// What the simulator does not serve is answered in the API's JSON error
+/// shape: 501 for an operation MX documents, 405 for a documented path
+/// under another method, 404 for what the API does not have.
+#[tokio::test]
+async fn unserved_requests_get_json_errors_the_clients_decode() {
+    let sim = start(0).await;
+    let a = sim.atrium_client().unwrap();
+    let err: Error = a
+        .list_user_accounts()
+        .user_guid(DEMO_USER_GUID)
+        .send()
+        .await
+        .unwrap_err()
+        .into();
+    match &err {
+        Error::Server(e) => {
+            assert_eq!(e.status, 501);
+            assert!(
+                e.message
+                    .as_deref()
+                    .is_some_and(|m| m.contains("not served by the simulator")),
+                "{e:?}"
+            );
+        }
+        other => panic!("expected a 501, got {other:?}"),
+    }
+    assert!(!err.is_retryable());
+
+    let auth = [
+        ("mx-api-key", sim::DEMO_API_KEY),
+        ("mx-client-id", sim::DEMO_CLIENT_ID),
+        ("accept", ATRIUM),
+    ];
+    let base = sim.atrium_base_url();
+    let (status, ct, body) = raw("DELETE", &format!("{base}/institutions"), &auth, None).await;
+    assert_eq!((status, ct.as_str()), (405, ATRIUM), "{body}");
+    assert!(body.contains("takes GET"), "{body}");
+    let (status, ct, body) = raw("GET", &format!("{base}/no/such/path"), &auth, None).await;
+    assert_eq!((status, ct.as_str()), (404, ATRIUM), "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(v["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("/no/such/path"));
+    // A page past any end, even the last i64, is an empty page, not a fault.
+    let (status, _, body) = raw(
+        "GET",
+        &format!("{base}/users?page=9223372036854775807&records_per_page=1000"),
+        &auth,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["users"], serde_json::json!([]));
+    // Still behind auth, and Nexus answers with its code.
+    let (status, _, _) = raw("GET", &format!("{base}/no/such/path"), &[], None).await;
+    assert_eq!(status, 401);
+    let (status, ct, body) = raw(
+        "GET",
+        &format!("{}/members", sim.nexus_base_url()),
+        &[
+            ("md-session-token", sim::DEMO_SESSION_TOKEN),
+            ("accept", NEXUS),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!((status, ct.as_str()), (405, NEXUS), "{body}");
+    assert!(body.contains("\"code\":4050"), "{body}");
+    let (status, _, body) = raw(
+        "GET",
+        &format!("http://{}/elsewhere", sim.addr()),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(status, 404, "{body}");
+}
+
 #[tokio::test]
 async fn an_accept_without_the_api_version_is_406() {
     let sim = start(0).await;
@@ -800,7 +880,7 @@ async fn every_served_operation_decodes_with_the_generated_types() {
     assert_eq!(called, served, "every served operation is called above");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn thirty_two_concurrent_clients_lose_no_write() {
     let sim = start(0).await;
     let atrium = sim.atrium_client().unwrap();

@@ -44,7 +44,9 @@ pub fn is_json(media: &str) -> bool {
         || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-const METHODS: [&str; 8] = [
+/// The operation keys of an OpenAPI path item, in the order of
+/// `openapiv3::PathItem`'s fields.
+pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 

@@ -161,3 +161,58 @@ fn the_overlay_adds_what_the_pages_say_in_prose() {
     assert!(with.code.contains("pub oauth_window_uri:"));
     assert!(!without.code.contains("pub oauth_window_uri:"));
 }
+
+/// The `stream_all` glue names the items field as typify does (snake case),
+/// whatever the spec's JSON name.
+#[test]
+fn pagination_glue_uses_the_generated_field_names() {
+    let spec = r##"
+openapi: 3.0.3
+info: {title: Paged, version: "1"}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+        - {name: page, in: query, schema: {type: integer}}
+      responses:
+        '200':
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ThingsBody'}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        id: {type: string}
+    Pagination:
+      type: object
+      properties:
+        current_page: {type: integer}
+        per_page: {type: integer}
+        total_entries: {type: integer}
+        total_pages: {type: integer}
+    ThingsBody:
+      type: object
+      properties:
+        thingList:
+          type: array
+          items: {$ref: '#/components/schemas/Thing'}
+        pagination: {$ref: '#/components/schemas/Pagination'}
+"##;
+    let dir = std::env::temp_dir().join(format!("mx-codegen-paged-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("paged.yaml");
+    std::fs::write(&path, spec).unwrap();
+    let r = Config::new().render(&path).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(
+        r.code.contains("pub thing_list: ::std::vec::Vec<Thing>"),
+        "{}",
+        r.code
+    );
+    assert!(r.code.contains("pub fn stream_all(self)"));
+    assert!(r.code.contains("items: r.thing_list"), "{}", r.code);
+}

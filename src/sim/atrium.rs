@@ -119,7 +119,8 @@ fn page<T: Clone>(items: &[T], q: &PageQuery) -> (Vec<T>, types::Pagination) {
     let current = q.page.unwrap_or(1).max(1);
     let total = items.len() as i64;
     let pages = ((total + per - 1) / per).max(1);
-    let start = ((current - 1) * per).min(total) as usize;
+    // Saturating: `page=9223372036854775807` is past the end, not a panic.
+    let start = (current - 1).saturating_mul(per).min(total) as usize;
     let end = (start + per as usize).min(items.len());
     (
         items[start..end].to_vec(),
@@ -354,7 +355,10 @@ async fn create_member(
     Path(user_guid): Path<String>,
     body: Bytes,
 ) -> Answer {
-    if !sim.state().users.contains_key(&user_guid) {
+    // One lock for the checks and the insert: a user deleted meanwhile
+    // cannot get a member.
+    let mut state = sim.state();
+    if !state.users.contains_key(&user_guid) {
         return Err(not_found("user", &user_guid));
     }
     let req: types::MemberCreateRequestBody = parse_body(&body, bad_request)?;
@@ -369,7 +373,6 @@ async fn create_member(
     );
     check_new_member(inst, is_oauth, &credentials).map_err(bad_request)?;
 
-    let mut state = sim.state();
     if state.members_of(&user_guid).len() >= sim.config.members_per_user {
         return Err(SimError::atrium(
             StatusCode::METHOD_NOT_ALLOWED,

@@ -27,7 +27,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::extract::{Path, Request, State as Axum};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -234,23 +234,107 @@ fn router(sim: Arc<Sim>) -> Router {
     Router::new()
         .nest(
             "/nexus",
-            nexus::routes().layer(axum::middleware::from_fn_with_state(
-                sim.clone(),
-                nexus_gate,
-            )),
+            unserved_in(Api::Nexus, nexus::routes()).layer(
+                axum::middleware::from_fn_with_state(sim.clone(), nexus_gate),
+            ),
         )
         .nest(
             "/atrium",
-            atrium::routes().layer(axum::middleware::from_fn_with_state(
-                sim.clone(),
-                atrium_gate,
-            )),
+            unserved_in(Api::Atrium, atrium::routes()).layer(
+                axum::middleware::from_fn_with_state(sim.clone(), atrium_gate),
+            ),
         )
         .route("/oauth/{token}", axum::routing::get(oauth_window))
+        .fallback(|uri: Uri| async move {
+            SimError::atrium(
+                StatusCode::NOT_FOUND,
+                format!(
+                    "{} is not served here: the simulator serves Nexus under /nexus and Atrium under /atrium",
+                    uri.path()
+                ),
+            )
+        })
         .with_state(sim)
 }
 
-/// Media types the APIs speak (what MX documents; see the specs).
+/// `routes` answering, in `api`'s error shape, what none of its routes
+/// serves (after auth, as MX would).
+fn unserved_in(api: Api, routes: Router<Arc<Sim>>) -> Router<Arc<Sim>> {
+    let answer = move |method: Method, uri: Uri| async move { unserved(api, &method, uri.path()) };
+    routes.fallback(answer).method_not_allowed_fallback(answer)
+}
+
+/// What no route serves: 501 when the API's spec documents the operation
+/// (the simulator serves the user, member and institution lifecycle, not the
+/// whole of Atrium), 405 when the spec documents the path with other
+/// methods, else 404.
+fn unserved(api: Api, method: &Method, path: &str) -> SimError {
+    let wire = match api {
+        Api::Nexus => &crate::nexus::WIRE,
+        Api::Atrium => &crate::atrium::WIRE,
+    };
+    let documented: Vec<&str> = wire
+        .operations
+        .iter()
+        .filter(|o| path_matches(o.path, path))
+        .map(|o| o.method)
+        .collect();
+    let (status, code, message) = if documented.contains(&method.as_str()) {
+        (
+            StatusCode::NOT_IMPLEMENTED,
+            5010,
+            format!(
+                "{method} {path} is documented by MX but not served by the simulator (it serves \
+                 the user, member and institution operations)"
+            ),
+        )
+    } else if !documented.is_empty() {
+        (
+            StatusCode::METHOD_NOT_ALLOWED,
+            4050,
+            format!("{path} takes {}, not {method}", documented.join(", ")),
+        )
+    } else {
+        (
+            StatusCode::NOT_FOUND,
+            4040,
+            format!("{method} {path} is not an operation of the API"),
+        )
+    };
+    match api {
+        Api::Nexus => SimError::nexus(status, code, message),
+        Api::Atrium => SimError::atrium(status, message),
+    }
+}
+
+/// Does `path` match the spec's path `template` (`{name}` matches one
+/// segment, or its start when text follows, as in `{guid}.pdf`)?
+fn path_matches(template: &str, path: &str) -> bool {
+    let (mut t, mut p) = (template.split('/'), path.trim_end_matches('/').split('/'));
+    loop {
+        match (t.next(), p.next()) {
+            (None, None) => return true,
+            (Some(t), Some(p)) => {
+                let ok = match (t.strip_prefix('{'), t.find('}')) {
+                    (Some(_), Some(end)) => {
+                        let suffix = &t[end + 1..];
+                        p.len() > suffix.len() && p.ends_with(suffix)
+                    }
+                    _ => t == p,
+                };
+                if !ok {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// Media types the APIs speak, as MX's doc pages write them. Written here on
+/// purpose rather than read from the clients' wire tables: the simulator
+/// stands for MX, so a wrong media type in a spec makes the tests fail
+/// instead of both sides agreeing on it.
 const NEXUS_JSON: &str = "application/vnd.mx.nexus.v1+json";
 const ATRIUM_JSON: &str = "application/vnd.mx.atrium.v1+json";
 

@@ -8296,8 +8296,10 @@ Assumptions made by this spec:
   No string format is declared.
 - Status and type fields are plain strings with their known values listed in
   the descriptions, not enums, because MX adds values over time.
-- Nothing is marked nullable; optional fields may be absent or null on the
-  wire. Only institution_code in a member create request and the main key of
+- Nothing is marked nullable; optional fields may be absent, and optional
+  scalar and object fields may also be null on the wire. An optional array
+  sent as null is not accepted (no MX example shows one): it is absent or a
+  list. Only institution_code in a member create request and the main key of
   each request and response wrapper are required. pagination is not required
   because older Atrium answers were seen without it.
 - records_per_page defaults to 25 and is capped at 1000, as MX documents for
@@ -8313,20 +8315,13 @@ pub struct Client {
     pub(crate) inner: ::mx_client::transport::Hooks,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    /// A client of `baseurl` with the runtime's default HTTP client: its timeouts, and no redirects followed.
     pub fn new(baseurl: &str, inner: ::mx_client::transport::Hooks) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
+        Self::new_with_client(
+            baseurl,
+            ::mx_client::transport::default_http_client(),
+            inner,
+        )
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.

@@ -1165,20 +1165,13 @@ pub struct Client {
     pub(crate) inner: ::mx_client::transport::Hooks,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    /// A client of `baseurl` with the runtime's default HTTP client: its timeouts, and no redirects followed.
     pub fn new(baseurl: &str, inner: ::mx_client::transport::Hooks) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
+        Self::new_with_client(
+            baseurl,
+            ::mx_client::transport::default_http_client(),
+            inner,
+        )
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.

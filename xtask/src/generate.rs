@@ -8,7 +8,13 @@ pub fn run(spec: Option<PathBuf>, out: Option<PathBuf>, check: bool) -> Result<(
     let config = Config::mx_client();
     match spec {
         Some(spec) => {
-            let rendered = config.render(&spec).map_err(|e| e.to_string())?;
+            let overlay = overlay_of(&config, &spec);
+            if let Some(o) = &overlay {
+                eprintln!("with the overlay {}, as build.rs", o.display());
+            }
+            let rendered = config
+                .render_api(&spec, overlay.as_deref())
+                .map_err(|e| e.to_string())?;
             match out {
                 None if check => Ok(()),
                 None => {
@@ -41,6 +47,26 @@ pub fn run(spec: Option<PathBuf>, out: Option<PathBuf>, check: bool) -> Result<(
             Ok(())
         }
     }
+}
+
+/// The overlay build.rs lays over `spec`, when `spec` is one of the crate's
+/// specs (its path ends with e.g. `specs/nexus/v1.yaml`, in this workspace
+/// or a copy): `specs/nexus/overlay.yaml` beside it.
+fn overlay_of(config: &Config, spec: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(spec).ok();
+    [Some(spec.to_path_buf()), absolute]
+        .into_iter()
+        .flatten()
+        .find_map(|spec| {
+            config.apis().find_map(|(_, known, overlay)| {
+                let overlay = overlay?;
+                if !spec.ends_with(known) {
+                    return None;
+                }
+                let root = spec.ancestors().nth(known.components().count())?;
+                Some(root.join(overlay))
+            })
+        })
 }
 
 /// Writes `code` to `path` (only if it changed), or with `check` fails when

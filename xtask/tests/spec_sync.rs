@@ -303,6 +303,12 @@ fn files_and_folders_are_sources_and_a_synced_field_reaches_the_generated_code()
         "the field is not generated"
     );
     assert!(code.contains("pub fn create_member(&self)"));
+    // With the overlay build.rs lays over the Nexus spec.
+    assert!(
+        code.contains("with the overlay specs/nexus/overlay.yaml"),
+        "{}",
+        code.lines().next().unwrap_or_default()
+    );
 
     // A single file works as well, and back to the seed.
     let out = root.sync(&[
@@ -319,5 +325,32 @@ fn files_and_folders_are_sources_and_a_synced_field_reaches_the_generated_code()
         text(&out).contains("1 change(s), 1 breaking"),
         "{}",
         text(&out)
+    );
+}
+
+#[test]
+fn from_without_an_api_is_refused_and_writes_nothing() {
+    let root = Root::new("from-all");
+    let atrium = std::fs::read(root.0.join("specs/atrium/v1.yaml")).unwrap();
+    let nexus = root.spec();
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["spec-sync", "--root"])
+        .arg(&root.0)
+        .args([
+            "--from",
+            fixtures().join("changed-field.md").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("cargo xtask spec-sync nexus --from"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(root.spec(), nexus);
+    assert_eq!(
+        std::fs::read(root.0.join("specs/atrium/v1.yaml")).unwrap(),
+        atrium
     );
 }

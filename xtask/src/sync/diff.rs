@@ -5,9 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_yaml::Value;
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+// Keys of a path item that are operations.
+use mx_codegen::normalize::METHODS;
 
 /// One change.
 #[derive(Debug, Clone, PartialEq, Eq)]

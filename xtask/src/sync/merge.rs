@@ -9,10 +9,8 @@ use serde_yaml::{Mapping, Value};
 
 use super::fetch::Doc;
 
-/// Keys of a path item that are operations.
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+// Keys of a path item that are operations.
+use mx_codegen::normalize::METHODS;
 
 pub fn merge(docs: Vec<Doc>) -> Result<Value, String> {
     let mut out = Mapping::new();

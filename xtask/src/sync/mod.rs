@@ -66,6 +66,13 @@ fn read_upstream(root: &Path, api: &str) -> Result<Option<Upstream>, String> {
 }
 
 pub fn run(opts: &Options) -> Result<Outcome, String> {
+    if opts.api == "all" && !opts.from.is_empty() {
+        // One set of sources would be written over every API's spec.
+        return Err(format!(
+            "--from names the sources of one API's spec: name it, e.g. `cargo xtask spec-sync nexus --from {}`",
+            opts.from.join(" --from ")
+        ));
+    }
     let apis: Vec<&str> = match opts.api.as_str() {
         "all" => mx_codegen::MX_APIS
             .iter()
