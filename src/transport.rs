@@ -443,7 +443,7 @@ impl Hooks {
             };
             tracing::Span::current().record("attempts", attempt + 1);
             let method = request.method().clone();
-            let origin = request.url().origin();
+            let sent_to = request.url().clone();
             let response = match client.execute(request).await {
                 Ok(r) => r,
                 Err(e) => {
@@ -459,7 +459,7 @@ impl Hooks {
                     }
                 }
             };
-            if response.url().origin() != origin {
+            if !same_origin(response.url(), &sent_to) {
                 // Too late to keep the headers from the other host, but its
                 // answer is never taken for MX's.
                 return Ok(redirected(response));
@@ -616,6 +616,13 @@ pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Durati
         at.duration_since(std::time::SystemTime::now())
             .unwrap_or(Duration::ZERO),
     )
+}
+
+/// Same scheme, host and port (what reqwest's redirect policy compares).
+fn same_origin(a: &url::Url, b: &url::Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
 }
 
 /// An answer that came from another origin: status and headers kept for

@@ -102,6 +102,171 @@ fn required(schema: &Value) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
+/// An operation's parameters as `in name` → (required, type).
+fn parameters(op: &Value) -> BTreeMap<String, (bool, String)> {
+    op.get("parameters")
+        .and_then(Value::as_sequence)
+        .map(|ps| {
+            ps.iter()
+                .map(|p| match p.get("$ref").and_then(Value::as_str) {
+                    Some(r) => (format!("ref {r}"), (false, String::new())),
+                    None => (
+                        format!(
+                            "{} {}",
+                            p.get("in").and_then(Value::as_str).unwrap_or("?"),
+                            p.get("name").and_then(Value::as_str).unwrap_or("?")
+                        ),
+                        (
+                            p.get("required").and_then(Value::as_bool) == Some(true),
+                            p.get("schema").map(type_of).unwrap_or_default(),
+                        ),
+                    ),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The schema of each media type of a request body or response.
+fn contents(v: Option<&Value>) -> BTreeMap<String, String> {
+    named(v.and_then(|v| v.get("content")))
+        .into_iter()
+        .map(|(media, c)| (media, c.get("schema").map(type_of).unwrap_or_default()))
+        .collect()
+}
+
+/// What changed in one operation: its id (the generated method's name), its
+/// parameters, its request body and its responses.
+fn diff_operation(key: &str, old: &Value, new: &Value, out: &mut Vec<Change>) {
+    let id = |op: &Value| {
+        op.get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or("?")
+            .to_string()
+    };
+    let (oid, nid) = (id(old), id(new));
+    let at = format!("operation {key} ({nid})");
+    if oid != nid {
+        out.push(change(
+            format!("~ operation {key}: operationId {oid} -> {nid}"),
+            true,
+        ));
+    }
+    let (op, np) = (parameters(old), parameters(new));
+    for (name, (req, ty)) in &np {
+        match op.get(name) {
+            None => out.push(change(
+                format!(
+                    "+ {at}: parameter {name}{}",
+                    if *req { ", required" } else { "" }
+                ),
+                *req,
+            )),
+            Some((oreq, oty)) => {
+                if oty != ty {
+                    out.push(change(
+                        format!("~ {at}: parameter {name}: {oty} -> {ty}"),
+                        true,
+                    ));
+                }
+                if oreq != req {
+                    let (a, b) = if *req {
+                        ("optional", "required")
+                    } else {
+                        ("required", "optional")
+                    };
+                    out.push(change(
+                        format!("! {at}: parameter {name}: {a} -> {b}"),
+                        *req,
+                    ));
+                }
+            }
+        }
+    }
+    for name in op.keys().filter(|n| !np.contains_key(*n)) {
+        out.push(change(format!("- {at}: parameter {name}"), true));
+    }
+    let (ob, nb) = (old.get("requestBody"), new.get("requestBody"));
+    let (obc, nbc) = (contents(ob), contents(nb));
+    if obc != nbc {
+        out.push(change(
+            format!("~ {at}: request body {obc:?} -> {nbc:?}"),
+            true,
+        ));
+    }
+    let (or, nr) = (named(old.get("responses")), named(new.get("responses")));
+    for (status, r) in &nr {
+        match or.get(status) {
+            None => out.push(change(format!("+ {at}: response {status}"), false)),
+            Some(p) if contents(Some(p)) != contents(Some(r)) => out.push(change(
+                format!(
+                    "~ {at}: response {status} {:?} -> {:?}",
+                    contents(Some(p)),
+                    contents(Some(r))
+                ),
+                true,
+            )),
+            Some(_) => {}
+        }
+    }
+    for status in or.keys().filter(|s| !nr.contains_key(*s)) {
+        let success = status.starts_with('2');
+        out.push(change(format!("- {at}: response {status}"), success));
+    }
+    // Anything else (descriptions, tags, examples) changes no code.
+}
+
+/// Compares the properties of two versions of a schema, `at` naming it
+/// (`Member`, or `MemberCreateRequest.credentials[]` for an inline one),
+/// and goes down into inline objects and arrays of them.
+fn diff_properties(at: &str, old: &Value, new: &Value, out: &mut Vec<Change>) {
+    let (op, np) = (properties(old), properties(new));
+    let (or, nr) = (required(old), required(new));
+    for (field, s) in &np {
+        match op.get(field) {
+            None => {
+                let req = nr.contains(field);
+                out.push(change(
+                    format!(
+                        "+ {at}.{field}: {}{}",
+                        type_of(s),
+                        if req { ", required" } else { "" }
+                    ),
+                    req,
+                ));
+            }
+            Some(p) if type_of(p) != type_of(s) => out.push(change(
+                format!("~ {at}.{field}: {} -> {}", type_of(p), type_of(s)),
+                true,
+            )),
+            Some(p) => {
+                // Same type: look inside an inline object or array items.
+                if p.get("properties").is_some() || s.get("properties").is_some() {
+                    diff_properties(&format!("{at}.{field}"), p, s, out);
+                }
+                if let (Some(pi), Some(si)) = (p.get("items"), s.get("items")) {
+                    if pi.get("properties").is_some() || si.get("properties").is_some() {
+                        diff_properties(&format!("{at}.{field}[]"), pi, si, out);
+                    }
+                }
+            }
+        }
+        if op.contains_key(field) && or.contains(field) != nr.contains(field) {
+            let (a, b) = if nr.contains(field) {
+                ("optional", "required")
+            } else {
+                ("required", "optional")
+            };
+            out.push(change(format!("! {at}.{field}: {a} -> {b}"), true));
+        }
+    }
+    for field in op.keys() {
+        if !np.contains_key(field) {
+            out.push(change(format!("- {at}.{field}"), true));
+        }
+    }
+}
+
 pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
     let mut out = Vec::new();
     let (oo, no) = (operations(old), operations(new));
@@ -109,9 +274,7 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
         let id = op.get("operationId").and_then(Value::as_str).unwrap_or("?");
         match oo.get(k) {
             None => out.push(change(format!("+ operation {k} ({id})"), false)),
-            Some(prev) if prev != op => {
-                out.push(change(format!("~ operation {k} ({id}) changed"), false))
-            }
+            Some(prev) if prev != op => diff_operation(k, prev, op, &mut out),
             Some(_) => {}
         }
     }
@@ -124,52 +287,41 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
 
     let (os, ns) = (schemas(old), schemas(new));
     for (name, schema) in &ns {
-        let Some(prev) = os.get(name) else {
-            out.push(change(format!("+ schema {name}"), false));
-            continue;
-        };
-        if prev == schema {
-            continue;
-        }
-        let (op, np) = (properties(prev), properties(schema));
-        let (or, nr) = (required(prev), required(schema));
-        for (field, s) in &np {
-            match op.get(field) {
-                None => {
-                    let req = nr.contains(field);
-                    out.push(change(
-                        format!(
-                            "+ {name}.{field}: {}{}",
-                            type_of(s),
-                            if req { ", required" } else { "" }
-                        ),
-                        req,
-                    ));
-                }
-                Some(p) if type_of(p) != type_of(s) => out.push(change(
-                    format!("~ {name}.{field}: {} -> {}", type_of(p), type_of(s)),
-                    true,
-                )),
-                Some(_) => {}
-            }
-            if op.contains_key(field) && or.contains(field) != nr.contains(field) {
-                let (a, b) = if nr.contains(field) {
-                    ("optional", "required")
-                } else {
-                    ("required", "optional")
-                };
-                out.push(change(format!("! {name}.{field}: {a} -> {b}"), true));
-            }
-        }
-        for field in op.keys() {
-            if !np.contains_key(field) {
-                out.push(change(format!("- {name}.{field}"), true));
-            }
+        match os.get(name) {
+            None => out.push(change(format!("+ schema {name}"), false)),
+            Some(prev) if prev != schema => diff_properties(name, prev, schema, &mut out),
+            Some(_) => {}
         }
     }
     for name in os.keys() {
         if !ns.contains_key(name) {
             out.push(change(format!("- schema {name}"), true));
+        }
+    }
+
+    // The other components (parameters, responses, security schemes…): a
+    // change there may change the code, so it is named.
+    let sections = |v: &Value| -> BTreeMap<String, Value> {
+        named(v.get("components"))
+            .into_iter()
+            .filter(|(k, _)| k != "schemas")
+            .collect()
+    };
+    let (oc, nc) = (sections(old), sections(new));
+    for section in oc.keys().chain(nc.keys()).collect::<BTreeSet<_>>() {
+        let (a, b) = (named(oc.get(section)), named(nc.get(section)));
+        for item in a.keys().chain(b.keys()).collect::<BTreeSet<_>>() {
+            match (a.get(item), b.get(item)) {
+                (None, Some(_)) => {
+                    out.push(change(format!("+ components.{section}.{item}"), false))
+                }
+                (Some(_), None) => out.push(change(format!("- components.{section}.{item}"), true)),
+                (Some(x), Some(y)) if x != y => out.push(change(
+                    format!("~ components.{section}.{item} changed"),
+                    false,
+                )),
+                _ => {}
+            }
         }
     }
 
@@ -234,6 +386,32 @@ mod tests {
             "~ M.c: integer -> string  [BREAKING]",
             "+ M.d: boolean\n",
             "- schema Gone  [BREAKING]",
+        ] {
+            assert!(text.contains(line), "{line:?} not in\n{text}");
+        }
+    }
+
+    #[test]
+    fn inline_objects_operations_and_other_components_are_looked_into() {
+        let old: Value = serde_yaml::from_str(
+            "paths: {/m: {post: {operationId: c, parameters: [{in: header, name: X-A, schema: {type: string}}], responses: {'200': {content: {application/json: {schema: {$ref: '#/components/schemas/M'}}}}, '400': {description: bad}}}}}\ncomponents: {schemas: {M: {properties: {creds: {type: array, items: {type: object, properties: {guid: {type: string}, value: {type: string}}}}}}}, securitySchemes: {k: {type: apiKey, in: header, name: K}}}",
+        )
+        .unwrap();
+        let new: Value = serde_yaml::from_str(
+            "paths: {/m: {post: {operationId: create, parameters: [{in: query, name: q, required: true, schema: {type: string}}], responses: {'200': {content: {application/json: {schema: {$ref: '#/components/schemas/N'}}}}, '409': {description: dup}}}}}\ncomponents: {schemas: {M: {properties: {creds: {type: array, items: {type: object, properties: {guid: {type: integer}}}}}}}, securitySchemes: {k: {type: apiKey, in: header, name: K2}}}",
+        )
+        .unwrap();
+        let text = render(&diff(&old, &new));
+        for line in [
+            "~ operation POST /m: operationId c -> create  [BREAKING]",
+            "+ operation POST /m (create): parameter query q, required  [BREAKING]",
+            "- operation POST /m (create): parameter header X-A  [BREAKING]",
+            "~ operation POST /m (create): response 200",
+            "+ operation POST /m (create): response 409\n",
+            "- operation POST /m (create): response 400\n",
+            "~ M.creds[].guid: string -> integer  [BREAKING]",
+            "- M.creds[].value  [BREAKING]",
+            "~ components.securitySchemes.k changed\n",
         ] {
             assert!(text.contains(line), "{line:?} not in\n{text}");
         }
