@@ -11,7 +11,7 @@ use std::hint::black_box;
 
 use axum::http::header::CONTENT_TYPE;
 use axum::routing::post;
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, Criterion};
 use mx_client::{atrium, nexus};
 use serde::{Deserialize, Serialize};
 
@@ -208,95 +208,209 @@ async fn server() -> String {
     base
 }
 
-fn requests(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
+/// The clients of one run: the generated ones, the hand-written one, and
+/// the server's base URL.
+struct Peers {
+    nx: nexus::Client,
+    at: atrium::Client,
+    /// A careful engineer sets the same timeouts and redirect policy.
+    http: reqwest::Client,
+    base: String,
+}
+
+const USER: &str = "USR-fa7537f3-48aa-a683-a02a-b18940482f54";
+
+impl Peers {
+    async fn nexus_generated(&self) {
+        let r = self
+            .nx
+            .create_member()
+            .body(nexus_generated_body())
+            .send()
+            .await
+            .unwrap();
+        black_box(r.into_inner());
+    }
+
+    async fn nexus_baseline(&self) {
+        let r = self
+            .http
+            .post(format!("{}/nexus/members", self.base))
+            .header("MD-SESSION-TOKEN", TOKEN)
+            .header("Accept", NEXUS)
+            .header("Content-Type", NEXUS)
+            .header("User-Agent", "hand-written/1")
+            .body(serde_json::to_vec(&nexus_baseline_body()).unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+        let bytes = r.bytes().await.unwrap();
+        black_box(serde_json::from_slice::<HNexusResponse>(&bytes).unwrap());
+    }
+
+    /// Where the difference goes: the request built as the generated code
+    /// builds it (`json()`, the generated types) and sent through
+    /// mx-client's hooks, without progenitor's builder and response glue.
+    async fn nexus_hooks(&self) {
+        let hooks = progenitor_client::ClientInfo::inner(&self.nx);
+        let mut req = self
+            .http
+            .post(format!("{}/nexus/members", self.base))
+            .json(&nexus_generated_body())
+            .build()
+            .unwrap();
+        hooks.pre(&mut req, "create_member").unwrap();
+        let r = hooks.exec(&self.http, req, "create_member").await;
+        hooks.post(&r, "create_member").unwrap();
+        let bytes = r.unwrap().bytes().await.unwrap();
+        black_box(serde_json::from_slice::<nexus::types::MemberResponseBody>(&bytes).unwrap());
+    }
+
+    async fn atrium_generated(&self) {
+        let r = self
+            .at
+            .create_member()
+            .user_guid(USER)
+            .body(atrium_generated_body())
+            .send()
+            .await
+            .unwrap();
+        black_box(r.into_inner());
+    }
+
+    async fn atrium_baseline(&self) {
+        let r = self
+            .http
+            .post(format!("{}/atrium/users/{USER}/members", self.base))
+            .header("MX-API-Key", "key")
+            .header("MX-Client-ID", "cid")
+            .header("Accept", ATRIUM)
+            .header("Content-Type", "application/json")
+            .header("User-Agent", "hand-written/1")
+            .body(serde_json::to_vec(&atrium_baseline_body()).unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+        let bytes = r.bytes().await.unwrap();
+        black_box(serde_json::from_slice::<HAtriumResponse>(&bytes).unwrap());
+    }
+}
+
+fn peers(rt: &tokio::runtime::Runtime) -> Peers {
+    let base = rt.block_on(server());
+    Peers {
+        nx: nexus::Client::from_environment(
+            nexus::Environment::Custom(format!("{base}/nexus")),
+            TOKEN,
+        )
+        .unwrap(),
+        at: atrium::Client::from_environment(
+            atrium::Environment::Custom(format!("{base}/atrium")),
+            "key",
+            "cid",
+        )
+        .unwrap(),
+        http: reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        base,
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
-        .unwrap();
-    let base = rt.block_on(server());
-    let nx =
-        nexus::Client::from_environment(nexus::Environment::Custom(format!("{base}/nexus")), TOKEN)
-            .unwrap();
-    let at = atrium::Client::from_environment(
-        atrium::Environment::Custom(format!("{base}/atrium")),
-        "key",
-        "cid",
-    )
-    .unwrap();
-    // A careful engineer sets the same timeouts and redirect policy.
-    let http = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(30))
-        .connect_timeout(std::time::Duration::from_secs(10))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+        .unwrap()
+}
 
+fn requests(c: &mut Criterion) {
+    let rt = runtime();
+    let p = peers(&rt);
     let mut g = c.benchmark_group("create_member_nexus");
     g.bench_function("generated", |b| {
-        b.to_async(&rt).iter(|| async {
-            let r = nx
-                .create_member()
-                .body(nexus_generated_body())
-                .send()
-                .await
-                .unwrap();
-            black_box(r.into_inner());
-        })
+        b.to_async(&rt).iter(|| p.nexus_generated())
     });
-    g.bench_function("baseline", |b| {
-        b.to_async(&rt).iter(|| async {
-            let r = http
-                .post(format!("{base}/nexus/members"))
-                .header("MD-SESSION-TOKEN", TOKEN)
-                .header("Accept", NEXUS)
-                .header("Content-Type", NEXUS)
-                .header("User-Agent", "hand-written/1")
-                .body(serde_json::to_vec(&nexus_baseline_body()).unwrap())
-                .send()
-                .await
-                .unwrap();
-            assert!(r.status().is_success());
-            let bytes = r.bytes().await.unwrap();
-            black_box(serde_json::from_slice::<HNexusResponse>(&bytes).unwrap());
-        })
-    });
+    g.bench_function("baseline", |b| b.to_async(&rt).iter(|| p.nexus_baseline()));
+    g.bench_function("hooks", |b| b.to_async(&rt).iter(|| p.nexus_hooks()));
     g.finish();
-
     let mut g = c.benchmark_group("create_member_atrium");
     g.bench_function("generated", |b| {
-        b.to_async(&rt).iter(|| async {
-            let r = at
-                .create_member()
-                .user_guid("USR-fa7537f3-48aa-a683-a02a-b18940482f54")
-                .body(atrium_generated_body())
-                .send()
-                .await
-                .unwrap();
-            black_box(r.into_inner());
-        })
+        b.to_async(&rt).iter(|| p.atrium_generated())
     });
-    g.bench_function("baseline", |b| {
-        b.to_async(&rt).iter(|| async {
-            let r = http
-                .post(format!(
-                    "{base}/atrium/users/USR-fa7537f3-48aa-a683-a02a-b18940482f54/members"
-                ))
-                .header("MX-API-Key", "key")
-                .header("MX-Client-ID", "cid")
-                .header("Accept", ATRIUM)
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "hand-written/1")
-                .body(serde_json::to_vec(&atrium_baseline_body()).unwrap())
-                .send()
-                .await
-                .unwrap();
-            assert!(r.status().is_success());
-            let bytes = r.bytes().await.unwrap();
-            black_box(serde_json::from_slice::<HAtriumResponse>(&bytes).unwrap());
-        })
-    });
+    g.bench_function("baseline", |b| b.to_async(&rt).iter(|| p.atrium_baseline()));
     g.finish();
+}
+
+/// The ratio generated / baseline measured paired: rounds of `BATCH`
+/// requests of each, interleaved (the order alternating), so that a machine
+/// whose speed drifts during the run (seen here: the same request 58 µs, then
+/// 72 µs minutes later) shifts both sides alike. Writes the median and the
+/// range of the per-round ratios to `target/criterion/paired/<name>.json`
+/// for `cargo xtask bench-report`.
+fn paired() {
+    const ROUNDS: usize = 41;
+    const BATCH: usize = 200;
+    let rt = runtime();
+    let p = peers(&rt);
+    let time = |which: &str| {
+        let start = std::time::Instant::now();
+        rt.block_on(async {
+            for _ in 0..BATCH {
+                match which {
+                    "nexus_generated" => p.nexus_generated().await,
+                    "nexus_baseline" => p.nexus_baseline().await,
+                    "nexus_hooks" => p.nexus_hooks().await,
+                    "atrium_generated" => p.atrium_generated().await,
+                    _ => p.atrium_baseline().await,
+                }
+            }
+        });
+        start.elapsed().as_secs_f64()
+    };
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/criterion/paired");
+    std::fs::create_dir_all(&out).unwrap();
+    for (name, generated, baseline) in [
+        ("create_member_nexus", "nexus_generated", "nexus_baseline"),
+        ("create_member_nexus_hooks", "nexus_hooks", "nexus_baseline"),
+        (
+            "create_member_atrium",
+            "atrium_generated",
+            "atrium_baseline",
+        ),
+    ] {
+        // Warm both sides (connections, caches).
+        time(generated);
+        time(baseline);
+        let mut ratios: Vec<f64> = (0..ROUNDS)
+            .map(|round| {
+                let (g, b) = if round % 2 == 0 {
+                    let g = time(generated);
+                    (g, time(baseline))
+                } else {
+                    let b = time(baseline);
+                    (time(generated), b)
+                };
+                g / b
+            })
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        let (median, low, high) = (ratios[ROUNDS / 2], ratios[0], ratios[ROUNDS - 1]);
+        println!(
+            "paired {name}: generated / baseline = {median:.3} (rounds: {low:.3} – {high:.3})"
+        );
+        std::fs::write(
+            out.join(format!("{name}.json")),
+            format!(r#"{{"median": {median}, "low": {low}, "high": {high}, "rounds": {ROUNDS}, "batch": {BATCH}}}"#),
+        )
+        .unwrap();
+    }
 }
 
 fn codec(c: &mut Criterion) {
@@ -345,4 +459,18 @@ fn codec(c: &mut Criterion) {
 }
 
 criterion_group!(benches, requests, codec);
-criterion_main!(benches);
+
+fn main() {
+    benches();
+    // The paired ratios run with the whole bench, or when asked by name.
+    let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let listing = std::env::args().any(|a| a == "--list" || a == "--test");
+    if !listing
+        && filter
+            .as_deref()
+            .is_none_or(|f| "paired".contains(f) || f.contains("paired"))
+    {
+        paired();
+    }
+    Criterion::default().configure_from_args().final_summary();
+}

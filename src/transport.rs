@@ -658,14 +658,12 @@ async fn tokio_sleep(d: Duration) {
 
 /// Is `media` JSON on the wire (`application/json`, or a `+json` type)?
 pub fn is_json(media: &str) -> bool {
-    let essence = media
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = media.split(';').next().unwrap_or("").trim().as_bytes();
+    let starts = |p: &[u8]| essence.len() >= p.len() && essence[..p.len()].eq_ignore_ascii_case(p);
+    let ends = |p: &[u8]| {
+        essence.len() >= p.len() && essence[essence.len() - p.len()..].eq_ignore_ascii_case(p)
+    };
+    essence.eq_ignore_ascii_case(b"application/json") || (starts(b"application/") && ends(b"+json"))
 }
 
 /// `HeaderName::from_static` wants lower case; spec header names are mixed.
@@ -971,6 +969,27 @@ mod tests {
         assert_eq!(retry_after(&headers(&past)), Some(Duration::ZERO));
         assert_eq!(retry_after(&headers("soon")), None);
         assert_eq!(retry_after(&reqwest::header::HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn json_media_types_are_recognised_in_any_case() {
+        for m in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "application/vnd.mx.atrium.v1+json",
+            " application/vnd.mx.nexus.v1+JSON ",
+        ] {
+            assert!(is_json(m), "{m}");
+        }
+        for m in [
+            "",
+            "text/html",
+            "application/vnd.mx.atrium.v1+pdf",
+            "+json",
+            "json",
+        ] {
+            assert!(!is_json(m), "{m}");
+        }
     }
 
     #[test]

@@ -70,6 +70,34 @@ pub fn report() -> Result<(), String> {
             spread(&b)
         );
     }
+    // The paired, interleaved ratios of the round trips (robust to a
+    // machine whose speed drifts during the run).
+    let paired = dir.join("paired");
+    if paired.is_dir() {
+        println!("\n| round trip, paired | generated / baseline (median) | per-round range |");
+        println!("|---|---|---|");
+        for name in [
+            "create_member_nexus",
+            "create_member_atrium",
+            "create_member_nexus_hooks",
+        ] {
+            let Ok(text) = std::fs::read_to_string(paired.join(format!("{name}.json"))) else {
+                continue;
+            };
+            let v: serde_yaml::Value = serde_yaml::from_str(&text).map_err(|e| e.to_string())?;
+            let f = |k: &str| {
+                v.get(k)
+                    .and_then(serde_yaml::Value::as_f64)
+                    .unwrap_or(f64::NAN)
+            };
+            println!(
+                "| {name} | {:.3} | {:.3} – {:.3} |",
+                f("median"),
+                f("low"),
+                f("high")
+            );
+        }
+    }
     println!();
     println!("| pipeline input | time (median [95% CI]) | per operation |");
     println!("|---|---|---|");
