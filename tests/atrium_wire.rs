@@ -397,6 +397,16 @@ async fn list_streams_every_member_across_three_pages() {
     }
 }
 
+/// Every user, through `stream_all`.
+async fn all_users(base: &str) -> Vec<types::User> {
+    client(base)
+        .list_users()
+        .stream_all()
+        .try_collect()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_server_that_repeats_a_page_does_not_loop_forever() {
     // Ignores `page`: always answers page 1 of 5.
@@ -410,12 +420,7 @@ async fn a_server_that_repeats_a_page_does_not_loop_forever() {
         )
     })
     .await;
-    let users: Vec<types::User> = client(&server.base)
-        .list_users()
-        .stream_all()
-        .try_collect()
-        .await
-        .unwrap();
+    let users = all_users(&server.base).await;
     assert_eq!(users.len(), 1);
     assert_eq!(server.requests().len(), 2);
 }
@@ -432,12 +437,7 @@ async fn a_server_that_ignores_page_without_current_page_does_not_loop_forever()
         )
     })
     .await;
-    let users: Vec<types::User> = client(&server.base)
-        .list_users()
-        .stream_all()
-        .try_collect()
-        .await
-        .unwrap();
+    let users = all_users(&server.base).await;
     let guids: Vec<_> = users.iter().map(|u| u.guid.clone().unwrap()).collect();
     assert_eq!(guids, ["USR-1", "USR-2"]);
     assert_eq!(server.requests().len(), 2);
@@ -454,12 +454,7 @@ async fn total_entries_ends_the_stream_without_total_pages() {
         )
     })
     .await;
-    let users: Vec<types::User> = client(&server.base)
-        .list_users()
-        .stream_all()
-        .try_collect()
-        .await
-        .unwrap();
+    let users = all_users(&server.base).await;
     assert_eq!(users.len(), 3);
     assert_eq!(server.requests().len(), 3);
 }
@@ -474,12 +469,7 @@ async fn an_answer_without_pagination_is_one_page() {
         )
     })
     .await;
-    let users: Vec<types::User> = client(&server.base)
-        .list_users()
-        .stream_all()
-        .try_collect()
-        .await
-        .unwrap();
+    let users = all_users(&server.base).await;
     assert_eq!(users.len(), 2);
     assert_eq!(server.requests().len(), 1);
 }

@@ -316,18 +316,7 @@ async fn reads_are_retried_only_when_asked_and_creates_never() {
 
     // A create is a POST: never retried, even when asked.
     let before = seen.count.load(Ordering::SeqCst);
-    let body = mx_client::atrium::types::MemberCreateRequestBody {
-        member: mx_client::atrium::types::MemberCreateRequest::new("mxbank"),
-    };
-    let e: Error = retrying
-        .create_member()
-        .user_guid("always-503")
-        .body(body)
-        .send()
-        .await
-        .map(|_| ())
-        .unwrap_err()
-        .into();
+    let e = create_error(&retrying, "always-503").await;
     assert!(
         matches!(e, Error::Server(ref a) if a.status == 503 && a.method == Some(reqwest::Method::POST)),
         "{e:?}"
@@ -339,10 +328,20 @@ async fn reads_are_retried_only_when_asked_and_creates_never() {
     assert!(fault(&plain, "always-503").await.is_retryable());
 }
 
-fn create_body() -> mx_client::atrium::types::MemberCreateRequestBody {
-    mx_client::atrium::types::MemberCreateRequestBody {
+/// The error of creating a member for `user` (the fault server picks the
+/// fault by the path).
+async fn create_error(c: &Client, user: &str) -> Error {
+    let body = mx_client::atrium::types::MemberCreateRequestBody {
         member: mx_client::atrium::types::MemberCreateRequest::new("mxbank"),
-    }
+    };
+    c.create_member()
+        .user_guid(user)
+        .body(body)
+        .send()
+        .await
+        .map(|_| ())
+        .unwrap_err()
+        .into()
 }
 
 /// A create whose connection fails after it was sent has an unknown
@@ -357,15 +356,7 @@ async fn a_create_that_times_out_has_an_unknown_outcome() {
         .retry_reads(3)
         .build()
         .unwrap();
-    let e: Error = c
-        .create_member()
-        .user_guid("stall")
-        .body(create_body())
-        .send()
-        .await
-        .map(|_| ())
-        .unwrap_err()
-        .into();
+    let e = create_error(&c, "stall").await;
     match &e {
         Error::OutcomeUnknown { operation, message } => {
             assert_eq!(operation, "create_member");
@@ -398,15 +389,7 @@ async fn a_create_that_times_out_has_an_unknown_outcome() {
     )
     .build()
     .unwrap();
-    let e: Error = closed
-        .create_member()
-        .user_guid("U")
-        .body(create_body())
-        .send()
-        .await
-        .map(|_| ())
-        .unwrap_err()
-        .into();
+    let e = create_error(&closed, "U").await;
     assert!(
         matches!(e, Error::Transport(ref t) if t.is_connect()),
         "{e:?}"
