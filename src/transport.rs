@@ -319,7 +319,9 @@ impl Hooks {
             Err(e) => {
                 let Some(op) = op else { return Ok(()) };
                 let method = reqwest::Method::from_bytes(op.method.as_bytes()).ok();
-                if e.is_connect() || method.as_ref().is_none_or(is_idempotent) {
+                // Not connected, or not built: nothing reached MX.
+                let unsent = e.is_connect() || e.is_builder();
+                if unsent || method.as_ref().is_none_or(is_idempotent) {
                     return Ok(());
                 }
                 return Err(format!(
@@ -361,8 +363,8 @@ impl Hooks {
         } else if is_json(got)
             || got
                 .trim_start()
-                .to_ascii_lowercase()
-                .starts_with("text/html")
+                .get(..9)
+                .is_some_and(|t| t.eq_ignore_ascii_case("text/html"))
         {
             // Bytes were due (a statement PDF): a page or a JSON body in
             // their place is an error answer with a success status.
