@@ -301,19 +301,20 @@ async fn delete_sends_no_body_and_accepts_204() {
     assert_atrium_headers(&r, ATRIUM, false);
 }
 
+/// The statement download the PDF tests ask for.
+fn statement_pdf(c: &Client) -> mx_client::atrium::builder::DownloadStatementPdf<'_> {
+    c.download_statement_pdf()
+        .user_guid(USER)
+        .member_guid("MBR-1")
+        .statement_guid("STA-2")
+}
+
 #[tokio::test]
 async fn statement_pdf_is_bytes_with_its_own_accept() {
     let pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n".to_vec();
     let served = pdf.clone();
     let server = serve(move |_| Reply::bytes(200, PDF, &served)).await;
-    let resp = client(&server.base)
-        .download_statement_pdf()
-        .user_guid(USER)
-        .member_guid("MBR-1")
-        .statement_guid("STA-2")
-        .send()
-        .await
-        .unwrap();
+    let resp = statement_pdf(&client(&server.base)).send().await.unwrap();
     let bytes: Vec<u8> = resp
         .into_inner()
         .into_inner()
@@ -339,11 +340,7 @@ async fn a_page_where_the_pdf_was_due_is_an_unexpected_content_type() {
         (ATRIUM, &br#"{"error": {"message": "no"}}"#[..]),
     ] {
         let server = serve(move |_| Reply::bytes(200, media, body)).await;
-        let err: Error = client(&server.base)
-            .download_statement_pdf()
-            .user_guid(USER)
-            .member_guid("MBR-1")
-            .statement_guid("STA-2")
+        let err: Error = statement_pdf(&client(&server.base))
             .send()
             .await
             .map(|_| ())
