@@ -374,7 +374,12 @@ fn paired() {
         });
         start.elapsed().as_secs_f64()
     };
-    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/criterion/paired");
+    // Beside criterion's results: `$CARGO_TARGET_DIR/criterion`, as criterion
+    // finds it.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let out = target.join("criterion/paired");
     std::fs::create_dir_all(&out).unwrap();
     for (name, generated, baseline) in [
         ("create_member_nexus", "nexus_generated", "nexus_baseline"),

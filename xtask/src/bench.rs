@@ -43,7 +43,11 @@ fn spread(e: &Estimate) -> String {
 
 /// Prints the ratio tables from `target/criterion` (run `cargo bench` first).
 pub fn report() -> Result<(), String> {
-    let dir = crate::root().join("target/criterion");
+    // Where criterion writes: under `$CARGO_TARGET_DIR` when it is set.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate::root().join("target"));
+    let dir = target.join("criterion");
     if !dir.is_dir() {
         return Err("no benchmark results: run `cargo bench` first".into());
     }
