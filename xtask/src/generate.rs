@@ -51,7 +51,7 @@ pub fn run(spec: Option<PathBuf>, out: Option<PathBuf>, check: bool) -> Result<(
 
 /// The overlay build.rs lays over `spec`, when `spec` is one of the crate's
 /// specs (its path ends with e.g. `specs/nexus/v1.yaml`, in this workspace
-/// or a copy): `specs/nexus/overlay.yaml` beside it.
+/// or a copy): `specs/nexus/overlay.yaml` beside it, if it is there.
 fn overlay_of(config: &Config, spec: &Path) -> Option<PathBuf> {
     let absolute = std::path::absolute(spec).ok();
     [Some(spec.to_path_buf()), absolute]
@@ -64,7 +64,7 @@ fn overlay_of(config: &Config, spec: &Path) -> Option<PathBuf> {
                     return None;
                 }
                 let root = spec.ancestors().nth(known.components().count())?;
-                Some(root.join(overlay))
+                Some(root.join(overlay)).filter(|o| o.is_file())
             })
         })
 }
