@@ -298,6 +298,28 @@ impl Peers {
     }
 }
 
+/// One of the requests `Peers` makes, for `paired`.
+#[derive(Clone, Copy)]
+enum Call {
+    NexusGenerated,
+    NexusBaseline,
+    NexusHooks,
+    AtriumGenerated,
+    AtriumBaseline,
+}
+
+impl Peers {
+    async fn call(&self, call: Call) {
+        match call {
+            Call::NexusGenerated => self.nexus_generated().await,
+            Call::NexusBaseline => self.nexus_baseline().await,
+            Call::NexusHooks => self.nexus_hooks().await,
+            Call::AtriumGenerated => self.atrium_generated().await,
+            Call::AtriumBaseline => self.atrium_baseline().await,
+        }
+    }
+}
+
 fn peers(rt: &tokio::runtime::Runtime) -> Peers {
     let base = rt.block_on(server());
     Peers {
@@ -359,17 +381,11 @@ fn paired() {
     const BATCH: usize = 200;
     let rt = runtime();
     let p = peers(&rt);
-    let time = |which: &str| {
+    let time = |which: Call| {
         let start = std::time::Instant::now();
         rt.block_on(async {
             for _ in 0..BATCH {
-                match which {
-                    "nexus_generated" => p.nexus_generated().await,
-                    "nexus_baseline" => p.nexus_baseline().await,
-                    "nexus_hooks" => p.nexus_hooks().await,
-                    "atrium_generated" => p.atrium_generated().await,
-                    _ => p.atrium_baseline().await,
-                }
+                p.call(which).await;
             }
         });
         start.elapsed().as_secs_f64()
@@ -382,12 +398,20 @@ fn paired() {
     let out = target.join("criterion/paired");
     std::fs::create_dir_all(&out).unwrap();
     for (name, generated, baseline) in [
-        ("create_member_nexus", "nexus_generated", "nexus_baseline"),
-        ("create_member_nexus_hooks", "nexus_hooks", "nexus_baseline"),
+        (
+            "create_member_nexus",
+            Call::NexusGenerated,
+            Call::NexusBaseline,
+        ),
+        (
+            "create_member_nexus_hooks",
+            Call::NexusHooks,
+            Call::NexusBaseline,
+        ),
         (
             "create_member_atrium",
-            "atrium_generated",
-            "atrium_baseline",
+            Call::AtriumGenerated,
+            Call::AtriumBaseline,
         ),
     ] {
         // Warm both sides (connections, caches).

@@ -179,6 +179,16 @@ async fn fault_server(other_host: String, seen: Arc<Seen>) -> String {
     format!("http://{addr}")
 }
 
+/// A fault server whose redirects go to a second one: (its base URL, what
+/// it saw, the other's base URL, what the other saw).
+async fn two_hosts() -> (String, Arc<Seen>, String, Arc<Seen>) {
+    let other_seen = Arc::new(Seen::default());
+    let other = fault_server(String::new(), other_seen.clone()).await;
+    let seen = Arc::new(Seen::default());
+    let base = fault_server(other.clone(), seen.clone()).await;
+    (base, seen, other, other_seen)
+}
+
 fn client(base: &str) -> Client {
     Client::builder(Environment::Custom(base.into()), API_KEY, CLIENT_ID)
         .timeout(Duration::from_millis(500))
@@ -208,10 +218,7 @@ fn assert_no_secret(name: &str, e: &Error) {
 
 #[tokio::test]
 async fn every_fault_is_a_typed_error_without_secrets() {
-    let other_seen = Arc::new(Seen::default());
-    let other = fault_server(String::new(), other_seen.clone()).await;
-    let seen = Arc::new(Seen::default());
-    let base = fault_server(other.clone(), seen.clone()).await;
+    let (base, seen, _, other_seen) = two_hosts().await;
     let c = client(&base);
 
     type Check = fn(&Error) -> bool;
@@ -404,10 +411,7 @@ async fn a_create_that_times_out_has_an_unknown_outcome() {
 /// `new_with_client`, cannot be stopped, but its answer is refused.
 #[tokio::test]
 async fn no_client_follows_a_redirect_with_the_auth_headers() {
-    let other_seen = Arc::new(Seen::default());
-    let other = fault_server(String::new(), other_seen.clone()).await;
-    let seen = Arc::new(Seen::default());
-    let base = fault_server(other.clone(), seen.clone()).await;
+    let (base, _, other, other_seen) = two_hosts().await;
 
     let with_builder = Client::builder(Environment::Custom(base.clone()), API_KEY, CLIENT_ID)
         .http_client(reqwest::Client::builder())

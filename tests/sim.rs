@@ -17,6 +17,14 @@ const CHASE_LOGIN: &str = "CRD-18cd14ce-2628-5eb6-ae17-b11f89d0b667";
 const CHASE: &str = "INS-1572a04c-912b-59bf-5841-332c7dfafaef";
 const TEST_BANK: &str = "INS-f1a3285d-e855-b68f-6aa7-8ae775c0e0e9";
 
+/// The simulator's demo Atrium credentials, as raw headers.
+const ATRIUM_AUTH: [(&str, &str); 2] = [
+    ("mx-api-key", sim::DEMO_API_KEY),
+    ("mx-client-id", sim::DEMO_CLIENT_ID),
+];
+/// The same, with the versioned `Accept`.
+const ATRIUM_REQUEST: [(&str, &str); 3] = [ATRIUM_AUTH[0], ATRIUM_AUTH[1], ("accept", ATRIUM)];
+
 async fn start(aggregation_ms: u64) -> Simulator {
     sim::start_with(
         Config {
@@ -137,11 +145,7 @@ async fn unserved_requests_get_json_errors_the_clients_decode() {
     }
     assert!(!err.is_retryable());
 
-    let auth = [
-        ("mx-api-key", sim::DEMO_API_KEY),
-        ("mx-client-id", sim::DEMO_CLIENT_ID),
-        ("accept", ATRIUM),
-    ];
+    let auth = ATRIUM_REQUEST;
     let base = sim.atrium_base_url();
     let (status, ct, body) = raw("DELETE", &format!("{base}/institutions"), &auth, None).await;
     assert_eq!((status, ct.as_str()), (405, ATRIUM), "{body}");
@@ -193,10 +197,7 @@ async fn unserved_requests_get_json_errors_the_clients_decode() {
 async fn an_accept_without_the_api_version_is_406() {
     let sim = start(0).await;
     let url = format!("{}/institutions", sim.atrium_base_url());
-    let auth = [
-        ("mx-api-key", sim::DEMO_API_KEY),
-        ("mx-client-id", sim::DEMO_CLIENT_ID),
-    ];
+    let auth = ATRIUM_AUTH;
     for accept in [
         "application/json",
         "*/*",
@@ -229,11 +230,7 @@ async fn an_accept_without_the_api_version_is_406() {
 async fn a_missing_required_field_is_400_naming_it() {
     let sim = start(0).await;
     let url = format!("{}/users/{DEMO_USER_GUID}/members", sim.atrium_base_url());
-    let h = [
-        ("mx-api-key", sim::DEMO_API_KEY),
-        ("mx-client-id", sim::DEMO_CLIENT_ID),
-        ("accept", ATRIUM),
-    ];
+    let h = ATRIUM_REQUEST;
     let (status, _, body) = raw(
         "POST",
         &url,

@@ -102,6 +102,15 @@ fn required(schema: &Value) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
+/// The change of a field or parameter that is now required (or no longer).
+fn requiredness(now_required: bool) -> &'static str {
+    if now_required {
+        "optional -> required"
+    } else {
+        "required -> optional"
+    }
+}
+
 /// An operation's parameters as `in name` → (required, type).
 fn parameters(op: &Value) -> BTreeMap<String, (bool, String)> {
     op.get("parameters")
@@ -170,13 +179,8 @@ fn diff_operation(key: &str, old: &Value, new: &Value, out: &mut Vec<Change>) {
                     ));
                 }
                 if oreq != req {
-                    let (a, b) = if *req {
-                        ("optional", "required")
-                    } else {
-                        ("required", "optional")
-                    };
                     out.push(change(
-                        format!("! {at}: parameter {name}: {a} -> {b}"),
+                        format!("! {at}: parameter {name}: {}", requiredness(*req)),
                         *req,
                     ));
                 }
@@ -198,15 +202,15 @@ fn diff_operation(key: &str, old: &Value, new: &Value, out: &mut Vec<Change>) {
     for (status, r) in &nr {
         match or.get(status) {
             None => out.push(change(format!("+ {at}: response {status}"), false)),
-            Some(p) if contents(Some(p)) != contents(Some(r)) => out.push(change(
-                format!(
-                    "~ {at}: response {status} {:?} -> {:?}",
-                    contents(Some(p)),
-                    contents(Some(r))
-                ),
-                true,
-            )),
-            Some(_) => {}
+            Some(p) => {
+                let (was, is) = (contents(Some(p)), contents(Some(r)));
+                if was != is {
+                    out.push(change(
+                        format!("~ {at}: response {status} {was:?} -> {is:?}"),
+                        true,
+                    ));
+                }
+            }
         }
     }
     for status in or.keys().filter(|s| !nr.contains_key(*s)) {
@@ -252,12 +256,10 @@ fn diff_properties(at: &str, old: &Value, new: &Value, out: &mut Vec<Change>) {
             }
         }
         if op.contains_key(field) && or.contains(field) != nr.contains(field) {
-            let (a, b) = if nr.contains(field) {
-                ("optional", "required")
-            } else {
-                ("required", "optional")
-            };
-            out.push(change(format!("! {at}.{field}: {a} -> {b}"), true));
+            out.push(change(
+                format!("! {at}.{field}: {}", requiredness(nr.contains(field))),
+                true,
+            ));
         }
     }
     for field in op.keys() {
