@@ -2,7 +2,7 @@
 //! build.rs generated from `specs/` must equal `tests/golden/<api>.rs`, so a
 //! reviewer sees every API change a spec change makes.
 //!
-//! After an intended spec change: `MX_UPDATE_GOLDEN=1 cargo test --test golden`.
+//! After an intended spec change: `MX_UPDATE_GOLDEN=1 cargo test --test it golden`.
 
 use std::path::Path;
 
@@ -24,7 +24,7 @@ fn check(api: &str) {
             .unwrap_or(expected.lines().count().min(generated.lines().count()));
         panic!(
             "the code generated from specs/{api}/v1.yaml differs from {} (first at line {}):\n  golden:    {:?}\n  generated: {:?}\n\
-             If the spec change is intended, run `MX_UPDATE_GOLDEN=1 cargo test --test golden` and commit the golden file.",
+             If the spec change is intended, run `MX_UPDATE_GOLDEN=1 cargo test --test it golden` and commit the golden file.",
             golden.display(),
             first + 1,
             expected.lines().nth(first).unwrap_or("<end of file>"),

@@ -1,13 +1,13 @@
 //! Secrets stay secret (Debug, Display, errors, tracing output) and an
 //! expired Nexus session is renewed the way MX asks.
 
-mod common;
+
 
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use common::{serve, Reply};
+use crate::common::{serve, Reply};
 use mx_client::{atrium, nexus, sim, Error, SecretString};
 use serde_json::json;
 

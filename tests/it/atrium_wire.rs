@@ -1,8 +1,8 @@
 //! The Atrium client on the wire, against a recording server on 127.0.0.1.
 
-mod common;
 
-use common::{serve, Recorded, Reply};
+
+use crate::common::{serve, Recorded, Reply};
 use futures_util::TryStreamExt;
 use mx_client::atrium::{types, Client, Environment};
 use mx_client::{ConnectionStatus, Error, MemberStatus};

@@ -1,8 +1,8 @@
 //! The Nexus client on the wire, against a recording server on 127.0.0.1.
 
-mod common;
 
-use common::{serve, Recorded, Reply};
+
+use crate::common::{serve, Recorded, Reply};
 use mx_client::nexus::{types, Client, Environment};
 use mx_client::{ConnectionStatus, Error};
 use serde_json::json;

@@ -1,0 +1,10 @@
+//! The root crate's one integration-test binary (as cargo's own
+//! `tests/testsuite`): every module links the generated clients once.
+
+mod atrium_wire;
+mod common;
+mod faults;
+mod golden;
+mod nexus_wire;
+mod secrets_and_sessions;
+mod sim;
