@@ -190,7 +190,7 @@ fn summary(v: &[Duration]) -> String {
 /// Build cost on a warm target: after touching a spec vs after touching
 /// `src/lib.rs`, a build with no change, the normal dependency count, and
 /// (with `clean`) a clean build in a separate target directory.
-pub fn build(runs: usize, clean: bool) -> Result<(), String> {
+pub fn build(runs: usize, clean: Option<usize>) -> Result<(), String> {
     let root = crate::root();
     println!("warming the target (cargo build -p mx-client)…");
     cargo(&root, &["build", "-p", "mx-client"])?;
@@ -252,23 +252,100 @@ pub fn build(runs: usize, clean: bool) -> Result<(), String> {
         deps, lean_deps
     );
 
-    if clean {
-        let target: PathBuf =
-            std::env::temp_dir().join(format!("mx-clean-build-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&target);
-        let t = cargo(
-            &root,
-            &[
-                "build",
-                "-p",
-                "mx-client",
-                "--target-dir",
-                target.to_str().unwrap_or("."),
-            ],
-        )?
-        .0;
-        println!("clean `cargo build -p mx-client` (fresh target dir, crates already downloaded): {:.0} s", t.as_secs_f64());
-        let _ = std::fs::remove_dir_all(&target);
+    if let Some(clean_runs) = clean {
+        clean_builds(&root, clean_runs)?;
     }
+    Ok(())
+}
+
+/// The hand-written baseline of a clean build: a create-member client on
+/// reqwest (default features) + serde + serde_json + tokio, with the
+/// workspace's profile and pinned to the workspace's lock file.
+const BASELINE_MANIFEST: &str = r#"[package]
+name = "baseline-client"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+reqwest = { version = "0.13", features = ["json"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+tokio = { version = "1", features = ["time"] }
+
+[profile.dev]
+debug = "line-tables-only"
+
+[workspace]
+"#;
+
+const BASELINE_LIB: &str = r#"//! A hand-written Atrium create-member client.
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize)]
+pub struct MemberCreateRequest { pub institution_code: String, pub is_oauth: Option<bool> }
+#[derive(Serialize)]
+pub struct MemberCreateRequestBody { pub member: MemberCreateRequest }
+#[derive(Deserialize, Debug)]
+pub struct Member { pub guid: Option<String>, pub connection_status: Option<String>, pub is_being_aggregated: Option<bool> }
+#[derive(Deserialize, Debug)]
+pub struct MemberResponseBody { pub member: Member }
+
+pub struct Client { http: reqwest::Client, base: String, key: String, id: String }
+
+impl Client {
+    pub fn new(base: &str, key: &str, id: &str) -> reqwest::Result<Client> {
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        Ok(Client { http, base: base.into(), key: key.into(), id: id.into() })
+    }
+    pub async fn create_member(&self, user: &str, body: &MemberCreateRequestBody) -> reqwest::Result<MemberResponseBody> {
+        self.http
+            .post(format!("{}/users/{user}/members", self.base))
+            .header("Accept", "application/vnd.mx.atrium.v1+json")
+            .header("Content-Type", "application/vnd.mx.atrium.v1+json")
+            .header("MX-API-Key", &self.key)
+            .header("MX-Client-ID", &self.id)
+            .body(serde_json::to_vec(body).expect("serializable"))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await
+    }
+}
+"#;
+
+/// Clean builds, in fresh target directories, of the library (default
+/// features) and of the hand-written baseline, alternating, `runs` each.
+fn clean_builds(root: &Path, runs: usize) -> Result<(), String> {
+    let scratch = std::env::temp_dir().join(format!("mx-clean-build-{}", std::process::id()));
+    let baseline = scratch.join("baseline");
+    std::fs::create_dir_all(baseline.join("src")).map_err(|e| e.to_string())?;
+    let write = |p: PathBuf, s: &str| std::fs::write(&p, s).map_err(|e| format!("{}: {e}", p.display()));
+    write(baseline.join("Cargo.toml"), BASELINE_MANIFEST)?;
+    write(baseline.join("src/lib.rs"), BASELINE_LIB)?;
+    std::fs::copy(root.join("Cargo.lock"), baseline.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let target = scratch.join("target");
+    let target = target.to_str().ok_or("a non-UTF-8 temporary directory")?;
+    let (mut lib, mut base) = (Vec::new(), Vec::new());
+    for _ in 0..runs.max(1) {
+        let _ = std::fs::remove_dir_all(target);
+        lib.push(cargo(root, &["build", "-p", "mx-client", "--target-dir", target])?.0);
+        let _ = std::fs::remove_dir_all(target);
+        base.push(cargo(&baseline, &["build", "--target-dir", target])?.0);
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    println!("
+| clean build, fresh target dir, crates already downloaded, {} runs | median (min – max) |", runs.max(1));
+    println!("|---|---|");
+    println!("| `cargo build -p mx-client` (default features) | {} |", summary(&lib));
+    println!("| hand-written reqwest + serde client (reqwest default features) | {} |", summary(&base));
+    println!(
+        "\nlibrary / hand-written = {:.2} (target ≤ 1.2)",
+        median(lib).as_secs_f64() / median(base).as_secs_f64()
+    );
     Ok(())
 }

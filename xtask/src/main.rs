@@ -3,6 +3,7 @@
 mod bench;
 mod generate;
 mod sync;
+mod upstream;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,9 +41,20 @@ enum Command {
         /// Builds per measurement.
         #[arg(long, default_value_t = 3)]
         runs: usize,
-        /// Also time a clean build in a fresh target directory.
+        /// Also time N (default 1) clean builds of the library and of a
+        /// hand-written reqwest + serde client, alternating, in fresh
+        /// target directories.
+        #[arg(long, num_args = 0..=1, default_missing_value = "1", value_name = "N")]
+        clean: Option<usize>,
+    },
+    /// Prove that an upstream-style spec change (a new nullable response
+    /// field, a new operation with its own schema, a new enum value in every
+    /// API) still builds the whole workspace, and that the changed
+    /// simulator serves it: on a temporary copy of the workspace.
+    UpstreamCheck {
+        /// Keep the changed copy (its path is printed).
         #[arg(long)]
-        clean: bool,
+        keep: bool,
     },
     /// Refresh the vendored specs from MX's docs (or --from sources):
     /// merged, canonical, validated by the pipeline, written atomically.
@@ -80,6 +92,7 @@ fn main() -> ExitCode {
         Command::Generate { spec, out, check } => generate::run(spec, out, check),
         Command::BenchReport => bench::report(),
         Command::BenchBuild { runs, clean } => bench::build(runs, clean),
+        Command::UpstreamCheck { keep } => upstream::run(keep),
         Command::SpecSync {
             api,
             from,
