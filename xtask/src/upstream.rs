@@ -1,8 +1,8 @@
 //! `cargo xtask upstream-check`: proves that a change MX could make upstream
 //! still builds and reaches the simulator. It copies the workspace to a
 //! temporary folder, changes every vendored spec there as MX could (a new
-//! nullable response field, a new operation with its own schema, a new enum
-//! value), runs a real `cargo build --workspace --all-targets` of the copy
+//! nullable field in every object schema, a new operation with its own
+//! schema, a new enum value), runs a real `cargo build --workspace --all-targets` of the copy
 //! (sharing this workspace's build directory, so only the workspace's own
 //! crates are compiled again), starts the copy's `mx-sim` and checks that
 //! the new field is in its answers and the new operation is served.
@@ -28,7 +28,7 @@ struct Api {
     spec: &'static str,
     /// The simulator's mount point.
     mount: &'static str,
-    /// The component schema of a response that gets the new field.
+    /// The component schema whose answer is probed for the new field.
     schema: &'static str,
     /// The request headers the simulator's demo configuration accepts.
     headers: &'static [(&'static str, &'static str)],
@@ -118,16 +118,23 @@ fn change_spec(text: &str, api: &Api) -> Result<String, String> {
         .and_then(|c| c.get_mut("schemas"))
         .and_then(Value::as_mapping_mut)
         .ok_or_else(|| format!("{}: no components.schemas", api.spec))?;
-    // 1. A new nullable field in an existing response schema.
-    let props = schemas
-        .get_mut(api.schema)
-        .and_then(|s| s.get_mut("properties"))
-        .and_then(Value::as_mapping_mut)
-        .ok_or_else(|| format!("{}: no schema {} with properties", api.spec, api.schema))?;
-    props.insert(
-        ADDED_FIELD.into(),
-        yaml("{type: string, nullable: true, description: Added upstream.}"),
-    );
+    // 1. A new nullable field in every object schema (request, response
+    // and wrapper schemas alike), so that any hand-written struct literal of
+    // a generated type anywhere in the workspace fails the build.
+    if !schemas.contains_key(api.schema) {
+        return Err(format!("{}: no schema {}", api.spec, api.schema));
+    }
+    let mut widened = 0;
+    for (_, schema) in schemas.iter_mut() {
+        if let Some(props) = schema.get_mut("properties").and_then(Value::as_mapping_mut) {
+            props.insert(
+                ADDED_FIELD.into(),
+                yaml("{type: string, nullable: true, description: Added upstream.}"),
+            );
+            widened += 1;
+        }
+    }
+    println!("  {}: {ADDED_FIELD} added to {widened} object schemas", api.spec);
     // 3a. A new value in an existing enum, if the spec has one.
     let added_to_existing = schemas.iter_mut().any(|(_, s)| add_enum_value(s));
     // 2. A new schema with an enum of its own (3b), and its operations.
