@@ -136,6 +136,7 @@ async fn nexus_create(
             .map(|(g, v)| nexus::types::MemberCreateRequestCredentialsItem {
                 credential_guid: Some(g),
                 value: Some(v.into()),
+                ..Default::default()
             })
             .collect()
     };
@@ -145,13 +146,10 @@ async fn nexus_create(
     member.credentials = credentials;
     member.is_oauth = args.oauth.then_some(true);
     member.skip_aggregation = args.skip_aggregation.then_some(true);
-    let body = nexus::types::MemberCreateRequestBody {
-        member: Some(member),
-    };
     // The spec leaves `member` optional in the answer.
     Ok(client
         .create_member()
-        .body(body)
+        .body_map(|body| body.member(member))
         .send()
         .await?
         .into_inner()
@@ -170,6 +168,7 @@ async fn atrium_create(
             .map(|(g, v)| atrium::types::CredentialRequest {
                 guid: Some(g),
                 value: Some(v.into()),
+                ..Default::default()
             })
             .collect()
     };
@@ -183,7 +182,7 @@ async fn atrium_create(
     let answer = client
         .create_member()
         .user_guid(&args.user)
-        .body(atrium::types::MemberCreateRequestBody { member })
+        .body_map(|body| body.member(member))
         .send()
         .await?
         .into_inner();
