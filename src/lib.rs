@@ -5,16 +5,26 @@
 // (`::mx_client::…`), as typify's `x-rust-type` requires.
 extern crate self as mx_client;
 
+#[doc(hidden)]
+pub mod __private;
 pub mod atrium;
+mod builder;
 mod error;
 pub mod nexus;
+mod pagination;
+mod retry;
 mod secret;
 #[cfg(feature = "sim")]
 pub mod sim;
 mod status;
-pub mod transport;
 
-pub use error::{ApiError, Error, NEXUS_DUPLICATE_MEMBER, NEXUS_SESSION_EXPIRED};
+pub use builder::{
+    install_crypto_provider, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+};
+pub use error::{ApiError, Error};
+pub use nexus::{NEXUS_DUPLICATE_MEMBER, NEXUS_SESSION_EXPIRED};
+pub use pagination::{Page, PageStream, Pagination};
+pub use retry::RetryPolicy;
 pub use secrecy::SecretString;
 pub use secret::CredentialValue;
 pub use status::{ConnectionStatus, MemberStatus};
@@ -35,7 +45,9 @@ macro_rules! generated_api {
         mod generated {
             include!(concat!(env!("OUT_DIR"), $file));
         }
-        pub use generated::{builder, types, ByteStream, Client, ResponseValue, WIRE};
+        pub use generated::{
+            builder, types, ByteStream, Client, ResponseValue, SecurityScheme, WIRE,
+        };
     };
 }
 pub(crate) use generated_api;
