@@ -47,6 +47,10 @@ pub struct Doc {
 /// documents for `spec_file`. Any page that fails is an error naming it: a
 /// partial crawl is never returned as if complete.
 pub async fn collect(sources: &[Source], spec_file: &str) -> Result<Vec<Doc>, String> {
+    static TLS: std::sync::Once = std::sync::Once::new();
+    TLS.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
     let http = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(30))
