@@ -31,7 +31,8 @@ fn spec(broken: bool) -> String {
 }
 
 fn write_specs() -> (PathBuf, PathBuf) {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("panic-hook-{}", std::process::id()));
+    let dir =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("panic-hook-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let good = dir.join("good.yaml");
     let broken = dir.join("broken.yaml");

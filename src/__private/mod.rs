@@ -15,6 +15,8 @@ mod failure;
 mod hooks;
 pub(crate) mod rules;
 mod send;
+#[cfg(test)]
+mod tests;
 mod wire;
 
 pub use crate::builder::default_http_client;
