@@ -86,7 +86,7 @@ impl Hooks {
                 span.record("attempts", attempt + 1);
             }
             let method = request.method().clone();
-            let sent_to = request.url().origin();
+            let sent_to = request.url().clone();
             let response = match client.execute(request).await {
                 Ok(r) => r,
                 Err(e) => {
@@ -102,7 +102,9 @@ impl Hooks {
                     }
                 }
             };
-            if response.url().origin() != sent_to {
+            // Origins are compared only when the URL changed (never, unless
+            // the HTTP client followed a redirect).
+            if response.url() != &sent_to && response.url().origin() != sent_to.origin() {
                 // Too late to keep the headers from the other host, but its
                 // answer is never taken for MX's.
                 return Ok(redirected(response));
