@@ -4,7 +4,8 @@
 crate::generated_api!("/atrium.rs");
 
 use crate::__private::ApiClient;
-use crate::{ClientBuilder, Error};
+use crate::builder::ClientBuilder;
+use crate::error::Error;
 
 /// Where the client sends its requests.
 #[derive(Debug, Clone, PartialEq, Eq)]

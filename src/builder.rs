@@ -1,27 +1,20 @@
 //! The client builder shared by both APIs: base URL, credentials,
-//! timeouts, retries, the HTTP client (never following redirects), and the
-//! TLS crypto provider (rustls with `ring`).
+//! timeouts, retries, the HTTP client.
 
 use std::fmt;
 use std::future::Future;
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
 
-use crate::__private::{ApiClient, ApiRules, CredentialProvider, Hooks};
-use crate::{Error, RetryPolicy};
-
-/// Installs rustls' `ring` crypto provider as the process default, once
-/// (unless another one is installed already). The builders and the generated
-/// `Client::new` call it; call it before building a `reqwest::Client` of
-/// your own for a generated `new_with_client`.
-pub fn install_crypto_provider() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
-}
+use crate::__private::{ApiClient, CredentialProvider, Hooks};
+use crate::error::Error;
+use crate::http::{
+    install_crypto_provider, no_redirects, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+};
+use crate::retry::RetryPolicy;
+use crate::rules::ApiRules;
 
 /// Builds a client of either API: base URL, credentials, timeouts.
 pub struct ClientBuilder<C> {
@@ -43,11 +36,6 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .finish()
     }
 }
-
-/// The default overall timeout of one request.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-/// The default timeout to establish a connection.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl<C: ApiClient> ClientBuilder<C> {
     /// A builder for the API of `C` at `base_url`.
@@ -159,24 +147,4 @@ impl<C: ApiClient> ClientBuilder<C> {
         .map_err(Error::Transport)?;
         Ok(C::from_parts(&self.base_url, http, self.hooks))
     }
-}
-
-/// Auth headers must never follow a redirect to another host (reqwest strips
-/// only `Authorization` and cookies): MX's APIs do not redirect, so no
-/// redirect is followed.
-fn no_redirects(builder: reqwest::ClientBuilder) -> reqwest::Result<reqwest::Client> {
-    builder.redirect(reqwest::redirect::Policy::none()).build()
-}
-
-/// The HTTP client of a generated `Client::new`: the default timeouts, no
-/// redirects. (`new_with_client` uses the client it is given as it is:
-/// prefer the API's `Client::builder`.)
-pub fn default_http_client() -> reqwest::Client {
-    install_crypto_provider();
-    no_redirects(
-        reqwest::Client::builder()
-            .timeout(DEFAULT_TIMEOUT)
-            .connect_timeout(DEFAULT_CONNECT_TIMEOUT),
-    )
-    .expect("the TLS backend (rustls with ring) initializes")
 }

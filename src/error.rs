@@ -8,8 +8,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use reqwest::StatusCode;
 
-use crate::__private::rules::ErrorClass;
 use crate::retry::is_idempotent;
+use crate::rules::ErrorClass;
 
 /// A non-2xx answer: the status, MX's error code and message when the body
 /// carries them, and the raw body (bounded) for diagnosis.

@@ -10,18 +10,19 @@ pub mod __private;
 pub mod atrium;
 mod builder;
 mod error;
+mod http;
 pub mod nexus;
 mod pagination;
 mod retry;
+mod rules;
 mod secret;
 #[cfg(feature = "sim")]
 pub mod sim;
 mod status;
 
-pub use builder::{
-    install_crypto_provider, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
-};
+pub use builder::ClientBuilder;
 pub use error::{ApiError, Error};
+pub use http::{install_crypto_provider, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use nexus::{NEXUS_DUPLICATE_MEMBER, NEXUS_SESSION_EXPIRED};
 pub use pagination::{Page, PageStream, Pagination};
 pub use retry::RetryPolicy;

@@ -25,8 +25,10 @@ crate::generated_api!("/nexus.rs");
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::StatusCode;
 
-use crate::__private::{ApiClient, ApiRules, ErrorClass};
-use crate::{ClientBuilder, Error};
+use crate::__private::ApiClient;
+use crate::builder::ClientBuilder;
+use crate::error::Error;
+use crate::rules::{ApiRules, ErrorClass};
 
 /// Nexus answers an expired `MD-SESSION-TOKEN` with this error code.
 pub const NEXUS_SESSION_EXPIRED: u32 = 4011;

@@ -4,7 +4,7 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::Error;
+use crate::error::Error;
 
 /// The `pagination` object of a list answer.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

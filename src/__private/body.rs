@@ -8,7 +8,7 @@ use http_body_util::{BodyExt, Limited};
 use reqwest::header::{HeaderMap, CONTENT_LENGTH};
 use reqwest::{Method, ResponseBuilderExt, Url};
 
-use super::rules::{ApiRules, ErrorClass};
+use crate::rules::{ApiRules, ErrorClass};
 
 /// What the runtime keeps of a non-2xx answer, attached to the response so
 /// that `Error` can be built from it synchronously.

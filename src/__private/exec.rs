@@ -9,10 +9,10 @@ use tracing::Instrument;
 
 use super::body::{bounded, buffered_error, redirected, ErrorBody};
 use super::hooks::{Credential, Hooks};
-use super::rules::ErrorClass;
 use super::send::note_request;
 use super::wire::Operation;
 use crate::retry::{is_idempotent, retry_after};
+use crate::rules::ErrorClass;
 
 impl Hooks {
     /// Sends the request: a non-2xx answer's body is read here (bounded)

@@ -6,7 +6,7 @@ use std::fmt;
 use reqwest::StatusCode;
 
 use super::body::ErrorBody;
-use super::send::Channel;
+use super::wire::Operation;
 use crate::error::{ApiError, Error};
 use crate::retry::{is_idempotent, retry_after};
 
@@ -99,6 +99,17 @@ impl From<Failure> for Error {
     }
 }
 
+/// What the runtime learnt while one request ran.
+#[derive(Debug, Default)]
+pub(crate) struct Channel {
+    /// The failure a hook reported.
+    pub failure: Option<Failure>,
+    /// The operation `exec` sent.
+    pub operation: Option<&'static Operation>,
+    /// The bound `exec` put on the success body.
+    pub body_limit: usize,
+}
+
 /// The error of a failed request: the hooks' typed failure when they
 /// reported one, else progenitor's error read with what the channel knows
 /// (the operation sent, the body bound).
@@ -137,32 +148,52 @@ pub(crate) fn convert<E>(e: progenitor_client::Error<E>, channel: Channel) -> Er
         // The pipeline removes documented error responses, so this only
         // happens for hand-built clients; keep the status.
         P::ErrorResponse(rv) => from_answer(rv.status(), rv.headers(), None),
-        P::UnexpectedResponse(r) => {
+        P::UnexpectedResponse(mut r) => {
             let status = r.status();
             if status.is_success() {
                 return Error::UnexpectedSuccess(status);
             }
-            from_answer(status, r.headers(), r.extensions().get::<ErrorBody>())
+            let body = r.extensions_mut().remove::<ErrorBody>();
+            from_answer(status, r.headers(), body)
         }
     }
 }
 
-/// The error of a non-2xx answer, from what the runtime read of it.
+/// The error of a non-2xx answer, from what the runtime read of it (moved
+/// out of the answer, not copied).
 fn from_answer(
     status: StatusCode,
     headers: &reqwest::header::HeaderMap,
-    body: Option<&ErrorBody>,
+    body: Option<ErrorBody>,
 ) -> Error {
-    let e = Box::new(ApiError {
-        status,
-        code: body.and_then(|b| b.code),
-        message: body.and_then(|b| b.message.clone()),
-        operation: body.map_or("", |b| b.operation_id),
-        method: body.map(|b| b.method.clone()),
-        retry_after: retry_after(headers),
-        body: body.map(|b| b.body.clone()).unwrap_or_default(),
-    });
-    Error::from_api(body.and_then(|b| b.class), e)
+    let retry_after = retry_after(headers);
+    let (e, class) = match body {
+        Some(b) => (
+            ApiError {
+                status,
+                code: b.code,
+                message: b.message,
+                operation: b.operation_id,
+                method: Some(b.method),
+                retry_after,
+                body: b.body,
+            },
+            b.class,
+        ),
+        None => (
+            ApiError {
+                status,
+                code: None,
+                message: None,
+                operation: "",
+                method: None,
+                retry_after,
+                body: bytes::Bytes::new(),
+            },
+            None,
+        ),
+    };
+    Error::from_api(class, Box::new(e))
 }
 
 /// For hand-built clients and `send_raw`-style calls outside the runtime's

@@ -15,9 +15,9 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::body::{declared_over, Redirected};
 use super::failure::Failure;
-use super::rules::ApiRules;
 use super::wire::{is_json, ApiWire, Operation, SchemeKind};
 use crate::retry::RetryPolicy;
+use crate::rules::ApiRules;
 
 /// The default bound on how much of an error answer is read.
 pub const DEFAULT_MAX_ERROR_BODY: usize = 64 * 1024;

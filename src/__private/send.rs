@@ -6,20 +6,9 @@
 use std::cell::RefCell;
 use std::future::Future;
 
-use super::failure::{convert, Failure};
+use super::failure::{convert, Channel, Failure};
 use super::wire::Operation;
 use crate::error::Error;
-
-/// What the runtime learnt while one request ran.
-#[derive(Debug, Default)]
-pub(crate) struct Channel {
-    /// The failure a hook reported.
-    pub failure: Option<Failure>,
-    /// The operation `exec` sent.
-    pub operation: Option<&'static Operation>,
-    /// The bound `exec` put on the success body.
-    pub body_limit: usize,
-}
 
 tokio::task_local! {
     static CHANNEL: RefCell<Channel>;

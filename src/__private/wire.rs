@@ -93,17 +93,6 @@ impl ApiWire {
     }
 }
 
-/// A generated `Client`: its wire table, its security schemes and its
-/// constructor. Emitted by the pipeline for each API.
-pub trait ApiClient: Sized {
-    /// The API's generated `SecurityScheme` enum.
-    type Scheme: Copy + Into<usize>;
-    /// The API's wire table.
-    fn wire() -> &'static ApiWire;
-    /// The generated constructor.
-    fn from_parts(base_url: &str, http: reqwest::Client, hooks: super::Hooks) -> Self;
-}
-
 /// Is `media` JSON on the wire (`application/json`, or a `+json` type)?
 /// The pipeline uses the same rule for [`Operation::response_json`].
 pub fn is_json(media: &str) -> bool {
