@@ -71,7 +71,9 @@ impl<C: ApiClient> ClientBuilder<C> {
     }
 
     /// Renews the credential of `scheme` through `provider` when the server
-    /// says it expired; a read is then sent again once, a create never.
+    /// says it expired (the API's rules say which answers mean that); an
+    /// idempotent request (a read, an update, a delete) is then sent again
+    /// once, a create never.
     pub fn credential_provider<F, Fut>(mut self, scheme: C::Scheme, provider: F) -> Self
     where
         F: Fn() -> Fut + Send + Sync + 'static,

@@ -78,8 +78,9 @@ impl Environment {
 impl ClientBuilder<Client> {
     /// Renews an expired session (MX answers error code 4011): `provider`
     /// returns a fresh session token (e.g. from MX's SSO API). The client
-    /// then uses it from the next request on, and a read that failed is sent
-    /// again once; a create is never resent (it could create a duplicate).
+    /// then uses it from the next request on, and an idempotent request that
+    /// failed is sent again once; a create is never resent (it could create a
+    /// duplicate).
     pub fn session_token_provider<F, Fut>(self, provider: F) -> Self
     where
         F: Fn() -> Fut + Send + Sync + 'static,
