@@ -276,6 +276,7 @@ impl Config {
     ) -> Result<Rendered, SpecError> {
         let normalized = normalize::normalize(spec_path, &mut spec, &self.overrides)?;
         let schemes = wire::schemes(declared_schemes(&spec), &normalized.wire);
+        wire::check(&normalized.wire, &schemes, spec_path)?;
         let rt: TokenStream = format!("::{}", self.runtime)
             .parse()
             .expect("a module path parses as tokens");

@@ -1,8 +1,12 @@
 //! The wire table: what the spec says about each operation's real wire
 //! format, emitted as Rust data the hand-written layer reads at run time.
 
+use std::path::Path;
+
 use proc_macro2::TokenStream;
 use quote::quote;
+
+use crate::error::{pointer, SpecError};
 
 /// One server of the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +100,57 @@ pub fn schemes(declared: Vec<SchemeWire>, table: &WireTable) -> Vec<SchemeWire> 
         }
     }
     all
+}
+
+/// Checks what the table emits as `HeaderName::from_static` and
+/// `HeaderValue::from_static`: header names are HTTP tokens, media types
+/// visible ASCII. A spec that breaks this is refused with its place, not
+/// with a failed constant evaluation in the generated code.
+pub fn check(table: &WireTable, schemes: &[SchemeWire], file: &Path) -> Result<(), SpecError> {
+    for s in schemes {
+        if let SchemeKindWire::Header(h) = &s.kind {
+            if !is_token(h) {
+                return Err(SpecError::at(
+                    file,
+                    pointer(["components", "securitySchemes", &s.name, "name"]),
+                    format!("the header name `{h}` is not a valid HTTP header name"),
+                    "use letters, digits and `-` (e.g. `MX-API-Key`)",
+                ));
+            }
+        }
+    }
+    let media = table
+        .default_accept
+        .iter()
+        .map(|m| (m, pointer(["paths"])))
+        .chain(table.operations.iter().flat_map(|o| {
+            let at = pointer(["paths", &o.path, &o.method.to_ascii_lowercase()]);
+            [&o.request_media, &o.response_media]
+                .into_iter()
+                .flatten()
+                .map(move |m| (m, at.clone()))
+        }));
+    for (m, at) in media {
+        if m.is_empty() || !m.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            return Err(SpecError::at(
+                file,
+                at,
+                format!(
+                    "the media type `{}` cannot be sent in a header",
+                    m.escape_debug()
+                ),
+                "write the media type in plain ASCII, e.g. `application/json`",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// An HTTP token (RFC 9110, 5.6.2): a valid header name.
+fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 fn opt_str(s: &Option<String>) -> TokenStream {

@@ -115,3 +115,30 @@ fn basic_and_bearer_schemes_are_modelled() {
     assert!(code.contains("method:::reqwest::Method::GET"));
     assert!(code.contains("response_json:true"));
 }
+
+/// A header name the runtime could not send is refused at its place in the
+/// spec, not left to a failed constant in the generated code.
+#[test]
+fn a_header_name_that_is_no_http_token_is_refused_with_its_place() {
+    let spec =
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\nservers: [{url: 'https://example.com'}]\n\
+        security: [{key: []}]\npaths:\n  /things:\n    get:\n      operationId: list_things\n\
+        \x20     responses:\n        '200':\n          description: OK\n          content:\n\
+        \x20           application/json:\n              schema: {type: object}\n\
+        components:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: 'MX API Key'}\n";
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("wire-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad-header.yaml");
+    std::fs::write(&path, spec).unwrap();
+    let e = Config::new().render(&path).unwrap_err();
+    let shown = e.to_string();
+    assert_eq!(
+        e.location,
+        mx_codegen::Location::Pointer("/components/securitySchemes/key/name".into()),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("`MX API Key`") && shown.contains("fix:"),
+        "{shown}"
+    );
+}
