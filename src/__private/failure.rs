@@ -196,14 +196,6 @@ fn from_answer(
     Error::from_api(class, Box::new(e))
 }
 
-/// For hand-built clients and `send_raw`-style calls outside the runtime's
-/// channel: the same conversion, without a typed failure.
-impl<E> From<progenitor_client::Error<E>> for Error {
-    fn from(e: progenitor_client::Error<E>) -> Self {
-        convert(e, Channel::default())
-    }
-}
-
 /// An error and its sources, `: `-separated (reqwest's `Display` shows only
 /// the outermost).
 fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
