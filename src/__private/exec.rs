@@ -72,11 +72,14 @@ impl Hooks {
         op: Option<&'static Operation>,
         operation_id: &'static str,
     ) -> reqwest::Result<reqwest::Response> {
-        let idempotent = is_idempotent(request.method());
+        // A copy to send again only when it may be: an idempotent request of
+        // a client that retries or renews credentials.
+        let may_resend = is_idempotent(request.method())
+            && (self.retry.max_retries > 0 || self.providers.iter().any(Option::is_some));
         let mut attempt = 0u32;
         let mut renewed = false;
         loop {
-            let again = if idempotent {
+            let again = if may_resend {
                 request.try_clone()
             } else {
                 None
@@ -139,7 +142,7 @@ impl Hooks {
                         return Ok(response);
                     }
                     (Some(op), None) => {
-                        // Not idempotent (a create): renewed for the next
+                        // Not to be resent (a create): renewed for the next
                         // request, never resent.
                         self.renew(op).await;
                         return Ok(response);
