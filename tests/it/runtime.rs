@@ -82,8 +82,9 @@ async fn an_invalid_credential_is_an_invalid_request_without_its_value() {
     assert!(server.requests().is_empty());
 }
 
-/// A success answer of the wrong media type, over the bound (declared or
-/// streamed), and a transport failure after a create: each its own variant.
+/// A success answer of the wrong media type, and one declared over the
+/// bound: each its own variant (redirects and a create's unknown outcome are
+/// in `faults.rs`).
 #[tokio::test]
 async fn hook_failures_arrive_as_their_own_variants() {
     let server = serve(|r| match r.path() {
