@@ -3,12 +3,9 @@
 
 crate::generated_api!("/atrium.rs");
 
-use crate::transport::{ClientBuilder, FromParts};
-use crate::Error;
-
-/// The security schemes of the spec.
-const API_KEY: &str = "apiKey";
-const CLIENT_ID: &str = "clientId";
+use crate::__private::ApiClient;
+use crate::builder::ClientBuilder;
+use crate::error::Error;
 
 /// Where the client sends its requests.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,9 +40,12 @@ impl Client {
         api_key: impl Into<secrecy::SecretString>,
         client_id: impl Into<secrecy::SecretString>,
     ) -> ClientBuilder<Client> {
+        // Atrium documents no error codes; an answer that carries one of
+        // MX's (Nexus's 4011, 4220) means what it means there.
         ClientBuilder::new(env.base_url())
-            .credential(API_KEY, api_key)
-            .credential(CLIENT_ID, client_id)
+            .rules(&crate::nexus::RULES)
+            .credential(SecurityScheme::ApiKey, api_key)
+            .credential(SecurityScheme::ClientId, client_id)
     }
 
     /// A client of `env` with the default timeouts.

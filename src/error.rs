@@ -8,15 +8,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use reqwest::StatusCode;
 
-use crate::transport::{
-    is_idempotent, retry_after, BodyTooLarge, ErrorBody, CONTENT_TYPE_TAG, FIELD_SEP,
-    OUTCOME_UNKNOWN_TAG, REDIRECTED_TAG, TOO_LARGE_TAG,
-};
-
-/// Nexus answers an expired `MD-SESSION-TOKEN` with this error code.
-pub const NEXUS_SESSION_EXPIRED: u32 = 4011;
-/// Nexus answers a duplicate member with `422` and this error code.
-pub const NEXUS_DUPLICATE_MEMBER: u32 = 4220;
+use crate::retry::is_idempotent;
+use crate::rules::ErrorClass;
 
 /// A non-2xx answer: the status, MX's error code and message when the body
 /// carries them, and the raw body (bounded) for diagnosis.
@@ -190,62 +183,24 @@ impl Error {
         }
     }
 
-    fn from_error_answer(
-        status: StatusCode,
-        headers: &reqwest::header::HeaderMap,
-        b: &ErrorBody,
-    ) -> Error {
-        let (code, message) = parse_error_body(&b.body);
-        let e = Box::new(ApiError {
-            status,
-            code,
-            message,
-            operation: b.operation_id,
-            method: b.method.clone(),
-            retry_after: retry_after(headers),
-            body: b.body.clone(),
-        });
-        match (status.as_u16(), code) {
-            (_, Some(NEXUS_SESSION_EXPIRED)) => Error::SessionExpired(e),
-            (409, _) | (422, Some(NEXUS_DUPLICATE_MEMBER)) => Error::Conflict(e),
-            (400, _) => Error::BadRequest(e),
-            (401, _) => Error::Unauthorized(e),
-            (403, _) => Error::Forbidden(e),
-            (404, _) => Error::NotFound(e),
-            (405, _) => Error::MethodNotAllowed(e),
-            (406, _) => Error::NotAcceptable(e),
-            (422, _) => Error::Unprocessable(e),
-            (429, _) => Error::RateLimited(e),
-            (500..=599, _) => Error::Server(e),
+    /// The variant of an error answer: the API's rules first (e.g. Nexus's
+    /// 4011 and 4220), then the status.
+    pub(crate) fn from_api(class: Option<ErrorClass>, e: Box<ApiError>) -> Error {
+        match (class, e.status.as_u16()) {
+            (Some(ErrorClass::CredentialExpired), _) => Error::SessionExpired(e),
+            (Some(ErrorClass::Conflict), _) | (_, 409) => Error::Conflict(e),
+            (_, 400) => Error::BadRequest(e),
+            (_, 401) => Error::Unauthorized(e),
+            (_, 403) => Error::Forbidden(e),
+            (_, 404) => Error::NotFound(e),
+            (_, 405) => Error::MethodNotAllowed(e),
+            (_, 406) => Error::NotAcceptable(e),
+            (_, 422) => Error::Unprocessable(e),
+            (_, 429) => Error::RateLimited(e),
+            (_, 500..=599) => Error::Server(e),
             _ => Error::Status(e),
         }
     }
-}
-
-/// MX's error code in an error body, if any.
-pub(crate) fn error_code(body: &[u8]) -> Option<u32> {
-    parse_error_body(body).0
-}
-
-/// MX error bodies: `{"error": {"code": 4011, "message": "…"}}` (Nexus
-/// carries the four-digit code; Atrium only the message). A top-level
-/// `code`/`message` is read too; a code may be a number or a string.
-fn parse_error_body(body: &[u8]) -> (Option<u32>, Option<String>) {
-    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
-        return (None, None);
-    };
-    let obj = v.get("error").filter(|e| e.is_object()).unwrap_or(&v);
-    let code = obj.get("code").and_then(|c| match c {
-        serde_json::Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
-        serde_json::Value::String(s) => s.parse().ok(),
-        _ => None,
-    });
-    let message = obj
-        .get("message")
-        .and_then(|m| m.as_str())
-        .or_else(|| v.get("error").and_then(|e| e.as_str()))
-        .map(str::to_string);
-    (code, message)
 }
 
 impl fmt::Display for Error {
@@ -289,86 +244,6 @@ impl std::error::Error for Error {
             Error::Transport(e) => Some(e),
             Error::InvalidResponse { source, .. } => Some(source),
             _ => None,
-        }
-    }
-}
-
-impl<E> From<progenitor_client::Error<E>> for Error {
-    fn from(e: progenitor_client::Error<E>) -> Self {
-        use progenitor_client::Error as P;
-        match e {
-            P::Custom(m) => {
-                if let Some(m) = m.strip_prefix(CONTENT_TYPE_TAG) {
-                    Error::UnexpectedContentType(m.to_string())
-                } else if let Some(limit) = m.strip_prefix(TOO_LARGE_TAG) {
-                    Error::ResponseTooLarge {
-                        limit: limit.parse().unwrap_or_default(),
-                    }
-                } else if let Some(to) = m.strip_prefix(REDIRECTED_TAG) {
-                    Error::Redirected { to: to.to_string() }
-                } else if let Some(rest) = m.strip_prefix(OUTCOME_UNKNOWN_TAG) {
-                    let (operation, message) = rest.split_once(FIELD_SEP).unwrap_or(("", rest));
-                    Error::OutcomeUnknown {
-                        operation: operation.to_string(),
-                        message: message.to_string(),
-                    }
-                } else {
-                    Error::InvalidRequest(m)
-                }
-            }
-            P::InvalidRequest(m) => Error::InvalidRequest(m),
-            P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => {
-                // A body cut off at the client's bound says so.
-                let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
-                while let Some(s) = source {
-                    if let Some(t) = s.downcast_ref::<BodyTooLarge>() {
-                        return Error::ResponseTooLarge { limit: t.0 };
-                    }
-                    source = s.source();
-                }
-                // Answers rebuilt by the hooks have no URL of their own.
-                if e.url()
-                    .is_some_and(|u| u.host_str() == Some("no.url.provided.local"))
-                {
-                    Error::Transport(e.without_url())
-                } else {
-                    Error::Transport(e)
-                }
-            }
-            P::InvalidResponsePayload(body, source) => Error::InvalidResponse { body, source },
-            P::ErrorResponse(rv) => {
-                // The pipeline removes documented error responses, so this
-                // only happens for hand-built clients; keep the status.
-                let status = rv.status();
-                Error::from_error_answer(
-                    status,
-                    rv.headers(),
-                    &ErrorBody {
-                        operation_id: "",
-                        method: None,
-                        body: Bytes::new(),
-                    },
-                )
-            }
-            P::UnexpectedResponse(r) => {
-                let status = r.status();
-                if status.is_success() {
-                    return Error::UnexpectedSuccess(status);
-                }
-                let fallback;
-                let body = match r.extensions().get::<ErrorBody>() {
-                    Some(b) => b,
-                    None => {
-                        fallback = ErrorBody {
-                            operation_id: "",
-                            method: None,
-                            body: Bytes::new(),
-                        };
-                        &fallback
-                    }
-                };
-                Error::from_error_answer(status, r.headers(), body)
-            }
         }
     }
 }

@@ -5,16 +5,27 @@
 // (`::mx_client::…`), as typify's `x-rust-type` requires.
 extern crate self as mx_client;
 
+#[doc(hidden)]
+pub mod __private;
 pub mod atrium;
+mod builder;
 mod error;
+mod http;
 pub mod nexus;
+mod pagination;
+mod retry;
+mod rules;
 mod secret;
 #[cfg(feature = "sim")]
 pub mod sim;
 mod status;
-pub mod transport;
 
-pub use error::{ApiError, Error, NEXUS_DUPLICATE_MEMBER, NEXUS_SESSION_EXPIRED};
+pub use builder::ClientBuilder;
+pub use error::{ApiError, Error};
+pub use http::{install_crypto_provider, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use nexus::{NEXUS_DUPLICATE_MEMBER, NEXUS_SESSION_EXPIRED};
+pub use pagination::{Page, PageStream, Pagination};
+pub use retry::RetryPolicy;
 pub use secrecy::SecretString;
 pub use secret::CredentialValue;
 pub use status::{ConnectionStatus, MemberStatus};
@@ -35,7 +46,9 @@ macro_rules! generated_api {
         mod generated {
             include!(concat!(env!("OUT_DIR"), $file));
         }
-        pub use generated::{builder, types, ByteStream, Client, ResponseValue, WIRE};
+        pub use generated::{
+            builder, types, ByteStream, Client, ResponseValue, SecurityScheme, WIRE,
+        };
     };
 }
 pub(crate) use generated_api;

@@ -23,12 +23,32 @@
 crate::generated_api!("/nexus.rs");
 
 use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::StatusCode;
 
-use crate::transport::{ClientBuilder, FromParts};
-use crate::Error;
+use crate::__private::ApiClient;
+use crate::builder::ClientBuilder;
+use crate::error::Error;
+use crate::rules::{ApiRules, ErrorClass};
 
-/// The security scheme of the spec that carries the session token.
-const SESSION_TOKEN: &str = "sessionToken";
+/// Nexus answers an expired `MD-SESSION-TOKEN` with this error code.
+pub const NEXUS_SESSION_EXPIRED: u32 = 4011;
+/// Nexus answers a duplicate member with `422` and this error code.
+pub const NEXUS_DUPLICATE_MEMBER: u32 = 4220;
+
+/// Nexus's error codes, as the runtime applies them: 4011 is an expired
+/// session (renewed through the session-token provider, else
+/// `Error::SessionExpired`), a 422 with 4220 a duplicate (`Error::Conflict`).
+/// Atrium's answers carry no codes; its client reads MX's codes the same way
+/// (see `atrium.rs`).
+pub(crate) static RULES: ApiRules = ApiRules {
+    classify: |status, code| match (status, code) {
+        (_, Some(NEXUS_SESSION_EXPIRED)) => Some(ErrorClass::CredentialExpired),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some(NEXUS_DUPLICATE_MEMBER)) => {
+            Some(ErrorClass::Conflict)
+        }
+        _ => None,
+    },
+};
 
 /// Where the client sends its requests.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,14 +78,15 @@ impl Environment {
 impl ClientBuilder<Client> {
     /// Renews an expired session (MX answers error code 4011): `provider`
     /// returns a fresh session token (e.g. from MX's SSO API). The client
-    /// then uses it from the next request on, and a read that failed is sent
-    /// again once; a create is never resent (it could create a duplicate).
+    /// then uses it from the next request on, and an idempotent request that
+    /// failed is sent again once; a create is never resent (it could create a
+    /// duplicate).
     pub fn session_token_provider<F, Fut>(self, provider: F) -> Self
     where
         F: Fn() -> Fut + Send + Sync + 'static,
         Fut: std::future::Future<Output = Result<secrecy::SecretString, String>> + Send + 'static,
     {
-        self.credential_provider(SESSION_TOKEN, provider)
+        self.credential_provider(SecurityScheme::SessionToken, provider)
     }
 }
 
@@ -76,7 +97,9 @@ impl Client {
         env: Environment,
         session_token: impl Into<secrecy::SecretString>,
     ) -> ClientBuilder<Client> {
-        ClientBuilder::new(env.base_url()).credential(SESSION_TOKEN, session_token)
+        ClientBuilder::new(env.base_url())
+            .rules(&RULES)
+            .credential(SecurityScheme::SessionToken, session_token)
     }
 
     /// A client of `env` with the default timeouts.
@@ -93,7 +116,7 @@ impl Client {
         let hooks = self
             .inner
             .clone()
-            .with_credential(SESSION_TOKEN, session_token.into());
+            .with_credential(SecurityScheme::SessionToken, session_token.into());
         Client::new_with_client(&self.baseurl, self.client.clone(), hooks)
     }
 

@@ -1,8 +1,12 @@
 //! The wire table: what the spec says about each operation's real wire
 //! format, emitted as Rust data the hand-written layer reads at run time.
 
+use std::path::Path;
+
 use proc_macro2::TokenStream;
 use quote::quote;
+
+use crate::error::{pointer, SpecError};
 
 /// One server of the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,23 +66,151 @@ pub struct WireTable {
     pub operations: Vec<OperationWire>,
 }
 
-fn opt(s: &Option<String>) -> TokenStream {
+/// How a security scheme travels (the build-time model of the runtime's
+/// `SchemeKind`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKindWire {
+    /// An API key in the header of this name (as the spec spells it).
+    Header(String),
+    /// HTTP Basic in `Authorization`.
+    Basic,
+    /// A bearer token in `Authorization`.
+    Bearer,
+}
+
+/// One security scheme of the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemeWire {
+    /// Its name in `components/securitySchemes`.
+    pub name: String,
+    pub kind: SchemeKindWire,
+}
+
+/// The schemes the API's `SecurityScheme` enum lists: `declared` (from the
+/// spec's components, in their order), plus any header scheme an operation
+/// names that is not declared there.
+pub fn schemes(declared: Vec<SchemeWire>, table: &WireTable) -> Vec<SchemeWire> {
+    let mut all = declared;
+    for (name, header) in table.operations.iter().flat_map(|o| &o.security) {
+        if !all.iter().any(|s| s.name == *name) {
+            all.push(SchemeWire {
+                name: name.clone(),
+                kind: SchemeKindWire::Header(header.clone()),
+            });
+        }
+    }
+    all
+}
+
+/// Checks what the table emits as `HeaderName::from_static` and
+/// `HeaderValue::from_static`: header names are HTTP tokens, media types
+/// visible ASCII. A spec that breaks this is refused with its place, not
+/// with a failed constant evaluation in the generated code.
+pub fn check(table: &WireTable, schemes: &[SchemeWire], file: &Path) -> Result<(), SpecError> {
+    for s in schemes {
+        if let SchemeKindWire::Header(h) = &s.kind {
+            if !is_token(h) {
+                return Err(SpecError::at(
+                    file,
+                    pointer(["components", "securitySchemes", &s.name, "name"]),
+                    format!("the header name `{h}` is not a valid HTTP header name"),
+                    "use letters, digits and `-` (e.g. `MX-API-Key`)",
+                ));
+            }
+        }
+    }
+    let media = table
+        .default_accept
+        .iter()
+        .map(|m| (m, pointer(["paths"])))
+        .chain(table.operations.iter().flat_map(|o| {
+            let at = pointer(["paths", &o.path, &o.method.to_ascii_lowercase()]);
+            [&o.request_media, &o.response_media]
+                .into_iter()
+                .flatten()
+                .map(move |m| (m, at.clone()))
+        }));
+    for (m, at) in media {
+        if m.is_empty() || !m.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            return Err(SpecError::at(
+                file,
+                at,
+                format!(
+                    "the media type `{}` cannot be sent in a header",
+                    m.escape_debug()
+                ),
+                "write the media type in plain ASCII, e.g. `application/json`",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// An HTTP token (RFC 9110, 5.6.2): a valid header name.
+fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+fn opt_str(s: &Option<String>) -> TokenStream {
     match s {
         Some(s) => quote!(::core::option::Option::Some(#s)),
         None => quote!(::core::option::Option::None),
     }
 }
 
+fn opt_value(s: Option<&String>) -> TokenStream {
+    match s {
+        Some(s) => {
+            quote!(::core::option::Option::Some(::reqwest::header::HeaderValue::from_static(#s)))
+        }
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// The `SecurityScheme` variant of scheme `name`.
+fn variant(name: &str) -> syn::Ident {
+    let pascal = heck::ToPascalCase::to_pascal_case(name);
+    syn::parse_str(&pascal).unwrap_or_else(|_| quote::format_ident!("Scheme{}", pascal))
+}
+
 impl WireTable {
-    /// The table as a `static WIRE: ApiWire` item of the runtime module `rt`.
-    pub fn to_tokens(&self, rt: &TokenStream) -> TokenStream {
+    /// The table as typed constants of the runtime module `rt`: the API's
+    /// `SecurityScheme` enum and a `static WIRE: ApiWire` (its operations and
+    /// schemes in private statics after it).
+    pub fn to_tokens(&self, rt: &TokenStream, schemes: &[SchemeWire]) -> TokenStream {
         let title = &self.title;
-        let default_accept = opt(&self.default_accept);
         let servers = self.servers.iter().map(|s| {
             let url = &s.url;
-            let desc = opt(&s.description);
+            let desc = opt_str(&s.description);
             quote!(#rt::Server { url: #url, description: #desc })
         });
+        let index_of = |name: &str| schemes.iter().position(|s| s.name == name);
+        let variants: Vec<_> = schemes.iter().map(|s| variant(&s.name)).collect();
+        let variant_docs = schemes.iter().map(|s| match &s.kind {
+            SchemeKindWire::Header(h) => format!("`{}`: the `{h}` header.", s.name),
+            SchemeKindWire::Basic => format!("`{}`: HTTP Basic (`Authorization`).", s.name),
+            SchemeKindWire::Bearer => format!("`{}`: a bearer token (`Authorization`).", s.name),
+        });
+        let to_index = if schemes.is_empty() {
+            quote!(match s {})
+        } else {
+            quote!(s as usize)
+        };
+        let scheme_items = schemes.iter().map(|s| {
+            let name = &s.name;
+            let kind = match &s.kind {
+                SchemeKindWire::Header(h) => {
+                    let h = h.to_ascii_lowercase();
+                    quote!(#rt::SchemeKind::Header(::reqwest::header::HeaderName::from_static(#h)))
+                }
+                SchemeKindWire::Basic => quote!(#rt::SchemeKind::Basic),
+                SchemeKindWire::Bearer => quote!(#rt::SchemeKind::Bearer),
+            };
+            quote!(#rt::Scheme { name: #name, kind: #kind })
+        });
+        let n_schemes = schemes.len();
         let ops = self.operations.iter().map(|o| {
             let OperationWire {
                 id,
@@ -93,37 +225,63 @@ impl WireTable {
                 errors,
                 paginated: _,
             } = o;
-            let req = opt(request_media);
-            let resp = opt(response_media);
-            let sec = security
-                .iter()
-                .map(|(scheme, header)| quote!((#scheme, #header)));
+            let method = quote::format_ident!("{}", method.to_ascii_uppercase());
+            let content_type = opt_value(request_media.as_ref());
+            let accept = opt_value(response_media.as_ref().or(self.default_accept.as_ref()));
+            let json = response_media
+                .as_deref()
+                .is_some_and(crate::normalize::is_json);
+            let resp = opt_value(response_media.as_ref());
+            let sec = security.iter().filter_map(|(scheme, _)| {
+                let v = &variants[index_of(scheme)?];
+                Some(quote!(SecurityScheme::#v as usize))
+            });
             let errs = errors.iter().map(|(code, desc)| quote!((#code, #desc)));
             quote! {
                 #rt::Operation {
                     id: #id,
                     name: #name,
-                    method: #method,
+                    method: ::reqwest::Method::#method,
                     path: #path,
                     tags: &[#(#tags),*],
-                    request_media: #req,
+                    content_type: #content_type,
                     response_media: #resp,
+                    accept: #accept,
+                    response_json: #json,
                     security: &[#(#sec),*],
                     success: &[#(#success),*],
                     errors: &[#(#errs),*],
                 }
             }
         });
+        let n_ops = self.operations.len();
         quote! {
             /// The wire facts the spec documents and the generator does not
             /// use: media types, servers, security headers, error statuses.
             /// Read by the hooks of [`Client`].
             pub static WIRE: #rt::ApiWire = #rt::ApiWire {
                 title: #title,
-                default_accept: #default_accept,
                 servers: &[#(#servers),*],
-                operations: &[#(#ops),*],
+                schemes: &SCHEMES,
+                operations: &OPERATIONS,
             };
+
+            /// The security schemes of the spec: name one to set its
+            /// credential (`Client::builder(…).credential(scheme, value)`).
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            pub enum SecurityScheme {
+                #(#[doc = #variant_docs] #variants,)*
+            }
+
+            impl ::core::convert::From<SecurityScheme> for usize {
+                fn from(s: SecurityScheme) -> usize {
+                    #to_index
+                }
+            }
+
+            static SCHEMES: [#rt::Scheme; #n_schemes] = [#(#scheme_items),*];
+
+            static OPERATIONS: [#rt::Operation; #n_ops] = [#(#ops),*];
         }
     }
 }

@@ -277,7 +277,7 @@ fn unserved(api: Api, method: &Method, path: &str) -> SimError {
         .operations
         .iter()
         .filter(|o| path_matches(o.path, path))
-        .map(|o| o.method)
+        .map(|o| o.method.as_str())
         .collect();
     let (status, code, message) = if documented.contains(&method.as_str()) {
         (

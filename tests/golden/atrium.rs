@@ -8312,14 +8312,14 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: ::mx_client::transport::Hooks,
+    pub(crate) inner: ::mx_client::__private::Hooks,
 }
 impl Client {
     /// A client of `baseurl` with the runtime's default HTTP client: its timeouts, and no redirects followed.
-    pub fn new(baseurl: &str, inner: ::mx_client::transport::Hooks) -> Self {
+    pub fn new(baseurl: &str, inner: ::mx_client::__private::Hooks) -> Self {
         Self::new_with_client(
             baseurl,
-            ::mx_client::transport::default_http_client(),
+            ::mx_client::__private::default_http_client(),
             inner,
         )
     }
@@ -8332,7 +8332,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: ::mx_client::transport::Hooks,
+        inner: ::mx_client::__private::Hooks,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -8341,7 +8341,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::mx_client::transport::Hooks> for Client {
+impl ClientInfo<::mx_client::__private::Hooks> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -8351,7 +8351,7 @@ impl ClientInfo<::mx_client::transport::Hooks> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &::mx_client::transport::Hooks {
+    fn inner(&self) -> &::mx_client::__private::Hooks {
         &self.inner
     }
 }
@@ -8359,7 +8359,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<::mx_client::transport::Hooks>,
+        Client: ClientHooks<::mx_client::__private::Hooks>,
     {}
 };
 impl Client {
@@ -9461,8 +9461,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/institutions`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::InstitutionsResponseBody>, Error<()>> {
             let Self {
@@ -9549,6 +9548,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/institutions`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::InstitutionsResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
+        }
     }
     /**Builder for [`Client::read_institution`]
 
@@ -9577,8 +9586,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/institutions/{institution_code}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::InstitutionResponseBody>, Error<()>> {
             let Self { client, institution_code } = self;
@@ -9617,6 +9625,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/institutions/{institution_code}`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::InstitutionResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
+        }
     }
     /**Builder for [`Client::read_institution_credentials`]
 
@@ -9645,8 +9663,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/institutions/{institution_code}/credentials`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::CredentialsResponseBody>, Error<()>> {
             let Self { client, institution_code } = self;
@@ -9684,6 +9701,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/institutions/{institution_code}/credentials`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CredentialsResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::list_merchants`]
@@ -9725,8 +9752,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/merchants`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::MerchantsResponseBody>, Error<()>> {
             let Self { client, page, records_per_page } = self;
@@ -9770,6 +9796,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/merchants`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MerchantsResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
+        }
     }
     /**Builder for [`Client::read_merchant`]
 
@@ -9798,8 +9834,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/merchants/{merchant_guid}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::MerchantResponseBody>, Error<()>> {
             let Self { client, merchant_guid } = self;
@@ -9837,6 +9872,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/merchants/{merchant_guid}`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MerchantResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::list_merchant_locations`]
@@ -9892,8 +9937,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/merchants/{merchant_guid}/merchant_locations`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::MerchantLocationsResponseBody>, Error<()>> {
             let Self { client, merchant_guid, page, records_per_page } = self;
@@ -9941,6 +9985,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/merchants/{merchant_guid}/merchant_locations`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MerchantLocationsResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
+        }
     }
     /**Builder for [`Client::read_merchant_location`]
 
@@ -9985,8 +10039,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/merchants/{merchant_guid}/merchant_locations/{merchant_location_guid}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::MerchantLocationResponseBody>, Error<()>> {
             let Self { client, merchant_guid, merchant_location_guid } = self;
@@ -10027,6 +10080,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/merchants/{merchant_guid}/merchant_locations/{merchant_location_guid}`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MerchantLocationResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::cleanse_and_categorize_transactions`]
@@ -10074,8 +10137,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/transactions/cleanse_and_categorize`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::TransactionsCleanseAndCategorizeResponseBody>,
@@ -10120,6 +10182,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/transactions/cleanse_and_categorize`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionsCleanseAndCategorizeResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
+        }
     }
     /**Builder for [`Client::list_users`]
 
@@ -10160,8 +10232,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::UsersResponseBody>, Error<()>> {
             let Self { client, page, records_per_page } = self;
@@ -10205,6 +10276,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/users`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::UsersResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
+        }
     }
     /**Builder for [`Client::create_user`]
 
@@ -10247,8 +10328,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/users`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::UserResponseBody>, Error<()>> {
             let Self { client, body } = self;
@@ -10289,6 +10369,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/users`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::UserResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
+        }
     }
     /**Builder for [`Client::read_user`]
 
@@ -10317,8 +10407,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::UserResponseBody>, Error<()>> {
             let Self { client, user_guid } = self;
@@ -10355,6 +10444,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/users/{user_guid}`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::UserResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_user`]
@@ -10412,8 +10511,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/users/{user_guid}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::UserResponseBody>, Error<()>> {
             let Self { client, user_guid, body } = self;
@@ -10457,6 +10555,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/users/{user_guid}`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::UserResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
+        }
     }
     /**Builder for [`Client::delete_user`]
 
@@ -10485,8 +10593,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/users/{user_guid}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -10513,6 +10620,13 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/users/{user_guid}`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::list_user_accounts`]
@@ -10568,8 +10682,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/accounts`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::AccountsResponseBody>, Error<()>> {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -10617,6 +10730,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/users/{user_guid}/accounts`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountsResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
+        }
     }
     /**Builder for [`Client::read_account`]
 
@@ -10659,8 +10782,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::AccountResponseBody>, Error<()>> {
             let Self { client, user_guid, account_guid } = self;
@@ -10699,6 +10821,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::list_account_numbers_by_account`]
@@ -10742,8 +10874,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/account_numbers`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::AccountNumbersResponseBody>, Error<()>> {
             let Self { client, user_guid, account_guid } = self;
@@ -10782,6 +10913,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/account_numbers`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountNumbersResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::list_holdings_by_account`]
@@ -10851,8 +10992,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/holdings`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::HoldingsResponseBody>, Error<()>> {
             let Self { client, user_guid, account_guid, page, records_per_page } = self;
@@ -10900,6 +11040,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/holdings`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::HoldingsResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::list_account_transactions`]
@@ -10999,8 +11149,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::TransactionsResponseBody>, Error<()>> {
             let Self {
@@ -11061,6 +11210,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionsResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
+        }
     }
     /**Builder for [`Client::get_connect_widget`]
 
@@ -11117,8 +11276,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/users/{user_guid}/connect_widget_url`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ConnectWidgetResponseBody>, Error<()>> {
             let Self { client, user_guid, body } = self;
@@ -11163,6 +11321,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/users/{user_guid}/connect_widget_url`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ConnectWidgetResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::list_holdings`]
@@ -11218,8 +11386,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/holdings`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::HoldingsResponseBody>, Error<()>> {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -11267,6 +11434,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/users/{user_guid}/holdings`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::HoldingsResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
+        }
     }
     /**Builder for [`Client::read_holding`]
 
@@ -11309,8 +11486,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/holdings/{holding_guid}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::HoldingResponseBody>, Error<()>> {
             let Self { client, user_guid, holding_guid } = self;
@@ -11349,6 +11525,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/users/{user_guid}/holdings/{holding_guid}`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::HoldingResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::list_members`]
@@ -11404,8 +11590,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/members`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::MembersResponseBody>, Error<()>> {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -11452,6 +11637,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/users/{user_guid}/members`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MembersResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::create_member`]
@@ -11509,8 +11704,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/users/{user_guid}/members`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
             let Self { client, user_guid, body } = self;
@@ -11557,6 +11751,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/users/{user_guid}/members`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
+        }
     }
     /**Builder for [`Client::read_member`]
 
@@ -11599,8 +11803,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
             let Self { client, user_guid, member_guid } = self;
@@ -11639,6 +11842,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::update_member`]
@@ -11710,8 +11923,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
             let Self { client, user_guid, member_guid, body } = self;
@@ -11758,6 +11970,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
+        }
     }
     /**Builder for [`Client::delete_member`]
 
@@ -11800,8 +12022,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/users/{user_guid}/members/{member_guid}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -11830,6 +12051,13 @@ pub mod builder {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `DELETE` request to `/users/{user_guid}/members/{member_guid}`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::list_account_numbers`]
@@ -11873,8 +12101,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_numbers`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::AccountNumbersResponseBody>, Error<()>> {
             let Self { client, user_guid, member_guid } = self;
@@ -11913,6 +12140,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_numbers`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountNumbersResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::list_account_owners`]
@@ -11956,8 +12193,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_owners`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::AccountOwnersResponseBody>, Error<()>> {
             let Self { client, user_guid, member_guid } = self;
@@ -11996,6 +12232,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_owners`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountOwnersResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::list_member_accounts`]
@@ -12065,8 +12311,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::AccountsResponseBody>, Error<()>> {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
@@ -12114,6 +12359,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountsResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::read_account_by_member_guid`]
@@ -12171,8 +12426,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::AccountResponseBody>, Error<()>> {
             let Self { client, user_guid, member_guid, account_guid } = self;
@@ -12213,6 +12467,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::aggregate_member`]
@@ -12256,8 +12520,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/aggregate`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
             let Self { client, user_guid, member_guid } = self;
@@ -12296,6 +12559,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/aggregate`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::aggregate_member_balances`]
@@ -12339,8 +12612,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/balance`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
             let Self { client, user_guid, member_guid } = self;
@@ -12379,6 +12651,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/balance`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::list_member_mfa_challenges`]
@@ -12422,8 +12704,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/challenges`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::ChallengesResponseBody>, Error<()>> {
             let Self { client, user_guid, member_guid } = self;
@@ -12462,6 +12743,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/challenges`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::ChallengesResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::list_member_credentials`]
@@ -12505,8 +12796,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/credentials`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::CredentialsResponseBody>, Error<()>> {
             let Self { client, user_guid, member_guid } = self;
@@ -12545,6 +12835,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/credentials`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::CredentialsResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::extend_history`]
@@ -12588,8 +12888,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/extend_history`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
             let Self { client, user_guid, member_guid } = self;
@@ -12628,6 +12927,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/extend_history`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::fetch_statements`]
@@ -12671,8 +12980,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/fetch_statements`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
             let Self { client, user_guid, member_guid } = self;
@@ -12711,6 +13019,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/fetch_statements`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::list_holdings_by_member`]
@@ -12780,8 +13098,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/holdings`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::HoldingsResponseBody>, Error<()>> {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
@@ -12830,6 +13147,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/holdings`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::HoldingsResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
+        }
     }
     /**Builder for [`Client::identify_member`]
 
@@ -12872,8 +13199,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/identify`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
             let Self { client, user_guid, member_guid } = self;
@@ -12912,6 +13238,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/identify`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::read_o_auth_window_uri`]
@@ -12985,8 +13321,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/oauth_window_uri`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
             let Self {
@@ -13046,6 +13381,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/oauth_window_uri`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::resume_member`]
@@ -13117,8 +13462,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/resume`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
             let Self { client, user_guid, member_guid, body } = self;
@@ -13164,6 +13508,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/resume`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::list_member_statements`]
@@ -13233,8 +13587,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::StatementsResponseBody>, Error<()>> {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
@@ -13282,6 +13635,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::StatementsResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::read_member_statement`]
@@ -13339,8 +13702,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::StatementResponseBody>, Error<()>> {
             let Self { client, user_guid, member_guid, statement_guid } = self;
@@ -13381,6 +13743,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::StatementResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::download_statement_pdf`]
@@ -13438,8 +13810,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf`
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
+        async fn send_raw(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
             let Self { client, user_guid, member_guid, statement_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -13470,6 +13841,16 @@ pub mod builder {
                 200u16 => Ok(ResponseValue::stream(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<ByteStream>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::read_member_status`]
@@ -13513,8 +13894,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/status`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::MemberConnectionStatusResponseBody>,
@@ -13556,6 +13936,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/status`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberConnectionStatusResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::list_member_transactions`]
@@ -13655,8 +14045,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/transactions`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::TransactionsResponseBody>, Error<()>> {
             let Self {
@@ -13717,6 +14106,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/transactions`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionsResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
+        }
     }
     /**Builder for [`Client::verify_member`]
 
@@ -13759,8 +14158,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/verify`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
             let Self { client, user_guid, member_guid } = self;
@@ -13799,6 +14197,16 @@ pub mod builder {
                 200u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/verify`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
         }
     }
     /**Builder for [`Client::list_user_transactions`]
@@ -13884,8 +14292,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/transactions`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::TransactionsResponseBody>, Error<()>> {
             let Self { client, user_guid, from_date, page, records_per_page, to_date } = self;
@@ -13937,6 +14344,16 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/users/{user_guid}/transactions`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionsResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
+        }
     }
     /**Builder for [`Client::read_transaction`]
 
@@ -13979,8 +14396,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::TransactionResponseBody>, Error<()>> {
             let Self { client, user_guid, transaction_guid } = self;
@@ -14020,26 +14436,40 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
+        }
     }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
 }
-impl ClientHooks<::mx_client::transport::Hooks> for Client {
+impl ClientHooks<::mx_client::__private::Hooks> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
-        self.inner().pre(request, info.operation_id).map_err(Error::Custom)
+        self.inner()
+            .pre(request, info.operation_id)
+            .map_err(::mx_client::__private::signal)
     }
     async fn post<E>(
         &self,
         result: &reqwest::Result<reqwest::Response>,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
-        self.inner().post(result, info.operation_id).map_err(Error::Custom)
+        self.inner()
+            .post(result, info.operation_id)
+            .map_err(::mx_client::__private::signal)
     }
     async fn exec(
         &self,
@@ -14049,14 +14479,15 @@ impl ClientHooks<::mx_client::transport::Hooks> for Client {
         self.inner().exec(self.client(), request, info.operation_id).await
     }
 }
-impl ::mx_client::transport::FromParts for Client {
-    fn wire() -> &'static ::mx_client::transport::ApiWire {
+impl ::mx_client::__private::ApiClient for Client {
+    type Scheme = SecurityScheme;
+    fn wire() -> &'static ::mx_client::__private::ApiWire {
         &WIRE
     }
     fn from_parts(
         base_url: &str,
         http: reqwest::Client,
-        hooks: ::mx_client::transport::Hooks,
+        hooks: ::mx_client::__private::Hooks,
     ) -> Self {
         Client::new_with_client(base_url, http, hooks)
     }
@@ -14064,1702 +14495,2125 @@ impl ::mx_client::transport::FromParts for Client {
 /// The wire facts the spec documents and the generator does not
 /// use: media types, servers, security headers, error statuses.
 /// Read by the hooks of [`Client`].
-pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWire {
+pub static WIRE: ::mx_client::__private::ApiWire = ::mx_client::__private::ApiWire {
     title: "Atrium API",
-    default_accept: ::core::option::Option::Some("application/vnd.mx.atrium.v1+json"),
     servers: &[
-        ::mx_client::transport::Server {
+        ::mx_client::__private::Server {
             url: "https://vestibule.mx.com",
             description: ::core::option::Option::Some("development"),
         },
-        ::mx_client::transport::Server {
+        ::mx_client::__private::Server {
             url: "https://atrium.mx.com",
             description: ::core::option::Option::Some("production"),
         },
     ],
-    operations: &[
-        ::mx_client::transport::Operation {
-            id: "aggregate_member",
-            name: "aggregate_member",
-            method: "POST",
-            path: "/users/{user_guid}/members/{member_guid}/aggregate",
-            tags: &["members"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+    schemes: &SCHEMES,
+    operations: &OPERATIONS,
+};
+/// The security schemes of the spec: name one to set its
+/// credential (`Client::builder(…).credential(scheme, value)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SecurityScheme {
+    ///`apiKey`: the `MX-API-Key` header.
+    ApiKey,
+    ///`clientId`: the `MX-Client-ID` header.
+    ClientId,
+}
+impl ::core::convert::From<SecurityScheme> for usize {
+    fn from(s: SecurityScheme) -> usize {
+        s as usize
+    }
+}
+static SCHEMES: [::mx_client::__private::Scheme; 2usize] = [
+    ::mx_client::__private::Scheme {
+        name: "apiKey",
+        kind: ::mx_client::__private::SchemeKind::Header(
+            ::reqwest::header::HeaderName::from_static("mx-api-key"),
+        ),
+    },
+    ::mx_client::__private::Scheme {
+        name: "clientId",
+        kind: ::mx_client::__private::SchemeKind::Header(
+            ::reqwest::header::HeaderName::from_static("mx-client-id"),
+        ),
+    },
+];
+static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
+    ::mx_client::__private::Operation {
+        id: "aggregate_member",
+        name: "aggregate_member",
+        method: ::reqwest::Method::POST,
+        path: "/users/{user_guid}/members/{member_guid}/aggregate",
+        tags: &["members"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "aggregate_member_balances",
-            name: "aggregate_member_balances",
-            method: "POST",
-            path: "/users/{user_guid}/members/{member_guid}/balance",
-            tags: &["members"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "cleanse_and_categorize_transactions",
-            name: "cleanse_and_categorize_transactions",
-            method: "POST",
-            path: "/transactions/cleanse_and_categorize",
-            tags: &["transactions"],
-            request_media: ::core::option::Option::Some("application/json"),
-            response_media: ::core::option::Option::Some(
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "aggregate_member_balances",
+        name: "aggregate_member_balances",
+        method: ::reqwest::Method::POST,
+        path: "/users/{user_guid}/members/{member_guid}/balance",
+        tags: &["members"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                ("400", "Bad Request: the request body or parameters are malformed."),
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                (
-                    "422",
-                    "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "create_member",
-            name: "create_member",
-            method: "POST",
-            path: "/users/{user_guid}/members",
-            tags: &["members"],
-            request_media: ::core::option::Option::Some("application/json"),
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200", "202"],
-            errors: &[
-                ("400", "Bad Request: the request body or parameters are malformed."),
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "405",
-                    "Method Not Allowed: the request is refused, e.g. it would go past the development environment's limit of 25 members per user.",
-                ),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                (
-                    "409",
-                    "Conflict: the request conflicts with an existing resource, e.g. a second member with the same institution and credentials on the same user.",
-                ),
-                (
-                    "422",
-                    "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "create_user",
-            name: "create_user",
-            method: "POST",
-            path: "/users",
-            tags: &["users"],
-            request_media: ::core::option::Option::Some("application/json"),
-            response_media: ::core::option::Option::Some(
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "cleanse_and_categorize_transactions",
+        name: "cleanse_and_categorize_transactions",
+        method: ::reqwest::Method::POST,
+        path: "/transactions/cleanse_and_categorize",
+        tags: &["transactions"],
+        content_type: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static("application/json"),
+        ),
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                ("400", "Bad Request: the request body or parameters are malformed."),
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                (
-                    "422",
-                    "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "delete_member",
-            name: "delete_member",
-            method: "DELETE",
-            path: "/users/{user_guid}/members/{member_guid}",
-            tags: &["members"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::None,
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["204"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "delete_user",
-            name: "delete_user",
-            method: "DELETE",
-            path: "/users/{user_guid}",
-            tags: &["users"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::None,
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["204"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "download_statement_pdf",
-            name: "download_statement_pdf",
-            method: "GET",
-            path: "/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf",
-            tags: &["statements"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            ("400", "Bad Request: the request body or parameters are malformed."),
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            (
+                "422",
+                "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "create_member",
+        name: "create_member",
+        method: ::reqwest::Method::POST,
+        path: "/users/{user_guid}/members",
+        tags: &["members"],
+        content_type: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static("application/json"),
+        ),
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200", "202"],
+        errors: &[
+            ("400", "Bad Request: the request body or parameters are malformed."),
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "405",
+                "Method Not Allowed: the request is refused, e.g. it would go past the development environment's limit of 25 members per user.",
+            ),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            (
+                "409",
+                "Conflict: the request conflicts with an existing resource, e.g. a second member with the same institution and credentials on the same user.",
+            ),
+            (
+                "422",
+                "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "create_user",
+        name: "create_user",
+        method: ::reqwest::Method::POST,
+        path: "/users",
+        tags: &["users"],
+        content_type: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static("application/json"),
+        ),
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            ("400", "Bad Request: the request body or parameters are malformed."),
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            (
+                "422",
+                "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "delete_member",
+        name: "delete_member",
+        method: ::reqwest::Method::DELETE,
+        path: "/users/{user_guid}/members/{member_guid}",
+        tags: &["members"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::None,
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: false,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["204"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "delete_user",
+        name: "delete_user",
+        method: ::reqwest::Method::DELETE,
+        path: "/users/{user_guid}",
+        tags: &["users"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::None,
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: false,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["204"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "download_statement_pdf",
+        name: "download_statement_pdf",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf",
+        tags: &["statements"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+pdf",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "extend_history",
-            name: "extend_history",
-            method: "POST",
-            path: "/users/{user_guid}/members/{member_guid}/extend_history",
-            tags: &["members"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+pdf",
+            ),
+        ),
+        response_json: false,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "extend_history",
+        name: "extend_history",
+        method: ::reqwest::Method::POST,
+        path: "/users/{user_guid}/members/{member_guid}/extend_history",
+        tags: &["members"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "fetch_statements",
-            name: "fetch_statements",
-            method: "POST",
-            path: "/users/{user_guid}/members/{member_guid}/fetch_statements",
-            tags: &["statements"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "get_connect_widget",
-            name: "get_connect_widget",
-            method: "POST",
-            path: "/users/{user_guid}/connect_widget_url",
-            tags: &["connect_widget"],
-            request_media: ::core::option::Option::Some("application/json"),
-            response_media: ::core::option::Option::Some(
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "fetch_statements",
+        name: "fetch_statements",
+        method: ::reqwest::Method::POST,
+        path: "/users/{user_guid}/members/{member_guid}/fetch_statements",
+        tags: &["statements"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                ("400", "Bad Request: the request body or parameters are malformed."),
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                (
-                    "422",
-                    "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "identify_member",
-            name: "identify_member",
-            method: "POST",
-            path: "/users/{user_guid}/members/{member_guid}/identify",
-            tags: &["identity"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "list_account_numbers",
-            name: "list_account_numbers",
-            method: "GET",
-            path: "/users/{user_guid}/members/{member_guid}/account_numbers",
-            tags: &["verification"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "get_connect_widget",
+        name: "get_connect_widget",
+        method: ::reqwest::Method::POST,
+        path: "/users/{user_guid}/connect_widget_url",
+        tags: &["connect_widget"],
+        content_type: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static("application/json"),
+        ),
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "list_account_numbers_by_account",
-            name: "list_account_numbers_by_account",
-            method: "GET",
-            path: "/users/{user_guid}/accounts/{account_guid}/account_numbers",
-            tags: &["verification"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "list_account_owners",
-            name: "list_account_owners",
-            method: "GET",
-            path: "/users/{user_guid}/members/{member_guid}/account_owners",
-            tags: &["identity"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            ("400", "Bad Request: the request body or parameters are malformed."),
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            (
+                "422",
+                "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "identify_member",
+        name: "identify_member",
+        method: ::reqwest::Method::POST,
+        path: "/users/{user_guid}/members/{member_guid}/identify",
+        tags: &["identity"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "list_account_transactions",
-            name: "list_account_transactions",
-            method: "GET",
-            path: "/users/{user_guid}/accounts/{account_guid}/transactions",
-            tags: &["accounts"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "list_holdings",
-            name: "list_holdings",
-            method: "GET",
-            path: "/users/{user_guid}/holdings",
-            tags: &["holdings"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "list_account_numbers",
+        name: "list_account_numbers",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/members/{member_guid}/account_numbers",
+        tags: &["verification"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "list_holdings_by_account",
-            name: "list_holdings_by_account",
-            method: "GET",
-            path: "/users/{user_guid}/accounts/{account_guid}/holdings",
-            tags: &["holdings"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "list_holdings_by_member",
-            name: "list_holdings_by_member",
-            method: "GET",
-            path: "/users/{user_guid}/members/{member_guid}/holdings",
-            tags: &["holdings"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "list_account_numbers_by_account",
+        name: "list_account_numbers_by_account",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/accounts/{account_guid}/account_numbers",
+        tags: &["verification"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "list_institutions",
-            name: "list_institutions",
-            method: "GET",
-            path: "/institutions",
-            tags: &["institutions"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "list_member_accounts",
-            name: "list_member_accounts",
-            method: "GET",
-            path: "/users/{user_guid}/members/{member_guid}/accounts",
-            tags: &["members"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "list_account_owners",
+        name: "list_account_owners",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/members/{member_guid}/account_owners",
+        tags: &["identity"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "list_member_credentials",
-            name: "list_member_credentials",
-            method: "GET",
-            path: "/users/{user_guid}/members/{member_guid}/credentials",
-            tags: &["members"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "list_member_mfa_challenges",
-            name: "list_member_mfa_challenges",
-            method: "GET",
-            path: "/users/{user_guid}/members/{member_guid}/challenges",
-            tags: &["members"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "list_account_transactions",
+        name: "list_account_transactions",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/accounts/{account_guid}/transactions",
+        tags: &["accounts"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "list_member_statements",
-            name: "list_member_statements",
-            method: "GET",
-            path: "/users/{user_guid}/members/{member_guid}/statements",
-            tags: &["statements"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "list_member_transactions",
-            name: "list_member_transactions",
-            method: "GET",
-            path: "/users/{user_guid}/members/{member_guid}/transactions",
-            tags: &["members"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "list_holdings",
+        name: "list_holdings",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/holdings",
+        tags: &["holdings"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "list_members",
-            name: "list_members",
-            method: "GET",
-            path: "/users/{user_guid}/members",
-            tags: &["members"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "list_merchant_locations",
-            name: "list_merchant_locations",
-            method: "GET",
-            path: "/merchants/{merchant_guid}/merchant_locations",
-            tags: &["merchants"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "list_holdings_by_account",
+        name: "list_holdings_by_account",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/accounts/{account_guid}/holdings",
+        tags: &["holdings"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "list_merchants",
-            name: "list_merchants",
-            method: "GET",
-            path: "/merchants",
-            tags: &["merchants"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "list_user_accounts",
-            name: "list_user_accounts",
-            method: "GET",
-            path: "/users/{user_guid}/accounts",
-            tags: &["accounts"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "list_holdings_by_member",
+        name: "list_holdings_by_member",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/members/{member_guid}/holdings",
+        tags: &["holdings"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "list_user_transactions",
-            name: "list_user_transactions",
-            method: "GET",
-            path: "/users/{user_guid}/transactions",
-            tags: &["transactions"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "list_users",
-            name: "list_users",
-            method: "GET",
-            path: "/users",
-            tags: &["users"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "list_institutions",
+        name: "list_institutions",
+        method: ::reqwest::Method::GET,
+        path: "/institutions",
+        tags: &["institutions"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "read_account",
-            name: "read_account",
-            method: "GET",
-            path: "/users/{user_guid}/accounts/{account_guid}",
-            tags: &["accounts"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "read_account_by_member_guid",
-            name: "read_account_by_member_guid",
-            method: "GET",
-            path: "/users/{user_guid}/members/{member_guid}/accounts/{account_guid}",
-            tags: &["accounts"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "list_member_accounts",
+        name: "list_member_accounts",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/members/{member_guid}/accounts",
+        tags: &["members"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "read_holding",
-            name: "read_holding",
-            method: "GET",
-            path: "/users/{user_guid}/holdings/{holding_guid}",
-            tags: &["holdings"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "read_institution",
-            name: "read_institution",
-            method: "GET",
-            path: "/institutions/{institution_code}",
-            tags: &["institutions"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "list_member_credentials",
+        name: "list_member_credentials",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/members/{member_guid}/credentials",
+        tags: &["members"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "read_institution_credentials",
-            name: "read_institution_credentials",
-            method: "GET",
-            path: "/institutions/{institution_code}/credentials",
-            tags: &["institutions"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "read_member",
-            name: "read_member",
-            method: "GET",
-            path: "/users/{user_guid}/members/{member_guid}",
-            tags: &["members"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "list_member_mfa_challenges",
+        name: "list_member_mfa_challenges",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/members/{member_guid}/challenges",
+        tags: &["members"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "read_member_statement",
-            name: "read_member_statement",
-            method: "GET",
-            path: "/users/{user_guid}/members/{member_guid}/statements/{statement_guid}",
-            tags: &["statements"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "read_member_status",
-            name: "read_member_status",
-            method: "GET",
-            path: "/users/{user_guid}/members/{member_guid}/status",
-            tags: &["members"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "list_member_statements",
+        name: "list_member_statements",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/members/{member_guid}/statements",
+        tags: &["statements"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "read_merchant",
-            name: "read_merchant",
-            method: "GET",
-            path: "/merchants/{merchant_guid}",
-            tags: &["merchants"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "read_merchant_location",
-            name: "read_merchant_location",
-            method: "GET",
-            path: "/merchants/{merchant_guid}/merchant_locations/{merchant_location_guid}",
-            tags: &["merchants"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "list_member_transactions",
+        name: "list_member_transactions",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/members/{member_guid}/transactions",
+        tags: &["members"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "read_o_auth_window_uri",
-            name: "read_o_auth_window_uri",
-            method: "GET",
-            path: "/users/{user_guid}/members/{member_guid}/oauth_window_uri",
-            tags: &["members"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "read_transaction",
-            name: "read_transaction",
-            method: "GET",
-            path: "/users/{user_guid}/transactions/{transaction_guid}",
-            tags: &["transactions"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "list_members",
+        name: "list_members",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/members",
+        tags: &["members"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "read_user",
-            name: "read_user",
-            method: "GET",
-            path: "/users/{user_guid}",
-            tags: &["users"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "resume_member",
-            name: "resume_member",
-            method: "PUT",
-            path: "/users/{user_guid}/members/{member_guid}/resume",
-            tags: &["members"],
-            request_media: ::core::option::Option::Some("application/json"),
-            response_media: ::core::option::Option::Some(
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "list_merchant_locations",
+        name: "list_merchant_locations",
+        method: ::reqwest::Method::GET,
+        path: "/merchants/{merchant_guid}/merchant_locations",
+        tags: &["merchants"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                ("400", "Bad Request: the request body or parameters are malformed."),
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                (
-                    "422",
-                    "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "update_member",
-            name: "update_member",
-            method: "PUT",
-            path: "/users/{user_guid}/members/{member_guid}",
-            tags: &["members"],
-            request_media: ::core::option::Option::Some("application/json"),
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                ("400", "Bad Request: the request body or parameters are malformed."),
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                (
-                    "422",
-                    "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "update_user",
-            name: "update_user",
-            method: "PUT",
-            path: "/users/{user_guid}",
-            tags: &["users"],
-            request_media: ::core::option::Option::Some("application/json"),
-            response_media: ::core::option::Option::Some(
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "list_merchants",
+        name: "list_merchants",
+        method: ::reqwest::Method::GET,
+        path: "/merchants",
+        tags: &["merchants"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                ("400", "Bad Request: the request body or parameters are malformed."),
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                (
-                    "422",
-                    "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-        ::mx_client::transport::Operation {
-            id: "verify_member",
-            name: "verify_member",
-            method: "POST",
-            path: "/users/{user_guid}/members/{member_guid}/verify",
-            tags: &["verification"],
-            request_media: ::core::option::Option::None,
-            response_media: ::core::option::Option::Some(
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
                 "application/vnd.mx.atrium.v1+json",
             ),
-            security: &[("apiKey", "MX-API-Key"), ("clientId", "MX-Client-ID")],
-            success: &["200"],
-            errors: &[
-                (
-                    "401",
-                    "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-                ),
-                (
-                    "403",
-                    "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-                ),
-                ("404", "Not Found: no resource matches the given GUID or code."),
-                (
-                    "406",
-                    "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-                ),
-                ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-                ("500", "Internal Server Error: an unexpected error at MX."),
-                (
-                    "503",
-                    "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-                ),
-            ],
-        },
-    ],
-};
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "list_user_accounts",
+        name: "list_user_accounts",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/accounts",
+        tags: &["accounts"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "list_user_transactions",
+        name: "list_user_transactions",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/transactions",
+        tags: &["transactions"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "list_users",
+        name: "list_users",
+        method: ::reqwest::Method::GET,
+        path: "/users",
+        tags: &["users"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "read_account",
+        name: "read_account",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/accounts/{account_guid}",
+        tags: &["accounts"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "read_account_by_member_guid",
+        name: "read_account_by_member_guid",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/members/{member_guid}/accounts/{account_guid}",
+        tags: &["accounts"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "read_holding",
+        name: "read_holding",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/holdings/{holding_guid}",
+        tags: &["holdings"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "read_institution",
+        name: "read_institution",
+        method: ::reqwest::Method::GET,
+        path: "/institutions/{institution_code}",
+        tags: &["institutions"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "read_institution_credentials",
+        name: "read_institution_credentials",
+        method: ::reqwest::Method::GET,
+        path: "/institutions/{institution_code}/credentials",
+        tags: &["institutions"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "read_member",
+        name: "read_member",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/members/{member_guid}",
+        tags: &["members"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "read_member_statement",
+        name: "read_member_statement",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/members/{member_guid}/statements/{statement_guid}",
+        tags: &["statements"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "read_member_status",
+        name: "read_member_status",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/members/{member_guid}/status",
+        tags: &["members"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "read_merchant",
+        name: "read_merchant",
+        method: ::reqwest::Method::GET,
+        path: "/merchants/{merchant_guid}",
+        tags: &["merchants"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "read_merchant_location",
+        name: "read_merchant_location",
+        method: ::reqwest::Method::GET,
+        path: "/merchants/{merchant_guid}/merchant_locations/{merchant_location_guid}",
+        tags: &["merchants"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "read_o_auth_window_uri",
+        name: "read_o_auth_window_uri",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/members/{member_guid}/oauth_window_uri",
+        tags: &["members"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "read_transaction",
+        name: "read_transaction",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}/transactions/{transaction_guid}",
+        tags: &["transactions"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "read_user",
+        name: "read_user",
+        method: ::reqwest::Method::GET,
+        path: "/users/{user_guid}",
+        tags: &["users"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "resume_member",
+        name: "resume_member",
+        method: ::reqwest::Method::PUT,
+        path: "/users/{user_guid}/members/{member_guid}/resume",
+        tags: &["members"],
+        content_type: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static("application/json"),
+        ),
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            ("400", "Bad Request: the request body or parameters are malformed."),
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            (
+                "422",
+                "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "update_member",
+        name: "update_member",
+        method: ::reqwest::Method::PUT,
+        path: "/users/{user_guid}/members/{member_guid}",
+        tags: &["members"],
+        content_type: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static("application/json"),
+        ),
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            ("400", "Bad Request: the request body or parameters are malformed."),
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            (
+                "422",
+                "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "update_user",
+        name: "update_user",
+        method: ::reqwest::Method::PUT,
+        path: "/users/{user_guid}",
+        tags: &["users"],
+        content_type: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static("application/json"),
+        ),
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            ("400", "Bad Request: the request body or parameters are malformed."),
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            (
+                "422",
+                "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+    ::mx_client::__private::Operation {
+        id: "verify_member",
+        name: "verify_member",
+        method: ::reqwest::Method::POST,
+        path: "/users/{user_guid}/members/{member_guid}/verify",
+        tags: &["verification"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.atrium.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
+        success: &["200"],
+        errors: &[
+            (
+                "401",
+                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+            ),
+            (
+                "403",
+                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+            ),
+            ("404", "Not Found: no resource matches the given GUID or code."),
+            (
+                "406",
+                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+            ("500", "Internal Server Error: an unexpected error at MX."),
+            (
+                "503",
+                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+            ),
+        ],
+    },
+];
 impl<'a> builder::ListAccountTransactions<'a> {
     ///Streams every `Transaction` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::transport::PageStream<'a, types::Transaction> {
-        ::mx_client::transport::paginate(
+    ) -> ::mx_client::__private::PageStream<'a, types::Transaction> {
+        ::mx_client::__private::paginate(
             self,
             |b: Self, page: i64| async move {
                 let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::transport::Page {
+                Ok(::mx_client::__private::Page {
                     items: r.transactions,
                     pagination: r
                         .pagination
-                        .map(|p| ::mx_client::transport::Pagination {
+                        .map(|p| ::mx_client::__private::Pagination {
                             current_page: p.current_page,
                             per_page: p.per_page,
                             total_entries: p.total_entries,
@@ -15772,16 +16626,16 @@ impl<'a> builder::ListAccountTransactions<'a> {
 }
 impl<'a> builder::ListHoldings<'a> {
     ///Streams every `Holding` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
-    pub fn stream_all(self) -> ::mx_client::transport::PageStream<'a, types::Holding> {
-        ::mx_client::transport::paginate(
+    pub fn stream_all(self) -> ::mx_client::__private::PageStream<'a, types::Holding> {
+        ::mx_client::__private::paginate(
             self,
             |b: Self, page: i64| async move {
                 let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::transport::Page {
+                Ok(::mx_client::__private::Page {
                     items: r.holdings,
                     pagination: r
                         .pagination
-                        .map(|p| ::mx_client::transport::Pagination {
+                        .map(|p| ::mx_client::__private::Pagination {
                             current_page: p.current_page,
                             per_page: p.per_page,
                             total_entries: p.total_entries,
@@ -15794,16 +16648,16 @@ impl<'a> builder::ListHoldings<'a> {
 }
 impl<'a> builder::ListHoldingsByAccount<'a> {
     ///Streams every `Holding` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
-    pub fn stream_all(self) -> ::mx_client::transport::PageStream<'a, types::Holding> {
-        ::mx_client::transport::paginate(
+    pub fn stream_all(self) -> ::mx_client::__private::PageStream<'a, types::Holding> {
+        ::mx_client::__private::paginate(
             self,
             |b: Self, page: i64| async move {
                 let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::transport::Page {
+                Ok(::mx_client::__private::Page {
                     items: r.holdings,
                     pagination: r
                         .pagination
-                        .map(|p| ::mx_client::transport::Pagination {
+                        .map(|p| ::mx_client::__private::Pagination {
                             current_page: p.current_page,
                             per_page: p.per_page,
                             total_entries: p.total_entries,
@@ -15816,16 +16670,16 @@ impl<'a> builder::ListHoldingsByAccount<'a> {
 }
 impl<'a> builder::ListHoldingsByMember<'a> {
     ///Streams every `Holding` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
-    pub fn stream_all(self) -> ::mx_client::transport::PageStream<'a, types::Holding> {
-        ::mx_client::transport::paginate(
+    pub fn stream_all(self) -> ::mx_client::__private::PageStream<'a, types::Holding> {
+        ::mx_client::__private::paginate(
             self,
             |b: Self, page: i64| async move {
                 let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::transport::Page {
+                Ok(::mx_client::__private::Page {
                     items: r.holdings,
                     pagination: r
                         .pagination
-                        .map(|p| ::mx_client::transport::Pagination {
+                        .map(|p| ::mx_client::__private::Pagination {
                             current_page: p.current_page,
                             per_page: p.per_page,
                             total_entries: p.total_entries,
@@ -15840,16 +16694,16 @@ impl<'a> builder::ListInstitutions<'a> {
     ///Streams every `Institution` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::transport::PageStream<'a, types::Institution> {
-        ::mx_client::transport::paginate(
+    ) -> ::mx_client::__private::PageStream<'a, types::Institution> {
+        ::mx_client::__private::paginate(
             self,
             |b: Self, page: i64| async move {
                 let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::transport::Page {
+                Ok(::mx_client::__private::Page {
                     items: r.institutions,
                     pagination: r
                         .pagination
-                        .map(|p| ::mx_client::transport::Pagination {
+                        .map(|p| ::mx_client::__private::Pagination {
                             current_page: p.current_page,
                             per_page: p.per_page,
                             total_entries: p.total_entries,
@@ -15862,16 +16716,16 @@ impl<'a> builder::ListInstitutions<'a> {
 }
 impl<'a> builder::ListMemberAccounts<'a> {
     ///Streams every `Account` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
-    pub fn stream_all(self) -> ::mx_client::transport::PageStream<'a, types::Account> {
-        ::mx_client::transport::paginate(
+    pub fn stream_all(self) -> ::mx_client::__private::PageStream<'a, types::Account> {
+        ::mx_client::__private::paginate(
             self,
             |b: Self, page: i64| async move {
                 let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::transport::Page {
+                Ok(::mx_client::__private::Page {
                     items: r.accounts,
                     pagination: r
                         .pagination
-                        .map(|p| ::mx_client::transport::Pagination {
+                        .map(|p| ::mx_client::__private::Pagination {
                             current_page: p.current_page,
                             per_page: p.per_page,
                             total_entries: p.total_entries,
@@ -15884,16 +16738,16 @@ impl<'a> builder::ListMemberAccounts<'a> {
 }
 impl<'a> builder::ListMemberStatements<'a> {
     ///Streams every `Statement` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
-    pub fn stream_all(self) -> ::mx_client::transport::PageStream<'a, types::Statement> {
-        ::mx_client::transport::paginate(
+    pub fn stream_all(self) -> ::mx_client::__private::PageStream<'a, types::Statement> {
+        ::mx_client::__private::paginate(
             self,
             |b: Self, page: i64| async move {
                 let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::transport::Page {
+                Ok(::mx_client::__private::Page {
                     items: r.statements,
                     pagination: r
                         .pagination
-                        .map(|p| ::mx_client::transport::Pagination {
+                        .map(|p| ::mx_client::__private::Pagination {
                             current_page: p.current_page,
                             per_page: p.per_page,
                             total_entries: p.total_entries,
@@ -15908,16 +16762,16 @@ impl<'a> builder::ListMemberTransactions<'a> {
     ///Streams every `Transaction` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::transport::PageStream<'a, types::Transaction> {
-        ::mx_client::transport::paginate(
+    ) -> ::mx_client::__private::PageStream<'a, types::Transaction> {
+        ::mx_client::__private::paginate(
             self,
             |b: Self, page: i64| async move {
                 let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::transport::Page {
+                Ok(::mx_client::__private::Page {
                     items: r.transactions,
                     pagination: r
                         .pagination
-                        .map(|p| ::mx_client::transport::Pagination {
+                        .map(|p| ::mx_client::__private::Pagination {
                             current_page: p.current_page,
                             per_page: p.per_page,
                             total_entries: p.total_entries,
@@ -15930,16 +16784,16 @@ impl<'a> builder::ListMemberTransactions<'a> {
 }
 impl<'a> builder::ListMembers<'a> {
     ///Streams every `Member` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
-    pub fn stream_all(self) -> ::mx_client::transport::PageStream<'a, types::Member> {
-        ::mx_client::transport::paginate(
+    pub fn stream_all(self) -> ::mx_client::__private::PageStream<'a, types::Member> {
+        ::mx_client::__private::paginate(
             self,
             |b: Self, page: i64| async move {
                 let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::transport::Page {
+                Ok(::mx_client::__private::Page {
                     items: r.members,
                     pagination: r
                         .pagination
-                        .map(|p| ::mx_client::transport::Pagination {
+                        .map(|p| ::mx_client::__private::Pagination {
                             current_page: p.current_page,
                             per_page: p.per_page,
                             total_entries: p.total_entries,
@@ -15954,16 +16808,16 @@ impl<'a> builder::ListMerchantLocations<'a> {
     ///Streams every `MerchantLocation` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::transport::PageStream<'a, types::MerchantLocation> {
-        ::mx_client::transport::paginate(
+    ) -> ::mx_client::__private::PageStream<'a, types::MerchantLocation> {
+        ::mx_client::__private::paginate(
             self,
             |b: Self, page: i64| async move {
                 let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::transport::Page {
+                Ok(::mx_client::__private::Page {
                     items: r.merchant_locations,
                     pagination: r
                         .pagination
-                        .map(|p| ::mx_client::transport::Pagination {
+                        .map(|p| ::mx_client::__private::Pagination {
                             current_page: p.current_page,
                             per_page: p.per_page,
                             total_entries: p.total_entries,
@@ -15976,16 +16830,16 @@ impl<'a> builder::ListMerchantLocations<'a> {
 }
 impl<'a> builder::ListMerchants<'a> {
     ///Streams every `Merchant` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
-    pub fn stream_all(self) -> ::mx_client::transport::PageStream<'a, types::Merchant> {
-        ::mx_client::transport::paginate(
+    pub fn stream_all(self) -> ::mx_client::__private::PageStream<'a, types::Merchant> {
+        ::mx_client::__private::paginate(
             self,
             |b: Self, page: i64| async move {
                 let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::transport::Page {
+                Ok(::mx_client::__private::Page {
                     items: r.merchants,
                     pagination: r
                         .pagination
-                        .map(|p| ::mx_client::transport::Pagination {
+                        .map(|p| ::mx_client::__private::Pagination {
                             current_page: p.current_page,
                             per_page: p.per_page,
                             total_entries: p.total_entries,
@@ -15998,16 +16852,16 @@ impl<'a> builder::ListMerchants<'a> {
 }
 impl<'a> builder::ListUserAccounts<'a> {
     ///Streams every `Account` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
-    pub fn stream_all(self) -> ::mx_client::transport::PageStream<'a, types::Account> {
-        ::mx_client::transport::paginate(
+    pub fn stream_all(self) -> ::mx_client::__private::PageStream<'a, types::Account> {
+        ::mx_client::__private::paginate(
             self,
             |b: Self, page: i64| async move {
                 let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::transport::Page {
+                Ok(::mx_client::__private::Page {
                     items: r.accounts,
                     pagination: r
                         .pagination
-                        .map(|p| ::mx_client::transport::Pagination {
+                        .map(|p| ::mx_client::__private::Pagination {
                             current_page: p.current_page,
                             per_page: p.per_page,
                             total_entries: p.total_entries,
@@ -16022,16 +16876,16 @@ impl<'a> builder::ListUserTransactions<'a> {
     ///Streams every `Transaction` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::transport::PageStream<'a, types::Transaction> {
-        ::mx_client::transport::paginate(
+    ) -> ::mx_client::__private::PageStream<'a, types::Transaction> {
+        ::mx_client::__private::paginate(
             self,
             |b: Self, page: i64| async move {
                 let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::transport::Page {
+                Ok(::mx_client::__private::Page {
                     items: r.transactions,
                     pagination: r
                         .pagination
-                        .map(|p| ::mx_client::transport::Pagination {
+                        .map(|p| ::mx_client::__private::Pagination {
                             current_page: p.current_page,
                             per_page: p.per_page,
                             total_entries: p.total_entries,
@@ -16044,16 +16898,16 @@ impl<'a> builder::ListUserTransactions<'a> {
 }
 impl<'a> builder::ListUsers<'a> {
     ///Streams every `User` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
-    pub fn stream_all(self) -> ::mx_client::transport::PageStream<'a, types::User> {
-        ::mx_client::transport::paginate(
+    pub fn stream_all(self) -> ::mx_client::__private::PageStream<'a, types::User> {
+        ::mx_client::__private::paginate(
             self,
             |b: Self, page: i64| async move {
                 let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::transport::Page {
+                Ok(::mx_client::__private::Page {
                     items: r.users,
                     pagination: r
                         .pagination
-                        .map(|p| ::mx_client::transport::Pagination {
+                        .map(|p| ::mx_client::__private::Pagination {
                             current_page: p.current_page,
                             per_page: p.per_page,
                             total_entries: p.total_entries,

@@ -1162,14 +1162,14 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: ::mx_client::transport::Hooks,
+    pub(crate) inner: ::mx_client::__private::Hooks,
 }
 impl Client {
     /// A client of `baseurl` with the runtime's default HTTP client: its timeouts, and no redirects followed.
-    pub fn new(baseurl: &str, inner: ::mx_client::transport::Hooks) -> Self {
+    pub fn new(baseurl: &str, inner: ::mx_client::__private::Hooks) -> Self {
         Self::new_with_client(
             baseurl,
-            ::mx_client::transport::default_http_client(),
+            ::mx_client::__private::default_http_client(),
             inner,
         )
     }
@@ -1182,7 +1182,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: ::mx_client::transport::Hooks,
+        inner: ::mx_client::__private::Hooks,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -1191,7 +1191,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::mx_client::transport::Hooks> for Client {
+impl ClientInfo<::mx_client::__private::Hooks> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -1201,7 +1201,7 @@ impl ClientInfo<::mx_client::transport::Hooks> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &::mx_client::transport::Hooks {
+    fn inner(&self) -> &::mx_client::__private::Hooks {
         &self.inner
     }
 }
@@ -1209,7 +1209,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<::mx_client::transport::Hooks>,
+        Client: ClientHooks<::mx_client::__private::Hooks>,
     {}
 };
 impl Client {
@@ -1281,8 +1281,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/members`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
             let Self { client, body } = self;
@@ -1324,26 +1323,40 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/members`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Error,
+        > {
+            ::mx_client::__private::send(self.send_raw()).await
+        }
     }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
 }
-impl ClientHooks<::mx_client::transport::Hooks> for Client {
+impl ClientHooks<::mx_client::__private::Hooks> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
-        self.inner().pre(request, info.operation_id).map_err(Error::Custom)
+        self.inner()
+            .pre(request, info.operation_id)
+            .map_err(::mx_client::__private::signal)
     }
     async fn post<E>(
         &self,
         result: &reqwest::Result<reqwest::Response>,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
-        self.inner().post(result, info.operation_id).map_err(Error::Custom)
+        self.inner()
+            .post(result, info.operation_id)
+            .map_err(::mx_client::__private::signal)
     }
     async fn exec(
         &self,
@@ -1353,14 +1366,15 @@ impl ClientHooks<::mx_client::transport::Hooks> for Client {
         self.inner().exec(self.client(), request, info.operation_id).await
     }
 }
-impl ::mx_client::transport::FromParts for Client {
-    fn wire() -> &'static ::mx_client::transport::ApiWire {
+impl ::mx_client::__private::ApiClient for Client {
+    type Scheme = SecurityScheme;
+    fn wire() -> &'static ::mx_client::__private::ApiWire {
         &WIRE
     }
     fn from_parts(
         base_url: &str,
         http: reqwest::Client,
-        hooks: ::mx_client::transport::Hooks,
+        hooks: ::mx_client::__private::Hooks,
     ) -> Self {
         Client::new_with_client(base_url, http, hooks)
     }
@@ -1368,35 +1382,66 @@ impl ::mx_client::transport::FromParts for Client {
 /// The wire facts the spec documents and the generator does not
 /// use: media types, servers, security headers, error statuses.
 /// Read by the hooks of [`Client`].
-pub static WIRE: ::mx_client::transport::ApiWire = ::mx_client::transport::ApiWire {
+pub static WIRE: ::mx_client::__private::ApiWire = ::mx_client::__private::ApiWire {
     title: "Nexus API",
-    default_accept: ::core::option::Option::Some("application/vnd.mx.nexus.v1+json"),
     servers: &[
-        ::mx_client::transport::Server {
+        ::mx_client::__private::Server {
             url: "https://int-data.moneydesktop.com/",
             description: ::core::option::Option::None,
         },
-        ::mx_client::transport::Server {
+        ::mx_client::__private::Server {
             url: "https://data.moneydesktop.com/",
             description: ::core::option::Option::None,
         },
     ],
-    operations: &[
-        ::mx_client::transport::Operation {
-            id: "createMember",
-            name: "create_member",
-            method: "POST",
-            path: "/members",
-            tags: &["members"],
-            request_media: ::core::option::Option::Some(
-                "application/vnd.mx.nexus.v1+json",
-            ),
-            response_media: ::core::option::Option::Some(
-                "application/vnd.mx.nexus.v1+json",
-            ),
-            security: &[("sessionToken", "MD-SESSION-TOKEN")],
-            success: &["200"],
-            errors: &[],
-        },
-    ],
+    schemes: &SCHEMES,
+    operations: &OPERATIONS,
 };
+/// The security schemes of the spec: name one to set its
+/// credential (`Client::builder(…).credential(scheme, value)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SecurityScheme {
+    ///`sessionToken`: the `MD-SESSION-TOKEN` header.
+    SessionToken,
+}
+impl ::core::convert::From<SecurityScheme> for usize {
+    fn from(s: SecurityScheme) -> usize {
+        s as usize
+    }
+}
+static SCHEMES: [::mx_client::__private::Scheme; 1usize] = [
+    ::mx_client::__private::Scheme {
+        name: "sessionToken",
+        kind: ::mx_client::__private::SchemeKind::Header(
+            ::reqwest::header::HeaderName::from_static("md-session-token"),
+        ),
+    },
+];
+static OPERATIONS: [::mx_client::__private::Operation; 1usize] = [
+    ::mx_client::__private::Operation {
+        id: "createMember",
+        name: "create_member",
+        method: ::reqwest::Method::POST,
+        path: "/members",
+        tags: &["members"],
+        content_type: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.nexus.v1+json",
+            ),
+        ),
+        response_media: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.nexus.v1+json",
+            ),
+        ),
+        accept: ::core::option::Option::Some(
+            ::reqwest::header::HeaderValue::from_static(
+                "application/vnd.mx.nexus.v1+json",
+            ),
+        ),
+        response_json: true,
+        security: &[SecurityScheme::SessionToken as usize],
+        success: &["200"],
+        errors: &[],
+    },
+];

@@ -423,9 +423,12 @@ async fn no_client_follows_a_redirect_with_the_auth_headers() {
         "{e:?}"
     );
 
-    let hooks = mx_client::transport::Hooks::new(&mx_client::atrium::WIRE)
-        .with_credential("apiKey", API_KEY.into())
-        .with_credential("clientId", CLIENT_ID.into());
+    let hooks = mx_client::__private::Hooks::new(&mx_client::atrium::WIRE)
+        .with_credential(mx_client::atrium::SecurityScheme::ApiKey, API_KEY.into())
+        .with_credential(
+            mx_client::atrium::SecurityScheme::ClientId,
+            CLIENT_ID.into(),
+        );
     let generated_new = Client::new(&base, hooks.clone());
     let e = fault(&generated_new, "redirect").await;
     assert!(

@@ -6,5 +6,6 @@ mod common;
 mod faults;
 mod golden;
 mod nexus_wire;
+mod runtime;
 mod secrets_and_sessions;
 mod sim;

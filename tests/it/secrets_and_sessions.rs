@@ -1,8 +1,6 @@
 //! Secrets stay secret (Debug, Display, errors, tracing output) and an
 //! expired Nexus session is renewed the way MX asks.
 
-
-
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -250,7 +248,9 @@ async fn an_expired_credential_on_a_read_is_renewed_and_the_read_resent_once() {
         API_KEY,
         CLIENT_ID,
     )
-    .credential_provider("apiKey", || async { Ok(SecretString::from(NEW_TOKEN)) })
+    .credential_provider(atrium::SecurityScheme::ApiKey, || async {
+        Ok(SecretString::from(NEW_TOKEN))
+    })
     .build()
     .unwrap();
     let u = at
@@ -281,7 +281,9 @@ async fn an_expired_credential_on_a_read_is_renewed_and_the_read_resent_once() {
         API_KEY,
         CLIENT_ID,
     )
-    .credential_provider("apiKey", || async { Err("SSO is down".to_string()) })
+    .credential_provider(atrium::SecurityScheme::ApiKey, || async {
+        Err("SSO is down".to_string())
+    })
     .build()
     .unwrap();
     let e: Error = at

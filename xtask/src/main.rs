@@ -86,6 +86,16 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// A `reqwest` client builder with TLS ready: rustls with ring (no aws-lc
+/// C build), whose provider is installed once here.
+pub fn http_client_builder() -> reqwest::ClientBuilder {
+    static TLS: std::sync::Once = std::sync::Once::new();
+    TLS.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+    reqwest::Client::builder()
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {

@@ -207,7 +207,7 @@ fn add_enum_value(v: &mut Value) -> bool {
 
 /// Asks the changed simulator for the new field, operation and enum value.
 async fn probe(base: &str) -> Result<(), String> {
-    let http = reqwest::Client::builder()
+    let http = crate::http_client_builder()
         .timeout(Duration::from_secs(10))
         .build()
         .map_err(|e| e.to_string())?;

@@ -47,7 +47,7 @@ pub struct Doc {
 /// documents for `spec_file`. Any page that fails is an error naming it: a
 /// partial crawl is never returned as if complete.
 pub async fn collect(sources: &[Source], spec_file: &str) -> Result<Vec<Doc>, String> {
-    let http = reqwest::Client::builder()
+    let http = crate::http_client_builder()
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(30))
         .user_agent(concat!("mx-client-xtask/", env!("CARGO_PKG_VERSION")))

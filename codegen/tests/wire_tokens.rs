@@ -1,0 +1,144 @@
+//! What the pipeline emits for the runtime: the wire table as typed
+//! constants, a security-scheme enum per API, and the typed `send()`.
+
+use std::path::{Path, PathBuf};
+
+use mx_codegen::wire::{schemes, OperationWire, SchemeKindWire, SchemeWire, WireTable};
+use mx_codegen::{Config, MX_APIS};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// The code without whitespace, for matching token sequences.
+fn squash(code: &str) -> String {
+    code.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn atrium_gets_a_scheme_enum_and_typed_constants() {
+    let r = Config::mx_client()
+        .render(&root().join(MX_APIS[1].1))
+        .unwrap();
+    let code = squash(&r.code);
+    assert!(code.contains("pubenumSecurityScheme{"), "no scheme enum");
+    // The spec's two header schemes, by index, lower-case header names.
+    let api_key = code.find("name:\"apiKey\"").expect("apiKey scheme");
+    let client_id = code.find("name:\"clientId\"").expect("clientId scheme");
+    assert!(api_key < client_id);
+    assert!(code.contains("HeaderName::from_static(\"mx-api-key\")"));
+    assert!(code.contains("HeaderName::from_static(\"mx-client-id\")"));
+    assert!(
+        code.contains("security:&[SecurityScheme::ApiKeyasusize,SecurityScheme::ClientIdasusize]")
+    );
+    // Methods are constants, media types prepared header values, the JSON
+    // flag precomputed (false for the statement PDF).
+    assert!(code.contains("method:::reqwest::Method::DELETE"));
+    assert!(code.contains(
+        "response_media:::core::option::Option::Some(::reqwest::header::HeaderValue::from_static(\"application/vnd.mx.atrium.v1+pdf\",),),accept:::core::option::Option::Some(::reqwest::header::HeaderValue::from_static(\"application/vnd.mx.atrium.v1+pdf\",),),response_json:false"
+    ));
+    // No scheme-name or method strings are left for the runtime to parse.
+    assert!(!code.contains("method:\"GET\""));
+}
+
+#[test]
+fn every_builder_send_is_typed_and_runs_in_the_runtime_channel() {
+    let (name, spec, overlay) = MX_APIS[0];
+    assert_eq!(name, "nexus");
+    let r = Config::mx_client()
+        .render_api(
+            &root().join(spec),
+            overlay.map(|o| root().join(o)).as_deref(),
+        )
+        .unwrap();
+    let code = squash(&r.code);
+    assert_eq!(code.matches("asyncfnsend_raw(self").count(), 1);
+    assert!(code.contains(
+        "pubasyncfnsend(self,)->::std::result::Result<ResponseValue<types::MemberResponseBody>,::mx_client::__private::Error,>{::mx_client::__private::send(self.send_raw()).await}"
+    ));
+    assert!(!code.contains("pubasyncfnsend_raw"));
+    // The hooks report typed failures through the channel.
+    assert_eq!(
+        code.matches(".map_err(::mx_client::__private::signal)")
+            .count(),
+        2
+    );
+    assert!(!code.contains("Error::Custom"));
+}
+
+#[test]
+fn basic_and_bearer_schemes_are_modelled() {
+    let table = WireTable {
+        title: "Platform".into(),
+        operations: vec![OperationWire {
+            id: "readUser".into(),
+            name: "read_user".into(),
+            method: "get".into(),
+            path: "/users/{guid}".into(),
+            tags: vec![],
+            request_media: None,
+            response_media: Some("application/vnd.mx.api.v1+json".into()),
+            security: vec![("extra".into(), "X-Extra".into())],
+            success: vec!["200".into()],
+            errors: vec![],
+            paginated: None,
+        }],
+        ..WireTable::default()
+    };
+    let declared = vec![
+        SchemeWire {
+            name: "basicAuth".into(),
+            kind: SchemeKindWire::Basic,
+        },
+        SchemeWire {
+            name: "bearerAuth".into(),
+            kind: SchemeKindWire::Bearer,
+        },
+    ];
+    let all = schemes(declared, &table);
+    assert_eq!(
+        all.len(),
+        3,
+        "an operation's undeclared header scheme is added"
+    );
+    assert_eq!(all[2].kind, SchemeKindWire::Header("X-Extra".into()));
+    let rt: proc_macro2::TokenStream = "::rt".parse().unwrap();
+    let code = squash(&table.to_tokens(&rt, &all).to_string());
+    assert!(code.contains("kind:::rt::SchemeKind::Basic"), "{code}");
+    assert!(code.contains("kind:::rt::SchemeKind::Bearer"));
+    assert!(code.contains("HeaderName::from_static(\"x-extra\")"));
+    assert!(code.contains("BasicAuth,"));
+    assert!(code.contains("security:&[SecurityScheme::Extraasusize]"));
+    assert!(code.contains("method:::reqwest::Method::GET"));
+    assert!(code.contains("response_json:true"));
+}
+
+/// A header name the runtime could not send is refused at its place in the
+/// spec, not left to a failed constant in the generated code.
+#[test]
+fn a_header_name_that_is_no_http_token_is_refused_with_its_place() {
+    let spec =
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\nservers: [{url: 'https://example.com'}]\n\
+        security: [{key: []}]\npaths:\n  /things:\n    get:\n      operationId: list_things\n\
+        \x20     responses:\n        '200':\n          description: OK\n          content:\n\
+        \x20           application/json:\n              schema: {type: object}\n\
+        components:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: 'MX API Key'}\n";
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("wire-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad-header.yaml");
+    std::fs::write(&path, spec).unwrap();
+    let e = Config::new().render(&path).unwrap_err();
+    let shown = e.to_string();
+    assert_eq!(
+        e.location,
+        mx_codegen::Location::Pointer("/components/securitySchemes/key/name".into()),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("`MX API Key`") && shown.contains("fix:"),
+        "{shown}"
+    );
+}

@@ -1,0 +1,33 @@
+//! What the generated code calls; not a public API (serde's `__private`
+//! convention): the hooks progenitor runs around each request, the typed
+//! side channel of `send`, the wire table's types, the pagination glue.
+//!
+//! Each file has one job: `wire` (the table's types), `client` (what a
+//! generated client provides), `hooks` (credentials, `pre`, `post`), `exec`
+//! (sending, retries, renewal), `body` (bounded and buffered answers),
+//! `failure` (typed failures into `Error`), `send` (the per-request
+//! channel). An API's error codes are its module's `ApiRules`
+//! (`src/rules.rs`).
+
+// `pub mod de;` (the serde helper `null_as_default` for generated code) is
+// added by the lead at merge, from its own branch.
+mod body;
+mod client;
+mod exec;
+mod failure;
+mod hooks;
+mod send;
+#[cfg(test)]
+mod tests;
+mod wire;
+
+pub use crate::error::Error;
+pub use crate::http::default_http_client;
+pub use crate::pagination::{paginate, Page, PageStream, Pagination};
+pub use crate::rules::{ApiRules, ErrorClass};
+pub use body::ErrorBody;
+pub use client::ApiClient;
+pub use failure::Failure;
+pub use hooks::{CredentialProvider, Hooks, DEFAULT_MAX_BODY, DEFAULT_MAX_ERROR_BODY};
+pub use send::{send, signal};
+pub use wire::{is_json, ApiWire, Operation, Scheme, SchemeKind, Server};

@@ -1,0 +1,104 @@
+//! Pagination: the items of every page of a list operation as one stream.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::error::Error;
+
+/// The `pagination` object of a list answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pagination {
+    pub current_page: Option<i64>,
+    pub per_page: Option<i64>,
+    pub total_entries: Option<i64>,
+    pub total_pages: Option<i64>,
+}
+
+/// One page of a list answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// `None` when the answer had no `pagination` (older Atrium answers).
+    pub pagination: Option<Pagination>,
+}
+
+/// The stream of every item of a list operation.
+pub type PageStream<'a, T> =
+    Pin<Box<dyn futures_core::Stream<Item = Result<T, Error>> + Send + 'a>>;
+
+struct PagerState<B, F, T> {
+    builder: B,
+    fetch: F,
+    next_page: Option<i64>,
+    last_seen: Option<i64>,
+    /// The first item of the last page: a page that starts with it again
+    /// is the same page.
+    last_first: Option<T>,
+    /// Items fetched so far, against `total_entries`.
+    fetched: i64,
+    buffer: VecDeque<T>,
+}
+
+/// Streams the items of every page: `fetch(builder, n)` fetches page `n`
+/// (from 1). Stops after the last page (`current_page >= total_pages`, or
+/// `total_entries` items), when a page comes back empty or short, when the
+/// server answers a page it already answered (a `current_page` not past the
+/// last one, or the same first item: a server that ignores `page` cannot make
+/// it loop forever), and after the first page when the answer has no
+/// `pagination`.
+pub fn paginate<'a, B, T, F, Fut>(builder: B, fetch: F) -> PageStream<'a, T>
+where
+    B: Clone + Send + 'a,
+    T: Clone + PartialEq + Send + 'a,
+    F: Fn(B, i64) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<Page<T>, Error>> + Send + 'a,
+{
+    let state = PagerState {
+        builder,
+        fetch,
+        next_page: Some(1),
+        last_seen: None,
+        last_first: None,
+        fetched: 0,
+        buffer: VecDeque::new(),
+    };
+    Box::pin(futures_util::stream::unfold(state, |mut s| async move {
+        loop {
+            if let Some(item) = s.buffer.pop_front() {
+                return Some((Ok(item), s));
+            }
+            let page = s.next_page.take()?;
+            let fetched = match (s.fetch)(s.builder.clone(), page).await {
+                Ok(p) => p,
+                Err(e) => return Some((Err(e), s)),
+            };
+            let Some(p) = fetched.pagination else {
+                // No pagination object: a single page.
+                s.buffer.extend(fetched.items);
+                continue;
+            };
+            let current = p.current_page.unwrap_or(page);
+            let repeated = s.last_seen.is_some_and(|last| current <= last)
+                || (s.last_first.is_some() && s.last_first.as_ref() == fetched.items.first());
+            if repeated {
+                // The server repeated a page: stop rather than loop.
+                return None;
+            }
+            s.last_seen = Some(current);
+            s.last_first = fetched.items.first().cloned();
+            s.fetched = s.fetched.saturating_add(fetched.items.len() as i64);
+            let more = match (p.total_pages, p.total_entries) {
+                (Some(total), _) => current < total,
+                (None, Some(total)) => s.fetched < total,
+                (None, None) => p
+                    .per_page
+                    .is_some_and(|per| fetched.items.len() as i64 >= per),
+            };
+            if more && !fetched.items.is_empty() {
+                s.next_page = current.checked_add(1);
+            }
+            s.buffer.extend(fetched.items);
+        }
+    }))
+}
