@@ -7,12 +7,19 @@ extern crate self as mx_client;
 
 pub mod atrium;
 mod error;
+pub mod lifecycle;
 pub mod nexus;
 mod secret;
 #[cfg(feature = "sim")]
 pub mod sim;
 mod status;
 pub mod transport;
+
+/// Support the generated code names by absolute path; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub mod de;
+}
 
 pub use error::{ApiError, Error, NEXUS_DUPLICATE_MEMBER, NEXUS_SESSION_EXPIRED};
 pub use secrecy::SecretString;

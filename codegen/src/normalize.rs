@@ -430,6 +430,7 @@ pub fn normalize(
                     errors.push(("default".into(), d.description.clone()));
                 }
             }
+            crate::responses::one_success_type(file, &at_resp, &mut kept)?;
             op.responses.responses = kept;
 
             let security = match &op.security {

@@ -21,6 +21,7 @@ pub mod types {
         pub connection_status: ::std::option::Option<::mx_client::ConnectionStatus>,
         ///Required unless `is_oauth` is `true`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub credentials: ::std::vec::Vec<MemberCreateRequestCredentialsItem>,
         ///Partner created identifier for the member. It must be unique for all members belonging to all users within the client.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -47,6 +48,7 @@ pub mod types {
         pub ui_message_webview_url_scheme: ::std::option::Option<::std::string::String>,
         ///The use case associated with the member. Valid values are `PFM` and/or `MONEY_MOVEMENT`. Only set this if you've met with MX and have opted in to using this field. For more info, see [Member Use Cases](/nexus/member-use-cases).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub use_cases: ::std::vec::Vec<MemberCreateRequestUseCasesItem>,
     }
     impl MemberCreateRequest {
@@ -189,6 +191,7 @@ pub mod types {
         pub successfully_aggregated_at: ::std::option::Option<::std::string::String>,
         ///The use case associated with the member. Valid values are `PFM` and/or `MONEY_MOVEMENT`. Only set this if you've met with MX and have opted in to using this field. For more info, see [Member Use Cases](/nexus/member-use-cases).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub use_cases: ::std::vec::Vec<MemberResponseUseCasesItem>,
         ///Unique identifier for the user the member is attached to. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
