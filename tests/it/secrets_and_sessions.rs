@@ -1,6 +1,8 @@
 //! Secrets stay secret (Debug, Display, errors, tracing output) and an
 //! expired Nexus session is renewed the way MX asks.
 
+
+
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
