@@ -183,7 +183,7 @@ pub mod types {
         ///Name of the given member. If omitted in a member create request, the institution name within the MX Platform will be used.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///The one-time use URI that takes the end user to the OAuth provider, for OAuth members (created PENDING). It already includes its scheme: use it as is, and request a new one rather than reusing it. From the Create Member page's prose; the vendored schema lacks it.
+        ///The one-time use URI that takes the end user to the OAuth provider, for OAuth members (created PENDING). Request a new one rather than reusing it. MX's own published examples show it without a scheme (e.g. int-widgets.moneydesktop.com/oauth/...): parse it with mx_client::lifecycle::oauth::window_url, which accepts both. From the Create Member page's prose; the vendored schema lacks it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub oauth_window_uri: ::std::option::Option<::std::string::String>,
         ///Date and time the account was last successfully aggregated, represented in ISO 8601 format with timestamp (e.g., 2015-04-13T12:01:23-00:00).
