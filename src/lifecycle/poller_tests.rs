@@ -61,19 +61,24 @@ impl Script {
     }
 }
 
+/// A member aggregated from CREATED to CONNECTED.
+fn created_to_connected() -> Script {
+    Script::of([
+        snap(Created, false),
+        snap(Created, true),
+        snap(Created, true),
+        snap(Connected, true),
+        snap(Connected, false),
+    ])
+}
+
 fn secs(list: &[u64]) -> Vec<Duration> {
     list.iter().map(|s| Duration::from_secs(*s)).collect()
 }
 
 #[tokio::test(start_paused = true)]
 async fn connected_after_aggregation_every_3_seconds_by_default() {
-    let script = Script::of([
-        snap(Created, false),
-        snap(Created, true),
-        snap(Created, true),
-        snap(Connected, true),
-        snap(Connected, false),
-    ]);
+    let script = created_to_connected();
     let settled = poll_member(script.fetcher(), PollConfig::default())
         .await
         .unwrap();
@@ -83,13 +88,7 @@ async fn connected_after_aggregation_every_3_seconds_by_default() {
 
 #[tokio::test(start_paused = true)]
 async fn the_stream_yields_each_change_once_then_the_settled_state() {
-    let script = Script::of([
-        snap(Created, false),
-        snap(Created, true),
-        snap(Created, true),
-        snap(Connected, true),
-        snap(Connected, false),
-    ]);
+    let script = created_to_connected();
     let events: Vec<_> = watch_member(script.fetcher(), PollConfig::default())
         .collect()
         .await;

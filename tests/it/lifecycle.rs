@@ -32,6 +32,17 @@ fn error_json(message: &str) -> serde_json::Value {
     json!({"error": {"message": message}})
 }
 
+/// Atrium's member status read.
+async fn read_status(c: &Client) -> Result<types::MemberConnectionStatus, Error> {
+    Ok(c.read_member_status()
+        .user_guid(USER)
+        .member_guid(MEMBER)
+        .send()
+        .await?
+        .into_inner()
+        .member)
+}
+
 /// Every aggregation-type job, by its operation.
 async fn job(c: &Client, op: &str) -> Result<JobOutcome<types::Member>, Error> {
     let member = |b: types::MemberResponseBody| b.member;
@@ -184,15 +195,7 @@ async fn generated_types_decode_null_lists_as_empty() {
         )
     })
     .await;
-    let m = client(&server.base)
-        .read_member_status()
-        .user_guid(USER)
-        .member_guid(MEMBER)
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .member;
+    let m = read_status(&client(&server.base)).await.unwrap();
     assert_eq!(m.challenges.len(), 1);
     assert!(m.challenges[0].options.is_empty());
     assert!(m.challenges[0].image_options.is_empty());
@@ -205,15 +208,7 @@ async fn generated_types_decode_null_lists_as_empty() {
         )
     })
     .await;
-    let m = client(&server.base)
-        .read_member_status()
-        .user_guid(USER)
-        .member_guid(MEMBER)
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .member;
+    let m = read_status(&client(&server.base)).await.unwrap();
     assert!(m.challenges.is_empty());
 }
 
@@ -368,14 +363,7 @@ async fn the_poller_follows_an_atrium_member_to_challenged() {
     let fetch = || {
         let c = c.clone();
         async move {
-            let m = c
-                .read_member_status()
-                .user_guid(USER)
-                .member_guid(MEMBER)
-                .send()
-                .await?
-                .into_inner()
-                .member;
+            let m = read_status(&c).await?;
             let challenges =
                 serde_json::from_value(serde_json::to_value(&m.challenges).unwrap()).unwrap();
             Ok::<_, Error>(MemberSnapshot {
