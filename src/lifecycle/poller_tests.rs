@@ -256,3 +256,45 @@ async fn a_configured_interval_is_used() {
         ]
     );
 }
+
+/// Collects what a `tracing` subscriber writes.
+#[derive(Clone, Default)]
+struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn each_change_is_a_tracing_event_and_the_deadline_a_warning() {
+    let logs = Logs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    poll_member(created_to_connected().fetcher(), PollConfig::default())
+        .await
+        .unwrap();
+    let out = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    // CREATED, CREATED aggregating, CONNECTED aggregating, CONNECTED: four
+    // changes; the repeated read is not logged at INFO.
+    assert_eq!(out.matches("member status changed").count(), 4, "{out}");
+    assert!(out.contains("MBR-1") && out.contains("CONNECTED"), "{out}");
+    assert!(out.contains("mx_client::lifecycle"), "{out}");
+
+    let script = Script::of([snap(Pending, false)]);
+    poll_member(script.fetcher(), PollConfig::new().deadline(Duration::from_secs(3)))
+        .await
+        .unwrap_err();
+    let out = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(out.contains("WARN") && out.contains("did not settle"), "{out}");
+}

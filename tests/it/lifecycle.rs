@@ -360,7 +360,7 @@ async fn the_poller_follows_an_atrium_member_to_challenged() {
     })
     .await;
     let c = client(&server.base);
-    let fetch = || {
+    let fetch = move || {
         let c = c.clone();
         async move {
             let m = read_status(&c).await?;
@@ -374,9 +374,14 @@ async fn the_poller_follows_an_atrium_member_to_challenged() {
             })
         }
     };
-    let settled = poll_member(fetch, PollConfig::new().interval(Duration::from_millis(10)))
-        .await
-        .unwrap();
+    // Spawned: the poller around a generated client is `Send`.
+    let settled = tokio::spawn(poll_member(
+        fetch,
+        PollConfig::new().interval(Duration::from_millis(10)),
+    ))
+    .await
+    .unwrap()
+    .unwrap();
     let Settled::Challenged(s) = settled else {
         panic!("{settled:?}")
     };
