@@ -146,6 +146,20 @@ async fn an_error_status_settles_only_once_aggregation_ended() {
     );
     assert_eq!(script.read_offsets().len(), 3);
 
+    // A wrong MFA answer: the end user must answer again.
+    let script = Script::of([snap(Resumed, true), snap(Rejected, false)]);
+    let settled = poll_member(script.fetcher(), PollConfig::default())
+        .await
+        .unwrap();
+    assert!(matches!(
+        settled,
+        Settled::Error {
+            status: Rejected,
+            class: StatusClass::NeedsEndUser(EndUserStep::Mfa),
+            ..
+        }
+    ));
+
     let script = Script::of([snap(Degraded, false)]);
     let settled = poll_member(script.fetcher(), PollConfig::default())
         .await
@@ -176,6 +190,17 @@ async fn oauth_waits_for_aggregation_to_go_true_then_false() {
         .unwrap();
     assert_eq!(settled, Settled::Connected(snap(Connected, false)));
     assert_eq!(script.read_offsets(), secs(&[0, 3, 6, 9, 12, 15]));
+
+    // OAuth finished but the connection failed.
+    let script = Script::of([
+        snap(Pending, false),
+        snap(Pending, true),
+        snap(Denied, false),
+    ]);
+    let settled = poll_member(script.fetcher(), PollConfig::new().oauth(true))
+        .await
+        .unwrap();
+    assert!(matches!(settled, Settled::Error { status: Denied, .. }));
 
     // Without OAuth rules, the first CONNECTED read settles.
     let script = Script::of([snap(Connected, false), snap(Pending, false)]);
@@ -292,9 +317,15 @@ async fn each_change_is_a_tracing_event_and_the_deadline_a_warning() {
     assert!(out.contains("mx_client::lifecycle"), "{out}");
 
     let script = Script::of([snap(Pending, false)]);
-    poll_member(script.fetcher(), PollConfig::new().deadline(Duration::from_secs(3)))
-        .await
-        .unwrap_err();
+    poll_member(
+        script.fetcher(),
+        PollConfig::new().deadline(Duration::from_secs(3)),
+    )
+    .await
+    .unwrap_err();
     let out = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
-    assert!(out.contains("WARN") && out.contains("did not settle"), "{out}");
+    assert!(
+        out.contains("WARN") && out.contains("did not settle"),
+        "{out}"
+    );
 }

@@ -210,6 +210,25 @@ async fn generated_types_decode_null_lists_as_empty() {
     .await;
     let m = read_status(&client(&server.base)).await.unwrap();
     assert!(m.challenges.is_empty());
+
+    // An optional object sent as null is absent.
+    let server = serve(|_| {
+        Reply::json(
+            200,
+            ATRIUM,
+            json!({"members": [{"guid": MEMBER, "connection_status": null}], "pagination": null}),
+        )
+    })
+    .await;
+    let page = client(&server.base)
+        .list_members()
+        .user_guid(USER)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(page.members.len(), 1);
+    assert_eq!(page.pagination, None);
 }
 
 #[tokio::test]
