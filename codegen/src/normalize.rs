@@ -160,7 +160,7 @@ fn status_key(code: &StatusCode) -> String {
     }
 }
 
-fn is_success(code: &StatusCode) -> bool {
+pub(crate) fn is_success(code: &StatusCode) -> bool {
     match code {
         StatusCode::Code(c) => (200..300).contains(c),
         StatusCode::Range(r) => *r == 2,

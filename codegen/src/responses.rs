@@ -21,13 +21,7 @@
 use openapiv3::{ReferenceOr, Response, StatusCode};
 
 use crate::error::SpecError;
-
-fn is_success(code: &StatusCode) -> bool {
-    match code {
-        StatusCode::Code(c) => (200..300).contains(c),
-        StatusCode::Range(r) => *r == 2,
-    }
-}
+use crate::normalize::is_success;
 
 fn body_schema(resp: &ReferenceOr<Response>) -> Option<serde_json::Value> {
     let ReferenceOr::Item(resp) = resp else {
