@@ -11,6 +11,7 @@ pub mod atrium;
 mod builder;
 mod error;
 mod http;
+pub mod lifecycle;
 pub mod nexus;
 mod pagination;
 mod retry;

@@ -1,8 +1,36 @@
 //! MX's status strings as enums that never break decoding: a value MX adds
-//! later decodes as `Unknown(String)` and encodes back unchanged.
+//! later decodes as `Unknown` and encodes back unchanged.
+//!
+//! The payload of `Unknown` is sealed, as smithy-rs seals its
+//! `UnknownVariantValue`: it holds the wire value, and two statuses compare
+//! (and hash, and sort) by their wire value, so an `Unknown` never stands
+//! beside the known variant it spells.
 
+use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::str::FromStr;
+
+/// The wire value of a status this version of the crate does not know.
+/// Read it with [`as_str`](Self::as_str).
+#[derive(Debug, Clone)]
+pub struct UnknownStatus(String);
+
+impl UnknownStatus {
+    /// The value MX sent (a number is kept as its decimal digits).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// For comparisons in tests (`ConnectionStatus::Unknown("NEW".into())`);
+/// equality is by wire value, so `Unknown("CONNECTED".into())` equals
+/// `Connected`.
+impl From<&str> for UnknownStatus {
+    fn from(s: &str) -> Self {
+        UnknownStatus(s.to_string())
+    }
+}
 
 macro_rules! string_enum {
     (
@@ -12,12 +40,12 @@ macro_rules! string_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone)]
         #[non_exhaustive]
         pub enum $name {
             $( $(#[$vmeta])* #[doc = concat!("`", $wire, "`")] $variant, )*
             /// A value this version of the crate does not know.
-            Unknown(String),
+            Unknown(UnknownStatus),
         }
 
         impl $name {
@@ -28,7 +56,7 @@ macro_rules! string_enum {
             pub fn as_str(&self) -> &str {
                 match self {
                     $( $name::$variant => $wire, )*
-                    $name::Unknown(s) => s,
+                    $name::Unknown(s) => s.as_str(),
                 }
             }
         }
@@ -38,7 +66,7 @@ macro_rules! string_enum {
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Ok(match s {
                     $( $wire => $name::$variant, )*
-                    other => $name::Unknown(other.to_string()),
+                    other => $name::Unknown(UnknownStatus(other.to_string())),
                 })
             }
         }
@@ -49,6 +77,33 @@ macro_rules! string_enum {
                     Ok(v) => v,
                     Err(never) => match never {},
                 }
+            }
+        }
+
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+
+        impl Eq for $name {}
+
+        impl Hash for $name {
+            fn hash<H: Hasher>(&self, h: &mut H) {
+                self.as_str().hash(h)
+            }
+        }
+
+        impl PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        /// By wire value, consistently with equality.
+        impl Ord for $name {
+            fn cmp(&self, other: &Self) -> Ordering {
+                self.as_str().cmp(other.as_str())
             }
         }
 
@@ -67,9 +122,10 @@ macro_rules! string_enum {
 }
 
 string_enum! {
-    /// The state of a member's connection (`connection_status`), in both
-    /// APIs. The Nexus docs also number the first six 0 to 5; a number
-    /// decodes as that status.
+    /// The state of a member's connection (`connection_status`), in every
+    /// MX API. MX numbers them 0 to 21 (`connection_status_id`, e.g. in
+    /// webhooks); a number decodes as its status. [`id`](Self::id) gives the
+    /// number and [`class`](Self::class) what it means for the caller.
     pub enum ConnectionStatus {
         Created = "CREATED",
         Prevented = "PREVENTED",
@@ -79,20 +135,21 @@ string_enum! {
         Locked = "LOCKED",
         Connected = "CONNECTED",
         Impeded = "IMPEDED",
-        Updated = "UPDATED",
-        /// New OAuth members, until the end user completes the OAuth flow.
-        Pending = "PENDING",
-        Expired = "EXPIRED",
+        Reconnected = "RECONNECTED",
         Degraded = "DEGRADED",
-        Delayed = "DELAYED",
-        Failed = "FAILED",
-        Disabled = "DISABLED",
-        Impaired = "IMPAIRED",
         Disconnected = "DISCONNECTED",
         Discontinued = "DISCONTINUED",
         Closed = "CLOSED",
+        Delayed = "DELAYED",
+        Failed = "FAILED",
+        Updated = "UPDATED",
+        Disabled = "DISABLED",
         Imported = "IMPORTED",
         Resumed = "RESUMED",
+        Expired = "EXPIRED",
+        Impaired = "IMPAIRED",
+        /// New OAuth members, until the end user completes the OAuth flow.
+        Pending = "PENDING",
     }
 }
 
@@ -113,22 +170,122 @@ string_enum! {
     }
 }
 
+/// What a [`ConnectionStatus`] asks of the caller.
+///
+/// Sources: MX's Nexus "Members overview" page (each status's meaning and
+/// what to do), and MX's Connect widget (`mxenabled/connect-widget`,
+/// `src/const/Statuses.js`), which groups CREATED, RECONNECTED, UPDATED and
+/// RESUMED as processing, CHALLENGED and REJECTED as MFA, and every other
+/// status but CONNECTED as an error. The split of the errors into "the end
+/// user must fix" and "retry later" follows the overview's "what to do"
+/// column and MX's connection-status webhook, which MX sends exactly for the
+/// statuses the end user has to act on (CHALLENGED, DENIED, EXPIRED,
+/// IMPAIRED, IMPEDED, LOCKED, PREVENTED, REJECTED).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StatusClass {
+    /// MX is working on it: keep polling.
+    InProgress,
+    /// Waiting for the end user: answer MFA or finish OAuth.
+    NeedsEndUser(EndUserStep),
+    /// Connected.
+    Connected,
+    /// An error only the end user (or the partner's support) can fix:
+    /// new credentials, an action at the institution, another institution.
+    /// Retrying as is will not help.
+    UserMustFix,
+    /// An error on MX's or the institution's side: retry later (MX also
+    /// retries in the background).
+    RetryLater,
+    /// A status this version of the crate does not know.
+    Unknown,
+}
+
+/// What the end user has to do for a [`StatusClass::NeedsEndUser`] status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EndUserStep {
+    /// Answer the MFA challenges (CHALLENGED, or REJECTED after a wrong
+    /// answer).
+    Mfa,
+    /// Finish the OAuth flow at the institution (PENDING).
+    OAuth,
+}
+
 impl ConnectionStatus {
-    /// The number the Nexus docs give the status, where they give one.
-    pub fn nexus_code(&self) -> Option<u8> {
+    /// The number MX gives the status (`connection_status_id`, 0 to 21);
+    /// `None` for an unknown status.
+    pub fn id(&self) -> Option<u8> {
+        use ConnectionStatus::*;
         Some(match self {
-            ConnectionStatus::Created => 0,
-            ConnectionStatus::Prevented => 1,
-            ConnectionStatus::Denied => 2,
-            ConnectionStatus::Challenged => 3,
-            ConnectionStatus::Rejected => 4,
-            ConnectionStatus::Locked => 5,
-            _ => return None,
+            Created => 0,
+            Prevented => 1,
+            Denied => 2,
+            Challenged => 3,
+            Rejected => 4,
+            Locked => 5,
+            Connected => 6,
+            Impeded => 7,
+            Reconnected => 8,
+            Degraded => 9,
+            Disconnected => 10,
+            Discontinued => 11,
+            Closed => 12,
+            Delayed => 13,
+            Failed => 14,
+            Updated => 15,
+            Disabled => 16,
+            Imported => 17,
+            Resumed => 18,
+            Expired => 19,
+            Impaired => 20,
+            Pending => 21,
+            Unknown(_) => return None,
         })
+    }
+
+    /// The status MX numbers `id`; an id this crate does not know becomes
+    /// `Unknown` holding its digits.
+    pub fn from_id(id: u64) -> Self {
+        Self::KNOWN
+            .iter()
+            .find(|s| s.id().map(u64::from) == Some(id))
+            .cloned()
+            .unwrap_or_else(|| ConnectionStatus::Unknown(UnknownStatus(id.to_string())))
+    }
+
+    /// What the status asks of the caller (see [`StatusClass`] for the
+    /// sources).
+    pub fn class(&self) -> StatusClass {
+        use ConnectionStatus::*;
+        match self {
+            // Connect widget: processing.
+            Created | Reconnected | Updated | Resumed => StatusClass::InProgress,
+            // Connect widget: MFA. REJECTED: a wrong answer, MX asks again.
+            Challenged | Rejected => StatusClass::NeedsEndUser(EndUserStep::Mfa),
+            // Members overview: waiting for the end user to finish OAuth.
+            Pending => StatusClass::NeedsEndUser(EndUserStep::OAuth),
+            Connected => StatusClass::Connected,
+            // Webhook statuses (the end user must act): new credentials
+            // (DENIED, PREVENTED, IMPAIRED), the institution's site (LOCKED,
+            // IMPEDED), a new aggregation to answer MFA in time (EXPIRED).
+            Denied | Prevented | Impaired | Locked | Impeded | Expired => StatusClass::UserMustFix,
+            // Members overview: the connection is no longer supported
+            // (DISCONTINUED), closed (CLOSED), aggregation turned off
+            // (DISABLED): retrying does not help; a person must act.
+            // IMPORTED: an imported member waits for its credentials to be
+            // entered (assumption: the overview gives no action for it).
+            Discontinued | Closed | Disabled | Imported => StatusClass::UserMustFix,
+            // Members overview: failures on MX's or the institution's side,
+            // retried by MX (DEGRADED after several failed attempts,
+            // DELAYED taking longer than usual, FAILED, DISCONNECTED).
+            Degraded | Delayed | Failed | Disconnected => StatusClass::RetryLater,
+            Unknown(_) => StatusClass::Unknown,
+        }
     }
 }
 
-/// A string, or for `ConnectionStatus` a Nexus status number.
+/// A string, or for `ConnectionStatus` a status number.
 struct StatusVisitor<T>(std::marker::PhantomData<T>, fn(u64) -> Option<T>);
 
 impl<T: FromStr<Err = std::convert::Infallible>> serde::de::Visitor<'_> for StatusVisitor<T> {
@@ -145,16 +302,18 @@ impl<T: FromStr<Err = std::convert::Infallible>> serde::de::Visitor<'_> for Stat
     fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
         (self.1)(v).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
     }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
+        match u64::try_from(v) {
+            Ok(v) => self.visit_u64(v),
+            Err(_) => Err(E::invalid_value(serde::de::Unexpected::Signed(v), &self)),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for ConnectionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(StatusVisitor(std::marker::PhantomData, |n| {
-            ConnectionStatus::KNOWN
-                .iter()
-                .find(|s| s.nexus_code().map(u64::from) == Some(n))
-                .cloned()
-                .or_else(|| Some(ConnectionStatus::Unknown(n.to_string())))
+            Some(ConnectionStatus::from_id(n))
         }))
     }
 }
@@ -162,5 +321,81 @@ impl<'de> serde::Deserialize<'de> for ConnectionStatus {
 impl<'de> serde::Deserialize<'de> for MemberStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(StatusVisitor(std::marker::PhantomData, |_| None))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_for_all_22_statuses() {
+        assert_eq!(ConnectionStatus::KNOWN.len(), 22);
+        for (i, s) in ConnectionStatus::KNOWN.iter().enumerate() {
+            // KNOWN lists them in MX's order.
+            assert_eq!(s.id(), Some(i as u8), "{s}");
+            assert_eq!(&ConnectionStatus::from_id(i as u64), s);
+            let from_number: ConnectionStatus = serde_json::from_str(&i.to_string()).unwrap();
+            assert_eq!(&from_number, s);
+            let from_string: ConnectionStatus =
+                serde_json::from_value(serde_json::json!(s.as_str())).unwrap();
+            assert_eq!(&from_string, s);
+        }
+        assert_eq!(ConnectionStatus::Pending.id(), Some(21));
+        assert_eq!(ConnectionStatus::Resumed.id(), Some(18));
+    }
+
+    #[test]
+    fn unknown_values_are_kept_and_compare_by_wire_value() {
+        let s: ConnectionStatus = serde_json::from_str("\"LATER\"").unwrap();
+        assert!(matches!(&s, ConnectionStatus::Unknown(u) if u.as_str() == "LATER"));
+        assert_eq!(serde_json::to_string(&s).unwrap(), "\"LATER\"");
+        assert_eq!(s.id(), None);
+        assert_eq!(s.class(), StatusClass::Unknown);
+        let n: ConnectionStatus = serde_json::from_str("22").unwrap();
+        assert_eq!(n.as_str(), "22");
+        assert!(serde_json::from_str::<ConnectionStatus>("-1").is_err());
+        assert!(serde_json::from_str::<MemberStatus>("3").is_err());
+        assert_eq!(
+            ConnectionStatus::Unknown("CONNECTED".into()),
+            ConnectionStatus::Connected
+        );
+        let set: std::collections::HashSet<_> = [
+            ConnectionStatus::Connected,
+            ConnectionStatus::Unknown("CONNECTED".into()),
+        ]
+        .into();
+        assert_eq!(set.len(), 1);
+    }
+
+    #[test]
+    fn classes_follow_the_connect_widget_and_the_members_overview() {
+        use ConnectionStatus::*;
+        let class_of = |s: &ConnectionStatus| s.class();
+        for s in [Created, Reconnected, Updated, Resumed] {
+            assert_eq!(class_of(&s), StatusClass::InProgress, "{s}");
+        }
+        for s in [Challenged, Rejected] {
+            assert_eq!(
+                class_of(&s),
+                StatusClass::NeedsEndUser(EndUserStep::Mfa),
+                "{s}"
+            );
+        }
+        assert_eq!(
+            Pending.class(),
+            StatusClass::NeedsEndUser(EndUserStep::OAuth)
+        );
+        assert_eq!(Connected.class(), StatusClass::Connected);
+        for s in [Denied, Locked, Impeded, Prevented, Expired, Impaired] {
+            assert_eq!(class_of(&s), StatusClass::UserMustFix, "{s}");
+        }
+        for s in [Degraded, Delayed, Failed, Disconnected] {
+            assert_eq!(class_of(&s), StatusClass::RetryLater, "{s}");
+        }
+        // Every known status has a class other than Unknown.
+        assert!(ConnectionStatus::KNOWN
+            .iter()
+            .all(|s| s.class() != StatusClass::Unknown));
     }
 }

@@ -16,7 +16,9 @@
 pub mod error;
 pub mod load;
 pub mod normalize;
+pub mod nulls;
 mod quiet;
+pub mod responses;
 mod rewrite;
 pub mod wire;
 
@@ -318,6 +320,7 @@ impl Config {
             )
         })?;
         rewrite::mark_deprecated(&mut file, &normalized.deprecated);
+        nulls::null_as_default(&mut file, &self.runtime);
         rewrite::use_runtime_http_client(&mut file, &rt);
         rewrite::typed_send(&mut file, &rt);
         let code = format!(

@@ -160,7 +160,7 @@ fn status_key(code: &StatusCode) -> String {
     }
 }
 
-fn is_success(code: &StatusCode) -> bool {
+pub(crate) fn is_success(code: &StatusCode) -> bool {
     match code {
         StatusCode::Code(c) => (200..300).contains(c),
         StatusCode::Range(r) => *r == 2,
@@ -430,6 +430,7 @@ pub fn normalize(
                     errors.push(("default".into(), d.description.clone()));
                 }
             }
+            crate::responses::one_success_type(file, &at_resp, &mut kept)?;
             op.responses.responses = kept;
 
             let security = match &op.security {

@@ -261,12 +261,14 @@ pub mod types {
         pub image_data: ::std::option::Option<::std::string::String>,
         ///Image choices of an IMAGE_OPTIONS challenge.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub image_options: ::std::vec::Vec<ChallengeImageOption>,
         ///Question or prompt to show the end user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub label: ::std::option::Option<::std::string::String>,
         ///Choices of an OPTIONS challenge.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub options: ::std::vec::Vec<ChallengeOption>,
         ///Challenge type; known values include TEXT, OPTIONS, TOKEN, IMAGE_DATA and IMAGE_OPTIONS.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -432,6 +434,7 @@ pub mod types {
         pub label: ::std::option::Option<::std::string::String>,
         ///Choices of an OPTIONS credential.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub options: ::std::vec::Vec<CredentialOption>,
         ///Credential type; known values include LOGIN, PASSWORD, TEXT, OPTIONS and TOKEN.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -601,7 +604,7 @@ pub mod types {
         ///When the latest aggregation started (ISO 8601 date-time).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub aggregated_at: ::std::option::Option<::std::string::String>,
-        ///State of the member's connection to its institution. Known values: CREATED, PREVENTED, DENIED, CHALLENGED, REJECTED, LOCKED, CONNECTED, IMPEDED, UPDATED, PENDING (new OAuth members), EXPIRED, DEGRADED, DELAYED, FAILED, DISABLED, IMPAIRED, DISCONNECTED, DISCONTINUED. May be null for members without credentials. Other values may appear.
+        ///State of the member's connection to its institution. Known values, with MX's ids 0 to 21: CREATED, PREVENTED, DENIED, CHALLENGED, REJECTED, LOCKED, CONNECTED, IMPEDED, RECONNECTED, DEGRADED, DISCONNECTED, DISCONTINUED, CLOSED, DELAYED, FAILED, UPDATED, DISABLED, IMPORTED, RESUMED, EXPIRED, IMPAIRED, PENDING (new OAuth members). May be null for members without credentials. Other values may appear.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub connection_status: ::std::option::Option<::mx_client::ConnectionStatus>,
         ///Unique identifier of the member (MBR-...), defined by MX.
@@ -625,7 +628,7 @@ pub mod types {
         ///Name of the member; by default the institution's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///URI that takes the end user to the institution's OAuth login. One-time use: get a new one with read_o_auth_window_uri instead of storing it. It already includes its scheme (https://); never prepend anything to it. Present for OAuth members, which are created with connection_status PENDING.
+        ///URI that takes the end user to the institution's OAuth login. One-time use: get a new one with read_o_auth_window_uri instead of storing it. The Atrium page says it includes its scheme (https://), but MX's own published examples show it without one: parse it with mx_client::lifecycle::oauth::window_url, which accepts both. Present for OAuth members, which are created with connection_status PENDING.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub oauth_window_uri: ::std::option::Option<::std::string::String>,
         ///The legacy aggregation status (INITIATED, REQUESTED, CHALLENGED, RECEIVED, TRANSFERRED, PROCESSED, COMPLETED, PREVENTED, DENIED, HALTED), deprecated in favour of connection_status.
@@ -654,8 +657,9 @@ pub mod types {
         pub aggregated_at: ::std::option::Option<::std::string::String>,
         ///MFA challenges to answer when connection_status is CHALLENGED.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub challenges: ::std::vec::Vec<Challenge>,
-        ///State of the member's connection to its institution. Known values: CREATED, PREVENTED, DENIED, CHALLENGED, REJECTED, LOCKED, CONNECTED, IMPEDED, UPDATED, PENDING (new OAuth members), EXPIRED, DEGRADED, DELAYED, FAILED, DISABLED, IMPAIRED, DISCONNECTED, DISCONTINUED. May be null for members without credentials. Other values may appear.
+        ///State of the member's connection to its institution. Known values, with MX's ids 0 to 21: CREATED, PREVENTED, DENIED, CHALLENGED, REJECTED, LOCKED, CONNECTED, IMPEDED, RECONNECTED, DEGRADED, DISCONNECTED, DISCONTINUED, CLOSED, DELAYED, FAILED, UPDATED, DISABLED, IMPORTED, RESUMED, EXPIRED, IMPAIRED, PENDING (new OAuth members). May be null for members without credentials. Other values may appear.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub connection_status: ::std::option::Option<::mx_client::ConnectionStatus>,
         ///GUID of the member.
@@ -706,6 +710,7 @@ pub mod types {
         pub client_redirect_url: ::std::option::Option<::std::string::String>,
         ///The credentials the institution requires (see read_institution_credentials), each a credential guid with the value the end user provided; the values are the end user's secrets. Needed for standard members, omitted for OAuth members.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub credentials: ::std::vec::Vec<CredentialRequest>,
         ///Partner-defined unique identifier of the member.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -758,6 +763,7 @@ pub mod types {
     pub struct MemberResumeRequest {
         ///Answers: the guid of each challenge with the end user's answer as value.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub challenges: ::std::vec::Vec<CredentialRequest>,
     }
     impl MemberResumeRequest {
@@ -780,6 +786,7 @@ pub mod types {
     pub struct MemberUpdateRequest {
         ///New credential values (the end user's secrets) to replace the stored ones.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub credentials: ::std::vec::Vec<CredentialRequest>,
         ///Partner-defined unique identifier of the member.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -982,10 +989,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///Answer of read_member_statement. MX's SDK names its key user (not statement); this spec keeps the SDK's key.
+    ///Answer of read_member_statement, {"statement": {...}} as the Atrium "Read statement" page shows. (MX's generated SDKs use the key user here, a bug of theirs.)
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StatementResponseBody {
-        pub user: Statement,
+        pub statement: Statement,
     }
     impl StatementResponseBody {
         pub fn builder() -> builder::StatementResponseBody {
@@ -6498,25 +6505,25 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct StatementResponseBody {
-            user: ::std::result::Result<super::Statement, ::std::string::String>,
+            statement: ::std::result::Result<super::Statement, ::std::string::String>,
         }
         impl ::std::default::Default for StatementResponseBody {
             fn default() -> Self {
                 Self {
-                    user: Err("no value supplied for user".to_string()),
+                    statement: Err("no value supplied for statement".to_string()),
                 }
             }
         }
         impl StatementResponseBody {
-            pub fn user<T>(mut self, value: T) -> Self
+            pub fn statement<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Statement>,
                 T::Error: ::std::fmt::Display,
             {
-                self.user = value
+                self.statement = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for user: {e}")
+                        format!("error converting supplied value for statement: {e}")
                     });
                 self
             }
@@ -6527,13 +6534,17 @@ pub mod types {
             fn try_from(
                 value: StatementResponseBody,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { user: value.user? })
+                Ok(Self {
+                    statement: value.statement?,
+                })
             }
         }
         impl ::std::convert::From<super::StatementResponseBody>
         for StatementResponseBody {
             fn from(value: super::StatementResponseBody) -> Self {
-                Self { user: Ok(value.user) }
+                Self {
+                    statement: Ok(value.statement),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -8296,16 +8307,25 @@ Assumptions made by this spec:
   No string format is declared.
 - Status and type fields are plain strings with their known values listed in
   the descriptions, not enums, because MX adds values over time.
-- Nothing is marked nullable; optional fields may be absent, and optional
-  scalar and object fields may also be null on the wire. An optional array
-  sent as null is not accepted (no MX example shows one): it is absent or a
-  list. Only institution_code in a member create request and the main key of
-  each request and response wrapper are required. pagination is not required
-  because older Atrium answers were seen without it.
-- records_per_page defaults to 25 and is capped at 1000, as MX documents for
-  its list endpoints.
+- Nothing is marked nullable; optional fields may be absent or null on the
+  wire, as MX tells integrators to expect: the generator decodes an
+  optional array or map sent as null as empty. Only institution_code in a
+  member create request and the main key of each request and response
+  wrapper are required. pagination is not required because older Atrium
+  answers were seen without it.
+- records_per_page accepts 10 to 1000 (10 to 100 for institutions) and
+  defaults to 25; a value above the maximum falls back to 25
+  (mxenabled/openapi v20111101.yml).
+- The aggregation-type jobs (aggregate_member, aggregate_member_balances,
+  extend_history, fetch_statements, identify_member, verify_member) answer
+  200 when the job started, 202 with the member while a job of the same
+  type runs, and 409 while a job of another type runs.
+- list_member_mfa_challenges answers 204 No Content when there is nothing
+  to answer.
 - Error answers carry a body of the form {"error": {"message": "..."}}.
-- StatementResponseBody keeps the SDK's key `user` for the statement.
+- StatementResponseBody has the key `statement`, as the Atrium "Read
+  statement" page shows; MX's generated SDKs use `user` there, a bug of
+  theirs.
 
 
 Version: 1.0.0*/
@@ -8372,7 +8392,7 @@ Sends a `GET` request to `/institutions`
 Arguments:
 - `name`: Only list institutions whose name contains this text.
 - `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page. Assumption: defaults to 25 and is capped at 1000, as MX documents for its list endpoints.
+- `records_per_page`: The number of records per page: 10 to 100 for institutions (defaults to 25). A value above the maximum falls back to 25.
 - `supports_account_identification`: Only list institutions that support account identification.
 - `supports_account_statement`: Only list institutions that support account statements.
 - `supports_account_verification`: Only list institutions that support account verification.
@@ -8436,7 +8456,7 @@ Sends a `GET` request to `/merchants`
 
 Arguments:
 - `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page. Assumption: defaults to 25 and is capped at 1000, as MX documents for its list endpoints.
+- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
 ```ignore
 let response = client.list_merchants()
     .page(page)
@@ -8473,7 +8493,7 @@ Sends a `GET` request to `/merchants/{merchant_guid}/merchant_locations`
 Arguments:
 - `merchant_guid`: The unique identifier of the merchant, defined by MX.
 - `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page. Assumption: defaults to 25 and is capped at 1000, as MX documents for its list endpoints.
+- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
 ```ignore
 let response = client.list_merchant_locations()
     .merchant_guid(merchant_guid)
@@ -8531,7 +8551,7 @@ Sends a `GET` request to `/users`
 
 Arguments:
 - `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page. Assumption: defaults to 25 and is capped at 1000, as MX documents for its list endpoints.
+- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
 ```ignore
 let response = client.list_users()
     .page(page)
@@ -8621,7 +8641,7 @@ Sends a `GET` request to `/users/{user_guid}/accounts`
 Arguments:
 - `user_guid`: The unique identifier of the user (USR-...), defined by MX.
 - `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page. Assumption: defaults to 25 and is capped at 1000, as MX documents for its list endpoints.
+- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
 ```ignore
 let response = client.list_user_accounts()
     .user_guid(user_guid)
@@ -8683,7 +8703,7 @@ Arguments:
 - `user_guid`: The unique identifier of the user (USR-...), defined by MX.
 - `account_guid`: The unique identifier of the account (ACT-...), defined by MX.
 - `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page. Assumption: defaults to 25 and is capped at 1000, as MX documents for its list endpoints.
+- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
 ```ignore
 let response = client.list_holdings_by_account()
     .user_guid(user_guid)
@@ -8707,7 +8727,7 @@ Arguments:
 - `account_guid`: The unique identifier of the account (ACT-...), defined by MX.
 - `from_date`: Only list transactions from this date on. Assumption: an ISO 8601 date (YYYY-MM-DD), as in the SDK examples; MX defaults it to 90 days before the request.
 - `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page. Assumption: defaults to 25 and is capped at 1000, as MX documents for its list endpoints.
+- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
 - `to_date`: Only list transactions up to this date. Assumption: an ISO 8601 date (YYYY-MM-DD); MX defaults it to 5 days after the request.
 ```ignore
 let response = client.list_account_transactions()
@@ -8751,7 +8771,7 @@ Sends a `GET` request to `/users/{user_guid}/holdings`
 Arguments:
 - `user_guid`: The unique identifier of the user (USR-...), defined by MX.
 - `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page. Assumption: defaults to 25 and is capped at 1000, as MX documents for its list endpoints.
+- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
 ```ignore
 let response = client.list_holdings()
     .user_guid(user_guid)
@@ -8791,7 +8811,7 @@ Sends a `GET` request to `/users/{user_guid}/members`
 Arguments:
 - `user_guid`: The unique identifier of the user (USR-...), defined by MX.
 - `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page. Assumption: defaults to 25 and is capped at 1000, as MX documents for its list endpoints.
+- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
 ```ignore
 let response = client.list_members()
     .user_guid(user_guid)
@@ -8929,7 +8949,7 @@ Arguments:
 - `user_guid`: The unique identifier of the user (USR-...), defined by MX.
 - `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
 - `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page. Assumption: defaults to 25 and is capped at 1000, as MX documents for its list endpoints.
+- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
 ```ignore
 let response = client.list_member_accounts()
     .user_guid(user_guid)
@@ -8965,7 +8985,7 @@ let response = client.read_account_by_member_guid()
     }
     /**Aggregate member
 
-Starts an aggregation that brings in the latest account and transaction data from the institution. MX may skip it when the data was updated recently. Answers the member; follow its connection_status.
+Starts an aggregation that brings in the latest account and transaction data from the institution. MX may skip it when the data was updated recently. Answers the member; follow its connection_status. MX answers 202 with the member while a job of the same type is running, and 409 while a job of another type runs (Atrium's aggregate, fetch statements, verification and identification pages).
 
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/aggregate`
 
@@ -8984,7 +9004,7 @@ let response = client.aggregate_member()
     }
     /**Aggregate member account balances
 
-Like aggregate_member, but gathers only account balances, no transactions.
+Like aggregate_member, but gathers only account balances, no transactions. MX answers 202 with the member while a job of the same type is running, and 409 while a job of another type runs (Atrium's aggregate, fetch statements, verification and identification pages).
 
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/balance`
 
@@ -9003,7 +9023,7 @@ let response = client.aggregate_member_balances()
     }
     /**List member MFA challenges
 
-Lists the multi-factor authentication challenges to answer when the member has connection_status CHALLENGED; answer them with resume_member. MX answers 204 No Content when the member is not challenged; this spec declares only the 200 answer.
+Lists the multi-factor authentication challenges to answer when the member has connection_status CHALLENGED; answer them with resume_member. MX answers 204 No Content when the member is not challenged (there is nothing to answer).
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/challenges`
 
@@ -9041,7 +9061,7 @@ let response = client.list_member_credentials()
     }
     /**Extend history
 
-Starts fetching up to 24 months of transaction history for the member. Answers the member.
+Starts fetching up to 24 months of transaction history for the member. Answers the member. MX answers 202 with the member while a job of the same type is running, and 409 while a job of another type runs (Atrium's aggregate, fetch statements, verification and identification pages).
 
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/extend_history`
 
@@ -9060,7 +9080,7 @@ let response = client.extend_history()
     }
     /**Fetch statements
 
-Starts fetching the statements of a member from its institution. Answers the member.
+Starts fetching the statements of a member from its institution. Answers the member. MX answers 202 with the member while a job of the same type is running, and 409 while a job of another type runs (Atrium's aggregate, fetch statements, verification and identification pages).
 
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/fetch_statements`
 
@@ -9087,7 +9107,7 @@ Arguments:
 - `user_guid`: The unique identifier of the user (USR-...), defined by MX.
 - `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
 - `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page. Assumption: defaults to 25 and is capped at 1000, as MX documents for its list endpoints.
+- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
 ```ignore
 let response = client.list_holdings_by_member()
     .user_guid(user_guid)
@@ -9102,7 +9122,7 @@ let response = client.list_holdings_by_member()
     }
     /**Identify member
 
-Starts an identification job that gathers the account owners' names, addresses and emails for the member; read the results with list_account_owners once the job completes. Answers the member.
+Starts an identification job that gathers the account owners' names, addresses and emails for the member; read the results with list_account_owners once the job completes. Answers the member. MX answers 202 with the member while a job of the same type is running, and 409 while a job of another type runs (Atrium's aggregate, fetch statements, verification and identification pages).
 
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/identify`
 
@@ -9128,13 +9148,17 @@ Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/oauth_window_
 Arguments:
 - `user_guid`: The unique identifier of the user (USR-...), defined by MX.
 - `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
+- `client_redirect_url`: Where MX sends the end user once OAuth finished (instead of ui_message_webview_url_scheme), e.g. https://example.com/done.
 - `referral_source`: Where the OAuth flow is started, BROWSER or APP depending on the implementation; decides how MX sends the end user back afterwards.
+- `skip_aggregation`: When true, MX does not aggregate the member once the end user finished OAuth; start a job yourself afterwards.
 - `ui_message_webview_url_scheme`: A URL scheme MX uses to send the end user back to the state of your app they were in, when referral_source is APP (e.g. myapp).
 ```ignore
 let response = client.read_o_auth_window_uri()
     .user_guid(user_guid)
     .member_guid(member_guid)
+    .client_redirect_url(client_redirect_url)
     .referral_source(referral_source)
+    .skip_aggregation(skip_aggregation)
     .ui_message_webview_url_scheme(ui_message_webview_url_scheme)
     .send()
     .await;
@@ -9173,7 +9197,7 @@ Arguments:
 - `user_guid`: The unique identifier of the user (USR-...), defined by MX.
 - `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
 - `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page. Assumption: defaults to 25 and is capped at 1000, as MX documents for its list endpoints.
+- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
 ```ignore
 let response = client.list_member_statements()
     .user_guid(user_guid)
@@ -9258,7 +9282,7 @@ Arguments:
 - `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
 - `from_date`: Only list transactions from this date on. Assumption: an ISO 8601 date (YYYY-MM-DD), as in the SDK examples; MX defaults it to 90 days before the request.
 - `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page. Assumption: defaults to 25 and is capped at 1000, as MX documents for its list endpoints.
+- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
 - `to_date`: Only list transactions up to this date. Assumption: an ISO 8601 date (YYYY-MM-DD); MX defaults it to 5 days after the request.
 ```ignore
 let response = client.list_member_transactions()
@@ -9276,7 +9300,7 @@ let response = client.list_member_transactions()
     }
     /**Verify member
 
-Starts a verification job that gathers account and routing numbers for the accounts of the member; read them with list_account_numbers once the job completes. Answers the member.
+Starts a verification job that gathers account and routing numbers for the accounts of the member; read them with list_account_numbers once the job completes. Answers the member. MX answers 202 with the member while a job of the same type is running, and 409 while a job of another type runs (Atrium's aggregate, fetch statements, verification and identification pages).
 
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/verify`
 
@@ -9303,7 +9327,7 @@ Arguments:
 - `user_guid`: The unique identifier of the user (USR-...), defined by MX.
 - `from_date`: Only list transactions from this date on. Assumption: an ISO 8601 date (YYYY-MM-DD), as in the SDK examples; MX defaults it to 90 days before the request.
 - `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page. Assumption: defaults to 25 and is capped at 1000, as MX documents for its list endpoints.
+- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
 - `to_date`: Only list transactions up to this date. Assumption: an ISO 8601 date (YYYY-MM-DD); MX defaults it to 5 days after the request.
 ```ignore
 let response = client.list_user_transactions()
@@ -12557,6 +12581,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -12649,6 +12674,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -12925,6 +12951,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -13017,6 +13044,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -13236,6 +13264,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -13258,7 +13287,9 @@ pub mod builder {
         client: &'a super::Client,
         user_guid: Result<::std::string::String, String>,
         member_guid: Result<::std::string::String, String>,
+        client_redirect_url: Result<Option<::std::string::String>, String>,
         referral_source: Result<Option<::std::string::String>, String>,
+        skip_aggregation: Result<Option<bool>, String>,
         ui_message_webview_url_scheme: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ReadOAuthWindowUri<'a> {
@@ -13267,7 +13298,9 @@ pub mod builder {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
                 member_guid: Err("member_guid was not initialized".to_string()),
+                client_redirect_url: Ok(None),
                 referral_source: Ok(None),
+                skip_aggregation: Ok(None),
                 ui_message_webview_url_scheme: Ok(None),
             }
         }
@@ -13295,6 +13328,19 @@ pub mod builder {
                 });
             self
         }
+        pub fn client_redirect_url<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.client_redirect_url = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for client_redirect_url failed"
+                        .to_string()
+                });
+            self
+        }
         pub fn referral_source<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -13305,6 +13351,18 @@ pub mod builder {
                 .map_err(|_| {
                     "conversion to `:: std :: string :: String` for referral_source failed"
                         .to_string()
+                });
+            self
+        }
+        pub fn skip_aggregation<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.skip_aggregation = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for skip_aggregation failed".to_string()
                 });
             self
         }
@@ -13328,12 +13386,17 @@ pub mod builder {
                 client,
                 user_guid,
                 member_guid,
+                client_redirect_url,
                 referral_source,
+                skip_aggregation,
                 ui_message_webview_url_scheme,
             } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
+            let client_redirect_url = client_redirect_url
+                .map_err(Error::InvalidRequest)?;
             let referral_source = referral_source.map_err(Error::InvalidRequest)?;
+            let skip_aggregation = skip_aggregation.map_err(Error::InvalidRequest)?;
             let ui_message_webview_url_scheme = ui_message_webview_url_scheme
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -13358,8 +13421,20 @@ pub mod builder {
                 )
                 .query(
                     &progenitor_client::QueryParam::new(
+                        "client_redirect_url",
+                        &client_redirect_url,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
                         "referral_source",
                         &referral_source,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "skip_aggregation",
+                        &skip_aggregation,
                     ),
                 )
                 .query(
@@ -14195,6 +14270,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -14558,7 +14634,7 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         ),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
-        success: &["200"],
+        success: &["200", "202"],
         errors: &[
             (
                 "401",
@@ -14572,6 +14648,10 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
             (
                 "406",
                 "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            (
+                "409",
+                "Conflict: a job of another type (aggregation, balance, history, statements, identification or verification) is running for this member; ask again once it ended. Not a duplicate.",
             ),
             ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
             ("500", "Internal Server Error: an unexpected error at MX."),
@@ -14600,7 +14680,7 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         ),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
-        success: &["200"],
+        success: &["200", "202"],
         errors: &[
             (
                 "401",
@@ -14614,6 +14694,10 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
             (
                 "406",
                 "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            (
+                "409",
+                "Conflict: a job of another type (aggregation, balance, history, statements, identification or verification) is running for this member; ask again once it ended. Not a duplicate.",
             ),
             ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
             ("500", "Internal Server Error: an unexpected error at MX."),
@@ -14765,6 +14849,10 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
                 "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
             ),
             (
+                "409",
+                "Conflict: the request conflicts with an existing resource, e.g. a second member with the same institution and credentials on the same user.",
+            ),
+            (
                 "422",
                 "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
             ),
@@ -14913,7 +15001,7 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         ),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
-        success: &["200"],
+        success: &["200", "202"],
         errors: &[
             (
                 "401",
@@ -14927,6 +15015,10 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
             (
                 "406",
                 "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            (
+                "409",
+                "Conflict: a job of another type (aggregation, balance, history, statements, identification or verification) is running for this member; ask again once it ended. Not a duplicate.",
             ),
             ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
             ("500", "Internal Server Error: an unexpected error at MX."),
@@ -14955,8 +15047,9 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         ),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
-        success: &["200"],
+        success: &["200", "202"],
         errors: &[
+            ("400", "Bad Request: the request body or parameters are malformed."),
             (
                 "401",
                 "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
@@ -14969,6 +15062,10 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
             (
                 "406",
                 "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            (
+                "409",
+                "Conflict: a job of another type (aggregation, balance, history, statements, identification or verification) is running for this member; ask again once it ended. Not a duplicate.",
             ),
             ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
             ("500", "Internal Server Error: an unexpected error at MX."),
@@ -15046,7 +15143,7 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         ),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
-        success: &["200"],
+        success: &["200", "202"],
         errors: &[
             (
                 "401",
@@ -15060,6 +15157,10 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
             (
                 "406",
                 "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            (
+                "409",
+                "Conflict: a job of another type (aggregation, balance, history, statements, identification or verification) is running for this member; ask again once it ended. Not a duplicate.",
             ),
             ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
             ("500", "Internal Server Error: an unexpected error at MX."),
@@ -15507,7 +15608,7 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         ),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
-        success: &["200"],
+        success: &["200", "204"],
         errors: &[
             (
                 "401",
@@ -16306,6 +16407,10 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         success: &["200"],
         errors: &[
             (
+                "400",
+                "Bad Request: \"Member cannot use OAuth\" (the member is not an OAuth member).",
+            ),
+            (
                 "401",
                 "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
             ),
@@ -16576,7 +16681,7 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         ),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
-        success: &["200"],
+        success: &["200", "202"],
         errors: &[
             (
                 "401",
@@ -16590,6 +16695,10 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
             (
                 "406",
                 "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+            ),
+            (
+                "409",
+                "Conflict: a job of another type (aggregation, balance, history, statements, identification or verification) is running for this member; ask again once it ended. Not a duplicate.",
             ),
             ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
             ("500", "Internal Server Error: an unexpected error at MX."),

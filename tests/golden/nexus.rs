@@ -21,6 +21,7 @@ pub mod types {
         pub connection_status: ::std::option::Option<::mx_client::ConnectionStatus>,
         ///Required unless `is_oauth` is `true`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub credentials: ::std::vec::Vec<MemberCreateRequestCredentialsItem>,
         ///Partner created identifier for the member. It must be unique for all members belonging to all users within the client.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -47,6 +48,7 @@ pub mod types {
         pub ui_message_webview_url_scheme: ::std::option::Option<::std::string::String>,
         ///The use case associated with the member. Valid values are `PFM` and/or `MONEY_MOVEMENT`. Only set this if you've met with MX and have opted in to using this field. For more info, see [Member Use Cases](/nexus/member-use-cases).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub use_cases: ::std::vec::Vec<MemberCreateRequestUseCasesItem>,
     }
     impl MemberCreateRequest {
@@ -181,7 +183,7 @@ pub mod types {
         ///Name of the given member. If omitted in a member create request, the institution name within the MX Platform will be used.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///The one-time use URI that takes the end user to the OAuth provider, for OAuth members (created PENDING). It already includes its scheme: use it as is, and request a new one rather than reusing it. From the Create Member page's prose; the vendored schema lacks it.
+        ///The one-time use URI that takes the end user to the OAuth provider, for OAuth members (created PENDING). Request a new one rather than reusing it. MX's own published examples show it without a scheme (e.g. int-widgets.moneydesktop.com/oauth/...): parse it with mx_client::lifecycle::oauth::window_url, which accepts both. From the Create Member page's prose; the vendored schema lacks it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub oauth_window_uri: ::std::option::Option<::std::string::String>,
         ///Date and time the account was last successfully aggregated, represented in ISO 8601 format with timestamp (e.g., 2015-04-13T12:01:23-00:00).
@@ -189,6 +191,7 @@ pub mod types {
         pub successfully_aggregated_at: ::std::option::Option<::std::string::String>,
         ///The use case associated with the member. Valid values are `PFM` and/or `MONEY_MOVEMENT`. Only set this if you've met with MX and have opted in to using this field. For more info, see [Member Use Cases](/nexus/member-use-cases).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub use_cases: ::std::vec::Vec<MemberResponseUseCasesItem>,
         ///Unique identifier for the user the member is attached to. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -5,6 +5,7 @@ mod atrium_wire;
 mod common;
 mod faults;
 mod golden;
+mod lifecycle;
 mod nexus_wire;
 mod runtime;
 mod secrets_and_sessions;

@@ -1,0 +1,95 @@
+//! The outcome of an aggregation-type job: aggregate, aggregate balances,
+//! extend history, fetch statements, identify, verify.
+//!
+//! Sources: MX's Atrium pages (aggregate member, fetch statements, the
+//! verification and identification guides): 200 when the job started, 202
+//! with the member when a job of the same type is already running, 409 when
+//! a job of another type is running. A 409 here is not a duplicate.
+
+use progenitor_client::ResponseValue;
+
+/// What asking for a job did.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum JobOutcome<M> {
+    /// 200: the job started; follow the member's status.
+    Started(M),
+    /// 202: a job of the same type is already running; follow it.
+    AlreadyRunning(M),
+    /// 409: a job of another type is running; ask again once it ended.
+    OtherJobRunning,
+}
+
+impl<M> JobOutcome<M> {
+    /// The outcome a success status means (`None` for a status MX does not
+    /// document for jobs).
+    pub fn from_success(status: u16, member: M) -> Option<Self> {
+        match status {
+            200 | 201 => Some(JobOutcome::Started(member)),
+            202 => Some(JobOutcome::AlreadyRunning(member)),
+            _ => None,
+        }
+    }
+
+    /// The member MX answered with, if any.
+    pub fn member(&self) -> Option<&M> {
+        match self {
+            JobOutcome::Started(m) | JobOutcome::AlreadyRunning(m) => Some(m),
+            JobOutcome::OtherJobRunning => None,
+        }
+    }
+
+    pub fn map<N>(self, f: impl FnOnce(M) -> N) -> JobOutcome<N> {
+        match self {
+            JobOutcome::Started(m) => JobOutcome::Started(f(m)),
+            JobOutcome::AlreadyRunning(m) => JobOutcome::AlreadyRunning(f(m)),
+            JobOutcome::OtherJobRunning => JobOutcome::OtherJobRunning,
+        }
+    }
+
+    /// Glue for a generated job call: its result (`send().await`), with
+    /// `member` taking the member out of the answer body. The error is
+    /// anything that converts into [`crate::Error`]. A 409 becomes
+    /// `OtherJobRunning`; any other error is returned as is.
+    pub fn from_result<T, E: Into<crate::Error>>(
+        result: Result<ResponseValue<T>, E>,
+        member: impl FnOnce(T) -> M,
+    ) -> Result<Self, crate::Error> {
+        match result.map_err(Into::into) {
+            Ok(rv) => {
+                let status = rv.status();
+                match JobOutcome::from_success(status.as_u16(), ()) {
+                    Some(outcome) => Ok(outcome.map(|()| member(rv.into_inner()))),
+                    None => Err(crate::Error::UnexpectedSuccess(status)),
+                }
+            }
+            Err(e) if e.status().map(|s| s.as_u16()) == Some(409) => {
+                Ok(JobOutcome::OtherJobRunning)
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_map_to_outcomes() {
+        assert_eq!(
+            JobOutcome::from_success(200, "m"),
+            Some(JobOutcome::Started("m"))
+        );
+        assert_eq!(
+            JobOutcome::from_success(202, "m"),
+            Some(JobOutcome::AlreadyRunning("m"))
+        );
+        assert_eq!(JobOutcome::from_success(204, "m"), None);
+        assert_eq!(
+            JobOutcome::AlreadyRunning(2).map(|n| n * 2).member(),
+            Some(&4)
+        );
+        assert_eq!(JobOutcome::<u8>::OtherJobRunning.member(), None);
+    }
+}
