@@ -21,7 +21,7 @@
 mod api;
 mod engine;
 mod mx;
-mod spec;
+pub mod spec;
 mod store;
 mod world;
 

@@ -1,1 +1,10 @@
+//! mx-sim's integration tests: everything over HTTP against a simulator
+//! each test starts on 127.0.0.1.
+
+mod every_operation;
+mod helpers;
+
+
+
+mod validation;
 
