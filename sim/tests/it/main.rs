@@ -3,8 +3,11 @@
 
 mod every_operation;
 mod helpers;
+mod jobs;
+mod mxbank;
 
 
 
 mod validation;
+mod world;
 
