@@ -57,14 +57,14 @@ pub struct LoadedApi {
 }
 
 /// The vendored specs, embedded at compile time (`include_str!` makes
-/// `cargo build` follow a spec change): (definition, spec, overlay).
-const EMBEDDED: &[(ApiDef, &str, Option<&str>)] = &[
+/// `cargo build` follow a spec change): (definition, spec, overlays).
+pub const EMBEDDED: &[(ApiDef, &str, &[&str])] = &[
     (
         NEXUS,
         include_str!("../../specs/nexus/v1.yaml"),
-        Some(include_str!("../../specs/nexus/overlay.yaml")),
+        &[include_str!("../../specs/nexus/overlay.yaml")],
     ),
-    (ATRIUM, include_str!("../../specs/atrium/v1.yaml"), None),
+    (ATRIUM, include_str!("../../specs/atrium/v1.yaml"), &[]),
 ];
 
 /// The embedded APIs, compiled once per process; `Err` names the spec
@@ -77,7 +77,7 @@ pub fn embedded() -> Result<Arc<[LoadedApi]>, String> {
             .map(|(def, text, overlay)| {
                 Ok(LoadedApi {
                     def: *def,
-                    spec: Spec::parse(text, *overlay)
+                    spec: Spec::parse(text, overlay)
                         .map_err(|e| format!("the vendored {} spec: {e}", def.name))?,
                 })
             })

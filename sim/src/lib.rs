@@ -33,7 +33,7 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::Value;
 
-pub use api::{ApiDef, ErrorStyle, ATRIUM, NEXUS};
+pub use api::{ApiDef, ErrorStyle, ATRIUM, EMBEDDED, NEXUS};
 pub use mx::institutions::{Institution, INSTITUTIONS};
 pub use mx::DEMO_USER_GUID;
 pub use spec::{Operation, Schema, Spec};
@@ -222,7 +222,7 @@ pub async fn start_with(config: Config, addr: SocketAddr) -> std::io::Result<Sim
 }
 
 /// Starts a simulator serving the given APIs and specs (e.g. a spec given
-/// at run time: `Spec::parse(text, None)`).
+/// at run time: `Spec::parse(text, &[])`).
 pub async fn start_with_specs(
     config: Config,
     addr: SocketAddr,

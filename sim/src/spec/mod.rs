@@ -91,13 +91,13 @@ pub struct Spec {
 const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options"];
 
 impl Spec {
-    /// Parses and compiles spec text (YAML or JSON), with an optional
-    /// overlay merged over it the way the code generator does (mappings key
-    /// by key, overlay values win, sequences replaced).
-    pub fn parse(text: &str, overlay: Option<&str>) -> Result<Spec, String> {
+    /// Parses and compiles spec text (YAML or JSON), with overlays merged
+    /// over it in order, the way the code generator does (mappings key by
+    /// key, overlay values win, sequences replaced).
+    pub fn parse(text: &str, overlays: &[&str]) -> Result<Spec, String> {
         let mut doc: serde_yaml::Value =
             serde_yaml::from_str(text).map_err(|e| format!("the spec is not YAML: {e}"))?;
-        if let Some(overlay) = overlay {
+        for overlay in overlays {
             let layer: serde_yaml::Value = serde_yaml::from_str(overlay)
                 .map_err(|e| format!("the overlay is not YAML: {e}"))?;
             merge(&mut doc, layer);
