@@ -110,13 +110,7 @@ pub fn run(world: &mut World, call: &Call<'_>) -> Answer {
         .last_literal()
         .and_then(JobKind::of_action)
         .unwrap_or(JobKind::Aggregate);
-    let status = world
-        .store
-        .get("members", &member_guid)
-        .and_then(|r| crate::store::text(r, "connection_status"))
-        .unwrap_or_default()
-        .to_string();
-    if status == "PENDING" {
+    if super::member::status_of(world, &member_guid) == "PENDING" {
         return Err(Fail::new(400, "the member's OAuth flow is not complete"));
     }
     if let Some(running) = world.jobs.get(&member_guid) {

@@ -242,3 +242,21 @@ pub fn record(world: &World, member_guid: &str) -> Value {
         .map(|r| Value::Object(r.clone()))
         .unwrap_or(Value::Null)
 }
+
+/// A member's connection status.
+pub fn status_of<'a>(world: &'a World, member_guid: &str) -> &'a str {
+    world
+        .store
+        .get("members", member_guid)
+        .and_then(|r| text(r, "connection_status"))
+        .unwrap_or_default()
+}
+
+/// The challenges a member has to answer.
+pub fn challenges_of(world: &World, member_guid: &str) -> Vec<Value> {
+    world
+        .members
+        .get(member_guid)
+        .map(|m| m.challenges.clone())
+        .unwrap_or_default()
+}

@@ -6,7 +6,8 @@ use serde_json::{json, Map, Value};
 use super::institutions::{by_code, by_guid};
 use super::jobs::{self, JobKind};
 use super::member::{
-    check_new, count_of, create, credential_set, is_duplicate, record, set_status, NewMember,
+    challenges_of, check_new, count_of, create, credential_set, is_duplicate, record, set_status,
+    status_of, NewMember,
 };
 use super::mxbank::CORRECT;
 use super::{member_of, DEMO_USER_GUID};
@@ -182,11 +183,7 @@ pub fn status(world: &mut World, call: &Call<'_>) -> Answer {
         _ => Map::new(),
     };
     let connected = text(&r, "successfully_aggregated_at").is_some();
-    let challenges = world
-        .members
-        .get(&guid)
-        .map(|m| m.challenges.clone())
-        .unwrap_or_default();
+    let challenges = challenges_of(world, &guid);
     r.insert("has_processed_accounts".into(), json!(connected));
     r.insert("has_processed_transactions".into(), json!(connected));
     r.insert("is_authenticated".into(), json!(connected));
@@ -197,15 +194,8 @@ pub fn status(world: &mut World, call: &Call<'_>) -> Answer {
 /// `GET …/challenges`: 200 with them when CHALLENGED, else 204.
 pub fn challenges(world: &mut World, call: &Call<'_>) -> Answer {
     let guid = member_of(world, call)?;
-    let challenges = world
-        .members
-        .get(&guid)
-        .map(|m| m.challenges.clone())
-        .unwrap_or_default();
-    let challenged = world
-        .store
-        .get("members", &guid)
-        .is_some_and(|r| text(r, "connection_status") == Some("CHALLENGED"));
+    let challenges = challenges_of(world, &guid);
+    let challenged = status_of(world, &guid) == "CHALLENGED";
     if !challenged || challenges.is_empty() {
         return Ok(Reply::Empty(204));
     }
@@ -217,10 +207,7 @@ pub fn challenges(world: &mut World, call: &Call<'_>) -> Answer {
 /// member is not CHALLENGED (Nexus "resume aggregation" page).
 pub fn resume(world: &mut World, call: &Call<'_>) -> Answer {
     let guid = member_of(world, call)?;
-    let challenged = world
-        .store
-        .get("members", &guid)
-        .is_some_and(|r| text(r, "connection_status") == Some("CHALLENGED"));
+    let challenged = status_of(world, &guid) == "CHALLENGED";
     if !challenged {
         return Err(Fail::new(
             405,
@@ -239,11 +226,7 @@ pub fn resume(world: &mut World, call: &Call<'_>) -> Answer {
             "member.challenges must answer the member's challenges",
         ));
     }
-    let asked = world
-        .members
-        .get(&guid)
-        .map(|m| m.challenges.clone())
-        .unwrap_or_default();
+    let asked = challenges_of(world, &guid);
     let answer_of = |c: &Value| {
         let g = c.get("guid").and_then(Value::as_str);
         answers

@@ -193,7 +193,11 @@ impl Spec {
     pub fn matching(&self, path: &str) -> Vec<(&Operation, Vec<(String, String)>)> {
         let mut best: Option<u32> = None;
         let mut found = Vec::new();
+        let n = path.split('/').filter(|s| !s.is_empty()).count();
         for op in &self.operations {
+            if op.template.segments.len() != n {
+                continue;
+            }
             if let Some((score, params)) = op.template.matches(path) {
                 match best {
                     Some(b) if score < b => continue,

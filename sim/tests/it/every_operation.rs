@@ -100,7 +100,10 @@ fn path_of(op: &Operation, known: &Known) -> String {
 /// Calls `op` validly and checks the answer against its documented 2xx.
 async fn call(sim: &Simulator, api: &str, op: &Operation, known: &mut Known, n: usize) {
     let (base, auth): (String, Vec<(&str, &str)>) = if api == "nexus" {
-        (sim.nexus_base_url(), vec![("MD-SESSION-TOKEN", mx_sim::DEMO_SESSION_TOKEN)])
+        (
+            sim.nexus_base_url(),
+            vec![("MD-SESSION-TOKEN", mx_sim::DEMO_SESSION_TOKEN)],
+        )
     } else {
         (
             sim.atrium_base_url(),
@@ -118,18 +121,34 @@ async fn call(sim: &Simulator, api: &str, op: &Operation, known: &mut Known, n: 
     let mut headers = auth;
     headers.push(("Accept", &accept));
     let body = body(op, n);
-    let media = op.body.as_ref().map(|b| b.media[0].clone()).unwrap_or_default();
+    let media = op
+        .body
+        .as_ref()
+        .map(|b| b.media[0].clone())
+        .unwrap_or_default();
     if body.is_some() {
         headers.push(("Content-Type", &media));
     }
     let url = format!("{base}{}", path_of(op, known));
-    let a = send(&op.method, &url, &headers, body.map(|b| b.to_string().into_bytes())).await;
+    let a = send(
+        &op.method,
+        &url,
+        &headers,
+        body.map(|b| b.to_string().into_bytes()),
+    )
+    .await;
     let what = format!("{} {} ({})", op.method, op.template.text, op.id);
     let doc = op
         .answers
         .iter()
         .find(|d| d.status == a.status)
-        .unwrap_or_else(|| panic!("{what}: {} is not a documented 2xx: {}", a.status, String::from_utf8_lossy(&a.bytes)));
+        .unwrap_or_else(|| {
+            panic!(
+                "{what}: {} is not a documented 2xx: {}",
+                a.status,
+                String::from_utf8_lossy(&a.bytes)
+            )
+        });
     match (&doc.media, &doc.schema) {
         (Some(m), Some(schema)) if m.ends_with("json") => {
             assert_eq!(&a.media, m, "{what}");
@@ -139,7 +158,10 @@ async fn call(sim: &Simulator, api: &str, op: &Operation, known: &mut Known, n: 
                 .unwrap_or_else(|e| panic!("{what}: the answer breaks its schema: {e}: {value}"));
             // Schema-shaped: every documented property is there.
             for name in schema.property_names() {
-                assert!(value.get(name).is_some(), "{what}: {name} is missing: {value}");
+                assert!(
+                    value.get(name).is_some(),
+                    "{what}: {name} is missing: {value}"
+                );
             }
             learn(known, sim, api, &value);
         }
@@ -147,7 +169,10 @@ async fn call(sim: &Simulator, api: &str, op: &Operation, known: &mut Known, n: 
             assert_eq!(&a.media, m, "{what}");
             assert!(!a.bytes.is_empty(), "{what}: an empty body");
         }
-        (None, _) => assert!(a.bytes.is_empty(), "{what}: a body where none is documented"),
+        (None, _) => assert!(
+            a.bytes.is_empty(),
+            "{what}: a body where none is documented"
+        ),
     }
 }
 
@@ -182,16 +207,26 @@ async fn every_operation_of_both_specs_answers_a_documented_2xx() {
         format!("/users/{u}/members/{connected}/statements"),
         "/merchants".to_string(),
     ] {
-        learn(&mut known, &sim, "atrium", &atrium(&sim, "GET", &path, None).await.json());
+        learn(
+            &mut known,
+            &sim,
+            "atrium",
+            &atrium(&sim, "GET", &path, None).await.json(),
+        );
     }
     let merchant = known["merchant_guid"].clone();
     learn(
         &mut known,
         &sim,
         "atrium",
-        &atrium(&sim, "GET", &format!("/merchants/{merchant}/merchant_locations"), None)
-            .await
-            .json(),
+        &atrium(
+            &sim,
+            "GET",
+            &format!("/merchants/{merchant}/merchant_locations"),
+            None,
+        )
+        .await
+        .json(),
     );
 
     let mut served = 0;
@@ -201,7 +236,13 @@ async fn every_operation_of_both_specs_answers_a_documented_2xx() {
         ops.sort_by_key(order);
         for (n, op) in ops.iter().enumerate() {
             let mut k = known.clone();
-            let sub = op.template.text.rsplit('/').next().unwrap_or_default().to_string();
+            let sub = op
+                .template
+                .text
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_string();
             match sub.as_str() {
                 "challenges" | "resume" => {
                     k.insert("member_guid".into(), challenged.clone());
@@ -212,15 +253,31 @@ async fn every_operation_of_both_specs_answers_a_documented_2xx() {
                 _ => {}
             }
             if op.method == "PUT" && sub == "resume" {
-                let c = atrium(&sim, "GET", &format!("/users/{u}/members/{challenged}/challenges"), None).await;
-                let guid = c.json()["challenges"][0]["guid"].as_str().unwrap().to_string();
-                let body = json!({ "member": { "challenges": [{ "guid": guid, "value": "correct" }] } });
-                let a = atrium(&sim, "PUT", &format!("/users/{u}/members/{challenged}/resume"), Some(body)).await;
+                let c = atrium(
+                    &sim,
+                    "GET",
+                    &format!("/users/{u}/members/{challenged}/challenges"),
+                    None,
+                )
+                .await;
+                let guid = c.json()["challenges"][0]["guid"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                let body =
+                    json!({ "member": { "challenges": [{ "guid": guid, "value": "correct" }] } });
+                let a = atrium(
+                    &sim,
+                    "PUT",
+                    &format!("/users/{u}/members/{challenged}/resume"),
+                    Some(body),
+                )
+                .await;
                 assert_eq!(a.status, 200, "resume: {a:?}");
                 served += 1;
                 continue;
             }
-            if op.method == "POST" && op.template.ends_with_param() == false && sub != "members" {
+            if op.method == "POST" && !op.template.ends_with_param() && sub != "members" {
                 // Jobs: one at a time, each after the last has run.
                 settle().await;
             }
@@ -234,6 +291,9 @@ async fn every_operation_of_both_specs_answers_a_documented_2xx() {
             served += 1;
         }
     }
-    assert_eq!(served, sim.operations("nexus").len() + sim.operations("atrium").len());
+    assert_eq!(
+        served,
+        sim.operations("nexus").len() + sim.operations("atrium").len()
+    );
     assert!(served >= 49, "both specs' operations were called: {served}");
 }

@@ -95,7 +95,13 @@ pub async fn atrium(sim: &Simulator, method: &str, path: &str, body: Option<Valu
     if body.is_some() {
         headers.push(("Content-Type", "application/json"));
     }
-    send(method, &url, &headers, body.map(|b| b.to_string().into_bytes())).await
+    send(
+        method,
+        &url,
+        &headers,
+        body.map(|b| b.to_string().into_bytes()),
+    )
+    .await
 }
 
 /// A Nexus request with the demo session and Nexus's media type.
@@ -108,7 +114,13 @@ pub async fn nexus(sim: &Simulator, method: &str, path: &str, body: Option<Value
     if body.is_some() {
         headers.push(("Content-Type", NEXUS_JSON));
     }
-    send(method, &url, &headers, body.map(|b| b.to_string().into_bytes())).await
+    send(
+        method,
+        &url,
+        &headers,
+        body.map(|b| b.to_string().into_bytes()),
+    )
+    .await
 }
 
 /// Creates an Atrium user; answers its GUID.
@@ -131,7 +143,13 @@ pub fn mxbank_member(password: &str) -> Value {
 
 /// Creates an MX Bank member with this password; answers its GUID.
 pub async fn member(sim: &Simulator, user: &str, password: &str) -> String {
-    let a = atrium(sim, "POST", &format!("/users/{user}/members"), Some(mxbank_member(password))).await;
+    let a = atrium(
+        sim,
+        "POST",
+        &format!("/users/{user}/members"),
+        Some(mxbank_member(password)),
+    )
+    .await;
     assert_eq!(a.status, 202, "{}", String::from_utf8_lossy(&a.bytes));
     a.json()["member"]["guid"].as_str().unwrap().to_string()
 }

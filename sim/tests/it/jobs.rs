@@ -10,7 +10,14 @@ async fn each_job_starts_repeats_with_202_and_conflicts_with_409() {
     let m = member(&sim, &u, "password").await;
     settle().await;
     let path = format!("/users/{u}/members/{m}");
-    let jobs = ["aggregate", "balance", "extend_history", "fetch_statements", "identify", "verify"];
+    let jobs = [
+        "aggregate",
+        "balance",
+        "extend_history",
+        "fetch_statements",
+        "identify",
+        "verify",
+    ];
     for (i, job) in jobs.iter().enumerate() {
         let a = atrium(&sim, "POST", &format!("{path}/{job}"), None).await;
         assert_eq!(a.status, 200, "{job}: {a:?}");
@@ -27,7 +34,14 @@ async fn each_job_starts_repeats_with_202_and_conflicts_with_409() {
         assert!(snap["job"].is_string(), "{snap}");
         settle().await;
         let r = read_member(&sim, &u, &m).await;
-        assert_eq!((r["is_being_aggregated"].clone(), r["connection_status"].clone()), (false.into(), "CONNECTED".into()), "{job} ended");
+        assert_eq!(
+            (
+                r["is_being_aggregated"].clone(),
+                r["connection_status"].clone()
+            ),
+            (false.into(), "CONNECTED".into()),
+            "{job} ended"
+        );
         assert!(sim.member_snapshot(&m).unwrap()["job"].is_null());
     }
 }
@@ -38,9 +52,21 @@ async fn a_job_on_an_unknown_member_or_of_another_user_is_404() {
     let u = user(&sim).await;
     let other = user(&sim).await;
     let m = member(&sim, &u, "password").await;
-    let a = atrium(&sim, "POST", &format!("/users/{other}/members/{m}/aggregate"), None).await;
+    let a = atrium(
+        &sim,
+        "POST",
+        &format!("/users/{other}/members/{m}/aggregate"),
+        None,
+    )
+    .await;
     assert_eq!(a.status, 404);
-    let a = atrium(&sim, "POST", &format!("/users/{u}/members/MBR-nope/verify"), None).await;
+    let a = atrium(
+        &sim,
+        "POST",
+        &format!("/users/{u}/members/MBR-nope/verify"),
+        None,
+    )
+    .await;
     assert_eq!(a.status, 404);
     error_of(&a, JSON);
 }

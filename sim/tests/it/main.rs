@@ -7,8 +7,5 @@ mod jobs;
 mod mxbank;
 mod runtime_spec;
 
-
-
 mod validation;
 mod world;
-

@@ -35,7 +35,11 @@ async fn each_documented_password_ends_in_its_status() {
 #[tokio::test]
 async fn challenges_have_their_type_and_resume_decides() {
     let sim = start().await;
-    for (password, kind) in [("challenge", "TEXT"), ("options", "OPTIONS"), ("image", "IMAGE")] {
+    for (password, kind) in [
+        ("challenge", "TEXT"),
+        ("options", "OPTIONS"),
+        ("image", "IMAGE"),
+    ] {
         for (answer, end) in [("correct", "CONNECTED"), ("wrong", "REJECTED")] {
             // One user each: the same credentials twice are a duplicate.
             let u = user(&sim).await;
@@ -46,14 +50,24 @@ async fn challenges_have_their_type_and_resume_decides() {
             let c = c.json()["challenges"][0].clone();
             assert_eq!(c["type"], kind);
             match kind {
-                "OPTIONS" => assert!(c["options"].as_array().unwrap().iter().any(|o| o["value"] == "correct")),
-                "IMAGE" => assert!(c["image_data"].as_str().unwrap().starts_with("data:image/png;base64,")),
+                "OPTIONS" => assert!(c["options"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|o| o["value"] == "correct")),
+                "IMAGE" => assert!(c["image_data"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("data:image/png;base64,")),
                 _ => assert!(c["label"].as_str().is_some()),
             }
             // The status route shows them too.
-            let s = atrium(&sim, "GET", &format!("{path}/status"), None).await.json();
+            let s = atrium(&sim, "GET", &format!("{path}/status"), None)
+                .await
+                .json();
             assert_eq!(s["member"]["challenges"][0]["guid"], c["guid"]);
-            let body = json!({ "member": { "challenges": [{ "guid": c["guid"], "value": answer }] } });
+            let body =
+                json!({ "member": { "challenges": [{ "guid": c["guid"], "value": answer }] } });
             let r = atrium(&sim, "PUT", &format!("{path}/resume"), Some(body)).await;
             assert_eq!(r.status, 200);
             if answer == "correct" {
@@ -61,7 +75,11 @@ async fn challenges_have_their_type_and_resume_decides() {
                 assert_eq!(r.json()["member"]["is_being_aggregated"], true);
                 settle().await;
             }
-            assert_eq!(read_member(&sim, &u, &m).await["connection_status"], end, "{password} {answer}");
+            assert_eq!(
+                read_member(&sim, &u, &m).await["connection_status"],
+                end,
+                "{password} {answer}"
+            );
             let c = atrium(&sim, "GET", &format!("{path}/challenges"), None).await;
             assert_eq!(c.status, 204, "nothing left to answer");
             assert!(c.bytes.is_empty());
@@ -75,10 +93,22 @@ async fn resume_is_405_unless_challenged_and_challenges_204() {
     let u = user(&sim).await;
     let (m, _) = status_after(&sim, &u, "password").await;
     let body = json!({ "member": { "challenges": [{ "guid": "CRD-x", "value": "correct" }] } });
-    let r = atrium(&sim, "PUT", &format!("/users/{u}/members/{m}/resume"), Some(body)).await;
+    let r = atrium(
+        &sim,
+        "PUT",
+        &format!("/users/{u}/members/{m}/resume"),
+        Some(body),
+    )
+    .await;
     assert_eq!(r.status, 405);
     error_of(&r, JSON);
-    let c = atrium(&sim, "GET", &format!("/users/{u}/members/{m}/challenges"), None).await;
+    let c = atrium(
+        &sim,
+        "GET",
+        &format!("/users/{u}/members/{m}/challenges"),
+        None,
+    )
+    .await;
     assert_eq!(c.status, 204);
 }
 
@@ -86,12 +116,22 @@ async fn resume_is_405_unless_challenged_and_challenges_204() {
 async fn oauth_only_at_oauth_institutions_and_its_window_works_once() {
     let sim = start().await;
     let u = user(&sim).await;
-    let a = atrium(&sim, "POST", &format!("/users/{u}/members"),
-        Some(json!({ "member": { "institution_code": "mxbank", "is_oauth": true } }))).await;
+    let a = atrium(
+        &sim,
+        "POST",
+        &format!("/users/{u}/members"),
+        Some(json!({ "member": { "institution_code": "mxbank", "is_oauth": true } })),
+    )
+    .await;
     assert_eq!(a.status, 400);
     assert!(error_of(&a, JSON).contains("does not support OAuth"));
-    let a = atrium(&sim, "POST", &format!("/users/{u}/members"),
-        Some(json!({ "member": { "institution_code": "mxbank_oauth", "is_oauth": true } }))).await;
+    let a = atrium(
+        &sim,
+        "POST",
+        &format!("/users/{u}/members"),
+        Some(json!({ "member": { "institution_code": "mxbank_oauth", "is_oauth": true } })),
+    )
+    .await;
     assert_eq!(a.status, 202);
     let m = a.json()["member"].clone();
     assert_eq!(m["connection_status"], "PENDING");
@@ -100,10 +140,19 @@ async fn oauth_only_at_oauth_institutions_and_its_window_works_once() {
     assert_eq!(send("GET", &uri, &[], None).await.status, 410, "one-time");
     settle().await;
     let g = m["guid"].as_str().unwrap();
-    assert_eq!(read_member(&sim, &u, g).await["connection_status"], "CONNECTED");
+    assert_eq!(
+        read_member(&sim, &u, g).await["connection_status"],
+        "CONNECTED"
+    );
     // A non-OAuth member has no window.
     let (plain, _) = status_after(&sim, &u, "password").await;
-    let a = atrium(&sim, "GET", &format!("/users/{u}/members/{plain}/oauth_window_uri"), None).await;
+    let a = atrium(
+        &sim,
+        "GET",
+        &format!("/users/{u}/members/{plain}/oauth_window_uri"),
+        None,
+    )
+    .await;
     assert_eq!(a.status, 400);
     assert!(error_of(&a, JSON).contains("cannot use OAuth"));
 }

@@ -108,53 +108,141 @@ fn changed(def: ApiDef, extra: &str) -> (ApiDef, Spec) {
     let (_, text, overlays) = EMBEDDED.iter().find(|(d, ..)| d.name == def.name).unwrap();
     let mut layers = overlays.to_vec();
     layers.push(extra);
-    (def, Spec::parse(text, &layers).expect("the changed spec parses"))
+    (
+        def,
+        Spec::parse(text, &layers).expect("the changed spec parses"),
+    )
 }
 
 #[tokio::test]
 async fn a_changed_spec_is_served_without_code_changes() {
-    let apis = vec![changed(NEXUS, NEXUS_CHANGES), changed(ATRIUM, ATRIUM_CHANGES)];
-    let sim = mx_sim::start_with_specs(mx_sim::Config::default(), "127.0.0.1:0".parse().unwrap(), apis)
-        .await
-        .unwrap();
+    let apis = vec![
+        changed(NEXUS, NEXUS_CHANGES),
+        changed(ATRIUM, ATRIUM_CHANGES),
+    ];
+    let sim = mx_sim::start_with_specs(
+        mx_sim::Config::default(),
+        "127.0.0.1:0".parse().unwrap(),
+        apis,
+    )
+    .await
+    .unwrap();
     // The added response field: present, null until there is a value.
-    let demo = atrium(&sim, "GET", &format!("/users/{}", mx_sim::DEMO_USER_GUID), None).await.json();
-    assert!(demo["user"].as_object().unwrap().contains_key("favourite_colour"));
+    let demo = atrium(
+        &sim,
+        "GET",
+        &format!("/users/{}", mx_sim::DEMO_USER_GUID),
+        None,
+    )
+    .await
+    .json();
+    assert!(demo["user"]
+        .as_object()
+        .unwrap()
+        .contains_key("favourite_colour"));
     assert!(demo["user"]["favourite_colour"].is_null());
-    let u = atrium(&sim, "POST", "/users", Some(json!({ "user": { "favourite_colour": "teal" } }))).await.json();
+    let u = atrium(
+        &sim,
+        "POST",
+        "/users",
+        Some(json!({ "user": { "favourite_colour": "teal" } })),
+    )
+    .await
+    .json();
     assert_eq!(u["user"]["favourite_colour"], "teal");
     let g = u["user"]["guid"].as_str().unwrap().to_string();
 
     // The added operation: create, list (paginated), read, delete.
-    let a = atrium(&sim, "POST", &format!("/users/{g}/widgets"), Some(json!({ "widget": { "name": "small", "size": 2 } }))).await;
+    let a = atrium(
+        &sim,
+        "POST",
+        &format!("/users/{g}/widgets"),
+        Some(json!({ "widget": { "name": "small", "size": 2 } })),
+    )
+    .await;
     assert_eq!(a.status, 200, "{a:?}");
     let w = a.json()["widget"].clone();
     let wg = w["guid"].as_str().unwrap().to_string();
     assert!(wg.starts_with("WID-"), "{wg}");
     assert_eq!(w["user_guid"], g.as_str());
-    let list = atrium(&sim, "GET", &format!("/users/{g}/widgets"), None).await.json();
+    let list = atrium(&sim, "GET", &format!("/users/{g}/widgets"), None)
+        .await
+        .json();
     assert_eq!(list["widgets"][0]["guid"], wg.as_str());
     assert_eq!(list["pagination"]["total_entries"], 1);
-    let demo_list = atrium(&sim, "GET", &format!("/users/{}/widgets", mx_sim::DEMO_USER_GUID), None).await.json();
-    assert!(demo_list["widgets"].as_array().unwrap().is_empty(), "another user's list");
-    assert_eq!(atrium(&sim, "GET", &format!("/users/{g}/widgets/{wg}"), None).await.json()["widget"]["size"], 2);
+    let demo_list = atrium(
+        &sim,
+        "GET",
+        &format!("/users/{}/widgets", mx_sim::DEMO_USER_GUID),
+        None,
+    )
+    .await
+    .json();
+    assert!(
+        demo_list["widgets"].as_array().unwrap().is_empty(),
+        "another user's list"
+    );
+    assert_eq!(
+        atrium(&sim, "GET", &format!("/users/{g}/widgets/{wg}"), None)
+            .await
+            .json()["widget"]["size"],
+        2
+    );
     for (body, why) in [
-        (json!({ "widget": { "name": "medium" } }), "must be one of small, large"),
-        (json!({ "widget": { "name": "small", "size": 0 } }), "within"),
+        (
+            json!({ "widget": { "name": "medium" } }),
+            "must be one of small, large",
+        ),
+        (
+            json!({ "widget": { "name": "small", "size": 0 } }),
+            "within",
+        ),
         (json!({ "widget": {} }), "widget.name is required"),
     ] {
         let a = atrium(&sim, "POST", &format!("/users/{g}/widgets"), Some(body)).await;
         assert_eq!(a.status, 400);
         assert!(error_of(&a, JSON).contains(why));
     }
-    let a = atrium(&sim, "POST", "/users/USR-nope/widgets", Some(json!({ "widget": { "name": "large" } }))).await;
+    let a = atrium(
+        &sim,
+        "POST",
+        "/users/USR-nope/widgets",
+        Some(json!({ "widget": { "name": "large" } })),
+    )
+    .await;
     assert_eq!(a.status, 404);
-    assert_eq!(atrium(&sim, "DELETE", &format!("/users/{g}/widgets/{wg}"), None).await.status, 204);
-    assert_eq!(atrium(&sim, "GET", &format!("/users/{g}/widgets/{wg}"), None).await.status, 404);
+    assert_eq!(
+        atrium(&sim, "DELETE", &format!("/users/{g}/widgets/{wg}"), None)
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        atrium(&sim, "GET", &format!("/users/{g}/widgets/{wg}"), None)
+            .await
+            .status,
+        404
+    );
     // Deleting a user deletes what refers to it.
-    atrium(&sim, "POST", &format!("/users/{g}/widgets"), Some(json!({ "widget": { "name": "large" } }))).await;
-    assert_eq!(atrium(&sim, "DELETE", &format!("/users/{g}"), None).await.status, 204);
-    assert_eq!(atrium(&sim, "GET", &format!("/users/{g}/widgets"), None).await.status, 404);
+    atrium(
+        &sim,
+        "POST",
+        &format!("/users/{g}/widgets"),
+        Some(json!({ "widget": { "name": "large" } })),
+    )
+    .await;
+    assert_eq!(
+        atrium(&sim, "DELETE", &format!("/users/{g}"), None)
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        atrium(&sim, "GET", &format!("/users/{g}/widgets"), None)
+            .await
+            .status,
+        404
+    );
 
     // The added enum value, and the added Nexus field.
     let body = json!({ "member": { "institution_guid": MXBANK_GUID, "use_cases": ["INSIGHTS"],
@@ -205,25 +293,47 @@ async fn a_third_api_with_basic_auth_is_one_more_entry() {
         errors: ErrorStyle::Plain,
         session_of_demo_user: false,
     };
-    let apis = vec![(platform, Spec::parse(PLATFORM_SPEC, &[]).unwrap()), changed(ATRIUM, "{}")];
-    let sim = mx_sim::start_with_specs(mx_sim::Config::default(), "127.0.0.1:0".parse().unwrap(), apis)
-        .await
-        .unwrap();
+    let apis = vec![
+        (platform, Spec::parse(PLATFORM_SPEC, &[]).unwrap()),
+        changed(ATRIUM, "{}"),
+    ];
+    let sim = mx_sim::start_with_specs(
+        mx_sim::Config::default(),
+        "127.0.0.1:0".parse().unwrap(),
+        apis,
+    )
+    .await
+    .unwrap();
     let url = format!("{}/users", sim.base_url("platform").unwrap());
     let accept = ("Accept", "application/vnd.mx.api.v1+json");
     let a = send("GET", &url, &[accept], None).await;
     assert_eq!(a.status, 401);
     error_of(&a, "application/vnd.mx.api.v1+json");
-    let wrong = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode("demo-client-id:nope"));
-    assert_eq!(send("GET", &url, &[accept, ("Authorization", &wrong)], None).await.status, 401);
+    let wrong = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode("demo-client-id:nope")
+    );
+    assert_eq!(
+        send("GET", &url, &[accept, ("Authorization", &wrong)], None)
+            .await
+            .status,
+        401
+    );
     let basic = format!(
         "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", mx_sim::DEMO_CLIENT_ID, mx_sim::DEMO_API_KEY))
+        base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            mx_sim::DEMO_CLIENT_ID,
+            mx_sim::DEMO_API_KEY
+        ))
     );
     let a = send("GET", &url, &[accept, ("Authorization", &basic)], None).await;
     assert_eq!(a.status, 200, "{a:?}");
     assert_eq!(a.media, "application/vnd.mx.api.v1+json");
     // The same world: the seeded demo user, in the Platform's shape.
     let users = a.json()["users"].clone();
-    assert_eq!(users[0], json!({ "guid": mx_sim::DEMO_USER_GUID, "email": null }));
+    assert_eq!(
+        users[0],
+        json!({ "guid": mx_sim::DEMO_USER_GUID, "email": null })
+    );
 }
