@@ -102,16 +102,22 @@ pub fn answer(world: &mut World, call: &Call<'_>) -> Answer {
     match (method, parent) {
         ("GET", _) => {
             let filters = filters(call);
-            let items: Vec<Value> = world
-                .store
-                .select(collection, &filters)
-                .map(|r| Value::Object(r.clone()))
-                .collect();
+            let (from, to) = (call.query_str("from_date"), call.query_str("to_date"));
+            // `from_date` / `to_date` bound the records' `date` (ISO dates
+            // compare as text).
+            let in_range = |r: &&Record| {
+                let date = r.get("date").and_then(Value::as_str);
+                from.is_none_or(|f| date.is_some_and(|d| d >= f))
+                    && to.is_none_or(|t| date.is_some_and(|d| d <= t))
+            };
+            let records = || world.store.select(collection, &filters).filter(in_range);
+            let items = records().map(|r| Value::Object(r.clone()));
             if call.is_paged() {
-                let (page, pagination) = crate::mx::paging::page(call, items, 1000);
+                let total = records().count();
+                let (page, pagination) = crate::mx::paging::page(call, items, total, 1000);
                 Ok(call.list(page, Some(pagination)))
             } else {
-                Ok(call.list(items, None))
+                Ok(call.list(items.collect(), None))
             }
         }
         ("POST", _) if wrapped || parent.is_none() => {

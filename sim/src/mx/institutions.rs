@@ -179,7 +179,7 @@ impl Institution {
 /// with at most 100 per page.
 pub fn list(_: &mut crate::world::World, call: &Call<'_>) -> Answer {
     let name = call.query_str("name").map(str::to_lowercase);
-    let items: Vec<Value> = INSTITUTIONS
+    let matching: Vec<&Institution> = INSTITUTIONS
         .iter()
         .filter(|i| {
             name.as_deref()
@@ -193,9 +193,10 @@ pub fn list(_: &mut crate::world::World, call: &Call<'_>) -> Answer {
                     _ => true,
                 })
         })
-        .map(Institution::record)
         .collect();
-    let (page, pagination) = super::paging::page(call, items, 100);
+    let total = matching.len();
+    let items = matching.into_iter().map(Institution::record);
+    let (page, pagination) = super::paging::page(call, items, total, 100);
     Ok(call.list(page, Some(pagination)))
 }
 

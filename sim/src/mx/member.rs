@@ -132,6 +132,35 @@ pub fn refresh(world: &mut World, member_guid: &str) {
     }
 }
 
+/// The events kept: the older half goes when there are more.
+const MAX_EVENTS: usize = 100_000;
+
+/// MX's connection statuses (Nexus "Members overview").
+pub const STATUSES: &[&str] = &[
+    "CREATED",
+    "PREVENTED",
+    "DENIED",
+    "CHALLENGED",
+    "REJECTED",
+    "LOCKED",
+    "CONNECTED",
+    "IMPEDED",
+    "RECONNECTED",
+    "DEGRADED",
+    "DISCONNECTED",
+    "DISCONTINUED",
+    "CLOSED",
+    "DELAYED",
+    "FAILED",
+    "UPDATED",
+    "DISABLED",
+    "IMPORTED",
+    "RESUMED",
+    "EXPIRED",
+    "IMPAIRED",
+    "PENDING",
+];
+
 /// Sets a member's connection status, recording the change as an event.
 pub fn set_status(world: &mut World, member_guid: &str, status: &str) {
     let Some(r) = world.store.get_mut("members", member_guid) else {
@@ -141,6 +170,9 @@ pub fn set_status(world: &mut World, member_guid: &str, status: &str) {
     r.insert("connection_status".into(), status.into());
     let user_guid = text(r, "user_guid").unwrap_or_default().to_string();
     if before.as_deref() != Some(status) {
+        if world.events.len() >= MAX_EVENTS {
+            world.events.drain(..MAX_EVENTS / 2);
+        }
         world.events.push(Event {
             member_guid: member_guid.to_string(),
             user_guid,

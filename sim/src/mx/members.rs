@@ -7,7 +7,7 @@ use super::institutions::{by_code, by_guid};
 use super::jobs::{self, JobKind};
 use super::member::{
     challenges_of, check_new, count_of, create, credential_set, is_duplicate, record, set_status,
-    status_of, NewMember,
+    status_of, NewMember, STATUSES,
 };
 use super::mxbank::CORRECT;
 use super::{member_of, DEMO_USER_GUID};
@@ -93,6 +93,12 @@ pub fn create_nexus(world: &mut World, call: &Call<'_>) -> Answer {
         return Err(Fail::new(
             400,
             "connection_status can only be set on members of a test institution",
+        ));
+    }
+    if let Some(s) = status.filter(|s| !STATUSES.contains(s)) {
+        return Err(Fail::new(
+            400,
+            format!("connection_status {s} is not a member connection status"),
         ));
     }
     if status.is_none() || !credentials.is_empty() {

@@ -18,15 +18,21 @@ pub fn per_page(requested: Option<i64>, max: i64) -> i64 {
     }
 }
 
-/// One page of `items`, and its `pagination` object.
-pub fn page(call: &Call<'_>, items: Vec<Value>, max: i64) -> (Vec<Value>, Value) {
+/// One page of the `total` `items` (only the page is collected), and its
+/// `pagination` object.
+pub fn page<T>(
+    call: &Call<'_>,
+    items: impl Iterator<Item = T>,
+    total: usize,
+    max: i64,
+) -> (Vec<T>, Value) {
     let per = per_page(call.query_i64("records_per_page"), max);
     let current = call.query_i64("page").unwrap_or(1).max(1);
-    let total = items.len() as i64;
+    let total = total as i64;
     let pages = ((total + per - 1) / per).max(1);
     // Saturating: a huge page number is past the end, not an overflow.
     let start = (current - 1).saturating_mul(per).min(total) as usize;
-    let page: Vec<Value> = items.into_iter().skip(start).take(per as usize).collect();
+    let page: Vec<T> = items.skip(start).take(per as usize).collect();
     let pagination = json!({
         "current_page": current,
         "per_page": per,

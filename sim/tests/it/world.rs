@@ -401,3 +401,82 @@ async fn the_config_never_shows_its_secrets() {
         .unwrap();
     assert!(!format!("{sim:?}").contains("sekrit"));
 }
+
+#[tokio::test]
+async fn transactions_are_bounded_by_from_and_to_date() {
+    let sim = start().await;
+    let u = user(&sim).await;
+    member(&sim, &u, "password").await;
+    settle().await;
+    let all = atrium(
+        &sim,
+        "GET",
+        &format!("/users/{u}/transactions?records_per_page=1000"),
+        None,
+    )
+    .await
+    .json();
+    let dates: Vec<String> = all["transactions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["date"].as_str().unwrap().to_string())
+        .collect();
+    let mut sorted = dates.clone();
+    sorted.sort();
+    let (lo, hi) = (&sorted[0], &sorted[sorted.len() - 1]);
+    assert_ne!(lo, hi, "the test data spans days");
+    let q = format!("/users/{u}/transactions?records_per_page=1000&from_date={hi}&to_date={hi}");
+    let some = atrium(&sim, "GET", &q, None).await.json();
+    let want = dates.iter().filter(|d| *d == hi).count();
+    assert_eq!(some["transactions"].as_array().unwrap().len(), want);
+    assert_eq!(some["pagination"]["total_entries"], want);
+}
+
+#[tokio::test]
+async fn nexus_connection_status_only_at_test_institutions_and_only_known_ones() {
+    let sim = start().await;
+    let test_bank = "INS-f1a3285d-e855-b68f-6aa7-8ae775c0e0e9";
+    let a = nexus(
+        &sim,
+        "POST",
+        "/members",
+        Some(json!({ "member": { "institution_guid": test_bank, "connection_status": "LOCKED" } })),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{a:?}");
+    assert_eq!(a.json()["member"]["connection_status"], "LOCKED");
+    let a = nexus(
+        &sim,
+        "POST",
+        "/members",
+        Some(json!({ "member": { "institution_guid": test_bank, "connection_status": "SLEEPY" } })),
+    )
+    .await;
+    assert_eq!(a.status, 400);
+    let a = nexus(
+        &sim,
+        "POST",
+        "/members",
+        Some(
+            json!({ "member": { "institution_guid": MXBANK_GUID, "connection_status": "LOCKED",
+        "credentials": [{ "credential_guid": PASSWORD, "value": "x" }] } }),
+        ),
+    )
+    .await;
+    assert_eq!(a.status, 400);
+    assert!(error_of(&a, NEXUS_JSON).contains("test institution"));
+    let a = nexus(
+        &sim,
+        "POST",
+        "/members",
+        Some(json!({ "member": { "institution_guid": "INS-nope",
+        "credentials": [{ "credential_guid": PASSWORD, "value": "x" }] } })),
+    )
+    .await;
+    assert_eq!(
+        (a.status, a.json()["error"]["code"].clone()),
+        (422, json!(4220)),
+        "MX: 4220 covers an unknown institution_guid"
+    );
+}
