@@ -84,16 +84,21 @@ impl Call<'_> {
     }
 
     /// The body's wrapped object: `{"member": {…}}` → `{…}` (the body's only
-    /// object-valued key), or an empty object.
-    pub fn inner(&self) -> Map<String, Value> {
+    /// object-valued key).
+    pub fn wrapped(&self) -> Option<&Map<String, Value>> {
         let Some(Value::Object(body)) = &self.body else {
-            return Map::new();
+            return None;
         };
         let mut objects = body.values().filter_map(Value::as_object);
         match (objects.next(), objects.next()) {
-            (Some(o), None) => o.clone(),
-            _ => Map::new(),
+            (Some(o), None) => Some(o),
+            _ => None,
         }
+    }
+
+    /// The wrapped object, or an empty one.
+    pub fn inner(&self) -> Map<String, Value> {
+        self.wrapped().cloned().unwrap_or_default()
     }
 
     /// The key the response schema for `status` wraps one record in

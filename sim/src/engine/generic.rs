@@ -97,8 +97,7 @@ pub fn answer(world: &mut World, call: &Call<'_>) -> Answer {
         };
     }
     let collection = t.last_literal().unwrap_or("records");
-    let wrapped = matches!(&call.body, Some(Value::Object(o))
-        if o.len() == 1 && o.values().all(Value::is_object));
+    let wrapped = call.wrapped().is_some();
     match (method, parent) {
         ("GET", _) => {
             let filters = filters(call);

@@ -108,10 +108,9 @@ fn split(path: &str) -> impl Iterator<Item = &str> {
 }
 
 fn percent_decode(s: &str) -> String {
-    form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_else(|| s.to_string())
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]
@@ -127,6 +126,9 @@ mod tests {
         assert!(a > b);
         assert_eq!(p[1], ("statement_guid".into(), "STA-2".into()));
         assert!(pdf.matches("/m/MBR-1/statements/STA-2").is_none());
+        let (_, p) = json.matches("/m/a%20b&c=d/statements/x+y").unwrap();
+        assert_eq!(p[0].1, "a b&c=d");
+        assert_eq!(p[1].1, "x+y");
         assert_eq!(json.resource(), Some(("statements", "statement_guid")));
     }
 }

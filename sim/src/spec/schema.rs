@@ -74,12 +74,16 @@ impl Schema {
                     return Err(format!("{} is required", join(at, missing)));
                 }
                 for (key, v) in obj {
-                    // An optional property may be null on the wire (the
-                    // Atrium spec's stated assumption).
-                    if v.is_null() && !required.contains(key) {
-                        continue;
-                    }
                     if let Some(s) = properties.get(key) {
+                        // An optional scalar or object may be null on the
+                        // wire, an optional array may not (the Atrium
+                        // spec's stated assumptions).
+                        if v.is_null()
+                            && !required.contains(key)
+                            && !matches!(s.kind, Kind::Array(_))
+                        {
+                            continue;
+                        }
                         s.validate(v, &join(at, key))?;
                     }
                 }
