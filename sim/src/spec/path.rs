@@ -66,16 +66,6 @@ impl Template {
         Some((score, params))
     }
 
-    /// The last literal segment before the last parameter, and that
-    /// parameter: `/users/{u}/members/{member_guid}` → (`members`, `member_guid`).
-    pub fn resource(&self) -> Option<(&str, &str)> {
-        let n = self.segments.len();
-        match self.segments.get(n.checked_sub(2)?..)? {
-            [Segment::Literal(l), Segment::Param { name, .. }] => Some((l, name)),
-            _ => None,
-        }
-    }
-
     /// The last literal segment: the collection of a collection path.
     pub fn last_literal(&self) -> Option<&str> {
         self.segments.iter().rev().find_map(|s| match s {
@@ -129,6 +119,9 @@ mod tests {
         let (_, p) = json.matches("/m/a%20b&c=d/statements/x+y").unwrap();
         assert_eq!(p[0].1, "a b&c=d");
         assert_eq!(p[1].1, "x+y");
-        assert_eq!(json.resource(), Some(("statements", "statement_guid")));
+        assert_eq!(
+            json.pairs(),
+            vec![("m", "member_guid"), ("statements", "statement_guid")]
+        );
     }
 }

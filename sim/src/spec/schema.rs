@@ -191,14 +191,6 @@ impl Schema {
         }
     }
 
-    /// The property `name` of an object schema.
-    pub fn property(&self, name: &str) -> Option<&Schema> {
-        match &self.kind {
-            Kind::Object { properties, .. } => properties.get(name),
-            _ => None,
-        }
-    }
-
     /// The property names of an object schema, in the spec's order.
     pub fn property_names(&self) -> Vec<&str> {
         match &self.kind {
