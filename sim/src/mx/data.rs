@@ -102,10 +102,13 @@ pub fn seed_merchants(world: &mut World) {
 
 /// Creates a member's test data, once.
 pub fn load(world: &mut World, member_guid: &str) {
-    match world.members.get_mut(member_guid) {
-        Some(rt) if !rt.data_loaded => rt.data_loaded = true,
+    let bank = match world.members.get_mut(member_guid) {
+        Some(rt) if !rt.data_loaded => {
+            rt.data_loaded = true;
+            rt.institution.name
+        }
         _ => return,
-    }
+    };
     let Some(m) = world.store.get("members", member_guid) else {
         return;
     };
@@ -125,7 +128,7 @@ pub fn load(world: &mut World, member_guid: &str) {
         let account = guid("ACT");
         let mut a = object(json!({
             "guid": account, "member_guid": member_guid, "user_guid": user_guid,
-            "institution_code": code, "name": format!("MX Bank {name}"), "type": kind,
+            "institution_code": code, "name": format!("{bank} {name}"), "type": kind,
             "balance": balance, "available_balance": balance, "currency_code": "USD",
             "account_number": format!("****{}", &number[number.len() - 4..]),
             "is_closed": false, "created_at": stamp, "updated_at": stamp,

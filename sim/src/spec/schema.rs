@@ -349,3 +349,61 @@ fn object(doc: &Value, s: &Value, depth: usize) -> Kind {
         required,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn compiled() -> Schema {
+        let doc = json!({ "components": { "schemas": {
+            "User": { "type": "object", "required": ["guid"], "properties": {
+                "guid": { "type": "string" },
+                "age": { "type": "integer", "minimum": 0 },
+                "tags": { "type": "array", "items": { "type": "string", "enum": ["a", "b"] } },
+                "home": { "$ref": "#/components/schemas/Home" },
+            } },
+            "Home": { "type": "object", "properties": { "city": { "type": "string" } } },
+        } } });
+        Schema::compile(&doc, &json!({ "$ref": "#/components/schemas/User" }))
+    }
+
+    #[test]
+    fn shaping_fills_every_property_and_drops_the_rest() {
+        let shaped = compiled().shape(Some(&json!({ "guid": "USR-1", "secret": "x", "home": {} })));
+        assert_eq!(
+            shaped,
+            json!({ "guid": "USR-1", "age": null, "tags": [], "home": { "city": null } })
+        );
+    }
+
+    #[test]
+    fn validation_names_the_first_wrong_place() {
+        let s = compiled();
+        assert!(s
+            .validate(&json!({ "guid": "g", "age": null, "home": null }), "")
+            .is_ok());
+        for (v, why) in [
+            (json!([]), "the body must be an object, not an array"),
+            (json!({}), "guid is required"),
+            (json!({ "guid": 1 }), "guid must be a string, not a number"),
+            (json!({ "guid": "g", "age": -1 }), "age must be within 0..="),
+            (json!({ "guid": "g", "age": 1.5 }), "age must be an integer"),
+            (
+                json!({ "guid": "g", "tags": ["c"] }),
+                "tags[0] must be one of a, b",
+            ),
+            (
+                json!({ "guid": "g", "tags": null }),
+                "tags must not be null",
+            ),
+            (
+                json!({ "guid": "g", "home": "x" }),
+                "home must be an object",
+            ),
+        ] {
+            let e = s.validate(&v, "").unwrap_err();
+            assert!(e.starts_with(why), "{v}: {e}");
+        }
+    }
+}

@@ -480,3 +480,35 @@ async fn nexus_connection_status_only_at_test_institutions_and_only_known_ones()
         "MX: 4220 covers an unknown institution_guid"
     );
 }
+
+#[tokio::test]
+async fn thirty_two_concurrent_clients_lose_no_write() {
+    let sim = std::sync::Arc::new(start().await);
+    let tasks: Vec<_> = (0..32)
+        .map(|i| {
+            let sim = sim.clone();
+            tokio::spawn(async move {
+                let a = atrium(
+                    &sim,
+                    "POST",
+                    "/users",
+                    Some(json!({ "user": { "identifier": format!("c{i}") } })),
+                )
+                .await;
+                assert_eq!(a.status, 200);
+                a.json()["user"]["guid"].as_str().unwrap().to_string()
+            })
+        })
+        .collect();
+    let mut made = HashSet::new();
+    for t in tasks {
+        made.insert(t.await.unwrap());
+    }
+    let listed = atrium(&sim, "GET", "/users?records_per_page=100", None)
+        .await
+        .json();
+    let listed = guids(&listed, "users");
+    assert_eq!(made.len(), 32);
+    assert!(made.is_subset(&listed));
+    assert_eq!(listed.len(), 33, "and the demo user");
+}
