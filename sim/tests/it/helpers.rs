@@ -15,9 +15,14 @@ pub const MXBANK_GUID: &str = "INS-68e96dd6-eabd-42d3-9f05-416897f0746c";
 pub const JOB: Duration = Duration::from_millis(150);
 
 pub async fn start() -> Simulator {
+    start_with_jobs(JOB).await
+}
+
+/// A simulator whose jobs run for `time`.
+pub async fn start_with_jobs(time: Duration) -> Simulator {
     let config = Config {
-        aggregation_time: JOB,
-        job_time: JOB,
+        aggregation_time: time,
+        job_time: time,
         ..Config::default()
     };
     mx_sim::start_with(config, "127.0.0.1:0".parse().unwrap())

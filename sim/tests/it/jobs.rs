@@ -5,10 +5,14 @@ use crate::helpers::*;
 
 #[tokio::test]
 async fn each_job_starts_repeats_with_202_and_conflicts_with_409() {
-    let sim = start().await;
+    // Jobs long enough for the requests made while they run, on a busy
+    // machine too.
+    let job = std::time::Duration::from_millis(900);
+    let sim = start_with_jobs(job).await;
     let u = user(&sim).await;
     let m = member(&sim, &u, "password").await;
-    settle().await;
+    let wait = || tokio::time::sleep(job + std::time::Duration::from_millis(150));
+    wait().await;
     let path = format!("/users/{u}/members/{m}");
     let jobs = [
         "aggregate",
@@ -32,7 +36,7 @@ async fn each_job_starts_repeats_with_202_and_conflicts_with_409() {
         error_of(&c, JSON);
         let snap = sim.member_snapshot(&m).unwrap();
         assert!(snap["job"].is_string(), "{snap}");
-        settle().await;
+        wait().await;
         let r = read_member(&sim, &u, &m).await;
         assert_eq!(
             (

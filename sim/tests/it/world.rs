@@ -331,7 +331,7 @@ async fn records_per_page_follows_mx() {
 async fn the_connect_widget_url_works_once_and_expires() {
     let sim = mx_sim::start_with(
         mx_sim::Config {
-            widget_lifetime: std::time::Duration::from_millis(200),
+            widget_lifetime: std::time::Duration::from_millis(1000),
             ..mx_sim::Config::default()
         },
         "127.0.0.1:0".parse().unwrap(),
@@ -354,7 +354,7 @@ async fn the_connect_widget_url_works_once_and_expires() {
         .as_str()
         .unwrap()
         .to_string();
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert_eq!(send("GET", &url, &[], None).await.status, 410, "expired");
     let a = atrium(
         &sim,
