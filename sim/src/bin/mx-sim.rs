@@ -49,7 +49,10 @@ async fn main() -> std::io::Result<()> {
         seed: !args.no_seed,
         ..mx_sim::Config::default()
     };
-    let demo = config.api_key == mx_sim::DEMO_API_KEY;
+    // Only the public demo credentials are shown; custom ones are secrets.
+    let demo = config.api_key == mx_sim::DEMO_API_KEY
+        && config.client_id == mx_sim::DEMO_CLIENT_ID
+        && config.session_token == mx_sim::DEMO_SESSION_TOKEN;
     let server = mx_sim::start_with(config, args.addr).await?;
     println!("MX simulator listening on {}", server.addr());
     println!(
