@@ -173,7 +173,7 @@ fn render(api: &LoadedApi, call: &Call<'_>, reply: Reply) -> Response {
                 .and_then(|a| a.media.as_deref())
                 .unwrap_or(api.def.json_media);
             let shaped = match doc.and_then(|a| a.schema.as_ref()) {
-                Some(s) => s.shape(Some(&value)),
+                Some(s) => s.shape(Some(value)),
                 None => value,
             };
             json(status, media, &shaped)

@@ -48,7 +48,10 @@ pub struct Body {
 #[derive(Debug, Clone)]
 pub struct Answer {
     pub status: u16,
+    /// The media type it is sent in (the first documented).
     pub media: Option<String>,
+    /// Every media type it is documented in.
+    pub media_types: Vec<String>,
     pub schema: Option<Schema>,
 }
 
@@ -70,7 +73,9 @@ pub struct Operation {
 impl Operation {
     /// The media types a client may ask for in `Accept` (the 2xx answers').
     pub fn accept(&self) -> impl Iterator<Item = &str> {
-        self.answers.iter().filter_map(|a| a.media.as_deref())
+        self.answers
+            .iter()
+            .flat_map(|a| a.media_types.iter().map(String::as_str))
     }
 
     /// The documented answer for `status`, else the first 2xx with a body.
@@ -154,13 +159,14 @@ impl Spec {
                             return None;
                         }
                         let r = schema::resolve(doc, r);
-                        let media = r
-                            .get("content")
-                            .and_then(Value::as_object)
-                            .and_then(|c| c.iter().next());
+                        let content = r.get("content").and_then(Value::as_object);
+                        let media = content.and_then(|c| c.iter().next());
                         Some(Answer {
                             status,
                             media: media.map(|(m, _)| m.clone()),
+                            media_types: content
+                                .map(|c| c.keys().cloned().collect())
+                                .unwrap_or_default(),
                             schema: media
                                 .and_then(|(_, m)| m.get("schema"))
                                 .map(|s| Schema::compile(doc, s)),

@@ -3,7 +3,7 @@
 //! are cheap walks.
 
 use indexmap::IndexMap;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// How deep `$ref`s are followed: a recursive schema stops there (as `Any`).
 const MAX_DEPTH: usize = 24;
@@ -139,32 +139,31 @@ impl Schema {
     }
 
     /// `value` in this schema's shape: every property present (null, or `[]`
-    /// for arrays, where `value` has none), nothing the schema lacks.
-    pub fn shape(&self, value: Option<&Value>) -> Value {
-        match &self.kind {
-            Kind::Object { properties, .. } => {
-                let src = value.and_then(Value::as_object);
-                if src.is_none() && value.is_some_and(|v| !v.is_null()) {
-                    return value.cloned().unwrap_or(Value::Null);
-                }
-                let mut out = Map::new();
-                for (key, s) in properties {
-                    out.insert(key.clone(), s.shape(src.and_then(|o| o.get(key))));
-                }
-                Value::Object(out)
+    /// for arrays, where `value` has none), nothing the schema lacks. Moves
+    /// the values it keeps rather than copying them.
+    pub fn shape(&self, value: Option<Value>) -> Value {
+        match (&self.kind, value) {
+            (Kind::Object { properties, .. }, Some(Value::Object(mut src))) => Value::Object(
+                properties
+                    .iter()
+                    .map(|(key, s)| (key.clone(), s.shape(src.remove(key))))
+                    .collect(),
+            ),
+            (Kind::Object { properties, .. }, None | Some(Value::Null)) => Value::Object(
+                properties
+                    .iter()
+                    .map(|(key, s)| (key.clone(), s.shape(None)))
+                    .collect(),
+            ),
+            (Kind::Array(items), Some(Value::Array(list))) => {
+                Value::Array(list.into_iter().map(|v| items.shape(Some(v))).collect())
             }
-            Kind::Array(items) => match value {
-                Some(Value::Array(list)) => {
-                    Value::Array(list.iter().map(|v| items.shape(Some(v))).collect())
-                }
-                Some(v) if !v.is_null() => v.clone(),
-                _ => Value::Array(Vec::new()),
-            },
-            Kind::OneOf(options) => match options.first() {
+            (Kind::Array(_), None | Some(Value::Null)) => Value::Array(Vec::new()),
+            (Kind::OneOf(options), value) => match options.first() {
                 Some(o) if matches!(o.kind, Kind::Object { .. }) => o.shape(value),
-                _ => value.cloned().unwrap_or(Value::Null),
+                _ => value.unwrap_or(Value::Null),
             },
-            _ => value.cloned().unwrap_or(Value::Null),
+            (_, value) => value.unwrap_or(Value::Null),
         }
     }
 
@@ -370,7 +369,7 @@ mod tests {
 
     #[test]
     fn shaping_fills_every_property_and_drops_the_rest() {
-        let shaped = compiled().shape(Some(&json!({ "guid": "USR-1", "secret": "x", "home": {} })));
+        let shaped = compiled().shape(Some(json!({ "guid": "USR-1", "secret": "x", "home": {} })));
         assert_eq!(
             shaped,
             json!({ "guid": "USR-1", "age": null, "tags": [], "home": { "city": null } })
