@@ -156,3 +156,36 @@ async fn oauth_only_at_oauth_institutions_and_its_window_works_once() {
     assert_eq!(a.status, 400);
     assert!(error_of(&a, JSON).contains("cannot use OAuth"));
 }
+
+#[tokio::test]
+async fn updating_the_password_re_aggregates_with_its_outcome() {
+    let sim = start().await;
+    let u = user(&sim).await;
+    let (m, status) = status_after(&sim, &u, "UNAUTHORIZED").await;
+    assert_eq!(status, "DENIED");
+    let body = json!({ "member": { "credentials": [{ "guid": PASSWORD, "value": "password" }] } });
+    let a = atrium(&sim, "PUT", &format!("/users/{u}/members/{m}"), Some(body)).await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.json()["member"]["connection_status"], "UPDATED");
+    assert_eq!(a.json()["member"]["is_being_aggregated"], true);
+    settle().await;
+    let r = read_member(&sim, &u, &m).await;
+    assert_eq!(r["connection_status"], "CONNECTED");
+    assert!(r["successfully_aggregated_at"]
+        .as_str()
+        .unwrap()
+        .ends_with('Z'));
+    let accounts = atrium(
+        &sim,
+        "GET",
+        &format!("/users/{u}/members/{m}/accounts"),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(
+        accounts["accounts"].as_array().unwrap().len(),
+        4,
+        "data once it connects"
+    );
+}
