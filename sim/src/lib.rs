@@ -19,87 +19,25 @@
 //!   the generic resource rules serve the rest.
 
 mod api;
+mod config;
 mod engine;
 mod mx;
 pub mod spec;
 mod store;
+mod time;
 mod world;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::routing::get;
 use axum::Router;
 use serde_json::Value;
 
 pub use api::{ApiDef, ErrorStyle, ATRIUM, EMBEDDED, NEXUS};
+pub use config::{Config, DEMO_API_KEY, DEMO_CLIENT_ID, DEMO_SESSION_TOKEN, DEMO_USER_GUID};
 pub use mx::institutions::{Institution, INSTITUTIONS};
-pub use mx::DEMO_USER_GUID;
 pub use spec::{Operation, Schema, Spec};
-
-/// The demo `MX-API-Key` a default simulator accepts.
-pub const DEMO_API_KEY: &str = "demo-api-key";
-/// The demo `MX-Client-ID`.
-pub const DEMO_CLIENT_ID: &str = "demo-client-id";
-/// The demo `MD-SESSION-TOKEN`.
-pub const DEMO_SESSION_TOKEN: &str = "demo-session-token";
-
-/// What the simulator accepts, and how it behaves.
-#[derive(Clone)]
-pub struct Config {
-    /// The `MX-API-Key` Atrium requests must carry (the Basic password).
-    pub api_key: String,
-    /// The `MX-Client-ID` Atrium requests must carry (the Basic user).
-    pub client_id: String,
-    /// The `MD-SESSION-TOKEN` Nexus requests must carry.
-    pub session_token: String,
-    /// How long the first aggregation of a new member runs.
-    pub aggregation_time: Duration,
-    /// How long every job (aggregate, balance, extend_history,
-    /// fetch_statements, identify, verify) runs.
-    pub job_time: Duration,
-    /// How long a connect widget URL works (MX: 10 minutes), once.
-    pub widget_lifetime: Duration,
-    /// Members one user may have (MX's development environment: 25).
-    pub members_per_user: usize,
-    /// The largest request body accepted (413 above).
-    pub max_body_bytes: usize,
-    /// Whether to create the demo user (with [`DEMO_USER_GUID`]) at start.
-    pub seed: bool,
-}
-
-impl std::fmt::Debug for Config {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Config")
-            .field("api_key", &"[REDACTED]")
-            .field("client_id", &"[REDACTED]")
-            .field("session_token", &"[REDACTED]")
-            .field("aggregation_time", &self.aggregation_time)
-            .field("job_time", &self.job_time)
-            .field("widget_lifetime", &self.widget_lifetime)
-            .field("members_per_user", &self.members_per_user)
-            .field("max_body_bytes", &self.max_body_bytes)
-            .field("seed", &self.seed)
-            .finish()
-    }
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            api_key: DEMO_API_KEY.into(),
-            client_id: DEMO_CLIENT_ID.into(),
-            session_token: DEMO_SESSION_TOKEN.into(),
-            aggregation_time: Duration::from_millis(300),
-            job_time: Duration::from_millis(300),
-            widget_lifetime: Duration::from_secs(600),
-            members_per_user: 25,
-            max_body_bytes: 1024 * 1024,
-            seed: true,
-        }
-    }
-}
 
 /// A running simulator. Dropping it stops the server.
 #[derive(Debug)]
@@ -164,7 +102,7 @@ impl Simulator {
     /// as JSON, after letting due jobs finish. Never holds credentials.
     pub fn member_snapshot(&self, guid: &str) -> Option<Value> {
         let mut world = self.engine.world();
-        world.settle(std::time::Instant::now());
+        (self.engine.rules.settle)(&mut world, std::time::Instant::now());
         let record = world.store.get("members", guid)?.clone();
         let rt = world.members.get(guid);
         Some(serde_json::json!({
@@ -179,7 +117,7 @@ impl Simulator {
     /// connection-status webhook payloads.
     pub fn events(&self) -> Vec<Value> {
         let mut world = self.engine.world();
-        world.settle(std::time::Instant::now());
+        (self.engine.rules.settle)(&mut world, std::time::Instant::now());
         world.events.iter().map(|e| e.payload()).collect()
     }
 
@@ -246,6 +184,7 @@ async fn serve(
     mx::seed(&mut world, config.seed);
     let engine = Arc::new(engine::Engine {
         apis,
+        rules: mx::rules(),
         world: Mutex::new(world),
         config,
         base: format!("http://{addr}"),

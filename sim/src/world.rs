@@ -7,9 +7,60 @@ use std::time::{Instant, SystemTime};
 
 use serde_json::{json, Value};
 
-use crate::mx::jobs::Job;
-use crate::mx::member::MemberRt;
 use crate::store::Store;
+
+/// The aggregation-type jobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    Aggregate,
+    Balance,
+    ExtendHistory,
+    FetchStatements,
+    Identify,
+    Verify,
+}
+
+/// A running job.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub kind: JobKind,
+    pub guid: String,
+    pub started: SystemTime,
+    pub done_at: Instant,
+}
+
+/// What MX knows of a member beyond its record.
+#[derive(Clone)]
+pub struct MemberRt {
+    /// The API that created it (duplicates are per API).
+    pub api: &'static str,
+    /// Its institution's code.
+    pub institution: &'static str,
+    /// (credential guid, value), sorted: the identity of its credentials.
+    pub credentials: Vec<(String, String)>,
+    /// The challenges to answer while CHALLENGED.
+    pub challenges: Vec<Value>,
+    /// MFA answered correctly: later aggregations connect.
+    pub mfa_passed: bool,
+    pub skip_aggregation: bool,
+    /// Test data was created on its first connection.
+    pub data_loaded: bool,
+}
+
+impl std::fmt::Debug for MemberRt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemberRt")
+            .field("api", &self.api)
+            .field("institution", &self.institution)
+            .field(
+                "credentials",
+                &format_args!("[{} redacted]", self.credentials.len()),
+            )
+            .field("challenges", &self.challenges.len())
+            .field("mfa_passed", &self.mfa_passed)
+            .finish_non_exhaustive()
+    }
+}
 
 /// A member's status change, kept so that webhooks can be sent later.
 #[derive(Debug, Clone)]
@@ -29,7 +80,7 @@ impl Event {
             "connection_status": self.connection_status,
             "member_guid": self.member_guid,
             "user_guid": self.user_guid,
-            "at": crate::mx::time::rfc3339(self.at),
+            "at": crate::time::rfc3339(self.at),
         })
     }
 }
@@ -51,10 +102,10 @@ pub struct World {
 }
 
 impl World {
-    /// Lets every job that is due finish (called before each request).
-    pub fn settle(&mut self, now: Instant) {
+    /// Takes the jobs that are due by `now`, by member GUID.
+    pub fn due_jobs(&mut self, now: Instant) -> Vec<(String, Job)> {
         if self.jobs.is_empty() {
-            return;
+            return Vec::new();
         }
         let due: Vec<String> = self
             .jobs
@@ -62,10 +113,17 @@ impl World {
             .filter(|(_, j)| j.done_at <= now)
             .map(|(g, _)| g.clone())
             .collect();
-        for guid in due {
-            if let Some(job) = self.jobs.remove(&guid) {
-                crate::mx::jobs::finish(self, &guid, job);
-            }
+        due.into_iter()
+            .filter_map(|g| self.jobs.remove(&g).map(|j| (g, j)))
+            .collect()
+    }
+
+    /// Is the session's user (Nexus) still there? A session ends with its
+    /// user.
+    pub fn session_is_live(&self) -> bool {
+        match &self.session_user {
+            Some(u) => self.store.get("users", u).is_some(),
+            None => true,
         }
     }
 

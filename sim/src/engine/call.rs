@@ -3,8 +3,9 @@
 use serde_json::{Map, Value};
 
 use crate::api::ApiDef;
+use crate::config::Config;
 use crate::spec::{Kind, Operation};
-use crate::Config;
+use crate::world::World;
 
 /// A request that passed every check of its operation.
 #[derive(Debug)]
@@ -65,6 +66,18 @@ impl Fail {
 }
 
 pub type Answer = Result<Reply, Fail>;
+
+/// A hand-written rule for an operation.
+pub type Rule = fn(&mut World, &Call<'_>) -> Answer;
+
+/// The rules the engine applies on top of the specs (MX's).
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    /// The rule for (API name, method, path template), if any.
+    pub find: fn(&str, &str, &str) -> Option<Rule>,
+    /// Lets time pass (jobs finish) before a request is answered.
+    pub settle: fn(&mut World, std::time::Instant),
+}
 
 impl Call<'_> {
     pub fn param(&self, name: &str) -> &str {

@@ -6,8 +6,8 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use super::call::Fail;
+use crate::config::Config;
 use crate::spec::{In, Kind, Operation, Schema, Scheme};
-use crate::Config;
 
 /// The secret a header-borne scheme names (MX's header names).
 fn header_secret<'a>(config: &'a Config, name: &str) -> Option<&'a str> {

@@ -113,7 +113,7 @@ pub fn answer(world: &mut World, call: &Call<'_>) -> Answer {
             let items = records().map(|r| Value::Object(r.clone()));
             if call.is_paged() {
                 let total = records().count();
-                let (page, pagination) = crate::mx::paging::page(call, items, total, 1000);
+                let (page, pagination) = super::paging::page(call, items, total, 1000);
                 Ok(call.list(page, Some(pagination)))
             } else {
                 Ok(call.list(items.collect(), None))

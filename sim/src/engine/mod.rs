@@ -5,6 +5,7 @@
 pub mod call;
 pub mod check;
 pub mod generic;
+pub mod paging;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
@@ -17,14 +18,15 @@ use http_body_util::{BodyExt, Limited};
 use serde_json::{json, Value};
 
 use crate::api::{ErrorStyle, LoadedApi};
+use crate::config::Config;
 use crate::world::World;
-use crate::Config;
 use call::{Call, Fail, Reply};
 
 /// The simulator's shared state: the compiled APIs and the world.
 #[derive(Debug)]
 pub struct Engine {
     pub apis: Arc<[LoadedApi]>,
+    pub rules: call::Rules,
     pub world: Mutex<World>,
     pub config: Config,
     /// `http://ADDR`
@@ -118,7 +120,7 @@ async fn answer(
     };
     let config = &engine.config;
     check::security(op, req.headers(), config)?;
-    if api.def.session_of_demo_user && !crate::mx::session_is_live(&engine.world()) {
+    if api.def.session_of_demo_user && !engine.world().session_is_live() {
         return Err(Fail::coded(
             401,
             4011,
@@ -155,8 +157,8 @@ async fn answer(
     };
     let reply = {
         let mut world = engine.world();
-        world.settle(Instant::now());
-        match crate::mx::rule(api.def.name, &op.method, &op.template.text) {
+        (engine.rules.settle)(&mut world, Instant::now());
+        match (engine.rules.find)(api.def.name, &op.method, &op.template.text) {
             Some(rule) => rule(&mut world, &call)?,
             None => generic::answer(&mut world, &call)?,
         }

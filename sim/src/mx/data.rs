@@ -9,9 +9,9 @@ use std::time::SystemTime;
 
 use serde_json::{json, Value};
 
-use super::time::{date, rfc3339};
 use crate::engine::call::{Answer, Call};
 use crate::store::{guid, text, Record};
+use crate::time::{date, rfc3339};
 use crate::world::World;
 
 /// (guid, name, website, category, city, state, latitude, longitude)
@@ -105,7 +105,7 @@ pub fn load(world: &mut World, member_guid: &str) {
     let bank = match world.members.get_mut(member_guid) {
         Some(rt) if !rt.data_loaded => {
             rt.data_loaded = true;
-            rt.institution.name
+            super::institutions::by_code(rt.institution).map_or("MX Bank", |i| i.name)
         }
         _ => return,
     };

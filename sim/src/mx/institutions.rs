@@ -196,7 +196,7 @@ pub fn list(_: &mut crate::world::World, call: &Call<'_>) -> Answer {
         .collect();
     let total = matching.len();
     let items = matching.into_iter().map(Institution::record);
-    let (page, pagination) = super::paging::page(call, items, total, 100);
+    let (page, pagination) = crate::engine::paging::page(call, items, total, 100);
     Ok(call.list(page, Some(pagination)))
 }
 

@@ -9,43 +9,29 @@ use serde_json::json;
 
 use super::member::{record, refresh, set_status};
 use super::mxbank::{self, Outcome};
-use super::time::rfc3339;
+use crate::config::Config;
 use crate::engine::call::{Answer, Call, Fail};
-use crate::world::World;
-use crate::Config;
+use crate::time::rfc3339;
+use crate::world::{Job, JobKind, World};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JobKind {
-    Aggregate,
-    Balance,
-    ExtendHistory,
-    FetchStatements,
-    Identify,
-    Verify,
+/// The job an action path starts (`…/members/{guid}/verify`).
+pub fn of_action(action: &str) -> Option<JobKind> {
+    Some(match action {
+        "aggregate" => JobKind::Aggregate,
+        "balance" => JobKind::Balance,
+        "extend_history" => JobKind::ExtendHistory,
+        "fetch_statements" => JobKind::FetchStatements,
+        "identify" => JobKind::Identify,
+        "verify" => JobKind::Verify,
+        _ => return None,
+    })
 }
 
-impl JobKind {
-    /// The job an action path starts (`…/members/{guid}/verify`).
-    pub fn of_action(action: &str) -> Option<JobKind> {
-        Some(match action {
-            "aggregate" => JobKind::Aggregate,
-            "balance" => JobKind::Balance,
-            "extend_history" => JobKind::ExtendHistory,
-            "fetch_statements" => JobKind::FetchStatements,
-            "identify" => JobKind::Identify,
-            "verify" => JobKind::Verify,
-            _ => return None,
-        })
+/// Lets every job that is due finish (before each request).
+pub fn settle(world: &mut World, now: Instant) {
+    for (guid, job) in world.due_jobs(now) {
+        finish(world, &guid, job);
     }
-}
-
-/// A running job.
-#[derive(Debug, Clone)]
-pub struct Job {
-    pub kind: JobKind,
-    pub guid: String,
-    pub started: SystemTime,
-    pub done_at: Instant,
 }
 
 /// How long a job of `kind` runs: aggregations take the aggregation
@@ -79,7 +65,7 @@ pub fn finish(world: &mut World, member_guid: &str, _job: Job) {
     let Some(rt) = world.members.get(member_guid) else {
         return;
     };
-    match rt.outcome() {
+    match super::member::outcome(rt) {
         Outcome::Connected => {
             if let Some(r) = world.store.get_mut("members", member_guid) {
                 r.insert(
@@ -103,12 +89,12 @@ pub fn finish(world: &mut World, member_guid: &str, _job: Job) {
 
 /// `POST /users/{user_guid}/members/{member_guid}/<job>`.
 pub fn run(world: &mut World, call: &Call<'_>) -> Answer {
-    let member_guid = super::member_of(world, call)?;
+    let member_guid = super::member::member_of(world, call)?;
     let kind = call
         .op
         .template
         .last_literal()
-        .and_then(JobKind::of_action)
+        .and_then(of_action)
         .unwrap_or(JobKind::Aggregate);
     if super::member::status_of(world, &member_guid) == "PENDING" {
         return Err(Fail::new(400, "the member's OAuth flow is not complete"));

@@ -3,60 +3,29 @@
 
 use std::time::SystemTime;
 
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 use super::institutions::Institution;
 use super::mxbank::{self, Outcome};
-use crate::engine::call::Fail;
-use crate::store::{guid, text};
-use crate::world::{Event, World};
+use crate::engine::call::{Call, Fail};
+use crate::engine::generic;
+use crate::store::text;
+use crate::world::{Event, MemberRt, World};
 
-/// What MX knows of a member beyond its record.
-#[derive(Clone)]
-pub struct MemberRt {
-    /// The API that created it (duplicates are per API).
-    pub api: &'static str,
-    pub institution: &'static Institution,
-    /// (credential guid, value), sorted: the identity of its credentials.
-    pub credentials: Vec<(String, String)>,
-    /// The challenges to answer while CHALLENGED.
-    pub challenges: Vec<Value>,
-    /// MFA answered correctly: later aggregations connect.
-    pub mfa_passed: bool,
-    pub skip_aggregation: bool,
-    /// Test data was created on its first connection.
-    pub data_loaded: bool,
-}
-
-impl std::fmt::Debug for MemberRt {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MemberRt")
-            .field("api", &self.api)
-            .field("institution", &self.institution.code)
-            .field(
-                "credentials",
-                &format_args!("[{} redacted]", self.credentials.len()),
-            )
-            .field("challenges", &self.challenges.len())
-            .field("mfa_passed", &self.mfa_passed)
-            .finish_non_exhaustive()
+/// How a member's next aggregation ends.
+pub fn outcome(rt: &MemberRt) -> Outcome {
+    let Some(institution) = super::institutions::by_code(rt.institution) else {
+        return Outcome::Connected;
+    };
+    if !institution.test_passwords || rt.mfa_passed {
+        return Outcome::Connected;
     }
-}
-
-impl MemberRt {
-    /// How its next aggregation ends.
-    pub fn outcome(&self) -> Outcome {
-        if !self.institution.test_passwords || self.mfa_passed {
-            return Outcome::Connected;
-        }
-        let password = self
-            .institution
-            .password_guid()
-            .and_then(|g| self.credentials.iter().find(|(c, _)| c == g))
-            .map(|(_, v)| v.as_str())
-            .unwrap_or_default();
-        mxbank::outcome(password)
-    }
+    let password = institution
+        .password_guid()
+        .and_then(|g| rt.credentials.iter().find(|(c, _)| c == g))
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default();
+    mxbank::outcome(password)
 }
 
 /// Credentials from request items (`guid_key` names the GUID field:
@@ -183,87 +152,11 @@ pub fn set_status(world: &mut World, member_guid: &str, status: &str) {
     refresh(world, member_guid);
 }
 
-/// A new member to store.
-pub struct NewMember {
-    pub api: &'static str,
-    pub user_guid: String,
-    pub institution: &'static Institution,
-    pub credentials: Vec<(String, String)>,
-    pub is_oauth: bool,
-    pub skip_aggregation: bool,
-    /// The request's other fields kept on the record (identifier, metadata…).
-    pub fields: Map<String, Value>,
-    /// A status set by the request (test institutions, no credentials).
-    pub status: Option<String>,
-}
-
 /// Members a user has.
 pub fn count_of(world: &World, user_guid: &str) -> usize {
     world
         .store
         .count("members", &[("user_guid".into(), user_guid.into())])
-}
-
-/// Is there a member of this user, made through this API, at this
-/// institution with the same credentials?
-pub fn is_duplicate(world: &World, new: &NewMember) -> bool {
-    let filter = [("user_guid".to_string(), new.user_guid.clone())];
-    let found = world.store.select("members", &filter).any(|r| {
-        let g = text(r, "guid").unwrap_or_default();
-        world.members.get(g).is_some_and(|m| {
-            m.api == new.api
-                && m.institution.code == new.institution.code
-                && m.credentials == new.credentials
-        })
-    });
-    found
-}
-
-/// Stores a member and starts what MX starts: an OAuth window, or an
-/// aggregation unless skipped. Answers its GUID.
-pub fn create(world: &mut World, new: NewMember, base: &str, config: &crate::Config) -> String {
-    let member_guid = guid("MBR");
-    let mut r = new.fields;
-    for (k, v) in [
-        ("guid", json!(member_guid)),
-        ("user_guid", json!(new.user_guid)),
-        ("institution_code", json!(new.institution.code)),
-        ("institution_guid", json!(new.institution.guid)),
-        ("is_oauth", json!(new.is_oauth)),
-        ("is_managed_by_user", json!(true)),
-        ("is_user_created", json!(true)),
-        ("is_being_aggregated", json!(false)),
-    ] {
-        r.insert(k.into(), v);
-    }
-    if !r.get("name").is_some_and(Value::is_string) {
-        r.insert("name".into(), json!(new.institution.name));
-    }
-    world.store.put("members", r);
-    world.members.insert(
-        member_guid.clone(),
-        MemberRt {
-            api: new.api,
-            institution: new.institution,
-            credentials: new.credentials,
-            challenges: Vec::new(),
-            mfa_passed: false,
-            skip_aggregation: new.skip_aggregation,
-            data_loaded: false,
-        },
-    );
-    if new.is_oauth {
-        set_status(world, &member_guid, "PENDING");
-        super::windows::new_oauth_window(world, &member_guid, base);
-    } else if let Some(s) = new.status {
-        set_status(world, &member_guid, &s);
-    } else {
-        set_status(world, &member_guid, "CREATED");
-        if !new.skip_aggregation {
-            super::jobs::start(world, &member_guid, super::jobs::JobKind::Aggregate, config);
-        }
-    }
-    member_guid
 }
 
 /// A member's record as JSON.
@@ -291,4 +184,14 @@ pub fn challenges_of(world: &World, member_guid: &str) -> Vec<Value> {
         .get(member_guid)
         .map(|m| m.challenges.clone())
         .unwrap_or_default()
+}
+
+/// The member the path names, checked to belong to the path's user.
+pub fn member_of(world: &World, call: &Call<'_>) -> Result<String, Fail> {
+    generic::resolve(world, call)?;
+    let guid = call.param("member_guid");
+    match world.store.get("members", guid) {
+        Some(_) => Ok(guid.to_string()),
+        None => Err(Fail::not_found("member", guid)),
+    }
 }

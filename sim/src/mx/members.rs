@@ -3,16 +3,20 @@
 
 use serde_json::{json, Map, Value};
 
+use super::institutions::Institution;
 use super::institutions::{by_code, by_guid};
-use super::jobs::{self, JobKind};
+use super::jobs;
+use super::member::member_of;
 use super::member::{
-    challenges_of, check_new, count_of, create, credential_set, is_duplicate, record, set_status,
-    status_of, NewMember, STATUSES,
+    challenges_of, check_new, count_of, credential_set, record, set_status, status_of, STATUSES,
 };
 use super::mxbank::CORRECT;
-use super::{member_of, DEMO_USER_GUID};
+use super::windows;
+use crate::config::DEMO_USER_GUID;
 use crate::engine::call::{Answer, Call, Fail, Reply};
-use crate::store::text;
+use crate::store::{guid, text};
+use crate::world::JobKind;
+use crate::world::MemberRt;
 use crate::world::World;
 
 /// Keeps the request's fields a record stores (not credentials).
@@ -260,7 +264,8 @@ pub fn credentials(world: &mut World, call: &Call<'_>) -> Answer {
     let fields = world
         .members
         .get(&guid)
-        .map(|m| m.institution.credential_records())
+        .and_then(|m| by_code(m.institution))
+        .map(|i| i.credential_records())
         .unwrap_or_default();
     Ok(call.list(fields, None))
 }
@@ -274,10 +279,91 @@ pub fn oauth_window_uri(world: &mut World, call: &Call<'_>) -> Answer {
             .store
             .get("members", &guid)
             .is_some_and(|r| r.get("is_oauth") == Some(&json!(true)))
-            && m.institution.supports_oauth
+            && by_code(m.institution).is_some_and(|i| i.supports_oauth)
     }) {
         return Err(Fail::new(400, "Member cannot use OAuth"));
     }
-    super::windows::new_oauth_window(world, &guid, call.base);
+    windows::new_oauth_window(world, &guid, call.base);
     Ok(call.one(200, record(world, &guid)))
+}
+
+/// A new member to store.
+pub struct NewMember {
+    pub api: &'static str,
+    pub user_guid: String,
+    pub institution: &'static Institution,
+    pub credentials: Vec<(String, String)>,
+    pub is_oauth: bool,
+    pub skip_aggregation: bool,
+    /// The request's other fields kept on the record (identifier, metadata…).
+    pub fields: Map<String, Value>,
+    /// A status set by the request (test institutions, no credentials).
+    pub status: Option<String>,
+}
+
+/// Stores a member and starts what MX starts: an OAuth window, or an
+/// aggregation unless skipped. Answers its GUID.
+fn create(world: &mut World, new: NewMember, base: &str, config: &crate::config::Config) -> String {
+    let member_guid = guid("MBR");
+    let mut r = new.fields;
+    for (k, v) in [
+        ("guid", json!(member_guid)),
+        ("user_guid", json!(new.user_guid)),
+        ("institution_code", json!(new.institution.code)),
+        ("institution_guid", json!(new.institution.guid)),
+        ("is_oauth", json!(new.is_oauth)),
+        ("is_managed_by_user", json!(true)),
+        ("is_user_created", json!(true)),
+        ("is_being_aggregated", json!(false)),
+    ] {
+        r.insert(k.into(), v);
+    }
+    if !r.get("name").is_some_and(Value::is_string) {
+        r.insert("name".into(), json!(new.institution.name));
+    }
+    world.store.put("members", r);
+    world.members.insert(
+        member_guid.clone(),
+        MemberRt {
+            api: new.api,
+            institution: new.institution.code,
+            credentials: new.credentials,
+            challenges: Vec::new(),
+            mfa_passed: false,
+            skip_aggregation: new.skip_aggregation,
+            data_loaded: false,
+        },
+    );
+    if new.is_oauth {
+        set_status(world, &member_guid, "PENDING");
+        windows::new_oauth_window(world, &member_guid, base);
+    } else if let Some(s) = new.status {
+        set_status(world, &member_guid, &s);
+    } else {
+        set_status(world, &member_guid, "CREATED");
+        if !new.skip_aggregation {
+            super::jobs::start(
+                world,
+                &member_guid,
+                crate::world::JobKind::Aggregate,
+                config,
+            );
+        }
+    }
+    member_guid
+}
+
+/// Is there a member of this user, made through this API, at this
+/// institution with the same credentials?
+pub fn is_duplicate(world: &World, new: &NewMember) -> bool {
+    let filter = [("user_guid".to_string(), new.user_guid.clone())];
+    let found = world.store.select("members", &filter).any(|r| {
+        let g = text(r, "guid").unwrap_or_default();
+        world.members.get(g).is_some_and(|m| {
+            m.api == new.api
+                && m.institution == new.institution.code
+                && m.credentials == new.credentials
+        })
+    });
+    found
 }

@@ -9,23 +9,23 @@ pub mod jobs;
 pub mod member;
 pub mod members;
 pub mod mxbank;
-pub mod paging;
 pub mod pdf;
-pub mod time;
 pub mod windows;
 
 use serde_json::{json, Value};
 
-use crate::engine::call::{Answer, Call, Fail};
-use crate::engine::generic;
+use crate::config::DEMO_USER_GUID;
+use crate::engine::call::{Answer, Call, Fail, Rule, Rules};
 use crate::store::text;
 use crate::world::World;
 
-/// The GUID of the Nexus session's user, and of the seeded Atrium user.
-pub const DEMO_USER_GUID: &str = "USR-fa7537f3-48aa-a683-a02a-b18940482f54";
-
-/// A hand-written rule.
-pub type Rule = fn(&mut World, &Call<'_>) -> Answer;
+/// MX's rules, as the engine calls them.
+pub fn rules() -> Rules {
+    Rules {
+        find: rule,
+        settle: jobs::settle,
+    }
+}
 
 /// The rule MX's behaviour has for an operation, if any.
 pub fn rule(api: &str, method: &str, template: &str) -> Option<Rule> {
@@ -46,7 +46,7 @@ pub fn rule(api: &str, method: &str, template: &str) -> Option<Rule> {
         ("atrium", "POST", "/transactions/cleanse_and_categorize", _) => data::cleanse,
         ("atrium", "PUT", _, Some("")) => members::update,
         ("atrium", "POST", _, Some(action))
-            if jobs::JobKind::of_action(action.trim_start_matches('/')).is_some() =>
+            if jobs::of_action(action.trim_start_matches('/')).is_some() =>
         {
             jobs::run
         }
@@ -58,24 +58,6 @@ pub fn rule(api: &str, method: &str, template: &str) -> Option<Rule> {
         ("atrium", "GET", _, Some("/statements/{statement_guid}.pdf")) => pdf::download,
         _ => return None,
     })
-}
-
-/// The member the path names, checked to belong to the path's user.
-pub fn member_of(world: &World, call: &Call<'_>) -> Result<String, Fail> {
-    generic::resolve(world, call)?;
-    let guid = call.param("member_guid");
-    match world.store.get("members", guid) {
-        Some(_) => Ok(guid.to_string()),
-        None => Err(Fail::not_found("member", guid)),
-    }
-}
-
-/// Is the Nexus session's user still there (a session ends with its user)?
-pub fn session_is_live(world: &World) -> bool {
-    match &world.session_user {
-        Some(u) => world.store.get("users", u).is_some(),
-        None => true,
-    }
 }
 
 /// Atrium `POST /users`: an identifier is unique (409).

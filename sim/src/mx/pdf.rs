@@ -48,7 +48,7 @@ pub fn statement_pdf(text: &str) -> Vec<u8> {
 
 /// `GET …/members/{member_guid}/statements/{statement_guid}.pdf`.
 pub fn download(world: &mut World, call: &Call<'_>) -> Answer {
-    let member_guid = super::member_of(world, call)?;
+    let member_guid = super::member::member_of(world, call)?;
     let guid = call.param("statement_guid");
     let statement = world
         .store

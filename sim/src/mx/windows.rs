@@ -10,10 +10,11 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::jobs::{self, JobKind};
+use super::jobs;
 use super::member::set_status;
 use crate::engine::call::{Answer, Call, Fail};
 use crate::engine::Engine;
+use crate::world::JobKind;
 use crate::world::World;
 
 /// A fresh one-time OAuth window for a member (the old one stops working).

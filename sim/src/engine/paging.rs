@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::engine::call::Call;
+use super::call::Call;
 
 pub const DEFAULT_PER_PAGE: i64 = 25;
 pub const MIN_PER_PAGE: i64 = 10;
