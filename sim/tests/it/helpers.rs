@@ -100,13 +100,32 @@ pub async fn atrium(sim: &Simulator, method: &str, path: &str, body: Option<Valu
     if body.is_some() {
         headers.push(("Content-Type", "application/json"));
     }
+    send_json(method, &url, headers, body).await
+}
+
+async fn send_json(
+    method: &str,
+    url: &str,
+    headers: Vec<(&str, &str)>,
+    body: Option<Value>,
+) -> Answer {
     send(
         method,
-        &url,
+        url,
         &headers,
         body.map(|b| b.to_string().into_bytes()),
     )
     .await
+}
+
+/// The status of a body-less Atrium request.
+pub async fn status(sim: &Simulator, method: &str, path: &str) -> u16 {
+    atrium(sim, method, path, None).await.status
+}
+
+/// The JSON answer to an Atrium GET.
+pub async fn get(sim: &Simulator, path: &str) -> Value {
+    atrium(sim, "GET", path, None).await.json()
 }
 
 /// A Nexus request with the demo session and Nexus's media type.
@@ -119,13 +138,7 @@ pub async fn nexus(sim: &Simulator, method: &str, path: &str, body: Option<Value
     if body.is_some() {
         headers.push(("Content-Type", NEXUS_JSON));
     }
-    send(
-        method,
-        &url,
-        &headers,
-        body.map(|b| b.to_string().into_bytes()),
-    )
-    .await
+    send_json(method, &url, headers, body).await
 }
 
 /// Creates an Atrium user; answers its GUID.

@@ -62,9 +62,7 @@ async fn challenges_have_their_type_and_resume_decides() {
                 _ => assert!(c["label"].as_str().is_some()),
             }
             // The status route shows them too.
-            let s = atrium(&sim, "GET", &format!("{path}/status"), None)
-                .await
-                .json();
+            let s = get(&sim, &format!("{path}/status")).await;
             assert_eq!(s["member"]["challenges"][0]["guid"], c["guid"]);
             let body =
                 json!({ "member": { "challenges": [{ "guid": c["guid"], "value": answer }] } });
@@ -175,14 +173,7 @@ async fn updating_the_password_re_aggregates_with_its_outcome() {
         .as_str()
         .unwrap()
         .ends_with('Z'));
-    let accounts = atrium(
-        &sim,
-        "GET",
-        &format!("/users/{u}/members/{m}/accounts"),
-        None,
-    )
-    .await
-    .json();
+    let accounts = get(&sim, &format!("/users/{u}/members/{m}/accounts")).await;
     assert_eq!(
         accounts["accounts"].as_array().unwrap().len(),
         4,

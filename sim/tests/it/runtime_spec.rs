@@ -128,14 +128,7 @@ async fn a_changed_spec_is_served_without_code_changes() {
     .await
     .unwrap();
     // The added response field: present, null until there is a value.
-    let demo = atrium(
-        &sim,
-        "GET",
-        &format!("/users/{}", mx_sim::DEMO_USER_GUID),
-        None,
-    )
-    .await
-    .json();
+    let demo = get(&sim, &format!("/users/{}", mx_sim::DEMO_USER_GUID)).await;
     assert!(demo["user"]
         .as_object()
         .unwrap()
@@ -165,27 +158,16 @@ async fn a_changed_spec_is_served_without_code_changes() {
     let wg = w["guid"].as_str().unwrap().to_string();
     assert!(wg.starts_with("WID-"), "{wg}");
     assert_eq!(w["user_guid"], g.as_str());
-    let list = atrium(&sim, "GET", &format!("/users/{g}/widgets"), None)
-        .await
-        .json();
+    let list = get(&sim, &format!("/users/{g}/widgets")).await;
     assert_eq!(list["widgets"][0]["guid"], wg.as_str());
     assert_eq!(list["pagination"]["total_entries"], 1);
-    let demo_list = atrium(
-        &sim,
-        "GET",
-        &format!("/users/{}/widgets", mx_sim::DEMO_USER_GUID),
-        None,
-    )
-    .await
-    .json();
+    let demo_list = get(&sim, &format!("/users/{}/widgets", mx_sim::DEMO_USER_GUID)).await;
     assert!(
         demo_list["widgets"].as_array().unwrap().is_empty(),
         "another user's list"
     );
     assert_eq!(
-        atrium(&sim, "GET", &format!("/users/{g}/widgets/{wg}"), None)
-            .await
-            .json()["widget"]["size"],
+        get(&sim, &format!("/users/{g}/widgets/{wg}")).await["widget"]["size"],
         2
     );
     for (body, why) in [
@@ -212,15 +194,11 @@ async fn a_changed_spec_is_served_without_code_changes() {
     .await;
     assert_eq!(a.status, 404);
     assert_eq!(
-        atrium(&sim, "DELETE", &format!("/users/{g}/widgets/{wg}"), None)
-            .await
-            .status,
+        status(&sim, "DELETE", &format!("/users/{g}/widgets/{wg}")).await,
         204
     );
     assert_eq!(
-        atrium(&sim, "GET", &format!("/users/{g}/widgets/{wg}"), None)
-            .await
-            .status,
+        status(&sim, "GET", &format!("/users/{g}/widgets/{wg}")).await,
         404
     );
     // Deleting a user deletes what refers to it.
@@ -231,16 +209,9 @@ async fn a_changed_spec_is_served_without_code_changes() {
         Some(json!({ "widget": { "name": "large" } })),
     )
     .await;
+    assert_eq!(status(&sim, "DELETE", &format!("/users/{g}")).await, 204);
     assert_eq!(
-        atrium(&sim, "DELETE", &format!("/users/{g}"), None)
-            .await
-            .status,
-        204
-    );
-    assert_eq!(
-        atrium(&sim, "GET", &format!("/users/{g}/widgets"), None)
-            .await
-            .status,
+        status(&sim, "GET", &format!("/users/{g}/widgets")).await,
         404
     );
 

@@ -67,14 +67,7 @@ async fn an_accept_without_the_vendor_type_is_406_and_the_pdf_wants_its_own() {
     let u = user(&sim).await;
     let m = member(&sim, &u, "password").await;
     settle().await;
-    let statements = atrium(
-        &sim,
-        "GET",
-        &format!("/users/{u}/members/{m}/statements"),
-        None,
-    )
-    .await
-    .json();
+    let statements = get(&sim, &format!("/users/{u}/members/{m}/statements")).await;
     let uri = statements["statements"][0]["uri"]
         .as_str()
         .unwrap()
@@ -140,7 +133,7 @@ async fn bodies_are_checked_against_their_schema() {
             error_of(&a, JSON)
         );
     }
-    let a = atrium(&sim, "GET", "/users", None).await.json();
+    let a = get(&sim, "/users").await;
     assert_eq!(
         a["users"].as_array().unwrap().len(),
         1,

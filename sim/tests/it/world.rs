@@ -21,14 +21,7 @@ async fn a_connected_members_data_is_the_same_through_every_route() {
     let sim = start().await;
     let u = user(&sim).await;
     let m = member(&sim, &u, "password").await;
-    let before = atrium(
-        &sim,
-        "GET",
-        &format!("/users/{u}/members/{m}/accounts"),
-        None,
-    )
-    .await
-    .json();
+    let before = get(&sim, &format!("/users/{u}/members/{m}/accounts")).await;
     assert!(
         before["accounts"].as_array().unwrap().is_empty(),
         "no data before it connects"
@@ -160,9 +153,7 @@ async fn a_connected_members_data_is_the_same_through_every_route() {
         .unwrap()
         .is_empty());
     assert_eq!(
-        atrium(&sim, "GET", &format!("/users/{other}/accounts/{a}"), None)
-            .await
-            .status,
+        status(&sim, "GET", &format!("/users/{other}/accounts/{a}")).await,
         404
     );
 }
@@ -240,7 +231,7 @@ async fn institutions_filter_by_supports_and_name() {
             .map(|i| i["code"].as_str().unwrap().to_string())
             .collect()
     };
-    let all = codes(atrium(&sim, "GET", "/institutions", None).await.json());
+    let all = codes(get(&sim, "/institutions").await);
     assert_eq!(all.len(), mx_sim::INSTITUTIONS.len());
     for feature in [
         "supports_account_identification",
@@ -248,13 +239,8 @@ async fn institutions_filter_by_supports_and_name() {
         "supports_account_verification",
         "supports_transaction_history",
     ] {
-        let got = codes(
-            atrium(&sim, "GET", &format!("/institutions?{feature}=true"), None)
-                .await
-                .json(),
-        );
-        let want: Vec<String> = atrium(&sim, "GET", "/institutions", None).await.json()
-            ["institutions"]
+        let got = codes(get(&sim, &format!("/institutions?{feature}=true")).await);
+        let want: Vec<String> = get(&sim, "/institutions").await["institutions"]
             .as_array()
             .unwrap()
             .iter()
@@ -265,22 +251,15 @@ async fn institutions_filter_by_supports_and_name() {
         assert!(got.len() < all.len(), "{feature} filters something out");
     }
     let both = codes(
-        atrium(
+        get(
             &sim,
-            "GET",
             "/institutions?supports_account_statement=true&supports_transaction_history=true",
-            None,
         )
-        .await
-        .json(),
+        .await,
     );
     assert_eq!(both, vec!["mxbank"]);
     assert_eq!(
-        codes(
-            atrium(&sim, "GET", "/institutions?name=chase", None)
-                .await
-                .json()
-        ),
+        codes(get(&sim, "/institutions?name=chase").await),
         vec!["chase"]
     );
 }
@@ -317,13 +296,9 @@ async fn records_per_page_follows_mx() {
         "below the minimum: 10"
     );
     assert_eq!(per("records_per_page=10&page=4").await, (10, 1, 31));
-    let i = atrium(&sim, "GET", "/institutions?records_per_page=101", None)
-        .await
-        .json();
+    let i = get(&sim, "/institutions?records_per_page=101").await;
     assert_eq!(i["pagination"]["per_page"], 25, "institutions: at most 100");
-    let i = atrium(&sim, "GET", "/institutions?records_per_page=100", None)
-        .await
-        .json();
+    let i = get(&sim, "/institutions?records_per_page=100").await;
     assert_eq!(i["pagination"]["per_page"], 100);
 }
 
@@ -408,14 +383,11 @@ async fn transactions_are_bounded_by_from_and_to_date() {
     let u = user(&sim).await;
     member(&sim, &u, "password").await;
     settle().await;
-    let all = atrium(
+    let all = get(
         &sim,
-        "GET",
         &format!("/users/{u}/transactions?records_per_page=1000"),
-        None,
     )
-    .await
-    .json();
+    .await;
     let dates: Vec<String> = all["transactions"]
         .as_array()
         .unwrap()
@@ -504,9 +476,7 @@ async fn thirty_two_concurrent_clients_lose_no_write() {
     for t in tasks {
         made.insert(t.await.unwrap());
     }
-    let listed = atrium(&sim, "GET", "/users?records_per_page=100", None)
-        .await
-        .json();
+    let listed = get(&sim, "/users?records_per_page=100").await;
     let listed = guids(&listed, "users");
     assert_eq!(made.len(), 32);
     assert!(made.is_subset(&listed));
