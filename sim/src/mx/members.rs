@@ -3,21 +3,17 @@
 
 use serde_json::{json, Map, Value};
 
-use super::institutions::Institution;
-use super::institutions::{by_code, by_guid};
-use super::jobs;
-use super::member::member_of;
+use super::institutions::{by_code, by_guid, Institution};
 use super::member::{
-    challenges_of, check_new, count_of, credential_set, record, set_status, status_of, STATUSES,
+    challenges_of, check_new, count_of, credential_set, member_of, record, set_status, status_of,
+    STATUSES,
 };
 use super::mxbank::CORRECT;
-use super::windows;
-use crate::config::DEMO_USER_GUID;
+use super::{jobs, windows};
+use crate::config::{Config, DEMO_USER_GUID};
 use crate::engine::call::{Answer, Call, Fail, Reply};
 use crate::store::{guid, text};
-use crate::world::JobKind;
-use crate::world::MemberRt;
-use crate::world::World;
+use crate::world::{JobKind, MemberRt, World};
 
 /// Keeps the request's fields a record stores (not credentials).
 fn kept(inner: &Map<String, Value>, keys: &[&str]) -> Map<String, Value> {
@@ -288,22 +284,22 @@ pub fn oauth_window_uri(world: &mut World, call: &Call<'_>) -> Answer {
 }
 
 /// A new member to store.
-pub struct NewMember {
-    pub api: &'static str,
-    pub user_guid: String,
-    pub institution: &'static Institution,
-    pub credentials: Vec<(String, String)>,
-    pub is_oauth: bool,
-    pub skip_aggregation: bool,
+struct NewMember {
+    api: &'static str,
+    user_guid: String,
+    institution: &'static Institution,
+    credentials: Vec<(String, String)>,
+    is_oauth: bool,
+    skip_aggregation: bool,
     /// The request's other fields kept on the record (identifier, metadata…).
-    pub fields: Map<String, Value>,
+    fields: Map<String, Value>,
     /// A status set by the request (test institutions, no credentials).
-    pub status: Option<String>,
+    status: Option<String>,
 }
 
 /// Stores a member and starts what MX starts: an OAuth window, or an
 /// aggregation unless skipped. Answers its GUID.
-fn create(world: &mut World, new: NewMember, base: &str, config: &crate::config::Config) -> String {
+fn create(world: &mut World, new: NewMember, base: &str, config: &Config) -> String {
     let member_guid = guid("MBR");
     let mut r = new.fields;
     for (k, v) in [
@@ -342,12 +338,7 @@ fn create(world: &mut World, new: NewMember, base: &str, config: &crate::config:
     } else {
         set_status(world, &member_guid, "CREATED");
         if !new.skip_aggregation {
-            super::jobs::start(
-                world,
-                &member_guid,
-                crate::world::JobKind::Aggregate,
-                config,
-            );
+            jobs::start(world, &member_guid, JobKind::Aggregate, config);
         }
     }
     member_guid
@@ -355,7 +346,7 @@ fn create(world: &mut World, new: NewMember, base: &str, config: &crate::config:
 
 /// Is there a member of this user, made through this API, at this
 /// institution with the same credentials?
-pub fn is_duplicate(world: &World, new: &NewMember) -> bool {
+fn is_duplicate(world: &World, new: &NewMember) -> bool {
     let filter = [("user_guid".to_string(), new.user_guid.clone())];
     let found = world.store.select("members", &filter).any(|r| {
         let g = text(r, "guid").unwrap_or_default();
