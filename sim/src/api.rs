@@ -1,0 +1,87 @@
+//! The APIs the simulator serves: one entry per vendored spec. A third API
+//! (e.g. the Platform API under `/platform`, HTTP Basic auth) is one more
+//! entry of [`EMBEDDED`].
+
+use std::sync::{Arc, OnceLock};
+
+use crate::spec::Spec;
+
+/// How an API writes its errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorStyle {
+    /// `{"error": {"code": 4220, "message": "…"}}` (Nexus: a 4-digit code).
+    Coded,
+    /// `{"error": {"message": "…"}}` (Atrium).
+    Plain,
+}
+
+/// What the simulator knows about an API besides its spec.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiDef {
+    /// `nexus`, `atrium`: the name MX's rules refer to.
+    pub name: &'static str,
+    /// Where it is mounted: `/nexus`.
+    pub mount: &'static str,
+    /// The API's JSON media type, used for errors and for operations that
+    /// document no answer body.
+    pub json_media: &'static str,
+    pub errors: ErrorStyle,
+    /// Whether its credentials are a session of the demo user (Nexus): the
+    /// session ends when that user is deleted.
+    pub session_of_demo_user: bool,
+}
+
+/// Nexus: `MD-SESSION-TOKEN`, `application/vnd.mx.nexus.v1+json`.
+pub const NEXUS: ApiDef = ApiDef {
+    name: "nexus",
+    mount: "/nexus",
+    json_media: "application/vnd.mx.nexus.v1+json",
+    errors: ErrorStyle::Coded,
+    session_of_demo_user: true,
+};
+
+/// Atrium: `MX-API-Key` + `MX-Client-ID`, `application/vnd.mx.atrium.v1+json`.
+pub const ATRIUM: ApiDef = ApiDef {
+    name: "atrium",
+    mount: "/atrium",
+    json_media: "application/vnd.mx.atrium.v1+json",
+    errors: ErrorStyle::Plain,
+    session_of_demo_user: false,
+};
+
+/// An API with its compiled spec.
+#[derive(Debug)]
+pub struct LoadedApi {
+    pub def: ApiDef,
+    pub spec: Spec,
+}
+
+/// The vendored specs, embedded at compile time (`include_str!` makes
+/// `cargo build` follow a spec change): (definition, spec, overlays).
+pub const EMBEDDED: &[(ApiDef, &str, &[&str])] = &[
+    (
+        NEXUS,
+        include_str!("../../specs/nexus/v1.yaml"),
+        &[include_str!("../../specs/nexus/overlay.yaml")],
+    ),
+    (ATRIUM, include_str!("../../specs/atrium/v1.yaml"), &[]),
+];
+
+/// The embedded APIs, compiled once per process; `Err` names the spec
+/// that does not parse.
+pub fn embedded() -> Result<Arc<[LoadedApi]>, String> {
+    static APIS: OnceLock<Result<Arc<[LoadedApi]>, String>> = OnceLock::new();
+    APIS.get_or_init(|| {
+        EMBEDDED
+            .iter()
+            .map(|(def, text, overlay)| {
+                Ok(LoadedApi {
+                    def: *def,
+                    spec: Spec::parse(text, overlay)
+                        .map_err(|e| format!("the vendored {} spec: {e}", def.name))?,
+                })
+            })
+            .collect()
+    })
+    .clone()
+}

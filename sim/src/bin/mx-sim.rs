@@ -1,0 +1,87 @@
+//! `mx-sim`: the offline MX simulator as a standalone server.
+//!
+//! `cargo run -p mx-sim -- --addr 127.0.0.1:8080 [--api-key K] [--client-id C] [--session-token T]`
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::Parser;
+
+#[derive(Parser)]
+#[command(
+    name = "mx-sim",
+    about = "An offline, stateful MX (Nexus and Atrium) for development and tests"
+)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// The MX-API-Key Atrium requests must carry.
+    #[arg(long, default_value = mx_sim::DEMO_API_KEY)]
+    api_key: String,
+    /// The MX-Client-ID Atrium requests must carry.
+    #[arg(long, default_value = mx_sim::DEMO_CLIENT_ID)]
+    client_id: String,
+    /// The MD-SESSION-TOKEN Nexus requests must carry.
+    #[arg(long, default_value = mx_sim::DEMO_SESSION_TOKEN)]
+    session_token: String,
+    /// How long an aggregation runs before a member settles, in ms.
+    #[arg(long, default_value_t = 2000)]
+    aggregation_ms: u64,
+    /// How long the other jobs (balance, extend_history, fetch_statements,
+    /// identify, verify) run, in ms.
+    #[arg(long, default_value_t = 2000)]
+    job_ms: u64,
+    /// Start without the demo user.
+    #[arg(long)]
+    no_seed: bool,
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let args = Args::parse();
+    let config = mx_sim::Config {
+        api_key: args.api_key,
+        client_id: args.client_id,
+        session_token: args.session_token,
+        aggregation_time: Duration::from_millis(args.aggregation_ms),
+        job_time: Duration::from_millis(args.job_ms),
+        seed: !args.no_seed,
+        ..mx_sim::Config::default()
+    };
+    // Only the public demo credentials are shown; custom ones are secrets.
+    let demo = config.api_key == mx_sim::DEMO_API_KEY
+        && config.client_id == mx_sim::DEMO_CLIENT_ID
+        && config.session_token == mx_sim::DEMO_SESSION_TOKEN;
+    let server = mx_sim::start_with(config, args.addr).await?;
+    println!("MX simulator listening on {}", server.addr());
+    println!(
+        "  Nexus:  {}  (header MD-SESSION-TOKEN)",
+        server.nexus_base_url()
+    );
+    println!(
+        "  Atrium: {}  (headers MX-API-Key, MX-Client-ID)",
+        server.atrium_base_url()
+    );
+    if demo {
+        println!(
+            "  Demo credentials: MX-API-Key {}, MX-Client-ID {}, MD-SESSION-TOKEN {}",
+            mx_sim::DEMO_API_KEY,
+            mx_sim::DEMO_CLIENT_ID,
+            mx_sim::DEMO_SESSION_TOKEN
+        );
+    }
+    if !args.no_seed {
+        println!("  Demo user: {}", mx_sim::DEMO_USER_GUID);
+    }
+    println!(
+        "  Institutions: {}",
+        mx_sim::INSTITUTIONS
+            .iter()
+            .map(|i| format!("{} ({})", i.code, i.guid))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    server.wait().await;
+    Ok(())
+}

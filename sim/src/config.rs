@@ -1,0 +1,68 @@
+//! What the simulator accepts, and how it behaves.
+
+use std::time::Duration;
+
+/// The demo `MX-API-Key` a default simulator accepts.
+pub const DEMO_API_KEY: &str = "demo-api-key";
+/// The demo `MX-Client-ID`.
+pub const DEMO_CLIENT_ID: &str = "demo-client-id";
+/// The demo `MD-SESSION-TOKEN`.
+pub const DEMO_SESSION_TOKEN: &str = "demo-session-token";
+/// The GUID of the Nexus session's user, and of the seeded Atrium user.
+pub const DEMO_USER_GUID: &str = "USR-fa7537f3-48aa-a683-a02a-b18940482f54";
+
+/// What the simulator accepts, and how it behaves.
+#[derive(Clone)]
+pub struct Config {
+    /// The `MX-API-Key` Atrium requests must carry (the Basic password).
+    pub api_key: String,
+    /// The `MX-Client-ID` Atrium requests must carry (the Basic user).
+    pub client_id: String,
+    /// The `MD-SESSION-TOKEN` Nexus requests must carry.
+    pub session_token: String,
+    /// How long the first aggregation of a new member runs.
+    pub aggregation_time: Duration,
+    /// How long every job (aggregate, balance, extend_history,
+    /// fetch_statements, identify, verify) runs.
+    pub job_time: Duration,
+    /// How long a connect widget URL works (MX: 10 minutes), once.
+    pub widget_lifetime: Duration,
+    /// Members one user may have (MX's development environment: 25).
+    pub members_per_user: usize,
+    /// The largest request body accepted (413 above).
+    pub max_body_bytes: usize,
+    /// Whether to create the demo user (with `DEMO_USER_GUID`) at start.
+    pub seed: bool,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("api_key", &"[REDACTED]")
+            .field("client_id", &"[REDACTED]")
+            .field("session_token", &"[REDACTED]")
+            .field("aggregation_time", &self.aggregation_time)
+            .field("job_time", &self.job_time)
+            .field("widget_lifetime", &self.widget_lifetime)
+            .field("members_per_user", &self.members_per_user)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("seed", &self.seed)
+            .finish()
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            api_key: DEMO_API_KEY.into(),
+            client_id: DEMO_CLIENT_ID.into(),
+            session_token: DEMO_SESSION_TOKEN.into(),
+            aggregation_time: Duration::from_millis(300),
+            job_time: Duration::from_millis(300),
+            widget_lifetime: Duration::from_secs(600),
+            members_per_user: 25,
+            max_body_bytes: 1024 * 1024,
+            seed: true,
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! One checked request, as the rules see it, and what they answer.
+
+use serde_json::{Map, Value};
+
+use crate::api::ApiDef;
+use crate::config::Config;
+use crate::spec::{Kind, Operation};
+use crate::world::World;
+
+/// A request that passed every check of its operation.
+#[derive(Debug)]
+pub struct Call<'a> {
+    pub api: &'a ApiDef,
+    pub op: &'a Operation,
+    /// Path parameters, in template order.
+    pub params: Vec<(String, String)>,
+    /// Query parameters the spec declares, typed by their schemas.
+    pub query: Map<String, Value>,
+    pub body: Option<Value>,
+    /// `http://ADDR`: where the simulator's own pages are.
+    pub base: &'a str,
+    pub config: &'a Config,
+}
+
+/// A rule's answer, before the engine shapes it by the response schema.
+#[derive(Debug)]
+pub enum Reply {
+    Json(u16, Value),
+    Empty(u16),
+    Bytes(u16, String, Vec<u8>),
+}
+
+/// A refusal, answered in the API's error shape.
+#[derive(Debug)]
+pub struct Fail {
+    pub status: u16,
+    /// For APIs with coded errors; `None`: `status * 10` (4040, 4000, …).
+    pub code: Option<u32>,
+    pub message: String,
+    /// The methods the path takes (a 405's `Allow`).
+    pub allow: Option<String>,
+}
+
+impl Fail {
+    pub fn new(status: u16, message: impl Into<String>) -> Fail {
+        Fail {
+            status,
+            code: None,
+            message: message.into(),
+            allow: None,
+        }
+    }
+
+    pub fn coded(status: u16, code: u32, message: impl Into<String>) -> Fail {
+        Fail {
+            status,
+            code: Some(code),
+            message: message.into(),
+            allow: None,
+        }
+    }
+
+    pub fn not_found(what: &str, id: &str) -> Fail {
+        Fail::new(404, format!("{what} {id} was not found"))
+    }
+}
+
+pub type Answer = Result<Reply, Fail>;
+
+/// A hand-written rule for an operation.
+pub type Rule = fn(&mut World, &Call<'_>) -> Answer;
+
+/// The rules the engine applies on top of the specs (MX's).
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    /// The rule for (API name, method, path template), if any.
+    pub find: fn(&str, &str, &str) -> Option<Rule>,
+    /// Lets time pass (jobs finish) before a request is answered.
+    pub settle: fn(&mut World, std::time::Instant),
+}
+
+impl Call<'_> {
+    pub fn param(&self, name: &str) -> &str {
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default()
+    }
+
+    pub fn query_i64(&self, name: &str) -> Option<i64> {
+        self.query.get(name).and_then(Value::as_i64)
+    }
+
+    pub fn query_str(&self, name: &str) -> Option<&str> {
+        self.query.get(name).and_then(Value::as_str)
+    }
+
+    /// The body's wrapped object: `{"member": {…}}` → `{…}` (the body's only
+    /// object-valued key).
+    pub fn wrapped(&self) -> Option<&Map<String, Value>> {
+        let Some(Value::Object(body)) = &self.body else {
+            return None;
+        };
+        let mut objects = body.values().filter_map(Value::as_object);
+        match (objects.next(), objects.next()) {
+            (Some(o), None) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// The wrapped object, or an empty one.
+    pub fn inner(&self) -> Map<String, Value> {
+        self.wrapped().cloned().unwrap_or_default()
+    }
+
+    /// The key the response schema for `status` wraps one record in
+    /// (`member`, `user`, …): its first object-typed property.
+    pub fn record_key(&self, status: u16) -> Option<&str> {
+        let schema = self.op.answer(status)?.schema.as_ref()?;
+        let Kind::Object { properties, .. } = &schema.kind else {
+            return None;
+        };
+        properties
+            .iter()
+            .find(|(_, s)| matches!(s.kind, Kind::Object { .. }))
+            .map(|(k, _)| k.as_str())
+    }
+
+    /// The key of the response schema's list (its first array property).
+    pub fn list_key(&self) -> Option<&str> {
+        let schema = self.op.answer(200)?.schema.as_ref()?;
+        let Kind::Object { properties, .. } = &schema.kind else {
+            return None;
+        };
+        properties
+            .iter()
+            .find(|(_, s)| matches!(s.kind, Kind::Array(_)))
+            .map(|(k, _)| k.as_str())
+    }
+
+    /// One record, wrapped as the response schema wants.
+    pub fn one(&self, status: u16, record: Value) -> Reply {
+        let key = self.record_key(status).unwrap_or("record").to_string();
+        let mut out = Map::new();
+        out.insert(key, record);
+        Reply::Json(status, Value::Object(out))
+    }
+
+    /// A list (and its pagination), wrapped as the response schema wants.
+    pub fn list(&self, items: Vec<Value>, pagination: Option<Value>) -> Reply {
+        let key = self.list_key().unwrap_or("records").to_string();
+        let mut out = Map::new();
+        out.insert(key, Value::Array(items));
+        if let Some(p) = pagination {
+            out.insert("pagination".into(), p);
+        }
+        Reply::Json(200, Value::Object(out))
+    }
+
+    /// Does the operation take `page` / `records_per_page`?
+    pub fn is_paged(&self) -> bool {
+        self.op
+            .params
+            .iter()
+            .any(|p| p.name == "records_per_page" || p.name == "page")
+    }
+}

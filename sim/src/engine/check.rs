@@ -1,0 +1,191 @@
+//! The checks every request goes through, in MX's order: security (401),
+//! `Accept` (406), `Content-Type` (415), parameters (400), body (400).
+
+use axum::http::{header, HeaderMap};
+use base64::Engine as _;
+use serde_json::{Map, Value};
+
+use super::call::Fail;
+use crate::config::Config;
+use crate::spec::{In, Kind, Operation, Schema, Scheme};
+
+/// The secret a header-borne scheme names (MX's header names).
+fn header_secret<'a>(config: &'a Config, name: &str) -> Option<&'a str> {
+    match name {
+        "md-session-token" => Some(&config.session_token),
+        "mx-api-key" => Some(&config.api_key),
+        "mx-client-id" => Some(&config.client_id),
+        _ => None,
+    }
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Does one of the operation's security alternatives pass?
+pub fn security(op: &Operation, headers: &HeaderMap, config: &Config) -> Result<(), Fail> {
+    if op.security.is_empty() {
+        return Ok(());
+    }
+    let passes = |scheme: &Scheme| match scheme {
+        Scheme::Header(name) => match (header(headers, name), header_secret(config, name)) {
+            (Some(got), Some(want)) => got == want,
+            // A header MX's rules do not know: any value.
+            (Some(got), None) => !got.is_empty(),
+            _ => false,
+        },
+        Scheme::Basic => header(headers, "authorization")
+            .and_then(|v| v.strip_prefix("Basic "))
+            .and_then(|b| {
+                base64::engine::general_purpose::STANDARD
+                    .decode(b.trim())
+                    .ok()
+            })
+            .is_some_and(|d| d == format!("{}:{}", config.client_id, config.api_key).as_bytes()),
+        Scheme::Bearer => header(headers, "authorization")
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|t| t.trim() == config.session_token),
+    };
+    if op.security.iter().any(|alt| alt.iter().all(passes)) {
+        return Ok(());
+    }
+    let names: Vec<String> = op.security[0]
+        .iter()
+        .map(|s| match s {
+            Scheme::Header(n) => n.to_ascii_uppercase(),
+            Scheme::Basic => "Authorization (Basic)".into(),
+            Scheme::Bearer => "Authorization (Bearer)".into(),
+        })
+        .collect();
+    Err(Fail::new(
+        401,
+        format!("{} is missing or invalid", names.join(" or ")),
+    ))
+}
+
+/// The media type without parameters, lower case.
+fn essence(media: &str) -> String {
+    media
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Does `Accept` name one of the operation's answer media types?
+pub fn accept(op: &Operation, headers: &HeaderMap, default: &str) -> Result<(), Fail> {
+    let mut wanted: Vec<&str> = op.accept().collect();
+    if wanted.is_empty() {
+        wanted.push(default);
+    }
+    let ok = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(essence)
+        .any(|m| wanted.iter().any(|w| w.eq_ignore_ascii_case(&m)));
+    if ok {
+        Ok(())
+    } else {
+        Err(Fail::new(
+            406,
+            format!("Accept must name {}", wanted.join(" or ")),
+        ))
+    }
+}
+
+/// A body needs a `Content-Type` the operation documents.
+pub fn content_type(op: &Operation, headers: &HeaderMap, has_body: bool) -> Result<(), Fail> {
+    let (Some(body), true) = (&op.body, has_body) else {
+        return Ok(());
+    };
+    let got = header(headers, "content-type").map(essence);
+    if got
+        .as_deref()
+        .is_some_and(|g| body.media.iter().any(|m| m.eq_ignore_ascii_case(g)))
+    {
+        return Ok(());
+    }
+    Err(Fail::new(
+        415,
+        format!(
+            "Content-Type must be {}, not {}",
+            body.media.join(" or "),
+            got.as_deref().unwrap_or("absent")
+        ),
+    ))
+}
+
+/// A text parameter as its schema's type (`"2"` → 2 for an integer).
+fn typed(schema: &Schema, raw: &str) -> Value {
+    let parsed = match schema.kind {
+        Kind::Integer { .. } => raw.parse::<i64>().ok().map(Value::from),
+        Kind::Number { .. } => raw.parse::<f64>().ok().map(Value::from),
+        Kind::Boolean => raw.parse::<bool>().ok().map(Value::from),
+        _ => None,
+    };
+    parsed.unwrap_or_else(|| Value::String(raw.to_string()))
+}
+
+/// Checks the path and query parameters; answers the query's declared
+/// parameters, typed.
+pub fn params(
+    op: &Operation,
+    path: &[(String, String)],
+    query: Option<&str>,
+) -> Result<Map<String, Value>, Fail> {
+    let pairs: Vec<(String, String)> = query
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    let mut out = Map::new();
+    for p in &op.params {
+        let raw = match p.location {
+            In::Path => path.iter().find(|(k, _)| *k == p.name).map(|(_, v)| v),
+            In::Query => pairs.iter().find(|(k, _)| *k == p.name).map(|(_, v)| v),
+            In::Header => continue,
+        };
+        let Some(raw) = raw else {
+            if p.required {
+                return Err(Fail::new(
+                    400,
+                    format!("the parameter {} is required", p.name),
+                ));
+            }
+            continue;
+        };
+        let value = typed(&p.schema, raw);
+        p.schema
+            .validate(&value, &p.name)
+            .map_err(|e| Fail::new(400, format!("invalid parameter: {e}")))?;
+        if p.location == In::Query {
+            out.insert(p.name.clone(), value);
+        }
+    }
+    Ok(out)
+}
+
+/// Parses and checks the body against the operation's schema.
+pub fn body(op: &Operation, bytes: &[u8]) -> Result<Option<Value>, Fail> {
+    let Some(spec) = &op.body else {
+        return Ok(None);
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return if spec.required {
+            Err(Fail::new(400, "the request body is required"))
+        } else {
+            Ok(None)
+        };
+    }
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        let msg = e.to_string();
+        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+        Fail::new(400, format!("the body is not valid JSON: {msg}"))
+    })?;
+    spec.schema
+        .validate(&value, "")
+        .map_err(|e| Fail::new(400, e))?;
+    Ok(Some(value))
+}

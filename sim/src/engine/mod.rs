@@ -1,0 +1,192 @@
+//! The spec-driven engine: finds the operation, checks the request against
+//! it, lets MX's rules (or the generic resource rules) answer, and shapes
+//! the answer by the operation's response schema.
+
+pub mod call;
+pub mod check;
+pub mod generic;
+pub mod paging;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use http_body_util::{BodyExt, Limited};
+use serde_json::{json, Value};
+
+use crate::api::{ErrorStyle, LoadedApi};
+use crate::config::Config;
+use crate::world::World;
+use call::{Call, Fail, Reply};
+
+/// The simulator's shared state: the compiled APIs and the world.
+#[derive(Debug)]
+pub struct Engine {
+    pub apis: Arc<[LoadedApi]>,
+    pub rules: call::Rules,
+    pub world: Mutex<World>,
+    pub config: Config,
+    /// `http://ADDR`
+    pub base: String,
+}
+
+impl Engine {
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        // Every rule completes under the lock, so a poisoned lock (a panic
+        // elsewhere) still holds a consistent world.
+        self.world.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// A JSON answer with `media` as its type.
+pub fn json(status: u16, media: &str, body: &Value) -> Response {
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    let mut resp = (status_of(status), bytes).into_response();
+    if let Ok(v) = HeaderValue::from_str(media) {
+        resp.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    resp
+}
+
+fn status_of(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// An error in `api`'s shape and media type.
+fn error(api: &LoadedApi, fail: Fail) -> Response {
+    let mut e = json!({ "message": fail.message });
+    if api.def.errors == ErrorStyle::Coded {
+        e["code"] = fail.code.unwrap_or(u32::from(fail.status) * 10).into();
+    }
+    json(fail.status, api.def.json_media, &json!({ "error": e }))
+}
+
+/// Answers a request to any mounted API.
+pub async fn handle(State(engine): State<Arc<Engine>>, req: Request) -> Response {
+    let path = req.uri().path().to_string();
+    let Some(api) = engine.apis.iter().find(|a| {
+        path.strip_prefix(a.def.mount)
+            .is_some_and(|r| r.is_empty() || r.starts_with('/'))
+    }) else {
+        let mounts: Vec<&str> = engine.apis.iter().map(|a| a.def.mount).collect();
+        return json(
+            404,
+            "application/json",
+            &json!({ "error": { "message": format!(
+                "{path} is not served here: the simulator serves {}",
+                mounts.join(", ")
+            ) } }),
+        );
+    };
+    match answer(&engine, api, &path[api.def.mount.len()..], req).await {
+        Ok(resp) => resp,
+        Err(fail) => {
+            let allow = fail.allow.clone();
+            let mut resp = error(api, fail);
+            if let Some(v) = allow.and_then(|a| HeaderValue::from_str(&a).ok()) {
+                resp.headers_mut().insert(header::ALLOW, v);
+            }
+            resp
+        }
+    }
+}
+
+async fn answer(
+    engine: &Engine,
+    api: &LoadedApi,
+    rest: &str,
+    req: Request,
+) -> Result<Response, Fail> {
+    let matches = api.spec.matching(rest);
+    if matches.is_empty() {
+        return Err(Fail::new(
+            404,
+            format!("{} {rest} is not an operation of the API", req.method()),
+        ));
+    }
+    let Some((op, params)) = matches
+        .iter()
+        .find(|(o, _)| o.method == req.method().as_str())
+    else {
+        let mut methods: Vec<&str> = matches.iter().map(|(o, _)| o.method.as_str()).collect();
+        methods.dedup();
+        let allow = methods.join(", ");
+        let mut fail = Fail::new(405, format!("{rest} takes {allow}, not {}", req.method()));
+        fail.allow = Some(allow);
+        return Err(fail);
+    };
+    let config = &engine.config;
+    check::security(op, req.headers(), config)?;
+    if api.def.session_of_demo_user && !engine.world().session_is_live() {
+        return Err(Fail::coded(
+            401,
+            4011,
+            "the session's user no longer exists: the session has ended",
+        ));
+    }
+    check::accept(op, req.headers(), api.def.json_media)?;
+    let (parts, body) = req.into_parts();
+    let bytes = Limited::new(body, config.max_body_bytes)
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .map_err(|e| {
+            if e.is::<http_body_util::LengthLimitError>() {
+                Fail::new(
+                    413,
+                    format!("the body is over the {}-byte limit", config.max_body_bytes),
+                )
+            } else {
+                Fail::new(400, "the body could not be read")
+            }
+        })?;
+    check::content_type(op, &parts.headers, !bytes.is_empty())?;
+    let query = check::params(op, params, parts.uri.query())?;
+    let body = check::body(op, &bytes)?;
+    let call = Call {
+        api: &api.def,
+        op,
+        params: params.clone(),
+        query,
+        body,
+        base: &engine.base,
+        config,
+    };
+    let reply = {
+        let mut world = engine.world();
+        (engine.rules.settle)(&mut world, Instant::now());
+        match (engine.rules.find)(api.def.name, &op.method, &op.template.text) {
+            Some(rule) => rule(&mut world, &call)?,
+            None => generic::answer(&mut world, &call)?,
+        }
+    };
+    Ok(render(api, &call, reply))
+}
+
+/// The reply, shaped by the documented answer's schema.
+fn render(api: &LoadedApi, call: &Call<'_>, reply: Reply) -> Response {
+    match reply {
+        Reply::Json(status, value) => {
+            let doc = call.op.answer(status);
+            let media = doc
+                .and_then(|a| a.media.as_deref())
+                .unwrap_or(api.def.json_media);
+            let shaped = match doc.and_then(|a| a.schema.as_ref()) {
+                Some(s) => s.shape(Some(value)),
+                None => value,
+            };
+            json(status, media, &shaped)
+        }
+        Reply::Empty(status) => status_of(status).into_response(),
+        Reply::Bytes(status, media, bytes) => {
+            let mut resp = (status_of(status), Body::from(bytes)).into_response();
+            if let Ok(v) = HeaderValue::from_str(&media) {
+                resp.headers_mut().insert(header::CONTENT_TYPE, v);
+            }
+            resp
+        }
+    }
+}

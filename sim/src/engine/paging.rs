@@ -1,0 +1,57 @@
+//! MX's pagination: `page` from 1; `records_per_page` 10 to the maximum
+//! (1000, or 100 for institutions), default 25, and above the maximum it
+//! falls back to 25 (mxenabled/openapi `v20111101.yml`). Below 10 it is 10.
+
+use serde_json::{json, Value};
+
+use super::call::Call;
+
+pub const DEFAULT_PER_PAGE: i64 = 25;
+pub const MIN_PER_PAGE: i64 = 10;
+
+/// The records per page a request gets, for a list whose maximum is `max`.
+pub fn per_page(requested: Option<i64>, max: i64) -> i64 {
+    match requested {
+        None => DEFAULT_PER_PAGE,
+        Some(n) if n > max => DEFAULT_PER_PAGE,
+        Some(n) => n.max(MIN_PER_PAGE),
+    }
+}
+
+/// One page of the `total` `items` (only the page is collected), and its
+/// `pagination` object.
+pub fn page<T>(
+    call: &Call<'_>,
+    items: impl Iterator<Item = T>,
+    total: usize,
+    max: i64,
+) -> (Vec<T>, Value) {
+    let per = per_page(call.query_i64("records_per_page"), max);
+    let current = call.query_i64("page").unwrap_or(1).max(1);
+    let total = total as i64;
+    let pages = ((total + per - 1) / per).max(1);
+    // Saturating: a huge page number is past the end, not an overflow.
+    let start = (current - 1).saturating_mul(per).min(total) as usize;
+    let page: Vec<T> = items.skip(start).take(per as usize).collect();
+    let pagination = json!({
+        "current_page": current,
+        "per_page": per,
+        "total_entries": total,
+        "total_pages": pages,
+    });
+    (page, pagination)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_per_page_follows_mx() {
+        assert_eq!(per_page(None, 1000), 25);
+        assert_eq!(per_page(Some(1000), 1000), 1000);
+        assert_eq!(per_page(Some(1001), 1000), 25);
+        assert_eq!(per_page(Some(101), 100), 25);
+        assert_eq!(per_page(Some(3), 1000), 10);
+    }
+}

@@ -1,0 +1,11 @@
+//! mx-sim's integration tests: everything over HTTP against a simulator
+//! each test starts on 127.0.0.1.
+
+mod every_operation;
+mod helpers;
+mod jobs;
+mod mxbank;
+mod runtime_spec;
+
+mod validation;
+mod world;
