@@ -143,8 +143,8 @@ async fn a_connected_members_data_is_the_same_through_every_route() {
     ))
     .await;
     assert_eq!(
-        read["user"]["uri"], s["uri"],
-        "the spec's StatementResponseBody key"
+        read["statement"]["uri"], s["uri"],
+        "the Read statement page's key, `statement`"
     );
     // Another user's routes do not see them.
     let other = user(&sim).await;
