@@ -1,32 +1,66 @@
 //! Simulator throughput: create-then-read of a member with 1, 8 and 64
 //! concurrent clients (each iteration: every client creates a user, a
-//! member on it, and reads the member back: 3 requests).
+//! member on it, and reads the member back: 3 requests), through the
+//! generated Atrium client.
 //!
 //! `cargo bench --bench simulator`
 
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use mx_client::atrium::types;
-use mx_client::sim;
+use mx_client::atrium::{types, Client, Environment};
 
-fn member_body() -> types::MemberCreateRequestBody {
-    types::MemberCreateRequestBody {
-        member: types::MemberCreateRequest {
-            credentials: vec![
-                types::CredentialRequest {
-                    guid: Some("CRD-1ec152cd-e628-e81a-e852-d1e7104624da".into()),
-                    value: Some("u".into()),
-                },
-                types::CredentialRequest {
-                    guid: Some("CRD-2b4c7d1e-9f3a-4e6b-8c2d-5a7f9e1b3c4d".into()),
-                    value: Some("p".into()),
-                },
-            ],
-            skip_aggregation: Some(true),
-            ..types::MemberCreateRequest::new("mxbank")
-        },
+/// A member create body for MX Bank with the credential GUIDs the
+/// simulator lists (no struct literal of a generated type).
+async fn member_body(a: &Client) -> types::MemberCreateRequest {
+    let credentials = a
+        .read_institution_credentials()
+        .institution_code("mxbank")
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .credentials
+        .into_iter()
+        .zip(["user", "password"])
+        .map(|(c, value)| types::CredentialRequest {
+            guid: c.guid,
+            value: Some(value.into()),
+            ..Default::default()
+        })
+        .collect();
+    types::MemberCreateRequest {
+        credentials,
+        skip_aggregation: Some(true),
+        ..types::MemberCreateRequest::new("mxbank")
     }
+}
+
+async fn create_then_read(a: Client, member: types::MemberCreateRequest) {
+    let user = a
+        .create_user()
+        .body_map(|b| b.user(types::User::default()))
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .user;
+    let u = user.guid.unwrap();
+    let m = a
+        .create_member()
+        .user_guid(&u)
+        .body_map(|b| b.member(member))
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let g = m.member.guid.unwrap();
+    a.read_member()
+        .user_guid(&u)
+        .member_guid(&g)
+        .send()
+        .await
+        .unwrap();
 }
 
 fn throughput(c: &mut Criterion) {
@@ -35,61 +69,60 @@ fn throughput(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
-    let server = rt.block_on(sim::start()).unwrap();
-    let client = server.atrium_client().unwrap();
+    let client = |base_url: String| {
+        Client::from_environment(
+            Environment::Custom(base_url),
+            mx_sim::DEMO_API_KEY,
+            mx_sim::DEMO_CLIENT_ID,
+        )
+        .unwrap()
+    };
+    // The hand-written simulator this crate replaced ("before") and the
+    // spec-driven one ("after"), measured in the same run, interleaved.
+    let before = rt.block_on(mx_client::sim::start()).unwrap();
+    let after = rt.block_on(mx_sim::start()).unwrap();
+    let sims = [
+        ("before", client(before.atrium_base_url())),
+        ("after", client(after.atrium_base_url())),
+    ];
+    let bodies: Vec<_> = sims
+        .iter()
+        .map(|(_, c)| rt.block_on(member_body(c)))
+        .collect();
     let mut g = c.benchmark_group("simulator_create_then_read");
     g.sample_size(10).measurement_time(Duration::from_secs(8));
     for clients in [1usize, 8, 64] {
         g.throughput(Throughput::Elements(3 * clients as u64));
-        g.bench_with_input(
-            BenchmarkId::from_parameter(clients),
-            &clients,
-            |b, &clients| {
-                b.to_async(&rt).iter(|| {
-                    let client = client.clone();
-                    async move {
-                        let tasks: Vec<_> = (0..clients)
-                            .map(|_| {
-                                let a = client.clone();
-                                tokio::spawn(async move {
-                                    let user = a
-                                        .create_user()
-                                        .body(types::UserCreateRequestBody {
-                                            user: Default::default(),
-                                        })
-                                        .send()
-                                        .await
-                                        .unwrap()
-                                        .into_inner()
-                                        .user;
-                                    let u = user.guid.unwrap();
-                                    let m = a
-                                        .create_member()
-                                        .user_guid(&u)
-                                        .body(member_body())
-                                        .send()
-                                        .await
-                                        .unwrap()
-                                        .into_inner();
-                                    let g = m.member.guid.unwrap();
-                                    a.read_member()
-                                        .user_guid(&u)
-                                        .member_guid(&g)
-                                        .send()
-                                        .await
-                                        .unwrap();
-                                })
-                            })
-                            .collect();
-                        for t in tasks {
-                            t.await.unwrap();
-                        }
-                    }
-                })
-            },
-        );
+        for ((name, client), member) in sims.iter().zip(&bodies) {
+            run(&mut g, &rt, name, clients, client, member);
+        }
     }
     g.finish();
+}
+
+fn run(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    rt: &tokio::runtime::Runtime,
+    name: &str,
+    clients: usize,
+    client: &Client,
+    member: &types::MemberCreateRequest,
+) {
+    {
+        g.bench_with_input(BenchmarkId::new(name, clients), &clients, |b, &clients| {
+            b.to_async(rt).iter(|| {
+                let (client, member) = (client.clone(), member.clone());
+                async move {
+                    let tasks: Vec<_> = (0..clients)
+                        .map(|_| tokio::spawn(create_then_read(client.clone(), member.clone())))
+                        .collect();
+                    for t in tasks {
+                        t.await.unwrap();
+                    }
+                }
+            })
+        });
+    }
 }
 
 criterion_group!(benches, throughput);
