@@ -17,7 +17,8 @@
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
-use mx_client::{atrium, nexus, sim, Error};
+use mx_client::{atrium, nexus, Error};
+use mx_sim as sim;
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Api {
@@ -202,7 +203,10 @@ fn show<T: serde::Serialize>(label: &str, value: &T) {
 }
 
 async fn nexus_flow(server: &sim::Simulator, args: Args) -> Result<(), Box<dyn std::error::Error>> {
-    let client = server.nexus_client()?;
+    let client = nexus::Client::from_environment(
+        nexus::Environment::Custom(server.nexus_base_url()),
+        server.config().session_token.clone(),
+    )?;
     println!("== Nexus at {}\n", server.nexus_base_url());
 
     println!("1. Standard member (with credentials)");
@@ -255,7 +259,11 @@ async fn atrium_flow(
     server: &sim::Simulator,
     args: Args,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let client = server.atrium_client()?;
+    let client = atrium::Client::from_environment(
+        atrium::Environment::Custom(server.atrium_base_url()),
+        server.config().api_key.clone(),
+        server.config().client_id.clone(),
+    )?;
     println!(
         "== Atrium at {} (user {})\n",
         server.atrium_base_url(),

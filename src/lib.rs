@@ -17,8 +17,6 @@ mod pagination;
 mod retry;
 mod rules;
 mod secret;
-#[cfg(feature = "sim")]
-pub mod sim;
 mod status;
 
 pub use builder::ClientBuilder;

@@ -1,7 +1,5 @@
 //! The Atrium client on the wire, against a recording server on 127.0.0.1.
 
-
-
 use crate::common::{serve, Recorded, Reply};
 use futures_util::TryStreamExt;
 use mx_client::atrium::{types, Client, Environment};

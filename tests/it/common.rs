@@ -143,3 +143,22 @@ where
         requests,
     }
 }
+
+/// An Atrium client of the simulator, with its credentials.
+pub fn atrium_client(sim: &mx_sim::Simulator) -> mx_client::atrium::Client {
+    mx_client::atrium::Client::from_environment(
+        mx_client::atrium::Environment::Custom(sim.atrium_base_url()),
+        sim.config().api_key.clone(),
+        sim.config().client_id.clone(),
+    )
+    .expect("a client of the simulator")
+}
+
+/// A Nexus client of the simulator, with its session token.
+pub fn nexus_client(sim: &mx_sim::Simulator) -> mx_client::nexus::Client {
+    mx_client::nexus::Client::from_environment(
+        mx_client::nexus::Environment::Custom(sim.nexus_base_url()),
+        sim.config().session_token.clone(),
+    )
+    .expect("a client of the simulator")
+}

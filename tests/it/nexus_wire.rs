@@ -1,7 +1,5 @@
 //! The Nexus client on the wire, against a recording server on 127.0.0.1.
 
-
-
 use crate::common::{serve, Recorded, Reply};
 use mx_client::nexus::{types, Client, Environment};
 use mx_client::{ConnectionStatus, Error};

@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::common::{serve, Reply};
-use mx_client::{atrium, nexus, sim, Error, SecretString};
+use mx_client::{atrium, nexus, Error, SecretString};
+use mx_sim as sim;
 use serde_json::json;
 
 const TOKEN: &str = "sess-4d1f0c9e8b7a6f5e4d3c2b1a0f9e8d7c";

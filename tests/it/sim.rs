@@ -6,7 +6,9 @@ use std::time::Duration;
 use futures_util::TryStreamExt;
 use mx_client::atrium::{self, types as at};
 use mx_client::nexus::{self, types as nt};
-use mx_client::sim::{self, Config, Simulator, DEMO_USER_GUID};
+use mx_sim::{self as sim, Config, Simulator, DEMO_USER_GUID};
+
+use crate::common::{atrium_client, nexus_client};
 use mx_client::{ConnectionStatus, Error};
 
 const ATRIUM: &str = "application/vnd.mx.atrium.v1+json";
@@ -124,7 +126,7 @@ async fn auth_is_required_and_checked() {
 #[tokio::test]
 async fn unserved_requests_get_json_errors_the_clients_decode() {
     let sim = start(0).await;
-    let a = sim.atrium_client().unwrap();
+    let a = atrium_client(&sim);
     let err: Error = a
         .list_user_accounts()
         .user_guid(DEMO_USER_GUID)
@@ -259,7 +261,7 @@ async fn a_missing_required_field_is_400_naming_it() {
 #[tokio::test]
 async fn duplicates_are_refused_as_mx_does() {
     let sim = start(0).await;
-    let atrium = sim.atrium_client().unwrap();
+    let atrium = atrium_client(&sim);
     let body = atrium_member("mxbank", &[(MXBANK_LOGIN, "u"), (MXBANK_PASSWORD, "p")]);
     atrium
         .create_member()
@@ -292,7 +294,7 @@ async fn duplicates_are_refused_as_mx_does() {
         .await
         .unwrap();
 
-    let nexus = sim.nexus_client().unwrap();
+    let nexus = nexus_client(&sim);
     let body = nexus_member(&[(CHASE_LOGIN, "u")]);
     nexus
         .create_member()
@@ -316,7 +318,7 @@ async fn duplicates_are_refused_as_mx_does() {
 #[tokio::test]
 async fn a_standard_member_aggregates_then_connects_unless_skipped() {
     let sim = start(150).await;
-    let atrium = sim.atrium_client().unwrap();
+    let atrium = atrium_client(&sim);
     let created = atrium
         .create_member()
         .user_guid(DEMO_USER_GUID)
@@ -363,7 +365,7 @@ async fn a_standard_member_aggregates_then_connects_unless_skipped() {
     assert_eq!(m.aggregated_at, None);
     assert_eq!(m.connection_status, Some(ConnectionStatus::Created));
 
-    let nexus = sim.nexus_client().unwrap();
+    let nexus = nexus_client(&sim);
     let mut body = nexus_member(&[(CHASE_LOGIN, "u")]);
     body.member.as_mut().unwrap().skip_aggregation = Some(true);
     let m = nexus
@@ -382,7 +384,7 @@ async fn a_standard_member_aggregates_then_connects_unless_skipped() {
 #[tokio::test]
 async fn an_oauth_window_works_once_then_the_member_connects() {
     let sim = start(0).await;
-    let atrium = sim.atrium_client().unwrap();
+    let atrium = atrium_client(&sim);
     let body = at::MemberCreateRequestBody {
         member: at::MemberCreateRequest {
             is_oauth: Some(true),
@@ -432,7 +434,7 @@ async fn an_oauth_window_works_once_then_the_member_connects() {
         .member;
     assert_ne!(again.oauth_window_uri, m.oauth_window_uri);
 
-    let nexus = sim.nexus_client().unwrap();
+    let nexus = nexus_client(&sim);
     let body = nt::MemberCreateRequestBody {
         member: Some(nt::MemberCreateRequest {
             is_oauth: Some(true),
@@ -457,7 +459,7 @@ async fn an_oauth_window_works_once_then_the_member_connects() {
 #[tokio::test]
 async fn nexus_connection_status_only_for_test_institutions_and_skip_webhook_accepted() {
     let sim = start(0).await;
-    let nexus = sim.nexus_client().unwrap();
+    let nexus = nexus_client(&sim);
     let mut body = nexus_member(&[]);
     body.member.as_mut().unwrap().connection_status = Some(ConnectionStatus::Challenged);
     body.member.as_mut().unwrap().is_oauth = Some(true);
@@ -497,7 +499,7 @@ async fn nexus_connection_status_only_for_test_institutions_and_skip_webhook_acc
 #[tokio::test]
 async fn users_and_members_have_their_whole_lifecycle() {
     let sim = start(0).await;
-    let atrium = sim.atrium_client().unwrap();
+    let atrium = atrium_client(&sim);
     let user = atrium
         .create_user()
         .body(at::UserCreateRequestBody {
@@ -616,7 +618,7 @@ async fn users_and_members_have_their_whole_lifecycle() {
 #[tokio::test]
 async fn the_development_limit_of_25_members_per_user_is_405() {
     let sim = start(0).await;
-    let atrium = sim.atrium_client().unwrap();
+    let atrium = atrium_client(&sim);
     for i in 0..25 {
         let v = format!("user{i}");
         atrium
@@ -647,7 +649,7 @@ async fn the_development_limit_of_25_members_per_user_is_405() {
 #[tokio::test]
 async fn pagination_is_real() {
     let sim = start(0).await;
-    let atrium = sim.atrium_client().unwrap();
+    let atrium = atrium_client(&sim);
     for _ in 0..20 {
         atrium
             .create_user()
@@ -684,27 +686,24 @@ async fn pagination_is_real() {
     assert_eq!(guids.len(), 21);
 }
 
-/// The Atrium routes the simulator serves are exactly the spec's operations
-/// tagged users, members and institutions.
-#[test]
-fn the_simulator_serves_every_user_member_and_institution_operation() {
-    let spec: BTreeSet<(String, String)> = atrium::WIRE
-        .operations
-        .iter()
-        .filter(|o| {
-            o.tags
-                .iter()
-                .any(|t| ["users", "members", "institutions"].contains(t))
-        })
-        .map(|o| (o.method.to_string(), o.path.to_string()))
-        .collect();
-    let served: BTreeSet<(String, String)> = sim::ATRIUM_ROUTES
-        .iter()
-        .map(|(m, p)| (m.to_string(), p.to_string()))
-        .collect();
-    assert_eq!(spec, served);
-    // And Nexus: every operation of its spec.
-    assert_eq!(nexus::WIRE.operations.len(), 1);
+/// The simulator's routes are exactly the operations of both specs (the
+/// generated clients' wire tables).
+#[tokio::test]
+async fn the_simulator_serves_every_operation_of_both_specs() {
+    let sim = start(0).await;
+    for (api, wire) in [("atrium", &atrium::WIRE), ("nexus", &nexus::WIRE)] {
+        let spec: BTreeSet<(String, String)> = wire
+            .operations
+            .iter()
+            .map(|o| (o.method.to_string(), o.path.to_string()))
+            .collect();
+        let served: BTreeSet<(String, String)> = sim
+            .operations(api)
+            .into_iter()
+            .map(|o| (o.method, o.template.text))
+            .collect();
+        assert_eq!(spec, served, "{api}");
+    }
 }
 
 /// Every operation the simulator serves, called through the generated
@@ -712,7 +711,7 @@ fn the_simulator_serves_every_user_member_and_institution_operation() {
 #[tokio::test]
 async fn every_served_operation_decodes_with_the_generated_types() {
     let sim = start(0).await;
-    let a = sim.atrium_client().unwrap();
+    let a = atrium_client(&sim);
     let u = DEMO_USER_GUID;
     let mut called = BTreeSet::new();
     macro_rules! call {
@@ -862,7 +861,7 @@ async fn every_served_operation_decodes_with_the_generated_types() {
     );
     call!("delete_user", a.delete_user().user_guid(&nu).send());
 
-    let n = sim.nexus_client().unwrap();
+    let n = nexus_client(&sim);
     n.create_member()
         .body(nexus_member(&[(CHASE_LOGIN, "x")]))
         .send()
@@ -872,16 +871,23 @@ async fn every_served_operation_decodes_with_the_generated_types() {
     let served: BTreeSet<&str> = atrium::WIRE
         .operations
         .iter()
-        .filter(|o| sim::ATRIUM_ROUTES.contains(&(o.method.as_str(), o.path)))
+        .filter(|o| {
+            ["users", "members", "institutions"]
+                .iter()
+                .any(|t| o.tags.contains(t))
+        })
         .map(|o| o.name)
         .collect();
-    assert_eq!(called, served, "every served operation is called above");
+    assert_eq!(
+        called, served,
+        "every user, member and institution operation is called above"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn thirty_two_concurrent_clients_lose_no_write() {
     let sim = start(0).await;
-    let atrium = sim.atrium_client().unwrap();
+    let atrium = atrium_client(&sim);
     let tasks: Vec<_> = (0..32)
         .map(|i| {
             let a = atrium.clone();

@@ -324,10 +324,12 @@ fn clean_builds(root: &Path, runs: usize) -> Result<(), String> {
     let scratch = std::env::temp_dir().join(format!("mx-clean-build-{}", std::process::id()));
     let baseline = scratch.join("baseline");
     std::fs::create_dir_all(baseline.join("src")).map_err(|e| e.to_string())?;
-    let write = |p: PathBuf, s: &str| std::fs::write(&p, s).map_err(|e| format!("{}: {e}", p.display()));
+    let write =
+        |p: PathBuf, s: &str| std::fs::write(&p, s).map_err(|e| format!("{}: {e}", p.display()));
     write(baseline.join("Cargo.toml"), BASELINE_MANIFEST)?;
     write(baseline.join("src/lib.rs"), BASELINE_LIB)?;
-    std::fs::copy(root.join("Cargo.lock"), baseline.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    std::fs::copy(root.join("Cargo.lock"), baseline.join("Cargo.lock"))
+        .map_err(|e| e.to_string())?;
     let target = scratch.join("target");
     let target = target.to_str().ok_or("a non-UTF-8 temporary directory")?;
     let (mut lib, mut base) = (Vec::new(), Vec::new());
@@ -338,11 +340,20 @@ fn clean_builds(root: &Path, runs: usize) -> Result<(), String> {
         base.push(cargo(&baseline, &["build", "--target-dir", target])?.0);
     }
     let _ = std::fs::remove_dir_all(&scratch);
-    println!("
-| clean build, fresh target dir, crates already downloaded, {} runs | median (min – max) |", runs.max(1));
+    println!(
+        "
+| clean build, fresh target dir, crates already downloaded, {} runs | median (min – max) |",
+        runs.max(1)
+    );
     println!("|---|---|");
-    println!("| `cargo build -p mx-client` (default features) | {} |", summary(&lib));
-    println!("| hand-written reqwest + serde client (reqwest default features) | {} |", summary(&base));
+    println!(
+        "| `cargo build -p mx-client` (default features) | {} |",
+        summary(&lib)
+    );
+    println!(
+        "| hand-written reqwest + serde client (reqwest default features) | {} |",
+        summary(&base)
+    );
     println!(
         "\nlibrary / hand-written = {:.2} (target ≤ 1.2)",
         median(lib).as_secs_f64() / median(base).as_secs_f64()

@@ -76,7 +76,8 @@ pub fn run(keep: bool) -> Result<(), String> {
 fn check(root: &Path, copy: &Path) -> Result<(), String> {
     for api in APIS {
         let path = copy.join(api.spec);
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let changed = change_spec(&text, api)?;
         std::fs::write(&path, changed).map_err(|e| format!("{}: {e}", path.display()))?;
         println!("changed {}: + {}.{ADDED_FIELD}, + the `{THINGS}` operations, + enum value {ADDED_ENUM_VALUE}", api.spec, api.schema);
@@ -84,7 +85,10 @@ fn check(root: &Path, copy: &Path) -> Result<(), String> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
-    println!("cargo build --workspace --all-targets (in the copy, target {})", target.display());
+    println!(
+        "cargo build --workspace --all-targets (in the copy, target {})",
+        target.display()
+    );
     let status = Command::new(env!("CARGO"))
         .args(["build", "--workspace", "--all-targets"])
         .current_dir(copy)
@@ -97,7 +101,9 @@ fn check(root: &Path, copy: &Path) -> Result<(), String> {
                 .into(),
         );
     }
-    let bin = target.join("debug").join(format!("mx-sim{}", std::env::consts::EXE_SUFFIX));
+    let bin = target
+        .join("debug")
+        .join(format!("mx-sim{}", std::env::consts::EXE_SUFFIX));
     let mut sim = Sim::start(&bin)?;
     let outcome = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -134,7 +140,10 @@ fn change_spec(text: &str, api: &Api) -> Result<String, String> {
             widened += 1;
         }
     }
-    println!("  {}: {ADDED_FIELD} added to {widened} object schemas", api.spec);
+    println!(
+        "  {}: {ADDED_FIELD} added to {widened} object schemas",
+        api.spec
+    );
     // 3a. A new value in an existing enum, if the spec has one.
     let added_to_existing = schemas.iter_mut().any(|(_, s)| add_enum_value(s));
     // 2. A new schema with an enum of its own (3b), and its operations.
@@ -155,9 +164,8 @@ fn change_spec(text: &str, api: &Api) -> Result<String, String> {
         .find(|(h, _)| *h == "Accept")
         .map(|(_, v)| *v)
         .unwrap_or("application/json");
-    let body = format!(
-        "{{'{media}': {{schema: {{$ref: '#/components/schemas/UpstreamThingBody'}}}}}}"
-    );
+    let body =
+        format!("{{'{media}': {{schema: {{$ref: '#/components/schemas/UpstreamThingBody'}}}}}}");
     let user = "{name: user_guid, in: path, required: true, schema: {type: string}}";
     let ops = yaml(&format!(
         "{{post: {{operationId: createUpstreamThing, summary: Create an upstream thing, parameters: [{user}], \
@@ -179,7 +187,10 @@ fn change_spec(text: &str, api: &Api) -> Result<String, String> {
         read,
     );
     if !added_to_existing {
-        println!("  ({}: no existing enum; the new value is in the new schema's enum)", api.spec);
+        println!(
+            "  ({}: no existing enum; the new value is in the new schema's enum)",
+            api.spec
+        );
     }
     serde_yaml::to_string(&doc).map_err(|e| e.to_string())
 }
@@ -222,7 +233,11 @@ async fn probe(base: &str) -> Result<(), String> {
                 Ok::<_, String>((status, body))
             }
         };
-        let content_type = api.headers.iter().find(|(h, _)| *h == "Accept").map_or("", |(_, v)| *v);
+        let content_type = api
+            .headers
+            .iter()
+            .find(|(h, _)| *h == "Accept")
+            .map_or("", |(_, v)| *v);
         // The new operation, with the new enum value.
         let (status, created) = send(
             http.post(url(&format!("/users/{DEMO_USER}/{THINGS}")))
@@ -234,30 +249,48 @@ async fn probe(base: &str) -> Result<(), String> {
         )
         .await?;
         if !status.is_success() {
-            return Err(format!("{}: the new create operation answered {status}: {created}", api.mount));
+            return Err(format!(
+                "{}: the new create operation answered {status}: {created}",
+                api.mount
+            ));
         }
         let thing = &created["upstream_thing"];
-        let guid = thing["guid"].as_str().ok_or_else(|| {
-            format!("{}: the created thing has no guid: {created}", api.mount)
-        })?;
+        let guid = thing["guid"]
+            .as_str()
+            .ok_or_else(|| format!("{}: the created thing has no guid: {created}", api.mount))?;
         if thing["kind"] != ADDED_ENUM_VALUE {
-            return Err(format!("{}: the new enum value was not kept: {created}", api.mount));
+            return Err(format!(
+                "{}: the new enum value was not kept: {created}",
+                api.mount
+            ));
         }
-        let (status, read) = send(http.get(url(&format!("/users/{DEMO_USER}/{THINGS}/{guid}")))).await?;
+        let (status, read) =
+            send(http.get(url(&format!("/users/{DEMO_USER}/{THINGS}/{guid}")))).await?;
         if !status.is_success() || read["upstream_thing"]["guid"] != guid {
-            return Err(format!("{}: reading the new thing answered {status}: {read}", api.mount));
+            return Err(format!(
+                "{}: reading the new thing answered {status}: {read}",
+                api.mount
+            ));
         }
         // A value outside the enum is refused, as the spec now says.
         let (status, _) = send(
             http.post(url(&format!("/users/{DEMO_USER}/{THINGS}")))
                 .header("Content-Type", content_type)
-                .body(serde_json::json!({"upstream_thing": {"kind": "NOT_IN_THE_ENUM"}}).to_string()),
+                .body(
+                    serde_json::json!({"upstream_thing": {"kind": "NOT_IN_THE_ENUM"}}).to_string(),
+                ),
         )
         .await?;
         if status != reqwest::StatusCode::BAD_REQUEST {
-            return Err(format!("{}: a value outside the new enum answered {status}, not 400", api.mount));
+            return Err(format!(
+                "{}: a value outside the new enum answered {status}, not 400",
+                api.mount
+            ));
         }
-        println!("  {}: the new operation and enum value are served", api.mount);
+        println!(
+            "  {}: the new operation and enum value are served",
+            api.mount
+        );
     }
     // The new response field, in a member answer of each API.
     let member = new_member(&http, base).await?;
@@ -266,7 +299,10 @@ async fn probe(base: &str) -> Result<(), String> {
             .get("member")
             .ok_or_else(|| format!("{}: no member in {body}", api.mount))?;
         match member.get(ADDED_FIELD) {
-            Some(serde_json::Value::Null) => println!("  {}: {}.{ADDED_FIELD} is in the answer (null)", api.mount, api.schema),
+            Some(serde_json::Value::Null) => println!(
+                "  {}: {}.{ADDED_FIELD} is in the answer (null)",
+                api.mount, api.schema
+            ),
             other => {
                 return Err(format!(
                     "{}: {ADDED_FIELD} is {other:?} in the member answer, not a null field: {body}",
@@ -281,24 +317,35 @@ async fn probe(base: &str) -> Result<(), String> {
 /// Creates an MX Bank member through Nexus and reads it back through
 /// Atrium: (Nexus's create answer, Atrium's read answer).
 async fn new_member(http: &reqwest::Client, base: &str) -> Result<Vec<serde_json::Value>, String> {
-    let headers = |api: &Api, r: reqwest::RequestBuilder| api.headers.iter().fold(r, |r, (h, v)| r.header(*h, *v));
+    let headers = |api: &Api, r: reqwest::RequestBuilder| {
+        api.headers.iter().fold(r, |r, (h, v)| r.header(*h, *v))
+    };
     let (nexus, atrium) = (&APIS[0], &APIS[1]);
     // The simulator's institutions and their credentials, through Atrium.
-    let creds: serde_json::Value = headers(atrium, http.get(format!("{base}/atrium/institutions/mxbank/credentials")))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?
-        .json()
-        .await
-        .map_err(|e| e.to_string())?;
-    let inst: serde_json::Value = headers(atrium, http.get(format!("{base}/atrium/institutions/mxbank")))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?
-        .json()
-        .await
-        .map_err(|e| e.to_string())?;
-    let institution_guid = inst["institution"]["guid"].as_str().unwrap_or("mxbank").to_string();
+    let creds: serde_json::Value = headers(
+        atrium,
+        http.get(format!("{base}/atrium/institutions/mxbank/credentials")),
+    )
+    .send()
+    .await
+    .map_err(|e| e.to_string())?
+    .json()
+    .await
+    .map_err(|e| e.to_string())?;
+    let inst: serde_json::Value = headers(
+        atrium,
+        http.get(format!("{base}/atrium/institutions/mxbank")),
+    )
+    .send()
+    .await
+    .map_err(|e| e.to_string())?
+    .json()
+    .await
+    .map_err(|e| e.to_string())?;
+    let institution_guid = inst["institution"]["guid"]
+        .as_str()
+        .unwrap_or("mxbank")
+        .to_string();
     let credentials: Vec<serde_json::Value> = creds["credentials"]
         .as_array()
         .into_iter()
@@ -323,18 +370,23 @@ async fn new_member(http: &reqwest::Client, base: &str) -> Result<Vec<serde_json
     let status = resp.status();
     let created: serde_json::Value = resp.json().await.unwrap_or_default();
     if !status.is_success() {
-        return Err(format!("nexus: creating a member answered {status}: {created}"));
+        return Err(format!(
+            "nexus: creating a member answered {status}: {created}"
+        ));
     }
     let guid = created["member"]["guid"]
         .as_str()
         .ok_or_else(|| format!("nexus: the member has no guid: {created}"))?;
-    let read: serde_json::Value = headers(atrium, http.get(format!("{base}/atrium/users/{DEMO_USER}/members/{guid}")))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?
-        .json()
-        .await
-        .map_err(|e| e.to_string())?;
+    let read: serde_json::Value = headers(
+        atrium,
+        http.get(format!("{base}/atrium/users/{DEMO_USER}/members/{guid}")),
+    )
+    .send()
+    .await
+    .map_err(|e| e.to_string())?
+    .json()
+    .await
+    .map_err(|e| e.to_string())?;
     Ok(vec![created, read])
 }
 
