@@ -321,27 +321,20 @@ async fn new_member(http: &reqwest::Client, base: &str) -> Result<Vec<serde_json
         api.headers.iter().fold(r, |r, (h, v)| r.header(*h, *v))
     };
     let (nexus, atrium) = (&APIS[0], &APIS[1]);
+    let get = |url: String| {
+        let req = headers(atrium, http.get(url));
+        async move {
+            req.send()
+                .await
+                .map_err(|e| e.to_string())?
+                .json::<serde_json::Value>()
+                .await
+                .map_err(|e| e.to_string())
+        }
+    };
     // The simulator's institutions and their credentials, through Atrium.
-    let creds: serde_json::Value = headers(
-        atrium,
-        http.get(format!("{base}/atrium/institutions/mxbank/credentials")),
-    )
-    .send()
-    .await
-    .map_err(|e| e.to_string())?
-    .json()
-    .await
-    .map_err(|e| e.to_string())?;
-    let inst: serde_json::Value = headers(
-        atrium,
-        http.get(format!("{base}/atrium/institutions/mxbank")),
-    )
-    .send()
-    .await
-    .map_err(|e| e.to_string())?
-    .json()
-    .await
-    .map_err(|e| e.to_string())?;
+    let creds = get(format!("{base}/atrium/institutions/mxbank/credentials")).await?;
+    let inst = get(format!("{base}/atrium/institutions/mxbank")).await?;
     let institution_guid = inst["institution"]["guid"]
         .as_str()
         .unwrap_or("mxbank")
@@ -377,16 +370,7 @@ async fn new_member(http: &reqwest::Client, base: &str) -> Result<Vec<serde_json
     let guid = created["member"]["guid"]
         .as_str()
         .ok_or_else(|| format!("nexus: the member has no guid: {created}"))?;
-    let read: serde_json::Value = headers(
-        atrium,
-        http.get(format!("{base}/atrium/users/{DEMO_USER}/members/{guid}")),
-    )
-    .send()
-    .await
-    .map_err(|e| e.to_string())?
-    .json()
-    .await
-    .map_err(|e| e.to_string())?;
+    let read = get(format!("{base}/atrium/users/{DEMO_USER}/members/{guid}")).await?;
     Ok(vec![created, read])
 }
 
