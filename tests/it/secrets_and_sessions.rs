@@ -100,19 +100,26 @@ async fn no_secret_in_debug_display_errors_or_traces() {
             credentials: vec![nexus::types::MemberCreateRequestCredentialsItem {
                 credential_guid: Some("CRD-1".into()),
                 value: Some(PASSWORD.into()),
+                ..Default::default()
             }],
             ..nexus::types::MemberCreateRequest::new("INS-1")
         }),
+        ..Default::default()
     };
     assert_clean("nexus request", &format!("{body:?}"));
-    let abody = atrium::types::MemberResumeRequestBody {
-        member: atrium::types::MemberResumeRequest {
-            challenges: vec![atrium::types::CredentialRequest {
-                guid: Some("CRD-1".into()),
-                value: Some(PASSWORD.into()),
-            }],
-        },
-    };
+    let abody = atrium::types::MemberResumeRequestBody::try_from(
+        atrium::types::MemberResumeRequestBody::builder().member(
+            atrium::types::MemberResumeRequest {
+                challenges: vec![atrium::types::CredentialRequest {
+                    guid: Some("CRD-1".into()),
+                    value: Some(PASSWORD.into()),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+        ),
+    )
+    .unwrap();
     assert_clean("atrium request", &format!("{abody:?}"));
     assert!(server.requests().is_empty());
 
@@ -195,6 +202,7 @@ async fn an_expired_session_renews_the_token_and_never_resends_a_create() {
         .unwrap();
     let body = nexus::types::MemberCreateRequestBody {
         member: Some(nexus::types::MemberCreateRequest::new("INS-1")),
+        ..Default::default()
     };
     let e: Error = nx
         .create_member()
