@@ -9,6 +9,8 @@
 mod atrium_wire;
 mod common;
 mod every_operation;
+mod every_operation_data;
+mod every_operation_flows;
 mod faults;
 mod golden;
 mod lifecycle;
