@@ -18,3 +18,4 @@ mod nexus_wire;
 mod runtime;
 mod secrets_and_sessions;
 mod sim;
+mod sim_members;

@@ -1,4 +1,5 @@
-//! The simulator: MX's rules, spec-true answers, concurrency.
+//! The simulator: request checks, pagination, routes, concurrency, and the
+//! helpers `sim_members` (MX's member rules) shares.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -8,16 +9,16 @@ use mx_client::atrium::{self, types as at};
 use mx_client::nexus::{self, types as nt};
 use mx_sim::{self as sim, Config, Simulator, DEMO_USER_GUID};
 
-use crate::common::{atrium_client, nexus_client};
-use mx_client::{ConnectionStatus, Error};
+use crate::common::atrium_client;
+use mx_client::Error;
 
-const ATRIUM: &str = "application/vnd.mx.atrium.v1+json";
-const NEXUS: &str = "application/vnd.mx.nexus.v1+json";
-const MXBANK_LOGIN: &str = "CRD-1ec152cd-e628-e81a-e852-d1e7104624da";
-const MXBANK_PASSWORD: &str = "CRD-2b4c7d1e-9f3a-4e6b-8c2d-5a7f9e1b3c4d";
-const CHASE_LOGIN: &str = "CRD-18cd14ce-2628-5eb6-ae17-b11f89d0b667";
-const CHASE: &str = "INS-1572a04c-912b-59bf-5841-332c7dfafaef";
-const TEST_BANK: &str = "INS-f1a3285d-e855-b68f-6aa7-8ae775c0e0e9";
+pub(crate) const ATRIUM: &str = "application/vnd.mx.atrium.v1+json";
+pub(crate) const NEXUS: &str = "application/vnd.mx.nexus.v1+json";
+pub(crate) const MXBANK_LOGIN: &str = "CRD-1ec152cd-e628-e81a-e852-d1e7104624da";
+pub(crate) const MXBANK_PASSWORD: &str = "CRD-2b4c7d1e-9f3a-4e6b-8c2d-5a7f9e1b3c4d";
+pub(crate) const CHASE_LOGIN: &str = "CRD-18cd14ce-2628-5eb6-ae17-b11f89d0b667";
+pub(crate) const CHASE: &str = "INS-1572a04c-912b-59bf-5841-332c7dfafaef";
+pub(crate) const TEST_BANK: &str = "INS-f1a3285d-e855-b68f-6aa7-8ae775c0e0e9";
 
 /// The simulator's demo Atrium credentials, as raw headers.
 const ATRIUM_AUTH: [(&str, &str); 2] = [
@@ -27,7 +28,7 @@ const ATRIUM_AUTH: [(&str, &str); 2] = [
 /// The same, with the versioned `Accept`.
 const ATRIUM_REQUEST: [(&str, &str); 3] = [ATRIUM_AUTH[0], ATRIUM_AUTH[1], ("accept", ATRIUM)];
 
-async fn start(aggregation_ms: u64) -> Simulator {
+pub(crate) async fn start(aggregation_ms: u64) -> Simulator {
     sim::start_with(
         Config {
             aggregation_time: Duration::from_millis(aggregation_ms),
@@ -39,7 +40,10 @@ async fn start(aggregation_ms: u64) -> Simulator {
     .unwrap()
 }
 
-fn atrium_member(institution: &str, creds: &[(&str, &str)]) -> at::MemberCreateRequestBody {
+pub(crate) fn atrium_member(
+    institution: &str,
+    creds: &[(&str, &str)],
+) -> at::MemberCreateRequestBody {
     at::MemberCreateRequestBody::try_from(
         at::MemberCreateRequestBody::builder().member(at::MemberCreateRequest {
             credentials: creds
@@ -56,7 +60,7 @@ fn atrium_member(institution: &str, creds: &[(&str, &str)]) -> at::MemberCreateR
     .unwrap()
 }
 
-fn nexus_member(creds: &[(&str, &str)]) -> nt::MemberCreateRequestBody {
+pub(crate) fn nexus_member(creds: &[(&str, &str)]) -> nt::MemberCreateRequestBody {
     nt::MemberCreateRequestBody {
         member: Some(nt::MemberCreateRequest {
             credentials: creds
@@ -260,406 +264,6 @@ async fn a_missing_required_field_is_400_naming_it() {
         body.contains("institution_guid") && body.contains("\"code\":4000"),
         "{body}"
     );
-}
-
-#[tokio::test]
-async fn duplicates_are_refused_as_mx_does() {
-    let sim = start(0).await;
-    let atrium = atrium_client(&sim);
-    let body = atrium_member("mxbank", &[(MXBANK_LOGIN, "u"), (MXBANK_PASSWORD, "p")]);
-    atrium
-        .create_member()
-        .user_guid(DEMO_USER_GUID)
-        .body(body.clone())
-        .send()
-        .await
-        .unwrap();
-    let err: Error = atrium
-        .create_member()
-        .user_guid(DEMO_USER_GUID)
-        .body(body)
-        .send()
-        .await
-        .unwrap_err()
-        .into();
-    assert!(
-        matches!(&err, Error::Conflict(e) if e.status == 409),
-        "{err:?}"
-    );
-    // Other credentials at the same institution are another member.
-    atrium
-        .create_member()
-        .user_guid(DEMO_USER_GUID)
-        .body(atrium_member(
-            "mxbank",
-            &[(MXBANK_LOGIN, "u2"), (MXBANK_PASSWORD, "p")],
-        ))
-        .send()
-        .await
-        .unwrap();
-
-    let nexus = nexus_client(&sim);
-    let body = nexus_member(&[(CHASE_LOGIN, "u")]);
-    nexus
-        .create_member()
-        .body(body.clone())
-        .send()
-        .await
-        .unwrap();
-    let err: Error = nexus
-        .create_member()
-        .body(body)
-        .send()
-        .await
-        .unwrap_err()
-        .into();
-    assert!(
-        matches!(&err, Error::Conflict(e) if e.status == 422 && e.code == Some(4220)),
-        "{err:?}"
-    );
-}
-
-#[tokio::test]
-async fn a_standard_member_aggregates_then_connects_unless_skipped() {
-    let sim = start(150).await;
-    let atrium = atrium_client(&sim);
-    let created = atrium
-        .create_member()
-        .user_guid(DEMO_USER_GUID)
-        .body(atrium_member(
-            "mxbank",
-            &[(MXBANK_LOGIN, "u"), (MXBANK_PASSWORD, "p")],
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status().as_u16(), 202);
-    let m = created.into_inner().member;
-    assert_eq!(m.is_being_aggregated, Some(true));
-    assert!(m.aggregated_at.is_some());
-    assert_ne!(m.connection_status, Some(ConnectionStatus::Connected));
-    let guid = m.guid.unwrap();
-
-    tokio::time::sleep(Duration::from_millis(250)).await;
-    let m = atrium
-        .read_member()
-        .user_guid(DEMO_USER_GUID)
-        .member_guid(&guid)
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .member;
-    assert_eq!(m.connection_status, Some(ConnectionStatus::Connected));
-    assert_eq!(m.is_being_aggregated, Some(false));
-    assert!(m.successfully_aggregated_at.is_some());
-
-    let mut body = atrium_member("mxbank", &[(MXBANK_LOGIN, "other"), (MXBANK_PASSWORD, "p")]);
-    body.member.skip_aggregation = Some(true);
-    let m = atrium
-        .create_member()
-        .user_guid(DEMO_USER_GUID)
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .member;
-    assert_eq!(m.is_being_aggregated, Some(false));
-    assert_eq!(m.aggregated_at, None);
-    assert_eq!(m.connection_status, Some(ConnectionStatus::Created));
-
-    let nexus = nexus_client(&sim);
-    let mut body = nexus_member(&[(CHASE_LOGIN, "u")]);
-    body.member.as_mut().unwrap().skip_aggregation = Some(true);
-    let m = nexus
-        .create_member()
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .member
-        .unwrap();
-    assert_eq!(m.is_being_aggregated, Some(false));
-    assert_eq!(m.aggregated_at, None);
-}
-
-#[tokio::test]
-async fn an_oauth_window_works_once_then_the_member_connects() {
-    let sim = start(0).await;
-    let atrium = atrium_client(&sim);
-    let body = at::MemberCreateRequestBody::try_from(
-        at::MemberCreateRequestBody::builder().member(at::MemberCreateRequest {
-            is_oauth: Some(true),
-            ..at::MemberCreateRequest::new("mxbank_oauth")
-        }),
-    )
-    .unwrap();
-    let m = atrium
-        .create_member()
-        .user_guid(DEMO_USER_GUID)
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .member;
-    assert_eq!(m.connection_status, Some(ConnectionStatus::Pending));
-    let url = m.oauth_window_url().unwrap().unwrap();
-    assert!(url
-        .as_str()
-        .starts_with(&format!("http://{}/oauth/", sim.addr())));
-    assert_eq!(
-        reqwest::get(url.clone()).await.unwrap().status().as_u16(),
-        200
-    );
-    assert_eq!(reqwest::get(url).await.unwrap().status().as_u16(), 410);
-    tokio::time::sleep(Duration::from_millis(20)).await;
-    let status = atrium
-        .read_member_status()
-        .user_guid(DEMO_USER_GUID)
-        .member_guid(m.guid.as_deref().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .member;
-    assert_eq!(status.connection_status, Some(ConnectionStatus::Connected));
-
-    // A fresh window can be asked for; each is new.
-    let again = atrium
-        .read_o_auth_window_uri()
-        .user_guid(DEMO_USER_GUID)
-        .member_guid(m.guid.as_deref().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .member;
-    assert_ne!(again.oauth_window_uri, m.oauth_window_uri);
-
-    let nexus = nexus_client(&sim);
-    let body = nt::MemberCreateRequestBody {
-        member: Some(nt::MemberCreateRequest {
-            is_oauth: Some(true),
-            ..nt::MemberCreateRequest::new(CHASE)
-        }),
-        ..Default::default()
-    };
-    let m = nexus
-        .create_member()
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .member
-        .unwrap();
-    assert_eq!(m.connection_status, Some(ConnectionStatus::Pending));
-    let uri = m.oauth_window_uri.unwrap();
-    assert_eq!(reqwest::get(&uri).await.unwrap().status().as_u16(), 200);
-    assert_eq!(reqwest::get(&uri).await.unwrap().status().as_u16(), 410);
-}
-
-#[tokio::test]
-async fn nexus_connection_status_only_for_test_institutions_and_skip_webhook_accepted() {
-    let sim = start(0).await;
-    let nexus = nexus_client(&sim);
-    let mut body = nexus_member(&[]);
-    body.member.as_mut().unwrap().connection_status = Some(ConnectionStatus::Challenged);
-    body.member.as_mut().unwrap().is_oauth = Some(true);
-    let err: Error = nexus
-        .create_member()
-        .body(body)
-        .send()
-        .await
-        .unwrap_err()
-        .into();
-    assert!(
-        matches!(&err, Error::BadRequest(e) if e.message.as_deref().unwrap().contains("test institution")),
-        "{err:?}"
-    );
-
-    let body = nt::MemberCreateRequestBody {
-        member: Some(nt::MemberCreateRequest {
-            connection_status: Some(ConnectionStatus::Challenged),
-            is_oauth: Some(true),
-            skip_webhook: Some(true),
-            ..nt::MemberCreateRequest::new(TEST_BANK)
-        }),
-        ..Default::default()
-    };
-    let m = nexus
-        .skip_webhook()
-        .create_member()
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .member
-        .unwrap();
-    assert_eq!(m.connection_status, Some(ConnectionStatus::Challenged));
-}
-
-#[tokio::test]
-async fn users_and_members_have_their_whole_lifecycle() {
-    let sim = start(0).await;
-    let atrium = atrium_client(&sim);
-    let user = atrium
-        .create_user()
-        .body(
-            at::UserCreateRequestBody::try_from(at::UserCreateRequestBody::builder().user(
-                at::User {
-                    identifier: Some("partner-user-1".into()),
-                    metadata: Some("{}".into()),
-                    ..Default::default()
-                },
-            ))
-            .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .user;
-    let u = user.guid.clone().unwrap();
-    assert_eq!(
-        atrium
-            .read_user()
-            .user_guid(&u)
-            .send()
-            .await
-            .unwrap()
-            .into_inner()
-            .user,
-        user
-    );
-    let updated = atrium
-        .update_user()
-        .user_guid(&u)
-        .body(
-            at::UserUpdateRequestBody::try_from(at::UserUpdateRequestBody::builder().user(
-                at::User {
-                    metadata: Some("{\"tier\": 2}".into()),
-                    ..Default::default()
-                },
-            ))
-            .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .user;
-    assert_eq!(updated.metadata.as_deref(), Some("{\"tier\": 2}"));
-    assert_eq!(updated.identifier.as_deref(), Some("partner-user-1"));
-
-    let m = atrium
-        .create_member()
-        .user_guid(&u)
-        .body(atrium_member(
-            "mxbank",
-            &[(MXBANK_LOGIN, "u"), (MXBANK_PASSWORD, "p")],
-        ))
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .member;
-    let g = m.guid.clone().unwrap();
-    let listed: Vec<at::Member> = atrium
-        .list_members()
-        .user_guid(&u)
-        .stream_all()
-        .try_collect()
-        .await
-        .unwrap();
-    assert_eq!(listed.len(), 1);
-    let changed = atrium
-        .update_member()
-        .user_guid(&u)
-        .member_guid(&g)
-        .body(
-            at::MemberUpdateRequestBody::try_from(at::MemberUpdateRequestBody::builder().member(
-                at::MemberUpdateRequest {
-                    identifier: Some("renamed".into()),
-                    ..Default::default()
-                },
-            ))
-            .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .member;
-    assert_eq!(changed.identifier.as_deref(), Some("renamed"));
-    atrium
-        .delete_member()
-        .user_guid(&u)
-        .member_guid(&g)
-        .send()
-        .await
-        .unwrap();
-    let err: Error = atrium
-        .read_member()
-        .user_guid(&u)
-        .member_guid(&g)
-        .send()
-        .await
-        .unwrap_err()
-        .into();
-    assert!(matches!(err, Error::NotFound(_)), "{err:?}");
-    atrium.delete_user().user_guid(&u).send().await.unwrap();
-    let err: Error = atrium
-        .read_user()
-        .user_guid(&u)
-        .send()
-        .await
-        .unwrap_err()
-        .into();
-    assert!(matches!(err, Error::NotFound(_)), "{err:?}");
-    let err: Error = atrium
-        .read_institution()
-        .institution_code("no_such_bank")
-        .send()
-        .await
-        .unwrap_err()
-        .into();
-    assert!(matches!(err, Error::NotFound(_)), "{err:?}");
-}
-
-#[tokio::test]
-async fn the_development_limit_of_25_members_per_user_is_405() {
-    let sim = start(0).await;
-    let atrium = atrium_client(&sim);
-    for i in 0..25 {
-        let v = format!("user{i}");
-        atrium
-            .create_member()
-            .user_guid(DEMO_USER_GUID)
-            .body(atrium_member(
-                "mxbank",
-                &[(MXBANK_LOGIN, v.as_str()), (MXBANK_PASSWORD, "p")],
-            ))
-            .send()
-            .await
-            .unwrap();
-    }
-    let err: Error = atrium
-        .create_member()
-        .user_guid(DEMO_USER_GUID)
-        .body(atrium_member(
-            "mxbank",
-            &[(MXBANK_LOGIN, "one-more"), (MXBANK_PASSWORD, "p")],
-        ))
-        .send()
-        .await
-        .unwrap_err()
-        .into();
-    assert!(matches!(err, Error::MethodNotAllowed(_)), "{err:?}");
 }
 
 #[tokio::test]
