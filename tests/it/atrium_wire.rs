@@ -206,8 +206,7 @@ async fn a_duplicate_member_is_a_conflict_with_the_server_message() {
         .body(create_body(json!({"institution_code": "mxbank"})))
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     match &err {
         Error::Conflict(e) => {
             assert_eq!(e.status.as_u16(), 409);
@@ -253,8 +252,7 @@ async fn documented_statuses_map_to_their_variants() {
             .member_guid("MBR-1")
             .send()
             .await
-            .unwrap_err()
-            .into();
+            .unwrap_err();
         assert!(check(&err), "{status}: {err:?}");
         assert_eq!(err.status().unwrap().as_u16(), status);
         assert_eq!(err.api().unwrap().message.as_deref(), Some("no"));
@@ -345,8 +343,7 @@ async fn a_page_where_the_pdf_was_due_is_an_unexpected_content_type() {
             .send()
             .await
             .map(|_| ())
-            .unwrap_err()
-            .into();
+            .unwrap_err();
         assert!(
             matches!(err, Error::UnexpectedContentType(ref m) if m.contains(PDF)),
             "{media}: {err:?}"

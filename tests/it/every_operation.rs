@@ -293,15 +293,14 @@ async fn every_operation_of_every_spec_decodes_through_the_generated_clients() {
         .member_guid(&g)
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
     c.ok(
         "atrium",
         "delete_user",
         a.delete_user().user_guid(&u).send().await,
     );
-    let err: Error = a.read_user().user_guid(&u).send().await.unwrap_err().into();
+    let err: Error = a.read_user().user_guid(&u).send().await.unwrap_err();
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
 
     let every: BTreeSet<(&str, &str)> = atrium::WIRE

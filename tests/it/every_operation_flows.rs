@@ -40,8 +40,7 @@ pub async fn jobs(a: &atrium::Client, c: &mut Calls, u: &str, g: &str) {
         .member_guid(g)
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(
         matches!(&err, Error::Conflict(e) if e.status == 409),
         "{err:?}"

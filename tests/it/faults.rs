@@ -205,7 +205,6 @@ async fn fault(c: &Client, name: &str) -> Error {
         .await
         .map(|r| panic!("{name}: expected an error, got {:?}", r.into_inner()))
         .unwrap_err()
-        .into()
 }
 
 fn assert_no_secret(name: &str, e: &Error) {
@@ -350,7 +349,6 @@ async fn create_error(c: &Client, user: &str) -> Error {
         .await
         .map(|_| ())
         .unwrap_err()
-        .into()
 }
 
 /// A create whose connection fails after it was sent has an unknown

@@ -310,8 +310,7 @@ async fn an_error_answer_keeps_status_code_message_and_body() {
         })
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     let Error::BadRequest(api) = &err else {
         panic!("expected BadRequest, got {err:?}")
     };
@@ -344,8 +343,7 @@ async fn expired_session_and_duplicate_member_are_their_own_variants() {
         })
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(
         matches!(err, Error::SessionExpired(ref e) if e.code == Some(4011)),
         "{err:?}"
@@ -367,8 +365,7 @@ async fn expired_session_and_duplicate_member_are_their_own_variants() {
         })
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(
         matches!(err, Error::Conflict(ref e) if e.status.as_u16() == 422 && e.message.as_deref() == Some("Member already exists")),
         "{err:?}"

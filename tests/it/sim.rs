@@ -128,7 +128,7 @@ async fn auth_is_required_and_checked() {
         sim::DEMO_CLIENT_ID,
     )
     .unwrap();
-    let err: Error = wrong.list_institutions().send().await.unwrap_err().into();
+    let err: Error = wrong.list_institutions().send().await.unwrap_err();
     assert!(matches!(err, Error::Unauthorized(_)), "{err:?}");
 
     let url = format!("{}/members", sim.nexus_base_url());

@@ -34,8 +34,7 @@ async fn duplicates_are_refused_as_mx_does() {
         .body(body)
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(
         matches!(&err, Error::Conflict(e) if e.status == 409),
         "{err:?}"
@@ -60,13 +59,7 @@ async fn duplicates_are_refused_as_mx_does() {
         .send()
         .await
         .unwrap();
-    let err: Error = nexus
-        .create_member()
-        .body(body)
-        .send()
-        .await
-        .unwrap_err()
-        .into();
+    let err: Error = nexus.create_member().body(body).send().await.unwrap_err();
     assert!(
         matches!(&err, Error::Conflict(e) if e.status == 422 && e.code == Some(4220)),
         "{err:?}"
@@ -223,13 +216,7 @@ async fn nexus_connection_status_only_for_test_institutions_and_skip_webhook_acc
     let mut body = nexus_member(&[]);
     body.member.as_mut().unwrap().connection_status = Some(ConnectionStatus::Challenged);
     body.member.as_mut().unwrap().is_oauth = Some(true);
-    let err: Error = nexus
-        .create_member()
-        .body(body)
-        .send()
-        .await
-        .unwrap_err()
-        .into();
+    let err: Error = nexus.create_member().body(body).send().await.unwrap_err();
     assert!(
         matches!(&err, Error::BadRequest(e) if e.message.as_deref().unwrap().contains("test institution")),
         "{err:?}"
@@ -363,25 +350,17 @@ async fn users_and_members_have_their_whole_lifecycle() {
         .member_guid(&g)
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
     atrium.delete_user().user_guid(&u).send().await.unwrap();
-    let err: Error = atrium
-        .read_user()
-        .user_guid(&u)
-        .send()
-        .await
-        .unwrap_err()
-        .into();
+    let err: Error = atrium.read_user().user_guid(&u).send().await.unwrap_err();
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
     let err: Error = atrium
         .read_institution()
         .institution_code("no_such_bank")
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
 }
 
@@ -411,7 +390,6 @@ async fn the_development_limit_of_25_members_per_user_is_405() {
         ))
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(matches!(err, Error::MethodNotAllowed(_)), "{err:?}");
 }
