@@ -17,12 +17,13 @@ use mx_sim::Config;
 use crate::common::{atrium_client, nexus_client};
 use crate::{every_operation_data as data, every_operation_flows as flows};
 
-/// How long the simulator's jobs run here (its `Config`).
-const JOB: Duration = Duration::from_millis(60);
+/// How long the simulator's jobs run here (its `Config`): long enough for
+/// the 202 and 409 checks to land while a job runs on a loaded machine.
+const JOB: Duration = Duration::from_millis(200);
 
 /// Lets the jobs started so far finish.
 pub async fn settle() {
-    tokio::time::sleep(JOB + Duration::from_millis(60)).await;
+    tokio::time::sleep(JOB + Duration::from_millis(100)).await;
 }
 
 /// The operations called so far, as (API, operation name).
