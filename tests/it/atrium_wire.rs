@@ -58,23 +58,26 @@ fn create_body(member: serde_json::Value) -> types::MemberCreateRequestBody {
 #[tokio::test]
 async fn create_standard_member_matches_the_doc_page_sample() {
     let server = serve(|_| Reply::json(202, ATRIUM, page_member())).await;
-    let body = types::MemberCreateRequestBody {
-        member: types::MemberCreateRequest {
+    let body = types::MemberCreateRequestBody::try_from(
+        types::MemberCreateRequestBody::builder().member(types::MemberCreateRequest {
             institution_code: "mxbank".into(),
             credentials: vec![
                 types::CredentialRequest {
                     guid: Some("CRD-1ec152cd-e628-e81a-e852-d1e7104624da".into()),
                     value: Some("ExampleUsername".into()),
+                    ..Default::default()
                 },
                 types::CredentialRequest {
                     guid: Some("CRD-1ec152cd-e628-e81a-e852-d1e7104624da".into()),
                     value: Some("Pa$$vv@Rd".into()),
+                    ..Default::default()
                 },
             ],
             skip_aggregation: Some(true),
             ..create_body(json!({"institution_code": "mxbank"})).member
-        },
-    };
+        }),
+    )
+    .unwrap();
     let member = client(&server.base)
         .create_member()
         .user_guid(USER)
@@ -203,8 +206,7 @@ async fn a_duplicate_member_is_a_conflict_with_the_server_message() {
         .body(create_body(json!({"institution_code": "mxbank"})))
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     match &err {
         Error::Conflict(e) => {
             assert_eq!(e.status.as_u16(), 409);
@@ -250,8 +252,7 @@ async fn documented_statuses_map_to_their_variants() {
             .member_guid("MBR-1")
             .send()
             .await
-            .unwrap_err()
-            .into();
+            .unwrap_err();
         assert!(check(&err), "{status}: {err:?}");
         assert_eq!(err.status().unwrap().as_u16(), status);
         assert_eq!(err.api().unwrap().message.as_deref(), Some("no"));
@@ -342,8 +343,7 @@ async fn a_page_where_the_pdf_was_due_is_an_unexpected_content_type() {
             .send()
             .await
             .map(|_| ())
-            .unwrap_err()
-            .into();
+            .unwrap_err();
         assert!(
             matches!(err, Error::UnexpectedContentType(ref m) if m.contains(PDF)),
             "{media}: {err:?}"

@@ -205,7 +205,6 @@ async fn fault(c: &Client, name: &str) -> Error {
         .await
         .map(|r| panic!("{name}: expected an error, got {:?}", r.into_inner()))
         .unwrap_err()
-        .into()
 }
 
 fn assert_no_secret(name: &str, e: &Error) {
@@ -338,9 +337,11 @@ async fn reads_are_retried_only_when_asked_and_creates_never() {
 /// The error of creating a member for `user` (the fault server picks the
 /// fault by the path).
 async fn create_error(c: &Client, user: &str) -> Error {
-    let body = mx_client::atrium::types::MemberCreateRequestBody {
-        member: mx_client::atrium::types::MemberCreateRequest::new("mxbank"),
-    };
+    let body = mx_client::atrium::types::MemberCreateRequestBody::try_from(
+        mx_client::atrium::types::MemberCreateRequestBody::builder()
+            .member(mx_client::atrium::types::MemberCreateRequest::new("mxbank")),
+    )
+    .unwrap();
     c.create_member()
         .user_guid(user)
         .body(body)
@@ -348,7 +349,6 @@ async fn create_error(c: &Client, user: &str) -> Error {
         .await
         .map(|_| ())
         .unwrap_err()
-        .into()
 }
 
 /// A create whose connection fails after it was sent has an unknown

@@ -268,12 +268,12 @@ async fn resume_sends_the_answers_and_refusals_are_typed() {
         json!({"member": {"challenges": [{"guid": "CRD-1", "value": "correct"}]}})
     );
 
-    let err: Error = resume("MBR-2").await.unwrap_err().into();
+    let err: Error = resume("MBR-2").await.unwrap_err();
     assert_eq!(
         ResumeRefusal::from_error(&err),
         Some(ResumeRefusal::NotChallenged)
     );
-    let err: Error = resume("MBR-3").await.unwrap_err().into();
+    let err: Error = resume("MBR-3").await.unwrap_err();
     assert_eq!(
         ResumeRefusal::from_error(&err),
         Some(ResumeRefusal::InvalidAnswers)
@@ -328,8 +328,7 @@ async fn oauth_window_uri_takes_every_documented_parameter() {
         .member_guid("MBR-2")
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
     assert_eq!(
         err.api().map(|a| a.message.as_deref()),
@@ -428,7 +427,6 @@ async fn create_user_409_is_a_documented_conflict() {
         )
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(409));
 }

@@ -74,16 +74,19 @@ async fn standard_member_sends_exactly_the_documented_request() {
                 types::MemberCreateRequestCredentialsItem {
                     credential_guid: Some("CRD-18cd14ce-2628-5eb6-ae17-b11f89d0b667".into()),
                     value: Some("ExampleUsername".into()),
+                    ..Default::default()
                 },
                 types::MemberCreateRequestCredentialsItem {
                     credential_guid: Some("CRD-1ec152cd-e628-e81a-e852-d1e7104624da".into()),
                     value: Some("Pa$$vv@Rd".into()),
+                    ..Default::default()
                 },
             ],
             metadata: Some("Additional information".into()),
             use_cases: vec![types::MemberCreateRequestUseCasesItem::Pfm],
             ..member_request()
         }),
+        ..Default::default()
     };
     nexus.create_member().body(body).send().await.unwrap();
 
@@ -119,6 +122,7 @@ async fn oauth_member_sends_is_oauth_and_no_credentials_and_no_nulls() {
             client_redirect_url: Some("https://example.com/oauth/done".into()),
             ..member_request()
         }),
+        ..Default::default()
     };
     client(&server.base)
         .create_member()
@@ -153,6 +157,7 @@ async fn skip_aggregation_and_every_optional_field_reach_the_wire() {
             ],
             ..member_request()
         }),
+        ..Default::default()
     };
     client(&server.base)
         .create_member()
@@ -183,6 +188,7 @@ async fn the_page_example_response_decodes_field_by_field() {
         .create_member()
         .body(types::MemberCreateRequestBody {
             member: Some(member_request()),
+            ..Default::default()
         })
         .send()
         .await
@@ -241,6 +247,7 @@ async fn null_and_unknown_connection_statuses_decode() {
         .create_member()
         .body(types::MemberCreateRequestBody {
             member: Some(member_request()),
+            ..Default::default()
         })
         .send()
         .await
@@ -259,6 +266,7 @@ async fn null_and_unknown_connection_statuses_decode() {
         .create_member()
         .body(types::MemberCreateRequestBody {
             member: Some(member_request()),
+            ..Default::default()
         })
         .send()
         .await
@@ -273,6 +281,7 @@ async fn skip_webhook_header_is_sent_only_through_skip_webhook() {
     let nexus = client(&server.base);
     let body = types::MemberCreateRequestBody {
         member: Some(member_request()),
+        ..Default::default()
     };
     nexus
         .skip_webhook()
@@ -297,11 +306,11 @@ async fn an_error_answer_keeps_status_code_message_and_body() {
         .create_member()
         .body(types::MemberCreateRequestBody {
             member: Some(member_request()),
+            ..Default::default()
         })
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     let Error::BadRequest(api) = &err else {
         panic!("expected BadRequest, got {err:?}")
     };
@@ -330,11 +339,11 @@ async fn expired_session_and_duplicate_member_are_their_own_variants() {
         .create_member()
         .body(types::MemberCreateRequestBody {
             member: Some(member_request()),
+            ..Default::default()
         })
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(
         matches!(err, Error::SessionExpired(ref e) if e.code == Some(4011)),
         "{err:?}"
@@ -352,11 +361,11 @@ async fn expired_session_and_duplicate_member_are_their_own_variants() {
         .create_member()
         .body(types::MemberCreateRequestBody {
             member: Some(member_request()),
+            ..Default::default()
         })
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(
         matches!(err, Error::Conflict(ref e) if e.status.as_u16() == 422 && e.message.as_deref() == Some("Member already exists")),
         "{err:?}"
@@ -392,6 +401,7 @@ async fn a_base_url_with_a_path_prefix_is_kept() {
         .create_member()
         .body(types::MemberCreateRequestBody {
             member: Some(member_request()),
+            ..Default::default()
         })
         .send()
         .await
@@ -408,6 +418,7 @@ fn the_session_token_never_shows_in_debug() {
     let req = types::MemberCreateRequestCredentialsItem {
         credential_guid: Some("CRD-1".into()),
         value: Some("Pa$$vv@Rd".into()),
+        ..Default::default()
     };
     assert!(!format!("{req:?}").contains("Pa$$vv@Rd"));
 }

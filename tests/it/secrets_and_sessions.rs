@@ -100,38 +100,33 @@ async fn no_secret_in_debug_display_errors_or_traces() {
             credentials: vec![nexus::types::MemberCreateRequestCredentialsItem {
                 credential_guid: Some("CRD-1".into()),
                 value: Some(PASSWORD.into()),
+                ..Default::default()
             }],
             ..nexus::types::MemberCreateRequest::new("INS-1")
         }),
+        ..Default::default()
     };
     assert_clean("nexus request", &format!("{body:?}"));
-    let abody = atrium::types::MemberResumeRequestBody {
-        member: atrium::types::MemberResumeRequest {
-            challenges: vec![atrium::types::CredentialRequest {
-                guid: Some("CRD-1".into()),
-                value: Some(PASSWORD.into()),
-            }],
-        },
-    };
+    let abody = atrium::types::MemberResumeRequestBody::try_from(
+        atrium::types::MemberResumeRequestBody::builder().member(
+            atrium::types::MemberResumeRequest {
+                challenges: vec![atrium::types::CredentialRequest {
+                    guid: Some("CRD-1".into()),
+                    value: Some(PASSWORD.into()),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+        ),
+    )
+    .unwrap();
     assert_clean("atrium request", &format!("{abody:?}"));
     assert!(server.requests().is_empty());
 
-    let e: Error = nx
-        .create_member()
-        .body(body)
-        .send()
-        .await
-        .unwrap_err()
-        .into();
+    let e: Error = nx.create_member().body(body).send().await.unwrap_err();
     assert!(matches!(e, Error::SessionExpired(_)), "{e:?}");
     assert_clean("session error", &format!("{e:?} {e}"));
-    let e: Error = at
-        .read_user()
-        .user_guid("USR-1")
-        .send()
-        .await
-        .unwrap_err()
-        .into();
+    let e: Error = at.read_user().user_guid("USR-1").send().await.unwrap_err();
     assert_clean("atrium error", &format!("{e:?} {e}"));
     // The password did reach the wire (as it must), and only the wire.
     assert!(String::from_utf8_lossy(&server.requests()[0].body).contains(PASSWORD));
@@ -195,14 +190,14 @@ async fn an_expired_session_renews_the_token_and_never_resends_a_create() {
         .unwrap();
     let body = nexus::types::MemberCreateRequestBody {
         member: Some(nexus::types::MemberCreateRequest::new("INS-1")),
+        ..Default::default()
     };
     let e: Error = nx
         .create_member()
         .body(body.clone())
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert!(
         matches!(e, Error::SessionExpired(ref a) if a.code == Some(4011)),
         "{e:?}"
@@ -287,13 +282,7 @@ async fn an_expired_credential_on_a_read_is_renewed_and_the_read_resent_once() {
     })
     .build()
     .unwrap();
-    let e: Error = at
-        .read_user()
-        .user_guid("USR-1")
-        .send()
-        .await
-        .unwrap_err()
-        .into();
+    let e: Error = at.read_user().user_guid("USR-1").send().await.unwrap_err();
     assert!(matches!(e, Error::SessionExpired(_)), "{e:?}");
     assert_eq!(server.requests().len(), 1);
 }

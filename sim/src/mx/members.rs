@@ -331,10 +331,15 @@ fn create(world: &mut World, new: NewMember, base: &str, config: &Config) -> Str
         },
     );
     if new.is_oauth {
-        set_status(world, &member_guid, "PENDING");
         windows::new_oauth_window(world, &member_guid, base);
-    } else if let Some(s) = new.status {
+    }
+    // A status the request set (Nexus, test institutions) is the member's
+    // status, OAuth or not: only credentials override it (Nexus spec,
+    // `connection_status`).
+    if let Some(s) = new.status {
         set_status(world, &member_guid, &s);
+    } else if new.is_oauth {
+        set_status(world, &member_guid, "PENDING");
     } else {
         set_status(world, &member_guid, "CREATED");
         if !new.skip_aggregation {

@@ -453,6 +453,30 @@ async fn nexus_connection_status_only_at_test_institutions_and_only_known_ones()
     );
 }
 
+/// A status set at a test institution is the member's status even for an
+/// OAuth member (only credentials override it, Nexus spec); the OAuth
+/// window is still handed out.
+#[tokio::test]
+async fn a_nexus_status_set_at_a_test_institution_wins_over_oauth_pending() {
+    let sim = start().await;
+    let test_bank = "INS-f1a3285d-e855-b68f-6aa7-8ae775c0e0e9";
+    let a = nexus(
+        &sim,
+        "POST",
+        "/members",
+        Some(json!({ "member": { "institution_guid": test_bank,
+        "connection_status": "CHALLENGED", "is_oauth": true } })),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{a:?}");
+    let m = a.json()["member"].clone();
+    assert_eq!(m["connection_status"], "CHALLENGED", "{m}");
+    assert!(m["oauth_window_uri"].as_str().is_some(), "{m}");
+    let guid = m["guid"].as_str().unwrap();
+    let snap = sim.member_snapshot(guid).unwrap();
+    assert_eq!(snap["record"]["connection_status"], "CHALLENGED", "{snap}");
+}
+
 #[tokio::test]
 async fn thirty_two_concurrent_clients_lose_no_write() {
     let sim = std::sync::Arc::new(start().await);
