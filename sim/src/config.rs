@@ -83,7 +83,10 @@ impl std::fmt::Debug for WebhookConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WebhookConfig")
             .field("url", &self.url)
-            .field("basic_auth", &self.basic_auth.as_ref().map(|_| "[REDACTED]"))
+            .field(
+                "basic_auth",
+                &self.basic_auth.as_ref().map(|_| "[REDACTED]"),
+            )
             .field("attempts", &self.attempts)
             .field("backoff", &self.backoff)
             .field("timeout", &self.timeout)

@@ -116,14 +116,19 @@ impl OAuthWindowOptions {
     /// A browser flow coming back to `url`.
     pub fn browser(mut self, client_redirect_url: Url) -> Self {
         self.referral_source = Some(ReferralSource::Browser);
-        self.client_redirect_url = Some(client_redirect_url);
-        self
+        self.client_redirect_url(client_redirect_url)
     }
 
     /// A mobile app flow coming back to `scheme://…`.
     pub fn app(mut self, scheme: impl Into<String>) -> Self {
         self.referral_source = Some(ReferralSource::App);
         self.ui_message_webview_url_scheme = Some(scheme.into());
+        self
+    }
+
+    /// Where MX sends the end user after OAuth.
+    pub fn client_redirect_url(mut self, url: Url) -> Self {
+        self.client_redirect_url = Some(url);
         self
     }
 

@@ -6,6 +6,8 @@ mod common;
 mod faults;
 mod golden;
 mod lifecycle;
+mod lifecycle_sim;
+mod lifecycle_webhooks;
 mod nexus_wire;
 mod runtime;
 mod secrets_and_sessions;

@@ -140,7 +140,9 @@ pub fn check(config: &WebhookConfig) -> Result<reqwest::Url, String> {
             "the webhook URL {url} is https: the simulator sends webhooks over plain http only \
              (e.g. to a receiver on 127.0.0.1)"
         )),
-        other => Err(format!("the webhook URL {url} has the scheme {other}, not http")),
+        other => Err(format!(
+            "the webhook URL {url} has the scheme {other}, not http"
+        )),
     }
 }
 
@@ -159,7 +161,11 @@ pub async fn run(engine: Weak<Engine>, config: WebhookConfig, url: reqwest::Url)
         let due = {
             let mut world = engine.world();
             (engine.rules.settle)(&mut world, Instant::now());
-            world.outbox.as_mut().map(std::mem::take).unwrap_or_default()
+            world
+                .outbox
+                .as_mut()
+                .map(std::mem::take)
+                .unwrap_or_default()
         };
         drop(engine);
         for payload in due {

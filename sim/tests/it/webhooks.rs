@@ -42,7 +42,12 @@ async fn receiver(failures: usize) -> Receiver {
 
 impl Receiver {
     fn bodies(&self) -> Vec<Value> {
-        self.got.lock().unwrap().iter().map(|(_, b)| b.clone()).collect()
+        self.got
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, b)| b.clone())
+            .collect()
     }
 
     /// Waits (without any request to the simulator) until `pred` holds.
@@ -91,26 +96,46 @@ async fn create(sim: &Simulator, user: &str, password: &str, extra: &[(&str, &st
 }
 
 fn of<'a>(bodies: &'a [Value], member: &str) -> Vec<&'a Value> {
-    bodies.iter().filter(|b| b["member_guid"] == member).collect()
+    bodies
+        .iter()
+        .filter(|b| b["member_guid"] == member)
+        .collect()
 }
 
 #[tokio::test]
 async fn a_denied_member_sends_a_connection_status_webhook_with_basic_auth_and_the_payload() {
     let rx = receiver(0).await;
-    let sim = sim_to(WebhookConfig::new(&rx.url).basic_auth("hook-user:hook-pass").unwrap()).await;
+    let sim = sim_to(
+        WebhookConfig::new(&rx.url)
+            .basic_auth("hook-user:hook-pass")
+            .unwrap(),
+    )
+    .await;
     let u = user(&sim).await;
-    let m = create(&sim, &u, "UNAUTHORIZED", &[("X-CALLBACK-PAYLOAD", "order-42")]).await;
+    let m = create(
+        &sim,
+        &u,
+        "UNAUTHORIZED",
+        &[("X-CALLBACK-PAYLOAD", "order-42")],
+    )
+    .await;
     // No request after the create: the job ends and the webhook goes out
     // by themselves.
     let bodies = rx.wait_for(|b| !of(b, &m).is_empty()).await;
     let hooks = of(&bodies, &m);
-    assert_eq!(hooks.len(), 1, "only DENIED is a webhook status: {hooks:#?}");
+    assert_eq!(
+        hooks.len(),
+        1,
+        "only DENIED is a webhook status: {hooks:#?}"
+    );
     let h = hooks[0];
     assert_eq!(h["action"], "CHANGED");
     assert_eq!(h["type"], "MEMBER");
     assert_eq!(h["connection_status"], "DENIED");
     assert_eq!(h["connection_status_id"], 2);
-    assert!(h["connection_status_message"].as_str().is_some_and(|s| !s.is_empty()));
+    assert!(h["connection_status_message"]
+        .as_str()
+        .is_some_and(|s| !s.is_empty()));
     assert_eq!(h["user_guid"], u.as_str());
     assert_eq!(h["callback_payload"], "order-42");
     let got = rx.got.lock().unwrap();
@@ -136,7 +161,9 @@ async fn a_connected_member_sends_an_aggregation_webhook_and_no_status_webhook()
     let h = bodies[0];
     assert_eq!(h["type"], "AGGREGATION");
     assert_eq!(h["action"], "member_data_updated");
-    let at = h["completed_at"].as_u64().expect("completed_at is a Unix integer");
+    let at = h["completed_at"]
+        .as_u64()
+        .expect("completed_at is a Unix integer");
     assert!(at > 1_700_000_000, "{at}");
     let on = h["completed_on"].as_str().unwrap();
     assert_eq!(on.len(), 10, "{on}");
@@ -160,7 +187,11 @@ async fn a_failing_receiver_is_retried_with_the_same_payload() {
     let hooks = of(&bodies, &m);
     assert!(hooks.iter().all(|h| h["connection_status"] == "CHALLENGED"));
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(of(&rx.bodies(), &m).len(), 3, "two failures, then a success: no more");
+    assert_eq!(
+        of(&rx.bodies(), &m).len(),
+        3,
+        "two failures, then a success: no more"
+    );
 }
 
 #[tokio::test]
@@ -204,6 +235,11 @@ async fn skip_webhook_sends_none_and_https_is_refused() {
     assert!(err.to_string().contains("plain http"), "{err}");
     let bad = WebhookConfig::new("http://x").basic_auth("no-colon");
     assert!(bad.is_err());
-    let dbg = format!("{:?}", WebhookConfig::new("http://x").basic_auth("u:secret-pw").unwrap());
+    let dbg = format!(
+        "{:?}",
+        WebhookConfig::new("http://x")
+            .basic_auth("u:secret-pw")
+            .unwrap()
+    );
     assert!(!dbg.contains("secret-pw"), "{dbg}");
 }
