@@ -21,6 +21,12 @@
 use std::sync::Weak;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use axum::body::Bytes;
+use axum::http::{header, HeaderValue, Request, Uri};
+use base64::Engine as _;
+use http_body_util::Full;
+use hyper_util::client::legacy::{connect::HttpConnector, Client};
+use hyper_util::rt::TokioExecutor;
 use serde_json::{json, Value};
 
 use super::member::STATUSES;
@@ -131,28 +137,33 @@ pub fn on_job_done(world: &mut World, member_guid: &str, kind: JobKind, at: Syst
 }
 
 /// Checks the URL: `http://` only.
-pub fn check(config: &WebhookConfig) -> Result<reqwest::Url, String> {
-    let url = reqwest::Url::parse(&config.url)
+pub fn check(config: &WebhookConfig) -> Result<Uri, String> {
+    let uri: Uri = config
+        .url
+        .parse()
         .map_err(|e| format!("the webhook URL {} is not a URL: {e}", config.url))?;
-    match url.scheme() {
-        "http" => Ok(url),
-        "https" => Err(format!(
-            "the webhook URL {url} is https: the simulator sends webhooks over plain http only \
+    match uri.scheme_str() {
+        Some("http") if uri.host().is_some() => Ok(uri),
+        Some("https") => Err(format!(
+            "the webhook URL {uri} is https: the simulator sends webhooks over plain http only \
              (e.g. to a receiver on 127.0.0.1)"
         )),
-        other => Err(format!(
-            "the webhook URL {url} has the scheme {other}, not http"
+        _ => Err(format!(
+            "the webhook URL {uri} is not an http:// URL with a host"
         )),
     }
 }
 
+type Http = Client<HttpConnector, Full<Bytes>>;
+
 /// Lets due jobs finish and sends the queued webhooks, until the simulator
 /// is gone.
-pub async fn run(engine: Weak<Engine>, config: WebhookConfig, url: reqwest::Url) {
-    let http = reqwest::Client::builder()
-        .timeout(config.timeout)
-        .build()
-        .unwrap_or_default();
+pub async fn run(engine: Weak<Engine>, config: WebhookConfig, url: Uri) {
+    let http: Http = Client::builder(TokioExecutor::new()).build_http();
+    let auth = config.basic_auth.as_ref().and_then(|(user, password)| {
+        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        HeaderValue::from_str(&format!("Basic {token}")).ok()
+    });
     loop {
         tokio::time::sleep(TICK).await;
         let Some(engine) = engine.upgrade() else {
@@ -169,37 +180,56 @@ pub async fn run(engine: Weak<Engine>, config: WebhookConfig, url: reqwest::Url)
         };
         drop(engine);
         for payload in due {
-            tokio::spawn(deliver(http.clone(), config.clone(), url.clone(), payload));
+            let post = Post {
+                http: http.clone(),
+                url: url.clone(),
+                auth: auth.clone(),
+                body: Bytes::from(payload.to_string()),
+            };
+            tokio::spawn(post.deliver(config.clone()));
         }
     }
 }
 
-/// POSTs one payload, retrying with doubling delays; `true` once a 2xx
-/// came back.
-async fn deliver(
-    http: reqwest::Client,
-    config: WebhookConfig,
-    url: reqwest::Url,
-    payload: Value,
-) -> bool {
-    let body = payload.to_string();
-    let mut delay = config.backoff;
-    for attempt in 1..=config.attempts.max(1) {
-        let mut req = http
-            .post(url.clone())
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body.clone());
-        if let Some((user, password)) = &config.basic_auth {
-            req = req.basic_auth(user, Some(password));
-        }
-        match req.send().await {
-            Ok(r) if r.status().is_success() => return true,
-            _ if attempt == config.attempts.max(1) => break,
-            _ => {
+/// One webhook to send.
+struct Post {
+    http: Http,
+    url: Uri,
+    auth: Option<HeaderValue>,
+    body: Bytes,
+}
+
+impl Post {
+    /// POSTs the payload, retrying with doubling delays; `true` once a 2xx
+    /// came back.
+    async fn deliver(self, config: WebhookConfig) -> bool {
+        let attempts = config.attempts.max(1);
+        let mut delay = config.backoff;
+        for attempt in 1..=attempts {
+            if self.try_once(config.timeout).await {
+                return true;
+            }
+            if attempt < attempts {
                 tokio::time::sleep(delay).await;
                 delay = delay.saturating_mul(2);
             }
         }
+        false
     }
-    false
+
+    async fn try_once(&self, timeout: Duration) -> bool {
+        let mut req = Request::post(self.url.clone())
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::USER_AGENT, "mx-sim webhooks");
+        if let Some(auth) = &self.auth {
+            req = req.header(header::AUTHORIZATION, auth.clone());
+        }
+        let Ok(req) = req.body(Full::new(self.body.clone())) else {
+            return false;
+        };
+        matches!(
+            tokio::time::timeout(timeout, self.http.request(req)).await,
+            Ok(Ok(resp)) if resp.status().is_success()
+        )
+    }
 }
