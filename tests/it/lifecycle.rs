@@ -418,7 +418,7 @@ async fn create_user_409_is_a_documented_conflict() {
         )
     })
     .await;
-    let err: Error = client(&server.base)
+    let err = client(&server.base)
         .create_user()
         .body(
             serde_json::from_value::<types::UserCreateRequestBody>(
@@ -428,7 +428,7 @@ async fn create_user_409_is_a_documented_conflict() {
         )
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
+    assert!(matches!(err, Error::Conflict(_)), "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(409));
 }

@@ -355,15 +355,14 @@ async fn expired_session_is_its_own_variant_and_4220_is_unprocessable() {
             )
         })
         .await;
-        let err: Error = client(&server.base)
+        let err = client(&server.base)
             .create_member()
             .body(types::MemberCreateRequestBody {
                 member: Some(member_request()),
             })
             .send()
             .await
-            .unwrap_err()
-            .into();
+            .unwrap_err();
         let Error::Unprocessable(api) = &err else {
             panic!("expected Unprocessable, got {err:?}")
         };
