@@ -243,3 +243,82 @@ async fn skip_webhook_sends_none_and_https_is_refused() {
     );
     assert!(!dbg.contains("secret-pw"), "{dbg}");
 }
+
+/// The `mx-sim` binary's flags, end to end: a DENIED member's webhook
+/// reaches a receiver with the Basic credentials of `--webhook-basic-auth`.
+#[tokio::test]
+async fn the_binary_sends_webhooks_as_its_flags_say() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let bin = env!("CARGO_BIN_EXE_mx-sim");
+    let refused = Command::new(bin)
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--webhook-url",
+            "https://example.com/h",
+        ])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("plain http"));
+
+    let rx = receiver(0).await;
+    let mut child = Command::new(bin)
+        .args(["--addr", "127.0.0.1:0", "--aggregation-ms", "100"])
+        .args([
+            "--webhook-url",
+            &rx.url,
+            "--webhook-basic-auth",
+            "bin-user:bin-pass",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Kept open until the child is killed: it prints more lines.
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let addr = first.trim().rsplit(' ').next().unwrap().to_string();
+    let base = format!("http://{addr}/atrium");
+    let headers = [
+        ("MX-API-Key", mx_sim::DEMO_API_KEY),
+        ("MX-Client-ID", mx_sim::DEMO_CLIENT_ID),
+        ("Accept", JSON),
+        ("Content-Type", "application/json"),
+    ];
+    let body = |v: Value| Some(v.to_string().into_bytes());
+    let u = send(
+        "POST",
+        &format!("{base}/users"),
+        &headers,
+        body(serde_json::json!({"user": {}})),
+    )
+    .await
+    .json()["user"]["guid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let m = send(
+        "POST",
+        &format!("{base}/users/{u}/members"),
+        &headers,
+        body(mxbank_member("UNAUTHORIZED")),
+    )
+    .await
+    .json()["member"]["guid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bodies = rx.wait_for(|b| !of(b, &m).is_empty()).await;
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(stdout);
+    assert_eq!(of(&bodies, &m)[0]["connection_status"], "DENIED");
+    // base64("bin-user:bin-pass")
+    assert_eq!(
+        rx.got.lock().unwrap()[0].0["authorization"],
+        "Basic YmluLXVzZXI6YmluLXBhc3M="
+    );
+}
