@@ -8,7 +8,8 @@
 //! Without `MX_BASE_URL` it starts the built-in MX simulator and runs the
 //! whole flow: a standard member, an OAuth member whose one-time window is
 //! visited (twice: the second visit is refused), then a duplicate that MX
-//! refuses (Atrium: 409; Nexus: 422 with code 4220).
+//! refuses (Atrium: 409 Conflict; Nexus: 422 with code 4220, the code MX
+//! uses for several validation failures: its message says which).
 //!
 //! With `MX_BASE_URL` (and `MX_SESSION_TOKEN` for Nexus, `MX_API_KEY` and
 //! `MX_CLIENT_ID` for Atrium) it creates one member there, as the flags say,
@@ -248,13 +249,13 @@ async fn nexus_flow(server: &sim::Simulator, args: Args) -> Result<(), Box<dyn s
 
     println!("3. The standard member again (same institution, same credentials)");
     match nexus_create(&client, &standard).await {
-        Err(Error::Conflict(e)) => println!(
+        Err(Error::Unprocessable(e)) => println!(
             "   refused as MX does: {} code {:?}: {}\n",
             e.status,
             e.code,
             e.message.unwrap_or_default()
         ),
-        other => return Err(format!("expected a duplicate-member refusal, got {other:?}").into()),
+        other => return Err(format!("expected a 422 refusal, got {other:?}").into()),
     }
     Ok(())
 }

@@ -3,6 +3,9 @@
 
 crate::generated_api!("/atrium.rs");
 
+mod lifecycle;
+pub use lifecycle::MemberHandle;
+
 use crate::__private::ApiClient;
 use crate::builder::ClientBuilder;
 use crate::error::Error;
@@ -41,7 +44,7 @@ impl Client {
         client_id: impl Into<secrecy::SecretString>,
     ) -> ClientBuilder<Client> {
         // Atrium documents no error codes; an answer that carries one of
-        // MX's (Nexus's 4011, 4220) means what it means there.
+        // MX's (Nexus's 4011) means what it means there.
         ClientBuilder::new(env.base_url())
             .rules(&crate::nexus::RULES)
             .credential(SecurityScheme::ApiKey, api_key)
@@ -55,18 +58,6 @@ impl Client {
         client_id: impl Into<secrecy::SecretString>,
     ) -> Result<Client, Error> {
         Self::builder(env, api_key, client_id).build()
-    }
-}
-
-impl types::Member {
-    /// The one-time `oauth_window_uri` of an OAuth member, parsed. MX sends
-    /// it with its scheme: it is used as is, never prefixed. `Ok(None)` when
-    /// the member has none.
-    pub fn oauth_window_url(&self) -> Result<Option<reqwest::Url>, url::ParseError> {
-        self.oauth_window_uri
-            .as_deref()
-            .map(reqwest::Url::parse)
-            .transpose()
     }
 }
 

@@ -85,10 +85,16 @@ pub enum Error {
     MethodNotAllowed(Box<ApiError>),
     /// 406: the `Accept` header named no valid API version.
     NotAcceptable(Box<ApiError>),
-    /// A duplicate: Atrium's `409 Conflict`, or Nexus's `422` with code 4220
-    /// (a second member with the same institution and credentials).
+    /// 409: the request conflicts with what exists (Atrium: a second member
+    /// with the same institution and credentials; `create_user`'s duplicate
+    /// `id`). A 409 on an aggregation-type job is not an error there: the
+    /// job glue answers `JobOutcome::OtherJobRunning`.
     Conflict(Box<ApiError>),
-    /// 422: the request was understood but refused.
+    /// 422: the request was understood but refused. Nexus's code 4220
+    /// ([`NEXUS_VALIDATION_FAILED`](crate::NEXUS_VALIDATION_FAILED)) covers
+    /// several validation failures (an unknown `institution_guid`, a
+    /// duplicate `external_guid`, a duplicate member): `message` says which,
+    /// and `code` keeps the code.
     Unprocessable(Box<ApiError>),
     /// 429: too many requests; see `retry_after`.
     RateLimited(Box<ApiError>),
@@ -184,11 +190,11 @@ impl Error {
     }
 
     /// The variant of an error answer: the API's rules first (e.g. Nexus's
-    /// 4011 and 4220), then the status.
+    /// 4011), then the status.
     pub(crate) fn from_api(class: Option<ErrorClass>, e: Box<ApiError>) -> Error {
         match (class, e.status.as_u16()) {
             (Some(ErrorClass::CredentialExpired), _) => Error::SessionExpired(e),
-            (Some(ErrorClass::Conflict), _) | (_, 409) => Error::Conflict(e),
+            (_, 409) => Error::Conflict(e),
             (_, 400) => Error::BadRequest(e),
             (_, 401) => Error::Unauthorized(e),
             (_, 403) => Error::Forbidden(e),

@@ -22,7 +22,9 @@ mod status;
 pub use builder::ClientBuilder;
 pub use error::{ApiError, Error};
 pub use http::{install_crypto_provider, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-pub use nexus::{NEXUS_DUPLICATE_MEMBER, NEXUS_SESSION_EXPIRED};
+#[allow(deprecated)]
+pub use nexus::NEXUS_DUPLICATE_MEMBER;
+pub use nexus::{NEXUS_SESSION_EXPIRED, NEXUS_VALIDATION_FAILED};
 pub use pagination::{Page, PageStream, Pagination};
 pub use retry::RetryPolicy;
 pub use secrecy::SecretString;

@@ -23,7 +23,6 @@
 crate::generated_api!("/nexus.rs");
 
 use reqwest::header::{HeaderName, HeaderValue};
-use reqwest::StatusCode;
 
 use crate::__private::ApiClient;
 use crate::builder::ClientBuilder;
@@ -32,20 +31,30 @@ use crate::rules::{ApiRules, ErrorClass};
 
 /// Nexus answers an expired `MD-SESSION-TOKEN` with this error code.
 pub const NEXUS_SESSION_EXPIRED: u32 = 4011;
-/// Nexus answers a duplicate member with `422` and this error code.
-pub const NEXUS_DUPLICATE_MEMBER: u32 = 4220;
+/// Nexus answers several validation failures with `422` and this error
+/// code: an unknown `institution_guid`, a duplicate `external_guid`, a
+/// duplicate member, and more. MX advises against branching on codes: the
+/// error is `Error::Unprocessable`, and its `message` says what MX said.
+pub const NEXUS_VALIDATION_FAILED: u32 = 4220;
+
+/// The old name of [`NEXUS_VALIDATION_FAILED`]: 4220 is not only a
+/// duplicate member.
+#[deprecated(
+    since = "0.1.0",
+    note = "4220 is any validation failure, not only a duplicate: use NEXUS_VALIDATION_FAILED and read the message"
+)]
+pub const NEXUS_DUPLICATE_MEMBER: u32 = NEXUS_VALIDATION_FAILED;
 
 /// Nexus's error codes, as the runtime applies them: 4011 is an expired
 /// session (renewed through the session-token provider, else
-/// `Error::SessionExpired`), a 422 with 4220 a duplicate (`Error::Conflict`).
-/// Atrium's answers carry no codes; its client reads MX's codes the same way
-/// (see `atrium.rs`).
+/// `Error::SessionExpired`). Every other code, 4220 included, leaves the
+/// status to decide (a 422 is `Error::Unprocessable`, a 409
+/// `Error::Conflict`), the code staying on the `ApiError`. Atrium's answers
+/// carry no codes; its client reads MX's codes the same way (see
+/// `atrium.rs`).
 pub(crate) static RULES: ApiRules = ApiRules {
-    classify: |status, code| match (status, code) {
-        (_, Some(NEXUS_SESSION_EXPIRED)) => Some(ErrorClass::CredentialExpired),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some(NEXUS_DUPLICATE_MEMBER)) => {
-            Some(ErrorClass::Conflict)
-        }
+    classify: |_status, code| match code {
+        Some(NEXUS_SESSION_EXPIRED) => Some(ErrorClass::CredentialExpired),
         _ => None,
     },
 };
@@ -125,11 +134,45 @@ impl Client {
     /// header). Cheap: use it per request,
     /// `nexus.skip_webhook().create_member()…`.
     pub fn skip_webhook(&self) -> Client {
-        let hooks = self.inner.clone().with_header(
+        self.with_header(
             HeaderName::from_static("mx-skip-webhook"),
             HeaderValue::from_static("true"),
-        );
+        )
+    }
+
+    /// The same client, sending `X-CALLBACK-PAYLOAD: payload`, which MX
+    /// echoes in the webhooks of the members created through it
+    /// (`nexus.with_callback_payload("order-42")?.create_member()…`). A
+    /// payload that is not visible ASCII is `Error::InvalidRequest`.
+    pub fn with_callback_payload(&self, payload: &str) -> Result<Client, Error> {
+        let (name, value) = crate::lifecycle::callback::callback_payload_header(payload)?;
+        Ok(self.with_header(name, value))
+    }
+
+    fn with_header(&self, name: HeaderName, value: HeaderValue) -> Client {
+        let hooks = self.inner.clone().with_header(name, value);
         Client::new_with_client(&self.baseurl, self.client.clone(), hooks)
+    }
+}
+
+impl types::MemberResponse {
+    /// The one-time `oauth_window_uri` of an OAuth member, parsed with or
+    /// without its scheme. `Ok(None)` when the member has none.
+    pub fn oauth_window_url(
+        &self,
+    ) -> Result<Option<url::Url>, crate::lifecycle::oauth::WindowUriError> {
+        crate::lifecycle::oauth::optional_window_url(self.oauth_window_uri.as_deref())
+    }
+
+    /// The member's connection as the poller reads it (Nexus's spec has
+    /// only create member: its answer is the one snapshot Nexus gives).
+    pub fn snapshot(&self) -> crate::lifecycle::MemberSnapshot {
+        crate::lifecycle::MemberSnapshot {
+            guid: self.guid.clone(),
+            status: self.connection_status.clone(),
+            is_being_aggregated: self.is_being_aggregated.unwrap_or(false),
+            challenges: Vec::new(),
+        }
     }
 }
 

@@ -1,5 +1,5 @@
 //! What an API's error codes mean beyond the HTTP status: a rule the API's
-//! module gives the runtime (Nexus: 4011 and 4220), which the runtime only
+//! module gives the runtime (Nexus: 4011), which the runtime only
 //! calls. Nothing API-specific lives in the shared runtime.
 
 use reqwest::StatusCode;
@@ -12,8 +12,6 @@ pub enum ErrorClass {
     /// through the scheme's provider and resends an idempotent request once;
     /// the error is `Error::SessionExpired`.
     CredentialExpired,
-    /// A duplicate: `Error::Conflict`.
-    Conflict,
 }
 
 /// The error rules of one API.

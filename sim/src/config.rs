@@ -33,6 +33,65 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Whether to create the demo user (with `DEMO_USER_GUID`) at start.
     pub seed: bool,
+    /// Where to POST member webhooks (none when `None`).
+    pub webhook: Option<WebhookConfig>,
+}
+
+/// Where and how the simulator sends MX's member webhooks: JSON POSTs, HTTP
+/// Basic when `basic_auth` is set, retried with doubling delays on a
+/// failure (a transport error or a non-2xx answer).
+///
+/// Plain `http://` only: the simulator has no TLS client, so an `https://`
+/// URL is refused at start.
+#[derive(Clone)]
+pub struct WebhookConfig {
+    pub url: String,
+    /// (user, password) for HTTP Basic.
+    pub basic_auth: Option<(String, String)>,
+    /// Tries per webhook, the first included (MX: 12 over about 24 hours).
+    pub attempts: u32,
+    /// The delay before the first retry; each next one doubles.
+    pub backoff: Duration,
+    /// The time one try may take.
+    pub timeout: Duration,
+}
+
+impl WebhookConfig {
+    /// Webhooks to `url`, without auth, 4 tries from 100 ms apart.
+    pub fn new(url: impl Into<String>) -> Self {
+        WebhookConfig {
+            url: url.into(),
+            basic_auth: None,
+            attempts: 4,
+            backoff: Duration::from_millis(100),
+            timeout: Duration::from_secs(5),
+        }
+    }
+
+    /// HTTP Basic from `USER:PASSWORD` (the `--webhook-basic-auth` form).
+    pub fn basic_auth(mut self, user_password: &str) -> Result<Self, String> {
+        let (user, password) = user_password
+            .split_once(':')
+            .filter(|(u, _)| !u.is_empty())
+            .ok_or("the webhook Basic auth must be USER:PASSWORD")?;
+        self.basic_auth = Some((user.to_string(), password.to_string()));
+        Ok(self)
+    }
+}
+
+impl std::fmt::Debug for WebhookConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookConfig")
+            .field("url", &self.url)
+            .field(
+                "basic_auth",
+                &self.basic_auth.as_ref().map(|_| "[REDACTED]"),
+            )
+            .field("attempts", &self.attempts)
+            .field("backoff", &self.backoff)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 impl std::fmt::Debug for Config {
@@ -47,6 +106,7 @@ impl std::fmt::Debug for Config {
             .field("members_per_user", &self.members_per_user)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("seed", &self.seed)
+            .field("webhook", &self.webhook)
             .finish()
     }
 }
@@ -63,6 +123,7 @@ impl Default for Config {
             members_per_user: 25,
             max_body_bytes: 1024 * 1024,
             seed: true,
+            webhook: None,
         }
     }
 }

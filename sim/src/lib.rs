@@ -35,7 +35,9 @@ use axum::Router;
 use serde_json::Value;
 
 pub use api::{ApiDef, ErrorStyle, ATRIUM, EMBEDDED, NEXUS};
-pub use config::{Config, DEMO_API_KEY, DEMO_CLIENT_ID, DEMO_SESSION_TOKEN, DEMO_USER_GUID};
+pub use config::{
+    Config, WebhookConfig, DEMO_API_KEY, DEMO_CLIENT_ID, DEMO_SESSION_TOKEN, DEMO_USER_GUID,
+};
 pub use mx::institutions::{Institution, INSTITUTIONS};
 pub use spec::{Operation, Schema, Spec};
 
@@ -178,10 +180,21 @@ async fn serve(
     addr: SocketAddr,
     apis: Arc<[api::LoadedApi]>,
 ) -> std::io::Result<Simulator> {
+    let webhook = match &config.webhook {
+        Some(w) => Some((
+            w.clone(),
+            mx::webhooks::check(w)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?,
+        )),
+        None => None,
+    };
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let mut world = world::World::default();
     mx::seed(&mut world, config.seed);
+    if webhook.is_some() {
+        world.outbox = Some(Vec::new());
+    }
     let engine = Arc::new(engine::Engine {
         apis,
         rules: mx::rules(),
@@ -194,6 +207,9 @@ async fn serve(
         .route("/connect/{token}", get(mx::windows::connect_widget))
         .fallback(engine::handle)
         .with_state(engine.clone());
+    if let Some((w, url)) = webhook {
+        tokio::spawn(mx::webhooks::run(Arc::downgrade(&engine), w, url));
+    }
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app)

@@ -45,6 +45,11 @@ pub struct MemberRt {
     pub skip_aggregation: bool,
     /// Test data was created on its first connection.
     pub data_loaded: bool,
+    /// The last create or update's `X-CALLBACK-PAYLOAD`, echoed in its
+    /// webhooks.
+    pub callback_payload: Option<String>,
+    /// The last create or update said `MX-Skip-Webhook: true`.
+    pub skip_webhooks: bool,
 }
 
 impl std::fmt::Debug for MemberRt {
@@ -97,6 +102,9 @@ pub struct World {
     /// One-time connect widget tokens → (user GUID, expiry).
     pub widgets: HashMap<String, (String, Instant)>,
     pub events: Vec<Event>,
+    /// Webhook payloads to send; `None` when no webhook URL is configured
+    /// (nothing is kept).
+    pub outbox: Option<Vec<Value>>,
     /// The user the Nexus session belongs to.
     pub session_user: Option<String>,
 }

@@ -103,7 +103,7 @@ impl Hooks {
         self.credentials.read().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The API's error rules (e.g. Nexus's 4011 and 4220).
+    /// The API's error rules (e.g. Nexus's 4011).
     pub fn with_rules(mut self, rules: &'static ApiRules) -> Self {
         self.rules = rules;
         self

@@ -8,6 +8,36 @@
 
 use progenitor_client::ResponseValue;
 
+/// The aggregation-type jobs MX runs on a member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Job {
+    /// Aggregate: accounts, balances and recent transactions.
+    Aggregate,
+    /// Aggregate balances only.
+    Balances,
+    /// Extend history: up to 24 months of transactions.
+    ExtendHistory,
+    /// Fetch statements.
+    FetchStatements,
+    /// Identify: the account owners.
+    Identify,
+    /// Verify: account and routing numbers.
+    Verify,
+}
+
+impl Job {
+    /// Every job, in MX's order.
+    pub const ALL: [Job; 6] = [
+        Job::Aggregate,
+        Job::Balances,
+        Job::ExtendHistory,
+        Job::FetchStatements,
+        Job::Identify,
+        Job::Verify,
+    ];
+}
+
 /// What asking for a job did.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

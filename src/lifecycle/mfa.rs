@@ -119,6 +119,13 @@ impl TryFrom<RawChallenge> for Challenge {
 }
 
 impl Challenge {
+    /// The typed challenges of an API's generated challenge list (e.g.
+    /// Atrium's member status read), read through their JSON form so that
+    /// every API's challenge type converts the same way.
+    pub fn from_generated<T: serde::Serialize>(list: &[T]) -> Result<Vec<Self>, serde_json::Error> {
+        serde_json::from_value(serde_json::to_value(list)?)
+    }
+
     /// The values a pick may answer: the options' values for OPTIONS and
     /// IMAGE_OPTIONS (and an unknown type that has options); `None` when
     /// the answer is free text.

@@ -10,6 +10,7 @@
 //! The facts these modules rely on, and the MX pages they come from, are
 //! named in each module's documentation.
 
+pub mod callback;
 pub mod connect_widget;
 mod fetch;
 pub mod jobs;

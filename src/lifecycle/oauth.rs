@@ -65,6 +65,79 @@ pub fn window_url(uri: &str) -> Result<Url, WindowUriError> {
     }
 }
 
+/// Parses a member's optional `oauth_window_uri` (`Ok(None)` when it has
+/// none): what every API's `Member::oauth_window_url` calls.
+pub fn optional_window_url(uri: Option<&str>) -> Result<Option<Url>, WindowUriError> {
+    uri.map(window_url).transpose()
+}
+
+/// Where the OAuth flow starts (`referral_source`): decides how MX sends
+/// the end user back afterwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ReferralSource {
+    /// A browser: MX redirects to `client_redirect_url` when it is set.
+    Browser,
+    /// A mobile app: MX sends the end user to
+    /// `ui_message_webview_url_scheme://…`.
+    App,
+}
+
+impl ReferralSource {
+    /// MX's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReferralSource::Browser => "BROWSER",
+            ReferralSource::App => "APP",
+        }
+    }
+}
+
+/// The documented parameters of an OAuth window refresh
+/// (`GET …/members/{member_guid}/oauth_window_uri`); unset ones are not
+/// sent.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct OAuthWindowOptions {
+    /// Where MX sends a browser after OAuth.
+    pub client_redirect_url: Option<Url>,
+    pub referral_source: Option<ReferralSource>,
+    /// When true, MX does not aggregate once the end user finished OAuth.
+    pub skip_aggregation: Option<bool>,
+    /// The app's URL scheme, with `ReferralSource::App` (e.g. `myapp`).
+    pub ui_message_webview_url_scheme: Option<String>,
+}
+
+impl OAuthWindowOptions {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A browser flow coming back to `url`.
+    pub fn browser(mut self, client_redirect_url: Url) -> Self {
+        self.referral_source = Some(ReferralSource::Browser);
+        self.client_redirect_url(client_redirect_url)
+    }
+
+    /// A mobile app flow coming back to `scheme://…`.
+    pub fn app(mut self, scheme: impl Into<String>) -> Self {
+        self.referral_source = Some(ReferralSource::App);
+        self.ui_message_webview_url_scheme = Some(scheme.into());
+        self
+    }
+
+    /// Where MX sends the end user after OAuth.
+    pub fn client_redirect_url(mut self, url: Url) -> Self {
+        self.client_redirect_url = Some(url);
+        self
+    }
+
+    pub fn skip_aggregation(mut self, skip: bool) -> Self {
+        self.skip_aggregation = Some(skip);
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -150,6 +150,42 @@ impl ResumeRefusal {
     }
 }
 
+/// What a resume did: MX took the answers (the member, RESUMED or
+/// aggregating: poll it again), or refused them as MX documents.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ResumeOutcome<M> {
+    /// 200/202: the answers were taken; follow the member's status (a new
+    /// CHALLENGED is the next round).
+    Resumed(M),
+    /// 400 or 405, with MX's message.
+    Refused {
+        refusal: ResumeRefusal,
+        message: Option<String>,
+    },
+}
+
+impl<M> ResumeOutcome<M> {
+    /// Glue for a generated resume call: its result (`send().await`), with
+    /// `member` taking the member out of the answer body. A 400 or 405 is
+    /// `Refused`; any other error is returned as is.
+    pub fn from_result<T, E: Into<crate::Error>>(
+        result: Result<progenitor_client::ResponseValue<T>, E>,
+        member: impl FnOnce(T) -> M,
+    ) -> Result<Self, crate::Error> {
+        match result.map_err(Into::into) {
+            Ok(rv) => Ok(ResumeOutcome::Resumed(member(rv.into_inner()))),
+            Err(e) => match ResumeRefusal::from_error(&e) {
+                Some(refusal) => Ok(ResumeOutcome::Refused {
+                    refusal,
+                    message: e.api().and_then(|a| a.message.clone()),
+                }),
+                None => Err(e),
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,8 @@
 //! - Aggregation: `completed_at` (Unix seconds), `completed_on` (a date),
 //!   `type` AGGREGATION, BALANCE, HISTORY or STATEMENT (more may come).
 //! - A create or update that set `X-CALLBACK-PAYLOAD` has it echoed back; it
-//!   is kept in `extra` (MX's field name is not confirmed here).
+//!   is kept in `extra` and read by [`WebhookEvent::callback_payload`]
+//!   (field `callback_payload`: MX's field name is not confirmed here).
 
 use serde_json::{Map, Value};
 
@@ -279,6 +280,20 @@ impl WebhookReceiver {
 }
 
 impl WebhookEvent {
+    /// The `X-CALLBACK-PAYLOAD` of the create or update that caused it,
+    /// echoed by MX (read from
+    /// [`CALLBACK_PAYLOAD_FIELD`](crate::lifecycle::callback::CALLBACK_PAYLOAD_FIELD)).
+    pub fn callback_payload(&self) -> Option<&str> {
+        let extra = match self {
+            WebhookEvent::ConnectionStatus(e) => &e.extra,
+            WebhookEvent::Aggregation(e) => &e.extra,
+            WebhookEvent::Other { body, .. } => body,
+        };
+        extra
+            .get(crate::lifecycle::callback::CALLBACK_PAYLOAD_FIELD)?
+            .as_str()
+    }
+
     /// A short name for logs.
     pub fn kind(&self) -> &'static str {
         match self {

@@ -1,5 +1,6 @@
-//! The corrected Atrium answers and the lifecycle toolkit on the wire,
-//! against a recording server on 127.0.0.1.
+//! The corrected Atrium answers and the lifecycle glue (`Client::member`,
+//! `connect_widget_url`) on the wire, against a recording server on
+//! 127.0.0.1.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -8,10 +9,11 @@ use std::time::Duration;
 use crate::common::{serve, Reply};
 use mx_client::atrium::{types, Client, Environment};
 use mx_client::lifecycle::connect_widget::{ConnectWidgetOptions, Mode};
-use mx_client::lifecycle::jobs::JobOutcome;
+use mx_client::lifecycle::jobs::{Job, JobOutcome};
 use mx_client::lifecycle::mfa::{ChallengeKind, Challenges};
-use mx_client::lifecycle::resume::{Answers, ResumeRefusal};
-use mx_client::lifecycle::{poll_member, MemberSnapshot, PollConfig, Settled};
+use mx_client::lifecycle::oauth::{OAuthWindowOptions, ReferralSource};
+use mx_client::lifecycle::resume::{Answers, ResumeOutcome, ResumeRefusal};
+use mx_client::lifecycle::{PollConfig, Settled};
 use mx_client::{ConnectionStatus, Error};
 use serde_json::json;
 
@@ -43,47 +45,34 @@ async fn read_status(c: &Client) -> Result<types::MemberConnectionStatus, Error>
         .member)
 }
 
-/// Every aggregation-type job, by its operation.
-async fn job(c: &Client, op: &str) -> Result<JobOutcome<types::Member>, Error> {
-    let member = |b: types::MemberResponseBody| b.member;
-    macro_rules! call {
-        ($m:ident) => {
-            JobOutcome::from_result(
-                c.$m().user_guid(USER).member_guid(MEMBER).send().await,
-                member,
-            )
-        };
-    }
-    match op {
-        "aggregate" => call!(aggregate_member),
-        "balance" => call!(aggregate_member_balances),
-        "extend_history" => call!(extend_history),
-        "fetch_statements" => call!(fetch_statements),
-        "identify" => call!(identify_member),
-        "verify" => call!(verify_member),
-        other => panic!("no job {other}"),
+/// The path of each job.
+fn action(job: Job) -> &'static str {
+    match job {
+        Job::Aggregate => "aggregate",
+        Job::Balances => "balance",
+        Job::ExtendHistory => "extend_history",
+        Job::FetchStatements => "fetch_statements",
+        Job::Identify => "identify",
+        Job::Verify => "verify",
+        other => panic!("no path for {other:?}"),
     }
 }
 
-const JOBS: [&str; 6] = [
-    "aggregate",
-    "balance",
-    "extend_history",
-    "fetch_statements",
-    "identify",
-    "verify",
-];
-
 #[tokio::test]
 async fn every_job_started_already_running_or_blocked() {
-    for op in JOBS {
+    for job in Job::ALL {
+        let op = action(job);
         for (status, expect) in [(200, "started"), (202, "already"), (409, "other")] {
             let server = serve(move |_| match status {
                 409 => Reply::json(409, ATRIUM, error_json("Another job is running.")),
                 s => Reply::json(s, ATRIUM, member_json("CONNECTED", true)),
             })
             .await;
-            let outcome = job(&client(&server.base), op).await.unwrap();
+            let outcome = client(&server.base)
+                .member(USER, MEMBER)
+                .run(job)
+                .await
+                .unwrap();
             let r = server.only_request();
             assert_eq!(r.method, "POST");
             assert_eq!(r.path(), format!("/users/{USER}/members/{MEMBER}/{op}"));
@@ -104,10 +93,13 @@ async fn every_job_started_already_running_or_blocked() {
 async fn fetch_statements_400_and_403_are_errors_not_outcomes() {
     for status in [400, 403] {
         let server = serve(move |_| Reply::json(status, ATRIUM, error_json("no"))).await;
-        let err = job(&client(&server.base), "fetch_statements")
+        let err = client(&server.base)
+            .member(USER, MEMBER)
+            .run(Job::FetchStatements)
             .await
             .unwrap_err();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        assert!(!err.to_string().contains("duplicate"), "{err}");
     }
 }
 
@@ -158,19 +150,12 @@ async fn mfa_challenges_200_with_nulls_and_204() {
     })
     .await;
     let c = client(&server.base);
-    let list = |member: &'static str| {
-        let c = c.clone();
-        async move {
-            Challenges::from_result(
-                c.list_member_mfa_challenges()
-                    .user_guid(USER)
-                    .member_guid(member)
-                    .send()
-                    .await,
-            )
-        }
-    };
-    let got = list(MEMBER).await.unwrap();
+    let list = |member: &'static str| c.member(USER, member);
+    let got = list(MEMBER).challenges().await.unwrap();
+    assert_eq!(
+        server.requests()[0].path(),
+        format!("/users/{USER}/members/{MEMBER}/challenges")
+    );
     let Challenges::ToAnswer(challenges) = got else {
         panic!("{got:?}")
     };
@@ -180,7 +165,10 @@ async fn mfa_challenges_200_with_nulls_and_204() {
         Some("What city were you born in?")
     );
     assert_eq!(challenges[1].choices(), Some(vec!["phone"]));
-    assert_eq!(list("MBR-2").await.unwrap(), Challenges::NothingToAnswer);
+    assert_eq!(
+        list("MBR-2").challenges().await.unwrap(),
+        Challenges::NothingToAnswer
+    );
 }
 
 #[tokio::test]
@@ -247,18 +235,13 @@ async fn resume_sends_the_answers_and_refusals_are_typed() {
     let answers = Answers::new().text(&challenge, "correct").unwrap();
     let c = client(&server.base);
     let resume = |member: &'static str| {
-        let body: types::MemberResumeRequestBody = answers.to_body().unwrap();
-        let c = c.clone();
-        async move {
-            c.resume_member()
-                .user_guid(USER)
-                .member_guid(member)
-                .body(body)
-                .send()
-                .await
-        }
+        let handle = c.member(USER, member);
+        let answers = answers.clone();
+        async move { handle.resume(&answers).await.unwrap() }
     };
-    let m = resume(MEMBER).await.unwrap().into_inner().member;
+    let ResumeOutcome::Resumed(m) = resume(MEMBER).await else {
+        panic!("not resumed")
+    };
     assert_eq!(m.connection_status, Some(ConnectionStatus::Resumed));
     let r = &server.requests()[0];
     assert_eq!(r.method, "PUT");
@@ -268,15 +251,19 @@ async fn resume_sends_the_answers_and_refusals_are_typed() {
         json!({"member": {"challenges": [{"guid": "CRD-1", "value": "correct"}]}})
     );
 
-    let err: Error = resume("MBR-2").await.unwrap_err();
     assert_eq!(
-        ResumeRefusal::from_error(&err),
-        Some(ResumeRefusal::NotChallenged)
+        resume("MBR-2").await,
+        ResumeOutcome::Refused {
+            refusal: ResumeRefusal::NotChallenged,
+            message: Some("Member is not challenged.".into())
+        }
     );
-    let err: Error = resume("MBR-3").await.unwrap_err();
     assert_eq!(
-        ResumeRefusal::from_error(&err),
-        Some(ResumeRefusal::InvalidAnswers)
+        resume("MBR-3").await,
+        ResumeOutcome::Refused {
+            refusal: ResumeRefusal::InvalidAnswers,
+            message: Some("Invalid answers.".into())
+        }
     );
 }
 
@@ -295,40 +282,50 @@ async fn oauth_window_uri_takes_every_documented_parameter() {
     })
     .await;
     let c = client(&server.base);
-    let m = c
-        .read_o_auth_window_uri()
-        .user_guid(USER)
-        .member_guid(MEMBER)
-        .referral_source("APP")
-        .ui_message_webview_url_scheme("myapp")
+    let options = OAuthWindowOptions::new()
+        .app("myapp")
         .skip_aggregation(true)
-        .client_redirect_url("https://example.com/done")
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .member;
+        .client_redirect_url("https://example.com/done".parse().unwrap());
+    assert_eq!(options.referral_source, Some(ReferralSource::App));
+    let m = c.member(USER, MEMBER).oauth_window(&options).await.unwrap();
     let r = server.only_request();
+    assert_eq!(
+        r.path(),
+        format!("/users/{USER}/members/{MEMBER}/oauth_window_uri")
+    );
     assert_eq!(r.query("skip_aggregation").as_deref(), Some("true"));
     assert_eq!(
         r.query("client_redirect_url").as_deref(),
         Some("https%3A%2F%2Fexample.com%2Fdone")
     );
     assert_eq!(r.query("referral_source").as_deref(), Some("APP"));
-    let url =
-        mx_client::lifecycle::oauth::window_url(m.oauth_window_uri.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        r.query("ui_message_webview_url_scheme").as_deref(),
+        Some("myapp")
+    );
+    // The generated member's own parser, with MX's scheme-less example.
+    let url = m.oauth_window_url().unwrap().unwrap();
     assert_eq!(
         url.as_str(),
         "https://int-widgets.moneydesktop.com/oauth/predirect_to/MBR-1/abc"
     );
 
-    let err: Error = c
-        .read_o_auth_window_uri()
-        .user_guid(USER)
-        .member_guid("MBR-2")
-        .send()
+    // Unset options are not sent.
+    let server2 = serve(|_| Reply::json(200, ATRIUM, member_json("PENDING", false))).await;
+    let m = client(&server2.base)
+        .member(USER, MEMBER)
+        .oauth_window(&OAuthWindowOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(server2.only_request().uri.split_once('?'), None);
+    assert_eq!(m.oauth_window_url().unwrap(), None);
+
+    let err = c
+        .member(USER, "MBR-2")
+        .oauth_window(&OAuthWindowOptions::new())
         .await
         .unwrap_err();
+    assert!(matches!(err, Error::BadRequest(_)), "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
     assert_eq!(
         err.api().map(|a| a.message.as_deref()),
@@ -342,26 +339,38 @@ async fn connect_widget_options_go_on_the_wire() {
         Reply::json(200, ATRIUM, json!({"user": {"connect_widget_url": "https://int-widgets.moneydesktop.com/md/connect/x", "guid": USER}}))
     })
     .await;
-    let body: types::ConnectWidgetRequestBody = ConnectWidgetOptions::new()
+    let options = ConnectWidgetOptions::new()
         .mode(Mode::Verification)
-        .update_member(MEMBER)
-        .to_body()
-        .unwrap();
-    client(&server.base)
-        .get_connect_widget()
-        .user_guid(USER)
-        .body(body)
-        .send()
+        .update_member(MEMBER);
+    let url = client(&server.base)
+        .connect_widget_url(USER, &options)
         .await
         .unwrap();
     assert_eq!(
-        server.only_request().json(),
+        url.as_str(),
+        "https://int-widgets.moneydesktop.com/md/connect/x"
+    );
+    let r = server.only_request();
+    assert_eq!(r.method, "POST");
+    assert_eq!(r.path(), format!("/users/{USER}/connect_widget_url"));
+    assert_eq!(
+        r.json(),
         json!({"mode": "verification", "current_member_guid": MEMBER, "update_credentials": true})
+    );
+
+    // An answer without a URL is an invalid response, not a panic.
+    let server = serve(|_| Reply::json(200, ATRIUM, json!({"user": {"guid": USER}}))).await;
+    let err = client(&server.base)
+        .connect_widget_url(USER, &ConnectWidgetOptions::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidResponse { source, .. } if source.to_string().contains("connect_widget_url")),
+        "{err:?}"
     );
 }
 
-/// The poller driven by a closure around Atrium's status read: the glue
-/// an API module gives it.
+/// The poller through Atrium's glue: its status read.
 #[tokio::test]
 async fn the_poller_follows_an_atrium_member_to_challenged() {
     let reads = Arc::new(AtomicUsize::new(0));
@@ -377,26 +386,13 @@ async fn the_poller_follows_an_atrium_member_to_challenged() {
         Reply::json(200, ATRIUM, body)
     })
     .await;
-    let c = client(&server.base);
-    let fetch = move || {
-        let c = c.clone();
-        async move {
-            let m = read_status(&c).await?;
-            let challenges =
-                serde_json::from_value(serde_json::to_value(&m.challenges).unwrap()).unwrap();
-            Ok::<_, Error>(MemberSnapshot {
-                guid: m.guid,
-                status: m.connection_status,
-                is_being_aggregated: m.is_being_aggregated.unwrap_or(false),
-                challenges,
-            })
-        }
-    };
-    // Spawned: the poller around a generated client is `Send`.
-    let settled = tokio::spawn(poll_member(
-        fetch,
-        PollConfig::new().interval(Duration::from_millis(10)),
-    ))
+    let member = client(&server.base).member(USER, MEMBER);
+    // Spawned: the poll future is `Send`.
+    let settled = tokio::spawn(async move {
+        member
+            .poll(PollConfig::new().interval(Duration::from_millis(10)))
+            .await
+    })
     .await
     .unwrap()
     .unwrap();
@@ -404,7 +400,12 @@ async fn the_poller_follows_an_atrium_member_to_challenged() {
         panic!("{settled:?}")
     };
     assert_eq!(s.challenges[0].guid, "CRD-1");
+    assert_eq!(s.challenges[0].kind, ChallengeKind::Text);
     assert_eq!(reads.load(Ordering::SeqCst), 3);
+    assert!(server
+        .requests()
+        .iter()
+        .all(|r| r.path() == format!("/users/{USER}/members/{MEMBER}/status")));
 }
 
 #[tokio::test]
@@ -417,7 +418,7 @@ async fn create_user_409_is_a_documented_conflict() {
         )
     })
     .await;
-    let err: Error = client(&server.base)
+    let err = client(&server.base)
         .create_user()
         .body(
             serde_json::from_value::<types::UserCreateRequestBody>(
@@ -428,5 +429,6 @@ async fn create_user_409_is_a_documented_conflict() {
         .send()
         .await
         .unwrap_err();
+    assert!(matches!(err, Error::Conflict(_)), "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(409));
 }

@@ -14,6 +14,8 @@ mod every_operation_flows;
 mod faults;
 mod golden;
 mod lifecycle;
+mod lifecycle_sim;
+mod lifecycle_webhooks;
 mod nexus_wire;
 mod runtime;
 mod secrets_and_sessions;

@@ -326,7 +326,7 @@ async fn an_error_answer_keeps_status_code_message_and_body() {
 }
 
 #[tokio::test]
-async fn expired_session_and_duplicate_member_are_their_own_variants() {
+async fn expired_session_is_its_own_variant_and_4220_is_unprocessable() {
     let server = serve(|_| {
         Reply::json(
             401,
@@ -349,28 +349,43 @@ async fn expired_session_and_duplicate_member_are_their_own_variants() {
         "{err:?}"
     );
 
-    let server = serve(|_| {
-        Reply::json(
-            422,
-            NEXUS,
-            json!({"error": {"code": 4220, "message": "Member already exists"}}),
-        )
-    })
-    .await;
-    let err: Error = client(&server.base)
-        .create_member()
-        .body(types::MemberCreateRequestBody {
-            member: Some(member_request()),
-            ..Default::default()
+    // 4220 is any validation failure MX names in its message, not a
+    // duplicate: `Unprocessable`, saying what MX said, the code kept.
+    for message in [
+        "Member already exists",
+        "institution INS-404 was not found",
+        "external_guid is already taken",
+    ] {
+        let server = serve(move |_| {
+            Reply::json(
+                422,
+                NEXUS,
+                json!({"error": {"code": 4220, "message": message}}),
+            )
         })
-        .send()
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, Error::Conflict(ref e) if e.status.as_u16() == 422 && e.message.as_deref() == Some("Member already exists")),
-        "{err:?}"
-    );
-    assert!(!err.is_retryable());
+        .await;
+        let err = client(&server.base)
+            .create_member()
+            .body(types::MemberCreateRequestBody {
+                member: Some(member_request()),
+                ..Default::default()
+            })
+            .send()
+            .await
+            .unwrap_err();
+        let Error::Unprocessable(api) = &err else {
+            panic!("expected Unprocessable, got {err:?}")
+        };
+        assert_eq!(api.status.as_u16(), 422);
+        assert_eq!(api.code, Some(mx_client::NEXUS_VALIDATION_FAILED));
+        assert_eq!(api.message.as_deref(), Some(message));
+        assert_eq!(
+            err.to_string(),
+            format!("createMember answered 422 Unprocessable Entity (code 4220): {message}")
+        );
+        assert!(!err.to_string().contains("duplicate member"), "{err}");
+        assert!(!err.is_retryable());
+    }
 }
 
 #[tokio::test]

@@ -61,7 +61,7 @@ async fn duplicates_are_refused_as_mx_does() {
         .unwrap();
     let err: Error = nexus.create_member().body(body).send().await.unwrap_err();
     assert!(
-        matches!(&err, Error::Conflict(e) if e.status == 422 && e.code == Some(4220)),
+        matches!(&err, Error::Unprocessable(e) if e.status == 422 && e.code == Some(4220)),
         "{err:?}"
     );
 }

@@ -1,6 +1,7 @@
 //! `mx-sim`: the offline MX simulator as a standalone server.
 //!
-//! `cargo run -p mx-sim -- --addr 127.0.0.1:8080 [--api-key K] [--client-id C] [--session-token T]`
+//! `cargo run -p mx-sim -- --addr 127.0.0.1:8080 [--api-key K] [--client-id C] [--session-token T]
+//! [--webhook-url URL [--webhook-basic-auth USER:PASSWORD]]`
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -35,12 +36,33 @@ struct Args {
     /// Start without the demo user.
     #[arg(long)]
     no_seed: bool,
+    /// POST MX's member webhooks (connection status, aggregation) here.
+    /// Plain http:// only: the simulator has no TLS client.
+    #[arg(long, value_name = "URL")]
+    webhook_url: Option<String>,
+    /// HTTP Basic credentials of the webhooks.
+    #[arg(long, value_name = "USER:PASSWORD", requires = "webhook_url")]
+    webhook_basic_auth: Option<String>,
 }
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let args = Args::parse();
+    let webhook = match args.webhook_url {
+        Some(url) => {
+            let w = mx_sim::WebhookConfig::new(url);
+            Some(match &args.webhook_basic_auth {
+                Some(auth) => w
+                    .basic_auth(auth)
+                    .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?,
+                None => w,
+            })
+        }
+        None => None,
+    };
+    let webhook_url = webhook.as_ref().map(|w| w.url.clone());
     let config = mx_sim::Config {
+        webhook,
         api_key: args.api_key,
         client_id: args.client_id,
         session_token: args.session_token,
@@ -70,6 +92,9 @@ async fn main() -> std::io::Result<()> {
             mx_sim::DEMO_CLIENT_ID,
             mx_sim::DEMO_SESSION_TOKEN
         );
+    }
+    if let Some(url) = webhook_url {
+        println!("  Webhooks: POST {url}");
     }
     if !args.no_seed {
         println!("  Demo user: {}", mx_sim::DEMO_USER_GUID);

@@ -20,6 +20,11 @@ pub struct Call<'a> {
     /// `http://ADDR`: where the simulator's own pages are.
     pub base: &'a str,
     pub config: &'a Config,
+    /// `X-CALLBACK-PAYLOAD`: echoed in the webhooks of the member the
+    /// request creates or updates.
+    pub callback_payload: Option<String>,
+    /// `MX-Skip-Webhook: true`: no webhook for what the request causes.
+    pub skip_webhook: bool,
 }
 
 /// A rule's answer, before the engine shapes it by the response schema.

@@ -154,6 +154,15 @@ async fn answer(
         body,
         base: &engine.base,
         config,
+        callback_payload: parts
+            .headers
+            .get("x-callback-payload")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        skip_webhook: parts
+            .headers
+            .get("mx-skip-webhook")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true")),
     };
     let reply = {
         let mut world = engine.world();

@@ -61,7 +61,7 @@ pub fn start(world: &mut World, member_guid: &str, kind: JobKind, config: &Confi
 }
 
 /// A job has run its time: the member ends as its credentials decide.
-pub fn finish(world: &mut World, member_guid: &str, _job: Job) {
+pub fn finish(world: &mut World, member_guid: &str, job: Job) {
     let Some(rt) = world.members.get(member_guid) else {
         return;
     };
@@ -75,6 +75,7 @@ pub fn finish(world: &mut World, member_guid: &str, _job: Job) {
             }
             set_status(world, member_guid, "CONNECTED");
             super::data::load(world, member_guid);
+            super::webhooks::on_job_done(world, member_guid, job.kind, SystemTime::now());
         }
         Outcome::Challenged(kind) => {
             if let Some(rt) = world.members.get_mut(member_guid) {

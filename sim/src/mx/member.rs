@@ -148,6 +148,7 @@ pub fn set_status(world: &mut World, member_guid: &str, status: &str) {
             connection_status: status.to_string(),
             at: SystemTime::now(),
         });
+        super::webhooks::on_status(world, member_guid, status);
     }
     refresh(world, member_guid);
 }

@@ -10,7 +10,7 @@ use super::member::{
 };
 use super::mxbank::CORRECT;
 use super::{jobs, windows};
-use crate::config::{Config, DEMO_USER_GUID};
+use crate::config::DEMO_USER_GUID;
 use crate::engine::call::{Answer, Call, Fail, Reply};
 use crate::store::{guid, text};
 use crate::world::{JobKind, MemberRt, World};
@@ -69,7 +69,7 @@ pub fn create_atrium(world: &mut World, call: &Call<'_>) -> Answer {
             "A member with this institution and these credentials already exists for this user.",
         ));
     }
-    let guid = create(world, new, call.base, call.config);
+    let guid = create(world, new, call);
     Ok(call.one(202, record(world, &guid)))
 }
 
@@ -147,7 +147,7 @@ pub fn create_nexus(world: &mut World, call: &Call<'_>) -> Answer {
             "A member with this institution and these credentials already exists for this user.",
         ));
     }
-    let guid = create(world, new, call.base, call.config);
+    let guid = create(world, new, call);
     if let Some(r) = world.store.get_mut("members", &guid) {
         if !r.contains_key("background_aggregation_is_disabled") {
             r.insert("background_aggregation_is_disabled".into(), json!(false));
@@ -163,6 +163,10 @@ pub fn update(world: &mut World, call: &Call<'_>) -> Answer {
     let inner = call.inner();
     if let Some(r) = world.store.get_mut("members", &guid) {
         r.extend(kept(&inner, &["identifier", "metadata"]));
+    }
+    if let Some(rt) = world.members.get_mut(&guid) {
+        rt.callback_payload = call.callback_payload.clone();
+        rt.skip_webhooks = call.skip_webhook;
     }
     let new = credential_set(inner.get("credentials"), "guid");
     if !new.is_empty() {
@@ -299,7 +303,8 @@ struct NewMember {
 
 /// Stores a member and starts what MX starts: an OAuth window, or an
 /// aggregation unless skipped. Answers its GUID.
-fn create(world: &mut World, new: NewMember, base: &str, config: &Config) -> String {
+fn create(world: &mut World, new: NewMember, call: &Call<'_>) -> String {
+    let (base, config) = (call.base, call.config);
     let member_guid = guid("MBR");
     let mut r = new.fields;
     for (k, v) in [
@@ -328,6 +333,8 @@ fn create(world: &mut World, new: NewMember, base: &str, config: &Config) -> Str
             mfa_passed: false,
             skip_aggregation: new.skip_aggregation,
             data_loaded: false,
+            callback_payload: call.callback_payload.clone(),
+            skip_webhooks: call.skip_webhook,
         },
     );
     if new.is_oauth {

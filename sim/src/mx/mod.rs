@@ -10,6 +10,7 @@ pub mod member;
 pub mod members;
 pub mod mxbank;
 pub mod pdf;
+pub mod webhooks;
 pub mod windows;
 
 use serde_json::{json, Value};

@@ -56,6 +56,17 @@ impl Answer {
     }
 }
 
+/// One HTTP client for the tests. In a workspace build reqwest's features
+/// are unified with mx-client's (`rustls-no-provider`), so rustls' ring
+/// provider is installed first, as mx-client does.
+fn client() -> &'static reqwest::Client {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    CLIENT.get_or_init(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        reqwest::Client::new()
+    })
+}
+
 /// A request with exactly these headers.
 pub async fn send(
     method: &str,
@@ -63,8 +74,7 @@ pub async fn send(
     headers: &[(&str, &str)],
     body: Option<Vec<u8>>,
 ) -> Answer {
-    let client = reqwest::Client::new();
-    let mut req = client.request(method.parse().unwrap(), url);
+    let mut req = client().request(method.parse().unwrap(), url);
     for (k, v) in headers {
         req = req.header(*k, *v);
     }

@@ -8,4 +8,5 @@ mod mxbank;
 mod runtime_spec;
 
 mod validation;
+mod webhooks;
 mod world;
