@@ -82,9 +82,14 @@ fn check(root: &Path, copy: &Path) -> Result<(), String> {
         std::fs::write(&path, changed).map_err(|e| format!("{}: {e}", path.display()))?;
         println!("changed {}: + {}.{ADDED_FIELD}, + the `{THINGS}` operations, + enum value {ADDED_ENUM_VALUE}", api.spec, api.schema);
     }
+    // A build directory of its own: cargo hashes a workspace's own crates
+    // the same wherever the workspace lies, so the copy's artifacts would
+    // replace this workspace's in a shared one (and a later build here would
+    // take them as fresh). Kept between runs, so only the first is slow.
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
+        .unwrap_or_else(|| root.join("target"))
+        .join("upstream-check");
     println!(
         "cargo build --workspace --all-targets (in the copy, target {})",
         target.display()
@@ -314,8 +319,7 @@ async fn probe(base: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Creates an MX Bank member through Nexus and reads it back through
-/// Atrium: (Nexus's create answer, Atrium's read answer).
+/// Creates a member through Nexus and reads it back through Atrium: (Nexus's create answer, Atrium's read answer).
 async fn new_member(http: &reqwest::Client, base: &str) -> Result<Vec<serde_json::Value>, String> {
     let headers = |api: &Api, r: reqwest::RequestBuilder| {
         api.headers.iter().fold(r, |r, (h, v)| r.header(*h, *v))
@@ -333,24 +337,13 @@ async fn new_member(http: &reqwest::Client, base: &str) -> Result<Vec<serde_json
         }
     };
     // The simulator's institutions and their credentials, through Atrium.
-    let creds = get(format!("{base}/atrium/institutions/mxbank/credentials")).await?;
-    let inst = get(format!("{base}/atrium/institutions/mxbank")).await?;
-    let institution_guid = inst["institution"]["guid"]
-        .as_str()
-        .unwrap_or("mxbank")
-        .to_string();
-    let credentials: Vec<serde_json::Value> = creds["credentials"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .enumerate()
-        .map(|(i, c)| {
-            serde_json::json!({
-                "credential_guid": c["guid"],
-                "value": if i == 0 { "upstream-check-user" } else { "password" },
-            })
-        })
-        .collect();
+    // The Nexus Create Member page's example institution and credentials,
+    // which the simulator knows.
+    let institution_guid = "INS-1572a04c-912b-59bf-5841-332c7dfafaef";
+    let credentials = serde_json::json!([
+        {"credential_guid": "CRD-18cd14ce-2628-5eb6-ae17-b11f89d0b667", "value": "upstream-check-user"},
+        {"credential_guid": "CRD-4f6a8b2c-1d3e-5f7a-9b0c-2d4e6f8a0b1c", "value": "password"},
+    ]);
     let resp = headers(nexus, http.post(format!("{base}/nexus/members")))
         .header("Content-Type", "application/vnd.mx.nexus.v1+json")
         .body(
