@@ -7,13 +7,17 @@ extern crate self as mx_client;
 
 #[doc(hidden)]
 pub mod __private;
+#[cfg(feature = "atrium")]
 pub mod atrium;
 mod builder;
 mod error;
 mod http;
 pub mod lifecycle;
+#[cfg(feature = "nexus")]
 pub mod nexus;
 mod pagination;
+#[cfg(feature = "platform")]
+pub mod platform;
 mod retry;
 mod rules;
 mod secret;
@@ -22,12 +26,14 @@ mod status;
 pub use builder::ClientBuilder;
 pub use error::{ApiError, Error};
 pub use http::{install_crypto_provider, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-pub use nexus::{NEXUS_DUPLICATE_MEMBER, NEXUS_SESSION_EXPIRED};
+pub use rules::{NEXUS_DUPLICATE_MEMBER, NEXUS_SESSION_EXPIRED};
 pub use pagination::{Page, PageStream, Pagination};
 pub use retry::RetryPolicy;
 pub use secrecy::SecretString;
 pub use secret::CredentialValue;
-pub use status::{ConnectionStatus, MemberStatus};
+pub use status::{
+    ConnectionStatus, MemberStatus, RepeatingTransactionType, TransactionType, UseCase,
+};
 
 /// Includes the code the pipeline generated into `OUT_DIR` and re-exports
 /// its public surface.

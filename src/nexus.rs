@@ -23,32 +23,15 @@
 crate::generated_api!("/nexus.rs");
 
 use reqwest::header::{HeaderName, HeaderValue};
-use reqwest::StatusCode;
 
 use crate::__private::ApiClient;
 use crate::builder::ClientBuilder;
 use crate::error::Error;
-use crate::rules::{ApiRules, ErrorClass};
 
-/// Nexus answers an expired `MD-SESSION-TOKEN` with this error code.
-pub const NEXUS_SESSION_EXPIRED: u32 = 4011;
-/// Nexus answers a duplicate member with `422` and this error code.
-pub const NEXUS_DUPLICATE_MEMBER: u32 = 4220;
-
-/// Nexus's error codes, as the runtime applies them: 4011 is an expired
-/// session (renewed through the session-token provider, else
-/// `Error::SessionExpired`), a 422 with 4220 a duplicate (`Error::Conflict`).
-/// Atrium's answers carry no codes; its client reads MX's codes the same way
-/// (see `atrium.rs`).
-pub(crate) static RULES: ApiRules = ApiRules {
-    classify: |status, code| match (status, code) {
-        (_, Some(NEXUS_SESSION_EXPIRED)) => Some(ErrorClass::CredentialExpired),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some(NEXUS_DUPLICATE_MEMBER)) => {
-            Some(ErrorClass::Conflict)
-        }
-        _ => None,
-    },
-};
+// MX's error codes (4011, 4220) are shared by every API's client: see
+// `crate::rules::MX_CODES`.
+pub(crate) use crate::rules::MX_CODES as RULES;
+pub use crate::rules::{NEXUS_DUPLICATE_MEMBER, NEXUS_SESSION_EXPIRED};
 
 /// Where the client sends its requests.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -30,3 +30,23 @@ impl ApiRules {
         classify: |_, _| None,
     };
 }
+
+/// Nexus answers an expired `MD-SESSION-TOKEN` with this error code.
+pub const NEXUS_SESSION_EXPIRED: u32 = 4011;
+/// Nexus answers a duplicate member with `422` and this error code.
+pub const NEXUS_DUPLICATE_MEMBER: u32 = 4220;
+
+/// MX's error codes, as the runtime applies them: 4011 is an expired
+/// session (renewed through the session-token provider, else
+/// `Error::SessionExpired`), a 422 with 4220 a duplicate (`Error::Conflict`).
+/// Nexus documents them; Atrium's and the Platform's answers carry no codes
+/// in their specs, and their clients read MX's codes the same way.
+pub(crate) static MX_CODES: ApiRules = ApiRules {
+    classify: |status, code| match (status, code) {
+        (_, Some(NEXUS_SESSION_EXPIRED)) => Some(ErrorClass::CredentialExpired),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some(NEXUS_DUPLICATE_MEMBER)) => {
+            Some(ErrorClass::Conflict)
+        }
+        _ => None,
+    },
+};
