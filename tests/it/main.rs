@@ -7,6 +7,8 @@ mod faults;
 mod golden;
 mod lifecycle;
 mod nexus_wire;
+#[cfg(feature = "platform")]
+mod platform_wire;
 mod runtime;
 mod secrets_and_sessions;
 mod sim;

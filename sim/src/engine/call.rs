@@ -73,8 +73,8 @@ pub type Rule = fn(&mut World, &Call<'_>) -> Answer;
 /// The rules the engine applies on top of the specs (MX's).
 #[derive(Debug, Clone, Copy)]
 pub struct Rules {
-    /// The rule for (API name, method, path template), if any.
-    pub find: fn(&str, &str, &str) -> Option<Rule>,
+    /// The rule for (the API's dialect, method, path template), if any.
+    pub find: fn(crate::api::Dialect, &str, &str) -> Option<Rule>,
     /// Lets time pass (jobs finish) before a request is answered.
     pub settle: fn(&mut World, std::time::Instant),
 }
