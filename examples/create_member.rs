@@ -442,7 +442,10 @@ mod platform {
             .oauth_window_url(&args.user, &guid)
             .await?
             .ok_or("an OAuth member has an oauth_window_uri")?;
-        println!("   visiting the one-time OAuth window: {}", visit(url.as_str()).await?);
+        println!(
+            "   visiting the one-time OAuth window: {}",
+            visit(url.as_str()).await?
+        );
         println!(
             "   visiting it again:                  {} (one-time use)",
             visit(url.as_str()).await?

@@ -26,9 +26,9 @@ mod status;
 pub use builder::ClientBuilder;
 pub use error::{ApiError, Error};
 pub use http::{install_crypto_provider, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-pub use rules::{NEXUS_DUPLICATE_MEMBER, NEXUS_SESSION_EXPIRED};
 pub use pagination::{Page, PageStream, Pagination};
 pub use retry::RetryPolicy;
+pub use rules::{NEXUS_DUPLICATE_MEMBER, NEXUS_SESSION_EXPIRED};
 pub use secrecy::SecretString;
 pub use secret::CredentialValue;
 pub use status::{

@@ -361,7 +361,12 @@ macro_rules! deserialize_str {
     )*};
 }
 
-deserialize_str!(MemberStatus, UseCase, RepeatingTransactionType, TransactionType);
+deserialize_str!(
+    MemberStatus,
+    UseCase,
+    RepeatingTransactionType,
+    TransactionType
+);
 
 #[cfg(test)]
 mod tests {
@@ -440,11 +445,15 @@ mod tests {
 
     #[test]
     fn platform_closed_sets_accept_new_values() {
-        let u: Vec<UseCase> = serde_json::from_str(r#"["PFM","MONEY_MOVEMENT","INSIGHTS"]"#).unwrap();
+        let u: Vec<UseCase> =
+            serde_json::from_str(r#"["PFM","MONEY_MOVEMENT","INSIGHTS"]"#).unwrap();
         assert_eq!(u[0], UseCase::Pfm);
         assert_eq!(u[1], UseCase::MoneyMovement);
         assert!(matches!(&u[2], UseCase::Unknown(v) if v.as_str() == "INSIGHTS"));
-        assert_eq!(serde_json::to_string(&u).unwrap(), r#"["PFM","MONEY_MOVEMENT","INSIGHTS"]"#);
+        assert_eq!(
+            serde_json::to_string(&u).unwrap(),
+            r#"["PFM","MONEY_MOVEMENT","INSIGHTS"]"#
+        );
         let t: RepeatingTransactionType = serde_json::from_str(r#""UNKNOWN""#).unwrap();
         assert_eq!(t, RepeatingTransactionType::MxUnknown);
         let t: RepeatingTransactionType = serde_json::from_str(r#""RENT""#).unwrap();

@@ -187,7 +187,8 @@ pub fn normalize(
                 ..
             }) => header.clone(),
             Some(SecurityScheme::HTTP { scheme, .. })
-                if scheme.eq_ignore_ascii_case("basic") || scheme.eq_ignore_ascii_case("bearer") =>
+                if scheme.eq_ignore_ascii_case("basic")
+                    || scheme.eq_ignore_ascii_case("bearer") =>
             {
                 "Authorization".to_string()
             }

@@ -184,7 +184,9 @@ impl WireTable {
     /// The `Accept` of an operation whose documented answer is `response_media`.
     pub fn accept<'a>(&'a self, response_media: Option<&'a String>) -> Option<&'a String> {
         match (response_media, &self.json_accept) {
-            (Some(m), Some(vendor)) if m.split(';').next().unwrap_or("").trim() == "application/json" => {
+            (Some(m), Some(vendor))
+                if m.split(';').next().unwrap_or("").trim() == "application/json" =>
+            {
                 Some(vendor)
             }
             (Some(m), _) => Some(m),

@@ -49,7 +49,10 @@ paths:
 const VENDOR: &str = "application/vnd.mx.api.v1+json";
 
 fn spec_file(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("mx-codegen-http-auth-{name}-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "mx-codegen-http-auth-{name}-{}",
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("spec.yml");
     std::fs::write(&path, SPEC).unwrap();
@@ -66,18 +69,30 @@ fn basic_and_bearer_schemes_generate_and_name_authorization() {
     let r = Config::new().render(&path).unwrap();
     let ops = &r.wire.operations;
     let list = ops.iter().find(|o| o.id == "listMembers").unwrap();
-    assert_eq!(list.security, vec![("basicAuth".to_string(), "Authorization".to_string())]);
+    assert_eq!(
+        list.security,
+        vec![("basicAuth".to_string(), "Authorization".to_string())]
+    );
     let token = ops.iter().find(|o| o.id == "readToken").unwrap();
-    assert_eq!(token.security, vec![("bearerAuth".to_string(), "Authorization".to_string())]);
+    assert_eq!(
+        token.security,
+        vec![("bearerAuth".to_string(), "Authorization".to_string())]
+    );
     let code = squash(&r.code);
-    assert!(code.contains("kind:::mx_client::__private::SchemeKind::Basic"), "{code}");
+    assert!(
+        code.contains("kind:::mx_client::__private::SchemeKind::Basic"),
+        "{code}"
+    );
     assert!(code.contains("kind:::mx_client::__private::SchemeKind::Bearer"));
     assert!(code.contains("security:&[SecurityScheme::BearerAuthasusize]"));
 }
 
 #[test]
 fn an_unsupported_scheme_is_refused_naming_the_three_kinds() {
-    let dir = std::env::temp_dir().join(format!("mx-codegen-http-auth-digest-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "mx-codegen-http-auth-digest-{}",
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("spec.yml");
     std::fs::write(&path, SPEC.replace("scheme: basic}", "scheme: digest}")).unwrap();
@@ -107,9 +122,17 @@ fn json_accept_replaces_plain_json_and_the_bodyless_default_only() {
     assert!(!code.contains("accept:::core::option::Option::Some(::reqwest::header::HeaderValue::from_static(\"application/json\""));
     // Without the setting, the spec's own media type is sent.
     let plain = Config::new().render(&path).unwrap();
-    let op = plain.wire.operations.iter().find(|o| o.id == "listMembers").unwrap();
+    let op = plain
+        .wire
+        .operations
+        .iter()
+        .find(|o| o.id == "listMembers")
+        .unwrap();
     assert_eq!(
-        plain.wire.accept(op.response_media.as_ref()).map(String::as_str),
+        plain
+            .wire
+            .accept(op.response_media.as_ref())
+            .map(String::as_str),
         Some("application/json")
     );
 }
@@ -121,8 +144,17 @@ fn an_array_twin_of_a_query_parameter_is_dropped_and_items_take_overrides() {
     config.type_override(None, "use_cases[]", "mx-client", "mx_client::UseCase");
     let r = config.render(&path).unwrap();
     let code = squash(&r.code);
-    assert!(code.contains("\"category_guid\""), "the plain parameter stays");
-    assert!(!code.contains("category_guid[]"), "its array twin is dropped");
-    assert!(code.contains("pubuse_cases:::std::vec::Vec<::mx_client::UseCase>"), "{code}");
+    assert!(
+        code.contains("\"category_guid\""),
+        "the plain parameter stays"
+    );
+    assert!(
+        !code.contains("category_guid[]"),
+        "its array twin is dropped"
+    );
+    assert!(
+        code.contains("pubuse_cases:::std::vec::Vec<::mx_client::UseCase>"),
+        "{code}"
+    );
     assert!(!code.contains("MemberUseCasesItem"));
 }

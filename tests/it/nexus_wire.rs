@@ -147,10 +147,7 @@ async fn skip_aggregation_and_every_optional_field_reach_the_wire() {
             skip_aggregation: Some(true),
             skip_webhook: Some(true),
             ui_message_webview_url_scheme: Some("myapp".into()),
-            use_cases: vec![
-                mx_client::UseCase::MoneyMovement,
-                mx_client::UseCase::Pfm,
-            ],
+            use_cases: vec![mx_client::UseCase::MoneyMovement, mx_client::UseCase::Pfm],
             ..member_request()
         }),
     };

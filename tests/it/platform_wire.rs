@@ -29,11 +29,19 @@ fn client(base: &str) -> Client {
 /// Exactly the headers MX documents, and nothing else of ours.
 fn assert_platform_headers(r: &Recorded, with_body: bool) {
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{API_KEY}"));
-    assert_eq!(r.header("authorization"), Some(format!("Basic {basic}").as_str()));
+    assert_eq!(
+        r.header("authorization"),
+        Some(format!("Basic {basic}").as_str())
+    );
     assert_eq!(r.headers.get_all("authorization").iter().count(), 1);
     assert_eq!(r.header("accept"), Some(VENDOR));
     assert_eq!(r.headers.get_all("accept").iter().count(), 1);
-    for stray in ["api-version", "mx-api-key", "mx-client-id", "md-session-token"] {
+    for stray in [
+        "api-version",
+        "mx-api-key",
+        "mx-client-id",
+        "md-session-token",
+    ] {
         assert_eq!(r.header(stray), None, "{stray}");
     }
     assert_eq!(
@@ -57,7 +65,10 @@ fn member_answer() -> serde_json::Value {
 
 #[test]
 fn environments_are_the_specs_servers() {
-    assert_eq!(Environment::Integration.base_url(), "https://int-api.mx.com");
+    assert_eq!(
+        Environment::Integration.base_url(),
+        "https://int-api.mx.com"
+    );
     assert_eq!(Environment::Production.base_url(), "https://api.mx.com");
     assert_eq!(
         Environment::Custom("http://127.0.0.1:1/platform/".into()).base_url(),
@@ -109,7 +120,11 @@ async fn create_member_sends_basic_auth_the_vendor_accept_and_json() {
 async fn operations_the_spec_answers_as_plain_json_or_not_at_all_ask_for_the_vendor_type() {
     let server = serve(|r| match r.method.as_str() {
         "DELETE" => Reply::empty(204),
-        _ => Reply::json(200, "application/json", json!({"authorization_code": {"code": "c"}})),
+        _ => Reply::json(
+            200,
+            "application/json",
+            json!({"authorization_code": {"code": "c"}}),
+        ),
     })
     .await;
     let mx = client(&server.base);
@@ -121,7 +136,11 @@ async fn operations_the_spec_answers_as_plain_json_or_not_at_all_ask_for_the_ven
         .unwrap();
     // The spec documents `application/json` for this answer.
     let body: types::AuthorizationCodeRequestBody = serde_json::from_value(json!({})).unwrap();
-    mx.request_authorization_code().body(body).send().await.unwrap();
+    mx.request_authorization_code()
+        .body(body)
+        .send()
+        .await
+        .unwrap();
     let requests = server.requests();
     assert_platform_headers(&requests[0], false);
     assert_platform_headers(&requests[1], true);
@@ -130,14 +149,10 @@ async fn operations_the_spec_answers_as_plain_json_or_not_at_all_ask_for_the_ven
 #[tokio::test]
 async fn bearer_operations_send_the_token_and_no_basic() {
     let server = serve(|_| Reply::json(200, VENDOR, json!({}))).await;
-    let mx = Client::builder(
-        Environment::Custom(server.base.clone()),
-        CLIENT_ID,
-        API_KEY,
-    )
-    .credential(SecurityScheme::BearerAuth, "processor-token-1")
-    .build()
-    .unwrap();
+    let mx = Client::builder(Environment::Custom(server.base.clone()), CLIENT_ID, API_KEY)
+        .credential(SecurityScheme::BearerAuth, "processor-token-1")
+        .build()
+        .unwrap();
     mx.request_account_number().send().await.unwrap();
     let r = &server.requests()[0];
     assert_eq!(r.header("authorization"), Some("Bearer processor-token-1"));
@@ -262,7 +277,13 @@ async fn simulator_create_poll_connected_accounts_and_transactions() {
     assert!(matches!(err, Error::Unauthorized(_)), "{err:?}");
 
     // The seeded Atrium user is a Platform user.
-    let user = mx.read_user().user_guid(USER).send().await.unwrap().into_inner();
+    let user = mx
+        .read_user()
+        .user_guid(USER)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(user.user.and_then(|u| u.guid).as_deref(), Some(USER));
 
     let member = create(&mx, USER, "password").await;
@@ -283,7 +304,9 @@ async fn simulator_create_poll_connected_accounts_and_transactions() {
         .await
         .unwrap();
     assert!(!accounts.is_empty());
-    assert!(accounts.iter().all(|a| a.member_guid.as_deref() == Some(member.as_str())));
+    assert!(accounts
+        .iter()
+        .all(|a| a.member_guid.as_deref() == Some(member.as_str())));
     let transactions: Vec<types::TransactionIncludesResponse> = mx
         .list_transactions_by_member()
         .user_guid(USER)
@@ -293,7 +316,9 @@ async fn simulator_create_poll_connected_accounts_and_transactions() {
         .await
         .unwrap();
     assert!(!transactions.is_empty());
-    assert!(transactions.iter().all(|t| t.member_guid.as_deref() == Some(member.as_str())));
+    assert!(transactions
+        .iter()
+        .all(|t| t.member_guid.as_deref() == Some(member.as_str())));
 }
 
 #[tokio::test]

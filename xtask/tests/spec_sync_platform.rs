@@ -70,7 +70,9 @@ fn text(o: &Output) -> String {
 
 fn operations(yaml: &str) -> usize {
     let doc: serde_yaml::Value = serde_yaml::from_str(yaml).unwrap();
-    let methods = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
+    let methods = [
+        "get", "put", "post", "delete", "patch", "head", "options", "trace",
+    ];
     doc["paths"]
         .as_mapping()
         .unwrap()
@@ -85,11 +87,18 @@ fn a_local_copy_syncs_to_the_vendored_spec_with_166_operations() {
     let root = Root::new("copy");
     let o = root.sync(&[]);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("wrote specs/platform/v20111101.yml"), "{}", text(&o));
+    assert!(
+        text(&o).contains("wrote specs/platform/v20111101.yml"),
+        "{}",
+        text(&o)
+    );
     let synced = root.synced();
     assert_eq!(operations(&synced), 166);
     // Canonical output of the vendored spec is the vendored spec.
-    assert_eq!(synced, std::fs::read_to_string(workspace().join(SPEC)).unwrap());
+    assert_eq!(
+        synced,
+        std::fs::read_to_string(workspace().join(SPEC)).unwrap()
+    );
     let again = root.sync(&[]);
     assert!(again.status.success(), "{}", text(&again));
     assert!(text(&again).contains("is up to date"), "{}", text(&again));
@@ -122,9 +131,11 @@ fn a_copy_that_does_not_generate_leaves_the_spec_as_it_was() {
     assert!(root.sync(&[]).status.success());
     let before = root.synced();
     // An operation whose path parameter is not declared.
-    let broken = std::fs::read_to_string(&root.copy)
-        .unwrap()
-        .replacen("/users/{user_guid}:", "/users/{user_guid}/{nope}:", 1);
+    let broken = std::fs::read_to_string(&root.copy).unwrap().replacen(
+        "/users/{user_guid}:",
+        "/users/{user_guid}/{nope}:",
+        1,
+    );
     std::fs::write(&root.copy, broken).unwrap();
     let o = root.sync(&[]);
     assert!(!o.status.success(), "{}", text(&o));

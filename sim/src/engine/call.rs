@@ -141,7 +141,18 @@ impl Call<'_> {
 
     /// One record, wrapped as the response schema wants.
     pub fn one(&self, status: u16, record: Value) -> Reply {
-        let key = self.record_key(status).unwrap_or("record").to_string();
+        let documented = self.op.answer(status).and_then(|a| a.schema.as_ref());
+        let Some(key) = self.record_key(status) else {
+            // An answer that is the record itself (the Platform's spending
+            // plans), not a wrapper of it.
+            if documented.is_some_and(|s| matches!(s.kind, Kind::Object { .. })) {
+                return Reply::Json(status, record);
+            }
+            let mut out = Map::new();
+            out.insert("record".into(), record);
+            return Reply::Json(status, Value::Object(out));
+        };
+        let key = key.to_string();
         let mut out = Map::new();
         out.insert(key, record);
         Reply::Json(status, Value::Object(out))

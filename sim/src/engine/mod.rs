@@ -193,7 +193,11 @@ fn render(api: &LoadedApi, call: &Call<'_>, reply: Reply) -> Response {
         Reply::Json(status, value) => {
             let doc = call.op.answer(status);
             let media = match doc.and_then(|a| a.media.as_deref()) {
-                Some(m) if !(api.def.json_is_vendor && m.eq_ignore_ascii_case("application/json")) => m,
+                Some(m)
+                    if !(api.def.json_is_vendor && m.eq_ignore_ascii_case("application/json")) =>
+                {
+                    m
+                }
                 _ => api.def.json_media,
             };
             let shaped = match doc.and_then(|a| a.schema.as_ref()) {
