@@ -364,6 +364,8 @@ mod platform {
     use mx_client::lifecycle::{poll_member, PollConfig, Settled};
     pub use mx_client::platform::{types, Client, Environment};
 
+    // Update syntax on generated structs: a field MX adds never breaks this.
+    #[allow(clippy::needless_update)]
     pub async fn create(client: &Client, args: &Args) -> Result<types::MemberResponse, Error> {
         let credentials = if args.oauth {
             vec![]
