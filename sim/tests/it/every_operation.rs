@@ -231,16 +231,21 @@ pub(crate) async fn call(sim: &Simulator, api: &str, op: &Operation, known: &mut
     }
 }
 
-#[tokio::test]
-async fn every_operation_of_both_specs_answers_a_documented_2xx() {
-    let sim = start().await;
-    // MX-aware setup: a connected member with data, a challenged member (for
-    // challenges and resume) and an OAuth member (for its window).
-    let u = user(&sim).await;
-    let connected = member(&sim, &u, "password").await;
-    let challenged = member(&sim, &u, "challenge").await;
+/// MX-aware setup: a user with a connected member with data, a challenged
+/// member (for challenges and resume) and an OAuth member (for its window).
+pub(crate) struct Members {
+    pub user: String,
+    pub connected: String,
+    pub challenged: String,
+    pub oauth: String,
+}
+
+pub(crate) async fn members(sim: &Simulator) -> Members {
+    let u = user(sim).await;
+    let connected = member(sim, &u, "password").await;
+    let challenged = member(sim, &u, "challenge").await;
     let oauth = atrium(
-        &sim,
+        sim,
         "POST",
         &format!("/users/{u}/members"),
         Some(json!({ "member": { "institution_code": "mxbank_oauth", "is_oauth": true } })),
@@ -251,6 +256,23 @@ async fn every_operation_of_both_specs_answers_a_documented_2xx() {
         .unwrap()
         .to_string();
     settle().await;
+    Members {
+        user: u,
+        connected,
+        challenged,
+        oauth,
+    }
+}
+
+#[tokio::test]
+async fn every_operation_of_both_specs_answers_a_documented_2xx() {
+    let sim = start().await;
+    let Members {
+        user: u,
+        connected,
+        challenged,
+        oauth,
+    } = members(&sim).await;
     let mut known = Known::new();
     known.insert("user_guid".into(), u.clone());
     known.insert("member_guid".into(), connected.clone());

@@ -7,7 +7,7 @@ use mx_sim::spec::Scheme;
 use mx_sim::Operation;
 use serde_json::json;
 
-use crate::every_operation::{call, learn, order, Known};
+use crate::every_operation::{call, learn, members, order, Known, Members};
 use crate::helpers::*;
 
 pub const VENDOR: &str = "application/vnd.mx.api.v1+json";
@@ -123,21 +123,12 @@ async fn basic_auth_and_the_vendor_accept_are_checked() {
 #[tokio::test]
 async fn every_platform_operation_answers_a_documented_2xx() {
     let sim = start().await;
-    let u = user(&sim).await;
-    let connected = member(&sim, &u, "password").await;
-    let challenged = member(&sim, &u, "challenge").await;
-    let oauth = atrium(
-        &sim,
-        "POST",
-        &format!("/users/{u}/members"),
-        Some(json!({ "member": { "institution_code": "mxbank_oauth", "is_oauth": true } })),
-    )
-    .await
-    .json()["member"]["guid"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    settle().await;
+    let Members {
+        user: u,
+        connected,
+        challenged,
+        oauth,
+    } = members(&sim).await;
     let mut known = Known::new();
     known.insert("user_guid".into(), u.clone());
     known.insert("member_guid".into(), connected.clone());
