@@ -240,6 +240,25 @@ pub(crate) struct Members {
     pub oauth: String,
 }
 
+impl Members {
+    /// Puts the member an operation needs in `k` (the challenged one for
+    /// challenges and resume, the OAuth one for its window); answers the
+    /// operation's last path segment.
+    pub fn pick_member(&self, op: &Operation, k: &mut Known) -> String {
+        let sub = op.template.text.rsplit('/').next().unwrap_or_default();
+        match sub {
+            "challenges" | "resume" => {
+                k.insert("member_guid".into(), self.challenged.clone());
+            }
+            "oauth_window_uri" => {
+                k.insert("member_guid".into(), self.oauth.clone());
+            }
+            _ => {}
+        }
+        sub.to_string()
+    }
+}
+
 pub(crate) async fn members(sim: &Simulator) -> Members {
     let u = user(sim).await;
     let connected = member(sim, &u, "password").await;
@@ -267,12 +286,8 @@ pub(crate) async fn members(sim: &Simulator) -> Members {
 #[tokio::test]
 async fn every_operation_of_both_specs_answers_a_documented_2xx() {
     let sim = start().await;
-    let Members {
-        user: u,
-        connected,
-        challenged,
-        oauth,
-    } = members(&sim).await;
+    let m = members(&sim).await;
+    let (u, connected, challenged) = (m.user.clone(), m.connected.clone(), m.challenged.clone());
     let mut known = Known::new();
     known.insert("user_guid".into(), u.clone());
     known.insert("member_guid".into(), connected.clone());
@@ -313,22 +328,7 @@ async fn every_operation_of_both_specs_answers_a_documented_2xx() {
         ops.sort_by_key(order);
         for (n, op) in ops.iter().enumerate() {
             let mut k = known.clone();
-            let sub = op
-                .template
-                .text
-                .rsplit('/')
-                .next()
-                .unwrap_or_default()
-                .to_string();
-            match sub.as_str() {
-                "challenges" | "resume" => {
-                    k.insert("member_guid".into(), challenged.clone());
-                }
-                "oauth_window_uri" => {
-                    k.insert("member_guid".into(), oauth.clone());
-                }
-                _ => {}
-            }
+            let sub = m.pick_member(op, &mut k);
             if op.method == "PUT" && sub == "resume" {
                 let c = atrium(
                     &sim,
