@@ -256,10 +256,14 @@ async fn create(mx: &Client, user: &str, password: &str) -> String {
         .unwrap()
 }
 
-fn poll_config() -> PollConfig {
-    PollConfig::new()
+/// Polls the member through the lifecycle toolkit until it settles.
+async fn settle(mx: &Client, member: &str) -> Settled {
+    let config = PollConfig::new()
         .interval(Duration::from_millis(30))
-        .deadline(Duration::from_secs(10))
+        .deadline(Duration::from_secs(10));
+    poll_member(mx.member_fetcher(USER, member), config)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -287,9 +291,7 @@ async fn simulator_create_poll_connected_accounts_and_transactions() {
     assert_eq!(user.user.and_then(|u| u.guid).as_deref(), Some(USER));
 
     let member = create(&mx, USER, "password").await;
-    let settled = poll_member(mx.member_fetcher(USER, &member), poll_config())
-        .await
-        .unwrap();
+    let settled = settle(&mx, &member).await;
     assert!(
         matches!(&settled, Settled::Connected(s) if s.status == Some(ConnectionStatus::Connected)),
         "{settled:?}"
@@ -326,9 +328,7 @@ async fn simulator_mfa_challenge_then_resume_connects() {
     let sim = simulator().await;
     let mx = sim_client(&sim);
     let member = create(&mx, USER, "challenge").await;
-    let settled = poll_member(mx.member_fetcher(USER, &member), poll_config())
-        .await
-        .unwrap();
+    let settled = settle(&mx, &member).await;
     let Settled::Challenged(snapshot) = &settled else {
         panic!("{settled:?}");
     };
@@ -340,9 +340,7 @@ async fn simulator_mfa_challenge_then_resume_connects() {
     assert_eq!(asked.len(), 1);
     let answers = Answers::new().text(&asked[0], "correct").unwrap();
     mx.resume_member(USER, &member, &answers).await.unwrap();
-    let settled = poll_member(mx.member_fetcher(USER, &member), poll_config())
-        .await
-        .unwrap();
+    let settled = settle(&mx, &member).await;
     assert!(matches!(settled, Settled::Connected(_)), "{settled:?}");
     assert_eq!(asked[0], snapshot.challenges[0]);
     assert!(matches!(
