@@ -1,5 +1,10 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_debug_implementations)]
+// With no API feature only the shared runtime is built: its API glue is unused.
+#![cfg_attr(
+    not(any(feature = "nexus", feature = "atrium", feature = "platform")),
+    allow(dead_code, unused_imports, unused_macros)
+)]
 
 // The generated code names hand-written types by absolute path
 // (`::mx_client::…`), as typify's `x-rust-type` requires.
