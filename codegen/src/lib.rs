@@ -18,6 +18,7 @@ pub mod load;
 mod mx;
 pub mod normalize;
 pub mod nulls;
+mod properties;
 mod quiet;
 pub mod responses;
 mod rewrite;

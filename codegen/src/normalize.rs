@@ -6,11 +6,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use openapiv3::{
-    APIKeyLocation, OpenAPI, Operation, Parameter, ReferenceOr, RequestBody, Response, Schema,
-    SchemaKind, SecurityScheme, StatusCode, Type,
+    APIKeyLocation, OpenAPI, Operation, Parameter, ReferenceOr, RequestBody, Response, SchemaKind,
+    SecurityScheme, StatusCode, Type,
 };
 
 use crate::error::{pointer, SpecError};
+use crate::properties::{apply_overrides, visit_properties};
 use crate::wire::{OperationWire, Paginated, ServerWire, WireTable};
 
 /// Replaces the generated type of a property with a hand-written Rust type
@@ -534,75 +535,6 @@ fn drop_array_twins(op: &mut Operation, components: &openapiv3::Components) {
             .and_then(|n| n.strip_suffix("[]").map(str::to_string))
             .is_some_and(|plain| names.contains(&plain))
     });
-}
-
-/// Marks a property with `x-rust-type` when an override names it; an
-/// override of `name[]` marks the inline items of the array property `name`.
-fn apply_overrides(overrides: &[TypeOverride], owner: &str, prop: &str, s: &mut Schema) {
-    for o in overrides {
-        if o.schema.as_deref().is_some_and(|n| n != owner) {
-            continue;
-        }
-        let target = match o.property.strip_suffix("[]") {
-            None if o.property == prop => Some(&mut *s),
-            Some(array) if array == prop => match &mut s.schema_kind {
-                SchemaKind::Type(Type::Array(arr)) => match arr.items.as_mut() {
-                    Some(ReferenceOr::Item(items)) => Some(&mut **items),
-                    _ => None,
-                },
-                _ => None,
-            },
-            _ => None,
-        };
-        if let Some(target) = target {
-            target.schema_data.extensions.insert(
-                "x-rust-type".into(),
-                serde_json::json!({"crate": o.crate_name, "version": "*", "path": o.rust_path}),
-            );
-        }
-    }
-}
-
-/// Calls `f(owner, property, schema)` for every inline property schema below
-/// `schema`, `owner` being the component schema the walk started from.
-fn visit_properties(owner: &str, schema: &mut Schema, f: &mut dyn FnMut(&str, &str, &mut Schema)) {
-    match &mut schema.schema_kind {
-        SchemaKind::Type(Type::Object(obj)) => {
-            for (prop, s) in obj.properties.iter_mut() {
-                if let ReferenceOr::Item(s) = s {
-                    f(owner, prop, s);
-                    visit_properties(owner, s, f);
-                }
-            }
-        }
-        SchemaKind::Type(Type::Array(arr)) => {
-            if let Some(ReferenceOr::Item(s)) = arr.items.as_mut() {
-                visit_properties(owner, s, f);
-            }
-        }
-        // `properties` without `type: object` (MX's Nexus spec has such).
-        SchemaKind::Any(any) => {
-            for (prop, s) in any.properties.iter_mut() {
-                if let ReferenceOr::Item(s) = s {
-                    f(owner, prop, s);
-                    visit_properties(owner, s, f);
-                }
-            }
-            if let Some(ReferenceOr::Item(s)) = any.items.as_mut() {
-                visit_properties(owner, s, f);
-            }
-        }
-        SchemaKind::AllOf { all_of: list }
-        | SchemaKind::OneOf { one_of: list }
-        | SchemaKind::AnyOf { any_of: list } => {
-            for s in list {
-                if let ReferenceOr::Item(s) = s {
-                    visit_properties(owner, s, f);
-                }
-            }
-        }
-        _ => {}
-    }
 }
 
 /// A list operation: takes `page` and answers with an object holding one
