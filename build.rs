@@ -3,7 +3,12 @@
 
 fn main() {
     let out_dir = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
+    // One Cargo feature per API (`nexus`, `atrium`, `platform`): only the
+    // enabled ones are generated.
     let result = mx_codegen::Config::mx_client()
+        .retain_apis(|api| {
+            std::env::var_os(format!("CARGO_FEATURE_{}", api.to_ascii_uppercase())).is_some()
+        })
         .out_dir(out_dir)
         .emit_rerun_if_changed(true)
         .generate();

@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --example create_member -- nexus
 //! cargo run --example create_member -- atrium
+//! cargo run --features platform --example create_member -- platform
 //! ```
 //!
 //! Without `MX_BASE_URL` it starts the built-in MX simulator and runs the
@@ -12,7 +13,7 @@
 //! uses for several validation failures: its message says which).
 //!
 //! With `MX_BASE_URL` (and `MX_SESSION_TOKEN` for Nexus, `MX_API_KEY` and
-//! `MX_CLIENT_ID` for Atrium) it creates one member there, as the flags say,
+//! `MX_CLIENT_ID` for Atrium and the Platform API) it creates one member there, as the flags say,
 //! and prints it as JSON.
 
 // Struct literals of generated types end in `..Default::default()` even when
@@ -29,6 +30,8 @@ use mx_sim as sim;
 enum Api {
     Nexus,
     Atrium,
+    /// MX's Platform API (needs `--features platform`).
+    Platform,
 }
 
 #[derive(Clone, Parser)]
@@ -42,13 +45,13 @@ struct Args {
     /// Do not start aggregating after creation.
     #[arg(long)]
     skip_aggregation: bool,
-    /// Institution: a code for Atrium, a GUID for Nexus.
+    /// Institution: a code for Atrium and the Platform API, a GUID for Nexus.
     #[arg(long)]
     institution: Option<String>,
     /// A credential, as GUID=VALUE (repeatable).
     #[arg(long = "credential", value_parser = parse_credential)]
     credentials: Vec<(String, String)>,
-    /// Atrium: the user to create the member on.
+    /// Atrium and the Platform API: the user to create the member on.
     #[arg(long, default_value = sim::DEMO_USER_GUID)]
     user: String,
 }
@@ -75,6 +78,10 @@ const ATRIUM_CREDENTIALS: &[(&str, &str)] = &[
     ("CRD-2b4c7d1e-9f3a-4e6b-8c2d-5a7f9e1b3c4d", "Pa$$vv@Rd"),
 ];
 
+#[cfg(not(feature = "platform"))]
+const NO_PLATFORM: &str =
+    "the Platform API needs the `platform` feature: cargo run --features platform --example create_member -- platform";
+
 fn env(name: &str) -> Result<String, String> {
     std::env::var(name).map_err(|_| format!("MX_BASE_URL is set, so {name} must be set too"))
 }
@@ -100,6 +107,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     )?;
                     serde_json::to_string_pretty(&atrium_create(&client, &args).await?)?
                 }
+                #[cfg(feature = "platform")]
+                Api::Platform => {
+                    let client = platform::Client::from_environment(
+                        platform::Environment::Custom(base),
+                        env("MX_CLIENT_ID")?,
+                        env("MX_API_KEY")?,
+                    )?;
+                    serde_json::to_string_pretty(&platform::create(&client, &args).await?)?
+                }
+                #[cfg(not(feature = "platform"))]
+                Api::Platform => return Err(NO_PLATFORM.into()),
             };
             println!("{json}");
         }
@@ -113,6 +131,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             match args.api {
                 Api::Nexus => nexus_flow(&server, args).await?,
                 Api::Atrium => atrium_flow(&server, args).await?,
+                #[cfg(feature = "platform")]
+                Api::Platform => platform::flow(&server, args).await?,
+                #[cfg(not(feature = "platform"))]
+                Api::Platform => return Err(NO_PLATFORM.into()),
             }
             server.shutdown().await;
         }
@@ -338,4 +360,117 @@ async fn atrium_flow(
         other => return Err(format!("expected 409 Conflict, got {other:?}").into()),
     }
     Ok(())
+}
+
+/// The Platform mode: Atrium's users and members, HTTP Basic auth.
+#[cfg(feature = "platform")]
+mod platform {
+    use super::*;
+    use mx_client::lifecycle::{poll_member, PollConfig, Settled};
+    pub use mx_client::platform::{types, Client, Environment};
+
+    // Update syntax on generated structs: a field MX adds never breaks this.
+    #[allow(clippy::needless_update)]
+    pub async fn create(client: &Client, args: &Args) -> Result<types::MemberResponse, Error> {
+        let credentials = if args.oauth {
+            vec![]
+        } else {
+            credentials_or(args, ATRIUM_CREDENTIALS)
+                .into_iter()
+                .map(|(g, v)| types::CredentialRequest {
+                    guid: Some(g),
+                    value: Some(v.into()),
+                    ..Default::default()
+                })
+                .collect()
+        };
+        let default_institution = if args.oauth { "mxbank_oauth" } else { "mxbank" };
+        let mut member = types::MemberCreateRequest::new(
+            args.institution.as_deref().unwrap_or(default_institution),
+        );
+        member.credentials = credentials;
+        member.is_oauth = args.oauth.then_some(true);
+        member.skip_aggregation = args.skip_aggregation.then_some(true);
+        let answer = client
+            .create_member()
+            .user_guid(&args.user)
+            .body(types::MemberCreateRequestBody {
+                member: Some(member),
+                ..Default::default()
+            })
+            .send()
+            .await?
+            .into_inner();
+        answer
+            .member
+            .ok_or(Error::InvalidRequest("MX answered without a member".into()))
+    }
+
+    pub async fn flow(
+        server: &sim::Simulator,
+        args: Args,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let client = Client::from_environment(
+            Environment::Custom(server.platform_base_url()),
+            server.config().client_id.clone(),
+            server.config().api_key.clone(),
+        )?;
+        println!(
+            "== Platform API at {} (user {})\n",
+            server.platform_base_url(),
+            args.user
+        );
+        let poll = PollConfig::new()
+            .interval(Duration::from_millis(50))
+            .deadline(Duration::from_secs(30));
+
+        println!("1. Standard member (with credentials)");
+        let standard = Args {
+            oauth: false,
+            ..args.clone()
+        };
+        let m = create(&client, &standard).await?;
+        show("   created", &m);
+        let guid = m.guid.clone().ok_or("the member has a guid")?;
+        match poll_member(client.member_fetcher(&args.user, &guid), poll.clone()).await? {
+            Settled::Connected(s) => println!("   polled to {:?}\n", s.status),
+            other => return Err(format!("expected CONNECTED, got {other:?}").into()),
+        }
+
+        println!("2. OAuth member (is_oauth, no credentials)");
+        let oauth = Args {
+            oauth: true,
+            ..args.clone()
+        };
+        let m = create(&client, &oauth).await?;
+        show("   created", &m);
+        let guid = m.guid.clone().ok_or("the member has a guid")?;
+        let url = client
+            .oauth_window_url(&args.user, &guid)
+            .await?
+            .ok_or("an OAuth member has an oauth_window_uri")?;
+        println!(
+            "   visiting the one-time OAuth window: {}",
+            visit(url.as_str()).await?
+        );
+        println!(
+            "   visiting it again:                  {} (one-time use)",
+            visit(url.as_str()).await?
+        );
+        match poll_member(client.member_fetcher(&args.user, &guid), poll).await? {
+            Settled::Connected(s) => println!("   status after OAuth: {:?}\n", s.status),
+            other => return Err(format!("expected CONNECTED, got {other:?}").into()),
+        }
+
+        println!("3. The standard member again (same institution, same credentials)");
+        match create(&client, &standard).await {
+            Err(Error::Conflict(e)) => println!(
+                "   refused as MX does: {}: {}\n",
+                e.status,
+                e.message.unwrap_or_default()
+            ),
+            other => return Err(format!("expected 409 Conflict, got {other:?}").into()),
+        }
+        Ok(())
+    }
 }

@@ -46,7 +46,7 @@ impl Client {
         // Atrium documents no error codes; an answer that carries one of
         // MX's (Nexus's 4011) means what it means there.
         ClientBuilder::new(env.base_url())
-            .rules(&crate::nexus::RULES)
+            .rules(&crate::rules::MX_CODES)
             .credential(SecurityScheme::ApiKey, api_key)
             .credential(SecurityScheme::ClientId, client_id)
     }

@@ -1,4 +1,4 @@
-//! The client builder shared by both APIs: base URL, credentials,
+//! The client builder shared by every API: base URL, credentials,
 //! timeouts, retries, the HTTP client.
 
 use std::fmt;
@@ -55,6 +55,22 @@ impl<C: ApiClient> ClientBuilder<C> {
     /// header value is prepared once, here.
     pub fn credential(mut self, scheme: C::Scheme, value: impl Into<SecretString>) -> Self {
         self.hooks = self.hooks.with_credential(scheme, value.into());
+        self
+    }
+
+    /// Sets the user and password of an HTTP Basic scheme of the spec (the
+    /// Platform API: the client id and the API key); the `Authorization`
+    /// value is prepared once, here. A scheme that is not HTTP Basic makes
+    /// every request that needs it fail with a typed error.
+    pub fn basic_credential(
+        mut self,
+        scheme: C::Scheme,
+        user: impl Into<SecretString>,
+        password: impl Into<SecretString>,
+    ) -> Self {
+        self.hooks = self
+            .hooks
+            .with_basic_credential(scheme, &user.into(), &password.into());
         self
     }
 

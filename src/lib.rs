@@ -1,5 +1,10 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_debug_implementations)]
+// With no API feature only the shared runtime is built: its API glue is unused.
+#![cfg_attr(
+    not(any(feature = "nexus", feature = "atrium", feature = "platform")),
+    allow(dead_code, unused_imports, unused_macros)
+)]
 
 // The generated code names hand-written types by absolute path
 // (`::mx_client::…`), as typify's `x-rust-type` requires.
@@ -7,13 +12,17 @@ extern crate self as mx_client;
 
 #[doc(hidden)]
 pub mod __private;
+#[cfg(feature = "atrium")]
 pub mod atrium;
 mod builder;
 mod error;
 mod http;
 pub mod lifecycle;
+#[cfg(feature = "nexus")]
 pub mod nexus;
 mod pagination;
+#[cfg(feature = "platform")]
+pub mod platform;
 mod retry;
 mod rules;
 mod secret;
@@ -22,14 +31,16 @@ mod status;
 pub use builder::ClientBuilder;
 pub use error::{ApiError, Error};
 pub use http::{install_crypto_provider, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-#[allow(deprecated)]
-pub use nexus::NEXUS_DUPLICATE_MEMBER;
-pub use nexus::{NEXUS_SESSION_EXPIRED, NEXUS_VALIDATION_FAILED};
 pub use pagination::{Page, PageStream, Pagination};
 pub use retry::RetryPolicy;
+#[allow(deprecated)]
+pub use rules::NEXUS_DUPLICATE_MEMBER;
+pub use rules::{NEXUS_SESSION_EXPIRED, NEXUS_VALIDATION_FAILED};
 pub use secrecy::SecretString;
 pub use secret::CredentialValue;
-pub use status::{ConnectionStatus, MemberStatus};
+pub use status::{
+    ConnectionStatus, MemberStatus, RepeatingTransactionType, TransactionType, UseCase,
+};
 
 /// Includes the code the pipeline generated into `OUT_DIR` and re-exports
 /// its public surface.

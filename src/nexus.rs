@@ -27,37 +27,13 @@ use reqwest::header::{HeaderName, HeaderValue};
 use crate::__private::ApiClient;
 use crate::builder::ClientBuilder;
 use crate::error::Error;
-use crate::rules::{ApiRules, ErrorClass};
 
-/// Nexus answers an expired `MD-SESSION-TOKEN` with this error code.
-pub const NEXUS_SESSION_EXPIRED: u32 = 4011;
-/// Nexus answers several validation failures with `422` and this error
-/// code: an unknown `institution_guid`, a duplicate `external_guid`, a
-/// duplicate member, and more. MX advises against branching on codes: the
-/// error is `Error::Unprocessable`, and its `message` says what MX said.
-pub const NEXUS_VALIDATION_FAILED: u32 = 4220;
-
-/// The old name of [`NEXUS_VALIDATION_FAILED`]: 4220 is not only a
-/// duplicate member.
-#[deprecated(
-    since = "0.1.0",
-    note = "4220 is any validation failure, not only a duplicate: use NEXUS_VALIDATION_FAILED and read the message"
-)]
-pub const NEXUS_DUPLICATE_MEMBER: u32 = NEXUS_VALIDATION_FAILED;
-
-/// Nexus's error codes, as the runtime applies them: 4011 is an expired
-/// session (renewed through the session-token provider, else
-/// `Error::SessionExpired`). Every other code, 4220 included, leaves the
-/// status to decide (a 422 is `Error::Unprocessable`, a 409
-/// `Error::Conflict`), the code staying on the `ApiError`. Atrium's answers
-/// carry no codes; its client reads MX's codes the same way (see
-/// `atrium.rs`).
-pub(crate) static RULES: ApiRules = ApiRules {
-    classify: |_status, code| match code {
-        Some(NEXUS_SESSION_EXPIRED) => Some(ErrorClass::CredentialExpired),
-        _ => None,
-    },
-};
+// MX's error codes (4011, 4220) are shared by every API's client: see
+// `crate::rules::MX_CODES`.
+pub(crate) use crate::rules::MX_CODES as RULES;
+#[allow(deprecated)]
+pub use crate::rules::NEXUS_DUPLICATE_MEMBER;
+pub use crate::rules::{NEXUS_SESSION_EXPIRED, NEXUS_VALIDATION_FAILED};
 
 /// Where the client sends its requests.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -28,3 +28,34 @@ impl ApiRules {
         classify: |_, _| None,
     };
 }
+
+/// Nexus answers an expired `MD-SESSION-TOKEN` with this error code.
+pub const NEXUS_SESSION_EXPIRED: u32 = 4011;
+/// Nexus answers several validation failures with `422` and this error
+/// code: an unknown `institution_guid`, a duplicate `external_guid`, a
+/// duplicate member, and more. MX advises against branching on codes: the
+/// error is `Error::Unprocessable`, and its `message` says what MX said.
+pub const NEXUS_VALIDATION_FAILED: u32 = 4220;
+
+/// The old name of [`NEXUS_VALIDATION_FAILED`]: 4220 is not only a
+/// duplicate member.
+#[deprecated(
+    since = "0.1.0",
+    note = "4220 is any validation failure, not only a duplicate: use NEXUS_VALIDATION_FAILED and read the message"
+)]
+pub const NEXUS_DUPLICATE_MEMBER: u32 = NEXUS_VALIDATION_FAILED;
+
+/// MX's error codes, as the runtime applies them: 4011 is an expired
+/// session (renewed through the session-token provider, else
+/// `Error::SessionExpired`). Every other code, 4220 included, leaves the
+/// status to decide (a 422 is `Error::Unprocessable`, a 409
+/// `Error::Conflict`), the code staying on the `ApiError`. Nexus documents
+/// the codes; Atrium's and the Platform's specs do not, and their clients
+/// read MX's codes the same way. This is MX's rule, given to the runtime by
+/// each API module; the runtime (`__private`) knows no code.
+pub(crate) static MX_CODES: ApiRules = ApiRules {
+    classify: |_status, code| match code {
+        Some(NEXUS_SESSION_EXPIRED) => Some(ErrorClass::CredentialExpired),
+        _ => None,
+    },
+};

@@ -170,6 +170,38 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// What a member is used for (`use_cases` of the Platform API's members
+    /// and widget requests). MX documents these two; a value it adds later
+    /// decodes as `Unknown` instead of failing the whole answer.
+    pub enum UseCase {
+        MoneyMovement = "MONEY_MOVEMENT",
+        Pfm = "PFM",
+    }
+}
+
+string_enum! {
+    /// The kind of a repeating transaction (the Platform API's
+    /// `repeating_transaction_type`).
+    pub enum RepeatingTransactionType {
+        Bill = "BILL",
+        Subscription = "SUBSCRIPTION",
+        Income = "INCOME",
+        /// MX's own "unknown" value (not [`Self::Unknown`], which holds a
+        /// value this crate does not know).
+        MxUnknown = "UNKNOWN",
+    }
+}
+
+string_enum! {
+    /// Money in or out (the Platform API's repeating transactions'
+    /// `transaction_type`).
+    pub enum TransactionType {
+        Debit = "DEBIT",
+        Credit = "CREDIT",
+    }
+}
+
 /// What a [`ConnectionStatus`] asks of the caller.
 ///
 /// Sources: MX's Nexus "Members overview" page (each status's meaning and
@@ -318,11 +350,23 @@ impl<'de> serde::Deserialize<'de> for ConnectionStatus {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for MemberStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(StatusVisitor(std::marker::PhantomData, |_| None))
-    }
+/// Strings only (no numbered form).
+macro_rules! deserialize_str {
+    ($($name:ident),*) => {$(
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_any(StatusVisitor(std::marker::PhantomData, |_| None))
+            }
+        }
+    )*};
 }
+
+deserialize_str!(
+    MemberStatus,
+    UseCase,
+    RepeatingTransactionType,
+    TransactionType
+);
 
 #[cfg(test)]
 mod tests {
@@ -397,5 +441,25 @@ mod tests {
         assert!(ConnectionStatus::KNOWN
             .iter()
             .all(|s| s.class() != StatusClass::Unknown));
+    }
+
+    #[test]
+    fn platform_closed_sets_accept_new_values() {
+        let u: Vec<UseCase> =
+            serde_json::from_str(r#"["PFM","MONEY_MOVEMENT","INSIGHTS"]"#).unwrap();
+        assert_eq!(u[0], UseCase::Pfm);
+        assert_eq!(u[1], UseCase::MoneyMovement);
+        assert!(matches!(&u[2], UseCase::Unknown(v) if v.as_str() == "INSIGHTS"));
+        assert_eq!(
+            serde_json::to_string(&u).unwrap(),
+            r#"["PFM","MONEY_MOVEMENT","INSIGHTS"]"#
+        );
+        let t: RepeatingTransactionType = serde_json::from_str(r#""UNKNOWN""#).unwrap();
+        assert_eq!(t, RepeatingTransactionType::MxUnknown);
+        let t: RepeatingTransactionType = serde_json::from_str(r#""RENT""#).unwrap();
+        assert_eq!(t.as_str(), "RENT");
+        let t: TransactionType = serde_json::from_str(r#""TRANSFER""#).unwrap();
+        assert_eq!(t.to_string(), "TRANSFER");
+        assert!(serde_json::from_str::<TransactionType>("1").is_err());
     }
 }

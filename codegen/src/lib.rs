@@ -15,8 +15,10 @@
 
 pub mod error;
 pub mod load;
+mod mx;
 pub mod normalize;
 pub mod nulls;
+mod properties;
 mod quiet;
 pub mod responses;
 mod rewrite;
@@ -29,19 +31,9 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 use quote::quote;
 
 pub use error::{Location, SpecError};
+pub use mx::{MX_APIS, MX_JSON_ACCEPT};
 pub use normalize::TypeOverride;
 pub use wire::{SchemeKindWire, SchemeWire, WireTable};
-
-/// The APIs of `mx-client`: module name, spec path and overlay path,
-/// relative to the crate root.
-pub const MX_APIS: &[(&str, &str, Option<&str>)] = &[
-    (
-        "nexus",
-        "specs/nexus/v1.yaml",
-        Some("specs/nexus/overlay.yaml"),
-    ),
-    ("atrium", "specs/atrium/v1.yaml", None),
-];
 
 /// One API to generate: its module name and its spec file.
 #[derive(Debug, Clone)]
@@ -49,6 +41,7 @@ struct Api {
     name: String,
     spec: PathBuf,
     overlay: Option<PathBuf>,
+    json_accept: Option<String>,
 }
 
 /// Settings of the pipeline, in the style of `prost_build::Config`.
@@ -97,59 +90,31 @@ impl Config {
         }
     }
 
-    /// The settings `mx-client` builds with: its two APIs (paths relative to
-    /// the crate root), MX's status strings as enums with an `Unknown`
-    /// fallback in every spec, and credential values as a type that never
-    /// prints.
-    pub fn mx_client() -> Self {
-        let mut c = Self::new();
-        for (name, spec, overlay) in MX_APIS {
-            c.api(*name, *spec);
-            if let Some(overlay) = overlay {
-                c.overlay(*overlay);
-            }
-        }
-        c.type_override(
-            None,
-            "connection_status",
-            "mx-client",
-            "mx_client::ConnectionStatus",
-        )
-        .type_override(
-            Some("Member"),
-            "status",
-            "mx-client",
-            "mx_client::MemberStatus",
-        )
-        .type_override(
-            Some("MemberConnectionStatus"),
-            "status",
-            "mx-client",
-            "mx_client::MemberStatus",
-        )
-        // Credential values are the end user's secrets.
-        .type_override(
-            Some("CredentialRequest"),
-            "value",
-            "mx-client",
-            "mx_client::CredentialValue",
-        )
-        .type_override(
-            Some("MemberCreateRequest"),
-            "value",
-            "mx-client",
-            "mx_client::CredentialValue",
-        );
-        c
-    }
-
     /// Adds an API: `name` names the output file (`<name>.rs`).
     pub fn api(&mut self, name: impl Into<String>, spec: impl Into<PathBuf>) -> &mut Self {
         self.apis.push(Api {
             name: name.into(),
             spec: spec.into(),
             overlay: None,
+            json_accept: None,
         });
+        self
+    }
+
+    /// Keeps only the APIs `keep` accepts (by name), e.g. those whose Cargo
+    /// feature is enabled.
+    pub fn retain_apis(&mut self, mut keep: impl FnMut(&str) -> bool) -> &mut Self {
+        self.apis.retain(|a| keep(&a.name));
+        self
+    }
+
+    /// Sends `media` as `Accept` in place of plain `application/json` (and
+    /// for operations that document no answer body) for the API added
+    /// last: the vendor type the API wants when its spec says JSON only.
+    pub fn json_accept(&mut self, media: impl Into<String>) -> &mut Self {
+        if let Some(api) = self.apis.last_mut() {
+            api.json_accept = Some(media.into());
+        }
         self
     }
 
@@ -169,7 +134,8 @@ impl Config {
     }
 
     /// Generates the property `property` (of the component schema `schema`,
-    /// or of any schema) as the existing Rust type `rust_path` of `crate_name`.
+    /// or of any schema) as the existing Rust type `rust_path` of `crate_name`;
+    /// `property` written `name[]` names the items of the array `name`.
     pub fn type_override(
         &mut self,
         schema: Option<&str>,
@@ -225,7 +191,7 @@ impl Config {
                     println!("cargo:rerun-if-changed={}", file.display());
                 }
             }
-            let rendered = self.render_api(&api.spec, api.overlay.as_deref())?;
+            let rendered = self.render_with(api, &api.spec)?;
             let path = out_dir.join(format!("{}.rs", api.name));
             let changed = write_if_changed(&path, rendered.code.as_bytes()).map_err(|e| {
                 SpecError::new(
@@ -245,17 +211,36 @@ impl Config {
         self.render_api(spec_path, None)
     }
 
-    /// Runs the pipeline on one spec file with an optional overlay.
+    /// Runs the pipeline on one spec file with an optional overlay. When
+    /// `spec_path` is (ends with) the spec of an added API, that API's
+    /// settings ([`json_accept`](Self::json_accept)) apply.
     pub fn render_api(
         &self,
         spec_path: &Path,
         overlay: Option<&Path>,
     ) -> Result<Rendered, SpecError> {
+        let json_accept = self
+            .apis
+            .iter()
+            .find(|a| spec_path.ends_with(&a.spec))
+            .and_then(|a| a.json_accept.clone());
+        let api = Api {
+            name: String::new(),
+            spec: spec_path.to_path_buf(),
+            overlay: overlay.map(Path::to_path_buf),
+            json_accept,
+        };
+        self.render_with(&api, spec_path)
+    }
+
+    /// Runs the pipeline on `spec_path` with the settings of `api`.
+    fn render_with(&self, api: &Api, spec_path: &Path) -> Result<Rendered, SpecError> {
+        let overlay = api.overlay.as_deref();
         let spec = match overlay {
             Some(overlay) => load::load_with_overlay(spec_path, overlay)?,
             None => load::load(spec_path)?,
         };
-        let mut rendered = self.render_spec(spec_path, spec)?;
+        let mut rendered = self.render_normalized(spec_path, spec, api.json_accept.as_deref())?;
         if let Some(overlay) = overlay {
             rendered.code = rendered.code.replacen(
                 ". Do not edit",
@@ -274,9 +259,19 @@ impl Config {
     pub fn render_spec(
         &self,
         spec_path: &Path,
-        mut spec: openapiv3::OpenAPI,
+        spec: openapiv3::OpenAPI,
     ) -> Result<Rendered, SpecError> {
-        let normalized = normalize::normalize(spec_path, &mut spec, &self.overrides)?;
+        self.render_normalized(spec_path, spec, None)
+    }
+
+    fn render_normalized(
+        &self,
+        spec_path: &Path,
+        mut spec: openapiv3::OpenAPI,
+        json_accept: Option<&str>,
+    ) -> Result<Rendered, SpecError> {
+        let mut normalized = normalize::normalize(spec_path, &mut spec, &self.overrides)?;
+        normalized.wire.json_accept = json_accept.map(str::to_string);
         let schemes = wire::schemes(declared_schemes(&spec), &normalized.wire);
         wire::check(&normalized.wire, &schemes, spec_path)?;
         let rt: TokenStream = format!("::{}", self.runtime)

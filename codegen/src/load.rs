@@ -18,7 +18,7 @@ pub fn load(path: &Path) -> Result<OpenAPI, SpecError> {
             path,
             Location::File,
             format!("cannot read the spec: {e}"),
-            "check the path; specs live under specs/<api>/v1.yaml",
+            "check the path; specs live under specs/<api>/ (e.g. specs/nexus/v1.yaml)",
         )
     })?;
     if meta.len() > MAX_SPEC_BYTES as u64 {

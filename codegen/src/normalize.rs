@@ -6,11 +6,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use openapiv3::{
-    APIKeyLocation, OpenAPI, Operation, Parameter, ReferenceOr, RequestBody, Response, Schema,
-    SchemaKind, SecurityScheme, StatusCode, Type,
+    APIKeyLocation, OpenAPI, Operation, Parameter, ReferenceOr, RequestBody, Response, SchemaKind,
+    SecurityScheme, StatusCode, Type,
 };
 
 use crate::error::{pointer, SpecError};
+use crate::properties::{apply_overrides, visit_properties};
 use crate::wire::{OperationWire, Paginated, ServerWire, WireTable};
 
 /// Replaces the generated type of a property with a hand-written Rust type
@@ -176,17 +177,25 @@ pub fn normalize(
     check_refs(file, spec)?;
     let components = spec.components.clone().unwrap_or_default();
 
-    // Security schemes that are headers: scheme name -> header name.
+    // Security schemes the runtime can send: scheme name -> header name
+    // (an API key's own header; `Authorization` for HTTP Basic and bearer).
     let mut header_schemes = BTreeMap::new();
     for (name, scheme) in &components.security_schemes {
-        if let Some(SecurityScheme::APIKey {
-            location: APIKeyLocation::Header,
-            name: header,
-            ..
-        }) = resolve(scheme, &components.security_schemes)
-        {
-            header_schemes.insert(name.clone(), header.clone());
-        }
+        let header = match resolve(scheme, &components.security_schemes) {
+            Some(SecurityScheme::APIKey {
+                location: APIKeyLocation::Header,
+                name: header,
+                ..
+            }) => header.clone(),
+            Some(SecurityScheme::HTTP { scheme, .. })
+                if scheme.eq_ignore_ascii_case("basic")
+                    || scheme.eq_ignore_ascii_case("bearer") =>
+            {
+                "Authorization".to_string()
+            }
+            _ => continue,
+        };
+        header_schemes.insert(name.clone(), header);
     }
     let headers_of = |reqs: &[openapiv3::SecurityRequirement], at: &str| {
         let mut out = Vec::new();
@@ -198,8 +207,8 @@ pub fn normalize(
                     None => return Err(SpecError::at(
                         file,
                         at.to_string(),
-                        format!("security scheme `{scheme}` is not an API key in a header"),
-                        "declare it under components/securitySchemes as `type: apiKey, in: header`",
+                        format!("security scheme `{scheme}` is neither an API key in a header, HTTP Basic nor a bearer token"),
+                        "declare it under components/securitySchemes as `type: apiKey, in: header`, `type: http, scheme: basic` or `type: http, scheme: bearer`",
                     )),
                 }
             }
@@ -211,6 +220,7 @@ pub fn normalize(
     let mut wire = WireTable {
         title: spec.info.title.clone(),
         default_accept: None,
+        json_accept: None,
         servers: spec
             .servers
             .iter()
@@ -251,6 +261,8 @@ pub fn normalize(
                     "give each operation its own operationId",
                 ));
             }
+
+            drop_array_twins(op, &components);
 
             // Path parameters: the template and the declarations agree.
             let mut declared = BTreeSet::new();
@@ -508,58 +520,21 @@ pub fn normalize(
     Ok(Normalized { wire, deprecated })
 }
 
-/// Marks a property with `x-rust-type` when an override names it.
-fn apply_overrides(overrides: &[TypeOverride], owner: &str, prop: &str, s: &mut Schema) {
-    for o in overrides {
-        if o.property == prop && o.schema.as_deref().is_none_or(|n| n == owner) {
-            s.schema_data.extensions.insert(
-                "x-rust-type".into(),
-                serde_json::json!({"crate": o.crate_name, "version": "*", "path": o.rust_path}),
-            );
-        }
-    }
-}
-
-/// Calls `f(owner, property, schema)` for every inline property schema below
-/// `schema`, `owner` being the component schema the walk started from.
-fn visit_properties(owner: &str, schema: &mut Schema, f: &mut dyn FnMut(&str, &str, &mut Schema)) {
-    match &mut schema.schema_kind {
-        SchemaKind::Type(Type::Object(obj)) => {
-            for (prop, s) in obj.properties.iter_mut() {
-                if let ReferenceOr::Item(s) = s {
-                    f(owner, prop, s);
-                    visit_properties(owner, s, f);
-                }
-            }
-        }
-        SchemaKind::Type(Type::Array(arr)) => {
-            if let Some(ReferenceOr::Item(s)) = arr.items.as_mut() {
-                visit_properties(owner, s, f);
-            }
-        }
-        // `properties` without `type: object` (MX's Nexus spec has such).
-        SchemaKind::Any(any) => {
-            for (prop, s) in any.properties.iter_mut() {
-                if let ReferenceOr::Item(s) = s {
-                    f(owner, prop, s);
-                    visit_properties(owner, s, f);
-                }
-            }
-            if let Some(ReferenceOr::Item(s)) = any.items.as_mut() {
-                visit_properties(owner, s, f);
-            }
-        }
-        SchemaKind::AllOf { all_of: list }
-        | SchemaKind::OneOf { one_of: list }
-        | SchemaKind::AnyOf { any_of: list } => {
-            for s in list {
-                if let ReferenceOr::Item(s) = s {
-                    visit_properties(owner, s, f);
-                }
-            }
-        }
-        _ => {}
-    }
+/// Drops a query parameter `name[]` when the operation also takes `name`
+/// (MX's Platform spec: `category_guid` and `category_guid[]`): both would
+/// become the Rust parameter `category_guid`, which does not compile. The
+/// plain one stays; it filters the same way with one value.
+fn drop_array_twins(op: &mut Operation, components: &openapiv3::Components) {
+    let query_name = |p: &ReferenceOr<Parameter>| match resolve(p, &components.parameters) {
+        Some(Parameter::Query { parameter_data, .. }) => Some(parameter_data.name.clone()),
+        _ => None,
+    };
+    let names: BTreeSet<String> = op.parameters.iter().filter_map(query_name).collect();
+    op.parameters.retain(|p| {
+        !query_name(p)
+            .and_then(|n| n.strip_suffix("[]").map(str::to_string))
+            .is_some_and(|plain| names.contains(&plain))
+    });
 }
 
 /// A list operation: takes `page` and answers with an object holding one

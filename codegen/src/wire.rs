@@ -62,6 +62,10 @@ pub struct WireTable {
     /// delete): the JSON media type most operations answer with, since MX
     /// refuses (406) a request that names no API version.
     pub default_accept: Option<String>,
+    /// The API's vendor JSON type, sent as `Accept` in place of a plain
+    /// `application/json` answer and of [`default_accept`](Self::default_accept)
+    /// (set per API by `Config::json_accept`).
+    pub json_accept: Option<String>,
     /// Sorted by method name.
     pub operations: Vec<OperationWire>,
 }
@@ -122,6 +126,7 @@ pub fn check(table: &WireTable, schemes: &[SchemeWire], file: &Path) -> Result<(
     let media = table
         .default_accept
         .iter()
+        .chain(&table.json_accept)
         .map(|m| (m, pointer(["paths"])))
         .chain(table.operations.iter().flat_map(|o| {
             let at = pointer(["paths", &o.path, &o.method.to_ascii_lowercase()]);
@@ -176,6 +181,20 @@ fn variant(name: &str) -> syn::Ident {
 }
 
 impl WireTable {
+    /// The `Accept` of an operation whose documented answer is `response_media`.
+    pub fn accept<'a>(&'a self, response_media: Option<&'a String>) -> Option<&'a String> {
+        match (response_media, &self.json_accept) {
+            (Some(m), Some(vendor))
+                if m.split(';').next().unwrap_or("").trim() == "application/json" =>
+            {
+                Some(vendor)
+            }
+            (Some(m), _) => Some(m),
+            (None, Some(vendor)) => Some(vendor),
+            (None, None) => self.default_accept.as_ref(),
+        }
+    }
+
     /// The table as typed constants of the runtime module `rt`: the API's
     /// `SecurityScheme` enum and a `static WIRE: ApiWire` (its operations and
     /// schemes in private statics after it).
@@ -227,7 +246,7 @@ impl WireTable {
             } = o;
             let method = quote::format_ident!("{}", method.to_ascii_uppercase());
             let content_type = opt_value(request_media.as_ref());
-            let accept = opt_value(response_media.as_ref().or(self.default_accept.as_ref()));
+            let accept = opt_value(self.accept(response_media.as_ref()));
             let json = response_media
                 .as_deref()
                 .is_some_and(crate::normalize::is_json);

@@ -1,6 +1,5 @@
-//! The APIs the simulator serves: one entry per vendored spec. A third API
-//! (e.g. the Platform API under `/platform`, HTTP Basic auth) is one more
-//! entry of [`EMBEDDED`].
+//! The APIs the simulator serves: one entry per vendored spec (Nexus,
+//! Atrium, and the Platform API under `/platform`, HTTP Basic auth).
 
 use std::sync::{Arc, OnceLock};
 
@@ -13,6 +12,18 @@ pub enum ErrorStyle {
     Coded,
     /// `{"error": {"message": "…"}}` (Atrium).
     Plain,
+}
+
+/// Which of MX's hand-written rules apply to an API: the rule table is
+/// keyed by this, not by the API's name, so that APIs over the same MX
+/// objects share them (a Platform user is an Atrium user).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// Nexus's routes (`POST /members` for the session's user).
+    Nexus,
+    /// Atrium's routes (`/users/{user_guid}/members/…`), which the Platform
+    /// API keeps.
+    Atrium,
 }
 
 /// What the simulator knows about an API besides its spec.
@@ -29,6 +40,12 @@ pub struct ApiDef {
     /// Whether its credentials are a session of the demo user (Nexus): the
     /// session ends when that user is deleted.
     pub session_of_demo_user: bool,
+    /// MX's rules that apply to it.
+    pub dialect: Dialect,
+    /// Whether a plain `application/json` answer of its spec is asked for
+    /// with [`json_media`](Self::json_media) instead (the Platform API: MX
+    /// wants its vendor type, whatever the spec says).
+    pub json_is_vendor: bool,
 }
 
 /// Nexus: `MD-SESSION-TOKEN`, `application/vnd.mx.nexus.v1+json`.
@@ -38,6 +55,8 @@ pub const NEXUS: ApiDef = ApiDef {
     json_media: "application/vnd.mx.nexus.v1+json",
     errors: ErrorStyle::Coded,
     session_of_demo_user: true,
+    dialect: Dialect::Nexus,
+    json_is_vendor: false,
 };
 
 /// Atrium: `MX-API-Key` + `MX-Client-ID`, `application/vnd.mx.atrium.v1+json`.
@@ -47,6 +66,20 @@ pub const ATRIUM: ApiDef = ApiDef {
     json_media: "application/vnd.mx.atrium.v1+json",
     errors: ErrorStyle::Plain,
     session_of_demo_user: false,
+    dialect: Dialect::Atrium,
+    json_is_vendor: false,
+};
+
+/// The Platform API: HTTP Basic (client id : API key),
+/// `application/vnd.mx.api.v1+json`; Atrium's users, members and rules.
+pub const PLATFORM: ApiDef = ApiDef {
+    name: "platform",
+    mount: "/platform",
+    json_media: "application/vnd.mx.api.v1+json",
+    errors: ErrorStyle::Plain,
+    session_of_demo_user: false,
+    dialect: Dialect::Atrium,
+    json_is_vendor: true,
 };
 
 /// An API with its compiled spec.
@@ -65,6 +98,11 @@ pub const EMBEDDED: &[(ApiDef, &str, &[&str])] = &[
         &[include_str!("../../specs/nexus/overlay.yaml")],
     ),
     (ATRIUM, include_str!("../../specs/atrium/v1.yaml"), &[]),
+    (
+        PLATFORM,
+        include_str!("../../specs/platform/v20111101.yml"),
+        &[include_str!("../../specs/platform/overlay.yaml")],
+    ),
 ];
 
 /// The embedded APIs, compiled once per process; `Err` names the spec

@@ -34,7 +34,7 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::Value;
 
-pub use api::{ApiDef, ErrorStyle, ATRIUM, EMBEDDED, NEXUS};
+pub use api::{ApiDef, Dialect, ErrorStyle, ATRIUM, EMBEDDED, NEXUS, PLATFORM};
 pub use config::{
     Config, WebhookConfig, DEMO_API_KEY, DEMO_CLIENT_ID, DEMO_SESSION_TOKEN, DEMO_USER_GUID,
 };
@@ -73,6 +73,11 @@ impl Simulator {
     /// `http://ADDR/atrium`
     pub fn atrium_base_url(&self) -> String {
         format!("http://{}{}", self.addr, ATRIUM.mount)
+    }
+
+    /// `http://ADDR/platform`
+    pub fn platform_base_url(&self) -> String {
+        format!("http://{}{}", self.addr, PLATFORM.mount)
     }
 
     /// The configuration it runs with.

@@ -49,7 +49,7 @@ pub mod types {
         ///The use case associated with the member. Valid values are `PFM` and/or `MONEY_MOVEMENT`. Only set this if you've met with MX and have opted in to using this field. For more info, see [Member Use Cases](/nexus/member-use-cases).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
-        pub use_cases: ::std::vec::Vec<MemberCreateRequestUseCasesItem>,
+        pub use_cases: ::std::vec::Vec<::mx_client::UseCase>,
     }
     impl MemberCreateRequest {
         pub fn builder() -> builder::MemberCreateRequest {
@@ -80,62 +80,6 @@ pub mod types {
     impl MemberCreateRequestCredentialsItem {
         pub fn builder() -> builder::MemberCreateRequestCredentialsItem {
             Default::default()
-        }
-    }
-    ///`MemberCreateRequestUseCasesItem`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum MemberCreateRequestUseCasesItem {
-        #[serde(rename = "MONEY_MOVEMENT")]
-        MoneyMovement,
-        #[serde(rename = "PFM")]
-        Pfm,
-    }
-    impl ::std::fmt::Display for MemberCreateRequestUseCasesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::MoneyMovement => f.write_str("MONEY_MOVEMENT"),
-                Self::Pfm => f.write_str("PFM"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for MemberCreateRequestUseCasesItem {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "MONEY_MOVEMENT" => Ok(Self::MoneyMovement),
-                "PFM" => Ok(Self::Pfm),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for MemberCreateRequestUseCasesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for MemberCreateRequestUseCasesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`MemberResponse`
@@ -192,7 +136,7 @@ pub mod types {
         ///The use case associated with the member. Valid values are `PFM` and/or `MONEY_MOVEMENT`. Only set this if you've met with MX and have opted in to using this field. For more info, see [Member Use Cases](/nexus/member-use-cases).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
-        pub use_cases: ::std::vec::Vec<MemberResponseUseCasesItem>,
+        pub use_cases: ::std::vec::Vec<::mx_client::UseCase>,
         ///Unique identifier for the user the member is attached to. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_guid: ::std::option::Option<::std::string::String>,
@@ -211,61 +155,6 @@ pub mod types {
     impl MemberResponseBody {
         pub fn builder() -> builder::MemberResponseBody {
             Default::default()
-        }
-    }
-    ///`MemberResponseUseCasesItem`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum MemberResponseUseCasesItem {
-        #[serde(rename = "MONEY_MOVEMENT")]
-        MoneyMovement,
-        #[serde(rename = "PFM")]
-        Pfm,
-    }
-    impl ::std::fmt::Display for MemberResponseUseCasesItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::MoneyMovement => f.write_str("MONEY_MOVEMENT"),
-                Self::Pfm => f.write_str("PFM"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for MemberResponseUseCasesItem {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "MONEY_MOVEMENT" => Ok(Self::MoneyMovement),
-                "PFM" => Ok(Self::Pfm),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for MemberResponseUseCasesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for MemberResponseUseCasesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     /// Types for composing complex structures.
@@ -321,7 +210,7 @@ pub mod types {
                 ::std::string::String,
             >,
             use_cases: ::std::result::Result<
-                ::std::vec::Vec<super::MemberCreateRequestUseCasesItem>,
+                ::std::vec::Vec<::mx_client::UseCase>,
                 ::std::string::String,
             >,
         }
@@ -511,9 +400,7 @@ pub mod types {
             }
             pub fn use_cases<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::MemberCreateRequestUseCasesItem>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::mx_client::UseCase>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.use_cases = value
@@ -753,7 +640,7 @@ pub mod types {
                 ::std::string::String,
             >,
             use_cases: ::std::result::Result<
-                ::std::vec::Vec<super::MemberResponseUseCasesItem>,
+                ::std::vec::Vec<::mx_client::UseCase>,
                 ::std::string::String,
             >,
             user_guid: ::std::result::Result<
@@ -1002,9 +889,7 @@ pub mod types {
             }
             pub fn use_cases<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::MemberResponseUseCasesItem>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::mx_client::UseCase>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.use_cases = value

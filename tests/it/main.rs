@@ -17,6 +17,8 @@ mod lifecycle;
 mod lifecycle_sim;
 mod lifecycle_webhooks;
 mod nexus_wire;
+#[cfg(feature = "platform")]
+mod platform_wire;
 mod runtime;
 mod secrets_and_sessions;
 mod sim;

@@ -83,7 +83,7 @@ async fn standard_member_sends_exactly_the_documented_request() {
                 },
             ],
             metadata: Some("Additional information".into()),
-            use_cases: vec![types::MemberCreateRequestUseCasesItem::Pfm],
+            use_cases: vec![mx_client::UseCase::Pfm],
             ..member_request()
         }),
         ..Default::default()
@@ -151,10 +151,7 @@ async fn skip_aggregation_and_every_optional_field_reach_the_wire() {
             skip_aggregation: Some(true),
             skip_webhook: Some(true),
             ui_message_webview_url_scheme: Some("myapp".into()),
-            use_cases: vec![
-                types::MemberCreateRequestUseCasesItem::MoneyMovement,
-                types::MemberCreateRequestUseCasesItem::Pfm,
-            ],
+            use_cases: vec![mx_client::UseCase::MoneyMovement, mx_client::UseCase::Pfm],
             ..member_request()
         }),
         ..Default::default()
@@ -226,7 +223,7 @@ async fn the_page_example_response_decodes_field_by_field() {
         m.successfully_aggregated_at.as_deref(),
         Some("2016-10-13T17:57:38.000Z")
     );
-    assert_eq!(m.use_cases, vec![types::MemberResponseUseCasesItem::Pfm]);
+    assert_eq!(m.use_cases, vec![mx_client::UseCase::Pfm]);
     assert_eq!(
         m.user_guid.as_deref(),
         Some("USR-fa7537f3-48aa-a683-a02a-b18940482f54")

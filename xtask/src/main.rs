@@ -59,8 +59,8 @@ enum Command {
     /// Refresh the vendored specs from MX's docs (or --from sources):
     /// merged, canonical, validated by the pipeline, written atomically.
     SpecSync {
-        /// nexus, atrium or all.
-        #[arg(default_value = "all", value_parser = ["nexus", "atrium", "all"])]
+        /// nexus, atrium, platform or all.
+        #[arg(default_value = "all", value_parser = ["nexus", "atrium", "platform", "all"])]
         api: String,
         /// A URL, file or folder to read instead of specs/API/upstream.txt
         /// (repeatable: all of them make one spec).

@@ -85,6 +85,10 @@ async fn main() -> std::io::Result<()> {
         "  Atrium: {}  (headers MX-API-Key, MX-Client-ID)",
         server.atrium_base_url()
     );
+    println!(
+        "  Platform: {}  (HTTP Basic: client id as user, API key as password)",
+        server.platform_base_url()
+    );
     if demo {
         println!(
             "  Demo credentials: MX-API-Key {}, MX-Client-ID {}, MD-SESSION-TOKEN {}",

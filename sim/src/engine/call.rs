@@ -78,8 +78,8 @@ pub type Rule = fn(&mut World, &Call<'_>) -> Answer;
 /// The rules the engine applies on top of the specs (MX's).
 #[derive(Debug, Clone, Copy)]
 pub struct Rules {
-    /// The rule for (API name, method, path template), if any.
-    pub find: fn(&str, &str, &str) -> Option<Rule>,
+    /// The rule for (the API's dialect, method, path template), if any.
+    pub find: fn(crate::api::Dialect, &str, &str) -> Option<Rule>,
     /// Lets time pass (jobs finish) before a request is answered.
     pub settle: fn(&mut World, std::time::Instant),
 }
@@ -146,7 +146,18 @@ impl Call<'_> {
 
     /// One record, wrapped as the response schema wants.
     pub fn one(&self, status: u16, record: Value) -> Reply {
-        let key = self.record_key(status).unwrap_or("record").to_string();
+        let documented = self.op.answer(status).and_then(|a| a.schema.as_ref());
+        let Some(key) = self.record_key(status) else {
+            // An answer that is the record itself (the Platform's spending
+            // plans), not a wrapper of it.
+            if documented.is_some_and(|s| matches!(s.kind, Kind::Object { .. })) {
+                return Reply::Json(status, record);
+            }
+            let mut out = Map::new();
+            out.insert("record".into(), record);
+            return Reply::Json(status, Value::Object(out));
+        };
+        let key = key.to_string();
         let mut out = Map::new();
         out.insert(key, record);
         Reply::Json(status, Value::Object(out))

@@ -6,6 +6,7 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use super::call::Fail;
+use crate::api::ApiDef;
 use crate::config::Config;
 use crate::spec::{In, Kind, Operation, Schema, Scheme};
 
@@ -75,10 +76,19 @@ fn essence(media: &str) -> String {
 }
 
 /// Does `Accept` name one of the operation's answer media types?
-pub fn accept(op: &Operation, headers: &HeaderMap, default: &str) -> Result<(), Fail> {
-    let mut wanted: Vec<&str> = op.accept().collect();
+pub fn accept(op: &Operation, headers: &HeaderMap, api: &ApiDef) -> Result<(), Fail> {
+    let mut wanted: Vec<&str> = op
+        .accept()
+        .map(|m| {
+            if api.json_is_vendor && m.eq_ignore_ascii_case("application/json") {
+                api.json_media
+            } else {
+                m
+            }
+        })
+        .collect();
     if wanted.is_empty() {
-        wanted.push(default);
+        wanted.push(api.json_media);
     }
     let ok = headers
         .get_all(header::ACCEPT)

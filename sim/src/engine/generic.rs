@@ -59,6 +59,18 @@ fn one_of(call: &Call<'_>, status: u16, r: &Record) -> Reply {
     call.one(status, Value::Object(r.clone()))
 }
 
+/// Does a bodyless POST under `parent` act on the parent (a job: its answer
+/// wraps the parent's record, `member` for `members`) rather than create a
+/// record of the collection (the Platform's spending plans, answered
+/// unwrapped)?
+fn answers_parent(call: &Call<'_>, parent: Option<(&str, &str, &str)>) -> bool {
+    let Some((table, _, _)) = parent else {
+        return false;
+    };
+    call.record_key(success(call))
+        .is_some_and(|key| table == key || table.strip_suffix('s') == Some(key))
+}
+
 pub fn answer(world: &mut World, call: &Call<'_>) -> Answer {
     let parent = resolve(world, call)?;
     let t = &call.op.template;
@@ -119,7 +131,7 @@ pub fn answer(world: &mut World, call: &Call<'_>) -> Answer {
                 Ok(call.list(items.collect(), None))
             }
         }
-        ("POST", _) if wrapped || parent.is_none() => {
+        ("POST", _) if wrapped || !answers_parent(call, parent) => {
             let mut record = call.inner();
             record.insert("guid".into(), Value::String(guid(&prefix(collection))));
             for (k, v) in filters(call) {

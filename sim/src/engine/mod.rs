@@ -19,6 +19,7 @@ use serde_json::{json, Value};
 
 use crate::api::{ErrorStyle, LoadedApi};
 use crate::config::Config;
+use crate::spec::Operation;
 use crate::world::World;
 use call::{Call, Fail, Reply};
 
@@ -127,7 +128,7 @@ async fn answer(
             "the session's user no longer exists: the session has ended",
         ));
     }
-    check::accept(op, req.headers(), api.def.json_media)?;
+    check::accept(op, req.headers(), &api.def)?;
     let (parts, body) = req.into_parts();
     let bytes = Limited::new(body, config.max_body_bytes)
         .collect()
@@ -167,12 +168,32 @@ async fn answer(
     let reply = {
         let mut world = engine.world();
         (engine.rules.settle)(&mut world, Instant::now());
-        match (engine.rules.find)(api.def.name, &op.method, &op.template.text) {
+        match (engine.rules.find)(api.def.dialect, &op.method, &op.template.text) {
             Some(rule) => rule(&mut world, &call)?,
             None => generic::answer(&mut world, &call)?,
         }
     };
-    Ok(render(api, &call, reply))
+    Ok(render(api, &call, documented(op, reply)))
+}
+
+/// MX's rules answer in Atrium's statuses (a job starts with 200); an API
+/// over the same objects may document another success for the operation
+/// (the Platform API: 202). A JSON success the operation does not document
+/// is sent with the status of its documented answer body.
+fn documented(op: &Operation, reply: Reply) -> Reply {
+    match reply {
+        Reply::Json(status, value)
+            if (200..300).contains(&status) && !op.answers.iter().any(|a| a.status == status) =>
+        {
+            let status = op
+                .answers
+                .iter()
+                .find(|a| a.schema.is_some())
+                .map_or(status, |a| a.status);
+            Reply::Json(status, value)
+        }
+        other => other,
+    }
 }
 
 /// The reply, shaped by the documented answer's schema.
@@ -180,9 +201,14 @@ fn render(api: &LoadedApi, call: &Call<'_>, reply: Reply) -> Response {
     match reply {
         Reply::Json(status, value) => {
             let doc = call.op.answer(status);
-            let media = doc
-                .and_then(|a| a.media.as_deref())
-                .unwrap_or(api.def.json_media);
+            let media = match doc.and_then(|a| a.media.as_deref()) {
+                Some(m)
+                    if !(api.def.json_is_vendor && m.eq_ignore_ascii_case("application/json")) =>
+                {
+                    m
+                }
+                _ => api.def.json_media,
+            };
             let shaped = match doc.and_then(|a| a.schema.as_ref()) {
                 Some(s) => s.shape(Some(value)),
                 None => value,

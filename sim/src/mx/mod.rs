@@ -15,6 +15,7 @@ pub mod windows;
 
 use serde_json::{json, Value};
 
+use crate::api::Dialect;
 use crate::config::DEMO_USER_GUID;
 use crate::engine::call::{Answer, Call, Fail, Rule, Rules};
 use crate::store::text;
@@ -29,34 +30,34 @@ pub fn rules() -> Rules {
 }
 
 /// The rule MX's behaviour has for an operation, if any.
-pub fn rule(api: &str, method: &str, template: &str) -> Option<Rule> {
+pub fn rule(api: Dialect, method: &str, template: &str) -> Option<Rule> {
     const M: &str = "/users/{user_guid}/members/{member_guid}";
     let member_sub = template.strip_prefix(M);
     Some(match (api, method, template, member_sub) {
-        ("nexus", "POST", "/members", _) => members::create_nexus,
-        ("atrium", "GET", "/institutions", _) => institutions::list,
-        ("atrium", "GET", "/institutions/{institution_code}", _) => institutions::read,
-        ("atrium", "GET", "/institutions/{institution_code}/credentials", _) => {
+        (Dialect::Nexus, "POST", "/members", _) => members::create_nexus,
+        (Dialect::Atrium, "GET", "/institutions", _) => institutions::list,
+        (Dialect::Atrium, "GET", "/institutions/{institution_code}", _) => institutions::read,
+        (Dialect::Atrium, "GET", "/institutions/{institution_code}/credentials", _) => {
             institutions::credentials
         }
-        ("atrium", "POST", "/users", _) => create_user,
-        ("atrium", "POST", "/users/{user_guid}/members", _) => members::create_atrium,
-        ("atrium", "POST", "/users/{user_guid}/connect_widget_url", _) => {
+        (Dialect::Atrium, "POST", "/users", _) => create_user,
+        (Dialect::Atrium, "POST", "/users/{user_guid}/members", _) => members::create_atrium,
+        (Dialect::Atrium, "POST", "/users/{user_guid}/connect_widget_url", _) => {
             windows::connect_widget_url
         }
-        ("atrium", "POST", "/transactions/cleanse_and_categorize", _) => data::cleanse,
-        ("atrium", "PUT", _, Some("")) => members::update,
-        ("atrium", "POST", _, Some(action))
+        (Dialect::Atrium, "POST", "/transactions/cleanse_and_categorize", _) => data::cleanse,
+        (Dialect::Atrium, "PUT", _, Some("")) => members::update,
+        (Dialect::Atrium, "POST", _, Some(action))
             if jobs::of_action(action.trim_start_matches('/')).is_some() =>
         {
             jobs::run
         }
-        ("atrium", "GET", _, Some("/challenges")) => members::challenges,
-        ("atrium", "PUT", _, Some("/resume")) => members::resume,
-        ("atrium", "GET", _, Some("/status")) => members::status,
-        ("atrium", "GET", _, Some("/credentials")) => members::credentials,
-        ("atrium", "GET", _, Some("/oauth_window_uri")) => members::oauth_window_uri,
-        ("atrium", "GET", _, Some("/statements/{statement_guid}.pdf")) => pdf::download,
+        (Dialect::Atrium, "GET", _, Some("/challenges")) => members::challenges,
+        (Dialect::Atrium, "PUT", _, Some("/resume")) => members::resume,
+        (Dialect::Atrium, "GET", _, Some("/status")) => members::status,
+        (Dialect::Atrium, "GET", _, Some("/credentials")) => members::credentials,
+        (Dialect::Atrium, "GET", _, Some("/oauth_window_uri")) => members::oauth_window_uri,
+        (Dialect::Atrium, "GET", _, Some("/statements/{statement_guid}.pdf")) => pdf::download,
         _ => return None,
     })
 }

@@ -163,6 +163,18 @@ impl Schema {
                 Some(o) if matches!(o.kind, Kind::Object { .. }) => o.shape(value),
                 _ => value.unwrap_or(Value::Null),
             },
+            // A request may send a number as text (the Platform's managed
+            // transactions: `amount: "61.11"`) where the answer documents a
+            // number: answered as the number, or null when it is none.
+            (Kind::Number { .. }, Some(Value::String(s))) => s
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map_or(Value::Null, Value::Number),
+            (Kind::Integer { .. }, Some(Value::String(s))) => {
+                s.trim().parse::<i64>().map_or(Value::Null, Value::from)
+            }
             (_, value) => value.unwrap_or(Value::Null),
         }
     }

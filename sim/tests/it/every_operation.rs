@@ -11,11 +11,11 @@ use serde_json::{json, Value};
 use crate::helpers::*;
 
 /// Path parameter values: the GUIDs and codes earlier answers handed out.
-type Known = HashMap<String, String>;
+pub(crate) type Known = HashMap<String, String>;
 
 /// The order an integrator calls them in: creates first, deletes last
 /// (deepest first).
-fn order(op: &Operation) -> (u8, isize) {
+pub(crate) fn order(op: &Operation) -> (u8, isize) {
     let depth = op.template.segments.len() as isize;
     match (op.method.as_str(), op.template.ends_with_param()) {
         ("POST", false) => (0, depth),
@@ -50,14 +50,20 @@ fn body(op: &Operation, n: usize) -> Option<Value> {
 
 /// Remembers the GUIDs an answer hands out, under the path parameter name
 /// the spec uses for their collection (`accounts` → `account_guid`).
-fn learn(known: &mut Known, sim: &Simulator, api: &str, value: &Value) {
+pub(crate) fn learn(known: &mut Known, sim: &Simulator, api: &str, value: &Value) {
+    learn_in(known, sim, api, "", value)
+}
+
+/// [`learn`], where the answer's top-level object, when it is a record
+/// itself (an unwrapped answer), belongs to the collection `top`.
+pub(crate) fn learn_in(known: &mut Known, sim: &Simulator, api: &str, top: &str, value: &Value) {
     let mut params: HashMap<String, String> = HashMap::new();
     for op in sim.operations(api) {
         for (table, param) in op.template.pairs() {
             params.insert(table.to_string(), param.to_string());
         }
     }
-    let mut visit = vec![(String::new(), value)];
+    let mut visit = vec![(top.to_string(), value)];
     while let Some((key, v)) = visit.pop() {
         match v {
             Value::Object(o) => {
@@ -65,6 +71,7 @@ fn learn(known: &mut Known, sim: &Simulator, api: &str, value: &Value) {
                     let table = match key.as_str() {
                         "user" | "users" => "users".to_string(),
                         k if k.ends_with('s') => k.to_string(),
+                        k if k.ends_with('y') => format!("{}ies", &k[..k.len() - 1]),
                         k => format!("{k}s"),
                     };
                     if let Some(p) = params.get(&table) {
@@ -97,13 +104,50 @@ fn path_of(op: &Operation, known: &Known) -> String {
     out
 }
 
+/// `?name=example&…` for the operation's required query parameters.
+fn required_query(op: &Operation) -> String {
+    let pairs: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.required && p.location == mx_sim::spec::In::Query)
+        .map(|p| {
+            let value = match p.schema.example() {
+                Value::String(s) => s,
+                Value::Null => "x".to_string(),
+                other => other.to_string(),
+            };
+            format!("{}={}", p.name, url_text(&value))
+        })
+        .collect();
+    if pairs.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", pairs.join("&"))
+    }
+}
+
+/// Percent-encodes what is not unreserved in a query value.
+fn url_text(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// Calls `op` validly and checks the answer against its documented 2xx.
-async fn call(sim: &Simulator, api: &str, op: &Operation, known: &mut Known, n: usize) {
+pub(crate) async fn call(sim: &Simulator, api: &str, op: &Operation, known: &mut Known, n: usize) {
+    let basic = crate::platform::basic();
     let (base, auth): (String, Vec<(&str, &str)>) = if api == "nexus" {
         (
             sim.nexus_base_url(),
             vec![("MD-SESSION-TOKEN", mx_sim::DEMO_SESSION_TOKEN)],
         )
+    } else if api == "platform" {
+        (sim.platform_base_url(), crate::platform::auth(op, &basic))
     } else {
         (
             sim.atrium_base_url(),
@@ -116,7 +160,12 @@ async fn call(sim: &Simulator, api: &str, op: &Operation, known: &mut Known, n: 
     let accept = op
         .accept()
         .next()
-        .unwrap_or(if api == "nexus" { NEXUS_JSON } else { JSON })
+        .map(|m| crate::platform::vendor(api, m))
+        .unwrap_or(match api {
+            "nexus" => NEXUS_JSON,
+            "platform" => crate::platform::VENDOR,
+            _ => JSON,
+        })
         .to_string();
     let mut headers = auth;
     headers.push(("Accept", &accept));
@@ -129,7 +178,7 @@ async fn call(sim: &Simulator, api: &str, op: &Operation, known: &mut Known, n: 
     if body.is_some() {
         headers.push(("Content-Type", &media));
     }
-    let url = format!("{base}{}", path_of(op, known));
+    let url = format!("{base}{}{}", path_of(op, known), required_query(op));
     let a = send(
         &op.method,
         &url,
@@ -151,7 +200,7 @@ async fn call(sim: &Simulator, api: &str, op: &Operation, known: &mut Known, n: 
         });
     match (&doc.media, &doc.schema) {
         (Some(m), Some(schema)) if m.ends_with("json") => {
-            assert_eq!(&a.media, m, "{what}");
+            assert_eq!(a.media, crate::platform::vendor(api, m), "{what}");
             let value = a.json();
             schema
                 .validate(&value, "")
@@ -163,7 +212,13 @@ async fn call(sim: &Simulator, api: &str, op: &Operation, known: &mut Known, n: 
                     "{what}: {name} is missing: {value}"
                 );
             }
-            learn(known, sim, api, &value);
+            learn_in(
+                known,
+                sim,
+                api,
+                op.template.last_literal().unwrap_or(""),
+                &value,
+            );
         }
         (Some(m), _) => {
             assert_eq!(&a.media, m, "{what}");
@@ -176,16 +231,40 @@ async fn call(sim: &Simulator, api: &str, op: &Operation, known: &mut Known, n: 
     }
 }
 
-#[tokio::test]
-async fn every_operation_of_both_specs_answers_a_documented_2xx() {
-    let sim = start().await;
-    // MX-aware setup: a connected member with data, a challenged member (for
-    // challenges and resume) and an OAuth member (for its window).
-    let u = user(&sim).await;
-    let connected = member(&sim, &u, "password").await;
-    let challenged = member(&sim, &u, "challenge").await;
+/// MX-aware setup: a user with a connected member with data, a challenged
+/// member (for challenges and resume) and an OAuth member (for its window).
+pub(crate) struct Members {
+    pub user: String,
+    pub connected: String,
+    pub challenged: String,
+    pub oauth: String,
+}
+
+impl Members {
+    /// Puts the member an operation needs in `k` (the challenged one for
+    /// challenges and resume, the OAuth one for its window); answers the
+    /// operation's last path segment.
+    pub fn pick_member(&self, op: &Operation, k: &mut Known) -> String {
+        let sub = op.template.text.rsplit('/').next().unwrap_or_default();
+        match sub {
+            "challenges" | "resume" => {
+                k.insert("member_guid".into(), self.challenged.clone());
+            }
+            "oauth_window_uri" => {
+                k.insert("member_guid".into(), self.oauth.clone());
+            }
+            _ => {}
+        }
+        sub.to_string()
+    }
+}
+
+pub(crate) async fn members(sim: &Simulator) -> Members {
+    let u = user(sim).await;
+    let connected = member(sim, &u, "password").await;
+    let challenged = member(sim, &u, "challenge").await;
     let oauth = atrium(
-        &sim,
+        sim,
         "POST",
         &format!("/users/{u}/members"),
         Some(json!({ "member": { "institution_code": "mxbank_oauth", "is_oauth": true } })),
@@ -196,6 +275,19 @@ async fn every_operation_of_both_specs_answers_a_documented_2xx() {
         .unwrap()
         .to_string();
     settle().await;
+    Members {
+        user: u,
+        connected,
+        challenged,
+        oauth,
+    }
+}
+
+#[tokio::test]
+async fn every_operation_of_both_specs_answers_a_documented_2xx() {
+    let sim = start().await;
+    let m = members(&sim).await;
+    let (u, connected, challenged) = (m.user.clone(), m.connected.clone(), m.challenged.clone());
     let mut known = Known::new();
     known.insert("user_guid".into(), u.clone());
     known.insert("member_guid".into(), connected.clone());
@@ -236,22 +328,7 @@ async fn every_operation_of_both_specs_answers_a_documented_2xx() {
         ops.sort_by_key(order);
         for (n, op) in ops.iter().enumerate() {
             let mut k = known.clone();
-            let sub = op
-                .template
-                .text
-                .rsplit('/')
-                .next()
-                .unwrap_or_default()
-                .to_string();
-            match sub.as_str() {
-                "challenges" | "resume" => {
-                    k.insert("member_guid".into(), challenged.clone());
-                }
-                "oauth_window_uri" => {
-                    k.insert("member_guid".into(), oauth.clone());
-                }
-                _ => {}
-            }
+            let sub = m.pick_member(op, &mut k);
             if op.method == "PUT" && sub == "resume" {
                 let c = atrium(
                     &sim,

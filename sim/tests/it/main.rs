@@ -5,6 +5,7 @@ mod every_operation;
 mod helpers;
 mod jobs;
 mod mxbank;
+mod platform;
 mod runtime_spec;
 
 mod validation;

@@ -263,6 +263,8 @@ async fn a_third_api_with_basic_auth_is_one_more_entry() {
         json_media: "application/vnd.mx.api.v1+json",
         errors: ErrorStyle::Plain,
         session_of_demo_user: false,
+        dialect: mx_sim::Dialect::Atrium,
+        json_is_vendor: true,
     };
     let apis = vec![
         (platform, Spec::parse(PLATFORM_SPEC, &[]).unwrap()),

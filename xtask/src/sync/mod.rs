@@ -15,7 +15,7 @@ pub use fetch::Source;
 
 /// What `spec-sync` is asked to do.
 pub struct Options {
-    /// `nexus`, `atrium` or `all`.
+    /// `nexus`, `atrium`, `platform` or `all`.
     pub api: String,
     /// Sources given on the command line (replace the upstream file's).
     pub from: Vec<String>,
@@ -90,7 +90,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         let (_, spec, overlay) = mx_codegen::MX_APIS
             .iter()
             .find(|(name, _, _)| *name == api)
-            .ok_or_else(|| format!("unknown API `{api}`: use nexus, atrium or all"))?;
+            .ok_or_else(|| format!("unknown API `{api}`: use nexus, atrium, platform or all"))?;
         let upstream = read_upstream(&opts.root, api)?;
         let (spec_file, alternatives): (String, Vec<Vec<String>>) = match (
             &upstream,
@@ -100,7 +100,7 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
                 upstream
                     .as_ref()
                     .map(|u| u.spec_file.clone())
-                    .unwrap_or_else(|| format!("openapi/{api}/v1.yaml")),
+                    .unwrap_or_else(|| format!("openapi/{api}/{}", file_name(Path::new(spec)))),
                 // All --from sources together make one document.
                 vec![opts.from.clone()],
             ),
