@@ -34,6 +34,13 @@ struct Api {
     headers: &'static [(&'static str, &'static str)],
 }
 
+impl Api {
+    /// `req` with this API's demo auth and `Accept` headers.
+    fn request(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        self.headers.iter().fold(req, |r, (h, v)| r.header(*h, *v))
+    }
+}
+
 const APIS: &[Api] = &[
     Api {
         spec: "specs/nexus/v1.yaml",
@@ -52,6 +59,19 @@ const APIS: &[Api] = &[
             ("MX-API-Key", "demo-api-key"),
             ("MX-Client-ID", "demo-client-id"),
             ("Accept", "application/vnd.mx.atrium.v1+json"),
+        ],
+    },
+    Api {
+        spec: "specs/platform/v20111101.yml",
+        mount: "platform",
+        schema: "MemberResponse",
+        headers: &[
+            // HTTP Basic: base64("demo-client-id:demo-api-key").
+            (
+                "Authorization",
+                "Basic ZGVtby1jbGllbnQtaWQ6ZGVtby1hcGkta2V5",
+            ),
+            ("Accept", "application/vnd.mx.api.v1+json"),
         ],
     },
 ];
@@ -230,7 +250,7 @@ async fn probe(base: &str) -> Result<(), String> {
     for api in APIS {
         let url = |path: &str| format!("{base}/{}{path}", api.mount);
         let send = |req: reqwest::RequestBuilder| {
-            let req = api.headers.iter().fold(req, |r, (h, v)| r.header(*h, *v));
+            let req = api.request(req);
             async move {
                 let resp = req.send().await.map_err(|e| e.to_string())?;
                 let status = resp.status();
@@ -297,46 +317,54 @@ async fn probe(base: &str) -> Result<(), String> {
             api.mount
         );
     }
-    // The new response field, in a member answer of each API.
-    let member = new_member(&http, base).await?;
-    for (api, body) in APIS.iter().zip(member) {
-        let member = body
-            .get("member")
-            .ok_or_else(|| format!("{}: no member in {body}", api.mount))?;
-        match member.get(ADDED_FIELD) {
-            Some(serde_json::Value::Null) => println!(
-                "  {}: {}.{ADDED_FIELD} is in the answer (null)",
-                api.mount, api.schema
-            ),
-            other => {
-                return Err(format!(
-                    "{}: {ADDED_FIELD} is {other:?} in the member answer, not a null field: {body}",
-                    api.mount
-                ))
-            }
-        }
+    // The new response field, in a member answer of each API: Nexus's
+    // create, then the same member read through the others (one world).
+    let (created, guid) = new_member(&http, base).await?;
+    check_field(&APIS[0], &created)?;
+    for api in &APIS[1..] {
+        let url = format!("{base}/{}/users/{DEMO_USER}/members/{guid}", api.mount);
+        let req = api
+            .headers
+            .iter()
+            .fold(http.get(url), |r, (h, v)| r.header(*h, *v));
+        let read: serde_json::Value = req
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
+        check_field(api, &read)?;
     }
     Ok(())
 }
 
-/// Creates a member through Nexus and reads it back through Atrium: (Nexus's create answer, Atrium's read answer).
-async fn new_member(http: &reqwest::Client, base: &str) -> Result<Vec<serde_json::Value>, String> {
-    let headers = |api: &Api, r: reqwest::RequestBuilder| {
-        api.headers.iter().fold(r, |r, (h, v)| r.header(*h, *v))
-    };
-    let (nexus, atrium) = (&APIS[0], &APIS[1]);
-    let get = |url: String| {
-        let req = headers(atrium, http.get(url));
-        async move {
-            req.send()
-                .await
-                .map_err(|e| e.to_string())?
-                .json::<serde_json::Value>()
-                .await
-                .map_err(|e| e.to_string())
+/// The member answer `body` has the added field, as null.
+fn check_field(api: &Api, body: &serde_json::Value) -> Result<(), String> {
+    let member = body
+        .get("member")
+        .ok_or_else(|| format!("{}: no member in {body}", api.mount))?;
+    match member.get(ADDED_FIELD) {
+        Some(serde_json::Value::Null) => {
+            println!(
+                "  {}: {}.{ADDED_FIELD} is in the answer (null)",
+                api.mount, api.schema
+            );
+            Ok(())
         }
-    };
-    // The simulator's institutions and their credentials, through Atrium.
+        other => Err(format!(
+            "{}: {ADDED_FIELD} is {other:?} in the member answer, not a null field: {body}",
+            api.mount
+        )),
+    }
+}
+
+/// Creates a member through Nexus: its answer and the member's GUID.
+async fn new_member(
+    http: &reqwest::Client,
+    base: &str,
+) -> Result<(serde_json::Value, String), String> {
+    let nexus = &APIS[0];
     // The Nexus Create Member page's example institution and credentials,
     // which the simulator knows.
     let institution_guid = "INS-1572a04c-912b-59bf-5841-332c7dfafaef";
@@ -344,7 +372,8 @@ async fn new_member(http: &reqwest::Client, base: &str) -> Result<Vec<serde_json
         {"credential_guid": "CRD-18cd14ce-2628-5eb6-ae17-b11f89d0b667", "value": "upstream-check-user"},
         {"credential_guid": "CRD-4f6a8b2c-1d3e-5f7a-9b0c-2d4e6f8a0b1c", "value": "password"},
     ]);
-    let resp = headers(nexus, http.post(format!("{base}/nexus/members")))
+    let resp = nexus
+        .request(http.post(format!("{base}/nexus/members")))
         .header("Content-Type", "application/vnd.mx.nexus.v1+json")
         .body(
             serde_json::json!({"member": {"institution_guid": institution_guid, "credentials": credentials, "skip_aggregation": true}})
@@ -363,8 +392,8 @@ async fn new_member(http: &reqwest::Client, base: &str) -> Result<Vec<serde_json
     let guid = created["member"]["guid"]
         .as_str()
         .ok_or_else(|| format!("nexus: the member has no guid: {created}"))?;
-    let read = get(format!("{base}/atrium/users/{DEMO_USER}/members/{guid}")).await?;
-    Ok(vec![created, read])
+    let guid = guid.to_string();
+    Ok((created, guid))
 }
 
 /// The copy's simulator, on a free port.
