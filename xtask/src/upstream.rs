@@ -111,11 +111,11 @@ fn check(root: &Path, copy: &Path) -> Result<(), String> {
         .unwrap_or_else(|| root.join("target"))
         .join("upstream-check");
     println!(
-        "cargo build --workspace --all-targets (in the copy, target {})",
+        "cargo build --workspace --all-targets --all-features (in the copy, target {})",
         target.display()
     );
     let status = Command::new(env!("CARGO"))
-        .args(["build", "--workspace", "--all-targets"])
+        .args(["build", "--workspace", "--all-targets", "--all-features"])
         .current_dir(copy)
         .env("CARGO_TARGET_DIR", &target)
         .status()
