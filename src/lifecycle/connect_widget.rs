@@ -147,6 +147,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "atrium")]
     #[test]
     fn converts_to_the_generated_atrium_body() {
         let body: crate::atrium::types::ConnectWidgetRequestBody = ConnectWidgetOptions::new()
