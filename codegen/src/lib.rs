@@ -191,8 +191,19 @@ impl Config {
                     println!("cargo:rerun-if-changed={}", file.display());
                 }
             }
-            let rendered = self.render_with(api, &api.spec)?;
             let path = out_dir.join(format!("{}.rs", api.name));
+            // The pipeline's inputs, hashed: a spec whose bytes did not
+            // change (a touch, or another API's edit) is not generated again.
+            let stamp = out_dir.join(format!("{}.inputs", api.name));
+            let inputs = self.inputs_hash(api);
+            if path.exists() && std::fs::read(&stamp).ok().as_deref() == Some(inputs.as_bytes()) {
+                written.push(Written {
+                    path,
+                    changed: false,
+                });
+                continue;
+            }
+            let rendered = self.render_with(api, &api.spec)?;
             let changed = write_if_changed(&path, rendered.code.as_bytes()).map_err(|e| {
                 SpecError::new(
                     &path,
@@ -201,9 +212,35 @@ impl Config {
                     "check that the output directory exists and is writable",
                 )
             })?;
+            // Written after the code: a failure in between only costs a
+            // regeneration next time.
+            let _ = write_if_changed(&stamp, inputs.as_bytes());
             written.push(Written { path, changed });
         }
         Ok(written)
+    }
+
+    /// A hash of everything one API's generated code depends on: the spec's
+    /// and overlay's bytes, the settings, and the pipeline itself (this
+    /// crate's version and the running program, so that a rebuilt build
+    /// script regenerates). Unreadable files hash as missing: rendering
+    /// then reports them.
+    fn inputs_hash(&self, api: &Api) -> String {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for file in std::iter::once(&api.spec).chain(&api.overlay) {
+            std::fs::read(file).ok().hash(&mut h);
+        }
+        format!(
+            "{api:?}{:?}{}{}",
+            self.overrides,
+            self.runtime,
+            env!("CARGO_PKG_VERSION")
+        )
+        .hash(&mut h);
+        let program = std::env::current_exe().and_then(|p| p.metadata()?.modified());
+        format!("{program:?}").hash(&mut h);
+        format!("{:016x}", h.finish())
     }
 
     /// Runs the pipeline on one spec file and returns the formatted code.

@@ -115,6 +115,40 @@ fn the_output_is_deterministic_and_written_only_when_changed() {
     std::fs::remove_dir_all(&out).unwrap();
 }
 
+/// A spec whose bytes are the same (a touch, or another API's edit that
+/// reran the build script) is not run through the pipeline again; a spec
+/// whose bytes changed is.
+#[test]
+fn unchanged_inputs_skip_the_pipeline_and_changed_ones_do_not() {
+    let dir = std::env::temp_dir().join(format!("mx-codegen-inputs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("v1.yaml");
+    std::fs::copy(nexus().0, &spec).unwrap();
+    let out = dir.join("out");
+    let mut config = Config::new();
+    config.api("nexus", &spec).out_dir(&out);
+    assert!(config.generate().unwrap()[0].changed);
+    let code = out.join("nexus.rs");
+    // Proof that the pipeline did not run: output that it would overwrite.
+    std::fs::write(&code, "// kept").unwrap();
+    let touched = std::fs::read(&spec).unwrap();
+    std::fs::write(&spec, &touched).unwrap();
+    assert!(!config.generate().unwrap()[0].changed);
+    assert_eq!(std::fs::read_to_string(&code).unwrap(), "// kept");
+    // A real change runs it.
+    let text = String::from_utf8(touched).unwrap().replace(
+        "description: The member's GUID",
+        "description: The member's unique GUID",
+    );
+    std::fs::write(&spec, text + "\n").unwrap();
+    assert!(config.generate().unwrap()[0].changed);
+    assert!(std::fs::read_to_string(&code)
+        .unwrap()
+        .starts_with("// @generated"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn a_field_or_an_operation_added_to_the_spec_reaches_the_generated_client() {
     let (spec, overlay) = nexus();

@@ -187,44 +187,16 @@ fn summary(v: &[Duration]) -> String {
     )
 }
 
-/// Build cost on a warm target: after touching a spec vs after touching
-/// `src/lib.rs`, a build with no change, the normal dependency count, and
-/// (with `clean`) a clean build in a separate target directory.
+/// Build cost on a warm target, with the default features and with all
+/// three APIs: after touching a spec vs after touching `src/lib.rs`, a
+/// build with no change; the normal dependency count; and (with `clean`)
+/// clean builds against the hand-written baseline.
 pub fn build(runs: usize, clean: Option<usize>) -> Result<(), String> {
     let root = crate::root();
-    println!("warming the target (cargo build -p mx-client)…");
-    cargo(&root, &["build", "-p", "mx-client"])?;
-    let spec = root.join("specs/nexus/v1.yaml");
-    let lib = root.join("src/lib.rs");
-    let (mut after_spec, mut after_lib, mut unchanged) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..runs.max(1) {
-        touch(&spec)?;
-        after_spec.push(cargo(&root, &["build", "-p", "mx-client"])?.0);
-        touch(&lib)?;
-        after_lib.push(cargo(&root, &["build", "-p", "mx-client"])?.0);
-        let (t, text) = cargo(&root, &["build", "-p", "mx-client", "-v"])?;
-        if text.contains("Running `") || text.contains("Compiling ") {
-            return Err(format!("a build with no change ran something:\n{text}"));
-        }
-        unchanged.push(t);
+    // The default APIs (nexus, atrium), then all three (+ platform).
+    for features in [&[][..], &["--all-features"][..]] {
+        incremental(&root, runs, features)?;
     }
-    let (s, l) = (median(after_spec.clone()), median(after_lib.clone()));
-    println!("| build on a warm target, {runs} runs | median (min – max) |");
-    println!("|---|---|");
-    println!(
-        "| after touching specs/nexus/v1.yaml | {} |",
-        summary(&after_spec)
-    );
-    println!("| after touching src/lib.rs | {} |", summary(&after_lib));
-    println!(
-        "| with no change (nothing reruns: checked) | {} |",
-        summary(&unchanged)
-    );
-    println!(
-        "\nspec / lib.rs = {:.2} (target ≤ 1.3)",
-        s.as_secs_f64() / l.as_secs_f64()
-    );
-
     let count = |extra: &[&str]| -> Result<usize, String> {
         let mut args = vec![
             "tree",
@@ -246,15 +218,65 @@ pub fn build(runs: usize, clean: Option<usize>) -> Result<(), String> {
         deps.dedup();
         Ok(deps.len())
     };
-    let (deps, lean_deps) = (count(&[])?, count(&["--no-default-features"])?);
+    let (deps, all) = (count(&[])?, count(&["--all-features"])?);
     println!(
-        "\nnormal dependencies of the library: {} with default features (the simulator), {} with --no-default-features",
-        deps, lean_deps
+        "\nnormal dependencies of the library: {deps} with default features, {all} with --all-features"
     );
 
     if let Some(clean_runs) = clean {
         clean_builds(&root, clean_runs)?;
     }
+    Ok(())
+}
+
+/// Touch a spec vs touch `src/lib.rs`, `runs` times each, with `features`.
+fn incremental(root: &Path, runs: usize, features: &[&str]) -> Result<(), String> {
+    let build = |extra: &[&str]| {
+        let mut args = vec!["build", "-p", "mx-client"];
+        args.extend_from_slice(features);
+        args.extend_from_slice(extra);
+        cargo(root, &args)
+    };
+    let label = if features.is_empty() {
+        "default features (nexus, atrium)"
+    } else {
+        "--all-features (nexus, atrium, platform)"
+    };
+    println!(
+        "\nwarming the target (cargo build -p mx-client {})…",
+        features.join(" ")
+    );
+    build(&[])?;
+    let spec = root.join("specs/nexus/v1.yaml");
+    let lib = root.join("src/lib.rs");
+    let (mut after_spec, mut after_lib, mut unchanged) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs.max(1) {
+        touch(&spec)?;
+        after_spec.push(build(&[])?.0);
+        touch(&lib)?;
+        after_lib.push(build(&[])?.0);
+        let (t, text) = build(&["-v"])?;
+        if text.contains("Running `") || text.contains("Compiling ") {
+            return Err(format!("a build with no change ran something:\n{text}"));
+        }
+        unchanged.push(t);
+    }
+    let (s, l) = (median(after_spec.clone()), median(after_lib.clone()));
+    println!("| build on a warm target, {label}, {runs} runs | median (min – max) |");
+    println!("|---|---|");
+    println!(
+        "| after touching specs/nexus/v1.yaml | {} |",
+        summary(&after_spec)
+    );
+    println!("| after touching src/lib.rs | {} |", summary(&after_lib));
+    println!(
+        "| with no change (nothing reruns: checked) | {} |",
+        summary(&unchanged)
+    );
+    println!(
+        "\nspec / lib.rs = {:.2} (target ≤ 1.3)",
+        s.as_secs_f64() / l.as_secs_f64()
+    );
     Ok(())
 }
 
