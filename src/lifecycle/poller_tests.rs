@@ -75,10 +75,7 @@ fn created_to_connected() -> Script {
 /// The poller's tests run one at a time: a `tracing` subscriber set for one
 /// thread (the tracing test) does not reliably see events at callsites that
 /// another thread registered at the same time without a subscriber.
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
-}
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn secs(list: &[u64]) -> Vec<Duration> {
     list.iter().map(|s| Duration::from_secs(*s)).collect()
@@ -86,7 +83,7 @@ fn secs(list: &[u64]) -> Vec<Duration> {
 
 #[tokio::test(start_paused = true)]
 async fn connected_after_aggregation_every_3_seconds_by_default() {
-    let _serial = serial();
+    let _serial = SERIAL.lock().await;
     let script = created_to_connected();
     let settled = poll_member(script.fetcher(), PollConfig::default())
         .await
@@ -97,7 +94,7 @@ async fn connected_after_aggregation_every_3_seconds_by_default() {
 
 #[tokio::test(start_paused = true)]
 async fn the_stream_yields_each_change_once_then_the_settled_state() {
-    let _serial = serial();
+    let _serial = SERIAL.lock().await;
     let script = created_to_connected();
     let events: Vec<_> = watch_member(script.fetcher(), PollConfig::default())
         .collect()
@@ -116,7 +113,7 @@ async fn the_stream_yields_each_change_once_then_the_settled_state() {
 
 #[tokio::test(start_paused = true)]
 async fn challenged_stops_and_hands_back_the_challenges() {
-    let _serial = serial();
+    let _serial = SERIAL.lock().await;
     let challenge: Challenge = serde_json::from_value(serde_json::json!({
         "guid": "CRD-1", "label": "What city were you born in?", "type": "TEXT"
     }))
@@ -143,7 +140,7 @@ async fn challenged_stops_and_hands_back_the_challenges() {
 
 #[tokio::test(start_paused = true)]
 async fn an_error_status_settles_only_once_aggregation_ended() {
-    let _serial = serial();
+    let _serial = SERIAL.lock().await;
     let script = Script::of([snap(Created, true), snap(Denied, true), snap(Denied, false)]);
     let settled = poll_member(script.fetcher(), PollConfig::default())
         .await
@@ -188,7 +185,7 @@ async fn an_error_status_settles_only_once_aggregation_ended() {
 
 #[tokio::test(start_paused = true)]
 async fn oauth_waits_for_aggregation_to_go_true_then_false() {
-    let _serial = serial();
+    let _serial = SERIAL.lock().await;
     // A CONNECTED member re-authorizing: CONNECTED before the user acts.
     let script = Script::of([
         snap(Connected, false),
@@ -225,7 +222,7 @@ async fn oauth_waits_for_aggregation_to_go_true_then_false() {
 
 #[tokio::test(start_paused = true)]
 async fn an_abandoned_oauth_ends_at_the_deadline_with_the_last_read() {
-    let _serial = serial();
+    let _serial = SERIAL.lock().await;
     let script = Script::of([snap(Pending, false)]);
     let start = Instant::now();
     let err = poll_member(
@@ -250,7 +247,7 @@ async fn an_abandoned_oauth_ends_at_the_deadline_with_the_last_read() {
 
 #[tokio::test(start_paused = true)]
 async fn the_deadline_cuts_the_last_interval_short() {
-    let _serial = serial();
+    let _serial = SERIAL.lock().await;
     let script = Script::of([snap(Created, true)]);
     let config = PollConfig::new()
         .interval(Duration::from_secs(4))
@@ -262,7 +259,7 @@ async fn the_deadline_cuts_the_last_interval_short() {
 
 #[tokio::test(start_paused = true)]
 async fn a_failed_read_ends_polling_with_its_error() {
-    let _serial = serial();
+    let _serial = SERIAL.lock().await;
     let script = Script::new([Ok(snap(Created, true)), Err("503".to_string())]);
     let events: Vec<_> = watch_member(script.fetcher(), PollConfig::default())
         .collect()
@@ -277,7 +274,7 @@ async fn a_failed_read_ends_polling_with_its_error() {
 
 #[tokio::test(start_paused = true)]
 async fn a_configured_interval_is_used() {
-    let _serial = serial();
+    let _serial = SERIAL.lock().await;
     let script = Script::of([
         snap(Updated, true),
         snap(Resumed, true),
@@ -315,7 +312,7 @@ impl std::io::Write for Logs {
 
 #[tokio::test(start_paused = true)]
 async fn each_change_is_a_tracing_event_and_the_deadline_a_warning() {
-    let _serial = serial();
+    let _serial = SERIAL.lock().await;
     let logs = Logs::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()
