@@ -10,30 +10,7 @@ use crate::__private::ApiClient;
 use crate::builder::ClientBuilder;
 use crate::error::Error;
 
-/// Where the client sends its requests.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Environment {
-    /// MX's development environment (`vestibule`): the spec's first server.
-    Development,
-    /// MX's production environment: the spec's second server.
-    Production,
-    /// Any base URL, e.g. the simulator's `http://127.0.0.1:PORT/atrium`.
-    Custom(String),
-}
-
-impl Environment {
-    /// The base URL of this environment, from the spec's `servers`.
-    pub fn base_url(&self) -> String {
-        match self {
-            Environment::Development => Client::wire().server_url(0),
-            Environment::Production => Client::wire().server_url(1),
-            Environment::Custom(url) => Some(url.as_str()),
-        }
-        .expect("the Atrium spec lists the development and production servers")
-        .trim_end_matches('/')
-        .to_string()
-    }
-}
+crate::environment!("Atrium", Development: "MX's development environment (`vestibule`): the spec's first server.", "atrium");
 
 impl Client {
     /// A builder for a client of `env`, authenticated by `MX-API-Key` and

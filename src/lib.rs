@@ -1,4 +1,10 @@
-#![doc = include_str!("../README.md")]
+// The README's examples use the default APIs (and the Platform's behind its
+// feature): it is the crate's documentation when they are enabled.
+#![cfg_attr(all(feature = "nexus", feature = "atrium"), doc = include_str!("../README.md"))]
+#![cfg_attr(
+    not(all(feature = "nexus", feature = "atrium")),
+    doc = "Typed async clients for MX's Nexus, Atrium and Platform APIs: see the README. Each API is a Cargo feature."
+)]
 #![warn(missing_debug_implementations)]
 // With no API feature only the shared runtime is built: its API glue is unused.
 #![cfg_attr(
@@ -41,6 +47,43 @@ pub use secret::CredentialValue;
 pub use status::{
     ConnectionStatus, MemberStatus, RepeatingTransactionType, TransactionType, UseCase,
 };
+
+/// An API's `Environment`: MX's two servers from the spec's `servers` (the
+/// first named as the API's docs name it), or any base URL.
+#[allow(unused_macros)]
+macro_rules! environment {
+    ($api:literal, $first:ident: $first_doc:literal, $mount:literal) => {
+        /// Where the client sends its requests.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Environment {
+            #[doc = $first_doc]
+            $first,
+            /// MX's production environment: the spec's second server.
+            Production,
+            #[doc = concat!("Any base URL, e.g. the simulator's `http://127.0.0.1:PORT/", $mount, "`.")]
+            Custom(String),
+        }
+
+        impl Environment {
+            /// The base URL of this environment, without a trailing `/`.
+            pub fn base_url(&self) -> String {
+                let server = |index| {
+                    Client::wire()
+                        .server_url(index)
+                        .expect(concat!("the ", $api, " spec lists MX's two servers"))
+                        .to_string()
+                };
+                match self {
+                    Environment::$first => server(0),
+                    Environment::Production => server(1),
+                    Environment::Custom(url) => url.trim_end_matches('/').to_string(),
+                }
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use environment;
 
 /// Includes the code the pipeline generated into `OUT_DIR` and re-exports
 /// its public surface.

@@ -35,30 +35,7 @@ pub(crate) use crate::rules::MX_CODES as RULES;
 pub use crate::rules::NEXUS_DUPLICATE_MEMBER;
 pub use crate::rules::{NEXUS_SESSION_EXPIRED, NEXUS_VALIDATION_FAILED};
 
-/// Where the client sends its requests.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Environment {
-    /// MX's integration environment: the spec's first server.
-    Integration,
-    /// MX's production environment: the spec's second server.
-    Production,
-    /// Any base URL, e.g. the simulator's `http://127.0.0.1:PORT/nexus`.
-    Custom(String),
-}
-
-impl Environment {
-    /// The base URL of this environment, from the spec's `servers`.
-    pub fn base_url(&self) -> String {
-        match self {
-            Environment::Integration => Client::wire().server_url(0),
-            Environment::Production => Client::wire().server_url(1),
-            Environment::Custom(url) => Some(url.as_str()),
-        }
-        .expect("the Nexus spec lists the integration and production servers")
-        .trim_end_matches('/')
-        .to_string()
-    }
-}
+crate::environment!("Nexus", Integration: "MX's integration environment: the spec's first server.", "nexus");
 
 impl ClientBuilder<Client> {
     /// Renews an expired session (MX answers error code 4011): `provider`

@@ -36,32 +36,7 @@ use crate::lifecycle::oauth::{window_url, WindowUriError};
 use crate::lifecycle::resume::Answers;
 use crate::lifecycle::{MemberFetcher, MemberSnapshot};
 
-/// Where the client sends its requests.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Environment {
-    /// MX's integration environment (`https://int-api.mx.com`): the spec's
-    /// first server.
-    Integration,
-    /// MX's production environment (`https://api.mx.com`): the spec's
-    /// second server.
-    Production,
-    /// Any base URL, e.g. the simulator's `http://127.0.0.1:PORT/platform`.
-    Custom(String),
-}
-
-impl Environment {
-    /// The base URL of this environment, from the spec's `servers`.
-    pub fn base_url(&self) -> String {
-        match self {
-            Environment::Integration => Client::wire().server_url(0),
-            Environment::Production => Client::wire().server_url(1),
-            Environment::Custom(url) => Some(url.as_str()),
-        }
-        .expect("the Platform spec lists the integration and production servers")
-        .trim_end_matches('/')
-        .to_string()
-    }
-}
+crate::environment!("Platform", Integration: "MX's integration environment (`https://int-api.mx.com`): the spec's first server.", "platform");
 
 impl Client {
     /// A builder for a client of `env`, authenticated by HTTP Basic with
