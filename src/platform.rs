@@ -31,6 +31,7 @@ use crate::__private::ApiClient;
 use crate::builder::ClientBuilder;
 use crate::error::Error;
 use crate::lifecycle::connect_widget::ConnectWidgetOptions;
+use crate::lifecycle::jobs::{Job, JobOutcome};
 use crate::lifecycle::mfa::{Challenges, ChallengesError};
 use crate::lifecycle::oauth::{window_url, WindowUriError};
 use crate::lifecycle::resume::Answers;
@@ -117,6 +118,36 @@ impl Client {
             .send()
             .await?
             .into_inner())
+    }
+
+    /// Starts an aggregation-type job on a member. The Platform answers
+    /// `202` to every job it accepts, started or already running inside
+    /// MX's throttle window ([`JobOutcome::Accepted`]), and `409` while a
+    /// job of another type runs ([`JobOutcome::OtherJobRunning`]).
+    pub async fn run_job(
+        &self,
+        user_guid: &str,
+        member_guid: &str,
+        job: Job,
+    ) -> Result<JobOutcome<types::MemberResponseBody>, Error> {
+        macro_rules! send {
+            ($operation:ident) => {
+                self.$operation()
+                    .user_guid(user_guid)
+                    .member_guid(member_guid)
+                    .send()
+                    .await
+            };
+        }
+        let result = match job {
+            Job::Aggregate => send!(aggregate_member),
+            Job::Balances => send!(check_balances),
+            Job::ExtendHistory => send!(extend_history),
+            Job::FetchStatements => send!(fetch_statements),
+            Job::Identify => send!(identify_member),
+            Job::Verify => send!(verify_member),
+        };
+        JobOutcome::from_result_with(result, |body| body, JobOutcome::from_platform_success)
     }
 
     /// A one-time Connect widget URL for `user_guid`

@@ -48,6 +48,11 @@ pub enum JobOutcome<M> {
     AlreadyRunning(M),
     /// 409: a job of another type is running; ask again once it ended.
     OtherJobRunning,
+    /// MX's Platform API answers every job it accepts with `202`: it
+    /// started one, or one of the same type already runs inside MX's
+    /// throttle window, and the answer does not say which (the member's
+    /// `is_being_aggregated` does).
+    Accepted(M),
 }
 
 impl<M> JobOutcome<M> {
@@ -62,9 +67,21 @@ impl<M> JobOutcome<M> {
     }
 
     /// The member MX answered with, if any.
+    /// The Platform API's meaning of a success status: `202` is
+    /// [`JobOutcome::Accepted`] (see there), `200`/`201` a started job.
+    pub fn from_platform_success(status: u16, member: M) -> Option<Self> {
+        match status {
+            200 | 201 => Some(JobOutcome::Started(member)),
+            202 => Some(JobOutcome::Accepted(member)),
+            _ => None,
+        }
+    }
+
     pub fn member(&self) -> Option<&M> {
         match self {
-            JobOutcome::Started(m) | JobOutcome::AlreadyRunning(m) => Some(m),
+            JobOutcome::Started(m) | JobOutcome::AlreadyRunning(m) | JobOutcome::Accepted(m) => {
+                Some(m)
+            }
             JobOutcome::OtherJobRunning => None,
         }
     }
@@ -73,6 +90,7 @@ impl<M> JobOutcome<M> {
         match self {
             JobOutcome::Started(m) => JobOutcome::Started(f(m)),
             JobOutcome::AlreadyRunning(m) => JobOutcome::AlreadyRunning(f(m)),
+            JobOutcome::Accepted(m) => JobOutcome::Accepted(f(m)),
             JobOutcome::OtherJobRunning => JobOutcome::OtherJobRunning,
         }
     }
@@ -85,10 +103,20 @@ impl<M> JobOutcome<M> {
         result: Result<ResponseValue<T>, E>,
         member: impl FnOnce(T) -> M,
     ) -> Result<Self, crate::Error> {
+        Self::from_result_with(result, member, JobOutcome::from_success)
+    }
+
+    /// [`from_result`](Self::from_result) with an API's own meaning of the
+    /// success statuses (e.g. [`from_platform_success`](Self::from_platform_success)).
+    pub fn from_result_with<T, E: Into<crate::Error>>(
+        result: Result<ResponseValue<T>, E>,
+        member: impl FnOnce(T) -> M,
+        success: fn(u16, ()) -> Option<JobOutcome<()>>,
+    ) -> Result<Self, crate::Error> {
         match result.map_err(Into::into) {
             Ok(rv) => {
                 let status = rv.status();
-                match JobOutcome::from_success(status.as_u16(), ()) {
+                match success(status.as_u16(), ()) {
                     Some(outcome) => Ok(outcome.map(|()| member(rv.into_inner()))),
                     None => Err(crate::Error::UnexpectedSuccess(status)),
                 }
@@ -121,5 +149,14 @@ mod tests {
             Some(&4)
         );
         assert_eq!(JobOutcome::<u8>::OtherJobRunning.member(), None);
+        assert_eq!(
+            JobOutcome::from_platform_success(202, "m"),
+            Some(JobOutcome::Accepted("m"))
+        );
+        assert_eq!(
+            JobOutcome::from_platform_success(200, "m"),
+            Some(JobOutcome::Started("m"))
+        );
+        assert_eq!(JobOutcome::Accepted(1).map(|n| n + 1).member(), Some(&2));
     }
 }

@@ -423,6 +423,9 @@ pub mod types {
     ///A credential an institution requires, or a member holds (without its value).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialResponse {
+        ///The order in which to show the credential to the end user (MX's Read institution credentials page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub display_order: ::std::option::Option<i64>,
         ///Name of the credential field, e.g. LOGIN or PASSWORD.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub field_name: ::std::option::Option<::std::string::String>,
@@ -3549,6 +3552,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CredentialResponse {
+            display_order: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             field_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3573,6 +3580,7 @@ pub mod types {
         impl ::std::default::Default for CredentialResponse {
             fn default() -> Self {
                 Self {
+                    display_order: Ok(Default::default()),
                     field_name: Ok(Default::default()),
                     guid: Ok(Default::default()),
                     label: Ok(Default::default()),
@@ -3582,6 +3590,18 @@ pub mod types {
             }
         }
         impl CredentialResponse {
+            pub fn display_order<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_order = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_order: {e}")
+                    });
+                self
+            }
             pub fn field_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3649,6 +3669,7 @@ pub mod types {
                 value: CredentialResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    display_order: value.display_order?,
                     field_name: value.field_name?,
                     guid: value.guid?,
                     label: value.label?,
@@ -3660,6 +3681,7 @@ pub mod types {
         impl ::std::convert::From<super::CredentialResponse> for CredentialResponse {
             fn from(value: super::CredentialResponse) -> Self {
                 Self {
+                    display_order: Ok(value.display_order),
                     field_name: Ok(value.field_name),
                     guid: Ok(value.guid),
                     label: Ok(value.label),

@@ -128,6 +128,9 @@ async fn every_operation_of_every_spec_decodes_through_the_generated_clients() {
         .credentials;
     let names: BTreeSet<_> = fields.iter().filter_map(|f| f.field_name.clone()).collect();
     assert_eq!(names, BTreeSet::from(["LOGIN".into(), "PASSWORD".into()]));
+    // `display_order` (MX's credentials page), in the order listed.
+    let orders: Vec<_> = fields.iter().map(|f| f.display_order).collect();
+    assert_eq!(orders, [Some(1), Some(2)]);
 
     // A user.
     let user = c

@@ -348,3 +348,33 @@ async fn simulator_mfa_challenge_then_resume_connects() {
         Challenges::NothingToAnswer
     ));
 }
+
+/// The Platform's jobs through `run_job`: its 202 is `Accepted` (started,
+/// or the same job already running), a job of another type while one runs
+/// is `OtherJobRunning` (409), and once it ends another type is accepted.
+#[tokio::test]
+async fn simulator_jobs_are_accepted_or_refused_while_another_runs() {
+    use mx_client::lifecycle::jobs::{Job, JobOutcome};
+
+    let sim = simulator().await;
+    let mx = sim_client(&sim);
+    let member = create(&mx, USER, "password").await;
+    assert!(matches!(settle(&mx, &member).await, Settled::Connected(_)));
+
+    let first = mx.run_job(USER, &member, Job::Aggregate).await.unwrap();
+    let JobOutcome::Accepted(body) = &first else {
+        panic!("expected Accepted, got {first:?}")
+    };
+    assert_eq!(
+        body.member.as_ref().and_then(|m| m.guid.as_deref()),
+        Some(member.as_str())
+    );
+    let again = mx.run_job(USER, &member, Job::Aggregate).await.unwrap();
+    assert!(matches!(again, JobOutcome::Accepted(_)), "{again:?}");
+    let other = mx.run_job(USER, &member, Job::Identify).await.unwrap();
+    assert_eq!(other, JobOutcome::OtherJobRunning);
+
+    assert!(matches!(settle(&mx, &member).await, Settled::Connected(_)));
+    let later = mx.run_job(USER, &member, Job::Identify).await.unwrap();
+    assert!(matches!(later, JobOutcome::Accepted(_)), "{later:?}");
+}

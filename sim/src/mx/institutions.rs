@@ -156,12 +156,13 @@ impl Institution {
         })
     }
 
-    /// Its credential fields, as MX lists them.
+    /// Its credential fields, as MX lists them, in the order to show them.
     pub fn credential_records(&self) -> Vec<Value> {
         self.credentials
             .iter()
-            .map(|(guid, field, label, typ)| {
-                json!({ "guid": guid, "field_name": field, "label": label, "type": typ, "options": [] })
+            .zip(1..)
+            .map(|((guid, field, label, typ), order)| {
+                json!({ "guid": guid, "display_order": order, "field_name": field, "label": label, "type": typ, "options": [] })
             })
             .collect()
     }
