@@ -77,16 +77,13 @@ pub struct Event {
 }
 
 impl Event {
-    /// MX's connection-status webhook payload.
+    /// MX's connection-status webhook payload, with the change's time.
     pub fn payload(&self) -> Value {
-        json!({
-            "action": "CHANGED",
-            "type": "MEMBER",
-            "connection_status": self.connection_status,
-            "member_guid": self.member_guid,
-            "user_guid": self.user_guid,
-            "at": crate::time::rfc3339(self.at),
-        })
+        let mut payload = crate::mx::webhooks::connection_status_payload(&self.connection_status);
+        payload["member_guid"] = json!(self.member_guid);
+        payload["user_guid"] = json!(self.user_guid);
+        payload["at"] = json!(crate::time::rfc3339(self.at));
+        payload
     }
 }
 

@@ -100,18 +100,19 @@ pub fn on_status(world: &mut World, member_guid: &str, status: &str) {
     if !CONNECTION_STATUS_WEBHOOKS.contains(&status) {
         return;
     }
-    let id = STATUSES.iter().position(|s| *s == status);
-    queue(
-        world,
-        member_guid,
-        json!({
-            "action": "CHANGED",
-            "type": "MEMBER",
-            "connection_status": status,
-            "connection_status_id": id,
-            "connection_status_message": message(status),
-        }),
-    );
+    queue(world, member_guid, connection_status_payload(status));
+}
+
+/// The body of MX's connection-status webhook, without the GUIDs (the one
+/// shape the webhooks and `Simulator::events()` share).
+pub(crate) fn connection_status_payload(status: &str) -> Value {
+    json!({
+        "action": "CHANGED",
+        "type": "MEMBER",
+        "connection_status": status,
+        "connection_status_id": STATUSES.iter().position(|s| *s == status),
+        "connection_status_message": message(status),
+    })
 }
 
 /// A job of `kind` ended with the member connected.
