@@ -1,11 +1,12 @@
 //! Rewrites of the generated file (`syn`): the `Client::new` HTTP client,
-//! the typed `send()`, the spec's deprecations.
+//! the spec's deprecations. (Each builder's `send()` is rewritten in
+//! `send.rs`.)
 
 use proc_macro2::TokenStream;
 
 /// The items of the generated file's top-level module `name` (none when it
 /// has no such module).
-fn module_items<'a>(
+pub(crate) fn module_items<'a>(
     file: &'a mut syn::File,
     name: &'a str,
 ) -> impl Iterator<Item = &'a mut syn::Item> {
@@ -42,64 +43,6 @@ pub(crate) fn use_runtime_http_client(file: &mut syn::File, rt: &TokenStream) {
                 });
             }
         }
-    }
-}
-
-/// Makes each generated builder's `send()` return the crate's typed error:
-/// progenitor's `send` becomes the private `send_raw`, and a new `send` runs
-/// it inside the runtime's per-request channel (`rt::send`), where the hooks
-/// report typed failures.
-pub(crate) fn typed_send(file: &mut syn::File, rt: &TokenStream) {
-    for item in module_items(file, "builder") {
-        let syn::Item::Impl(imp) = item else { continue };
-        let mut added = Vec::new();
-        for item in &mut imp.items {
-            let syn::ImplItem::Fn(f) = item else { continue };
-            if f.sig.ident != "send" || f.sig.asyncness.is_none() {
-                continue;
-            }
-            let Some(ok) = result_ok_type(&f.sig.output) else {
-                continue;
-            };
-            let docs: Vec<syn::Attribute> = f
-                .attrs
-                .iter()
-                .filter(|a| a.path().is_ident("doc"))
-                .cloned()
-                .collect();
-            f.attrs.retain(|a| !a.path().is_ident("doc"));
-            f.sig.ident = syn::Ident::new("send_raw", f.sig.ident.span());
-            f.vis = syn::Visibility::Inherited;
-            added.push(syn::parse_quote! {
-                #(#docs)*
-                #[doc = " Sends the request; every failure is the crate's typed `Error`."]
-                pub async fn send(self) -> ::std::result::Result<#ok, #rt::Error> {
-                    #rt::send(self.send_raw()).await
-                }
-            });
-        }
-        imp.items.extend(added);
-    }
-}
-
-/// `T` of a `-> Result<T, E>`.
-fn result_ok_type(output: &syn::ReturnType) -> Option<syn::Type> {
-    let syn::ReturnType::Type(_, ty) = output else {
-        return None;
-    };
-    let syn::Type::Path(p) = &**ty else {
-        return None;
-    };
-    let last = p.path.segments.last()?;
-    if last.ident != "Result" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(t) => Some(t.clone()),
-        _ => None,
     }
 }
 

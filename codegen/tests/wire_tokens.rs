@@ -1,5 +1,6 @@
 //! What the pipeline emits for the runtime: the wire table as typed
-//! constants, a security-scheme enum per API, and the typed `send()`.
+//! constants, a security-scheme enum per API, and the typed `send()` that
+//! calls the runtime directly.
 
 use std::path::{Path, PathBuf};
 
@@ -45,7 +46,7 @@ fn atrium_gets_a_scheme_enum_and_typed_constants() {
 }
 
 #[test]
-fn every_builder_send_is_typed_and_runs_in_the_runtime_channel() {
+fn every_builder_send_is_typed_and_calls_the_runtime_directly() {
     let (name, spec, overlay) = MX_APIS[0];
     assert_eq!(name, "nexus");
     let r = Config::mx_client()
@@ -56,17 +57,53 @@ fn every_builder_send_is_typed_and_runs_in_the_runtime_channel() {
         .unwrap();
     let code = squash(&r.code);
     assert_eq!(code.matches("asyncfnsend_raw(self").count(), 1);
+    // `send` is the request's future, wrapped: no `async fn` holding it.
     assert!(code.contains(
-        "pubasyncfnsend(self,)->::std::result::Result<ResponseValue<types::MemberResponseBody>,::mx_client::__private::Error,>{::mx_client::__private::send(self.send_raw()).await}"
+        "pubfnsend(self,)->impl::std::future::Future<Output=::std::result::Result<ResponseValue<types::MemberResponseBody>,::mx_client::__private::Error,>,>+use<'a>{letbody_limit=self.client.inner.body_limit();::mx_client::__private::send(self.send_raw(),&super::OPERATIONS[0usize],body_limit,)}"
     ));
     assert!(!code.contains("pubasyncfnsend_raw"));
-    // The hooks report typed failures through the channel.
-    assert_eq!(
-        code.matches(".map_err(::mx_client::__private::signal)")
-            .count(),
-        2
-    );
+    // `send_raw` returns the runtime's typed failure; the runtime is called
+    // with the operation's wire-table entry, not through `ClientHooks`, and
+    // `exec` takes (or refuses) the answer.
+    assert!(code.contains("::std::result::Result<ResponseValue<types::MemberResponseBody>,::mx_client::__private::Failed,>"));
+    assert!(code.contains("letop=&super::OPERATIONS[0usize];client.inner.pre(&mutrequest,op)?;letresponse=client.inner.exec(&client.client,request,op).await?;(matchresponse.status().as_u16(){"));
+    assert!(!code.contains("client.pre("));
+    assert!(!code.contains("OperationInfo{"));
+    assert!(code.contains("implClientHooks<::mx_client::__private::Hooks>forClient{}"));
+    // Nothing the runtime would replace: no `api-version`, no
+    // `Accept: application/json`, no empty header map.
+    assert!(!code.contains("api-version"));
+    assert!(!code.contains("header::ACCEPT"));
+    assert!(!code.contains("header_map"));
+    assert!(code.contains("letmutrequest=client.client.post(url).json(&body).build()?;"));
+    // A JSON answer is decoded by the runtime, headers moved.
+    assert!(code.contains("200u16=>::mx_client::__private::json_response(response).await,"));
+    assert!(code.contains(".map_err(::mx_client::__private::Failed::from)"));
+    assert!(!code.contains(".post(&result"));
+    assert!(!code.contains("from_response"));
     assert!(!code.contains("Error::Custom"));
+}
+
+/// A header parameter keeps its header map (Platform's
+/// `X-CALLBACK-PAYLOAD`), while `api-version` goes.
+#[test]
+fn header_parameters_keep_their_header_map() {
+    let (name, spec, overlay) = MX_APIS[2];
+    assert_eq!(name, "platform");
+    let r = Config::mx_client()
+        .render_api(
+            &root().join(spec),
+            overlay.map(|o| root().join(o)).as_deref(),
+        )
+        .unwrap();
+    let code = squash(&r.code);
+    assert!(code.contains("header_map.append(\"X-CALLBACK-PAYLOAD\""));
+    assert!(code.contains(".headers(header_map)"));
+    assert!(!code.contains("api-version"));
+    assert_eq!(
+        code.matches("asyncfnsend_raw(self").count(),
+        code.matches("client.inner.pre(&mutrequest,op)?;").count()
+    );
 }
 
 #[test]

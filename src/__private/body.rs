@@ -1,11 +1,10 @@
 //! Answers taken apart and put back together: a success body bounded by
 //! `http_body_util::Limited`, an error body read (bounded) and attached as a
-//! typed extension, an answer from another origin marked as such. Rebuilt
-//! answers keep their URL.
+//! typed extension. Rebuilt answers keep their URL.
 
 use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt, Limited};
-use reqwest::header::{HeaderMap, CONTENT_LENGTH};
+use reqwest::header::HeaderValue;
 use reqwest::{Method, ResponseBuilderExt, Url};
 
 use crate::rules::{ApiRules, ErrorClass};
@@ -27,12 +26,6 @@ pub struct ErrorBody {
     pub class: Option<ErrorClass>,
 }
 
-/// Attached to an answer that came from another origin than the request
-/// went to (an HTTP client that follows redirects was given to
-/// `new_with_client`); `Hooks::post` refuses it.
-#[derive(Debug, Clone)]
-pub(crate) struct Redirected(pub String);
-
 /// `parts` and `body` as a `reqwest::Response` whose URL is `url`.
 fn rebuild(mut parts: http::response::Parts, url: Url, body: reqwest::Body) -> reqwest::Response {
     let marker = http::Response::builder()
@@ -44,13 +37,10 @@ fn rebuild(mut parts: http::response::Parts, url: Url, body: reqwest::Body) -> r
 }
 
 /// The success answer with a body that fails with
-/// `http_body_util::LengthLimitError` once it passes `max` bytes. A body
-/// with a declared length is left as it is: `Hooks::post` refuses one
-/// declared over the bound, and hyper never reads past the declared length.
+/// `http_body_util::LengthLimitError` once it passes `max` bytes (for a
+/// body without a declared length: `Hooks::accept` refuses one declared
+/// over the bound, and hyper never reads past the declared length).
 pub(crate) fn bounded(response: reqwest::Response, max: usize) -> reqwest::Response {
-    if response.headers().contains_key(CONTENT_LENGTH) {
-        return response;
-    }
     let url = response.url().clone();
     let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
     rebuild(parts, url, reqwest::Body::wrap(Limited::new(body, max)))
@@ -80,16 +70,6 @@ pub(crate) async fn buffered_error(
     Ok(rebuild(parts, url, reqwest::Body::from(body)))
 }
 
-/// An answer that came from another origin: status and headers kept for
-/// diagnosis, body dropped, marked [`Redirected`].
-pub(crate) fn redirected(response: reqwest::Response) -> reqwest::Response {
-    let url = response.url().clone();
-    let to = url.origin().ascii_serialization();
-    let (mut parts, _) = http::Response::<reqwest::Body>::from(response).into_parts();
-    parts.extensions.insert(Redirected(to));
-    rebuild(parts, url, reqwest::Body::from(Bytes::new()))
-}
-
 /// The first `cap` bytes of `body` (an error answer's body is truncated,
 /// not refused).
 async fn read_capped(mut body: reqwest::Body, cap: usize) -> reqwest::Result<Bytes> {
@@ -108,10 +88,10 @@ async fn read_capped(mut body: reqwest::Body, cap: usize) -> reqwest::Result<Byt
 }
 
 /// A declared `Content-Length` over `max`.
-pub(crate) fn declared_over(headers: &HeaderMap, max: usize) -> bool {
-    headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
+pub(crate) fn over(declared: &HeaderValue, max: usize) -> bool {
+    declared
+        .to_str()
+        .ok()
         .and_then(|v| v.parse::<u64>().ok())
         .is_some_and(|n| n > max as u64)
 }

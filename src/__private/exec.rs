@@ -3,37 +3,44 @@
 //! renewed once, idempotent requests retried when the client says so, each
 //! request a `tracing` span.
 
+use std::future::Future;
 use std::time::Instant;
 
-use tracing::Instrument;
+use futures_util::future::Either;
+use tracing::{Instrument, Span};
 
-use super::body::{bounded, buffered_error, redirected, ErrorBody};
+use super::body::{buffered_error, ErrorBody};
+use super::failure::Failure;
 use super::hooks::{Credential, Hooks};
-use super::send::note_request;
+use super::send::Failed;
 use super::wire::Operation;
 use crate::retry::{is_idempotent, retry_after};
 use crate::rules::ErrorClass;
 
 impl Hooks {
-    /// Sends the request: a non-2xx answer's body is read here (bounded)
-    /// and attached to the response as an [`ErrorBody`]; a success body is
-    /// bounded; an expired credential is renewed once through its provider;
-    /// idempotent requests are retried when the client says so. Each request
-    /// is a `tracing` span with the operation, method, status and duration
-    /// (no header values), timed only when a subscriber listens.
-    pub async fn exec(
-        &self,
-        client: &reqwest::Client,
+    /// Sends the request and takes its answer: a success as the spec
+    /// documents it (see [`Hooks::accept`]) or refused; a non-2xx answer
+    /// with its body read (bounded) and attached as an [`ErrorBody`]; an
+    /// answer from another origin refused. An expired credential is renewed
+    /// once through its provider; idempotent requests are retried when the
+    /// client says so. Each request is a `tracing` span with the operation,
+    /// method, status and duration (no header values), timed only when a
+    /// subscriber listens.
+    ///
+    /// The request is handed to the HTTP client here, and the returned
+    /// future waits for the answer: it lives inside every generated
+    /// request's future, so it holds only what the answer needs (no `async
+    /// fn` keeping its arguments beside what it awaits).
+    pub fn exec<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
         request: reqwest::Request,
-        operation_name: &'static str,
-    ) -> reqwest::Result<reqwest::Response> {
-        let op = self.wire.operation(operation_name);
-        note_request(op, self.max_body);
-        let operation_id = op.map_or(operation_name, |o| o.id);
+        op: &'static Operation,
+    ) -> impl Future<Output = Result<reqwest::Response, Failed>> + Send + 'a {
         let span = tracing::info_span!(
             "mx.request",
             api = self.wire.title,
-            operation = operation_id,
+            operation = op.id,
             method = %request.method(),
             path = request.url().path(),
             status = tracing::field::Empty,
@@ -41,126 +48,144 @@ impl Hooks {
             duration_ms = tracing::field::Empty,
         );
         if span.is_disabled() {
-            return self.exec_inner(client, request, op, operation_id).await;
+            return Either::Left(self.first_attempt(client, request, op, &span));
         }
-        let started = Instant::now();
-        let result = self
-            .exec_inner(client, request, op, operation_id)
-            .instrument(span.clone())
-            .await;
-        span.record("duration_ms", started.elapsed().as_millis() as u64);
-        let status = match &result {
-            Ok(r) => r.status().as_u16(),
-            Err(e) => e.status().map_or(0, |s| s.as_u16()),
-        };
-        span.record("status", status);
-        span.in_scope(|| match &result {
-            Ok(r) if r.status().is_success() => tracing::debug!("answered"),
-            Ok(r) => tracing::info!(
-                status = r.status().as_u16(),
-                "answered with an error status"
-            ),
-            Err(e) => tracing::info!(error = %e, "transport error"),
-        });
-        result
+        let answer = span.in_scope(|| self.first_attempt(client, request, op, &span));
+        Either::Right(Box::pin(traced(answer, span)))
     }
 
-    async fn exec_inner(
-        &self,
-        client: &reqwest::Client,
-        mut request: reqwest::Request,
-        op: Option<&'static Operation>,
-        operation_id: &'static str,
-    ) -> reqwest::Result<reqwest::Response> {
+    /// Hands the request to the HTTP client; the future settles the answer.
+    /// The rare paths (an error answer, a retry, a renewal, a redirect) are
+    /// in [`Hooks::settle`], boxed when taken.
+    fn first_attempt<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
+        op: &'static Operation,
+        span: &tracing::Span,
+    ) -> impl Future<Output = Result<reqwest::Response, Failed>> + Send + 'a {
         // A copy to send again only when it may be: an idempotent request of
         // a client that retries or renews credentials.
         let may_resend = is_idempotent(request.method())
             && (self.retry.max_retries > 0 || self.providers.iter().any(Option::is_some));
-        let mut attempt = 0u32;
+        let first = Sent {
+            method: request.method().clone(),
+            to: request.url().clone(),
+            again: None,
+        };
+        let (answer, first) = attempt(client, request, first, may_resend, 0, span);
+        async move {
+            match answer.await {
+                // The URL changes only when the HTTP client followed a
+                // redirect.
+                Ok(response) if response.status().is_success() && response.url() == &first.to => {
+                    Ok(self.accept(response, op)?)
+                }
+                result => Box::pin(self.settle(client, result, first, may_resend, op)).await,
+            }
+        }
+    }
+
+    /// The answer of a request that did not plainly succeed: a redirect to
+    /// another origin is refused, an error answer is read, an expired
+    /// credential is renewed (and an idempotent request sent again), a
+    /// transient failure is retried when the client says so.
+    async fn settle(
+        &self,
+        client: &reqwest::Client,
+        mut result: reqwest::Result<reqwest::Response>,
+        mut sent: Sent,
+        may_resend: bool,
+        op: &'static Operation,
+    ) -> Result<reqwest::Response, Failed> {
+        let mut attempts = 0u32;
         let mut renewed = false;
         loop {
-            let again = if may_resend {
-                request.try_clone()
-            } else {
-                None
-            };
-            let span = tracing::Span::current();
-            if !span.is_disabled() {
-                span.record("attempts", attempt + 1);
-            }
-            let method = request.method().clone();
-            let sent_to = request.url().clone();
-            let response = match client.execute(request).await {
+            let response = match result {
                 Ok(r) => r,
                 Err(e) => {
                     let transient = e.is_timeout() || e.is_connect();
-                    match (again, transient && attempt < self.retry.max_retries) {
+                    match (
+                        sent.again.take(),
+                        transient && attempts < self.retry.max_retries,
+                    ) {
                         (Some(next), true) => {
-                            tokio::time::sleep(self.retry.backoff(attempt, None)).await;
-                            attempt += 1;
-                            request = next;
+                            tokio::time::sleep(self.retry.backoff(attempts, None)).await;
+                            attempts += 1;
+                            let (answer, next) =
+                                attempt(client, next, sent, may_resend, attempts, &Span::current());
+                            sent = next;
+                            result = answer.await;
                             continue;
                         }
-                        _ => return Err(e),
+                        _ => return Err(e.into()),
                     }
                 }
             };
-            // Origins are compared only when the URL changed (never, unless
-            // the HTTP client followed a redirect).
-            if response.url() != &sent_to && response.url().origin() != sent_to.origin() {
+            if response.url() != &sent.to && response.url().origin() != sent.to.origin() {
                 // Too late to keep the headers from the other host, but its
                 // answer is never taken for MX's.
-                return Ok(redirected(response));
+                let to = response.url().origin().ascii_serialization();
+                return Err(Failure::Redirected { to }.into());
             }
             if response.status().is_success() {
-                return Ok(bounded(response, self.max_body));
+                return Ok(self.accept(response, op)?);
             }
             let response = buffered_error(
                 response,
                 self.max_error_body,
                 self.rules,
-                operation_id,
-                method,
+                op.id,
+                sent.method.clone(),
             )
             .await?;
             let class = response
                 .extensions()
                 .get::<ErrorBody>()
                 .and_then(|b| b.class);
-            if class == Some(ErrorClass::CredentialExpired) {
+            let next = if class == Some(ErrorClass::CredentialExpired) {
                 if renewed {
                     return Ok(response);
                 }
                 renewed = true;
-                match (op, again) {
-                    (Some(op), Some(mut next)) if self.renew(op).await => {
+                match sent.again.take() {
+                    Some(mut next) if self.renew(op).await => {
                         // Idempotent: send it again with the new credential.
-                        if self.set_security(next.headers_mut(), op).is_ok() {
-                            request = next;
-                            continue;
+                        if self.set_security(next.headers_mut(), op).is_err() {
+                            return Ok(response);
                         }
-                        return Ok(response);
+                        next
                     }
-                    (Some(op), None) => {
+                    Some(_) => return Ok(response),
+                    None => {
                         // Not to be resent (a create): renewed for the next
                         // request, never resent.
                         self.renew(op).await;
                         return Ok(response);
                     }
+                }
+            } else {
+                let status = response.status().as_u16();
+                let transient = matches!(status, 429 | 502..=504);
+                match (
+                    sent.again.take(),
+                    transient && attempts < self.retry.max_retries,
+                ) {
+                    (Some(next), true) => {
+                        let wait = self
+                            .retry
+                            .backoff(attempts, retry_after(response.headers()));
+                        tokio::time::sleep(wait).await;
+                        attempts += 1;
+                        next
+                    }
                     _ => return Ok(response),
                 }
-            }
-            let status = response.status().as_u16();
-            let transient = matches!(status, 429 | 502..=504);
-            match (again, transient && attempt < self.retry.max_retries) {
-                (Some(next), true) => {
-                    let wait = self.retry.backoff(attempt, retry_after(response.headers()));
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                    request = next;
-                }
-                _ => return Ok(response),
-            }
+            };
+            let (answer, next) =
+                attempt(client, next, sent, may_resend, attempts, &Span::current());
+            sent = next;
+            result = answer.await;
         }
     }
 
@@ -192,4 +217,61 @@ impl Hooks {
         }
         renewed
     }
+}
+
+/// `answer` inside `span`, with the status and the duration recorded and
+/// the outcome logged (only when a subscriber listens).
+async fn traced(
+    answer: impl Future<Output = Result<reqwest::Response, Failed>>,
+    span: Span,
+) -> Result<reqwest::Response, Failed> {
+    let started = Instant::now();
+    let result = answer.instrument(span.clone()).await;
+    span.record("duration_ms", started.elapsed().as_millis() as u64);
+    if let Ok(r) = &result {
+        span.record("status", r.status().as_u16());
+    }
+    span.in_scope(|| match &result {
+        Ok(r) if r.status().is_success() => tracing::debug!("answered"),
+        Ok(r) => tracing::info!(
+            status = r.status().as_u16(),
+            "answered with an error status"
+        ),
+        Err(Failed::Hook(f)) => tracing::info!(reason = %f, "answer refused"),
+        Err(Failed::Generated(e)) => tracing::info!(error = %e, "transport error"),
+    });
+    result
+}
+
+/// What is kept of a request once it is handed to the HTTP client.
+struct Sent {
+    method: reqwest::Method,
+    /// Where it went (an answer from elsewhere followed a redirect).
+    to: reqwest::Url,
+    /// A copy to send again, when it may be.
+    again: Option<reqwest::Request>,
+}
+
+/// Hands `request` to the HTTP client as attempt `attempt` (counted from 0,
+/// recorded on `span`), keeping a copy in `sent` when it may be sent again.
+fn attempt(
+    client: &reqwest::Client,
+    request: reqwest::Request,
+    mut sent: Sent,
+    may_resend: bool,
+    attempt: u32,
+    span: &tracing::Span,
+) -> (
+    impl std::future::Future<Output = reqwest::Result<reqwest::Response>>,
+    Sent,
+) {
+    sent.again = if may_resend {
+        request.try_clone()
+    } else {
+        None
+    };
+    if !span.is_disabled() {
+        span.record("attempts", attempt + 1);
+    }
+    (client.execute(request), sent)
 }

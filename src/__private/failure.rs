@@ -1,5 +1,5 @@
-//! Typed failures: what the hooks report through the per-request side
-//! channel (see `send`), and how a failed request becomes an [`Error`].
+//! Typed failures: what the hooks refuse, and how a failed request becomes
+//! an [`Error`].
 
 use std::fmt;
 
@@ -14,8 +14,6 @@ use crate::retry::{is_idempotent, retry_after};
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Failure {
-    /// The generated code named an operation the wire table lacks.
-    UnknownOperation(String),
     /// The operation needs a credential the client does not have.
     MissingCredential { scheme: &'static str },
     /// A credential that cannot be sent (not a valid header value, or not
@@ -45,9 +43,6 @@ pub enum Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Failure::UnknownOperation(name) => {
-                write!(f, "operation `{name}` is not in the wire table")
-            }
             Failure::MissingCredential { scheme } => {
                 write!(f, "no credential is set for the security scheme `{scheme}`")
             }
@@ -92,53 +87,36 @@ impl From<Failure> for Error {
                 operation: operation.to_string(),
                 message: error_chain(&source),
             },
-            Failure::UnknownOperation(_)
-            | Failure::MissingCredential { .. }
-            | Failure::InvalidCredential { .. } => Error::InvalidRequest(f.to_string()),
+            Failure::MissingCredential { .. } | Failure::InvalidCredential { .. } => {
+                Error::InvalidRequest(f.to_string())
+            }
         }
     }
 }
 
-/// What the runtime learnt while one request ran.
-#[derive(Debug, Default)]
-pub(crate) struct Channel {
-    /// The failure a hook reported.
-    pub failure: Option<Failure>,
-    /// The operation `exec` sent.
-    pub operation: Option<&'static Operation>,
-    /// The bound `exec` put on the success body.
-    pub body_limit: usize,
-}
-
-/// The error of a failed request: the hooks' typed failure when they
-/// reported one, else progenitor's error read with what the channel knows
-/// (the operation sent, the body bound).
-pub(crate) fn convert<E>(e: progenitor_client::Error<E>, channel: Channel) -> Error {
+/// The error of a failed request from progenitor's error: `op` is the
+/// operation sent, `body_limit` the client's bound on a success body.
+pub(crate) fn convert(e: progenitor_client::Error<()>, op: &Operation, body_limit: usize) -> Error {
     use progenitor_client::Error as P;
-    if let (P::Custom(_), Some(failure)) = (&e, channel.failure) {
-        return failure.into();
-    }
     match e {
         P::Custom(m) | P::InvalidRequest(m) => Error::InvalidRequest(m),
-        P::CommunicationError(e) => match channel.operation {
-            // Connected and not idempotent (a create): MX may have acted.
-            Some(op) if !is_idempotent(&op.method) && !e.is_connect() && !e.is_builder() => {
-                Failure::OutcomeUnknown {
-                    operation: op.id,
-                    source: e,
-                }
-                .into()
+        // Connected and not idempotent (a create): MX may have acted.
+        P::CommunicationError(e)
+            if !is_idempotent(&op.method) && !e.is_connect() && !e.is_builder() =>
+        {
+            Failure::OutcomeUnknown {
+                operation: op.id,
+                source: e,
             }
-            _ => Error::Transport(e),
-        },
+            .into()
+        }
+        P::CommunicationError(e) => Error::Transport(e),
         P::InvalidUpgrade(e) | P::ResponseBodyError(e) => {
             // A body cut off at the client's bound says so.
             let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
             while let Some(s) = source {
                 if s.is::<http_body_util::LengthLimitError>() {
-                    return Error::ResponseTooLarge {
-                        limit: channel.body_limit,
-                    };
+                    return Error::ResponseTooLarge { limit: body_limit };
                 }
                 source = s.source();
             }

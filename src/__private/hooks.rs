@@ -9,11 +9,12 @@ use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use base64::Engine;
 use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT,
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE,
+    USER_AGENT,
 };
 use secrecy::{ExposeSecret, SecretString};
 
-use super::body::{declared_over, Redirected};
+use super::body::{bounded, over};
 use super::failure::Failure;
 use super::wire::{is_json, ApiWire, Operation, SchemeKind};
 use crate::retry::RetryPolicy;
@@ -39,7 +40,6 @@ pub(crate) enum Credential {
     Invalid(&'static str),
 }
 
-const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 const AGENT: HeaderValue =
     HeaderValue::from_static(concat!("mx-client/", env!("CARGO_PKG_VERSION")));
 
@@ -179,6 +179,11 @@ impl Hooks {
         self
     }
 
+    /// The bound on a success answer's body.
+    pub fn body_limit(&self) -> usize {
+        self.max_body
+    }
+
     /// Retries idempotent requests (see [`RetryPolicy`]).
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
@@ -190,17 +195,12 @@ impl Hooks {
         self.wire
     }
 
-    /// Rewrites a request built by the generated code into what the spec
-    /// documents: the operation's `Accept` and `Content-Type`, its security
-    /// headers, a `User-Agent`, and no `api-version`.
-    pub fn pre(&self, request: &mut reqwest::Request, operation_name: &str) -> Result<(), Failure> {
-        let op = self
-            .wire
-            .operation(operation_name)
-            .ok_or_else(|| Failure::UnknownOperation(operation_name.to_string()))?;
+    /// Completes a request built by the generated code as the spec
+    /// documents it: the operation's `Accept` and `Content-Type`, its
+    /// security headers, a `User-Agent`, the client's extra headers.
+    pub fn pre(&self, request: &mut reqwest::Request, op: &Operation) -> Result<(), Failure> {
         let has_body = request.body().is_some();
         let headers = request.headers_mut();
-        headers.remove(API_VERSION);
         match &op.accept {
             Some(media) => {
                 headers.insert(ACCEPT, media.clone());
@@ -254,62 +254,66 @@ impl Hooks {
         Ok(())
     }
 
-    /// Checks an answer against the spec: it comes from the origin the
-    /// request went to, a success's `Content-Type` is the documented kind
-    /// (JSON for a JSON operation) and its declared length is within the
-    /// bound. (A transport failure is typed by `send`, which knows whether
-    /// the request was idempotent.)
-    pub fn post(
+    /// Takes a success answer as the spec documents it, or refuses it: its
+    /// declared length within the client's bound (a body without one is
+    /// bounded as it is read), its `Content-Type` the documented kind (JSON
+    /// for a JSON operation; for bytes, such as a statement PDF, neither
+    /// JSON nor a page).
+    pub(crate) fn accept(
         &self,
-        result: &reqwest::Result<reqwest::Response>,
-        operation_name: &str,
-    ) -> Result<(), Failure> {
-        let Ok(response) = result else {
-            return Ok(());
-        };
-        if let Some(Redirected(to)) = response.extensions().get::<Redirected>() {
-            return Err(Failure::Redirected { to: to.clone() });
+        response: reqwest::Response,
+        op: &'static Operation,
+    ) -> Result<reqwest::Response, Failure> {
+        if response.status() == reqwest::StatusCode::NO_CONTENT {
+            return Ok(response);
         }
-        let status = response.status();
-        if !status.is_success() || status == reqwest::StatusCode::NO_CONTENT {
-            return Ok(());
-        }
-        if declared_over(response.headers(), self.max_body) {
+        let headers = response.headers();
+        let declared = headers.get(CONTENT_LENGTH);
+        if declared.is_some_and(|v| over(v, self.max_body)) {
             return Err(Failure::TooLarge {
                 limit: self.max_body,
             });
         }
-        let Some(op) = self.wire.operation(operation_name) else {
-            return Ok(());
-        };
-        let Some(documented) = op.response_media.as_ref().and_then(|m| m.to_str().ok()) else {
-            return Ok(());
-        };
-        let got = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        // Bytes were due (a statement PDF): a page or a JSON body in their
-        // place is an error answer with a success status.
-        let wrong = if op.response_json {
-            !is_json(got)
-        } else {
-            is_json(got)
-                || got
-                    .trim_start()
-                    .get(..9)
-                    .is_some_and(|t| t.eq_ignore_ascii_case("text/html"))
-        };
-        if wrong {
-            return Err(Failure::ContentType {
-                got: got.to_string(),
-                documented,
-                json: op.response_json,
-            });
+        if let Some(documented) = &op.response_media {
+            let got = headers.get(CONTENT_TYPE);
+            // The common case, the documented type itself, is not parsed.
+            if got != Some(documented) {
+                content_type_matches(got, documented, op.response_json)?;
+            }
         }
-        Ok(())
+        Ok(match declared {
+            Some(_) => response,
+            None => bounded(response, self.max_body),
+        })
     }
+}
+
+/// Refuses an answer whose `Content-Type` is not the documented kind.
+fn content_type_matches(
+    got: Option<&HeaderValue>,
+    documented: &'static HeaderValue,
+    json: bool,
+) -> Result<(), Failure> {
+    let got = got.and_then(|v| v.to_str().ok()).unwrap_or("");
+    // Bytes were due (a statement PDF): a page or a JSON body in their
+    // place is an error answer with a success status.
+    let wrong = if json {
+        !is_json(got)
+    } else {
+        is_json(got)
+            || got
+                .trim_start()
+                .get(..9)
+                .is_some_and(|t| t.eq_ignore_ascii_case("text/html"))
+    };
+    if wrong {
+        return Err(Failure::ContentType {
+            got: got.to_string(),
+            documented: documented.to_str().unwrap_or(""),
+            json,
+        });
+    }
+    Ok(())
 }
 
 /// `value` as a sensitive header value.

@@ -1,17 +1,20 @@
 //! What the generated code calls; not a public API (serde's `__private`
-//! convention): the hooks progenitor runs around each request, the typed
-//! side channel of `send`, the wire table's types, the pagination glue.
+//! convention): the hooks each generated request calls before and after
+//! it is sent, its typed failure, the wire table's types, the pagination
+//! glue.
 //!
 //! Each file has one job: `wire` (the table's types), `client` (what a
 //! generated client provides), `hooks` (credentials, `pre`, `post`), `exec`
 //! (sending, retries, renewal), `body` (bounded and buffered answers),
-//! `failure` (typed failures into `Error`), `send` (the per-request
-//! channel). An API's error codes are its module's `ApiRules`
+//! `decode` (a JSON answer into its generated type), `failure` (typed
+//! failures into `Error`), `send` (what a generated request returns, read
+//! as an `Error`). An API's error codes are its module's `ApiRules`
 //! (`src/rules.rs`).
 
 mod body;
 mod client;
 pub mod de;
+mod decode;
 mod exec;
 mod failure;
 mod hooks;
@@ -26,7 +29,8 @@ pub use crate::pagination::{paginate, Page, PageStream, Pagination};
 pub use crate::rules::{ApiRules, ErrorClass};
 pub use body::ErrorBody;
 pub use client::ApiClient;
+pub use decode::json_response;
 pub use failure::Failure;
 pub use hooks::{CredentialProvider, Hooks, DEFAULT_MAX_BODY, DEFAULT_MAX_ERROR_BODY};
-pub use send::{send, signal};
+pub use send::{send, Failed};
 pub use wire::{is_json, ApiWire, Operation, Scheme, SchemeKind, Server};

@@ -1,48 +1,101 @@
-//! The typed side channel of one request: the generated `send()` runs the
-//! request inside it, the hooks report a typed [`Failure`] there (handing
-//! progenitor a bare `Error::Custom` only as the signal), and `send` turns
-//! the outcome into an [`Error`].
+//! What a generated request returns, and how its failure becomes an
+//! [`Error`]: each generated `send_raw()` returns [`Failed`] (progenitor's
+//! error, or the typed [`Failure`] of a hook, both through `?`), and the
+//! generated `send()` hands it to [`send`] with the operation's wire-table
+//! entry, which knows what the error means (an unknown outcome after a
+//! create, a body over the client's bound).
 
-use std::cell::RefCell;
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
-use super::failure::{convert, Channel, Failure};
+use super::failure::{convert, Failure};
 use super::wire::Operation;
 use crate::error::Error;
 
-tokio::task_local! {
-    static CHANNEL: RefCell<Channel>;
+/// Why a generated request failed, before it is read as an [`Error`].
+#[derive(Debug)]
+pub enum Failed {
+    /// What progenitor's code reported (a transport error, a body that does
+    /// not decode, an undocumented status, …).
+    Generated(progenitor_client::Error<()>),
+    /// What the runtime's hooks refused.
+    Hook(Failure),
 }
 
-/// Runs a generated request (its `send_raw()`) inside a fresh channel and
-/// returns its answer, or the typed error of its failure.
-pub async fn send<T, F>(request: F) -> Result<T, Error>
+impl From<progenitor_client::Error<()>> for Failed {
+    fn from(e: progenitor_client::Error<()>) -> Self {
+        Failed::Generated(e)
+    }
+}
+
+/// `request.build()?` and `result?` in the generated code: a transport
+/// error, as progenitor reads it.
+impl From<reqwest::Error> for Failed {
+    fn from(e: reqwest::Error) -> Self {
+        Failed::Generated(e.into())
+    }
+}
+
+/// A header parameter that is no valid header value, as progenitor reads
+/// it.
+impl From<reqwest::header::InvalidHeaderValue> for Failed {
+    fn from(e: reqwest::header::InvalidHeaderValue) -> Self {
+        Failed::Generated(e.into())
+    }
+}
+
+impl From<Failure> for Failed {
+    fn from(f: Failure) -> Self {
+        Failed::Hook(f)
+    }
+}
+
+/// The answer of a generated request (its `send_raw()`), or the typed error
+/// of its failure: `op` is the operation sent, `body_limit` the client's
+/// bound on a success body.
+///
+/// Not an `async fn`: one holds its argument beside the future it awaits,
+/// which doubles a request's state (several KiB, copied on every move). The
+/// returned future is the request itself, wrapped.
+pub fn send<T, F>(
+    request: F,
+    op: &'static Operation,
+    body_limit: usize,
+) -> impl Future<Output = Result<T, Error>>
 where
-    F: Future<Output = Result<T, progenitor_client::Error<()>>>,
+    F: Future<Output = Result<T, Failed>>,
 {
-    CHANNEL
-        .scope(RefCell::new(Channel::default()), async move {
-            request
-                .await
-                .map_err(|e| convert(e, CHANNEL.with(|c| c.take())))
+    Typed {
+        request,
+        op,
+        body_limit,
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A generated request whose failure becomes the crate's `Error` as it
+    /// completes.
+    struct Typed<F> {
+        #[pin]
+        request: F,
+        op: &'static Operation,
+        body_limit: usize,
+    }
+}
+
+impl<T, F> Future for Typed<F>
+where
+    F: Future<Output = Result<T, Failed>>,
+{
+    type Output = Result<T, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let (op, body_limit) = (*this.op, *this.body_limit);
+        this.request.poll(cx).map_err(|failed| match failed {
+            Failed::Hook(f) => f.into(),
+            Failed::Generated(e) => convert(e, op, body_limit),
         })
-        .await
-}
-
-/// Reports `failure` to the request's channel and returns the signal the
-/// generated code propagates. Outside a channel (a hand-built call), the
-/// signal carries the failure's message.
-pub fn signal<E>(failure: Failure) -> progenitor_client::Error<E> {
-    let message = failure.to_string();
-    let _ = CHANNEL.try_with(|c| c.borrow_mut().failure = Some(failure));
-    progenitor_client::Error::Custom(message)
-}
-
-/// Notes the operation being sent and the bound on its body.
-pub(crate) fn note_request(operation: Option<&'static Operation>, body_limit: usize) {
-    let _ = CHANNEL.try_with(|c| {
-        let mut c = c.borrow_mut();
-        c.operation = operation;
-        c.body_limit = body_limit;
-    });
+    }
 }

@@ -57,6 +57,10 @@ static WIRE: ApiWire = ApiWire {
     operations: &OPERATIONS,
 };
 
+fn named(name: &str) -> &'static super::Operation {
+    WIRE.operation(name).unwrap()
+}
+
 fn request() -> reqwest::Request {
     reqwest::Request::new(Method::GET, "http://127.0.0.1:9/things".parse().unwrap())
 }
@@ -73,7 +77,7 @@ fn basic_bearer_and_header_credentials_reach_their_headers() {
         .with_credential(BEARER, SecretString::from("tok-1"));
 
     let mut r = request();
-    hooks.pre(&mut r, "with_basic").unwrap();
+    hooks.pre(&mut r, named("with_basic")).unwrap();
     assert_eq!(r.headers()["x-key"], "k-1");
     // base64("client-id:api-key")
     assert_eq!(r.headers()[AUTHORIZATION], "Basic Y2xpZW50LWlkOmFwaS1rZXk=");
@@ -81,7 +85,7 @@ fn basic_bearer_and_header_credentials_reach_their_headers() {
     assert!(r.headers()["x-key"].is_sensitive());
 
     let mut r = request();
-    hooks.pre(&mut r, "with_bearer").unwrap();
+    hooks.pre(&mut r, named("with_bearer")).unwrap();
     assert_eq!(r.headers()[AUTHORIZATION], "Bearer tok-1");
     assert!(r.headers().get("x-key").is_none());
 
@@ -96,7 +100,7 @@ fn a_basic_scheme_needs_a_user_and_a_password() {
     let hooks = Hooks::new(&WIRE)
         .with_credential(KEY, SecretString::from("k-1"))
         .with_credential(BASIC, SecretString::from("only-one"));
-    let f = hooks.pre(&mut request(), "with_basic").unwrap_err();
+    let f = hooks.pre(&mut request(), named("with_basic")).unwrap_err();
     assert!(
         matches!(
             f,

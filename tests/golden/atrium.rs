@@ -9509,7 +9509,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::InstitutionsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::InstitutionsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 name,
@@ -9532,22 +9535,10 @@ pub mod builder {
             let supports_transaction_history = supports_transaction_history
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/institutions", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("name", &name))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
@@ -9580,29 +9571,32 @@ pub mod builder {
                         &supports_transaction_history,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_institutions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[19usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/institutions`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::InstitutionsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::InstitutionsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[19usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_institution`]
@@ -9634,52 +9628,43 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::InstitutionResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::InstitutionResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, institution_code } = self;
             let institution_code = institution_code.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/institutions/{}", client.baseurl, encode_path(& institution_code
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_institution",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[34usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/institutions/{institution_code}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::InstitutionResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::InstitutionResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[34usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_institution_credentials`]
@@ -9711,52 +9696,43 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::CredentialsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::CredentialsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, institution_code } = self;
             let institution_code = institution_code.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/institutions/{}/credentials", client.baseurl, encode_path(&
                 institution_code.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_institution_credentials",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[35usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/institutions/{institution_code}/credentials`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::CredentialsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::CredentialsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[35usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_merchants`]
@@ -9800,27 +9776,18 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MerchantsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MerchantsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, page, records_per_page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!("{}/merchants", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -9828,29 +9795,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_merchants",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[27usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/merchants`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MerchantsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MerchantsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[27usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_merchant`]
@@ -9882,52 +9852,43 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MerchantResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MerchantResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, merchant_guid } = self;
             let merchant_guid = merchant_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/merchants/{}", client.baseurl, encode_path(& merchant_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_merchant",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[39usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/merchants/{merchant_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MerchantResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MerchantResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[39usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_merchant_locations`]
@@ -9985,7 +9946,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MerchantLocationsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MerchantLocationsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, merchant_guid, page, records_per_page } = self;
             let merchant_guid = merchant_guid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -9994,22 +9958,10 @@ pub mod builder {
                 "{}/merchants/{}/merchant_locations", client.baseurl, encode_path(&
                 merchant_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -10017,29 +9969,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_merchant_locations",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[26usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/merchants/{merchant_guid}/merchant_locations`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MerchantLocationsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MerchantLocationsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[26usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_merchant_location`]
@@ -10087,7 +10042,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MerchantLocationResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MerchantLocationResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, merchant_guid, merchant_location_guid } = self;
             let merchant_guid = merchant_guid.map_err(Error::InvalidRequest)?;
             let merchant_location_guid = merchant_location_guid
@@ -10097,45 +10055,33 @@ pub mod builder {
                 merchant_guid.to_string()), encode_path(& merchant_location_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_merchant_location",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[40usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/merchants/{merchant_guid}/merchant_locations/{merchant_location_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MerchantLocationResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MerchantLocationResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[40usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::cleanse_and_categorize_transactions`]
@@ -10185,9 +10131,9 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<
+        ) -> ::std::result::Result<
             ResponseValue<types::TransactionsCleanseAndCategorizeResponseBody>,
-            Error<()>,
+            ::mx_client::__private::Failed,
         > {
             let Self { client, body } = self;
             let body = body
@@ -10197,46 +10143,33 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/transactions/cleanse_and_categorize", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "cleanse_and_categorize_transactions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[2usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/transactions/cleanse_and_categorize`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsCleanseAndCategorizeResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionsCleanseAndCategorizeResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[2usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_users`]
@@ -10280,27 +10213,18 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::UsersResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::UsersResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, page, records_per_page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!("{}/users", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -10308,29 +10232,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_users",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[30usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::UsersResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::UsersResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[30usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::create_user`]
@@ -10376,7 +10303,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::UserResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::UserResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -10384,46 +10314,33 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/users", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[4usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::UserResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::UserResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[4usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_user`]
@@ -10455,51 +10372,42 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::UserResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::UserResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}", client.baseurl, encode_path(& user_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[43usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::UserResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::UserResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[43usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::update_user`]
@@ -10559,7 +10467,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::UserResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::UserResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -10570,46 +10481,33 @@ pub mod builder {
             let url = format!(
                 "{}/users/{}", client.baseurl, encode_path(& user_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[46usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::UserResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::UserResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[46usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::delete_user`]
@@ -10639,40 +10537,41 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}", client.baseurl, encode_path(& user_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let mut request = client.client.delete(url).build()?;
+            let op = &super::OPERATIONS[6usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `DELETE` request to `/users/{user_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<()>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[6usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_user_accounts`]
@@ -10730,7 +10629,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AccountsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -10739,22 +10641,10 @@ pub mod builder {
                 "{}/users/{}/accounts", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -10762,29 +10652,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_user_accounts",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[28usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AccountsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AccountsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[28usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_account`]
@@ -10830,7 +10723,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AccountResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, account_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let account_guid = account_guid.map_err(Error::InvalidRequest)?;
@@ -10838,45 +10734,33 @@ pub mod builder {
                 "{}/users/{}/accounts/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& account_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[31usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AccountResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[31usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_account_numbers_by_account`]
@@ -10922,7 +10806,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AccountNumbersResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountNumbersResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, account_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let account_guid = account_guid.map_err(Error::InvalidRequest)?;
@@ -10930,45 +10817,33 @@ pub mod builder {
                 "{}/users/{}/accounts/{}/account_numbers", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& account_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_account_numbers_by_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[13usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/account_numbers`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AccountNumbersResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AccountNumbersResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[13usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_holdings_by_account`]
@@ -11040,7 +10915,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::HoldingsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::HoldingsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, account_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let account_guid = account_guid.map_err(Error::InvalidRequest)?;
@@ -11050,22 +10928,10 @@ pub mod builder {
                 "{}/users/{}/accounts/{}/holdings", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& account_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -11073,29 +10939,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_holdings_by_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[17usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::HoldingsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::HoldingsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[17usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_account_transactions`]
@@ -11197,7 +11066,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TransactionsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -11217,22 +11089,10 @@ pub mod builder {
                 "{}/users/{}/accounts/{}/transactions", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& account_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("from_date", &from_date))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
@@ -11242,29 +11102,32 @@ pub mod builder {
                     ),
                 )
                 .query(&progenitor_client::QueryParam::new("to_date", &to_date))
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_account_transactions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[15usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[15usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::get_connect_widget`]
@@ -11324,7 +11187,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::ConnectWidgetResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::ConnectWidgetResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -11337,46 +11203,33 @@ pub mod builder {
                 "{}/users/{}/connect_widget_url", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_connect_widget",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[10usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/connect_widget_url`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::ConnectWidgetResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::ConnectWidgetResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[10usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_holdings`]
@@ -11434,7 +11287,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::HoldingsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::HoldingsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -11443,22 +11299,10 @@ pub mod builder {
                 "{}/users/{}/holdings", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -11466,29 +11310,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_holdings",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[16usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::HoldingsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::HoldingsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[16usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_holding`]
@@ -11534,7 +11381,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::HoldingResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::HoldingResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, holding_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let holding_guid = holding_guid.map_err(Error::InvalidRequest)?;
@@ -11542,45 +11392,33 @@ pub mod builder {
                 "{}/users/{}/holdings/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& holding_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_holding",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[33usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/holdings/{holding_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::HoldingResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::HoldingResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[33usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_members`]
@@ -11638,7 +11476,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MembersResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MembersResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -11647,22 +11488,10 @@ pub mod builder {
                 "{}/users/{}/members", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -11670,29 +11499,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_members",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[25usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MembersResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MembersResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[25usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::create_member`]
@@ -11752,7 +11584,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -11765,47 +11600,34 @@ pub mod builder {
                 "{}/users/{}/members", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                202u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[3usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
+                202u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/members`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[3usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_member`]
@@ -11851,7 +11673,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -11859,45 +11684,33 @@ pub mod builder {
                 "{}/users/{}/members/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[36usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[36usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::update_member`]
@@ -11971,7 +11784,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -11985,46 +11801,33 @@ pub mod builder {
                 "{}/users/{}/members/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[45usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[45usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::delete_member`]
@@ -12068,7 +11871,9 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -12076,34 +11881,33 @@ pub mod builder {
                 "{}/users/{}/members/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let mut request = client.client.delete(url).build()?;
+            let op = &super::OPERATIONS[5usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<()>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[5usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_account_numbers`]
@@ -12149,7 +11953,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AccountNumbersResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountNumbersResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -12157,45 +11964,33 @@ pub mod builder {
                 "{}/users/{}/members/{}/account_numbers", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_account_numbers",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[12usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_numbers`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AccountNumbersResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AccountNumbersResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[12usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_account_owners`]
@@ -12241,7 +12036,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AccountOwnersResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountOwnersResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -12249,45 +12047,33 @@ pub mod builder {
                 "{}/users/{}/members/{}/account_owners", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_account_owners",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[14usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_owners`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AccountOwnersResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AccountOwnersResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[14usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_member_accounts`]
@@ -12359,7 +12145,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AccountsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -12369,22 +12158,10 @@ pub mod builder {
                 "{}/users/{}/members/{}/accounts", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -12392,29 +12169,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_member_accounts",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[20usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AccountsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AccountsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[20usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_account_by_member_guid`]
@@ -12474,7 +12254,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AccountResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, account_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -12484,45 +12267,33 @@ pub mod builder {
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
                 encode_path(& account_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_account_by_member_guid",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[32usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AccountResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[32usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::aggregate_member`]
@@ -12568,7 +12339,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -12576,46 +12350,34 @@ pub mod builder {
                 "{}/users/{}/members/{}/aggregate", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "aggregate_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                202u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).build()?;
+            let op = &super::OPERATIONS[0usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
+                202u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/aggregate`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[0usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::aggregate_member_balances`]
@@ -12661,7 +12423,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -12669,46 +12434,34 @@ pub mod builder {
                 "{}/users/{}/members/{}/balance", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "aggregate_member_balances",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                202u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).build()?;
+            let op = &super::OPERATIONS[1usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
+                202u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/balance`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[1usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_member_mfa_challenges`]
@@ -12754,7 +12507,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::ChallengesResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::ChallengesResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -12762,45 +12518,33 @@ pub mod builder {
                 "{}/users/{}/members/{}/challenges", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_member_mfa_challenges",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[22usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/challenges`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::ChallengesResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::ChallengesResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[22usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_member_credentials`]
@@ -12846,7 +12590,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::CredentialsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::CredentialsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -12854,45 +12601,33 @@ pub mod builder {
                 "{}/users/{}/members/{}/credentials", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_member_credentials",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[21usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/credentials`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::CredentialsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::CredentialsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[21usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::extend_history`]
@@ -12938,7 +12673,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -12946,46 +12684,34 @@ pub mod builder {
                 "{}/users/{}/members/{}/extend_history", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "extend_history",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                202u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).build()?;
+            let op = &super::OPERATIONS[8usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
+                202u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/extend_history`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[8usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::fetch_statements`]
@@ -13031,7 +12757,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -13039,46 +12768,34 @@ pub mod builder {
                 "{}/users/{}/members/{}/fetch_statements", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "fetch_statements",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                202u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).build()?;
+            let op = &super::OPERATIONS[9usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
+                202u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/fetch_statements`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[9usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_holdings_by_member`]
@@ -13150,7 +12867,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::HoldingsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::HoldingsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -13160,22 +12880,10 @@ pub mod builder {
                 "{}/users/{}/members/{}/holdings", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -13183,29 +12891,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_holdings_by_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[18usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::HoldingsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::HoldingsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[18usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::identify_member`]
@@ -13251,7 +12962,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -13259,46 +12973,34 @@ pub mod builder {
                 "{}/users/{}/members/{}/identify", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "identify_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                202u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).build()?;
+            let op = &super::OPERATIONS[11usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
+                202u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/identify`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[11usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_o_auth_window_uri`]
@@ -13403,7 +13105,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -13425,22 +13130,10 @@ pub mod builder {
                 "{}/users/{}/members/{}/oauth_window_uri", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(
                     &progenitor_client::QueryParam::new(
                         "client_redirect_url",
@@ -13465,29 +13158,32 @@ pub mod builder {
                         &ui_message_webview_url_scheme,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "read_o_auth_window_uri",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[41usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/oauth_window_uri`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[41usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::resume_member`]
@@ -13561,7 +13257,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -13575,46 +13274,33 @@ pub mod builder {
                 "{}/users/{}/members/{}/resume", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "resume_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[44usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/resume`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[44usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_member_statements`]
@@ -13686,7 +13372,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::StatementsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::StatementsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -13696,22 +13385,10 @@ pub mod builder {
                 "{}/users/{}/members/{}/statements", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -13719,29 +13396,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_member_statements",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[23usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::StatementsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::StatementsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[23usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_member_statement`]
@@ -13801,7 +13481,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::StatementResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::StatementResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, statement_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -13811,45 +13494,33 @@ pub mod builder {
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
                 encode_path(& statement_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_member_statement",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[37usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::StatementResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::StatementResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[37usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::download_statement_pdf`]
@@ -13907,7 +13578,12 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<ByteStream>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, statement_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -13917,37 +13593,33 @@ pub mod builder {
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
                 encode_path(& statement_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "download_statement_pdf",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[7usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<ByteStream>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<ByteStream>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[7usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_member_status`]
@@ -13993,9 +13665,9 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<
+        ) -> ::std::result::Result<
             ResponseValue<types::MemberConnectionStatusResponseBody>,
-            Error<()>,
+            ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
@@ -14004,45 +13676,33 @@ pub mod builder {
                 "{}/users/{}/members/{}/status", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_member_status",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[38usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/status`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberConnectionStatusResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberConnectionStatusResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[38usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_member_transactions`]
@@ -14144,7 +13804,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TransactionsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -14164,22 +13827,10 @@ pub mod builder {
                 "{}/users/{}/members/{}/transactions", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("from_date", &from_date))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
@@ -14189,29 +13840,32 @@ pub mod builder {
                     ),
                 )
                 .query(&progenitor_client::QueryParam::new("to_date", &to_date))
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_member_transactions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[24usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[24usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::verify_member`]
@@ -14257,7 +13911,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -14265,46 +13922,34 @@ pub mod builder {
                 "{}/users/{}/members/{}/verify", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "verify_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                202u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).build()?;
+            let op = &super::OPERATIONS[47usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
+                202u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/verify`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[47usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_user_transactions`]
@@ -14392,7 +14037,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TransactionsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, from_date, page, records_per_page, to_date } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let from_date = from_date.map_err(Error::InvalidRequest)?;
@@ -14403,22 +14051,10 @@ pub mod builder {
                 "{}/users/{}/transactions", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("from_date", &from_date))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
@@ -14428,29 +14064,32 @@ pub mod builder {
                     ),
                 )
                 .query(&progenitor_client::QueryParam::new("to_date", &to_date))
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_user_transactions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[29usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[29usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_transaction`]
@@ -14496,7 +14135,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TransactionResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, transaction_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let transaction_guid = transaction_guid.map_err(Error::InvalidRequest)?;
@@ -14504,45 +14146,33 @@ pub mod builder {
                 "{}/users/{}/transactions/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& transaction_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_transaction",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[42usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[42usize],
+                body_limit,
+            )
         }
     }
 }
@@ -14550,33 +14180,7 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-impl ClientHooks<::mx_client::__private::Hooks> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> ::std::result::Result<(), Error<E>> {
-        self.inner()
-            .pre(request, info.operation_id)
-            .map_err(::mx_client::__private::signal)
-    }
-    async fn post<E>(
-        &self,
-        result: &reqwest::Result<reqwest::Response>,
-        info: &OperationInfo,
-    ) -> ::std::result::Result<(), Error<E>> {
-        self.inner()
-            .post(result, info.operation_id)
-            .map_err(::mx_client::__private::signal)
-    }
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        self.inner().exec(self.client(), request, info.operation_id).await
-    }
-}
+impl ClientHooks<::mx_client::__private::Hooks> for Client {}
 impl ::mx_client::__private::ApiClient for Client {
     type Scheme = SecurityScheme;
     fn wire() -> &'static ::mx_client::__private::ApiWire {

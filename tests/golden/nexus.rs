@@ -1171,7 +1171,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -1180,46 +1183,33 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/members", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[0usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/members`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[0usize],
+                body_limit,
+            )
         }
     }
 }
@@ -1227,33 +1217,7 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-impl ClientHooks<::mx_client::__private::Hooks> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> ::std::result::Result<(), Error<E>> {
-        self.inner()
-            .pre(request, info.operation_id)
-            .map_err(::mx_client::__private::signal)
-    }
-    async fn post<E>(
-        &self,
-        result: &reqwest::Result<reqwest::Response>,
-        info: &OperationInfo,
-    ) -> ::std::result::Result<(), Error<E>> {
-        self.inner()
-            .post(result, info.operation_id)
-            .map_err(::mx_client::__private::signal)
-    }
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        self.inner().exec(self.client(), request, info.operation_id).await
-    }
-}
+impl ClientHooks<::mx_client::__private::Hooks> for Client {}
 impl ::mx_client::__private::ApiClient for Client {
     type Scheme = SecurityScheme;
     fn wire() -> &'static ::mx_client::__private::ApiWire {

@@ -39190,48 +39190,39 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::ProcessorAccountNumberBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::ProcessorAccountNumberBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client } = self;
             let url = format!("{}/account/account_numbers", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "request_account_number",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[140usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/account/account_numbers`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::ProcessorAccountNumberBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::ProcessorAccountNumberBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[140usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::check_real_time_account_balance`]
@@ -39247,48 +39238,39 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client } = self;
             let url = format!("{}/account/check_balance", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "check_real_time_account_balance",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).build()?;
+            let op = &super::OPERATIONS[3usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/account/check_balance`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[3usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::get_account_owner_info`]
@@ -39304,48 +39286,39 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::ProcessorOwnerBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::ProcessorOwnerBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client } = self;
             let url = format!("{}/account/transactions", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_account_owner_info",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[49usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/account/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::ProcessorOwnerBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::ProcessorOwnerBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[49usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_ach_retruns`]
@@ -39464,7 +39437,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AchReturnsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AchReturnsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 institution_guid,
@@ -39483,22 +39459,10 @@ pub mod builder {
             let return_status = return_status.map_err(Error::InvalidRequest)?;
             let returned_at = returned_at.map_err(Error::InvalidRequest)?;
             let url = format!("{}/ach_returns", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(
                     &progenitor_client::QueryParam::new(
                         "institution_guid",
@@ -39523,29 +39487,32 @@ pub mod builder {
                     &progenitor_client::QueryParam::new("return_status", &return_status),
                 )
                 .query(&progenitor_client::QueryParam::new("returned_at", &returned_at))
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_ach_retruns",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[58usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/ach_returns`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AchReturnsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AchReturnsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[58usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::create_ach_return`]
@@ -39592,7 +39559,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AchReturnResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AchReturnResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -39601,46 +39571,33 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/ach_returns", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_ach_return",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[4usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/ach_returns`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AchReturnResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AchReturnResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[4usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_ach_retrun`]
@@ -39672,52 +39629,43 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AchReturnResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AchReturnResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, ach_return_guid } = self;
             let ach_return_guid = ach_return_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/ach_returns/{}", client.baseurl, encode_path(& ach_return_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_ach_retrun",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[108usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/ach_returns/{ach_return_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AchReturnResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AchReturnResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[108usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::request_authorization_code`]
@@ -39764,7 +39712,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AuthorizationCodeResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AuthorizationCodeResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -39773,46 +39724,33 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/authorization_code", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "request_authorization_code",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[141usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/authorization_code`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AuthorizationCodeResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AuthorizationCodeResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[141usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_default_categories`]
@@ -39856,27 +39794,18 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::CategoriesResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::CategoriesResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, page, records_per_page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!("{}/categories/default", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -39884,29 +39813,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_default_categories",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[62usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/categories/default`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::CategoriesResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::CategoriesResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[62usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_default_category`]
@@ -39938,52 +39870,43 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::CategoryResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::CategoryResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, category_guid } = self;
             let category_guid = category_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/categories/{}", client.baseurl, encode_path(& category_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_default_category",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[111usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/categories/{category_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::CategoryResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::CategoryResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[111usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::credit_card`]
@@ -40017,7 +39940,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::CreditCardProductResponse>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::CreditCardProductResponse>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, credit_card_product_guid } = self;
             let credit_card_product_guid = credit_card_product_guid
                 .map_err(Error::InvalidRequest)?;
@@ -40025,45 +39951,33 @@ pub mod builder {
                 "{}/credit_card_products/{}", client.baseurl, encode_path(&
                 credit_card_product_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "credit_card",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[23usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/credit_card_products/{credit_card_product_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::CreditCardProductResponse>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::CreditCardProductResponse>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[23usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_institutions`]
@@ -40197,7 +40111,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::InstitutionsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::InstitutionsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 iso_country_code,
@@ -40222,22 +40139,10 @@ pub mod builder {
             let supports_transaction_history = supports_transaction_history
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/institutions", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(
                     &progenitor_client::QueryParam::new(
                         "iso_country_code",
@@ -40276,29 +40181,32 @@ pub mod builder {
                         &supports_transaction_history,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_institutions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[73usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/institutions`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::InstitutionsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::InstitutionsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[73usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_favorite_institutions`]
@@ -40357,28 +40265,19 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::InstitutionsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::InstitutionsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, iso_country_code, page, records_per_page } = self;
             let iso_country_code = iso_country_code.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!("{}/institutions/favorites", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(
                     &progenitor_client::QueryParam::new(
                         "iso_country_code",
@@ -40392,29 +40291,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_favorite_institutions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[64usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/institutions/favorites`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::InstitutionsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::InstitutionsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[64usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_institution`]
@@ -40446,52 +40348,43 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::InstitutionResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::InstitutionResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, institution_code } = self;
             let institution_code = institution_code.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/institutions/{}", client.baseurl, encode_path(& institution_code
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_institution",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[115usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/institutions/{institution_code}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::InstitutionResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::InstitutionResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[115usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_institution_credentials`]
@@ -40551,7 +40444,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::CredentialsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::CredentialsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, institution_code, page, records_per_page } = self;
             let institution_code = institution_code.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -40560,22 +40456,10 @@ pub mod builder {
                 "{}/institutions/{}/credentials", client.baseurl, encode_path(&
                 institution_code.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -40583,29 +40467,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_institution_credentials",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[72usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/institutions/{institution_code}/credentials`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::CredentialsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::CredentialsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[72usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_managed_institutions`]
@@ -40649,27 +40536,18 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::InstitutionsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::InstitutionsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, page, records_per_page } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!("{}/managed_institutions", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -40677,29 +40555,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_managed_institutions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[75usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/managed_institutions`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::InstitutionsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::InstitutionsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[75usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_merchant_location`]
@@ -40733,7 +40614,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MerchantLocationResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MerchantLocationResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, merchant_location_guid } = self;
             let merchant_location_guid = merchant_location_guid
                 .map_err(Error::InvalidRequest)?;
@@ -40741,45 +40625,33 @@ pub mod builder {
                 "{}/merchant_locations/{}", client.baseurl, encode_path(&
                 merchant_location_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_merchant_location",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[122usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/merchant_locations/{merchant_location_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MerchantLocationResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MerchantLocationResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[122usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_merchants`]
@@ -40838,28 +40710,19 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MerchantsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MerchantsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, name, page, records_per_page } = self;
             let name = name.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!("{}/merchants", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("name", &name))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
@@ -40868,29 +40731,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_merchants",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[82usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/merchants`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MerchantsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MerchantsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[82usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_merchant`]
@@ -40922,52 +40788,43 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MerchantResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MerchantResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, merchant_guid } = self;
             let merchant_guid = merchant_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/merchants/{}", client.baseurl, encode_path(& merchant_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_merchant",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[121usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/merchants/{merchant_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MerchantResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MerchantResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[121usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::verify_microdeposit`]
@@ -41030,7 +40887,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MicrodepositResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MicrodepositResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, micro_deposit_guid, body } = self;
             let micro_deposit_guid = micro_deposit_guid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -41043,46 +40903,33 @@ pub mod builder {
                 "{}/micro_deposits/{}/verify", client.baseurl, encode_path(&
                 micro_deposit_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "verify_microdeposit",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[165usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/micro_deposits/{micro_deposit_guid}/verify`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MicrodepositResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MicrodepositResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[165usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_account_balance`]
@@ -41098,48 +40945,39 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::PaymentAccountBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::PaymentAccountBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client } = self;
             let url = format!("{}/payment_account", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_account_balance",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[106usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/payment_account`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::PaymentAccountBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::PaymentAccountBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[106usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::deprecated_request_payment_processor_authorization_code`]
@@ -41191,9 +41029,9 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<
+        ) -> ::std::result::Result<
             ResponseValue<types::PaymentProcessorAuthorizationCodeResponseBody>,
-            Error<()>,
+            ::mx_client::__private::Failed,
         > {
             let Self { client, body } = self;
             let body = body
@@ -41205,46 +41043,33 @@ pub mod builder {
             let url = format!(
                 "{}/payment_processor_authorization_code", client.baseurl,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "deprecated_request_payment_processor_authorization_code",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[43usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/payment_processor_authorization_code`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::PaymentProcessorAuthorizationCodeResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::PaymentProcessorAuthorizationCodeResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[43usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_tokens`]
@@ -41288,7 +41113,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TokenResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TokenResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -41296,46 +41124,33 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/tokens", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_tokens",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).json(&body).build()?;
+            let op = &super::OPERATIONS[94usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/tokens`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TokenResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TokenResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[94usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::enhance_transactions`]
@@ -41382,7 +41197,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::EnhanceTransactionsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::EnhanceTransactionsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -41391,46 +41209,33 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/transactions/enhance", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "enhance_transactions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[45usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/transactions/enhance`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::EnhanceTransactionsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::EnhanceTransactionsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[45usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_users`]
@@ -41516,7 +41321,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::UsersResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::UsersResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, email, id, is_disabled, page, records_per_page } = self;
             let email = email.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -41524,22 +41332,10 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!("{}/users", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("email", &email))
                 .query(&progenitor_client::QueryParam::new("id", &id))
                 .query(&progenitor_client::QueryParam::new("is_disabled", &is_disabled))
@@ -41550,29 +41346,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_users",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[104usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::UsersResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::UsersResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[104usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::create_user`]
@@ -41618,7 +41417,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::UserResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::UserResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -41626,46 +41428,33 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/users", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[22usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::UserResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::UserResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[22usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_user`]
@@ -41697,51 +41486,42 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::UserResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::UserResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}", client.baseurl, encode_path(& user_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[136usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::UserResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::UserResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[136usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::update_user`]
@@ -41801,7 +41581,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::UserResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::UserResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -41812,46 +41595,33 @@ pub mod builder {
             let url = format!(
                 "{}/users/{}", client.baseurl, encode_path(& user_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[163usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::UserResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::UserResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[163usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::delete_user`]
@@ -41895,7 +41665,9 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
             let Self { client, user_guid, accept } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let accept = accept.map_err(Error::InvalidRequest)?;
@@ -41903,34 +41675,34 @@ pub mod builder {
                 "{}/users/{}", client.baseurl, encode_path(& user_guid.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let op = &super::OPERATIONS[42usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `DELETE` request to `/users/{user_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<()>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[42usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_user_verifications`]
@@ -41962,52 +41734,43 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MicrodepositResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MicrodepositResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/account_verifications", client.baseurl, encode_path(&
                 user_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_user_verifications",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[103usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/account_verifications`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MicrodepositResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MicrodepositResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[103usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_user_accounts`]
@@ -42107,7 +41870,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AccountsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -42128,22 +41894,10 @@ pub mod builder {
                 "{}/users/{}/accounts", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("is_manual", &is_manual))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -42159,29 +41913,32 @@ pub mod builder {
                     ),
                 )
                 .query(&progenitor_client::QueryParam::new("use_case", &use_case))
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_user_accounts",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[101usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AccountsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AccountsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[101usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::create_manual_account`]
@@ -42241,7 +41998,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AccountResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -42254,46 +42014,33 @@ pub mod builder {
                 "{}/users/{}/accounts", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_manual_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[11usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AccountResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[11usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_account`]
@@ -42339,7 +42086,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AccountResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, account_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let account_guid = account_guid.map_err(Error::InvalidRequest)?;
@@ -42347,45 +42097,33 @@ pub mod builder {
                 "{}/users/{}/accounts/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& account_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[105usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AccountResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[105usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::delete_manual_account`]
@@ -42443,7 +42181,9 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
             let Self { client, user_guid, account_guid, accept } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let account_guid = account_guid.map_err(Error::InvalidRequest)?;
@@ -42453,34 +42193,34 @@ pub mod builder {
                 .to_string()), encode_path(& account_guid.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_manual_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let op = &super::OPERATIONS[31usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<()>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[31usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_account_numbers_by_account`]
@@ -42552,7 +42292,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AccountNumbersResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountNumbersResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, account_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let account_guid = account_guid.map_err(Error::InvalidRequest)?;
@@ -42562,22 +42305,10 @@ pub mod builder {
                 "{}/users/{}/accounts/{}/account_numbers", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& account_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -42585,29 +42316,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_account_numbers_by_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[54usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/account_numbers`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AccountNumbersResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AccountNumbersResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[54usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_insights_by_account`]
@@ -42679,7 +42413,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::InsightsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::InsightsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, account_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let account_guid = account_guid.map_err(Error::InvalidRequest)?;
@@ -42689,22 +42426,10 @@ pub mod builder {
                 "{}/users/{}/accounts/{}/insights", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& account_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -42712,29 +42437,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_insights_by_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[69usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/insights`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::InsightsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::InsightsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[69usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_holdings_by_account`]
@@ -42806,7 +42534,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::InvestmentHoldingsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::InvestmentHoldingsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, account_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let account_guid = account_guid.map_err(Error::InvalidRequest)?;
@@ -42817,22 +42548,10 @@ pub mod builder {
                 encode_path(& user_guid.to_string()), encode_path(& account_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -42840,29 +42559,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_holdings_by_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[67usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/investment_holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::InvestmentHoldingsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::InvestmentHoldingsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[67usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_transactions_by_account`]
@@ -43069,7 +42791,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TransactionsResponseBodyIncludes>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionsResponseBodyIncludes>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -43104,22 +42829,10 @@ pub mod builder {
                 "{}/users/{}/accounts/{}/transactions", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& account_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(
                     &progenitor_client::QueryParam::new("category_guid", &category_guid),
                 )
@@ -43157,29 +42870,32 @@ pub mod builder {
                         &top_level_category_guid,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_transactions_by_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[97usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBodyIncludes>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionsResponseBodyIncludes>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[97usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::create_manual_transaction`]
@@ -43254,7 +42970,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TransactionCreateResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionCreateResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, account_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let account_guid = account_guid.map_err(Error::InvalidRequest)?;
@@ -43268,46 +42987,33 @@ pub mod builder {
                 "{}/users/{}/accounts/{}/transactions", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& account_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_manual_transaction",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[12usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionCreateResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionCreateResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[12usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_all_budgets`]
@@ -43339,52 +43045,43 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::BudgetResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::BudgetResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/budgets", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_all_budgets",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[59usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/budgets`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::BudgetResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::BudgetResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[59usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::create_budget`]
@@ -43444,7 +43141,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::BudgetResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::BudgetResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -43457,46 +43157,33 @@ pub mod builder {
                 "{}/users/{}/budgets", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_budget",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[5usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/budgets`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::BudgetResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::BudgetResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[5usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::auto_generate_budgets`]
@@ -43528,52 +43215,43 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::BudgetResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::BudgetResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/budgets/generate", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "auto_generate_budgets",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).build()?;
+            let op = &super::OPERATIONS[1usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/budgets/generate`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::BudgetResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::BudgetResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[1usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_specific_budget`]
@@ -43619,7 +43297,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::BudgetResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::BudgetResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, budget_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let budget_guid = budget_guid.map_err(Error::InvalidRequest)?;
@@ -43627,45 +43308,33 @@ pub mod builder {
                 "{}/users/{}/budgets/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& budget_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_specific_budget",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[126usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/budgets/{budget_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::BudgetResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::BudgetResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[126usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::update_specific_budget`]
@@ -43739,7 +43408,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::BudgetResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::BudgetResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, budget_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let budget_guid = budget_guid.map_err(Error::InvalidRequest)?;
@@ -43753,46 +43425,33 @@ pub mod builder {
                 "{}/users/{}/budgets/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& budget_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_specific_budget",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[156usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}/budgets/{budget_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::BudgetResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::BudgetResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[156usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::delete_budget`]
@@ -43836,7 +43495,9 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
             let Self { client, user_guid, budget_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let budget_guid = budget_guid.map_err(Error::InvalidRequest)?;
@@ -43844,34 +43505,33 @@ pub mod builder {
                 "{}/users/{}/budgets/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& budget_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_budget",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let mut request = client.client.delete(url).build()?;
+            let op = &super::OPERATIONS[25usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/budgets/{budget_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<()>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[25usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_categories`]
@@ -43929,7 +43589,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::CategoriesResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::CategoriesResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -43938,22 +43601,10 @@ pub mod builder {
                 "{}/users/{}/categories", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -43961,29 +43612,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_categories",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[60usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/categories`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::CategoriesResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::CategoriesResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[60usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::create_category`]
@@ -44044,7 +43698,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::CategoryResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::CategoryResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -44057,46 +43714,33 @@ pub mod builder {
                 "{}/users/{}/categories", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_category",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[6usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/categories`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::CategoryResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::CategoryResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[6usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_default_categories_by_user`]
@@ -44154,7 +43798,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::CategoriesResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::CategoriesResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -44163,22 +43810,10 @@ pub mod builder {
                 "{}/users/{}/categories/default", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -44186,29 +43821,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_default_categories_by_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[63usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/categories/default`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::CategoriesResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::CategoriesResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[63usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_category`]
@@ -44254,7 +43892,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::CategoryResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::CategoryResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, category_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let category_guid = category_guid.map_err(Error::InvalidRequest)?;
@@ -44262,45 +43903,33 @@ pub mod builder {
                 "{}/users/{}/categories/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& category_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_category",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[109usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/categories/{category_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::CategoryResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::CategoryResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[109usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::update_category`]
@@ -44375,7 +44004,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::CategoryResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::CategoryResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, category_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let category_guid = category_guid.map_err(Error::InvalidRequest)?;
@@ -44389,46 +44021,33 @@ pub mod builder {
                 "{}/users/{}/categories/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& category_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_category",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[148usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}/categories/{category_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::CategoryResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::CategoryResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[148usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::delete_category`]
@@ -44472,7 +44091,9 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
             let Self { client, user_guid, category_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let category_guid = category_guid.map_err(Error::InvalidRequest)?;
@@ -44480,34 +44101,33 @@ pub mod builder {
                 "{}/users/{}/categories/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& category_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_category",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let mut request = client.client.delete(url).build()?;
+            let op = &super::OPERATIONS[26usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/categories/{category_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<()>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[26usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::request_connect_widget_url`]
@@ -44567,7 +44187,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::ConnectWidgetResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::ConnectWidgetResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -44580,46 +44203,33 @@ pub mod builder {
                 "{}/users/{}/connect_widget_url", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "request_connect_widget_url",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[142usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/connect_widget_url`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::ConnectWidgetResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::ConnectWidgetResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[142usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_goals`]
@@ -44691,7 +44301,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::GoalsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::GoalsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, page, records_per_page, accept } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -44702,22 +44315,11 @@ pub mod builder {
                 .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -44727,27 +44329,31 @@ pub mod builder {
                 )
                 .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_goals",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[65usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/goals`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::GoalsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::GoalsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[65usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::create_goal`]
@@ -44805,7 +44411,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::GoalResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::GoalResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -44817,46 +44426,33 @@ pub mod builder {
                 "{}/users/{}/goals", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_goal",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[7usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/goals`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::GoalResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::GoalResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[7usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::reposition_goals`]
@@ -44916,7 +44512,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::RepositionResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::RepositionResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -44928,46 +44527,33 @@ pub mod builder {
                 "{}/users/{}/goals/reposition", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "reposition_goals",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[139usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}/goals/reposition`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::RepositionResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::RepositionResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[139usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_goal`]
@@ -45013,7 +44599,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::GoalResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::GoalResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, goal_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let goal_guid = goal_guid.map_err(Error::InvalidRequest)?;
@@ -45021,45 +44610,33 @@ pub mod builder {
                 "{}/users/{}/goals/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& goal_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_goal",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[112usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/goals/{goal_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::GoalResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::GoalResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[112usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::update_goal`]
@@ -45133,7 +44710,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::GoalResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::GoalResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, goal_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let goal_guid = goal_guid.map_err(Error::InvalidRequest)?;
@@ -45146,46 +44726,33 @@ pub mod builder {
                 "{}/users/{}/goals/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& goal_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_goal",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[149usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}/goals/{goal_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::GoalResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::GoalResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[149usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::delete_goal`]
@@ -45243,7 +44810,9 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
             let Self { client, user_guid, goal_guid, accept } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let goal_guid = goal_guid.map_err(Error::InvalidRequest)?;
@@ -45253,34 +44822,34 @@ pub mod builder {
                 .to_string()), encode_path(& goal_guid.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_goal",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let op = &super::OPERATIONS[27usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/goals/{goal_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<()>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[27usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_insights_user`]
@@ -45338,7 +44907,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::InsightsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::InsightsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -45347,22 +44919,10 @@ pub mod builder {
                 "{}/users/{}/insights", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -45370,29 +44930,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_insights_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[71usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::InsightsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::InsightsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[71usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_insight_user`]
@@ -45438,7 +45001,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::InsightResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::InsightResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, insight_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let insight_guid = insight_guid.map_err(Error::InvalidRequest)?;
@@ -45446,45 +45012,33 @@ pub mod builder {
                 "{}/users/{}/insights/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& insight_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_insight_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[114usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::InsightResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::InsightResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[114usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::update_insight`]
@@ -45558,7 +45112,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::InsightResponse>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::InsightResponse>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, insight_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let insight_guid = insight_guid.map_err(Error::InvalidRequest)?;
@@ -45572,46 +45129,33 @@ pub mod builder {
                 "{}/users/{}/insights/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& insight_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_insight",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[150usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}/insights/{insight_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::InsightResponse>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::InsightResponse>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[150usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_accounts_insight`]
@@ -45683,7 +45227,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AccountsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, insight_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let insight_guid = insight_guid.map_err(Error::InvalidRequest)?;
@@ -45693,22 +45240,10 @@ pub mod builder {
                 "{}/users/{}/insights/{}/accounts", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& insight_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -45716,29 +45251,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_accounts_insight",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[57usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AccountsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AccountsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[57usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_categories_insight`]
@@ -45810,7 +45348,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::CategoriesResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::CategoriesResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, insight_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let insight_guid = insight_guid.map_err(Error::InvalidRequest)?;
@@ -45820,22 +45361,10 @@ pub mod builder {
                 "{}/users/{}/insights/{}/categories", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& insight_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -45843,29 +45372,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_categories_insight",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[61usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/categories`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::CategoriesResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::CategoriesResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[61usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_merchants_insight`]
@@ -45937,7 +45469,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MerchantsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MerchantsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, insight_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let insight_guid = insight_guid.map_err(Error::InvalidRequest)?;
@@ -45947,22 +45482,10 @@ pub mod builder {
                 "{}/users/{}/insights/{}/merchants", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& insight_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -45970,29 +45493,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_merchants_insight",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[83usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/merchants`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MerchantsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MerchantsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[83usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_scheduled_payments_insight`]
@@ -46064,7 +45590,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::ScheduledPaymentsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::ScheduledPaymentsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, insight_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let insight_guid = insight_guid.map_err(Error::InvalidRequest)?;
@@ -46075,22 +45604,10 @@ pub mod builder {
                 encode_path(& user_guid.to_string()), encode_path(& insight_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -46098,29 +45615,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_scheduled_payments_insight",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[86usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/scheduled_payments`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::ScheduledPaymentsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::ScheduledPaymentsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[86usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_transactions_insight`]
@@ -46192,7 +45712,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TransactionsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, insight_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let insight_guid = insight_guid.map_err(Error::InvalidRequest)?;
@@ -46202,22 +45725,10 @@ pub mod builder {
                 "{}/users/{}/insights/{}/transactions", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& insight_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -46225,29 +45736,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_transactions_insight",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[100usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[100usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_holdings`]
@@ -46305,7 +45819,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::InvestmentHoldingsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::InvestmentHoldingsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -46314,22 +45831,10 @@ pub mod builder {
                 "{}/users/{}/investment_holdings", client.baseurl, encode_path(&
                 user_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -46337,29 +45842,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_holdings",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[66usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/investment_holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::InvestmentHoldingsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::InvestmentHoldingsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[66usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_holding`]
@@ -46405,7 +45913,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::InvestmentHoldingResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::InvestmentHoldingResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, holding_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let holding_guid = holding_guid.map_err(Error::InvalidRequest)?;
@@ -46413,45 +45924,33 @@ pub mod builder {
                 "{}/users/{}/investment_holdings/{}", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& holding_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_holding",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[113usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/investment_holdings/{holding_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::InvestmentHoldingResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::InvestmentHoldingResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[113usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::deactivate_user`]
@@ -46483,52 +45982,43 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::InvestmentHoldingsDeactivation>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::InvestmentHoldingsDeactivation>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/investment_holdings_deactivate", client.baseurl,
                 encode_path(& user_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "deactivate_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[24usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/investment_holdings_deactivate`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::InvestmentHoldingsDeactivation>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::InvestmentHoldingsDeactivation>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[24usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_managed_members`]
@@ -46586,7 +46076,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MembersResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MembersResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -46595,22 +46088,10 @@ pub mod builder {
                 "{}/users/{}/managed_members", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -46618,29 +46099,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_managed_members",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[76usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MembersResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MembersResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[76usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::create_managed_member`]
@@ -46701,7 +46185,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -46714,46 +46201,33 @@ pub mod builder {
                 "{}/users/{}/managed_members", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_managed_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[9usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                202u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/managed_members`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[9usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_managed_member`]
@@ -46799,7 +46273,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -46807,45 +46284,33 @@ pub mod builder {
                 "{}/users/{}/managed_members/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_managed_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[117usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[117usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::update_managed_member`]
@@ -46920,7 +46385,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -46934,46 +46402,33 @@ pub mod builder {
                 "{}/users/{}/managed_members/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_managed_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[152usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[152usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::delete_managed_member`]
@@ -47031,7 +46486,9 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
             let Self { client, user_guid, member_guid, accept } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -47041,34 +46498,34 @@ pub mod builder {
                 .to_string()), encode_path(& member_guid.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_managed_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let op = &super::OPERATIONS[29usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<()>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[29usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_managed_accounts`]
@@ -47140,7 +46597,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AccountsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -47150,22 +46610,10 @@ pub mod builder {
                 "{}/users/{}/managed_members/{}/accounts", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -47173,29 +46621,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_managed_accounts",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[74usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AccountsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AccountsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[74usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::create_managed_account`]
@@ -47270,7 +46721,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AccountResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -47284,46 +46738,33 @@ pub mod builder {
                 "{}/users/{}/managed_members/{}/accounts", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_managed_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[8usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/managed_members/{member_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AccountResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[8usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_managed_account`]
@@ -47383,7 +46824,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AccountResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, account_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -47393,45 +46837,33 @@ pub mod builder {
                 encode_path(& user_guid.to_string()), encode_path(& member_guid
                 .to_string()), encode_path(& account_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_managed_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[116usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AccountResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[116usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::update_managed_account`]
@@ -47520,7 +46952,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AccountResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, account_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -47536,46 +46971,33 @@ pub mod builder {
                 encode_path(& user_guid.to_string()), encode_path(& member_guid
                 .to_string()), encode_path(& account_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_managed_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[151usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AccountResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[151usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::delete_managed_account`]
@@ -47633,7 +47055,9 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
             let Self { client, user_guid, member_guid, account_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -47643,34 +47067,33 @@ pub mod builder {
                 encode_path(& user_guid.to_string()), encode_path(& member_guid
                 .to_string()), encode_path(& account_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_managed_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let mut request = client.client.delete(url).build()?;
+            let op = &super::OPERATIONS[28usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<()>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[28usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_managed_transactions`]
@@ -47786,7 +47209,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TransactionsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -47809,22 +47235,10 @@ pub mod builder {
                 .baseurl, encode_path(& user_guid.to_string()), encode_path(& member_guid
                 .to_string()), encode_path(& account_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("from_date", &from_date))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
@@ -47834,29 +47248,32 @@ pub mod builder {
                     ),
                 )
                 .query(&progenitor_client::QueryParam::new("to_date", &to_date))
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_managed_transactions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[77usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[77usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::create_managed_transaction`]
@@ -47945,7 +47362,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TransactionResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, account_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -47961,46 +47381,33 @@ pub mod builder {
                 .baseurl, encode_path(& user_guid.to_string()), encode_path(& member_guid
                 .to_string()), encode_path(& account_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_managed_transaction",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[10usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[10usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_managed_transaction`]
@@ -48074,7 +47481,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TransactionResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -48092,45 +47502,33 @@ pub mod builder {
                 .to_string()), encode_path(& account_guid.to_string()), encode_path(&
                 transaction_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_managed_transaction",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[118usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[118usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::update_managed_transaction`]
@@ -48235,7 +47633,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TransactionResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -48260,46 +47661,33 @@ pub mod builder {
                 .to_string()), encode_path(& account_guid.to_string()), encode_path(&
                 transaction_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_managed_transaction",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[153usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[153usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::delete_managed_transaction`]
@@ -48371,7 +47759,9 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
             let Self {
                 client,
                 user_guid,
@@ -48389,34 +47779,33 @@ pub mod builder {
                 .to_string()), encode_path(& account_guid.to_string()), encode_path(&
                 transaction_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_managed_transaction",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let mut request = client.client.delete(url).build()?;
+            let op = &super::OPERATIONS[30usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<()>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[30usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_members`]
@@ -48489,7 +47878,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MembersResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MembersResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, page, records_per_page, use_case } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -48499,22 +47891,10 @@ pub mod builder {
                 "{}/users/{}/members", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -48523,29 +47903,32 @@ pub mod builder {
                     ),
                 )
                 .query(&progenitor_client::QueryParam::new("use_case", &use_case))
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_members",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[81usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MembersResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MembersResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[81usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::create_member`]
@@ -48620,7 +48003,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, x_callback_payload, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let x_callback_payload = x_callback_payload.map_err(Error::InvalidRequest)?;
@@ -48635,13 +48021,6 @@ pub mod builder {
                 .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = x_callback_payload {
                 header_map.append("X-CALLBACK-PAYLOAD", value.to_string().try_into()?);
             }
@@ -48649,35 +48028,35 @@ pub mod builder {
             let mut request = client
                 .client
                 .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "create_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                202u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[13usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
+                202u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/members`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[13usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_member`]
@@ -48723,7 +48102,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -48731,45 +48113,33 @@ pub mod builder {
                 "{}/users/{}/members/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[119usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[119usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::update_member`]
@@ -48858,7 +48228,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, x_callback_payload, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -48874,13 +48247,6 @@ pub mod builder {
                 .to_string()), encode_path(& member_guid.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = x_callback_payload {
                 header_map.append("X-CALLBACK-PAYLOAD", value.to_string().try_into()?);
             }
@@ -48888,34 +48254,34 @@ pub mod builder {
             let mut request = client
                 .client
                 .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "update_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[154usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[154usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::delete_member`]
@@ -48959,7 +48325,9 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -48967,34 +48335,33 @@ pub mod builder {
                 "{}/users/{}/members/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let mut request = client.client.delete(url).build()?;
+            let op = &super::OPERATIONS[33usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<()>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[33usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_account_numbers_by_member`]
@@ -49066,7 +48433,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AccountNumbersResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountNumbersResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -49076,22 +48446,10 @@ pub mod builder {
                 "{}/users/{}/members/{}/account_numbers", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -49099,29 +48457,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_account_numbers_by_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[55usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_numbers`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AccountNumbersResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AccountNumbersResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[55usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_account_owners_by_member`]
@@ -49193,7 +48554,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AccountOwnersResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountOwnersResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -49203,22 +48567,10 @@ pub mod builder {
                 "{}/users/{}/members/{}/account_owners", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -49226,29 +48578,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_account_owners_by_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[56usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_owners`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AccountOwnersResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AccountOwnersResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[56usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_member_accounts`]
@@ -49335,7 +48690,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AccountsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -49354,22 +48712,10 @@ pub mod builder {
                 "{}/users/{}/members/{}/accounts", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(
                     &progenitor_client::QueryParam::new(
                         "member_is_managed_by_user",
@@ -49383,29 +48729,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_member_accounts",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[78usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AccountsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AccountsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[78usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_account_by_member`]
@@ -49465,7 +48814,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AccountResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, account_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -49475,45 +48827,33 @@ pub mod builder {
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
                 encode_path(& account_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_account_by_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[107usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AccountResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[107usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::update_account_by_member`]
@@ -49601,7 +48941,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::AccountResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, account_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -49617,46 +48960,33 @@ pub mod builder {
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
                 encode_path(& account_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_account_by_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[147usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::AccountResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[147usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::update_transaction_by_account`]
@@ -49761,7 +49091,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TransactionResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -49786,46 +49119,33 @@ pub mod builder {
                 .to_string()), encode_path(& account_guid.to_string()), encode_path(&
                 transaction_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_transaction_by_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[161usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[161usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::aggregate_member`]
@@ -49914,7 +49234,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -49934,13 +49257,6 @@ pub mod builder {
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = x_callback_payload {
                 header_map.append("X-CALLBACK-PAYLOAD", value.to_string().try_into()?);
             }
@@ -49948,10 +49264,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(
                     &progenitor_client::QueryParam::new(
                         "include_holdings",
@@ -49966,27 +49278,31 @@ pub mod builder {
                 )
                 .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "aggregate_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[0usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                202u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/aggregate`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[0usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_member_challenges`]
@@ -50058,7 +49374,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::ChallengesResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::ChallengesResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -50068,22 +49387,10 @@ pub mod builder {
                 "{}/users/{}/members/{}/challenges", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -50091,29 +49398,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_member_challenges",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[79usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/challenges`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::ChallengesResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::ChallengesResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[79usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::check_balances`]
@@ -50159,7 +49469,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -50167,45 +49480,33 @@ pub mod builder {
                 "{}/users/{}/members/{}/check_balance", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "check_balances",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).build()?;
+            let op = &super::OPERATIONS[2usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                202u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/check_balance`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[2usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_member_credentials`]
@@ -50277,7 +49578,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::CredentialsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::CredentialsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -50287,22 +49591,10 @@ pub mod builder {
                 "{}/users/{}/members/{}/credentials", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -50310,29 +49602,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_member_credentials",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[80usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/credentials`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::CredentialsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::CredentialsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[80usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::extend_history`]
@@ -50378,7 +49673,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -50386,45 +49684,33 @@ pub mod builder {
                 "{}/users/{}/members/{}/extend_history", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "extend_history",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).build()?;
+            let op = &super::OPERATIONS[46usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                202u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/extend_history`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[46usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::fetch_rewards`]
@@ -50470,7 +49756,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -50478,45 +49767,33 @@ pub mod builder {
                 "{}/users/{}/members/{}/fetch_rewards", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "fetch_rewards",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).build()?;
+            let op = &super::OPERATIONS[47usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/fetch_rewards`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[47usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::fetch_statements`]
@@ -50562,7 +49839,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -50570,45 +49850,33 @@ pub mod builder {
                 "{}/users/{}/members/{}/fetch_statements", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "fetch_statements",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).build()?;
+            let op = &super::OPERATIONS[48usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                202u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/fetch_statements`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[48usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::identify_member`]
@@ -50654,7 +49922,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -50662,45 +49933,33 @@ pub mod builder {
                 "{}/users/{}/members/{}/identify", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "identify_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).build()?;
+            let op = &super::OPERATIONS[53usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                202u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/identify`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[53usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_holdings_by_member`]
@@ -50772,7 +50031,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::InvestmentHoldingsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::InvestmentHoldingsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -50783,22 +50045,10 @@ pub mod builder {
                 encode_path(& user_guid.to_string()), encode_path(& member_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -50806,29 +50056,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_holdings_by_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[68usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/investment_holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::InvestmentHoldingsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::InvestmentHoldingsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[68usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::request_o_auth_window_uri`]
@@ -50947,7 +50200,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::OAuthWindowResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::OAuthWindowResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -50971,22 +50227,10 @@ pub mod builder {
                 "{}/users/{}/members/{}/oauth_window_uri", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(
                     &progenitor_client::QueryParam::new(
                         "client_redirect_url",
@@ -51017,29 +50261,32 @@ pub mod builder {
                         &ui_message_webview_url_scheme,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "request_o_auth_window_uri",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[143usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/oauth_window_uri`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::OAuthWindowResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::OAuthWindowResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[143usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::resume_aggregation`]
@@ -51113,7 +50360,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -51127,46 +50377,33 @@ pub mod builder {
                 "{}/users/{}/members/{}/resume", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "resume_aggregation",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[145usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                202u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/resume`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[145usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_rewards`]
@@ -51212,7 +50449,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::RewardsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::RewardsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -51220,45 +50460,33 @@ pub mod builder {
                 "{}/users/{}/members/{}/rewards", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_rewards",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[85usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/rewards`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::RewardsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::RewardsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[85usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_rewards`]
@@ -51318,7 +50546,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::RewardResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::RewardResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, reward_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -51328,45 +50559,33 @@ pub mod builder {
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
                 encode_path(& reward_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_rewards",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[125usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/rewards/{reward_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::RewardResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::RewardResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[125usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_statements_by_member`]
@@ -51438,7 +50657,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::StatementsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::StatementsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -51448,22 +50670,10 @@ pub mod builder {
                 "{}/users/{}/members/{}/statements", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -51471,29 +50681,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_statements_by_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[91usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::StatementsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::StatementsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[91usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_statement_by_member`]
@@ -51553,7 +50766,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::StatementResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::StatementResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, statement_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -51563,45 +50779,33 @@ pub mod builder {
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
                 encode_path(& statement_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_statement_by_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[131usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::StatementResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::StatementResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[131usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::download_statement_pdf`]
@@ -51659,7 +50863,12 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<ByteStream>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, statement_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -51669,37 +50878,33 @@ pub mod builder {
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
                 encode_path(& statement_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "download_statement_pdf",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[44usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<ByteStream>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<ByteStream>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[44usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_member_status`]
@@ -51745,7 +50950,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberStatusResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberStatusResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -51753,45 +50961,33 @@ pub mod builder {
                 "{}/users/{}/members/{}/status", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_member_status",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[120usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/status`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberStatusResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberStatusResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[120usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_transactions_by_member`]
@@ -51998,7 +51194,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TransactionsResponseBodyIncludes>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionsResponseBodyIncludes>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -52033,22 +51232,10 @@ pub mod builder {
                 "{}/users/{}/members/{}/transactions", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(
                     &progenitor_client::QueryParam::new("category_guid", &category_guid),
                 )
@@ -52086,29 +51273,32 @@ pub mod builder {
                         &top_level_category_guid,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_transactions_by_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[98usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBodyIncludes>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionsResponseBodyIncludes>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[98usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::verify_member`]
@@ -52169,7 +51359,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MemberResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, x_callback_payload } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -52179,48 +51372,37 @@ pub mod builder {
                 .to_string()), encode_path(& member_guid.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = x_callback_payload {
                 header_map.append("X-CALLBACK-PAYLOAD", value.to_string().try_into()?);
             }
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "verify_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                202u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).headers(header_map).build()?;
+            let op = &super::OPERATIONS[164usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
+                202u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/verify`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MemberResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[164usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_user_microdeposits`]
@@ -52252,52 +51434,43 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MicrodepositsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MicrodepositsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/micro_deposits", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_user_microdeposits",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[102usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/micro_deposits`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MicrodepositsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MicrodepositsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[102usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::create_microdeposit`]
@@ -52357,7 +51530,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MicrodepositResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MicrodepositResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -52370,46 +51546,33 @@ pub mod builder {
                 "{}/users/{}/micro_deposits", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_microdeposit",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[14usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/micro_deposits`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MicrodepositResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MicrodepositResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[14usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_user_microdeposit`]
@@ -52457,7 +51620,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MicrodepositResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MicrodepositResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, micro_deposit_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let micro_deposit_guid = micro_deposit_guid.map_err(Error::InvalidRequest)?;
@@ -52465,45 +51631,33 @@ pub mod builder {
                 "{}/users/{}/micro_deposits/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& micro_deposit_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_user_microdeposit",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[137usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/micro_deposits/{micro_deposit_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MicrodepositResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MicrodepositResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[137usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::delete_microdeposit`]
@@ -52549,7 +51703,9 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
             let Self { client, user_guid, micro_deposit_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let micro_deposit_guid = micro_deposit_guid.map_err(Error::InvalidRequest)?;
@@ -52557,34 +51713,33 @@ pub mod builder {
                 "{}/users/{}/micro_deposits/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& micro_deposit_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_microdeposit",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let mut request = client.client.delete(url).build()?;
+            let op = &super::OPERATIONS[34usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/micro_deposits/{micro_deposit_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<()>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[34usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_monthly_cash_flow_profile`]
@@ -52616,52 +51771,43 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MonthlyCashFlowResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MonthlyCashFlowResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/monthly_cash_flow_profile", client.baseurl, encode_path(&
                 user_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_monthly_cash_flow_profile",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[123usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/monthly_cash_flow_profile`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MonthlyCashFlowResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MonthlyCashFlowResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[123usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::update_monthly_cash_flow_profile`]
@@ -52722,7 +51868,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::MonthlyCashFlowResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::MonthlyCashFlowResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -52735,46 +51884,33 @@ pub mod builder {
                 "{}/users/{}/monthly_cash_flow_profile", client.baseurl, encode_path(&
                 user_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_monthly_cash_flow_profile",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[155usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}/monthly_cash_flow_profile`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::MonthlyCashFlowResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::MonthlyCashFlowResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[155usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_notifications`]
@@ -52862,7 +51998,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::NotificationsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::NotificationsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, from_date, page, records_per_page, to_date } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let from_date = from_date.map_err(Error::InvalidRequest)?;
@@ -52873,22 +52012,10 @@ pub mod builder {
                 "{}/users/{}/notifications", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("from_date", &from_date))
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
@@ -52898,29 +52025,32 @@ pub mod builder {
                     ),
                 )
                 .query(&progenitor_client::QueryParam::new("to_date", &to_date))
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_notifications",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[84usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/notifications`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::NotificationsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::NotificationsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[84usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::create_notification`]
@@ -52980,7 +52110,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::NotificationResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::NotificationResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, content, subject } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let content = content.map_err(Error::InvalidRequest)?;
@@ -52989,47 +52122,38 @@ pub mod builder {
                 "{}/users/{}/notifications", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("content", &content))
                 .query(&progenitor_client::QueryParam::new("subject", &subject))
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "create_notification",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[15usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/notifications`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::NotificationResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::NotificationResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[15usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_notifications`]
@@ -53077,7 +52201,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::NotificationResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::NotificationResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, notification_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let notification_guid = notification_guid.map_err(Error::InvalidRequest)?;
@@ -53085,45 +52212,33 @@ pub mod builder {
                 "{}/users/{}/notifications/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& notification_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_notifications",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[124usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/notifications/{notification_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::NotificationResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::NotificationResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[124usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::repeating_transactions`]
@@ -53155,52 +52270,43 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::RepeatingTransactionsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::RepeatingTransactionsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/repeating_transactions", client.baseurl, encode_path(&
                 user_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "repeating_transactions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[138usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/repeating_transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::RepeatingTransactionsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::RepeatingTransactionsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[138usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::specific_repeating_transaction`]
@@ -53248,7 +52354,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::RepeatingTransactionsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::RepeatingTransactionsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, repeating_transaction_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let repeating_transaction_guid = repeating_transaction_guid
@@ -53258,45 +52367,33 @@ pub mod builder {
                 user_guid.to_string()), encode_path(& repeating_transaction_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "specific_repeating_transaction",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[146usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/repeating_transactions/{repeating_transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::RepeatingTransactionsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::RepeatingTransactionsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[146usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_spending_plans`]
@@ -53354,7 +52451,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::SpendingPlansResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::SpendingPlansResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -53363,22 +52463,10 @@ pub mod builder {
                 "{}/users/{}/spending_plans", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -53386,29 +52474,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_spending_plans",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[90usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlansResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::SpendingPlansResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[90usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::create_spending_plan`]
@@ -53440,52 +52531,43 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::SpendingPlanResponse>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::SpendingPlanResponse>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/spending_plans", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_spending_plan",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).build()?;
+            let op = &super::OPERATIONS[16usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/spending_plans`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanResponse>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::SpendingPlanResponse>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[16usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_spending_plan_user`]
@@ -53559,7 +52641,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::SpendingPlanResponse>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::SpendingPlanResponse>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, spending_plan_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let spending_plan_guid = spending_plan_guid.map_err(Error::InvalidRequest)?;
@@ -53569,22 +52654,10 @@ pub mod builder {
                 "{}/users/{}/spending_plans/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& spending_plan_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -53592,29 +52665,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "read_spending_plan_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[130usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanResponse>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::SpendingPlanResponse>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[130usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::delete_spending_plan`]
@@ -53660,7 +52736,9 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
             let Self { client, user_guid, spending_plan_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let spending_plan_guid = spending_plan_guid.map_err(Error::InvalidRequest)?;
@@ -53668,34 +52746,33 @@ pub mod builder {
                 "{}/users/{}/spending_plans/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& spending_plan_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_spending_plan",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let mut request = client.client.delete(url).build()?;
+            let op = &super::OPERATIONS[35usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<()>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[35usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_spending_plan_iterations`]
@@ -53769,7 +52846,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::SpendingPlanIterationsResponse>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::SpendingPlanIterationsResponse>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, spending_plan_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let spending_plan_guid = spending_plan_guid.map_err(Error::InvalidRequest)?;
@@ -53779,22 +52859,10 @@ pub mod builder {
                 "{}/users/{}/spending_plans/{}/iterations", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& spending_plan_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -53802,29 +52870,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_spending_plan_iterations",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[89usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanIterationsResponse>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::SpendingPlanIterationsResponse>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[89usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_current_spending_plan_iteration`]
@@ -53898,7 +52969,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::SpendingPlanIterationResponse>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::SpendingPlanIterationResponse>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, spending_plan_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let spending_plan_guid = spending_plan_guid.map_err(Error::InvalidRequest)?;
@@ -53909,22 +52983,10 @@ pub mod builder {
                 encode_path(& user_guid.to_string()), encode_path(& spending_plan_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -53932,29 +52994,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "read_current_spending_plan_iteration",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[110usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanIterationResponse>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::SpendingPlanIterationResponse>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[110usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_spending_plan_iteration_items`]
@@ -54028,9 +53093,9 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<
+        ) -> ::std::result::Result<
             ResponseValue<types::SpendingPlanIterationItemsResponseBody>,
-            Error<()>,
+            ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, spending_plan_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
@@ -54042,22 +53107,10 @@ pub mod builder {
                 client.baseurl, encode_path(& user_guid.to_string()), encode_path(&
                 spending_plan_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -54065,29 +53118,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_spending_plan_iteration_items",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[88usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanIterationItemsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::SpendingPlanIterationItemsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[88usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::create_spending_plan_iteration_item`]
@@ -54164,7 +53220,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::SpendingPlanIterationItemResponse>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::SpendingPlanIterationItemResponse>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, spending_plan_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let spending_plan_guid = spending_plan_guid.map_err(Error::InvalidRequest)?;
@@ -54179,46 +53238,33 @@ pub mod builder {
                 client.baseurl, encode_path(& user_guid.to_string()), encode_path(&
                 spending_plan_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_spending_plan_iteration_item",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[17usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanIterationItemResponse>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::SpendingPlanIterationItemResponse>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[17usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_spending_plan_iteration_item`]
@@ -54308,7 +53354,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::SpendingPlanIterationItemResponse>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::SpendingPlanIterationItemResponse>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -54329,22 +53378,10 @@ pub mod builder {
                 spending_plan_guid.to_string()), encode_path(& iteration_item_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -54352,29 +53389,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "read_spending_plan_iteration_item",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[129usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanIterationItemResponse>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::SpendingPlanIterationItemResponse>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[129usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::update_spending_plan_iteration_item`]
@@ -54467,7 +53507,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::SpendingPlanIterationItemResponse>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::SpendingPlanIterationItemResponse>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -54491,46 +53534,33 @@ pub mod builder {
                 spending_plan_guid.to_string()), encode_path(& iteration_item_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_spending_plan_iteration_item",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[157usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanIterationItemResponse>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::SpendingPlanIterationItemResponse>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[157usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::delete_spending_plan_iteration_item`]
@@ -54592,7 +53622,9 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
             let Self { client, user_guid, spending_plan_guid, iteration_item_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let spending_plan_guid = spending_plan_guid.map_err(Error::InvalidRequest)?;
@@ -54604,34 +53636,33 @@ pub mod builder {
                 spending_plan_guid.to_string()), encode_path(& iteration_item_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_spending_plan_iteration_item",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let mut request = client.client.delete(url).build()?;
+            let op = &super::OPERATIONS[37usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<()>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[37usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_spending_plan_iteration`]
@@ -54720,7 +53751,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::SpendingPlanIterationResponse>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::SpendingPlanIterationResponse>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -54739,22 +53773,10 @@ pub mod builder {
                 encode_path(& user_guid.to_string()), encode_path(& spending_plan_guid
                 .to_string()), encode_path(& iteration_number.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -54762,29 +53784,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "read_spending_plan_iteration",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[128usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/{iteration_number}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanIterationResponse>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::SpendingPlanIterationResponse>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[128usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_spending_plan_accounts`]
@@ -54858,7 +53883,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::SpendingPlanAccountsResponse>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::SpendingPlanAccountsResponse>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, spending_plan_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let spending_plan_guid = spending_plan_guid.map_err(Error::InvalidRequest)?;
@@ -54869,22 +53897,10 @@ pub mod builder {
                 encode_path(& user_guid.to_string()), encode_path(& spending_plan_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -54892,29 +53908,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_spending_plan_accounts",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[87usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanAccountsResponse>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::SpendingPlanAccountsResponse>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[87usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_spending_plan_account`]
@@ -55004,7 +54023,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::SpendingPlanAccountResponse>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::SpendingPlanAccountResponse>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -55025,22 +54047,10 @@ pub mod builder {
                 spending_plan_guid.to_string()), encode_path(& spending_plan_account_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -55048,29 +54058,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "read_spending_plan_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[127usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanAccountResponse>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::SpendingPlanAccountResponse>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[127usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::delete_spending_plan_account`]
@@ -55132,7 +54145,9 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
             let Self {
                 client,
                 user_guid,
@@ -55149,34 +54164,33 @@ pub mod builder {
                 spending_plan_guid.to_string()), encode_path(& spending_plan_account_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_spending_plan_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let mut request = client.client.delete(url).build()?;
+            let op = &super::OPERATIONS[36usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<()>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[36usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_taggings`]
@@ -55234,7 +54248,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TaggingsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TaggingsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -55243,22 +54260,10 @@ pub mod builder {
                 "{}/users/{}/taggings", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -55266,29 +54271,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_taggings",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[92usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/taggings`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TaggingsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TaggingsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[92usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::create_tagging`]
@@ -55348,7 +54356,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TaggingResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TaggingResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -55361,46 +54372,33 @@ pub mod builder {
                 "{}/users/{}/taggings", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_tagging",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[20usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/taggings`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TaggingResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TaggingResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[20usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_tagging`]
@@ -55446,7 +54444,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TaggingResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TaggingResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, tagging_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let tagging_guid = tagging_guid.map_err(Error::InvalidRequest)?;
@@ -55454,45 +54455,33 @@ pub mod builder {
                 "{}/users/{}/taggings/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& tagging_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_tagging",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[133usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/taggings/{tagging_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TaggingResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TaggingResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[133usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::update_tagging`]
@@ -55566,7 +54555,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TaggingResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TaggingResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, tagging_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let tagging_guid = tagging_guid.map_err(Error::InvalidRequest)?;
@@ -55580,46 +54572,33 @@ pub mod builder {
                 "{}/users/{}/taggings/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& tagging_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_tagging",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[159usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}/taggings/{tagging_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TaggingResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TaggingResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[159usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::delete_tagging`]
@@ -55663,7 +54642,9 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
             let Self { client, user_guid, tagging_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let tagging_guid = tagging_guid.map_err(Error::InvalidRequest)?;
@@ -55671,34 +54652,33 @@ pub mod builder {
                 "{}/users/{}/taggings/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& tagging_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_tagging",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let mut request = client.client.delete(url).build()?;
+            let op = &super::OPERATIONS[40usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/taggings/{tagging_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<()>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[40usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_tags`]
@@ -55756,7 +54736,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TagsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TagsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -55764,22 +54747,10 @@ pub mod builder {
             let url = format!(
                 "{}/users/{}/tags", client.baseurl, encode_path(& user_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -55787,29 +54758,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_tags",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[93usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/tags`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TagsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TagsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[93usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::create_tag`]
@@ -55869,7 +54843,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TagResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TagResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -55880,46 +54857,33 @@ pub mod builder {
             let url = format!(
                 "{}/users/{}/tags", client.baseurl, encode_path(& user_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_tag",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[19usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/tags`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TagResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TagResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[19usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_tag`]
@@ -55965,7 +54929,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TagResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TagResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, tag_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let tag_guid = tag_guid.map_err(Error::InvalidRequest)?;
@@ -55973,45 +54940,33 @@ pub mod builder {
                 "{}/users/{}/tags/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& tag_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_tag",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[132usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/tags/{tag_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TagResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TagResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[132usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::update_tag`]
@@ -56085,7 +55040,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TagResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TagResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, tag_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let tag_guid = tag_guid.map_err(Error::InvalidRequest)?;
@@ -56098,46 +55056,33 @@ pub mod builder {
                 "{}/users/{}/tags/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& tag_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_tag",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[158usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}/tags/{tag_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TagResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TagResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[158usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::delete_tag`]
@@ -56195,7 +55140,9 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
             let Self { client, user_guid, tag_guid, accept } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let tag_guid = tag_guid.map_err(Error::InvalidRequest)?;
@@ -56205,34 +55152,34 @@ pub mod builder {
                 .to_string()), encode_path(& tag_guid.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_tag",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let op = &super::OPERATIONS[39usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/tags/{tag_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<()>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[39usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_transactions_by_tag`]
@@ -56454,7 +55401,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TransactionsResponseBodyIncludes>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionsResponseBodyIncludes>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -56491,22 +55441,10 @@ pub mod builder {
                 "{}/users/{}/tags/{}/transactions", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& tag_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(
                     &progenitor_client::QueryParam::new("category_guid", &category_guid),
                 )
@@ -56545,29 +55483,32 @@ pub mod builder {
                     ),
                 )
                 .query(&progenitor_client::QueryParam::new("use_case", &use_case))
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_transactions_by_tag",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[99usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/tags/{tag_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBodyIncludes>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionsResponseBodyIncludes>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[99usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_transaction_rules`]
@@ -56625,7 +55566,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TransactionRulesResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionRulesResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
@@ -56634,22 +55578,10 @@ pub mod builder {
                 "{}/users/{}/transaction_rules", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -56657,29 +55589,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_transaction_rules",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[95usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/transaction_rules`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionRulesResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionRulesResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[95usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::create_transaction_rule`]
@@ -56740,7 +55675,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TransactionRuleResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionRuleResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let body = body
@@ -56753,46 +55691,33 @@ pub mod builder {
                 "{}/users/{}/transaction_rules", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_transaction_rule",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[21usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/transaction_rules`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionRuleResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionRuleResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[21usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_transaction_rule`]
@@ -56840,7 +55765,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TransactionRuleResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionRuleResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, transaction_rule_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let transaction_rule_guid = transaction_rule_guid
@@ -56849,45 +55777,33 @@ pub mod builder {
                 "{}/users/{}/transaction_rules/{}", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& transaction_rule_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "read_transaction_rule",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[135usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionRuleResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionRuleResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[135usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::update_transaction_rule`]
@@ -56964,7 +55880,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TransactionRuleResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionRuleResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, transaction_rule_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let transaction_rule_guid = transaction_rule_guid
@@ -56979,46 +55898,33 @@ pub mod builder {
                 "{}/users/{}/transaction_rules/{}", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& transaction_rule_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_transaction_rule",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[162usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionRuleResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionRuleResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[162usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::delete_transaction_rule`]
@@ -57064,7 +55970,9 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
             let Self { client, user_guid, transaction_rule_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let transaction_rule_guid = transaction_rule_guid
@@ -57073,34 +55981,33 @@ pub mod builder {
                 "{}/users/{}/transaction_rules/{}", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& transaction_rule_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_transaction_rule",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let mut request = client.client.delete(url).build()?;
+            let op = &super::OPERATIONS[41usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<()>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[41usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_transactions`]
@@ -57308,7 +56215,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TransactionsResponseBodyIncludes>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionsResponseBodyIncludes>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -57343,22 +56253,10 @@ pub mod builder {
                 "{}/users/{}/transactions", client.baseurl, encode_path(& user_guid
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(
                     &progenitor_client::QueryParam::new("category_guid", &category_guid),
                 )
@@ -57397,29 +56295,32 @@ pub mod builder {
                     ),
                 )
                 .query(&progenitor_client::QueryParam::new("use_case", &use_case))
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_transactions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[96usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBodyIncludes>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionsResponseBodyIncludes>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[96usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::read_transaction`]
@@ -57482,7 +56383,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TransactionsResponseBodyIncludes>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionsResponseBodyIncludes>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, transaction_guid, includes } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let transaction_guid = transaction_guid.map_err(Error::InvalidRequest)?;
@@ -57491,46 +56395,37 @@ pub mod builder {
                 "{}/users/{}/transactions/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& transaction_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("includes", &includes))
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "read_transaction",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[134usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBodyIncludes>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionsResponseBodyIncludes>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[134usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::update_transaction`]
@@ -57607,7 +56502,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::TransactionResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::TransactionResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, transaction_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let transaction_guid = transaction_guid.map_err(Error::InvalidRequest)?;
@@ -57621,46 +56519,33 @@ pub mod builder {
                 "{}/users/{}/transactions/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& transaction_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_transaction",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.put(url).json(&body).build()?;
+            let op = &super::OPERATIONS[160usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `PUT` request to `/users/{user_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::TransactionResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::TransactionResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[160usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::delete_manual_transactions`]
@@ -57704,7 +56589,9 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
             let Self { client, user_guid, transaction_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let transaction_guid = transaction_guid.map_err(Error::InvalidRequest)?;
@@ -57712,34 +56599,33 @@ pub mod builder {
                 "{}/users/{}/transactions/{}", client.baseurl, encode_path(& user_guid
                 .to_string()), encode_path(& transaction_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_manual_transactions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let mut request = client.client.delete(url).build()?;
+            let op = &super::OPERATIONS[32usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<()>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[32usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::list_insights_by_transaction`]
@@ -57813,7 +56699,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::InsightsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::InsightsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, transaction_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let transaction_guid = transaction_guid.map_err(Error::InvalidRequest)?;
@@ -57823,22 +56712,10 @@ pub mod builder {
                 "{}/users/{}/transactions/{}/insights", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& transaction_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(
                     &progenitor_client::QueryParam::new(
@@ -57846,29 +56723,32 @@ pub mod builder {
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_insights_by_transaction",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[70usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}/insights`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::InsightsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::InsightsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[70usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::create_split_transactions`]
@@ -57945,7 +56825,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::SplitTransactionsResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::SplitTransactionsResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, transaction_guid, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let transaction_guid = transaction_guid.map_err(Error::InvalidRequest)?;
@@ -57959,46 +56842,33 @@ pub mod builder {
                 "{}/users/{}/transactions/{}/split", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& transaction_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_split_transactions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.post(url).json(&body).build()?;
+            let op = &super::OPERATIONS[18usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/transactions/{transaction_guid}/split`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::SplitTransactionsResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::SplitTransactionsResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[18usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::delete_split_transactions`]
@@ -58042,7 +56912,9 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
             let Self { client, user_guid, transaction_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let transaction_guid = transaction_guid.map_err(Error::InvalidRequest)?;
@@ -58050,34 +56922,33 @@ pub mod builder {
                 "{}/users/{}/transactions/{}/split", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& transaction_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_split_transactions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
+            let mut request = client.client.delete(url).build()?;
+            let op = &super::OPERATIONS[38usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/transactions/{transaction_guid}/split`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Error> {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<()>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[38usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::request_widget_url`]
@@ -58165,7 +57036,10 @@ pub mod builder {
         }
         async fn send_raw(
             self,
-        ) -> Result<ResponseValue<types::WidgetResponseBody>, Error<()>> {
+        ) -> ::std::result::Result<
+            ResponseValue<types::WidgetResponseBody>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, accept_language, x_callback_payload, body } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
@@ -58180,13 +57054,6 @@ pub mod builder {
                 .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -58197,34 +57064,34 @@ pub mod builder {
             let mut request = client
                 .client
                 .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "request_widget_url",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[144usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `POST` request to `/users/{user_guid}/widget_urls`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::WidgetResponseBody>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::WidgetResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[144usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::get_transactions_data`]
@@ -58298,7 +57165,12 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<types::VcResponse>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::VcResponse>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, account_guid, end_time, start_time } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let account_guid = account_guid.map_err(Error::InvalidRequest)?;
@@ -58308,47 +57180,38 @@ pub mod builder {
                 "{}/vc/users/{}/accounts/{}/transactions", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& account_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("endTime", &end_time))
                 .query(&progenitor_client::QueryParam::new("startTime", &start_time))
-                .headers(header_map)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_transactions_data",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let op = &super::OPERATIONS[52usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/vc/users/{user_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::VcResponse>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::VcResponse>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[52usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::get_accounts_data`]
@@ -58392,7 +57255,12 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<types::VcResponse>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::VcResponse>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -58400,45 +57268,33 @@ pub mod builder {
                 "{}/vc/users/{}/members/{}/accounts", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_accounts_data",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[50usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/vc/users/{user_guid}/members/{member_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::VcResponse>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::VcResponse>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[50usize],
+                body_limit,
+            )
         }
     }
     /**Builder for [`Client::get_identity_data`]
@@ -58482,7 +57338,12 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(self) -> Result<ResponseValue<types::VcResponse>, Error<()>> {
+        async fn send_raw(
+            self,
+        ) -> ::std::result::Result<
+            ResponseValue<types::VcResponse>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -58490,45 +57351,33 @@ pub mod builder {
                 "{}/vc/users/{}/members/{}/customers", client.baseurl, encode_path(&
                 user_guid.to_string()), encode_path(& member_guid.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_identity_data",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+            let mut request = client.client.get(url).build()?;
+            let op = &super::OPERATIONS[51usize];
+            client.inner.pre(&mut request, op)?;
+            let response = client.inner.exec(&client.client, request, op).await?;
+            (match response.status().as_u16() {
+                200u16 => ::mx_client::__private::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
-            }
+            })
+                .map_err(::mx_client::__private::Failed::from)
         }
         ///Sends a `GET` request to `/vc/users/{user_guid}/members/{member_guid}/customers`
         /// Sends the request; every failure is the crate's typed `Error`.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::VcResponse>,
-            ::mx_client::__private::Error,
-        > {
-            ::mx_client::__private::send(self.send_raw()).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::VcResponse>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            let body_limit = self.client.inner.body_limit();
+            ::mx_client::__private::send(
+                self.send_raw(),
+                &super::OPERATIONS[51usize],
+                body_limit,
+            )
         }
     }
 }
@@ -58536,33 +57385,7 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-impl ClientHooks<::mx_client::__private::Hooks> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> ::std::result::Result<(), Error<E>> {
-        self.inner()
-            .pre(request, info.operation_id)
-            .map_err(::mx_client::__private::signal)
-    }
-    async fn post<E>(
-        &self,
-        result: &reqwest::Result<reqwest::Response>,
-        info: &OperationInfo,
-    ) -> ::std::result::Result<(), Error<E>> {
-        self.inner()
-            .post(result, info.operation_id)
-            .map_err(::mx_client::__private::signal)
-    }
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        self.inner().exec(self.client(), request, info.operation_id).await
-    }
-}
+impl ClientHooks<::mx_client::__private::Hooks> for Client {}
 impl ::mx_client::__private::ApiClient for Client {
     type Scheme = SecurityScheme;
     fn wire() -> &'static ::mx_client::__private::ApiWire {

@@ -174,9 +174,8 @@ fn hooks_report_typed_failures() {
         reqwest::Method::GET,
         "http://127.0.0.1:9/users/U".parse().unwrap(),
     );
-    let f = hooks.pre(&mut req, "no_such_operation").unwrap_err();
-    assert!(matches!(f, Failure::UnknownOperation(ref n) if n == "no_such_operation"));
-    let f = hooks.pre(&mut req, "read_user").unwrap_err();
+    let read_user = atrium::WIRE.operation("read_user").unwrap();
+    let f = hooks.pre(&mut req, read_user).unwrap_err();
     assert!(
         matches!(f, Failure::MissingCredential { scheme: "apiKey" }),
         "{f:?}"

@@ -1,0 +1,480 @@
+//! Rewrites of each generated builder's `send()` (`syn`):
+//!
+//! - the request goes to the runtime directly: the operation's wire-table
+//!   entry is a constant of the method (no lookup by name), and the runtime
+//!   is called as plain functions (`Hooks::pre`, then `Hooks::exec`, which
+//!   sends the request and takes or refuses its answer), not through
+//!   progenitor's `ClientHooks`;
+//! - what progenitor adds and the runtime would only replace is not built:
+//!   the `api-version` header (the spec's `info.version` is no header MX
+//!   documents) and the `Accept: application/json` (the runtime sends the
+//!   documented media type);
+//! - a JSON answer is decoded by the runtime, which moves its headers into
+//!   the `ResponseValue` instead of copying them;
+//! - `send()` returns the crate's typed error: progenitor's `send` becomes
+//!   the private `send_raw`, and a new `send` runs it inside the runtime's
+//!   per-request channel (`rt::send`), where the hooks report typed
+//!   failures.
+//!
+//! The hook calls are rewritten or the generation fails: a request that
+//! skipped them would go out without its credentials.
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+
+use crate::wire::WireTable;
+
+/// Rewrites every builder's `send()` (see the module doc). `Err` names the
+/// operation whose generated code does not have the shape rewritten here
+/// (a new progenitor).
+pub(crate) fn rewrite(
+    file: &mut syn::File,
+    rt: &TokenStream,
+    wire: &WireTable,
+) -> Result<(), String> {
+    for item in crate::rewrite::module_items(file, "builder") {
+        let syn::Item::Impl(imp) = item else { continue };
+        // The future borrows what the builder borrows (its client).
+        let lifetimes: Vec<syn::Lifetime> = imp
+            .generics
+            .lifetimes()
+            .map(|l| l.lifetime.clone())
+            .collect();
+        let mut added = Vec::new();
+        for item in &mut imp.items {
+            let syn::ImplItem::Fn(f) = item else { continue };
+            if f.sig.ident != "send" || f.sig.asyncness.is_none() {
+                continue;
+            }
+            let Some(ok) = result_ok_type(&f.sig.output) else {
+                continue;
+            };
+            let index = direct_calls(&mut f.block, rt, wire)?;
+            typed_failure(&mut f.sig.output, &mut f.block, rt)?;
+            let docs: Vec<syn::Attribute> = f
+                .attrs
+                .iter()
+                .filter(|a| a.path().is_ident("doc"))
+                .cloned()
+                .collect();
+            f.attrs.retain(|a| !a.path().is_ident("doc"));
+            f.sig.ident = syn::Ident::new("send_raw", f.sig.ident.span());
+            f.vis = syn::Visibility::Inherited;
+            added.push(syn::parse_quote! {
+                #(#docs)*
+                #[doc = " Sends the request; every failure is the crate's typed `Error`."]
+                pub fn send(
+                    self,
+                ) -> impl ::std::future::Future<
+                    Output = ::std::result::Result<#ok, #rt::Error>,
+                > + use<#(#lifetimes),*> {
+                    let body_limit = self.client.inner.body_limit();
+                    #rt::send(self.send_raw(), &super::OPERATIONS[#index], body_limit)
+                }
+            });
+        }
+        imp.items.extend(added);
+    }
+    Ok(())
+}
+
+/// The body of one generated `send`, talking to the runtime directly.
+/// Returns the index of its operation in the wire table.
+fn direct_calls(
+    block: &mut syn::Block,
+    rt: &TokenStream,
+    wire: &WireTable,
+) -> Result<usize, String> {
+    let name = operation_name(block).ok_or("a generated `send` names no operation")?;
+    let index = wire
+        .operations
+        .iter()
+        .position(|o| o.name == name)
+        .ok_or_else(|| format!("operation `{name}` is not in the wire table"))?;
+    let shape_changed = |what: &str| {
+        format!("the generated `send` of `{name}` has no single {what} to rewrite (did progenitor's output change?)")
+    };
+
+    let mut seen = Seen::default();
+    let mut stmts = Vec::with_capacity(block.stmts.len());
+    for stmt in std::mem::take(&mut block.stmts) {
+        match classify(&stmt) {
+            Some(Stmt::Info) => {
+                seen.info += 1;
+                stmts.push(syn::parse_quote!(let op = &super::OPERATIONS[#index];));
+            }
+            Some(Stmt::Pre) => {
+                seen.pre += 1;
+                stmts.push(syn::parse_quote!(client.inner.pre(&mut request, op)?;));
+            }
+            Some(Stmt::Exec) => {
+                seen.exec += 1;
+                stmts.push(syn::parse_quote!(
+                    let response = client.inner.exec(&client.client, request, op).await?;
+                ));
+            }
+            // `exec` takes the answer (the `post` hook's checks) and returns
+            // it, or the failure.
+            Some(Stmt::Post) => seen.post += 1,
+            Some(Stmt::Answer) => seen.answer += 1,
+            Some(Stmt::ApiVersion) => {}
+            None => stmts.push(stmt),
+        }
+    }
+    block.stmts = stmts;
+    for (what, n) in [
+        ("`OperationInfo`", seen.info),
+        ("`pre` hook call", seen.pre),
+        ("`exec` hook call", seen.exec),
+        ("`post` hook call", seen.post),
+        ("`let response = result?`", seen.answer),
+    ] {
+        if n != 1 {
+            return Err(shape_changed(what));
+        }
+    }
+
+    let mut chain = Chain {
+        rt,
+        header_map_used: header_map_appended(block),
+    };
+    chain.walk_block(block);
+    if !chain.header_map_used {
+        block.stmts.retain(|s| !declares(s, "header_map"));
+    }
+    if block
+        .to_token_stream()
+        .to_string()
+        .contains("\"api-version\"")
+    {
+        return Err(shape_changed("`api-version` header"));
+    }
+    Ok(index)
+}
+
+/// `send_raw` returns the runtime's `Failed`: progenitor's errors convert
+/// through `?`, the hooks' typed failures too, and the answer's `match`
+/// (the body's last expression) is mapped.
+fn typed_failure(
+    output: &mut syn::ReturnType,
+    block: &mut syn::Block,
+    rt: &TokenStream,
+) -> Result<(), String> {
+    let ok = result_ok_type(output).ok_or("a generated `send` does not return a `Result`")?;
+    *output = syn::parse_quote!(-> ::std::result::Result<#ok, #rt::Failed>);
+    match block.stmts.last_mut() {
+        Some(syn::Stmt::Expr(tail, None)) => {
+            let answer = std::mem::replace(tail, syn::Expr::Verbatim(TokenStream::new()));
+            *tail = syn::parse_quote!((#answer).map_err(#rt::Failed::from));
+            Ok(())
+        }
+        _ => Err("a generated `send` does not end in its answer's `match`".to_string()),
+    }
+}
+
+#[derive(Default)]
+struct Seen {
+    info: usize,
+    pre: usize,
+    exec: usize,
+    post: usize,
+    answer: usize,
+}
+
+/// The statements of progenitor's `send` that are rewritten.
+enum Stmt {
+    /// `let info = OperationInfo { operation_id: "…" };`
+    Info,
+    /// `client.pre(&mut request, &info).await?;`
+    Pre,
+    /// `let result = client.exec(request, &info).await;`
+    Exec,
+    /// `client.post(&result, &info).await?;`
+    Post,
+    /// `let response = result?;`
+    Answer,
+    /// `header_map.append(HeaderName::from_static("api-version"), …);`
+    ApiVersion,
+}
+
+fn classify(stmt: &syn::Stmt) -> Option<Stmt> {
+    match stmt {
+        syn::Stmt::Local(local) => {
+            let init = &local.init.as_ref()?.expr;
+            match (&local.pat, &**init) {
+                (syn::Pat::Ident(p), syn::Expr::Struct(s))
+                    if p.ident == "info" && s.path.is_ident("OperationInfo") =>
+                {
+                    Some(Stmt::Info)
+                }
+                (syn::Pat::Ident(p), syn::Expr::Await(a))
+                    if p.ident == "result" && is_client_call(&a.base, "exec") =>
+                {
+                    Some(Stmt::Exec)
+                }
+                (syn::Pat::Ident(p), syn::Expr::Try(t))
+                    if p.ident == "response" && is_path(&t.expr, "result") =>
+                {
+                    Some(Stmt::Answer)
+                }
+                _ => None,
+            }
+        }
+        syn::Stmt::Expr(expr, Some(_)) => match expr {
+            syn::Expr::Try(t) => match &*t.expr {
+                syn::Expr::Await(a) if is_client_call(&a.base, "pre") => Some(Stmt::Pre),
+                syn::Expr::Await(a) if is_client_call(&a.base, "post") => Some(Stmt::Post),
+                _ => None,
+            },
+            syn::Expr::MethodCall(m)
+                if m.method == "append"
+                    && is_path(&m.receiver, "header_map")
+                    && m.args.first().is_some_and(|a| {
+                        a.to_token_stream().to_string().contains("\"api-version\"")
+                    }) =>
+            {
+                Some(Stmt::ApiVersion)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `client.<method>(…)`.
+fn is_client_call(expr: &syn::Expr, method: &str) -> bool {
+    matches!(expr, syn::Expr::MethodCall(m) if m.method == method && is_path(&m.receiver, "client"))
+}
+
+fn is_path(expr: &syn::Expr, name: &str) -> bool {
+    matches!(expr, syn::Expr::Path(p) if p.path.is_ident(name))
+}
+
+/// The `operation_id` of the body's `OperationInfo` (the method's name).
+fn operation_name(block: &syn::Block) -> Option<String> {
+    block.stmts.iter().find_map(|stmt| {
+        let syn::Stmt::Local(local) = stmt else {
+            return None;
+        };
+        let syn::Expr::Struct(s) = &*local.init.as_ref()?.expr else {
+            return None;
+        };
+        if !s.path.is_ident("OperationInfo") {
+            return None;
+        }
+        s.fields.iter().find_map(|f| match (&f.member, &f.expr) {
+            (
+                syn::Member::Named(n),
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }),
+            ) if n == "operation_id" => Some(s.value()),
+            _ => None,
+        })
+    })
+}
+
+/// Whether anything is still appended to `header_map` (a header
+/// parameter of the operation, perhaps inside an `if let`): it is named
+/// somewhere besides its `let` and the chain's `.headers(header_map)`.
+fn header_map_appended(block: &syn::Block) -> bool {
+    let tokens = block.to_token_stream().to_string();
+    tokens
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| *w == "header_map")
+        .count()
+        > 2
+}
+
+/// `let [mut] <name> = …;`
+fn declares(stmt: &syn::Stmt, name: &str) -> bool {
+    matches!(stmt, syn::Stmt::Local(l) if matches!(&l.pat, syn::Pat::Ident(p) if p.ident == name))
+}
+
+/// Rewrites inside the request chain and the answer: drops
+/// `.header(ACCEPT, …)` and an unused `.headers(header_map)`, and decodes
+/// JSON answers through the runtime.
+struct Chain<'a> {
+    rt: &'a TokenStream,
+    header_map_used: bool,
+}
+
+impl<'a> Chain<'a> {
+    fn drops(&self, m: &syn::ExprMethodCall) -> bool {
+        let first = m.args.first();
+        match m.method.to_string().as_str() {
+            "header" => first.is_some_and(|a| {
+                matches!(a, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "ACCEPT"))
+            }),
+            "headers" => !self.header_map_used && first.is_some_and(|a| is_path(a, "header_map")),
+            _ => false,
+        }
+    }
+}
+
+impl Chain<'_> {
+    fn walk_block(&mut self, block: &mut syn::Block) {
+        for stmt in &mut block.stmts {
+            match stmt {
+                syn::Stmt::Local(l) => {
+                    if let Some(init) = &mut l.init {
+                        self.walk(&mut init.expr);
+                    }
+                }
+                syn::Stmt::Expr(e, _) => self.walk(e),
+                _ => {}
+            }
+        }
+    }
+
+    /// Rewrites `expr` and the expressions progenitor nests in a request
+    /// chain and in the answer's `match` (a rewrite missed here costs a
+    /// header the runtime replaces, never a wrong request).
+    fn walk(&mut self, expr: &mut syn::Expr) {
+        // `a.header(ACCEPT, v)` becomes `a`.
+        while matches!(expr, syn::Expr::MethodCall(m) if self.drops(m)) {
+            let taken = std::mem::replace(expr, syn::Expr::Verbatim(TokenStream::new()));
+            if let syn::Expr::MethodCall(m) = taken {
+                *expr = *m.receiver;
+            }
+        }
+        match expr {
+            syn::Expr::Call(call) => {
+                let from_response = matches!(&*call.func, syn::Expr::Path(p)
+                    if p.path.segments.len() == 2
+                        && p.path.segments[0].ident == "ResponseValue"
+                        && p.path.segments[1].ident == "from_response");
+                if from_response {
+                    let rt = self.rt;
+                    let args = &call.args;
+                    *expr = syn::parse_quote!(#rt::json_response(#args));
+                }
+            }
+            syn::Expr::MethodCall(m) => self.walk(&mut m.receiver),
+            syn::Expr::Try(t) => self.walk(&mut t.expr),
+            syn::Expr::Await(a) => self.walk(&mut a.base),
+            syn::Expr::Match(m) => {
+                for arm in &mut m.arms {
+                    self.walk(&mut arm.body);
+                }
+            }
+            syn::Expr::Block(b) => self.walk_block(&mut b.block),
+            _ => {}
+        }
+    }
+}
+
+/// `T` of a `-> Result<T, E>`.
+fn result_ok_type(output: &syn::ReturnType) -> Option<syn::Type> {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let syn::Type::Path(p) = &**ty else {
+        return None;
+    };
+    let last = p.path.segments.last()?;
+    if last.ident != "Result" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::OperationWire;
+
+    fn table() -> WireTable {
+        WireTable {
+            operations: vec![OperationWire {
+                id: "readUser".into(),
+                name: "read_user".into(),
+                method: "get".into(),
+                path: "/users".into(),
+                tags: vec![],
+                request_media: None,
+                response_media: None,
+                security: vec![],
+                success: vec![],
+                errors: vec![],
+                paginated: None,
+            }],
+            ..WireTable::default()
+        }
+    }
+
+    fn file(body: TokenStream) -> syn::File {
+        syn::parse_quote! {
+            pub mod builder {
+                impl<'a> ReadUser<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                        #body
+                    }
+                }
+            }
+        }
+    }
+
+    /// A request that skipped the hooks would go out without credentials:
+    /// a generated `send` whose hook calls cannot be found fails the
+    /// generation, naming the operation.
+    #[test]
+    fn a_send_without_its_hook_calls_is_refused() {
+        let rt: TokenStream = "::rt".parse().unwrap();
+        let complete = quote::quote! {
+            let Self { client } = self;
+            let mut request = client.client.get(url).build()?;
+            let info = OperationInfo { operation_id: "read_user" };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        };
+        let mut ok = file(complete);
+        rewrite(&mut ok, &rt, &table()).unwrap();
+        let code = ok.to_token_stream().to_string();
+        assert!(
+            code.contains("client . inner . pre (& mut request , op) ?"),
+            "{code}"
+        );
+
+        let without_pre = quote::quote! {
+            let Self { client } = self;
+            let mut request = client.client.get(url).build()?;
+            let info = OperationInfo { operation_id: "read_user" };
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        };
+        let e = rewrite(&mut file(without_pre), &rt, &table()).unwrap_err();
+        assert!(
+            e.contains("`read_user`") && e.contains("`pre` hook call"),
+            "{e}"
+        );
+
+        let unknown = quote::quote! {
+            let info = OperationInfo { operation_id: "delete_everything" };
+            client.pre(&mut request, &info).await?;
+            match 1 { _ => Err(()) }
+        };
+        let e = rewrite(&mut file(unknown), &rt, &table()).unwrap_err();
+        assert!(
+            e.contains("`delete_everything` is not in the wire table"),
+            "{e}"
+        );
+    }
+}
