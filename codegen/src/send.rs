@@ -360,8 +360,48 @@ impl Chain<'_> {
                 }
             }
             syn::Expr::Block(b) => self.walk_block(&mut b.block),
+            syn::Expr::Macro(m) if m.mac.path.is_ident("format") => self.path_segments(&mut m.mac),
             _ => {}
         }
+    }
+}
+
+impl Chain<'_> {
+    /// In the URL's `format!`, `encode_path(&x.to_string())` becomes
+    /// `rt::Segment(&x)`: the same encoding, written into the URL without
+    /// the two strings on the way.
+    fn path_segments(&mut self, mac: &mut syn::Macro) {
+        use syn::punctuated::Punctuated;
+        let Ok(mut args) =
+            mac.parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+        else {
+            return;
+        };
+        let rt = self.rt;
+        for arg in args.iter_mut() {
+            if let Some(value) = encoded_path_value(arg) {
+                *arg = syn::parse_quote!(#rt::Segment(&#value));
+            }
+        }
+        mac.tokens = args.to_token_stream();
+    }
+}
+
+/// `x` of `encode_path(&x.to_string())`.
+fn encoded_path_value(expr: &syn::Expr) -> Option<syn::Expr> {
+    let syn::Expr::Call(call) = expr else {
+        return None;
+    };
+    let is_encode = matches!(&*call.func, syn::Expr::Path(p) if p.path.is_ident("encode_path"));
+    let (true, Some(syn::Expr::Reference(r)), 1) = (is_encode, call.args.first(), call.args.len())
+    else {
+        return None;
+    };
+    match &*r.expr {
+        syn::Expr::MethodCall(m) if m.method == "to_string" && m.args.is_empty() => {
+            Some((*m.receiver).clone())
+        }
+        _ => None,
     }
 }
 

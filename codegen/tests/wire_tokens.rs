@@ -85,7 +85,8 @@ fn every_builder_send_is_typed_and_calls_the_runtime_directly() {
 }
 
 /// A header parameter keeps its header map (Platform's
-/// `X-CALLBACK-PAYLOAD`), while `api-version` goes.
+/// `X-CALLBACK-PAYLOAD`), while `api-version` goes; path parameters are
+/// encoded into the URL without intermediate strings.
 #[test]
 fn header_parameters_keep_their_header_map() {
     let (name, spec, overlay) = MX_APIS[2];
@@ -100,6 +101,9 @@ fn header_parameters_keep_their_header_map() {
     assert!(code.contains("header_map.append(\"X-CALLBACK-PAYLOAD\""));
     assert!(code.contains(".headers(header_map)"));
     assert!(!code.contains("api-version"));
+    // Path parameters are encoded straight into the URL.
+    assert!(code.contains("::mx_client::__private::Segment(&user_guid)"));
+    assert!(!code.contains("encode_path(&"));
     assert_eq!(
         code.matches("asyncfnsend_raw(self").count(),
         code.matches("client.inner.pre(&mutrequest,op)?;").count()

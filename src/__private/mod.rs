@@ -6,7 +6,8 @@
 //! Each file has one job: `wire` (the table's types), `client` (what a
 //! generated client provides), `hooks` (credentials, `pre`, `post`), `exec`
 //! (sending, retries, renewal), `body` (bounded and buffered answers),
-//! `decode` (a JSON answer into its generated type), `failure` (typed
+//! `decode` (a JSON answer into its generated type), `path` (a path
+//! parameter percent-encoded into the URL), `failure` (typed
 //! failures into `Error`), `send` (what a generated request returns, read
 //! as an `Error`). An API's error codes are its module's `ApiRules`
 //! (`src/rules.rs`).
@@ -18,6 +19,7 @@ mod decode;
 mod exec;
 mod failure;
 mod hooks;
+mod path;
 mod send;
 #[cfg(test)]
 mod tests;
@@ -32,5 +34,6 @@ pub use client::ApiClient;
 pub use decode::json_response;
 pub use failure::Failure;
 pub use hooks::{CredentialProvider, Hooks, DEFAULT_MAX_BODY, DEFAULT_MAX_ERROR_BODY};
+pub use path::Segment;
 pub use send::{send, Failed};
 pub use wire::{is_json, ApiWire, Operation, Scheme, SchemeKind, Server};

@@ -9635,8 +9635,8 @@ pub mod builder {
             let Self { client, institution_code } = self;
             let institution_code = institution_code.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/institutions/{}", client.baseurl, encode_path(& institution_code
-                .to_string()),
+                "{}/institutions/{}", client.baseurl, ::mx_client::__private::Segment(&
+                institution_code),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -9703,8 +9703,8 @@ pub mod builder {
             let Self { client, institution_code } = self;
             let institution_code = institution_code.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/institutions/{}/credentials", client.baseurl, encode_path(&
-                institution_code.to_string()),
+                "{}/institutions/{}/credentials", client.baseurl,
+                ::mx_client::__private::Segment(& institution_code),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -9859,8 +9859,8 @@ pub mod builder {
             let Self { client, merchant_guid } = self;
             let merchant_guid = merchant_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/merchants/{}", client.baseurl, encode_path(& merchant_guid
-                .to_string()),
+                "{}/merchants/{}", client.baseurl, ::mx_client::__private::Segment(&
+                merchant_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -9955,8 +9955,8 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/merchants/{}/merchant_locations", client.baseurl, encode_path(&
-                merchant_guid.to_string()),
+                "{}/merchants/{}/merchant_locations", client.baseurl,
+                ::mx_client::__private::Segment(& merchant_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -10051,9 +10051,9 @@ pub mod builder {
             let merchant_location_guid = merchant_location_guid
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/merchants/{}/merchant_locations/{}", client.baseurl, encode_path(&
-                merchant_guid.to_string()), encode_path(& merchant_location_guid
-                .to_string()),
+                "{}/merchants/{}/merchant_locations/{}", client.baseurl,
+                ::mx_client::__private::Segment(& merchant_guid),
+                ::mx_client::__private::Segment(& merchant_location_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -10379,7 +10379,8 @@ pub mod builder {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}", client.baseurl, encode_path(& user_guid.to_string()),
+                "{}/users/{}", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -10479,7 +10480,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}", client.baseurl, encode_path(& user_guid.to_string()),
+                "{}/users/{}", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -10543,7 +10545,8 @@ pub mod builder {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}", client.baseurl, encode_path(& user_guid.to_string()),
+                "{}/users/{}", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).build()?;
@@ -10638,8 +10641,8 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/accounts", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/accounts", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -10731,8 +10734,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let account_guid = account_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/accounts/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& account_guid.to_string()),
+                "{}/users/{}/accounts/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& account_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -10814,8 +10818,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let account_guid = account_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/accounts/{}/account_numbers", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& account_guid.to_string()),
+                "{}/users/{}/accounts/{}/account_numbers", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& account_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -10925,8 +10930,9 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/accounts/{}/holdings", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& account_guid.to_string()),
+                "{}/users/{}/accounts/{}/holdings", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& account_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -11086,8 +11092,9 @@ pub mod builder {
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let to_date = to_date.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/accounts/{}/transactions", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& account_guid.to_string()),
+                "{}/users/{}/accounts/{}/transactions", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& account_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -11200,8 +11207,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/connect_widget_url", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/connect_widget_url", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).json(&body).build()?;
@@ -11296,8 +11303,8 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/holdings", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/holdings", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -11389,8 +11396,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let holding_guid = holding_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/holdings/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& holding_guid.to_string()),
+                "{}/users/{}/holdings/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& holding_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -11485,8 +11493,8 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/members", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -11597,8 +11605,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/members", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).json(&body).build()?;
@@ -11681,8 +11689,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -11798,8 +11807,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -11878,8 +11888,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).build()?;
@@ -11961,8 +11972,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/account_numbers", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/account_numbers", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -12044,8 +12056,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/account_owners", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/account_owners", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -12155,8 +12168,9 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/accounts", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/accounts", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -12263,9 +12277,10 @@ pub mod builder {
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let account_guid = account_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/accounts/{}", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
-                encode_path(& account_guid.to_string()),
+                "{}/users/{}/members/{}/accounts/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
+                ::mx_client::__private::Segment(& account_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -12347,8 +12362,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/aggregate", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/aggregate", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).build()?;
@@ -12431,8 +12447,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/balance", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/balance", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).build()?;
@@ -12515,8 +12532,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/challenges", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/challenges", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -12598,8 +12616,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/credentials", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/credentials", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -12681,8 +12700,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/extend_history", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/extend_history", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).build()?;
@@ -12765,8 +12785,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/fetch_statements", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/fetch_statements", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).build()?;
@@ -12877,8 +12898,9 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/holdings", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/holdings", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -12970,8 +12992,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/identify", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/identify", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).build()?;
@@ -13127,8 +13150,9 @@ pub mod builder {
             let ui_message_webview_url_scheme = ui_message_webview_url_scheme
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/oauth_window_uri", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/oauth_window_uri", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -13271,8 +13295,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/resume", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/resume", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -13382,8 +13407,9 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/statements", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/statements", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -13490,9 +13516,10 @@ pub mod builder {
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let statement_guid = statement_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/statements/{}", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
-                encode_path(& statement_guid.to_string()),
+                "{}/users/{}/members/{}/statements/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
+                ::mx_client::__private::Segment(& statement_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -13589,9 +13616,10 @@ pub mod builder {
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let statement_guid = statement_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/statements/{}.pdf", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
-                encode_path(& statement_guid.to_string()),
+                "{}/users/{}/members/{}/statements/{}.pdf", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
+                ::mx_client::__private::Segment(& statement_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -13673,8 +13701,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/status", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/status", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -13824,8 +13853,9 @@ pub mod builder {
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let to_date = to_date.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/transactions", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/transactions", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -13919,8 +13949,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/verify", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/verify", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).build()?;
@@ -14048,8 +14079,8 @@ pub mod builder {
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let to_date = to_date.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/transactions", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/transactions", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -14143,8 +14174,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let transaction_guid = transaction_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/transactions/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& transaction_guid.to_string()),
+                "{}/users/{}/transactions/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& transaction_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;

@@ -39636,8 +39636,8 @@ pub mod builder {
             let Self { client, ach_return_guid } = self;
             let ach_return_guid = ach_return_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/ach_returns/{}", client.baseurl, encode_path(& ach_return_guid
-                .to_string()),
+                "{}/ach_returns/{}", client.baseurl, ::mx_client::__private::Segment(&
+                ach_return_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -39877,8 +39877,8 @@ pub mod builder {
             let Self { client, category_guid } = self;
             let category_guid = category_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/categories/{}", client.baseurl, encode_path(& category_guid
-                .to_string()),
+                "{}/categories/{}", client.baseurl, ::mx_client::__private::Segment(&
+                category_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -39948,8 +39948,8 @@ pub mod builder {
             let credit_card_product_guid = credit_card_product_guid
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/credit_card_products/{}", client.baseurl, encode_path(&
-                credit_card_product_guid.to_string()),
+                "{}/credit_card_products/{}", client.baseurl,
+                ::mx_client::__private::Segment(& credit_card_product_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -40355,8 +40355,8 @@ pub mod builder {
             let Self { client, institution_code } = self;
             let institution_code = institution_code.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/institutions/{}", client.baseurl, encode_path(& institution_code
-                .to_string()),
+                "{}/institutions/{}", client.baseurl, ::mx_client::__private::Segment(&
+                institution_code),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -40453,8 +40453,8 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/institutions/{}/credentials", client.baseurl, encode_path(&
-                institution_code.to_string()),
+                "{}/institutions/{}/credentials", client.baseurl,
+                ::mx_client::__private::Segment(& institution_code),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -40622,8 +40622,8 @@ pub mod builder {
             let merchant_location_guid = merchant_location_guid
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/merchant_locations/{}", client.baseurl, encode_path(&
-                merchant_location_guid.to_string()),
+                "{}/merchant_locations/{}", client.baseurl,
+                ::mx_client::__private::Segment(& merchant_location_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -40795,8 +40795,8 @@ pub mod builder {
             let Self { client, merchant_guid } = self;
             let merchant_guid = merchant_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/merchants/{}", client.baseurl, encode_path(& merchant_guid
-                .to_string()),
+                "{}/merchants/{}", client.baseurl, ::mx_client::__private::Segment(&
+                merchant_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -40900,8 +40900,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/micro_deposits/{}/verify", client.baseurl, encode_path(&
-                micro_deposit_guid.to_string()),
+                "{}/micro_deposits/{}/verify", client.baseurl,
+                ::mx_client::__private::Segment(& micro_deposit_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -41493,7 +41493,8 @@ pub mod builder {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}", client.baseurl, encode_path(& user_guid.to_string()),
+                "{}/users/{}", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -41593,7 +41594,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}", client.baseurl, encode_path(& user_guid.to_string()),
+                "{}/users/{}", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -41672,7 +41674,8 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let accept = accept.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}", client.baseurl, encode_path(& user_guid.to_string()),
+                "{}/users/{}", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append("Accept", accept.to_string().try_into()?);
@@ -41741,8 +41744,8 @@ pub mod builder {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/account_verifications", client.baseurl, encode_path(&
-                user_guid.to_string()),
+                "{}/users/{}/account_verifications", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -41891,8 +41894,8 @@ pub mod builder {
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let use_case = use_case.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/accounts", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/accounts", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -42011,8 +42014,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/accounts", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/accounts", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).json(&body).build()?;
@@ -42094,8 +42097,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let account_guid = account_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/accounts/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& account_guid.to_string()),
+                "{}/users/{}/accounts/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& account_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -42189,8 +42193,9 @@ pub mod builder {
             let account_guid = account_guid.map_err(Error::InvalidRequest)?;
             let accept = accept.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/accounts/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& account_guid.to_string()),
+                "{}/users/{}/accounts/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& account_guid),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append("Accept", accept.to_string().try_into()?);
@@ -42302,8 +42307,9 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/accounts/{}/account_numbers", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& account_guid.to_string()),
+                "{}/users/{}/accounts/{}/account_numbers", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& account_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -42423,8 +42429,9 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/accounts/{}/insights", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& account_guid.to_string()),
+                "{}/users/{}/accounts/{}/insights", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& account_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -42545,8 +42552,8 @@ pub mod builder {
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/accounts/{}/investment_holdings", client.baseurl,
-                encode_path(& user_guid.to_string()), encode_path(& account_guid
-                .to_string()),
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& account_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -42826,8 +42833,9 @@ pub mod builder {
             let top_level_category_guid = top_level_category_guid
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/accounts/{}/transactions", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& account_guid.to_string()),
+                "{}/users/{}/accounts/{}/transactions", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& account_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -42984,8 +42992,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/accounts/{}/transactions", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& account_guid.to_string()),
+                "{}/users/{}/accounts/{}/transactions", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& account_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).json(&body).build()?;
@@ -43052,8 +43061,8 @@ pub mod builder {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/budgets", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/budgets", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -43154,8 +43163,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/budgets", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/budgets", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).json(&body).build()?;
@@ -43222,8 +43231,8 @@ pub mod builder {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/budgets/generate", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/budgets/generate", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).build()?;
@@ -43305,8 +43314,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let budget_guid = budget_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/budgets/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& budget_guid.to_string()),
+                "{}/users/{}/budgets/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& budget_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -43422,8 +43432,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/budgets/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& budget_guid.to_string()),
+                "{}/users/{}/budgets/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& budget_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -43502,8 +43513,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let budget_guid = budget_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/budgets/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& budget_guid.to_string()),
+                "{}/users/{}/budgets/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& budget_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).build()?;
@@ -43598,8 +43610,8 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/categories", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/categories", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -43711,8 +43723,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/categories", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/categories", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).json(&body).build()?;
@@ -43807,8 +43819,8 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/categories/default", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/categories/default", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -43900,8 +43912,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let category_guid = category_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/categories/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& category_guid.to_string()),
+                "{}/users/{}/categories/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& category_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -44018,8 +44031,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/categories/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& category_guid.to_string()),
+                "{}/users/{}/categories/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& category_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -44098,8 +44112,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let category_guid = category_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/categories/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& category_guid.to_string()),
+                "{}/users/{}/categories/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& category_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).build()?;
@@ -44200,8 +44215,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/connect_widget_url", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/connect_widget_url", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).json(&body).build()?;
@@ -44311,8 +44326,8 @@ pub mod builder {
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let accept = accept.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/goals", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/goals", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append("Accept", accept.to_string().try_into()?);
@@ -44423,8 +44438,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/goals", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/goals", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).json(&body).build()?;
@@ -44524,8 +44539,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/goals/reposition", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/goals/reposition", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -44607,8 +44622,8 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let goal_guid = goal_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/goals/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& goal_guid.to_string()),
+                "{}/users/{}/goals/{}", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid), ::mx_client::__private::Segment(& goal_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -44723,8 +44738,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/goals/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& goal_guid.to_string()),
+                "{}/users/{}/goals/{}", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid), ::mx_client::__private::Segment(& goal_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -44818,8 +44833,8 @@ pub mod builder {
             let goal_guid = goal_guid.map_err(Error::InvalidRequest)?;
             let accept = accept.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/goals/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& goal_guid.to_string()),
+                "{}/users/{}/goals/{}", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid), ::mx_client::__private::Segment(& goal_guid),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append("Accept", accept.to_string().try_into()?);
@@ -44916,8 +44931,8 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/insights", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/insights", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -45009,8 +45024,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let insight_guid = insight_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/insights/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& insight_guid.to_string()),
+                "{}/users/{}/insights/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& insight_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -45126,8 +45142,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/insights/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& insight_guid.to_string()),
+                "{}/users/{}/insights/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& insight_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -45237,8 +45254,9 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/insights/{}/accounts", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& insight_guid.to_string()),
+                "{}/users/{}/insights/{}/accounts", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& insight_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -45358,8 +45376,9 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/insights/{}/categories", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& insight_guid.to_string()),
+                "{}/users/{}/insights/{}/categories", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& insight_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -45479,8 +45498,9 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/insights/{}/merchants", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& insight_guid.to_string()),
+                "{}/users/{}/insights/{}/merchants", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& insight_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -45601,8 +45621,8 @@ pub mod builder {
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/insights/{}/scheduled_payments", client.baseurl,
-                encode_path(& user_guid.to_string()), encode_path(& insight_guid
-                .to_string()),
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& insight_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -45722,8 +45742,9 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/insights/{}/transactions", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& insight_guid.to_string()),
+                "{}/users/{}/insights/{}/transactions", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& insight_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -45828,8 +45849,8 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/investment_holdings", client.baseurl, encode_path(&
-                user_guid.to_string()),
+                "{}/users/{}/investment_holdings", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -45921,8 +45942,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let holding_guid = holding_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/investment_holdings/{}", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& holding_guid.to_string()),
+                "{}/users/{}/investment_holdings/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& holding_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -45990,7 +46012,7 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/investment_holdings_deactivate", client.baseurl,
-                encode_path(& user_guid.to_string()),
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -46085,8 +46107,8 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/managed_members", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/managed_members", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -46198,8 +46220,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/managed_members", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/managed_members", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).json(&body).build()?;
@@ -46281,8 +46303,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/managed_members/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/managed_members/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -46399,8 +46422,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/managed_members/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/managed_members/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -46494,8 +46518,9 @@ pub mod builder {
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let accept = accept.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/managed_members/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/managed_members/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append("Accept", accept.to_string().try_into()?);
@@ -46607,8 +46632,9 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/managed_members/{}/accounts", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/managed_members/{}/accounts", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -46735,8 +46761,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/managed_members/{}/accounts", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/managed_members/{}/accounts", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).json(&body).build()?;
@@ -46834,8 +46861,9 @@ pub mod builder {
             let account_guid = account_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/managed_members/{}/accounts/{}", client.baseurl,
-                encode_path(& user_guid.to_string()), encode_path(& member_guid
-                .to_string()), encode_path(& account_guid.to_string()),
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
+                ::mx_client::__private::Segment(& account_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -46968,8 +46996,9 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/managed_members/{}/accounts/{}", client.baseurl,
-                encode_path(& user_guid.to_string()), encode_path(& member_guid
-                .to_string()), encode_path(& account_guid.to_string()),
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
+                ::mx_client::__private::Segment(& account_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -47064,8 +47093,9 @@ pub mod builder {
             let account_guid = account_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/managed_members/{}/accounts/{}", client.baseurl,
-                encode_path(& user_guid.to_string()), encode_path(& member_guid
-                .to_string()), encode_path(& account_guid.to_string()),
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
+                ::mx_client::__private::Segment(& account_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).build()?;
@@ -47232,8 +47262,9 @@ pub mod builder {
             let to_date = to_date.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/managed_members/{}/accounts/{}/transactions", client
-                .baseurl, encode_path(& user_guid.to_string()), encode_path(& member_guid
-                .to_string()), encode_path(& account_guid.to_string()),
+                .baseurl, ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
+                ::mx_client::__private::Segment(& account_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -47378,8 +47409,9 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/managed_members/{}/accounts/{}/transactions", client
-                .baseurl, encode_path(& user_guid.to_string()), encode_path(& member_guid
-                .to_string()), encode_path(& account_guid.to_string()),
+                .baseurl, ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
+                ::mx_client::__private::Segment(& account_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).json(&body).build()?;
@@ -47498,9 +47530,10 @@ pub mod builder {
             let transaction_guid = transaction_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/managed_members/{}/accounts/{}/transactions/{}", client
-                .baseurl, encode_path(& user_guid.to_string()), encode_path(& member_guid
-                .to_string()), encode_path(& account_guid.to_string()), encode_path(&
-                transaction_guid.to_string()),
+                .baseurl, ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
+                ::mx_client::__private::Segment(& account_guid),
+                ::mx_client::__private::Segment(& transaction_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -47657,9 +47690,10 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/managed_members/{}/accounts/{}/transactions/{}", client
-                .baseurl, encode_path(& user_guid.to_string()), encode_path(& member_guid
-                .to_string()), encode_path(& account_guid.to_string()), encode_path(&
-                transaction_guid.to_string()),
+                .baseurl, ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
+                ::mx_client::__private::Segment(& account_guid),
+                ::mx_client::__private::Segment(& transaction_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -47775,9 +47809,10 @@ pub mod builder {
             let transaction_guid = transaction_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/managed_members/{}/accounts/{}/transactions/{}", client
-                .baseurl, encode_path(& user_guid.to_string()), encode_path(& member_guid
-                .to_string()), encode_path(& account_guid.to_string()), encode_path(&
-                transaction_guid.to_string()),
+                .baseurl, ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
+                ::mx_client::__private::Segment(& account_guid),
+                ::mx_client::__private::Segment(& transaction_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).build()?;
@@ -47888,8 +47923,8 @@ pub mod builder {
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let use_case = use_case.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/members", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -48017,8 +48052,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/members", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = x_callback_payload {
@@ -48110,8 +48145,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -48243,8 +48279,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = x_callback_payload {
@@ -48332,8 +48369,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).build()?;
@@ -48443,8 +48481,9 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/account_numbers", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/account_numbers", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -48564,8 +48603,9 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/account_owners", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/account_owners", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -48709,8 +48749,9 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/accounts", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/accounts", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -48823,9 +48864,10 @@ pub mod builder {
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let account_guid = account_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/accounts/{}", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
-                encode_path(& account_guid.to_string()),
+                "{}/users/{}/members/{}/accounts/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
+                ::mx_client::__private::Segment(& account_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -48956,9 +48998,10 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/accounts/{}", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
-                encode_path(& account_guid.to_string()),
+                "{}/users/{}/members/{}/accounts/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
+                ::mx_client::__private::Segment(& account_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -49115,9 +49158,10 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/members/{}/accounts/{}/transactions/{}", client.baseurl,
-                encode_path(& user_guid.to_string()), encode_path(& member_guid
-                .to_string()), encode_path(& account_guid.to_string()), encode_path(&
-                transaction_guid.to_string()),
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
+                ::mx_client::__private::Segment(& account_guid),
+                ::mx_client::__private::Segment(& transaction_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -49253,8 +49297,9 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let x_callback_payload = x_callback_payload.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/aggregate", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/aggregate", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = x_callback_payload {
@@ -49384,8 +49429,9 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/challenges", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/challenges", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -49477,8 +49523,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/check_balance", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/check_balance", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).build()?;
@@ -49588,8 +49635,9 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/credentials", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/credentials", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -49681,8 +49729,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/extend_history", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/extend_history", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).build()?;
@@ -49764,8 +49813,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/fetch_rewards", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/fetch_rewards", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).build()?;
@@ -49847,8 +49897,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/fetch_statements", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/fetch_statements", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).build()?;
@@ -49930,8 +49981,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/identify", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/identify", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).build()?;
@@ -50042,8 +50094,8 @@ pub mod builder {
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/members/{}/investment_holdings", client.baseurl,
-                encode_path(& user_guid.to_string()), encode_path(& member_guid
-                .to_string()),
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -50224,8 +50276,9 @@ pub mod builder {
             let ui_message_webview_url_scheme = ui_message_webview_url_scheme
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/oauth_window_uri", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/oauth_window_uri", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -50374,8 +50427,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/resume", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/resume", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -50457,8 +50511,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/rewards", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/rewards", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -50555,9 +50610,10 @@ pub mod builder {
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let reward_guid = reward_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/rewards/{}", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
-                encode_path(& reward_guid.to_string()),
+                "{}/users/{}/members/{}/rewards/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
+                ::mx_client::__private::Segment(& reward_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -50667,8 +50723,9 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/statements", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/statements", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -50775,9 +50832,10 @@ pub mod builder {
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let statement_guid = statement_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/statements/{}", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
-                encode_path(& statement_guid.to_string()),
+                "{}/users/{}/members/{}/statements/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
+                ::mx_client::__private::Segment(& statement_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -50874,9 +50932,10 @@ pub mod builder {
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let statement_guid = statement_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/statements/{}.pdf", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
-                encode_path(& statement_guid.to_string()),
+                "{}/users/{}/members/{}/statements/{}.pdf", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
+                ::mx_client::__private::Segment(& statement_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -50958,8 +51017,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/status", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/status", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -51229,8 +51289,9 @@ pub mod builder {
             let top_level_category_guid = top_level_category_guid
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/transactions", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/transactions", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -51368,8 +51429,9 @@ pub mod builder {
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let x_callback_payload = x_callback_payload.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/members/{}/verify", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& member_guid.to_string()),
+                "{}/users/{}/members/{}/verify", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             if let Some(value) = x_callback_payload {
@@ -51441,8 +51503,8 @@ pub mod builder {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/micro_deposits", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/micro_deposits", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -51543,8 +51605,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/micro_deposits", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/micro_deposits", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).json(&body).build()?;
@@ -51628,8 +51690,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let micro_deposit_guid = micro_deposit_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/micro_deposits/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& micro_deposit_guid.to_string()),
+                "{}/users/{}/micro_deposits/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& micro_deposit_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -51710,8 +51773,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let micro_deposit_guid = micro_deposit_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/micro_deposits/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& micro_deposit_guid.to_string()),
+                "{}/users/{}/micro_deposits/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& micro_deposit_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).build()?;
@@ -51778,8 +51842,8 @@ pub mod builder {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/monthly_cash_flow_profile", client.baseurl, encode_path(&
-                user_guid.to_string()),
+                "{}/users/{}/monthly_cash_flow_profile", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -51881,8 +51945,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/monthly_cash_flow_profile", client.baseurl, encode_path(&
-                user_guid.to_string()),
+                "{}/users/{}/monthly_cash_flow_profile", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -52009,8 +52073,8 @@ pub mod builder {
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let to_date = to_date.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/notifications", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/notifications", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -52119,8 +52183,8 @@ pub mod builder {
             let content = content.map_err(Error::InvalidRequest)?;
             let subject = subject.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/notifications", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/notifications", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -52209,8 +52273,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let notification_guid = notification_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/notifications/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& notification_guid.to_string()),
+                "{}/users/{}/notifications/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& notification_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -52277,8 +52342,8 @@ pub mod builder {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/repeating_transactions", client.baseurl, encode_path(&
-                user_guid.to_string()),
+                "{}/users/{}/repeating_transactions", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -52363,9 +52428,9 @@ pub mod builder {
             let repeating_transaction_guid = repeating_transaction_guid
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/repeating_transactions/{}", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& repeating_transaction_guid
-                .to_string()),
+                "{}/users/{}/repeating_transactions/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& repeating_transaction_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -52460,8 +52525,8 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/spending_plans", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/spending_plans", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -52538,8 +52603,8 @@ pub mod builder {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/spending_plans", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/spending_plans", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).build()?;
@@ -52651,8 +52716,9 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/spending_plans/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& spending_plan_guid.to_string()),
+                "{}/users/{}/spending_plans/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& spending_plan_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -52743,8 +52809,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let spending_plan_guid = spending_plan_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/spending_plans/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& spending_plan_guid.to_string()),
+                "{}/users/{}/spending_plans/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& spending_plan_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).build()?;
@@ -52856,8 +52923,9 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/spending_plans/{}/iterations", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& spending_plan_guid.to_string()),
+                "{}/users/{}/spending_plans/{}/iterations", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& spending_plan_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -52980,8 +53048,8 @@ pub mod builder {
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/spending_plans/{}/iterations/current", client.baseurl,
-                encode_path(& user_guid.to_string()), encode_path(& spending_plan_guid
-                .to_string()),
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& spending_plan_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -53104,8 +53172,8 @@ pub mod builder {
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/spending_plans/{}/iterations/current/iteration_items",
-                client.baseurl, encode_path(& user_guid.to_string()), encode_path(&
-                spending_plan_guid.to_string()),
+                client.baseurl, ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& spending_plan_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -53235,8 +53303,8 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/spending_plans/{}/iterations/current/iteration_items",
-                client.baseurl, encode_path(& user_guid.to_string()), encode_path(&
-                spending_plan_guid.to_string()),
+                client.baseurl, ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& spending_plan_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).json(&body).build()?;
@@ -53374,9 +53442,9 @@ pub mod builder {
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/spending_plans/{}/iterations/current/iteration_items/{}",
-                client.baseurl, encode_path(& user_guid.to_string()), encode_path(&
-                spending_plan_guid.to_string()), encode_path(& iteration_item_guid
-                .to_string()),
+                client.baseurl, ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& spending_plan_guid),
+                ::mx_client::__private::Segment(& iteration_item_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -53530,9 +53598,9 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/spending_plans/{}/iterations/current/iteration_items/{}",
-                client.baseurl, encode_path(& user_guid.to_string()), encode_path(&
-                spending_plan_guid.to_string()), encode_path(& iteration_item_guid
-                .to_string()),
+                client.baseurl, ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& spending_plan_guid),
+                ::mx_client::__private::Segment(& iteration_item_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -53632,9 +53700,9 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/spending_plans/{}/iterations/current/iteration_items/{}",
-                client.baseurl, encode_path(& user_guid.to_string()), encode_path(&
-                spending_plan_guid.to_string()), encode_path(& iteration_item_guid
-                .to_string()),
+                client.baseurl, ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& spending_plan_guid),
+                ::mx_client::__private::Segment(& iteration_item_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).build()?;
@@ -53770,8 +53838,9 @@ pub mod builder {
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/spending_plans/{}/iterations/{}", client.baseurl,
-                encode_path(& user_guid.to_string()), encode_path(& spending_plan_guid
-                .to_string()), encode_path(& iteration_number.to_string()),
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& spending_plan_guid),
+                ::mx_client::__private::Segment(& iteration_number),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -53894,8 +53963,8 @@ pub mod builder {
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/spending_plans/{}/spending_plan_accounts", client.baseurl,
-                encode_path(& user_guid.to_string()), encode_path(& spending_plan_guid
-                .to_string()),
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& spending_plan_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -54043,9 +54112,9 @@ pub mod builder {
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/spending_plans/{}/spending_plan_accounts/{}", client
-                .baseurl, encode_path(& user_guid.to_string()), encode_path(&
-                spending_plan_guid.to_string()), encode_path(& spending_plan_account_guid
-                .to_string()),
+                .baseurl, ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& spending_plan_guid),
+                ::mx_client::__private::Segment(& spending_plan_account_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -54160,9 +54229,9 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/spending_plans/{}/spending_plan_accounts/{}", client
-                .baseurl, encode_path(& user_guid.to_string()), encode_path(&
-                spending_plan_guid.to_string()), encode_path(& spending_plan_account_guid
-                .to_string()),
+                .baseurl, ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& spending_plan_guid),
+                ::mx_client::__private::Segment(& spending_plan_account_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).build()?;
@@ -54257,8 +54326,8 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/taggings", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/taggings", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -54369,8 +54438,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/taggings", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/taggings", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).json(&body).build()?;
@@ -54452,8 +54521,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let tagging_guid = tagging_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/taggings/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& tagging_guid.to_string()),
+                "{}/users/{}/taggings/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& tagging_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -54569,8 +54639,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/taggings/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& tagging_guid.to_string()),
+                "{}/users/{}/taggings/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& tagging_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -54649,8 +54720,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let tagging_guid = tagging_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/taggings/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& tagging_guid.to_string()),
+                "{}/users/{}/taggings/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& tagging_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).build()?;
@@ -54745,7 +54817,8 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/tags", client.baseurl, encode_path(& user_guid.to_string()),
+                "{}/users/{}/tags", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -54855,7 +54928,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/tags", client.baseurl, encode_path(& user_guid.to_string()),
+                "{}/users/{}/tags", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).json(&body).build()?;
@@ -54937,8 +55011,8 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let tag_guid = tag_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/tags/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& tag_guid.to_string()),
+                "{}/users/{}/tags/{}", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid), ::mx_client::__private::Segment(& tag_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -55053,8 +55127,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/tags/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& tag_guid.to_string()),
+                "{}/users/{}/tags/{}", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid), ::mx_client::__private::Segment(& tag_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -55148,8 +55222,8 @@ pub mod builder {
             let tag_guid = tag_guid.map_err(Error::InvalidRequest)?;
             let accept = accept.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/tags/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& tag_guid.to_string()),
+                "{}/users/{}/tags/{}", client.baseurl, ::mx_client::__private::Segment(&
+                user_guid), ::mx_client::__private::Segment(& tag_guid),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append("Accept", accept.to_string().try_into()?);
@@ -55438,8 +55512,9 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let use_case = use_case.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/tags/{}/transactions", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& tag_guid.to_string()),
+                "{}/users/{}/tags/{}/transactions", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& tag_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -55575,8 +55650,8 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/transaction_rules", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/transaction_rules", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -55688,8 +55763,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/transaction_rules", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/transaction_rules", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).json(&body).build()?;
@@ -55774,8 +55849,9 @@ pub mod builder {
             let transaction_rule_guid = transaction_rule_guid
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/transaction_rules/{}", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& transaction_rule_guid.to_string()),
+                "{}/users/{}/transaction_rules/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& transaction_rule_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -55895,8 +55971,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/transaction_rules/{}", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& transaction_rule_guid.to_string()),
+                "{}/users/{}/transaction_rules/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& transaction_rule_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -55978,8 +56055,9 @@ pub mod builder {
             let transaction_rule_guid = transaction_rule_guid
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/transaction_rules/{}", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& transaction_rule_guid.to_string()),
+                "{}/users/{}/transaction_rules/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& transaction_rule_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).build()?;
@@ -56250,8 +56328,8 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let use_case = use_case.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/transactions", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/transactions", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -56392,8 +56470,9 @@ pub mod builder {
             let transaction_guid = transaction_guid.map_err(Error::InvalidRequest)?;
             let includes = includes.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/transactions/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& transaction_guid.to_string()),
+                "{}/users/{}/transactions/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& transaction_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -56516,8 +56595,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/transactions/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& transaction_guid.to_string()),
+                "{}/users/{}/transactions/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& transaction_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -56596,8 +56676,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let transaction_guid = transaction_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/transactions/{}", client.baseurl, encode_path(& user_guid
-                .to_string()), encode_path(& transaction_guid.to_string()),
+                "{}/users/{}/transactions/{}", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& transaction_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).build()?;
@@ -56709,8 +56790,9 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/transactions/{}/insights", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& transaction_guid.to_string()),
+                "{}/users/{}/transactions/{}/insights", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& transaction_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -56839,8 +56921,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/transactions/{}/split", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& transaction_guid.to_string()),
+                "{}/users/{}/transactions/{}/split", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& transaction_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.post(url).json(&body).build()?;
@@ -56919,8 +57002,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let transaction_guid = transaction_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/transactions/{}/split", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& transaction_guid.to_string()),
+                "{}/users/{}/transactions/{}/split", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& transaction_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).build()?;
@@ -57050,8 +57134,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/users/{}/widget_urls", client.baseurl, encode_path(& user_guid
-                .to_string()),
+                "{}/users/{}/widget_urls", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             if let Some(value) = accept_language {
@@ -57177,8 +57261,9 @@ pub mod builder {
             let end_time = end_time.map_err(Error::InvalidRequest)?;
             let start_time = start_time.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/vc/users/{}/accounts/{}/transactions", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& account_guid.to_string()),
+                "{}/vc/users/{}/accounts/{}/transactions", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& account_guid),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -57265,8 +57350,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/vc/users/{}/members/{}/accounts", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/vc/users/{}/members/{}/accounts", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -57348,8 +57434,9 @@ pub mod builder {
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/vc/users/{}/members/{}/customers", client.baseurl, encode_path(&
-                user_guid.to_string()), encode_path(& member_guid.to_string()),
+                "{}/vc/users/{}/members/{}/customers", client.baseurl,
+                ::mx_client::__private::Segment(& user_guid),
+                ::mx_client::__private::Segment(& member_guid),
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
