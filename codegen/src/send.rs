@@ -139,7 +139,19 @@ fn direct_calls(
         header_map_used: header_map_appended(block),
     };
     chain.walk_block(block);
-    if !chain.header_map_used {
+    if chain.header_map_used {
+        // Allocated at the first header parameter set, not before: an
+        // optional one is mostly absent.
+        for stmt in &mut block.stmts {
+            if let syn::Stmt::Local(l) = stmt {
+                if let (syn::Pat::Ident(p), Some(init)) = (&l.pat, &mut l.init) {
+                    if p.ident == "header_map" {
+                        *init.expr = syn::parse_quote!(::reqwest::header::HeaderMap::new());
+                    }
+                }
+            }
+        }
+    } else {
         block.stmts.retain(|s| !declares(s, "header_map"));
     }
     if block

@@ -100,6 +100,9 @@ fn header_parameters_keep_their_header_map() {
     let code = squash(&r.code);
     assert!(code.contains("header_map.append(\"X-CALLBACK-PAYLOAD\""));
     assert!(code.contains(".headers(header_map)"));
+    // Allocated only when a header parameter is set.
+    assert!(code.contains("letmutheader_map=::reqwest::header::HeaderMap::new();"));
+    assert!(!code.contains("HeaderMap::with_capacity"));
     assert!(!code.contains("api-version"));
     // Path parameters are encoded straight into the URL.
     assert!(code.contains("::mx_client::__private::Segment(&user_guid)"));

@@ -41677,7 +41677,7 @@ pub mod builder {
                 "{}/users/{}", client.baseurl, ::mx_client::__private::Segment(&
                 user_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
@@ -42197,7 +42197,7 @@ pub mod builder {
                 ::mx_client::__private::Segment(& user_guid),
                 ::mx_client::__private::Segment(& account_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
@@ -44329,7 +44329,7 @@ pub mod builder {
                 "{}/users/{}/goals", client.baseurl, ::mx_client::__private::Segment(&
                 user_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
             let mut request = client
@@ -44836,7 +44836,7 @@ pub mod builder {
                 "{}/users/{}/goals/{}", client.baseurl, ::mx_client::__private::Segment(&
                 user_guid), ::mx_client::__private::Segment(& goal_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
@@ -46522,7 +46522,7 @@ pub mod builder {
                 ::mx_client::__private::Segment(& user_guid),
                 ::mx_client::__private::Segment(& member_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
@@ -48055,7 +48055,7 @@ pub mod builder {
                 "{}/users/{}/members", client.baseurl, ::mx_client::__private::Segment(&
                 user_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_callback_payload {
                 header_map.append("X-CALLBACK-PAYLOAD", value.to_string().try_into()?);
             }
@@ -48283,7 +48283,7 @@ pub mod builder {
                 ::mx_client::__private::Segment(& user_guid),
                 ::mx_client::__private::Segment(& member_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_callback_payload {
                 header_map.append("X-CALLBACK-PAYLOAD", value.to_string().try_into()?);
             }
@@ -49301,7 +49301,7 @@ pub mod builder {
                 ::mx_client::__private::Segment(& user_guid),
                 ::mx_client::__private::Segment(& member_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_callback_payload {
                 header_map.append("X-CALLBACK-PAYLOAD", value.to_string().try_into()?);
             }
@@ -51433,7 +51433,7 @@ pub mod builder {
                 ::mx_client::__private::Segment(& user_guid),
                 ::mx_client::__private::Segment(& member_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_callback_payload {
                 header_map.append("X-CALLBACK-PAYLOAD", value.to_string().try_into()?);
             }
@@ -55225,7 +55225,7 @@ pub mod builder {
                 "{}/users/{}/tags/{}", client.baseurl, ::mx_client::__private::Segment(&
                 user_guid), ::mx_client::__private::Segment(& tag_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
@@ -57137,7 +57137,7 @@ pub mod builder {
                 "{}/users/{}/widget_urls", client.baseurl,
                 ::mx_client::__private::Segment(& user_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
