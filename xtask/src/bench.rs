@@ -56,6 +56,7 @@ pub fn report() -> Result<(), String> {
     for group in [
         "create_member_nexus",
         "create_member_atrium",
+        "create_member_platform",
         "encode_member_request",
         "decode_member_response",
         "decode_atrium_member_response",
@@ -75,31 +76,63 @@ pub fn report() -> Result<(), String> {
         );
     }
     // The paired, interleaved ratios of the round trips (robust to a
-    // machine whose speed drifts during the run).
+    // machine whose speed drifts during the run), and the instruction
+    // counts of `cargo xtask bench-instructions`.
     let paired = dir.join("paired");
     if paired.is_dir() {
-        println!("\n| round trip, paired | generated / baseline (median) | per-round range |");
-        println!("|---|---|---|");
-        for name in [
+        println!(
+            "\n| round trip, paired request by request | generated / baseline, two threads (block range) | baseline round trip | one thread (block range) | baseline round trip |"
+        );
+        println!("|---|---|---|---|---|");
+        let read = |file: &str| -> Option<serde_yaml::Value> {
+            let text = std::fs::read_to_string(paired.join(file)).ok()?;
+            serde_yaml::from_str(&text).ok()
+        };
+        let names = [
             "create_member_nexus",
             "create_member_atrium",
+            "create_member_platform",
             "create_member_nexus_hooks",
-        ] {
-            let Ok(text) = std::fs::read_to_string(paired.join(format!("{name}.json"))) else {
+            "baseline_against_itself",
+        ];
+        for name in names {
+            let Some(v) = read(&format!("{name}.json")) else {
                 continue;
             };
-            let v: serde_yaml::Value = serde_yaml::from_str(&text).map_err(|e| e.to_string())?;
             let f = |k: &str| {
                 v.get(k)
                     .and_then(serde_yaml::Value::as_f64)
                     .unwrap_or(f64::NAN)
             };
             println!(
-                "| {name} | {:.3} | {:.3} – {:.3} |",
+                "| {name} | {:.3} ({:.3} – {:.3}) | {} | {:.3} ({:.3} – {:.3}) | {} |",
                 f("median"),
                 f("low"),
-                f("high")
+                f("high"),
+                human(f("baseline_ns")),
+                f("one_thread_median"),
+                f("one_thread_low"),
+                f("one_thread_high"),
+                human(f("one_thread_baseline_ns")),
             );
+        }
+        if let Some(v) = read("instructions.json") {
+            println!("\n| round trip, instructions (callgrind) | generated / baseline | generated | baseline |");
+            println!("|---|---|---|---|");
+            for name in names {
+                let Some(row) = v.get(name) else { continue };
+                let f = |k: &str| {
+                    row.get(k)
+                        .and_then(serde_yaml::Value::as_f64)
+                        .unwrap_or(f64::NAN)
+                };
+                println!(
+                    "| {name} | {:.4} | {:.0} | {:.0} |",
+                    f("ratio"),
+                    f("generated"),
+                    f("baseline")
+                );
+            }
         }
     }
     println!();

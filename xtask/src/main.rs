@@ -1,6 +1,7 @@
 //! `cargo xtask …`: the project's maintenance commands, in plain Rust.
 
 mod bench;
+mod instructions;
 mod generate;
 mod sync;
 mod upstream;
@@ -35,6 +36,10 @@ enum Command {
     /// Print the benchmark tables (ratios first) from target/criterion;
     /// run `cargo bench` before.
     BenchReport,
+    /// Count the instructions of one create-member request, generated and
+    /// hand-written, under valgrind's callgrind (the requests bench's
+    /// `MX_BENCH_COUNT` mode); the ratios go to bench-report.
+    BenchInstructions,
     /// Measure build cost on a warm target: touching a spec vs touching
     /// src/lib.rs, a no-change build, the dependency count.
     BenchBuild {
@@ -101,6 +106,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate { spec, out, check } => generate::run(spec, out, check),
         Command::BenchReport => bench::report(),
+        Command::BenchInstructions => instructions::run(),
         Command::BenchBuild { runs, clean } => bench::build(runs, clean),
         Command::UpstreamCheck { keep } => upstream::run(keep),
         Command::SpecSync {
