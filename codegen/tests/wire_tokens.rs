@@ -14,6 +14,21 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The crate's generated code for the API `name`, with its overlay.
+fn rendered(name: &str) -> String {
+    let (_, spec, overlay) = MX_APIS
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .expect("one of MX_APIS");
+    Config::mx_client()
+        .render_api(
+            &root().join(spec),
+            overlay.map(|o| root().join(o)).as_deref(),
+        )
+        .unwrap()
+        .code
+}
+
 /// The code without whitespace, for matching token sequences.
 fn squash(code: &str) -> String {
     code.chars().filter(|c| !c.is_whitespace()).collect()
@@ -47,15 +62,7 @@ fn atrium_gets_a_scheme_enum_and_typed_constants() {
 
 #[test]
 fn every_builder_send_is_typed_and_calls_the_runtime_directly() {
-    let (name, spec, overlay) = MX_APIS[0];
-    assert_eq!(name, "nexus");
-    let r = Config::mx_client()
-        .render_api(
-            &root().join(spec),
-            overlay.map(|o| root().join(o)).as_deref(),
-        )
-        .unwrap();
-    let code = squash(&r.code);
+    let code = squash(&rendered("nexus"));
     assert_eq!(code.matches("asyncfnsend_raw(self").count(), 1);
     // `send` is the request's future, wrapped: no `async fn` holding it.
     assert!(code.contains(
@@ -89,15 +96,7 @@ fn every_builder_send_is_typed_and_calls_the_runtime_directly() {
 /// encoded into the URL without intermediate strings.
 #[test]
 fn header_parameters_keep_their_header_map() {
-    let (name, spec, overlay) = MX_APIS[2];
-    assert_eq!(name, "platform");
-    let r = Config::mx_client()
-        .render_api(
-            &root().join(spec),
-            overlay.map(|o| root().join(o)).as_deref(),
-        )
-        .unwrap();
-    let code = squash(&r.code);
+    let code = squash(&rendered("platform"));
     assert!(code.contains("header_map.append(\"X-CALLBACK-PAYLOAD\""));
     assert!(code.contains(".headers(header_map)"));
     // Allocated only when a header parameter is set.

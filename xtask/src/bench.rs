@@ -41,6 +41,13 @@ fn spread(e: &Estimate) -> String {
     format!("{} [{} – {}]", human(e.median), human(e.low), human(e.high))
 }
 
+/// The number `v[key]` (NaN when missing).
+fn number(v: &serde_yaml::Value, key: &str) -> f64 {
+    v.get(key)
+        .and_then(serde_yaml::Value::as_f64)
+        .unwrap_or(f64::NAN)
+}
+
 /// Prints the ratio tables from `target/criterion` (run `cargo bench` first).
 pub fn report() -> Result<(), String> {
     // Where criterion writes: under `$CARGO_TARGET_DIR` when it is set.
@@ -99,11 +106,7 @@ pub fn report() -> Result<(), String> {
             let Some(v) = read(&format!("{name}.json")) else {
                 continue;
             };
-            let f = |k: &str| {
-                v.get(k)
-                    .and_then(serde_yaml::Value::as_f64)
-                    .unwrap_or(f64::NAN)
-            };
+            let f = |k: &str| number(&v, k);
             println!(
                 "| {name} | {:.3} ({:.3} – {:.3}) | {} | {:.3} ({:.3} – {:.3}) | {} |",
                 f("median"),
@@ -121,11 +124,7 @@ pub fn report() -> Result<(), String> {
             println!("|---|---|---|---|");
             for name in names {
                 let Some(row) = v.get(name) else { continue };
-                let f = |k: &str| {
-                    row.get(k)
-                        .and_then(serde_yaml::Value::as_f64)
-                        .unwrap_or(f64::NAN)
-                };
+                let f = |k: &str| number(row, k);
                 println!(
                     "| {name} | {:.4} | {:.0} | {:.0} |",
                     f("ratio"),

@@ -14,7 +14,11 @@ use std::process::Command;
 /// its calls (`MX_BENCH_COUNT`).
 const COMPARISONS: &[(&str, &str, &str)] = &[
     ("create_member_nexus", "nexus_generated", "nexus_baseline"),
-    ("create_member_atrium", "atrium_generated", "atrium_baseline"),
+    (
+        "create_member_atrium",
+        "atrium_generated",
+        "atrium_baseline",
+    ),
     (
         "create_member_platform",
         "platform_generated",
@@ -116,7 +120,10 @@ fn count(bench: &Path, call: &str, n: usize, scratch: &Path) -> Result<u64, Stri
     }
     let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
     text.lines()
-        .find_map(|l| l.strip_prefix("totals:").or_else(|| l.strip_prefix("summary:")))
+        .find_map(|l| {
+            l.strip_prefix("totals:")
+                .or_else(|| l.strip_prefix("summary:"))
+        })
         .and_then(|t| t.split_whitespace().next()?.parse().ok())
         .ok_or_else(|| format!("{}: no instruction total", file.display()))
 }

@@ -1,8 +1,8 @@
 //! `cargo xtask …`: the project's maintenance commands, in plain Rust.
 
 mod bench;
-mod instructions;
 mod generate;
+mod instructions;
 mod sync;
 mod upstream;
 
