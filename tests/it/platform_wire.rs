@@ -116,6 +116,38 @@ async fn create_member_sends_basic_auth_the_vendor_accept_and_json() {
     );
 }
 
+/// What the generated request builds itself, on the wire: a header
+/// parameter when it is set (and none when it is not), a path parameter
+/// percent-encoded as one segment.
+#[tokio::test]
+async fn header_and_path_parameters_reach_the_wire() {
+    let server = serve(|_| Reply::json(202, VENDOR, member_answer())).await;
+    let mx = client(&server.base);
+    let body = || types::MemberCreateRequestBody {
+        member: Some(types::MemberCreateRequest::new("mxbank")),
+        ..Default::default()
+    };
+    mx.create_member()
+        .user_guid("USR a/b?c#d%e")
+        .x_callback_payload("order-42")
+        .body(body())
+        .send()
+        .await
+        .unwrap();
+    mx.create_member()
+        .user_guid(USER)
+        .body(body())
+        .send()
+        .await
+        .unwrap();
+    let requests = server.requests();
+    assert_eq!(requests[0].path(), "/users/USR%20a%2Fb%3Fc%23d%25e/members");
+    assert_eq!(requests[0].header("x-callback-payload"), Some("order-42"));
+    assert_platform_headers(&requests[0], true);
+    assert_eq!(requests[1].header("x-callback-payload"), None);
+    assert_platform_headers(&requests[1], true);
+}
+
 #[tokio::test]
 async fn operations_the_spec_answers_as_plain_json_or_not_at_all_ask_for_the_vendor_type() {
     let server = serve(|r| match r.method.as_str() {
