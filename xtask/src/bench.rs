@@ -100,6 +100,8 @@ pub fn report() -> Result<(), String> {
             "create_member_atrium",
             "create_member_platform",
             "create_member_nexus_hooks",
+            "create_member_nexus_against_same_types",
+            "create_member_platform_against_same_types",
             "baseline_against_itself",
         ];
         for name in names {

@@ -76,21 +76,28 @@ async fn main() -> std::io::Result<()> {
         && config.client_id == mx_sim::DEMO_CLIENT_ID
         && config.session_token == mx_sim::DEMO_SESSION_TOKEN;
     let server = mx_sim::start_with(config, args.addr).await?;
-    println!("MX simulator listening on {}", server.addr());
-    println!(
+    use std::fmt::Write as _;
+    use std::io::Write as _;
+    let mut banner = String::new();
+    let _ = writeln!(banner, "MX simulator listening on {}", server.addr());
+    let _ = writeln!(
+        banner,
         "  Nexus:  {}  (header MD-SESSION-TOKEN)",
         server.nexus_base_url()
     );
-    println!(
+    let _ = writeln!(
+        banner,
         "  Atrium: {}  (headers MX-API-Key, MX-Client-ID)",
         server.atrium_base_url()
     );
-    println!(
+    let _ = writeln!(
+        banner,
         "  Platform: {}  (HTTP Basic: client id as user, API key as password)",
         server.platform_base_url()
     );
     if demo {
-        println!(
+        let _ = writeln!(
+            banner,
             "  Demo credentials: MX-API-Key {}, MX-Client-ID {}, MD-SESSION-TOKEN {}",
             mx_sim::DEMO_API_KEY,
             mx_sim::DEMO_CLIENT_ID,
@@ -98,12 +105,13 @@ async fn main() -> std::io::Result<()> {
         );
     }
     if let Some(url) = webhook_url {
-        println!("  Webhooks: POST {url}");
+        let _ = writeln!(banner, "  Webhooks: POST {url}");
     }
     if !args.no_seed {
-        println!("  Demo user: {}", mx_sim::DEMO_USER_GUID);
+        let _ = writeln!(banner, "  Demo user: {}", mx_sim::DEMO_USER_GUID);
     }
-    println!(
+    let _ = writeln!(
+        banner,
         "  Institutions: {}",
         mx_sim::INSTITUTIONS
             .iter()
@@ -111,6 +119,11 @@ async fn main() -> std::io::Result<()> {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    // A reader that took the first line and closed the pipe (a test, a
+    // script) does not stop the simulator: a failed write is ignored.
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
+    drop(out);
     server.wait().await;
     Ok(())
 }

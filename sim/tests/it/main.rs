@@ -1,6 +1,7 @@
 //! mx-sim's integration tests: everything over HTTP against a simulator
 //! each test starts on 127.0.0.1.
 
+mod binary;
 mod every_operation;
 mod helpers;
 mod jobs;
