@@ -312,7 +312,7 @@ struct Chain<'a> {
     header_map_used: bool,
 }
 
-impl<'a> Chain<'a> {
+impl Chain<'_> {
     fn drops(&self, m: &syn::ExprMethodCall) -> bool {
         let first = m.args.first();
         match m.method.to_string().as_str() {
@@ -323,9 +323,7 @@ impl<'a> Chain<'a> {
             _ => false,
         }
     }
-}
 
-impl Chain<'_> {
     fn walk_block(&mut self, block: &mut syn::Block) {
         for stmt in &mut block.stmts {
             match stmt {
@@ -376,9 +374,7 @@ impl Chain<'_> {
             _ => {}
         }
     }
-}
 
-impl Chain<'_> {
     /// In the URL's `format!`, `encode_path(&x.to_string())` becomes
     /// `rt::Segment(&x)`: the same encoding, written into the URL without
     /// the two strings on the way.

@@ -95,17 +95,23 @@ pub fn report() -> Result<(), String> {
             let text = std::fs::read_to_string(paired.join(file)).ok()?;
             serde_yaml::from_str(&text).ok()
         };
-        let names = [
-            "create_member_nexus",
-            "create_member_atrium",
-            "create_member_platform",
-            "create_member_nexus_hooks",
-            "create_member_nexus_against_same_types",
-            "create_member_platform_against_same_types",
-            "baseline_against_itself",
-        ];
-        for name in names {
-            let Some(v) = read(&format!("{name}.json")) else {
+        // Whatever comparisons the bench wrote (its list is the one list),
+        // the control last.
+        let mut names: Vec<String> = std::fs::read_dir(&paired)
+            .map_err(|e| format!("{}: {e}", paired.display()))?
+            .filter_map(|entry| {
+                let name = entry.ok()?.file_name().into_string().ok()?;
+                let name = name.strip_suffix(".json")?.to_string();
+                (name != "instructions").then_some(name)
+            })
+            .collect();
+        names.sort_by_key(|n| (n == "baseline_against_itself", n.clone()));
+        for name in &names {
+            // Files of an older bench (a stale target) lack the one-thread
+            // figures: skipped.
+            let Some(v) =
+                read(&format!("{name}.json")).filter(|v| v.get("one_thread_median").is_some())
+            else {
                 continue;
             };
             let f = |k: &str| number(&v, k);
@@ -124,8 +130,9 @@ pub fn report() -> Result<(), String> {
         if let Some(v) = read("instructions.json") {
             println!("\n| round trip, instructions (callgrind) | generated / baseline | generated | baseline |");
             println!("|---|---|---|---|");
-            for name in names {
-                let Some(row) = v.get(name) else { continue };
+            let rows = v.as_mapping().into_iter().flatten();
+            for (name, row) in rows {
+                let name = name.as_str().unwrap_or("?");
                 let f = |k: &str| number(row, k);
                 println!(
                     "| {name} | {:.4} | {:.0} | {:.0} |",
