@@ -46,11 +46,10 @@ fn pipeline(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("pipeline_vendored");
     g.sample_size(10).measurement_time(Duration::from_secs(10));
-    for (name, spec, overlay) in MX_APIS {
-        let spec = root.join(spec);
-        let overlay = overlay.map(|o| root.join(o));
-        g.bench_function(*name, |b| {
-            b.iter(|| black_box(config.render_api(&spec, overlay.as_deref()).unwrap()))
+    for mx in MX_APIS {
+        let api = mx.api_in(root);
+        g.bench_function(mx.name, |b| {
+            b.iter(|| black_box(config.render_api(&api).unwrap()))
         });
     }
     g.finish();

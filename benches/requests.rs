@@ -1,6 +1,6 @@
 //! What a generated client costs over a careful hand-written one: create
 //! member through `mx_client::nexus`, `mx_client::atrium` and (with the
-//! `platform` feature) `mx_client::platform` against a server on
+//! `platform` feature) `mx_client::platform::v20250224` against a server on
 //! 127.0.0.1, beside plain `reqwest` + `serde` doing the same request, in
 //! the same run; and encoding and decoding of the member types against
 //! hand-written serde structs.
@@ -205,14 +205,16 @@ fn atrium_baseline_body() -> HAtriumBody<'static> {
     }
 }
 
-#[cfg(feature = "platform")]
+#[cfg(feature = "platform-v20250224")]
 mod platform_peer {
-    //! The Platform API's create member: the generated client and its
-    //! hand-written baseline (the body has Atrium's shape).
+    //! The Platform API's create member, in MX's current version: the
+    //! generated client and its hand-written baseline (the body has
+    //! Atrium's shape).
     use super::*;
-    pub use mx_client::platform;
+    pub use mx_client::platform::v20250224 as platform;
 
-    pub const MEDIA: &str = "application/vnd.mx.api.v1+json";
+    pub const MEDIA: &str = "application/json";
+    pub const VERSION: &str = "v20250224";
     pub const MEMBER: &str = r#"{"member":{"aggregated_at":"2016-10-13T17:57:37.000Z","background_aggregation_is_disabled":false,"connection_status":"CONNECTED","connection_status_message":"Connected to MX Bank","guid":"MBR-7c6f361b-e582-15b6-60c0-358f12466b4b","id":"unique_id","institution_code":"mxbank","institution_guid":"INS-1572a04c-912b-59bf-5841-332c7dfafaef","is_being_aggregated":false,"is_managed_by_user":false,"is_manual":false,"is_oauth":false,"metadata":"x","most_recent_job_detail_code":null,"most_recent_job_detail_text":null,"most_recent_job_guid":"JOB-d6bb804b-6d12-44f1-b0ad-403441c03372","name":"MX Bank","needs_updated_credentials":false,"oauth_window_uri":null,"successfully_aggregated_at":"2016-10-13T17:57:38.000Z","use_cases":["PFM"],"user_guid":"USR-fa7537f3-48aa-a683-a02a-b18940482f54","user_id":"user123"}}"#;
 
     #[derive(Deserialize)]
@@ -264,7 +266,9 @@ mod platform_peer {
                 ..Default::default()
             },
         ];
-        member.skip_aggregation = Some(true);
+        // v20250224 has no `skip_aggregation`; the nearest field keeps the
+        // body the size of the baseline's.
+        member.background_aggregation_is_disabled = Some(true);
         platform::types::MemberCreateRequestBody {
             member: Some(member),
             ..Default::default()
@@ -283,7 +287,7 @@ async fn server() -> String {
             "/atrium/users/{user}/members",
             post(|| async { ([(CONTENT_TYPE, ATRIUM)], ATRIUM_MEMBER) }),
         );
-    #[cfg(feature = "platform")]
+    #[cfg(feature = "platform-v20250224")]
     let app = app.route(
         "/platform/users/{user}/members",
         post(|| async {
@@ -304,13 +308,13 @@ async fn server() -> String {
 struct Peers {
     nx: nexus::Client,
     at: atrium::Client,
-    #[cfg(feature = "platform")]
+    #[cfg(feature = "platform-v20250224")]
     pf: platform_peer::platform::Client,
     /// A careful engineer sets the same timeouts and redirect policy.
     http: reqwest::Client,
     base: String,
     /// The Platform's `Authorization: Basic …`, computed once.
-    #[cfg(feature = "platform")]
+    #[cfg(feature = "platform-v20250224")]
     basic: String,
 }
 
@@ -418,12 +422,12 @@ impl Peers {
         black_box(serde_json::from_slice::<HAtriumResponse>(&bytes).unwrap());
     }
 
-    #[cfg(feature = "platform")]
+    #[cfg(feature = "platform-v20250224")]
     async fn platform_generated(&self) {
         let r = self
             .pf
             .create_member()
-            .user_guid(USER)
+            .user_identifier(USER)
             .body(platform_peer::generated_body())
             .send()
             .await
@@ -433,13 +437,14 @@ impl Peers {
 
     /// The Platform's baseline request with the generated types (see
     /// `nexus_same_types`).
-    #[cfg(feature = "platform")]
+    #[cfg(feature = "platform-v20250224")]
     async fn platform_same_types(&self) {
         let r = self
             .http
             .post(format!("{}/platform/users/{USER}/members", self.base))
             .header("Authorization", &self.basic)
             .header("Accept", platform_peer::MEDIA)
+            .header("Accept-Version", platform_peer::VERSION)
             .header("Content-Type", "application/json")
             .header("User-Agent", "hand-written/1")
             .body(serde_json::to_vec(&platform_peer::generated_body()).unwrap())
@@ -454,13 +459,14 @@ impl Peers {
         );
     }
 
-    #[cfg(feature = "platform")]
+    #[cfg(feature = "platform-v20250224")]
     async fn platform_baseline(&self) {
         let r = self
             .http
             .post(format!("{}/platform/users/{USER}/members", self.base))
             .header("Authorization", &self.basic)
             .header("Accept", platform_peer::MEDIA)
+            .header("Accept-Version", platform_peer::VERSION)
             .header("Content-Type", "application/json")
             .header("User-Agent", "hand-written/1")
             .body(serde_json::to_vec(&atrium_baseline_body()).unwrap())
@@ -482,11 +488,11 @@ enum Call {
     NexusSameTypes,
     AtriumGenerated,
     AtriumBaseline,
-    #[cfg(feature = "platform")]
+    #[cfg(feature = "platform-v20250224")]
     PlatformGenerated,
-    #[cfg(feature = "platform")]
+    #[cfg(feature = "platform-v20250224")]
     PlatformBaseline,
-    #[cfg(feature = "platform")]
+    #[cfg(feature = "platform-v20250224")]
     PlatformSameTypes,
 }
 
@@ -499,11 +505,11 @@ impl Call {
         ("nexus_same_types", Call::NexusSameTypes),
         ("atrium_generated", Call::AtriumGenerated),
         ("atrium_baseline", Call::AtriumBaseline),
-        #[cfg(feature = "platform")]
+        #[cfg(feature = "platform-v20250224")]
         ("platform_generated", Call::PlatformGenerated),
-        #[cfg(feature = "platform")]
+        #[cfg(feature = "platform-v20250224")]
         ("platform_baseline", Call::PlatformBaseline),
-        #[cfg(feature = "platform")]
+        #[cfg(feature = "platform-v20250224")]
         ("platform_same_types", Call::PlatformSameTypes),
     ];
 }
@@ -517,11 +523,11 @@ impl Peers {
             Call::NexusSameTypes => self.nexus_same_types().await,
             Call::AtriumGenerated => self.atrium_generated().await,
             Call::AtriumBaseline => self.atrium_baseline().await,
-            #[cfg(feature = "platform")]
+            #[cfg(feature = "platform-v20250224")]
             Call::PlatformGenerated => self.platform_generated().await,
-            #[cfg(feature = "platform")]
+            #[cfg(feature = "platform-v20250224")]
             Call::PlatformBaseline => self.platform_baseline().await,
-            #[cfg(feature = "platform")]
+            #[cfg(feature = "platform-v20250224")]
             Call::PlatformSameTypes => self.platform_same_types().await,
         }
     }
@@ -537,15 +543,15 @@ fn peers(rt: &tokio::runtime::Runtime) -> Peers {
         .unwrap(),
         at: atrium::Client::from_environment(
             atrium::Environment::Custom(format!("{base}/atrium")),
-            "key",
-            "cid",
+            mx_client::ClientId::new("cid"),
+            mx_client::ApiKey::new("key"),
         )
         .unwrap(),
-        #[cfg(feature = "platform")]
+        #[cfg(feature = "platform-v20250224")]
         pf: platform_peer::platform::Client::from_environment(
             platform_peer::platform::Environment::Custom(format!("{base}/platform")),
-            "cid",
-            "key",
+            mx_client::ClientId::new("cid"),
+            mx_client::ApiKey::new("key"),
         )
         .unwrap(),
         http: reqwest::Client::builder()
@@ -556,7 +562,7 @@ fn peers(rt: &tokio::runtime::Runtime) -> Peers {
             .unwrap(),
         base,
         // base64("cid:key")
-        #[cfg(feature = "platform")]
+        #[cfg(feature = "platform-v20250224")]
         basic: "Basic Y2lkOmtleQ==".to_string(),
     }
 }
@@ -598,7 +604,7 @@ fn requests(c: &mut Criterion) {
     });
     g.bench_function("baseline", |b| b.to_async(&rt).iter(|| p.atrium_baseline()));
     g.finish();
-    #[cfg(feature = "platform")]
+    #[cfg(feature = "platform-v20250224")]
     {
         let mut g = c.benchmark_group("create_member_platform");
         g.bench_function("generated", |b| {
@@ -707,7 +713,7 @@ fn paired() {
             Call::AtriumGenerated,
             Call::AtriumBaseline,
         ),
-        #[cfg(feature = "platform")]
+        #[cfg(feature = "platform-v20250224")]
         (
             "create_member_platform",
             Call::PlatformGenerated,
@@ -723,7 +729,7 @@ fn paired() {
             Call::NexusGenerated,
             Call::NexusSameTypes,
         ),
-        #[cfg(feature = "platform")]
+        #[cfg(feature = "platform-v20250224")]
         (
             "create_member_platform_against_same_types",
             Call::PlatformGenerated,

@@ -76,8 +76,8 @@ fn throughput(c: &mut Criterion) {
     let client = |base_url: String| {
         Client::from_environment(
             Environment::Custom(base_url),
-            mx_sim::DEMO_API_KEY,
-            mx_sim::DEMO_CLIENT_ID,
+            mx_client::ClientId::new(mx_sim::DEMO_CLIENT_ID),
+            mx_client::ApiKey::new(mx_sim::DEMO_API_KEY),
         )
         .unwrap()
     };

@@ -3,7 +3,8 @@
 //! ```text
 //! cargo run --example create_member -- nexus
 //! cargo run --example create_member -- atrium
-//! cargo run --features platform --example create_member -- platform
+//! cargo run --all-features --example create_member -- platform
+//! cargo run --all-features --example create_member -- platform --api-version v20111101
 //! ```
 //!
 //! Without `MX_BASE_URL` it starts the built-in MX simulator and runs the
@@ -23,15 +24,24 @@
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
-use mx_client::{atrium, nexus, Error};
+use mx_client::{atrium, nexus, ApiKey, ClientId, Error};
 use mx_sim as sim;
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Api {
     Nexus,
     Atrium,
-    /// MX's Platform API (needs `--features platform`).
+    /// MX's Platform API (needs its version's feature, or `--all-features`).
     Platform,
+}
+
+/// A version of MX's Platform API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum PlatformVersion {
+    /// MX's current version (feature `platform-v20250224`, or `platform`).
+    V20250224,
+    /// The original version (feature `platform-v20111101`).
+    V20111101,
 }
 
 #[derive(Clone, Parser)]
@@ -54,6 +64,9 @@ struct Args {
     /// Atrium and the Platform API: the user to create the member on.
     #[arg(long, default_value = sim::DEMO_USER_GUID)]
     user: String,
+    /// The Platform API's version (sent as `Accept-Version`).
+    #[arg(long, value_enum, default_value = "v20250224")]
+    api_version: PlatformVersion,
 }
 
 fn parse_credential(s: &str) -> Result<(String, String), String> {
@@ -78,9 +91,14 @@ const ATRIUM_CREDENTIALS: &[(&str, &str)] = &[
     ("CRD-2b4c7d1e-9f3a-4e6b-8c2d-5a7f9e1b3c4d", "Pa$$vv@Rd"),
 ];
 
-#[cfg(not(feature = "platform"))]
-const NO_PLATFORM: &str =
-    "the Platform API needs the `platform` feature: cargo run --features platform --example create_member -- platform";
+/// A Platform version this build does not have.
+fn no_platform(version: PlatformVersion) -> Box<dyn std::error::Error> {
+    let feature = match version {
+        PlatformVersion::V20250224 => "platform-v20250224",
+        PlatformVersion::V20111101 => "platform-v20111101",
+    };
+    format!("the Platform API's {version:?} needs the `{feature}` feature: cargo run --all-features --example create_member -- platform").into()
+}
 
 fn env(name: &str) -> Result<String, String> {
     std::env::var(name).map_err(|_| format!("MX_BASE_URL is set, so {name} must be set too"))
@@ -102,22 +120,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Api::Atrium => {
                     let client = atrium::Client::from_environment(
                         atrium::Environment::Custom(base),
-                        env("MX_API_KEY")?,
-                        env("MX_CLIENT_ID")?,
+                        ClientId::new(env("MX_CLIENT_ID")?),
+                        ApiKey::new(env("MX_API_KEY")?),
                     )?;
                     serde_json::to_string_pretty(&atrium_create(&client, &args).await?)?
                 }
-                #[cfg(feature = "platform")]
-                Api::Platform => {
-                    let client = platform::Client::from_environment(
-                        platform::Environment::Custom(base),
-                        env("MX_CLIENT_ID")?,
-                        env("MX_API_KEY")?,
-                    )?;
-                    serde_json::to_string_pretty(&platform::create(&client, &args).await?)?
-                }
-                #[cfg(not(feature = "platform"))]
-                Api::Platform => return Err(NO_PLATFORM.into()),
+                Api::Platform => match args.api_version {
+                    #[cfg(feature = "platform-v20250224")]
+                    PlatformVersion::V20250224 => v20250224::create_at(base, &args).await?,
+                    #[cfg(feature = "platform-v20111101")]
+                    PlatformVersion::V20111101 => v20111101::create_at(base, &args).await?,
+                    #[allow(unreachable_patterns)]
+                    other => return Err(no_platform(other)),
+                },
             };
             println!("{json}");
         }
@@ -128,13 +143,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 server.addr()
             );
             println!("(set MX_BASE_URL and the credentials to talk to MX itself)\n");
-            match args.api {
-                Api::Nexus => nexus_flow(&server, args).await?,
-                Api::Atrium => atrium_flow(&server, args).await?,
-                #[cfg(feature = "platform")]
-                Api::Platform => platform::flow(&server, args).await?,
-                #[cfg(not(feature = "platform"))]
-                Api::Platform => return Err(NO_PLATFORM.into()),
+            match (args.api, args.api_version) {
+                (Api::Nexus, _) => nexus_flow(&server, args).await?,
+                (Api::Atrium, _) => atrium_flow(&server, args).await?,
+                #[cfg(feature = "platform-v20250224")]
+                (Api::Platform, PlatformVersion::V20250224) => {
+                    v20250224::flow(&server, args).await?
+                }
+                #[cfg(feature = "platform-v20111101")]
+                (Api::Platform, PlatformVersion::V20111101) => {
+                    v20111101::flow(&server, args).await?
+                }
+                #[allow(unreachable_patterns)]
+                (Api::Platform, other) => return Err(no_platform(other)),
             }
             server.shutdown().await;
         }
@@ -288,8 +309,8 @@ async fn atrium_flow(
 ) -> Result<(), Box<dyn std::error::Error>> {
     let client = atrium::Client::from_environment(
         atrium::Environment::Custom(server.atrium_base_url()),
-        server.config().api_key.clone(),
-        server.config().client_id.clone(),
+        ClientId::new(server.config().client_id.clone()),
+        ApiKey::new(server.config().api_key.clone()),
     )?;
     println!(
         "== Atrium at {} (user {})\n",
@@ -362,115 +383,166 @@ async fn atrium_flow(
     Ok(())
 }
 
-/// The Platform mode: Atrium's users and members, HTTP Basic auth.
-#[cfg(feature = "platform")]
-mod platform {
-    use super::*;
-    use mx_client::lifecycle::{poll_member, PollConfig, Settled};
-    pub use mx_client::platform::{types, Client, Environment};
+/// The Platform mode of one version: Atrium's users and members, HTTP
+/// Basic auth, the version's `Accept-Version`. The two versions run the
+/// same flow through the same member API; they differ in the builder
+/// method of the user path parameter and in how aggregation is skipped.
+#[allow(unused_macros)]
+macro_rules! platform_mode {
+    ($version:ident, user: $user:ident, skip_aggregation: $skip:expr) => {
+        mod $version {
+            use super::*;
+            use mx_client::lifecycle::oauth::OAuthWindowOptions;
+            use mx_client::lifecycle::{PollConfig, Settled};
+            use mx_client::platform::$version::{types, Client, Environment};
 
-    // Update syntax on generated structs: a field MX adds never breaks this.
-    #[allow(clippy::needless_update)]
-    pub async fn create(client: &Client, args: &Args) -> Result<types::MemberResponse, Error> {
-        let credentials = if args.oauth {
-            vec![]
-        } else {
-            credentials_or(args, ATRIUM_CREDENTIALS)
-                .into_iter()
-                .map(|(g, v)| types::CredentialRequest {
-                    guid: Some(g),
-                    value: Some(v.into()),
-                    ..Default::default()
-                })
-                .collect()
-        };
-        let default_institution = if args.oauth { "mxbank_oauth" } else { "mxbank" };
-        let mut member = types::MemberCreateRequest::new(
-            args.institution.as_deref().unwrap_or(default_institution),
-        );
-        member.credentials = credentials;
-        member.is_oauth = args.oauth.then_some(true);
-        member.skip_aggregation = args.skip_aggregation.then_some(true);
-        let answer = client
-            .create_member()
-            .user_guid(&args.user)
-            .body(types::MemberCreateRequestBody {
-                member: Some(member),
-                ..Default::default()
-            })
-            .send()
-            .await?
-            .into_inner();
-        answer
-            .member
-            .ok_or(Error::InvalidRequest("MX answered without a member".into()))
-    }
+            // Update syntax on generated structs: a field MX adds never breaks this.
+            #[allow(clippy::needless_update)]
+            pub async fn create(
+                client: &Client,
+                args: &Args,
+            ) -> Result<types::MemberResponse, Box<dyn std::error::Error>> {
+                let credentials = if args.oauth {
+                    vec![]
+                } else {
+                    credentials_or(args, ATRIUM_CREDENTIALS)
+                        .into_iter()
+                        .map(|(g, v)| types::CredentialRequest {
+                            guid: Some(g),
+                            value: Some(v.into()),
+                            ..Default::default()
+                        })
+                        .collect()
+                };
+                let default_institution = if args.oauth { "mxbank_oauth" } else { "mxbank" };
+                let mut member = types::MemberCreateRequest::new(
+                    args.institution.as_deref().unwrap_or(default_institution),
+                );
+                member.credentials = credentials;
+                member.is_oauth = args.oauth.then_some(true);
+                let skip: fn(&mut types::MemberCreateRequest) -> Result<(), String> = $skip;
+                if args.skip_aggregation {
+                    skip(&mut member)?;
+                }
+                let answer = client
+                    .create_member()
+                    .$user(&args.user)
+                    .body(types::MemberCreateRequestBody {
+                        member: Some(member),
+                        ..Default::default()
+                    })
+                    .send()
+                    .await?
+                    .into_inner();
+                Ok(answer.member.ok_or("MX answered without a member")?)
+            }
 
-    pub async fn flow(
-        server: &sim::Simulator,
-        args: Args,
-    ) -> Result<(), Box<dyn std::error::Error>> {
-        let client = Client::from_environment(
-            Environment::Custom(server.platform_base_url()),
-            server.config().client_id.clone(),
-            server.config().api_key.clone(),
-        )?;
-        println!(
-            "== Platform API at {} (user {})\n",
-            server.platform_base_url(),
-            args.user
-        );
-        let poll = PollConfig::new()
-            .interval(Duration::from_millis(50))
-            .deadline(Duration::from_secs(30));
+            /// Creates one member at `base` with the credentials of the
+            /// environment, as JSON.
+            pub async fn create_at(
+                base: String,
+                args: &Args,
+            ) -> Result<String, Box<dyn std::error::Error>> {
+                let client = Client::from_environment(
+                    Environment::Custom(base),
+                    ClientId::new(env("MX_CLIENT_ID")?),
+                    ApiKey::new(env("MX_API_KEY")?),
+                )?;
+                Ok(serde_json::to_string_pretty(&create(&client, args).await?)?)
+            }
 
-        println!("1. Standard member (with credentials)");
-        let standard = Args {
-            oauth: false,
-            ..args.clone()
-        };
-        let m = create(&client, &standard).await?;
-        show("   created", &m);
-        let guid = m.guid.clone().ok_or("the member has a guid")?;
-        match poll_member(client.member_fetcher(&args.user, &guid), poll.clone()).await? {
-            Settled::Connected(s) => println!("   polled to {:?}\n", s.status),
-            other => return Err(format!("expected CONNECTED, got {other:?}").into()),
+            pub async fn flow(
+                server: &sim::Simulator,
+                args: Args,
+            ) -> Result<(), Box<dyn std::error::Error>> {
+                let client = Client::from_environment(
+                    Environment::Custom(server.platform_base_url()),
+                    ClientId::new(server.config().client_id.clone()),
+                    ApiKey::new(server.config().api_key.clone()),
+                )?;
+                println!(
+                    "== Platform API {} at {} (user {})\n",
+                    stringify!($version),
+                    server.platform_base_url(),
+                    args.user
+                );
+                let poll = PollConfig::new()
+                    .interval(Duration::from_millis(50))
+                    .deadline(Duration::from_secs(30));
+
+                println!("1. Standard member (with credentials)");
+                let standard = Args {
+                    oauth: false,
+                    ..args.clone()
+                };
+                let m = create(&client, &standard).await?;
+                show("   created", &m);
+                let guid = m.guid.clone().ok_or("the member has a guid")?;
+                match client.member(&args.user, &guid).poll(poll.clone()).await? {
+                    Settled::Connected(s) => println!("   polled to {:?}\n", s.status),
+                    other => return Err(format!("expected CONNECTED, got {other:?}").into()),
+                }
+
+                println!("2. OAuth member (is_oauth, no credentials)");
+                let oauth = Args {
+                    oauth: true,
+                    ..args.clone()
+                };
+                let m = create(&client, &oauth).await?;
+                show("   created", &m);
+                let guid = m.guid.clone().ok_or("the member has a guid")?;
+                let member = client.member(&args.user, &guid);
+                let url = member.oauth_window(&OAuthWindowOptions::new()).await?;
+                println!(
+                    "   visiting the one-time OAuth window: {}",
+                    visit(url.as_str()).await?
+                );
+                println!(
+                    "   visiting it again:                  {} (one-time use)",
+                    visit(url.as_str()).await?
+                );
+                match member.poll(poll).await? {
+                    Settled::Connected(s) => println!("   status after OAuth: {:?}\n", s.status),
+                    other => return Err(format!("expected CONNECTED, got {other:?}").into()),
+                }
+
+                println!("3. The standard member again (same institution, same credentials)");
+                match create(&client, &standard).await {
+                    Err(e) => match e.downcast_ref::<Error>() {
+                        Some(Error::Conflict(e)) => println!(
+                            "   refused as MX does: {}: {}\n",
+                            e.status,
+                            e.message.clone().unwrap_or_default()
+                        ),
+                        _ => return Err(format!("expected 409 Conflict, got {e:?}").into()),
+                    },
+                    Ok(m) => return Err(format!("expected 409 Conflict, got {m:?}").into()),
+                }
+                Ok(())
+            }
         }
+    };
+}
 
-        println!("2. OAuth member (is_oauth, no credentials)");
-        let oauth = Args {
-            oauth: true,
-            ..args.clone()
-        };
-        let m = create(&client, &oauth).await?;
-        show("   created", &m);
-        let guid = m.guid.clone().ok_or("the member has a guid")?;
-        let url = client
-            .oauth_window_url(&args.user, &guid)
-            .await?
-            .ok_or("an OAuth member has an oauth_window_uri")?;
-        println!(
-            "   visiting the one-time OAuth window: {}",
-            visit(url.as_str()).await?
-        );
-        println!(
-            "   visiting it again:                  {} (one-time use)",
-            visit(url.as_str()).await?
-        );
-        match poll_member(client.member_fetcher(&args.user, &guid), poll).await? {
-            Settled::Connected(s) => println!("   status after OAuth: {:?}\n", s.status),
-            other => return Err(format!("expected CONNECTED, got {other:?}").into()),
-        }
-
-        println!("3. The standard member again (same institution, same credentials)");
-        match create(&client, &standard).await {
-            Err(Error::Conflict(e)) => println!(
-                "   refused as MX does: {}: {}\n",
-                e.status,
-                e.message.unwrap_or_default()
-            ),
-            other => return Err(format!("expected 409 Conflict, got {other:?}").into()),
-        }
+#[cfg(feature = "platform-v20250224")]
+platform_mode!(
+    v20250224,
+    user: user_identifier,
+    // MX's migration guide: v20250224 drops create-member's
+    // `skip_aggregation` for `data_request.products`; a member whose
+    // background aggregation is off is the nearest it documents.
+    skip_aggregation: |member| {
+        member.background_aggregation_is_disabled = Some(true);
         Ok(())
     }
-}
+);
+
+#[cfg(feature = "platform-v20111101")]
+platform_mode!(
+    v20111101,
+    user: user_guid,
+    skip_aggregation: |member| {
+        member.skip_aggregation = Some(true);
+        Ok(())
+    }
+);

@@ -140,6 +140,14 @@ pub enum Error {
     },
 }
 
+/// A success answer whose body does not have what MX documents.
+pub(crate) fn invalid(body: impl serde::Serialize, source: serde_json::Error) -> Error {
+    Error::InvalidResponse {
+        body: serde_json::to_vec(&body).unwrap_or_default().into(),
+        source,
+    }
+}
+
 impl Error {
     /// The API error, for the variants that are answers from MX.
     pub fn api(&self) -> Option<&ApiError> {

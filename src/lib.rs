@@ -8,7 +8,12 @@
 #![warn(missing_debug_implementations)]
 // With no API feature only the shared runtime is built: its API glue is unused.
 #![cfg_attr(
-    not(any(feature = "nexus", feature = "atrium", feature = "platform")),
+    not(any(
+        feature = "nexus",
+        feature = "atrium",
+        feature = "platform-v20111101",
+        feature = "platform-v20250224"
+    )),
     allow(dead_code, unused_imports, unused_macros)
 )]
 
@@ -21,13 +26,14 @@ pub mod __private;
 #[cfg(feature = "atrium")]
 pub mod atrium;
 mod builder;
+mod credentials;
 mod error;
 mod http;
 pub mod lifecycle;
 #[cfg(feature = "nexus")]
 pub mod nexus;
 mod pagination;
-#[cfg(feature = "platform")]
+#[cfg(any(feature = "platform-v20111101", feature = "platform-v20250224"))]
 pub mod platform;
 mod retry;
 mod rules;
@@ -35,6 +41,7 @@ mod secret;
 mod status;
 
 pub use builder::ClientBuilder;
+pub use credentials::{ApiKey, ClientId};
 pub use error::{ApiError, Error};
 pub use http::{install_crypto_provider, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use pagination::{Page, PageStream, Pagination};

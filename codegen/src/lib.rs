@@ -13,6 +13,7 @@
 //!     .unwrap();
 //! ```
 
+mod api;
 pub mod error;
 pub mod load;
 mod mx;
@@ -31,19 +32,11 @@ use proc_macro2::TokenStream;
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 use quote::quote;
 
+pub use api::Api;
 pub use error::{Location, SpecError};
-pub use mx::{MX_APIS, MX_JSON_ACCEPT};
+pub use mx::{MxApi, MX_APIS};
 pub use normalize::TypeOverride;
 pub use wire::{SchemeKindWire, SchemeWire, WireTable};
-
-/// One API to generate: its module name and its spec file.
-#[derive(Debug, Clone)]
-struct Api {
-    name: String,
-    spec: PathBuf,
-    overlay: Option<PathBuf>,
-    json_accept: Option<String>,
-}
 
 /// Settings of the pipeline, in the style of `prost_build::Config`.
 #[derive(Debug, Clone)]
@@ -91,14 +84,15 @@ impl Config {
         }
     }
 
-    /// Adds an API: `name` names the output file (`<name>.rs`).
+    /// Adds an API with no settings of its own: `name` names the output
+    /// file (`<name>.rs`).
     pub fn api(&mut self, name: impl Into<String>, spec: impl Into<PathBuf>) -> &mut Self {
-        self.apis.push(Api {
-            name: name.into(),
-            spec: spec.into(),
-            overlay: None,
-            json_accept: None,
-        });
+        self.add_api(Api::new(name, spec))
+    }
+
+    /// Adds an API with its settings (overlay, `Accept`, constant headers).
+    pub fn add_api(&mut self, api: Api) -> &mut Self {
+        self.apis.push(api);
         self
     }
 
@@ -106,25 +100,6 @@ impl Config {
     /// feature is enabled.
     pub fn retain_apis(&mut self, mut keep: impl FnMut(&str) -> bool) -> &mut Self {
         self.apis.retain(|a| keep(&a.name));
-        self
-    }
-
-    /// Sends `media` as `Accept` in place of plain `application/json` (and
-    /// for operations that document no answer body) for the API added
-    /// last: the vendor type the API wants when its spec says JSON only.
-    pub fn json_accept(&mut self, media: impl Into<String>) -> &mut Self {
-        if let Some(api) = self.apis.last_mut() {
-            api.json_accept = Some(media.into());
-        }
-        self
-    }
-
-    /// Lays an overlay (see [`load::load_with_overlay`]) over the spec of
-    /// the API added last.
-    pub fn overlay(&mut self, overlay: impl Into<PathBuf>) -> &mut Self {
-        if let Some(api) = self.apis.last_mut() {
-            api.overlay = Some(overlay.into());
-        }
         self
     }
 
@@ -167,11 +142,14 @@ impl Config {
         self
     }
 
-    /// The APIs added so far: (name, spec path, overlay path).
-    pub fn apis(&self) -> impl Iterator<Item = (&str, &Path, Option<&Path>)> {
-        self.apis
-            .iter()
-            .map(|a| (a.name.as_str(), a.spec.as_path(), a.overlay.as_deref()))
+    /// The APIs added so far.
+    pub fn apis(&self) -> &[Api] {
+        &self.apis
+    }
+
+    /// The API added as `name`.
+    pub fn api_named(&self, name: &str) -> Option<&Api> {
+        self.apis.iter().find(|a| a.name == name)
     }
 
     /// Runs the pipeline on every API and writes `<out_dir>/<name>.rs`,
@@ -204,7 +182,7 @@ impl Config {
                 });
                 continue;
             }
-            let rendered = self.render_with(api, &api.spec)?;
+            let rendered = self.render_api(api)?;
             let changed = write_if_changed(&path, rendered.code.as_bytes()).map_err(|e| {
                 SpecError::new(
                     &path,
@@ -244,52 +222,19 @@ impl Config {
         format!("{:016x}", h.finish())
     }
 
-    /// Runs the pipeline on one spec file and returns the formatted code.
+    /// Runs the pipeline on one spec file with no API settings and
+    /// returns the formatted code.
     pub fn render(&self, spec_path: &Path) -> Result<Rendered, SpecError> {
-        self.render_api(spec_path, None)
+        self.render_api(&Api::new("", spec_path))
     }
 
-    /// Runs the pipeline on one spec file with an optional overlay. When
-    /// `spec_path` is (ends with) the spec of an added API, that API's
-    /// settings ([`json_accept`](Self::json_accept)) apply.
-    pub fn render_api(
-        &self,
-        spec_path: &Path,
-        overlay: Option<&Path>,
-    ) -> Result<Rendered, SpecError> {
-        let json_accept = self
-            .apis
-            .iter()
-            .find(|a| spec_path.ends_with(&a.spec))
-            .and_then(|a| a.json_accept.clone());
-        let api = Api {
-            name: String::new(),
-            spec: spec_path.to_path_buf(),
-            overlay: overlay.map(Path::to_path_buf),
-            json_accept,
+    /// Runs the pipeline on `api`: its spec, with its overlay and settings.
+    pub fn render_api(&self, api: &Api) -> Result<Rendered, SpecError> {
+        let spec = match &api.overlay {
+            Some(overlay) => load::load_with_overlay(&api.spec, overlay)?,
+            None => load::load(&api.spec)?,
         };
-        self.render_with(&api, spec_path)
-    }
-
-    /// Runs the pipeline on `spec_path` with the settings of `api`.
-    fn render_with(&self, api: &Api, spec_path: &Path) -> Result<Rendered, SpecError> {
-        let overlay = api.overlay.as_deref();
-        let spec = match overlay {
-            Some(overlay) => load::load_with_overlay(spec_path, overlay)?,
-            None => load::load(spec_path)?,
-        };
-        let mut rendered = self.render_normalized(spec_path, spec, api.json_accept.as_deref())?;
-        if let Some(overlay) = overlay {
-            rendered.code = rendered.code.replacen(
-                ". Do not edit",
-                &format!(
-                    " with the overlay {}. Do not edit",
-                    overlay.display().to_string().replace('\\', "/")
-                ),
-                1,
-            );
-        }
-        Ok(rendered)
+        self.render_normalized(api, spec)
     }
 
     /// Runs the pipeline on an already parsed spec; `spec_path` names it in
@@ -299,17 +244,18 @@ impl Config {
         spec_path: &Path,
         spec: openapiv3::OpenAPI,
     ) -> Result<Rendered, SpecError> {
-        self.render_normalized(spec_path, spec, None)
+        self.render_normalized(&Api::new("", spec_path), spec)
     }
 
     fn render_normalized(
         &self,
-        spec_path: &Path,
+        api: &Api,
         mut spec: openapiv3::OpenAPI,
-        json_accept: Option<&str>,
     ) -> Result<Rendered, SpecError> {
-        let mut normalized = normalize::normalize(spec_path, &mut spec, &self.overrides)?;
-        normalized.wire.json_accept = json_accept.map(str::to_string);
+        let spec_path = api.spec.as_path();
+        let mut normalized =
+            normalize::normalize(spec_path, &mut spec, &self.overrides, &api.constant_headers)?;
+        normalized.wire.json_accept = api.json_accept.clone();
         let schemes = wire::schemes(declared_schemes(&spec), &normalized.wire);
         wire::check(&normalized.wire, &schemes, spec_path)?;
         let rt: TokenStream = format!("::{}", self.runtime)
@@ -353,6 +299,7 @@ impl Config {
             )
         })?;
         rewrite::mark_deprecated(&mut file, &normalized.deprecated);
+        rewrite::text_fences(&mut file);
         nulls::null_as_default(&mut file, &self.runtime);
         rewrite::use_runtime_http_client(&mut file, &rt);
         send::rewrite(&mut file, &rt, &normalized.wire).map_err(|message| {
@@ -363,9 +310,14 @@ impl Config {
                 "report this with the spec attached: the pipeline no longer matches its generator",
             )
         })?;
+        let overlay = api
+            .overlay
+            .as_ref()
+            .map(|o| format!(" with the overlay {}", slashes(o)))
+            .unwrap_or_default();
         let code = format!(
-            "// @generated by mx-codegen from {}. Do not edit: edit the spec and run `cargo build`.\n\n{}",
-            spec_path.display().to_string().replace('\\', "/"),
+            "// @generated by mx-codegen from {}{overlay}. Do not edit: edit the spec and run `cargo build`.\n\n{}",
+            slashes(spec_path),
             prettyplease::unparse(&file)
         );
         Ok(Rendered {
@@ -373,6 +325,11 @@ impl Config {
             wire: normalized.wire,
         })
     }
+}
+
+/// A path as the generated header names it, with `/` on every platform.
+fn slashes(p: &Path) -> String {
+    p.display().to_string().replace('\\', "/")
 }
 
 /// The security schemes of `components/securitySchemes` the runtime can

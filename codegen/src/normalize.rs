@@ -173,6 +173,7 @@ pub fn normalize(
     file: &Path,
     spec: &mut OpenAPI,
     overrides: &[TypeOverride],
+    constant_headers: &[(String, String)],
 ) -> Result<Normalized, SpecError> {
     check_refs(file, spec)?;
     let components = spec.components.clone().unwrap_or_default();
@@ -229,6 +230,7 @@ pub fn normalize(
                 description: s.description.clone(),
             })
             .collect(),
+        constant_headers: constant_headers.to_vec(),
         operations: Vec::new(),
     };
 
@@ -242,6 +244,14 @@ pub fn normalize(
                 "write the path item inline",
             ));
         };
+        let at_item = pointer(["paths", path.as_str(), "parameters"]);
+        strip_constant_headers(
+            file,
+            &at_item,
+            &mut item.parameters,
+            &components,
+            constant_headers,
+        )?;
         let path_params: Vec<ReferenceOr<Parameter>> = item.parameters.clone();
         for (method, op) in operations_mut(item) {
             let at = pointer(["paths", path.as_str(), method]);
@@ -262,7 +272,14 @@ pub fn normalize(
                 ));
             }
 
-            drop_array_twins(op, &components);
+            strip_constant_headers(
+                file,
+                &format!("{at}/parameters"),
+                &mut op.parameters,
+                &components,
+                constant_headers,
+            )?;
+            let query_renames = rename_array_twins(file, &at, op, &components)?;
 
             // Path parameters: the template and the declarations agree.
             let mut declared = BTreeSet::new();
@@ -462,6 +479,7 @@ pub fn normalize(
                 success,
                 errors,
                 paginated,
+                query_renames,
             });
         }
     }
@@ -520,21 +538,119 @@ pub fn normalize(
     Ok(Normalized { wire, deprecated })
 }
 
-/// Drops a query parameter `name[]` when the operation also takes `name`
-/// (MX's Platform spec: `category_guid` and `category_guid[]`): both would
-/// become the Rust parameter `category_guid`, which does not compile. The
-/// plain one stays; it filters the same way with one value.
-fn drop_array_twins(op: &mut Operation, components: &openapiv3::Components) {
+/// Removes the header parameters the API sends as constants (MX's
+/// `Accept-Version`: a required header parameter with a default in
+/// v20250224, which would make every call ask for it): the runtime sends
+/// them from the wire table. A declared default or set of values that does
+/// not hold the constant fails, naming the place.
+fn strip_constant_headers(
+    file: &Path,
+    at: &str,
+    params: &mut Vec<ReferenceOr<Parameter>>,
+    components: &openapiv3::Components,
+    constant: &[(String, String)],
+) -> Result<(), SpecError> {
+    if constant.is_empty() {
+        return Ok(());
+    }
+    let mut kept = Vec::with_capacity(params.len());
+    for p in std::mem::take(params) {
+        let Some(Parameter::Header { parameter_data, .. }) = resolve(&p, &components.parameters)
+        else {
+            kept.push(p);
+            continue;
+        };
+        let Some((name, value)) = constant
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(&parameter_data.name))
+        else {
+            kept.push(p);
+            continue;
+        };
+        let declared = declared_values(parameter_data);
+        if !declared.is_empty() && !declared.iter().any(|d| d == value) {
+            return Err(SpecError::at(
+                file,
+                at.to_string(),
+                format!(
+                    "the header parameter `{}` declares {} but the client sends `{name}: {value}`",
+                    parameter_data.name,
+                    declared.join(", ")
+                ),
+                format!(
+                    "if the spec moved to another version, vendor it as a new API beside this one (codegen/src/mx.rs MX_APIS), or correct the spec's `{}`",
+                    parameter_data.name
+                ),
+            ));
+        }
+    }
+    *params = kept;
+    Ok(())
+}
+
+/// The values a parameter's schema declares: its default and its enum.
+fn declared_values(data: &openapiv3::ParameterData) -> Vec<String> {
+    let openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &data.format
+    else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = schema
+        .schema_data
+        .default
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    if let SchemaKind::Type(Type::String(s)) = &schema.schema_kind {
+        out.extend(s.enumeration.iter().flatten().cloned());
+    }
+    out
+}
+
+/// MX's Platform spec takes `category_guid` (one value) beside
+/// `category_guid[]` (any number of them) on its transaction lists: both
+/// would become the Rust parameter `category_guid`, which does not compile.
+/// The array twin is generated as `<name>s` (`category_guids`) and sent
+/// under its spec name (`category_guid[]=…&category_guid[]=…`, the spec's
+/// form style): returns (generated name, wire name) for the send rewrite.
+fn rename_array_twins(
+    file: &Path,
+    at: &str,
+    op: &mut Operation,
+    components: &openapiv3::Components,
+) -> Result<Vec<(String, String)>, SpecError> {
     let query_name = |p: &ReferenceOr<Parameter>| match resolve(p, &components.parameters) {
         Some(Parameter::Query { parameter_data, .. }) => Some(parameter_data.name.clone()),
         _ => None,
     };
     let names: BTreeSet<String> = op.parameters.iter().filter_map(query_name).collect();
-    op.parameters.retain(|p| {
-        !query_name(p)
-            .and_then(|n| n.strip_suffix("[]").map(str::to_string))
-            .is_some_and(|plain| names.contains(&plain))
-    });
+    let mut renames = Vec::new();
+    for p in op.parameters.iter_mut() {
+        let Some(wire) = query_name(p) else { continue };
+        let Some(plain) = wire.strip_suffix("[]") else {
+            continue;
+        };
+        if !names.contains(plain) {
+            continue;
+        }
+        let generated = format!("{plain}s");
+        if names.contains(&generated) {
+            return Err(SpecError::at(
+                file,
+                format!("{at}/parameters"),
+                format!("the query parameters `{plain}` and `{wire}` would both be generated as `{plain}`, and `{generated}` is taken"),
+                format!("rename one of `{plain}`, `{wire}` and `{generated}` in an overlay"),
+            ));
+        }
+        let Some(mut resolved) = resolve(p, &components.parameters).cloned() else {
+            continue;
+        };
+        if let Parameter::Query { parameter_data, .. } = &mut resolved {
+            parameter_data.name = generated.clone();
+        }
+        *p = ReferenceOr::Item(resolved);
+        renames.push((generated, wire));
+    }
+    Ok(renames)
 }
 
 /// A list operation: takes `page` and answers with an object holding one

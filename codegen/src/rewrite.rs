@@ -93,3 +93,113 @@ fn serde_rename(field: &syn::Field) -> Option<String> {
         out
     })
 }
+
+/// Marks the spec's untagged code fences in the generated docs as `text`:
+/// a spec's description shows curl lines or JSON in plain ```` ``` ````
+/// blocks, which rustdoc would otherwise take for Rust (a failed doctest
+/// and an unparsable code block in every user's `cargo doc`).
+pub(crate) fn text_fences(file: &mut syn::File) {
+    fn attrs(attrs: &mut [syn::Attribute]) {
+        for a in attrs {
+            let syn::Meta::NameValue(nv) = &mut a.meta else {
+                continue;
+            };
+            if !nv.path.is_ident("doc") {
+                continue;
+            }
+            let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) = &mut nv.value
+            else {
+                continue;
+            };
+            if let Some(text) = tagged(&s.value()) {
+                *s = syn::LitStr::new(&text, s.span());
+            }
+        }
+    }
+    fn fields(f: &mut syn::Fields) {
+        for field in f.iter_mut() {
+            attrs(&mut field.attrs);
+        }
+    }
+    fn items(list: &mut [syn::Item]) {
+        for item in list {
+            match item {
+                syn::Item::Struct(s) => {
+                    attrs(&mut s.attrs);
+                    fields(&mut s.fields);
+                }
+                syn::Item::Enum(e) => {
+                    attrs(&mut e.attrs);
+                    for v in &mut e.variants {
+                        attrs(&mut v.attrs);
+                        fields(&mut v.fields);
+                    }
+                }
+                syn::Item::Fn(f) => attrs(&mut f.attrs),
+                syn::Item::Mod(m) => {
+                    attrs(&mut m.attrs);
+                    if let Some((_, content)) = &mut m.content {
+                        items(content);
+                    }
+                }
+                syn::Item::Impl(i) => {
+                    attrs(&mut i.attrs);
+                    for it in &mut i.items {
+                        if let syn::ImplItem::Fn(f) = it {
+                            attrs(&mut f.attrs);
+                        }
+                    }
+                }
+                syn::Item::Type(t) => attrs(&mut t.attrs),
+                syn::Item::Static(s) => attrs(&mut s.attrs),
+                syn::Item::Const(c) => attrs(&mut c.attrs),
+                _ => {}
+            }
+        }
+    }
+    items(&mut file.items);
+}
+
+/// `doc` with each opening fence that names no language tagged `text`;
+/// `None` when there is none.
+fn tagged(doc: &str) -> Option<String> {
+    let mut open = false;
+    let mut changed = false;
+    let lines: Vec<String> = doc
+        .split('\n')
+        .map(|line| {
+            let trimmed = line.trim_start();
+            if !trimmed.starts_with("```") {
+                return line.to_string();
+            }
+            let tag = trimmed.trim_start_matches('`').trim();
+            if !open && tag.is_empty() {
+                changed = true;
+                open = true;
+                return format!("{}text", line.trim_end());
+            }
+            open = !open;
+            line.to_string()
+        })
+        .collect();
+    changed.then(|| lines.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tagged;
+
+    #[test]
+    fn untagged_fences_open_as_text_and_others_are_kept() {
+        let doc = "Versions:\n\n```\n-H 'Accept-Version: v20250224'\n```\n\n```json\n{}\n```\n";
+        assert_eq!(
+            tagged(doc).unwrap(),
+            "Versions:\n\n```text\n-H 'Accept-Version: v20250224'\n```\n\n```json\n{}\n```\n"
+        );
+        assert_eq!(tagged("no fence"), None);
+        assert_eq!(tagged("```rust\nlet x = 1;\n```"), None);
+    }
+}

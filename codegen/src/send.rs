@@ -134,11 +134,19 @@ fn direct_calls(
         }
     }
 
+    let renames = &wire.operations[index].query_renames;
     let mut chain = Chain {
         rt,
         header_map_used: header_map_appended(block),
+        renames,
+        renamed: 0,
     };
     chain.walk_block(block);
+    if chain.renamed != renames.len() {
+        return Err(shape_changed(
+            "`QueryParam::new` per renamed query parameter",
+        ));
+    }
     if chain.header_map_used {
         // Allocated at the first header parameter set, not before: an
         // optional one is mostly absent.
@@ -305,11 +313,17 @@ fn declares(stmt: &syn::Stmt, name: &str) -> bool {
 }
 
 /// Rewrites inside the request chain and the answer: drops
-/// `.header(ACCEPT, …)` and an unused `.headers(header_map)`, and decodes
-/// JSON answers through the runtime.
+/// `.header(ACCEPT, …)` and an unused `.headers(header_map)`, sends renamed
+/// query parameters under their wire names, and decodes JSON answers
+/// through the runtime.
 struct Chain<'a> {
     rt: &'a TokenStream,
     header_map_used: bool,
+    /// (generated name, wire name) of the operation's renamed query
+    /// parameters.
+    renames: &'a [(String, String)],
+    /// How many `QueryParam::new` names were put back to their wire names.
+    renamed: usize,
 }
 
 impl Chain<'_> {
@@ -361,7 +375,14 @@ impl Chain<'_> {
                     *expr = syn::parse_quote!(#rt::json_response(#args));
                 }
             }
-            syn::Expr::MethodCall(m) => self.walk(&mut m.receiver),
+            syn::Expr::MethodCall(m) => {
+                if m.method == "query" {
+                    for arg in &mut m.args {
+                        self.query_name(arg);
+                    }
+                }
+                self.walk(&mut m.receiver)
+            }
             syn::Expr::Try(t) => self.walk(&mut t.expr),
             syn::Expr::Await(a) => self.walk(&mut a.base),
             syn::Expr::Match(m) => {
@@ -372,6 +393,34 @@ impl Chain<'_> {
             syn::Expr::Block(b) => self.walk_block(&mut b.block),
             syn::Expr::Macro(m) if m.mac.path.is_ident("format") => self.path_segments(&mut m.mac),
             _ => {}
+        }
+    }
+
+    /// In `&QueryParam::new("category_guids", …)`, the name a renamed
+    /// parameter was generated under becomes the name it is sent under
+    /// (`"category_guid[]"`).
+    fn query_name(&mut self, arg: &mut syn::Expr) {
+        let syn::Expr::Reference(r) = arg else { return };
+        let syn::Expr::Call(call) = &mut *r.expr else {
+            return;
+        };
+        let is_new = matches!(&*call.func, syn::Expr::Path(p)
+            if p.path.segments.len() >= 2
+                && p.path.segments[p.path.segments.len() - 2].ident == "QueryParam"
+                && p.path.segments[p.path.segments.len() - 1].ident == "new");
+        if !is_new {
+            return;
+        }
+        let Some(syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(name),
+            ..
+        })) = call.args.first_mut()
+        else {
+            return;
+        };
+        if let Some((_, wire)) = self.renames.iter().find(|(g, _)| *g == name.value()) {
+            *name = syn::LitStr::new(wire, name.span());
+            self.renamed += 1;
         }
     }
 
@@ -453,6 +502,7 @@ mod tests {
                 success: vec![],
                 errors: vec![],
                 paginated: None,
+                query_renames: vec![],
             }],
             ..WireTable::default()
         }

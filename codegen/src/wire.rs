@@ -51,6 +51,10 @@ pub struct OperationWire {
     /// Documented error statuses and their descriptions.
     pub errors: Vec<(String, String)>,
     pub paginated: Option<Paginated>,
+    /// Query parameters generated under another name than the one sent:
+    /// (generated name, wire name), e.g. (`category_guids`,
+    /// `category_guid[]`).
+    pub query_renames: Vec<(String, String)>,
 }
 
 /// Everything recorded about one API.
@@ -66,6 +70,9 @@ pub struct WireTable {
     /// `application/json` answer and of [`default_accept`](Self::default_accept)
     /// (set per API by `Config::json_accept`).
     pub json_accept: Option<String>,
+    /// Headers every request sends, whatever the operation (MX's
+    /// `Accept-Version`): (name, value).
+    pub constant_headers: Vec<(String, String)>,
     /// Sorted by method name.
     pub operations: Vec<OperationWire>,
 }
@@ -111,6 +118,20 @@ pub fn schemes(declared: Vec<SchemeWire>, table: &WireTable) -> Vec<SchemeWire> 
 /// visible ASCII. A spec that breaks this is refused with its place, not
 /// with a failed constant evaluation in the generated code.
 pub fn check(table: &WireTable, schemes: &[SchemeWire], file: &Path) -> Result<(), SpecError> {
+    for (name, value) in &table.constant_headers {
+        if !is_token(name) || !is_visible_ascii(value) {
+            return Err(SpecError::new(
+                file,
+                crate::Location::File,
+                format!(
+                    "the constant header `{}: {}` cannot be sent",
+                    name.escape_debug(),
+                    value.escape_debug()
+                ),
+                "name it with letters, digits and `-`, and give it a plain ASCII value (e.g. `Accept-Version: v20250224`)",
+            ));
+        }
+    }
     for s in schemes {
         if let SchemeKindWire::Header(h) = &s.kind {
             if !is_token(h) {
@@ -136,7 +157,7 @@ pub fn check(table: &WireTable, schemes: &[SchemeWire], file: &Path) -> Result<(
                 .map(move |m| (m, at.clone()))
         }));
     for (m, at) in media {
-        if m.is_empty() || !m.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        if !is_visible_ascii(m) {
             return Err(SpecError::at(
                 file,
                 at,
@@ -149,6 +170,11 @@ pub fn check(table: &WireTable, schemes: &[SchemeWire], file: &Path) -> Result<(
         }
     }
     Ok(())
+}
+
+/// A header value `HeaderValue::from_static` takes: printable ASCII.
+fn is_visible_ascii(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| (0x20..0x7f).contains(&b))
 }
 
 /// An HTTP token (RFC 9110, 5.6.2): a valid header name.
@@ -243,6 +269,7 @@ impl WireTable {
                 success,
                 errors,
                 paginated: _,
+                query_renames: _,
             } = o;
             let method = quote::format_ident!("{}", method.to_ascii_uppercase());
             let content_type = opt_value(request_media.as_ref());
@@ -274,6 +301,14 @@ impl WireTable {
             }
         });
         let n_ops = self.operations.len();
+        let n_headers = self.constant_headers.len();
+        let headers = self.constant_headers.iter().map(|(name, value)| {
+            let name = name.to_ascii_lowercase();
+            quote!((
+                ::reqwest::header::HeaderName::from_static(#name),
+                ::reqwest::header::HeaderValue::from_static(#value),
+            ))
+        });
         quote! {
             /// The wire facts the spec documents and the generator does not
             /// use: media types, servers, security headers, error statuses.
@@ -282,6 +317,7 @@ impl WireTable {
                 title: #title,
                 servers: &[#(#servers),*],
                 schemes: &SCHEMES,
+                headers: &HEADERS,
                 operations: &OPERATIONS,
             };
 
@@ -299,6 +335,8 @@ impl WireTable {
             }
 
             static SCHEMES: [#rt::Scheme; #n_schemes] = [#(#scheme_items),*];
+
+            static HEADERS: [(::reqwest::header::HeaderName, ::reqwest::header::HeaderValue); #n_headers] = [#(#headers),*];
 
             static OPERATIONS: [#rt::Operation; #n_ops] = [#(#ops),*];
         }

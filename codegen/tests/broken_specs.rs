@@ -170,7 +170,7 @@ fn mutated_specs_never_panic_the_loader_or_the_normalizer() {
             let text = mutate(&mut rng, &original);
             let path = Path::new(spec);
             let outcome = std::panic::catch_unwind(|| match load::parse(path, &text) {
-                Ok(mut doc) => normalize::normalize(path, &mut doc, &[]).is_err(),
+                Ok(mut doc) => normalize::normalize(path, &mut doc, &[], &[]).is_err(),
                 Err(_) => true,
             });
             match outcome {

@@ -2,7 +2,7 @@
 //! schemes, a per-API vendor `Accept`, array-twin query parameters, and
 //! overrides of array items.
 
-use mx_codegen::Config;
+use mx_codegen::{Api, Config};
 
 const SPEC: &str = r#"
 openapi: 3.0.0
@@ -104,9 +104,9 @@ fn an_unsupported_scheme_is_refused_naming_the_three_kinds() {
 #[test]
 fn json_accept_replaces_plain_json_and_the_bodyless_default_only() {
     let path = spec_file("accept");
-    let mut config = Config::new();
-    config.api("p", &path).json_accept(VENDOR);
-    let r = config.render_api(&path, None).unwrap();
+    let r = Config::new()
+        .render_api(&Api::new("p", &path).json_accept(VENDOR))
+        .unwrap();
     let accept = |id: &str| {
         let op = r.wire.operations.iter().find(|o| o.id == id).unwrap();
         r.wire.accept(op.response_media.as_ref()).cloned()
@@ -137,24 +137,127 @@ fn json_accept_replaces_plain_json_and_the_bodyless_default_only() {
     );
 }
 
+/// `category_guid` (one value) beside `category_guid[]` (any number):
+/// both are kept, the twin generated as `category_guids` and sent under its
+/// spec name.
 #[test]
-fn an_array_twin_of_a_query_parameter_is_dropped_and_items_take_overrides() {
+fn an_array_twin_of_a_query_parameter_is_kept_under_its_own_name_and_items_take_overrides() {
     let path = spec_file("twins");
     let mut config = Config::new();
     config.type_override(None, "use_cases[]", "mx-client", "mx_client::UseCase");
     let r = config.render(&path).unwrap();
     let code = squash(&r.code);
     assert!(
-        code.contains("\"category_guid\""),
-        "the plain parameter stays"
+        code.contains("QueryParam::new(\"category_guid\",&category_guid)"),
+        "the plain parameter stays: {code}"
     );
     assert!(
-        !code.contains("category_guid[]"),
-        "its array twin is dropped"
+        code.contains("QueryParam::new(\"category_guid[]\",&category_guids,)")
+            || code.contains("QueryParam::new(\"category_guid[]\",&category_guids)"),
+        "its array twin is sent under its spec name"
+    );
+    assert!(
+        code.contains("pubfncategory_guids<V>(mutself,value:V)"),
+        "{code}"
+    );
+    let op = r
+        .wire
+        .operations
+        .iter()
+        .find(|o| !o.query_renames.is_empty())
+        .unwrap();
+    assert_eq!(
+        op.query_renames,
+        [("category_guids".to_string(), "category_guid[]".to_string())]
     );
     assert!(
         code.contains("pubuse_cases:::std::vec::Vec<::mx_client::UseCase>"),
         "{code}"
     );
     assert!(!code.contains("MemberUseCasesItem"));
+}
+
+/// A spec whose operations take MX's `Accept-Version` as a header
+/// parameter (v20250224: required, with a default), for an API that sends
+/// it as a constant.
+const VERSIONED: &str = r#"
+openapi: 3.0.0
+info: {title: T, version: '1'}
+servers: [{url: 'https://int-api.mx.com'}]
+components:
+  parameters:
+    acceptVersion:
+      name: Accept-Version
+      in: header
+      required: true
+      schema: {type: string, default: v20250224}
+paths:
+  /users/{user_identifier}:
+    parameters:
+      - $ref: '#/components/parameters/acceptVersion'
+    get:
+      operationId: readUser
+      parameters:
+        - $ref: '#/components/parameters/acceptVersion'
+        - {name: user_identifier, in: path, required: true, schema: {type: string}}
+        - {name: X-Other, in: header, schema: {type: string}}
+      responses:
+        '200':
+          description: OK
+          content: {application/json: {schema: {type: object, properties: {guid: {type: string}}}}}
+"#;
+
+fn versioned_file(text: &str, name: &str) -> std::path::PathBuf {
+    let path = spec_file(name).with_file_name("versioned.yml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// MX's `Accept-Version` is a constant of the wire table: no operation
+/// takes it as an argument, every request sends it, and other header
+/// parameters stay arguments.
+#[test]
+fn a_constant_header_is_no_argument_and_is_sent_with_every_request() {
+    let path = versioned_file(VERSIONED, "versioned");
+    let api = Api::new("p", &path).constant_header("Accept-Version", "v20250224");
+    let r = Config::new().render_api(&api).unwrap();
+    let code = squash(&r.code);
+    assert!(!code.contains("accept_version"), "no argument");
+    assert!(
+        code.contains("pubfnx_other<V>"),
+        "other header parameters stay"
+    );
+    assert!(code.contains(
+        "(::reqwest::header::HeaderName::from_static(\"accept-version\"),::reqwest::header::HeaderValue::from_static(\"v20250224\"),)"
+    ));
+    assert!(code.contains("headers:&HEADERS"));
+    assert_eq!(
+        r.wire.constant_headers,
+        [("Accept-Version".to_string(), "v20250224".to_string())]
+    );
+    // Without the setting the parameter is an argument, as the spec says.
+    let plain = squash(&Config::new().render(&path).unwrap().code);
+    assert!(plain.contains("pubfnaccept_version<V>"));
+}
+
+/// A spec that moved to another version must not be sent with the old
+/// one: generation fails, naming the place and the fix.
+#[test]
+fn a_spec_declaring_another_version_is_refused() {
+    let path = versioned_file(
+        &VERSIONED.replace("default: v20250224", "default: v20990101"),
+        "moved",
+    );
+    let api = Api::new("p", &path).constant_header("Accept-Version", "v20250224");
+    let e = Config::new().render_api(&api).unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.contains("/paths/~1users~1{user_identifier}/parameters"),
+        "{text}"
+    );
+    assert!(
+        text.contains("v20990101") && text.contains("Accept-Version: v20250224"),
+        "{text}"
+    );
+    assert!(e.fix.contains("MX_APIS"), "{text}");
 }

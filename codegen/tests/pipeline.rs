@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use mx_codegen::{Config, MX_APIS};
+use mx_codegen::{Api, Config, MX_APIS};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -13,8 +13,8 @@ fn root() -> PathBuf {
 
 fn nexus() -> (PathBuf, PathBuf) {
     (
-        root().join(MX_APIS[0].1),
-        root().join(MX_APIS[0].2.unwrap()),
+        root().join(MX_APIS[0].spec),
+        root().join(MX_APIS[0].overlay.unwrap()),
     )
 }
 
@@ -22,7 +22,7 @@ fn nexus() -> (PathBuf, PathBuf) {
 fn the_wire_table_keeps_what_progenitor_drops() {
     let (spec, overlay) = nexus();
     let r = Config::mx_client()
-        .render_api(&spec, Some(&overlay))
+        .render_api(&Api::new("nexus", &spec).overlay(&overlay))
         .unwrap();
     assert_eq!(r.wire.title, "Nexus API");
     let servers: Vec<_> = r.wire.servers.iter().map(|s| s.url.as_str()).collect();
@@ -62,7 +62,7 @@ fn the_wire_table_keeps_what_progenitor_drops() {
 
 #[test]
 fn atrium_records_error_statuses_the_pdf_type_and_pagination() {
-    let spec = root().join(MX_APIS[1].1);
+    let spec = root().join(MX_APIS[1].spec);
     let r = Config::mx_client().render(&spec).unwrap();
     assert_eq!(r.wire.operations.len(), 48);
     let op = |name: &str| r.wire.operations.iter().find(|o| o.name == name).unwrap();
@@ -102,7 +102,9 @@ fn the_output_is_deterministic_and_written_only_when_changed() {
     let _ = std::fs::remove_dir_all(&out);
     let (spec, overlay) = nexus();
     let mut config = Config::new();
-    config.api("nexus", &spec).overlay(&overlay).out_dir(&out);
+    config
+        .add_api(Api::new("nexus", &spec).overlay(&overlay))
+        .out_dir(&out);
     let first = config.generate().unwrap();
     assert!(first[0].changed);
     let bytes = std::fs::read(&first[0].path).unwrap();
@@ -169,7 +171,7 @@ fn a_field_or_an_operation_added_to_the_spec_reaches_the_generated_client() {
     let edited = dir.join("v1.yaml");
     std::fs::write(&edited, text).unwrap();
     let r = Config::mx_client()
-        .render_api(&edited, Some(&overlay))
+        .render_api(&Api::new("nexus", &edited).overlay(&overlay))
         .unwrap();
     assert!(r
         .code
@@ -189,7 +191,7 @@ fn a_field_or_an_operation_added_to_the_spec_reaches_the_generated_client() {
 fn the_overlay_adds_what_the_pages_say_in_prose() {
     let (spec, overlay) = nexus();
     let with = Config::mx_client()
-        .render_api(&spec, Some(&overlay))
+        .render_api(&Api::new("nexus", &spec).overlay(&overlay))
         .unwrap();
     let without = Config::mx_client().render(&spec).unwrap();
     assert!(with.code.contains("pub oauth_window_uri:"));

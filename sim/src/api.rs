@@ -1,5 +1,6 @@
 //! The APIs the simulator serves: one entry per vendored spec (Nexus,
-//! Atrium, and the Platform API under `/platform`, HTTP Basic auth).
+//! Atrium, and the Platform API's two versions under `/platform`, chosen by
+//! `Accept-Version`, HTTP Basic auth).
 
 use std::sync::{Arc, OnceLock};
 
@@ -43,9 +44,12 @@ pub struct ApiDef {
     /// MX's rules that apply to it.
     pub dialect: Dialect,
     /// Whether a plain `application/json` answer of its spec is asked for
-    /// with [`json_media`](Self::json_media) instead (the Platform API: MX
-    /// wants its vendor type, whatever the spec says).
+    /// with [`json_media`](Self::json_media) instead (the Platform API's
+    /// v20111101: MX wants its vendor type, whatever the spec says).
     pub json_is_vendor: bool,
+    /// The `Accept-Version` that selects it among the APIs of its mount
+    /// (the Platform API's versions); `None`: the mount serves only it.
+    pub version: Option<&'static str>,
 }
 
 /// Nexus: `MD-SESSION-TOKEN`, `application/vnd.mx.nexus.v1+json`.
@@ -57,6 +61,7 @@ pub const NEXUS: ApiDef = ApiDef {
     session_of_demo_user: true,
     dialect: Dialect::Nexus,
     json_is_vendor: false,
+    version: None,
 };
 
 /// Atrium: `MX-API-Key` + `MX-Client-ID`, `application/vnd.mx.atrium.v1+json`.
@@ -68,18 +73,41 @@ pub const ATRIUM: ApiDef = ApiDef {
     session_of_demo_user: false,
     dialect: Dialect::Atrium,
     json_is_vendor: false,
+    version: None,
 };
 
-/// The Platform API: HTTP Basic (client id : API key),
-/// `application/vnd.mx.api.v1+json`; Atrium's users, members and rules.
-pub const PLATFORM: ApiDef = ApiDef {
-    name: "platform",
+/// The Platform API's `Accept-Version` header: since 2026-08-12 every
+/// Platform call must carry it (MX's migration guide, docs.mx.com
+/// `api-reference/platform-api/overview/migration`).
+pub const ACCEPT_VERSION: &str = "accept-version";
+
+/// The Platform API's original version, under `/platform` with
+/// `Accept-Version: v20111101`: HTTP Basic (client id : API key),
+/// `application/vnd.mx.api.v1+json` (MX's "Formats and requirements"
+/// page); Atrium's users, members and rules.
+pub const PLATFORM_V20111101: ApiDef = ApiDef {
+    name: "platform-v20111101",
     mount: "/platform",
     json_media: "application/vnd.mx.api.v1+json",
     errors: ErrorStyle::Plain,
     session_of_demo_user: false,
     dialect: Dialect::Atrium,
     json_is_vendor: true,
+    version: Some("v20111101"),
+};
+
+/// The Platform API's current version, under `/platform` with
+/// `Accept-Version: v20250224`: `application/json`, as its spec documents;
+/// the same world as v20111101, answered in v20250224's shapes.
+pub const PLATFORM_V20250224: ApiDef = ApiDef {
+    name: "platform-v20250224",
+    mount: "/platform",
+    json_media: "application/json",
+    errors: ErrorStyle::Plain,
+    session_of_demo_user: false,
+    dialect: Dialect::Atrium,
+    json_is_vendor: false,
+    version: Some("v20250224"),
 };
 
 /// An API with its compiled spec.
@@ -99,9 +127,14 @@ pub const EMBEDDED: &[(ApiDef, &str, &[&str])] = &[
     ),
     (ATRIUM, include_str!("../../specs/atrium/v1.yaml"), &[]),
     (
-        PLATFORM,
+        PLATFORM_V20111101,
         include_str!("../../specs/platform/v20111101.yml"),
-        &[include_str!("../../specs/platform/overlay.yaml")],
+        &[include_str!("../../specs/platform/v20111101.overlay.yaml")],
+    ),
+    (
+        PLATFORM_V20250224,
+        include_str!("../../specs/platform/v20250224.yml"),
+        &[include_str!("../../specs/platform/v20250224.overlay.yaml")],
     ),
 ];
 

@@ -1,5 +1,6 @@
 //! `mx-sim`: a stateful, offline MX. Nexus under `/nexus`, Atrium under
-//! `/atrium`, on one loopback port, driven by the vendored OpenAPI specs
+//! `/atrium`, the Platform API under `/platform` (v20111101 and v20250224,
+//! chosen by `Accept-Version`), on one loopback port, driven by the vendored OpenAPI specs
 //! (embedded at compile time, so a spec change reaches it through
 //! `cargo build`), with MX's documented behaviour on top.
 //!
@@ -34,7 +35,10 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::Value;
 
-pub use api::{ApiDef, Dialect, ErrorStyle, ATRIUM, EMBEDDED, NEXUS, PLATFORM};
+pub use api::{
+    ApiDef, Dialect, ErrorStyle, ACCEPT_VERSION, ATRIUM, EMBEDDED, NEXUS, PLATFORM_V20111101,
+    PLATFORM_V20250224,
+};
 pub use config::{
     Config, WebhookConfig, DEMO_API_KEY, DEMO_CLIENT_ID, DEMO_SESSION_TOKEN, DEMO_USER_GUID,
 };
@@ -75,9 +79,10 @@ impl Simulator {
         format!("http://{}{}", self.addr, ATRIUM.mount)
     }
 
-    /// `http://ADDR/platform`
+    /// `http://ADDR/platform`: both of the Platform API's versions, chosen
+    /// by each request's `Accept-Version`.
     pub fn platform_base_url(&self) -> String {
-        format!("http://{}{}", self.addr, PLATFORM.mount)
+        format!("http://{}{}", self.addr, PLATFORM_V20250224.mount)
     }
 
     /// The configuration it runs with.

@@ -196,8 +196,9 @@ impl Hooks {
     }
 
     /// Completes a request built by the generated code as the spec
-    /// documents it: the operation's `Accept` and `Content-Type`, its
-    /// security headers, a `User-Agent`, the client's extra headers.
+    /// documents it: the operation's `Accept` and `Content-Type`, the API's
+    /// constant headers (`Accept-Version`), its security headers, a
+    /// `User-Agent`, the client's extra headers.
     pub fn pre(&self, request: &mut reqwest::Request, op: &Operation) -> Result<(), Failure> {
         let has_body = request.body().is_some();
         let headers = request.headers_mut();
@@ -213,6 +214,9 @@ impl Hooks {
             headers.insert(CONTENT_TYPE, media.clone());
         }
         headers.insert(USER_AGENT, AGENT);
+        for (name, value) in self.wire.headers {
+            headers.insert(name.clone(), value.clone());
+        }
         self.set_security(headers, op)?;
         for (name, value) in &self.extra_headers {
             headers.insert(name.clone(), value.clone());

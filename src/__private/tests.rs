@@ -54,6 +54,7 @@ static WIRE: ApiWire = ApiWire {
     title: "Test",
     servers: &[],
     schemes: &SCHEMES,
+    headers: &[],
     operations: &OPERATIONS,
 };
 

@@ -73,6 +73,9 @@ pub struct ApiWire {
     pub servers: &'static [Server],
     /// In the order of the API's `SecurityScheme` enum.
     pub schemes: &'static [Scheme],
+    /// Headers every request sends whatever its operation: MX's
+    /// `Accept-Version` on the Platform API.
+    pub headers: &'static [(HeaderName, HeaderValue)],
     /// Sorted by name.
     pub operations: &'static [Operation],
 }

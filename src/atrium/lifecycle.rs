@@ -1,52 +1,18 @@
-//! Atrium's glue to the lifecycle toolkit ([`crate::lifecycle`]): the
-//! generated calls, answered with the toolkit's types. Everything about
-//! MX's rules lives in the toolkit; this file only maps Atrium's
-//! operations and bodies onto it.
-//!
-//! ```no_run
-//! # async fn run(atrium: mx_client::atrium::Client) -> Result<(), Box<dyn std::error::Error>> {
-//! use mx_client::lifecycle::{PollConfig, Settled};
-//! let member = atrium.member("USR-1", "MBR-1");
-//! match member.poll(PollConfig::new()).await? {
-//!     Settled::Connected(_) => println!("connected"),
-//!     Settled::Challenged(s) => println!("{} challenge(s) to answer", s.challenges.len()),
-//!     Settled::Error { status, class, .. } => println!("{status}: {class:?}"),
-//!     _ => {}
-//! }
-//! # Ok(()) }
-//! ```
+//! Atrium's glue to the lifecycle toolkit ([`crate::lifecycle`]): its
+//! generated calls behind [`MemberApi`], answered with the toolkit's types.
+//! Everything about MX's rules lives in the toolkit; this file only maps
+//! Atrium's operations and bodies onto it.
 
-use futures_core::Stream;
 use serde::de::Error as _;
 
-use super::{types, Client};
+use super::{types, Client, MemberHandle};
 use crate::lifecycle::connect_widget::ConnectWidgetOptions;
 use crate::lifecycle::jobs::{Job, JobOutcome};
 use crate::lifecycle::mfa::{Challenge, Challenges, ChallengesError};
 use crate::lifecycle::oauth::{optional_window_url, OAuthWindowOptions, WindowUriError};
 use crate::lifecycle::resume::{Answers, ResumeOutcome};
-use crate::lifecycle::{
-    poll_member, watch_member, MemberFetcher, MemberSnapshot, PollConfig, PollError, PollEvent,
-    Settled,
-};
+use crate::lifecycle::{MemberApi, MemberSnapshot};
 use crate::Error;
-
-/// One member of one user, for the calls that follow its creation. Cheap
-/// to clone; made by [`Client::member`].
-#[derive(Debug, Clone)]
-pub struct MemberHandle {
-    client: Client,
-    user_guid: String,
-    member_guid: String,
-}
-
-/// A success answer whose body does not have what MX documents.
-fn invalid(body: impl serde::Serialize, source: serde_json::Error) -> Error {
-    Error::InvalidResponse {
-        body: serde_json::to_vec(&body).unwrap_or_default().into(),
-        source,
-    }
-}
 
 impl Client {
     /// The lifecycle calls of one member: status, polling, MFA, jobs,
@@ -56,11 +22,7 @@ impl Client {
         user_guid: impl Into<String>,
         member_guid: impl Into<String>,
     ) -> MemberHandle {
-        MemberHandle {
-            client: self.clone(),
-            user_guid: user_guid.into(),
-            member_guid: member_guid.into(),
-        }
+        MemberHandle::new(self.clone(), user_guid.into(), member_guid.into())
     }
 
     /// A one-time Connect widget URL for `user_guid` (`POST
@@ -84,12 +46,13 @@ impl Client {
             .into_inner()
             .user;
         let uri = widget.connect_widget_url.as_deref().ok_or_else(|| {
-            invalid(
+            crate::error::invalid(
                 &widget,
                 serde_json::Error::missing_field("connect_widget_url"),
             )
         })?;
-        url::Url::parse(uri).map_err(|e| invalid(&widget, serde_json::Error::custom(e)))
+        url::Url::parse(uri)
+            .map_err(|e| crate::error::invalid(&widget, serde_json::Error::custom(e)))
     }
 
     /// The same client, sending `X-CALLBACK-PAYLOAD: payload`, which MX
@@ -107,42 +70,33 @@ impl Client {
     }
 }
 
-impl MemberHandle {
-    pub fn user_guid(&self) -> &str {
-        &self.user_guid
-    }
+impl crate::lifecycle::member::sealed::Sealed for Client {}
 
-    pub fn member_guid(&self) -> &str {
-        &self.member_guid
-    }
+impl MemberApi for Client {
+    type Member = types::Member;
 
-    /// Reads the member (`GET …/members/{member_guid}`).
-    pub async fn read(&self) -> Result<types::Member, Error> {
+    async fn read_member(&self, user: &str, member: &str) -> Result<types::Member, Error> {
         Ok(self
-            .client
             .read_member()
-            .user_guid(&self.user_guid)
-            .member_guid(&self.member_guid)
+            .user_guid(user)
+            .member_guid(member)
             .send()
             .await?
             .into_inner()
             .member)
     }
 
-    /// Reads the member's connection status (`GET …/status`), with its
-    /// challenges while it is CHALLENGED.
-    pub async fn status(&self) -> Result<MemberSnapshot, Error> {
+    async fn read_status(&self, user: &str, member: &str) -> Result<MemberSnapshot, Error> {
         let m = self
-            .client
             .read_member_status()
-            .user_guid(&self.user_guid)
-            .member_guid(&self.member_guid)
+            .user_guid(user)
+            .member_guid(member)
             .send()
             .await?
             .into_inner()
             .member;
-        let challenges =
-            Challenge::from_generated(&m.challenges).map_err(|e| invalid(&m.challenges, e))?;
+        let challenges = Challenge::from_generated(&m.challenges)
+            .map_err(|e| crate::error::invalid(&m.challenges, e))?;
         Ok(MemberSnapshot {
             guid: m.guid,
             status: m.connection_status,
@@ -151,44 +105,33 @@ impl MemberHandle {
         })
     }
 
-    /// Polls the status until the member settles (see
-    /// [`poll_member`](crate::lifecycle::poll_member)).
-    pub async fn poll(&self, config: PollConfig) -> Result<Settled, PollError<Error>> {
-        poll_member(self.clone(), config).await
-    }
-
-    /// Polls as [`poll`](Self::poll) does, yielding each status change.
-    pub fn watch(
+    async fn list_challenges(
         &self,
-        config: PollConfig,
-    ) -> impl Stream<Item = Result<PollEvent, PollError<Error>>> + Send + 'static {
-        watch_member(self.clone(), config)
-    }
-
-    /// The MFA challenges to answer (`GET …/challenges`): 204 is
-    /// `Challenges::NothingToAnswer`.
-    pub async fn challenges(&self) -> Result<Challenges, ChallengesError> {
+        user: &str,
+        member: &str,
+    ) -> Result<Challenges, ChallengesError> {
         Challenges::from_result(
-            self.client
-                .list_member_mfa_challenges()
-                .user_guid(&self.user_guid)
-                .member_guid(&self.member_guid)
+            self.list_member_mfa_challenges()
+                .user_guid(user)
+                .member_guid(member)
                 .send()
                 .await,
         )
     }
 
-    /// Answers the challenges (`PUT …/resume`); MX's 400 (invalid answers)
-    /// and 405 (not CHALLENGED) are `ResumeOutcome::Refused`.
-    pub async fn resume(&self, answers: &Answers) -> Result<ResumeOutcome<types::Member>, Error> {
+    async fn resume(
+        &self,
+        user: &str,
+        member: &str,
+        answers: &Answers,
+    ) -> Result<ResumeOutcome<types::Member>, Error> {
         let body: types::MemberResumeRequestBody = answers
             .to_body()
             .map_err(|e| Error::InvalidRequest(format!("resume answers: {e}")))?;
         ResumeOutcome::from_result(
-            self.client
-                .resume_member()
-                .user_guid(&self.user_guid)
-                .member_guid(&self.member_guid)
+            self.resume_member()
+                .user_guid(user)
+                .member_guid(member)
                 .body(body)
                 .send()
                 .await,
@@ -196,19 +139,16 @@ impl MemberHandle {
         )
     }
 
-    /// Asks for an aggregation-type job: started (200), already running
-    /// (202) or blocked by another job (409), never an error about
-    /// duplicates.
-    pub async fn run(&self, job: Job) -> Result<JobOutcome<types::Member>, Error> {
+    async fn run_job(
+        &self,
+        user: &str,
+        member: &str,
+        job: Job,
+    ) -> Result<JobOutcome<types::Member>, Error> {
         macro_rules! call {
             ($op:ident) => {
                 JobOutcome::from_result(
-                    self.client
-                        .$op()
-                        .user_guid(&self.user_guid)
-                        .member_guid(&self.member_guid)
-                        .send()
-                        .await,
+                    self.$op().user_guid(user).member_guid(member).send().await,
                     |b: types::MemberResponseBody| b.member,
                 )
             };
@@ -223,15 +163,16 @@ impl MemberHandle {
         }
     }
 
-    /// A fresh one-time OAuth window (`GET …/oauth_window_uri`) with
-    /// `options`; read it with [`types::Member::oauth_window_url`]. MX's 400
-    /// "Member cannot use OAuth" is `Error::BadRequest` with that message.
-    pub async fn oauth_window(&self, options: &OAuthWindowOptions) -> Result<types::Member, Error> {
+    async fn oauth_window_uri(
+        &self,
+        user: &str,
+        member: &str,
+        options: &OAuthWindowOptions,
+    ) -> Result<Option<String>, Error> {
         let mut call = self
-            .client
             .read_o_auth_window_uri()
-            .user_guid(&self.user_guid)
-            .member_guid(&self.member_guid);
+            .user_guid(user)
+            .member_guid(member);
         if let Some(url) = &options.client_redirect_url {
             call = call.client_redirect_url(url.as_str());
         }
@@ -244,15 +185,7 @@ impl MemberHandle {
         if let Some(scheme) = &options.ui_message_webview_url_scheme {
             call = call.ui_message_webview_url_scheme(scheme.as_str());
         }
-        Ok(call.send().await?.into_inner().member)
-    }
-}
-
-/// The poller's view of this member: its status read.
-impl MemberFetcher for MemberHandle {
-    type Error = Error;
-    fn fetch(&mut self) -> impl std::future::Future<Output = Result<MemberSnapshot, Error>> {
-        self.status()
+        Ok(call.send().await?.into_inner().member.oauth_window_uri)
     }
 }
 

@@ -111,6 +111,18 @@ impl ConnectWidgetOptions {
     pub fn to_body<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
         serde_json::from_value(serde_json::to_value(self)?)
     }
+
+    /// The options as the Platform API's widget request body
+    /// (`POST /users/{user_guid}/widget_urls`): `{"widget_url": {…}}` with
+    /// `widget_type: connect_widget`, the Platform's one way to ask for a
+    /// Connect widget in every version.
+    pub fn to_widget_body<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        let mut options = serde_json::to_value(self)?;
+        if let Some(o) = options.as_object_mut() {
+            o.insert("widget_type".into(), "connect_widget".into());
+        }
+        serde_json::from_value(serde_json::json!({ "widget_url": options }))
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod callback;
 pub mod connect_widget;
 mod fetch;
 pub mod jobs;
+pub(crate) mod member;
 pub mod mfa;
 pub mod oauth;
 mod poller;
@@ -23,4 +24,5 @@ pub mod webhook_auth;
 
 pub use crate::status::{EndUserStep, StatusClass, UnknownStatus};
 pub use fetch::{MemberFetcher, MemberSnapshot};
+pub use member::{MemberApi, MemberHandle};
 pub use poller::{poll_member, watch_member, PollConfig, PollError, PollEvent, Settled};

@@ -13,7 +13,7 @@ use url::Url;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum WindowUriError {
-    /// Empty or blank.
+    /// Empty, blank, or absent from MX's answer.
     Empty,
     /// It does not parse as a URL, even with `https://` before it.
     Invalid(url::ParseError),
@@ -34,6 +34,47 @@ impl std::fmt::Display for WindowUriError {
 }
 
 impl std::error::Error for WindowUriError {}
+
+/// Why no OAuth window URL came of a request for one.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum OAuthWindowError {
+    /// The request failed (MX's 400 "Member cannot use OAuth" is
+    /// `Error::BadRequest`).
+    Api(crate::Error),
+    /// MX's answer holds no usable URI (`Empty` when it holds none).
+    Uri(WindowUriError),
+}
+
+impl std::fmt::Display for OAuthWindowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OAuthWindowError::Api(e) => write!(f, "reading the OAuth window failed: {e}"),
+            OAuthWindowError::Uri(e) => write!(f, "the OAuth window URI is unusable: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for OAuthWindowError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            OAuthWindowError::Api(e) => Some(e),
+            OAuthWindowError::Uri(e) => Some(e),
+        }
+    }
+}
+
+impl From<crate::Error> for OAuthWindowError {
+    fn from(e: crate::Error) -> Self {
+        OAuthWindowError::Api(e)
+    }
+}
+
+impl From<WindowUriError> for OAuthWindowError {
+    fn from(e: WindowUriError) -> Self {
+        OAuthWindowError::Uri(e)
+    }
+}
 
 /// Parses an `oauth_window_uri`, with or without its scheme.
 pub fn window_url(uri: &str) -> Result<Url, WindowUriError> {

@@ -14242,6 +14242,7 @@ pub static WIRE: ::mx_client::__private::ApiWire = ::mx_client::__private::ApiWi
         },
     ],
     schemes: &SCHEMES,
+    headers: &HEADERS,
     operations: &OPERATIONS,
 };
 /// The security schemes of the spec: name one to set its
@@ -14272,6 +14273,10 @@ static SCHEMES: [::mx_client::__private::Scheme; 2usize] = [
         ),
     },
 ];
+static HEADERS: [(
+    ::reqwest::header::HeaderName,
+    ::reqwest::header::HeaderValue,
+); 0usize] = [];
 static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
     ::mx_client::__private::Operation {
         id: "aggregate_member",

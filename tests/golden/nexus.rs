@@ -1247,6 +1247,7 @@ pub static WIRE: ::mx_client::__private::ApiWire = ::mx_client::__private::ApiWi
         },
     ],
     schemes: &SCHEMES,
+    headers: &HEADERS,
     operations: &OPERATIONS,
 };
 /// The security schemes of the spec: name one to set its
@@ -1269,6 +1270,10 @@ static SCHEMES: [::mx_client::__private::Scheme; 1usize] = [
         ),
     },
 ];
+static HEADERS: [(
+    ::reqwest::header::HeaderName,
+    ::reqwest::header::HeaderValue,
+); 0usize] = [];
 static OPERATIONS: [::mx_client::__private::Operation; 1usize] = [
     ::mx_client::__private::Operation {
         id: "createMember",

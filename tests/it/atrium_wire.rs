@@ -13,7 +13,12 @@ const CLIENT_ID: &str = "cid-5e8a1b2c-0f3d-4a7e-9c6b-d2e1f0a9b8c7";
 const USER: &str = "USR-fa7537f3-48aa-a683-a02a-b18940482f54";
 
 fn client(base: &str) -> Client {
-    Client::from_environment(Environment::Custom(base.into()), API_KEY, CLIENT_ID).unwrap()
+    Client::from_environment(
+        Environment::Custom(base.into()),
+        mx_client::ClientId::new(CLIENT_ID),
+        mx_client::ApiKey::new(API_KEY),
+    )
+    .unwrap()
 }
 
 /// The doc page's response example.
@@ -502,7 +507,12 @@ fn environments_come_from_the_spec_servers() {
 
 #[test]
 fn keys_never_show_in_debug() {
-    let c = Client::from_environment(Environment::Development, API_KEY, CLIENT_ID).unwrap();
+    let c = Client::from_environment(
+        Environment::Development,
+        mx_client::ClientId::new(CLIENT_ID),
+        mx_client::ApiKey::new(API_KEY),
+    )
+    .unwrap();
     let shown = format!("{c:?}");
     assert!(
         !shown.contains(API_KEY) && !shown.contains(CLIENT_ID),

@@ -148,8 +148,8 @@ where
 pub fn atrium_client(sim: &mx_sim::Simulator) -> mx_client::atrium::Client {
     mx_client::atrium::Client::from_environment(
         mx_client::atrium::Environment::Custom(sim.atrium_base_url()),
-        sim.config().api_key.clone(),
-        sim.config().client_id.clone(),
+        mx_client::ClientId::new(sim.config().client_id.clone()),
+        mx_client::ApiKey::new(sim.config().api_key.clone()),
     )
     .expect("a client of the simulator")
 }

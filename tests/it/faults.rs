@@ -190,11 +190,15 @@ async fn two_hosts() -> (String, Arc<Seen>, String, Arc<Seen>) {
 }
 
 fn client(base: &str) -> Client {
-    Client::builder(Environment::Custom(base.into()), API_KEY, CLIENT_ID)
-        .timeout(Duration::from_millis(500))
-        .max_response_bytes(1024 * 1024)
-        .build()
-        .unwrap()
+    Client::builder(
+        Environment::Custom(base.into()),
+        mx_client::ClientId::new(CLIENT_ID),
+        mx_client::ApiKey::new(API_KEY),
+    )
+    .timeout(Duration::from_millis(500))
+    .max_response_bytes(1024 * 1024)
+    .build()
+    .unwrap()
 }
 
 async fn fault(c: &Client, name: &str) -> Error {
@@ -294,10 +298,14 @@ async fn reads_are_retried_only_when_asked_and_creates_never() {
         "{e:?}"
     );
 
-    let retrying = Client::builder(Environment::Custom(base.clone()), API_KEY, CLIENT_ID)
-        .retry_reads(2)
-        .build()
-        .unwrap();
+    let retrying = Client::builder(
+        Environment::Custom(base.clone()),
+        mx_client::ClientId::new(CLIENT_ID),
+        mx_client::ApiKey::new(API_KEY),
+    )
+    .retry_reads(2)
+    .build()
+    .unwrap();
     let before = seen.count.load(Ordering::SeqCst);
     // The first request for this path gets 503; the retry gets the 200.
     let m = retrying
@@ -358,11 +366,15 @@ async fn create_error(c: &Client, user: &str) -> Error {
 async fn a_create_that_times_out_has_an_unknown_outcome() {
     let seen = Arc::new(Seen::default());
     let base = fault_server(String::new(), seen.clone()).await;
-    let c = Client::builder(Environment::Custom(base), API_KEY, CLIENT_ID)
-        .timeout(Duration::from_millis(300))
-        .retry_reads(3)
-        .build()
-        .unwrap();
+    let c = Client::builder(
+        Environment::Custom(base),
+        mx_client::ClientId::new(CLIENT_ID),
+        mx_client::ApiKey::new(API_KEY),
+    )
+    .timeout(Duration::from_millis(300))
+    .retry_reads(3)
+    .build()
+    .unwrap();
     let e = create_error(&c, "stall").await;
     match &e {
         Error::OutcomeUnknown { operation, message } => {
@@ -391,8 +403,8 @@ async fn a_create_that_times_out_has_an_unknown_outcome() {
     };
     let closed = Client::builder(
         Environment::Custom(format!("http://127.0.0.1:{port}")),
-        API_KEY,
-        CLIENT_ID,
+        mx_client::ClientId::new(CLIENT_ID),
+        mx_client::ApiKey::new(API_KEY),
     )
     .build()
     .unwrap();
@@ -413,10 +425,14 @@ async fn a_create_that_times_out_has_an_unknown_outcome() {
 async fn no_client_follows_a_redirect_with_the_auth_headers() {
     let (base, _, other, other_seen) = two_hosts().await;
 
-    let with_builder = Client::builder(Environment::Custom(base.clone()), API_KEY, CLIENT_ID)
-        .http_client(reqwest::Client::builder())
-        .build()
-        .unwrap();
+    let with_builder = Client::builder(
+        Environment::Custom(base.clone()),
+        mx_client::ClientId::new(CLIENT_ID),
+        mx_client::ApiKey::new(API_KEY),
+    )
+    .http_client(reqwest::Client::builder())
+    .build()
+    .unwrap();
     let e = fault(&with_builder, "redirect").await;
     assert!(
         matches!(e, Error::Status(ref a) if a.status == 302),

@@ -23,7 +23,7 @@ fn check(api: &str) {
             .position(|(a, b)| a != b)
             .unwrap_or(expected.lines().count().min(generated.lines().count()));
         panic!(
-            "the code generated from specs/{api}/ differs from {} (first at line {}):\n  golden:    {:?}\n  generated: {:?}\n\
+            "the code generated for {api} from specs/ differs from {} (first at line {}):\n  golden:    {:?}\n  generated: {:?}\n\
              If the spec change is intended, run `MX_UPDATE_GOLDEN=1 cargo test --test it golden` and commit the golden file.",
             golden.display(),
             first + 1,
@@ -45,8 +45,14 @@ fn atrium_matches_golden() {
     check("atrium");
 }
 
-#[cfg(feature = "platform")]
+#[cfg(feature = "platform-v20111101")]
 #[test]
-fn platform_matches_golden() {
-    check("platform");
+fn platform_v20111101_matches_golden() {
+    check("platform_v20111101");
+}
+
+#[cfg(feature = "platform-v20250224")]
+#[test]
+fn platform_v20250224_matches_golden() {
+    check("platform_v20250224");
 }

@@ -11,7 +11,9 @@ use mx_client::atrium::{types, Client, Environment};
 use mx_client::lifecycle::connect_widget::{ConnectWidgetOptions, Mode};
 use mx_client::lifecycle::jobs::{Job, JobOutcome};
 use mx_client::lifecycle::mfa::{ChallengeKind, Challenges};
-use mx_client::lifecycle::oauth::{OAuthWindowOptions, ReferralSource};
+use mx_client::lifecycle::oauth::{
+    OAuthWindowError, OAuthWindowOptions, ReferralSource, WindowUriError,
+};
 use mx_client::lifecycle::resume::{Answers, ResumeOutcome, ResumeRefusal};
 use mx_client::lifecycle::{PollConfig, Settled};
 use mx_client::{ConnectionStatus, Error};
@@ -22,7 +24,12 @@ const USER: &str = "USR-1";
 const MEMBER: &str = "MBR-1";
 
 fn client(base: &str) -> Client {
-    Client::from_environment(Environment::Custom(base.into()), "key", "client-id").unwrap()
+    Client::from_environment(
+        Environment::Custom(base.into()),
+        mx_client::ClientId::new("client-id"),
+        mx_client::ApiKey::new("key"),
+    )
+    .unwrap()
 }
 
 fn member_json(status: &str, aggregating: bool) -> serde_json::Value {
@@ -287,7 +294,7 @@ async fn oauth_window_uri_takes_every_documented_parameter() {
         .skip_aggregation(true)
         .client_redirect_url("https://example.com/done".parse().unwrap());
     assert_eq!(options.referral_source, Some(ReferralSource::App));
-    let m = c.member(USER, MEMBER).oauth_window(&options).await.unwrap();
+    let url = c.member(USER, MEMBER).oauth_window(&options).await.unwrap();
     let r = server.only_request();
     assert_eq!(
         r.path(),
@@ -303,28 +310,33 @@ async fn oauth_window_uri_takes_every_documented_parameter() {
         r.query("ui_message_webview_url_scheme").as_deref(),
         Some("myapp")
     );
-    // The generated member's own parser, with MX's scheme-less example.
-    let url = m.oauth_window_url().unwrap().unwrap();
+    // Parsed as MX's scheme-less example needs.
     assert_eq!(
         url.as_str(),
         "https://int-widgets.moneydesktop.com/oauth/predirect_to/MBR-1/abc"
     );
 
-    // Unset options are not sent.
+    // Unset options are not sent; an answer without a URI is a typed error.
     let server2 = serve(|_| Reply::json(200, ATRIUM, member_json("PENDING", false))).await;
-    let m = client(&server2.base)
+    let err = client(&server2.base)
         .member(USER, MEMBER)
         .oauth_window(&OAuthWindowOptions::new())
         .await
-        .unwrap();
+        .unwrap_err();
     assert_eq!(server2.only_request().uri.split_once('?'), None);
-    assert_eq!(m.oauth_window_url().unwrap(), None);
+    assert!(
+        matches!(err, OAuthWindowError::Uri(WindowUriError::Empty)),
+        "{err:?}"
+    );
 
     let err = c
         .member(USER, "MBR-2")
         .oauth_window(&OAuthWindowOptions::new())
         .await
         .unwrap_err();
+    let OAuthWindowError::Api(err) = err else {
+        panic!("{err:?}")
+    };
     assert!(matches!(err, Error::BadRequest(_)), "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
     assert_eq!(

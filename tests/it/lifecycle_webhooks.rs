@@ -26,8 +26,8 @@ async fn callback_payload_is_sent_on_atrium_create_and_update_only_when_set() {
     let server = serve(|_| Reply::json(200, ATRIUM, json!({"member": {"guid": "MBR-1"}}))).await;
     let c = atrium::Client::from_environment(
         atrium::Environment::Custom(server.base.clone()),
-        "key",
-        "client-id",
+        mx_client::ClientId::new("client-id"),
+        mx_client::ApiKey::new("key"),
     )
     .unwrap();
     let tagged = c.with_callback_payload("order-42 step:1").unwrap();

@@ -17,7 +17,7 @@ mod lifecycle;
 mod lifecycle_sim;
 mod lifecycle_webhooks;
 mod nexus_wire;
-#[cfg(feature = "platform")]
+#[cfg(any(feature = "platform-v20111101", feature = "platform-v20250224"))]
 mod platform_wire;
 mod runtime;
 mod secrets_and_sessions;

@@ -63,8 +63,8 @@ async fn an_invalid_credential_is_an_invalid_request_without_its_value() {
     let server = serve(|_| user()).await;
     let c = atrium::Client::builder(
         atrium::Environment::Custom(server.base.clone()),
-        "bad\nkey-secret",
-        CID,
+        mx_client::ClientId::new(CID),
+        mx_client::ApiKey::new("bad\nkey-secret"),
     )
     .build()
     .unwrap();
@@ -96,10 +96,14 @@ async fn hook_failures_arrive_as_their_own_variants() {
         ),
     })
     .await;
-    let c = atrium::Client::builder(atrium::Environment::Custom(server.base.clone()), KEY, CID)
-        .max_response_bytes(1024)
-        .build()
-        .unwrap();
+    let c = atrium::Client::builder(
+        atrium::Environment::Custom(server.base.clone()),
+        mx_client::ClientId::new(CID),
+        mx_client::ApiKey::new(KEY),
+    )
+    .max_response_bytes(1024)
+    .build()
+    .unwrap();
     let e = read_user(&c).await.unwrap_err();
     assert!(
         matches!(e, Error::UnexpectedContentType(ref m) if m.contains("text/html") && m.contains(ATRIUM)),
@@ -145,10 +149,14 @@ async fn a_streamed_body_over_the_bound_is_too_large_and_urls_are_kept() {
             }
         }
     });
-    let c = atrium::Client::builder(atrium::Environment::Custom(base.clone()), KEY, CID)
-        .max_response_bytes(1024)
-        .build()
-        .unwrap();
+    let c = atrium::Client::builder(
+        atrium::Environment::Custom(base.clone()),
+        mx_client::ClientId::new(CID),
+        mx_client::ApiKey::new(KEY),
+    )
+    .max_response_bytes(1024)
+    .build()
+    .unwrap();
     let e = read_user(&c).await.unwrap_err();
     assert!(
         matches!(e, Error::ResponseTooLarge { limit: 1024 }),
@@ -198,10 +206,14 @@ async fn a_put_is_retried_and_retryable_and_a_post_is_neither() {
         }
     })
     .await;
-    let c = atrium::Client::builder(atrium::Environment::Custom(server.base.clone()), KEY, CID)
-        .retry_reads(2)
-        .build()
-        .unwrap();
+    let c = atrium::Client::builder(
+        atrium::Environment::Custom(server.base.clone()),
+        mx_client::ClientId::new(CID),
+        mx_client::ApiKey::new(KEY),
+    )
+    .retry_reads(2)
+    .build()
+    .unwrap();
     update_user(&c, "flaky").await.unwrap();
     assert_eq!(calls.swap(0, Ordering::SeqCst), 2, "one 503, one retry");
 
@@ -231,10 +243,14 @@ async fn a_put_is_retried_and_retryable_and_a_post_is_neither() {
 #[tokio::test]
 async fn a_credential_set_by_scheme_reaches_its_header() {
     let server = serve(|_| user()).await;
-    let c = atrium::Client::builder(atrium::Environment::Custom(server.base.clone()), KEY, CID)
-        .credential(SecurityScheme::ClientId, "cid-replaced")
-        .build()
-        .unwrap();
+    let c = atrium::Client::builder(
+        atrium::Environment::Custom(server.base.clone()),
+        mx_client::ClientId::new(CID),
+        mx_client::ApiKey::new(KEY),
+    )
+    .credential(SecurityScheme::ClientId, "cid-replaced")
+    .build()
+    .unwrap();
     read_user(&c).await.unwrap();
     let r = server.only_request();
     assert_eq!(r.header("mx-api-key"), Some(KEY));

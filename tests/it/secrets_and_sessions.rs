@@ -81,8 +81,8 @@ async fn no_secret_in_debug_display_errors_or_traces() {
     let nx = nx.build().unwrap();
     let at = atrium::Client::builder(
         atrium::Environment::Custom(server.base.clone()),
-        API_KEY,
-        CLIENT_ID,
+        mx_client::ClientId::new(CLIENT_ID),
+        mx_client::ApiKey::new(API_KEY),
     );
     assert_clean("atrium builder", &format!("{at:?}"));
     let at = at.build().unwrap();
@@ -241,8 +241,8 @@ async fn an_expired_credential_on_a_read_is_renewed_and_the_read_resent_once() {
     .await;
     let at = atrium::Client::builder(
         atrium::Environment::Custom(server.base.clone()),
-        API_KEY,
-        CLIENT_ID,
+        mx_client::ClientId::new(CLIENT_ID),
+        mx_client::ApiKey::new(API_KEY),
     )
     .credential_provider(atrium::SecurityScheme::ApiKey, || async {
         Ok(SecretString::from(NEW_TOKEN))
@@ -274,8 +274,8 @@ async fn an_expired_credential_on_a_read_is_renewed_and_the_read_resent_once() {
     .await;
     let at = atrium::Client::builder(
         atrium::Environment::Custom(server.base.clone()),
-        API_KEY,
-        CLIENT_ID,
+        mx_client::ClientId::new(CLIENT_ID),
+        mx_client::ApiKey::new(API_KEY),
     )
     .credential_provider(atrium::SecurityScheme::ApiKey, || async {
         Err("SSO is down".to_string())

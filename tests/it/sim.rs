@@ -124,8 +124,8 @@ async fn auth_is_required_and_checked() {
 
     let wrong = atrium::Client::from_environment(
         atrium::Environment::Custom(sim.atrium_base_url()),
-        "wrong-key",
-        sim::DEMO_CLIENT_ID,
+        mx_client::ClientId::new(sim::DEMO_CLIENT_ID),
+        mx_client::ApiKey::new("wrong-key"),
     )
     .unwrap();
     let err: Error = wrong.list_institutions().send().await.unwrap_err();

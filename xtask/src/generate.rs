@@ -2,19 +2,17 @@
 
 use std::path::{Path, PathBuf};
 
-use mx_codegen::Config;
+use mx_codegen::{Api, Config};
 
 pub fn run(spec: Option<PathBuf>, out: Option<PathBuf>, check: bool) -> Result<(), String> {
     let config = Config::mx_client();
     match spec {
         Some(spec) => {
-            let overlay = overlay_of(&config, &spec);
-            if let Some(o) = &overlay {
+            let api = api_of(&config, &spec);
+            if let Some(o) = api.overlay_path() {
                 eprintln!("with the overlay {}, as build.rs", o.display());
             }
-            let rendered = config
-                .render_api(&spec, overlay.as_deref())
-                .map_err(|e| e.to_string())?;
+            let rendered = config.render_api(&api).map_err(|e| e.to_string())?;
             match out {
                 None if check => Ok(()),
                 None => {
@@ -37,11 +35,9 @@ pub fn run(spec: Option<PathBuf>, out: Option<PathBuf>, check: bool) -> Result<(
             // The golden files: what build.rs generates from specs/.
             let root = crate::root();
             std::env::set_current_dir(&root).map_err(|e| format!("{}: {e}", root.display()))?;
-            for (name, spec, overlay) in config.apis() {
-                let rendered = config
-                    .render_api(spec, overlay)
-                    .map_err(|e| e.to_string())?;
-                let golden = Path::new("tests/golden").join(format!("{name}.rs"));
+            for api in config.apis() {
+                let rendered = config.render_api(api).map_err(|e| e.to_string())?;
+                let golden = Path::new("tests/golden").join(format!("{}.rs", api.name()));
                 sync(&golden, &rendered.code, check, "cargo xtask generate")?;
             }
             Ok(())
@@ -49,24 +45,30 @@ pub fn run(spec: Option<PathBuf>, out: Option<PathBuf>, check: bool) -> Result<(
     }
 }
 
-/// The overlay build.rs lays over `spec`, when `spec` is one of the crate's
-/// specs (its path ends with e.g. `specs/nexus/v1.yaml`, in this workspace
-/// or a copy): `specs/nexus/overlay.yaml` beside it, if it is there.
-fn overlay_of(config: &Config, spec: &Path) -> Option<PathBuf> {
+/// The settings build.rs generates `spec` with, when `spec` is one of the
+/// crate's specs (its path ends with e.g. `specs/nexus/v1.yaml`, in this
+/// workspace or a copy): that API, read from `spec`, with its overlay
+/// beside it if it is there. Any other spec: no settings.
+fn api_of(config: &Config, spec: &Path) -> Api {
     let absolute = std::path::absolute(spec).ok();
     [Some(spec.to_path_buf()), absolute]
         .into_iter()
         .flatten()
         .find_map(|spec| {
-            config.apis().find_map(|(_, known, overlay)| {
-                let overlay = overlay?;
+            config.apis().iter().find_map(|api| {
+                let known = api.spec();
                 if !spec.ends_with(known) {
                     return None;
                 }
                 let root = spec.ancestors().nth(known.components().count())?;
-                Some(root.join(overlay)).filter(|o| o.is_file())
+                let overlay = api
+                    .overlay_path()
+                    .map(|o| root.join(o))
+                    .filter(|o| o.is_file());
+                Some(api.with_spec(&spec).with_overlay(overlay))
             })
         })
+        .unwrap_or_else(|| Api::new("", spec))
 }
 
 /// Writes `code` to `path` (only if it changed), or with `check` fails when

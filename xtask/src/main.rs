@@ -64,8 +64,8 @@ enum Command {
     /// Refresh the vendored specs from MX's docs (or --from sources):
     /// merged, canonical, validated by the pipeline, written atomically.
     SpecSync {
-        /// nexus, atrium, platform or all.
-        #[arg(default_value = "all", value_parser = ["nexus", "atrium", "platform", "all"])]
+        /// nexus, atrium, platform-v20111101, platform-v20250224, or all.
+        #[arg(default_value = "all", value_parser = ["nexus", "atrium", "platform-v20111101", "platform-v20250224", "all"])]
         api: String,
         /// A URL, file or folder to read instead of specs/API/upstream.txt
         /// (repeatable: all of them make one spec).

@@ -24,6 +24,8 @@ const THINGS: &str = "upstream_things";
 
 /// One API of the workspace, as the check changes and probes it.
 struct Api {
+    /// Its name in messages.
+    name: &'static str,
     /// The spec's path in the workspace.
     spec: &'static str,
     /// The simulator's mount point.
@@ -43,6 +45,7 @@ impl Api {
 
 const APIS: &[Api] = &[
     Api {
+        name: "nexus",
         spec: "specs/nexus/v1.yaml",
         mount: "nexus",
         schema: "MemberResponse",
@@ -52,6 +55,7 @@ const APIS: &[Api] = &[
         ],
     },
     Api {
+        name: "atrium",
         spec: "specs/atrium/v1.yaml",
         mount: "atrium",
         schema: "Member",
@@ -62,6 +66,7 @@ const APIS: &[Api] = &[
         ],
     },
     Api {
+        name: "platform-v20111101",
         spec: "specs/platform/v20111101.yml",
         mount: "platform",
         schema: "MemberResponse",
@@ -72,6 +77,21 @@ const APIS: &[Api] = &[
                 "Basic ZGVtby1jbGllbnQtaWQ6ZGVtby1hcGkta2V5",
             ),
             ("Accept", "application/vnd.mx.api.v1+json"),
+            ("Accept-Version", "v20111101"),
+        ],
+    },
+    Api {
+        name: "platform-v20250224",
+        spec: "specs/platform/v20250224.yml",
+        mount: "platform",
+        schema: "MemberResponse",
+        headers: &[
+            (
+                "Authorization",
+                "Basic ZGVtby1jbGllbnQtaWQ6ZGVtby1hcGkta2V5",
+            ),
+            ("Accept", "application/json"),
+            ("Accept-Version", "v20250224"),
         ],
     },
 ];
@@ -276,17 +296,17 @@ async fn probe(base: &str) -> Result<(), String> {
         if !status.is_success() {
             return Err(format!(
                 "{}: the new create operation answered {status}: {created}",
-                api.mount
+                api.name
             ));
         }
         let thing = &created["upstream_thing"];
         let guid = thing["guid"]
             .as_str()
-            .ok_or_else(|| format!("{}: the created thing has no guid: {created}", api.mount))?;
+            .ok_or_else(|| format!("{}: the created thing has no guid: {created}", api.name))?;
         if thing["kind"] != ADDED_ENUM_VALUE {
             return Err(format!(
                 "{}: the new enum value was not kept: {created}",
-                api.mount
+                api.name
             ));
         }
         let (status, read) =
@@ -294,7 +314,7 @@ async fn probe(base: &str) -> Result<(), String> {
         if !status.is_success() || read["upstream_thing"]["guid"] != guid {
             return Err(format!(
                 "{}: reading the new thing answered {status}: {read}",
-                api.mount
+                api.name
             ));
         }
         // A value outside the enum is refused, as the spec now says.
@@ -309,12 +329,12 @@ async fn probe(base: &str) -> Result<(), String> {
         if status != reqwest::StatusCode::BAD_REQUEST {
             return Err(format!(
                 "{}: a value outside the new enum answered {status}, not 400",
-                api.mount
+                api.name
             ));
         }
         println!(
             "  {}: the new operation and enum value are served",
-            api.mount
+            api.name
         );
     }
     // The new response field, in a member answer of each API: Nexus's
@@ -343,18 +363,18 @@ async fn probe(base: &str) -> Result<(), String> {
 fn check_field(api: &Api, body: &serde_json::Value) -> Result<(), String> {
     let member = body
         .get("member")
-        .ok_or_else(|| format!("{}: no member in {body}", api.mount))?;
+        .ok_or_else(|| format!("{}: no member in {body}", api.name))?;
     match member.get(ADDED_FIELD) {
         Some(serde_json::Value::Null) => {
             println!(
                 "  {}: {}.{ADDED_FIELD} is in the answer (null)",
-                api.mount, api.schema
+                api.name, api.schema
             );
             Ok(())
         }
         other => Err(format!(
             "{}: {ADDED_FIELD} is {other:?} in the member answer, not a null field: {body}",
-            api.mount
+            api.name
         )),
     }
 }

@@ -1,6 +1,7 @@
-//! `cargo xtask spec-sync platform --from <local copy>`: MX's Platform spec
-//! is a raw OpenAPI document (no doc pages), named `v20111101.yml`, not
-//! `v1.yaml`. Synced offline into a temporary workspace root.
+//! `cargo xtask spec-sync platform-<version> --from <local copy>`: MX's
+//! Platform specs are raw OpenAPI documents (no doc pages), one per
+//! version, named `v20111101.yml` and `v20250224.yml`. Synced offline into
+//! a temporary workspace root.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -12,35 +13,39 @@ fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
-const SPEC: &str = "specs/platform/v20111101.yml";
+/// One Platform version: its spec file's stem and its operation count.
+const VERSIONS: [(&str, usize); 2] = [("v20111101", 166), ("v20250224", 169)];
 
-/// A root holding `specs/platform/` without its spec (the overlay and
-/// upstream.txt only), and a local copy of the vendored spec beside it.
+/// A root holding `specs/platform/` without the version's spec (its
+/// overlay and upstream file only), and a local copy of the vendored spec
+/// beside it.
 struct Root {
     dir: PathBuf,
     copy: PathBuf,
+    version: &'static str,
 }
 
 impl Root {
-    fn new(name: &str) -> Root {
+    fn new(name: &str, version: &'static str) -> Root {
         let dir = std::env::temp_dir().join(format!(
-            "mx-spec-sync-platform-{name}-{}",
+            "mx-spec-sync-platform-{name}-{version}-{}",
             std::process::id()
         ));
         let _ = std::fs::remove_dir_all(&dir);
         let to = dir.join("specs/platform");
         std::fs::create_dir_all(&to).unwrap();
         for f in ["overlay.yaml", "upstream.txt"] {
-            std::fs::copy(workspace().join("specs/platform").join(f), to.join(f)).unwrap();
+            let f = format!("{version}.{f}");
+            std::fs::copy(workspace().join("specs/platform").join(&f), to.join(&f)).unwrap();
         }
-        let copy = dir.join("local-v20111101.yml");
-        std::fs::copy(workspace().join(SPEC), &copy).unwrap();
-        Root { dir, copy }
+        let copy = dir.join(format!("local-{version}.yml"));
+        std::fs::copy(workspace().join(spec(version)), &copy).unwrap();
+        Root { dir, copy, version }
     }
 
     fn sync(&self, extra: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_xtask"))
-            .args(["spec-sync", "platform", "--root"])
+            .args(["spec-sync", &format!("platform-{}", self.version), "--root"])
             .arg(&self.dir)
             .arg("--from")
             .arg(&self.copy)
@@ -50,8 +55,12 @@ impl Root {
     }
 
     fn synced(&self) -> String {
-        std::fs::read_to_string(self.dir.join(SPEC)).unwrap()
+        std::fs::read_to_string(self.dir.join(spec(self.version))).unwrap()
     }
+}
+
+fn spec(version: &str) -> String {
+    format!("specs/platform/{version}.yml")
 }
 
 impl Drop for Root {
@@ -83,30 +92,32 @@ fn operations(yaml: &str) -> usize {
 }
 
 #[test]
-fn a_local_copy_syncs_to_the_vendored_spec_with_166_operations() {
-    let root = Root::new("copy");
-    let o = root.sync(&[]);
-    assert!(o.status.success(), "{}", text(&o));
-    assert!(
-        text(&o).contains("wrote specs/platform/v20111101.yml"),
-        "{}",
-        text(&o)
-    );
-    let synced = root.synced();
-    assert_eq!(operations(&synced), 166);
-    // Canonical output of the vendored spec is the vendored spec.
-    assert_eq!(
-        synced,
-        std::fs::read_to_string(workspace().join(SPEC)).unwrap()
-    );
-    let again = root.sync(&[]);
-    assert!(again.status.success(), "{}", text(&again));
-    assert!(text(&again).contains("is up to date"), "{}", text(&again));
+fn a_local_copy_syncs_to_the_vendored_spec_of_each_version() {
+    for (version, count) in VERSIONS {
+        let root = Root::new("copy", version);
+        let o = root.sync(&[]);
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(
+            text(&o).contains(&format!("wrote {}", spec(version))),
+            "{}",
+            text(&o)
+        );
+        let synced = root.synced();
+        assert_eq!(operations(&synced), count, "{version}");
+        // Canonical output of the vendored spec is the vendored spec.
+        assert_eq!(
+            synced,
+            std::fs::read_to_string(workspace().join(spec(version))).unwrap()
+        );
+        let again = root.sync(&[]);
+        assert!(again.status.success(), "{}", text(&again));
+        assert!(text(&again).contains("is up to date"), "{}", text(&again));
+    }
 }
 
 #[test]
 fn a_changed_copy_is_reported_by_check_and_written_by_sync() {
-    let root = Root::new("changed");
+    let root = Root::new("changed", "v20250224");
     assert!(root.sync(&[]).status.success());
     let before = root.synced();
     let mut doc: serde_yaml::Value = serde_yaml::from_str(&before).unwrap();
@@ -122,12 +133,12 @@ fn a_changed_copy_is_reported_by_check_and_written_by_sync() {
     let o = root.sync(&[]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(root.synced().contains("added_by_mx"));
-    assert_eq!(operations(&root.synced()), 166);
+    assert_eq!(operations(&root.synced()), 169);
 }
 
 #[test]
 fn a_copy_that_does_not_generate_leaves_the_spec_as_it_was() {
-    let root = Root::new("broken");
+    let root = Root::new("broken", "v20111101");
     assert!(root.sync(&[]).status.success());
     let before = root.synced();
     // An operation whose path parameter is not declared.

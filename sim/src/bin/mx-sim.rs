@@ -92,7 +92,7 @@ async fn main() -> std::io::Result<()> {
     );
     let _ = writeln!(
         banner,
-        "  Platform: {}  (HTTP Basic: client id as user, API key as password)",
+        "  Platform: {}  (HTTP Basic: client id as user, API key as password; Accept-Version v20111101 or v20250224)",
         server.platform_base_url()
     );
     if demo {

@@ -82,6 +82,11 @@ pub struct Rules {
     pub find: fn(crate::api::Dialect, &str, &str) -> Option<Rule>,
     /// Lets time pass (jobs finish) before a request is answered.
     pub settle: fn(&mut World, std::time::Instant),
+    /// The key a record of `table` is stored under, for a path value that
+    /// may be another of its identifiers (v20250224's `user_identifier`:
+    /// "the user `id` you defined or the MX-defined user `guid`"); `None`
+    /// leaves the value as it is.
+    pub resolve: fn(&World, &str, &str) -> Option<String>,
 }
 
 impl Call<'_> {

@@ -152,12 +152,30 @@ pub fn params(
         .unwrap_or_default();
     let mut out = Map::new();
     for p in &op.params {
-        let raw = match p.location {
-            In::Path => path.iter().find(|(k, _)| *k == p.name).map(|(_, v)| v),
-            In::Query => pairs.iter().find(|(k, _)| *k == p.name).map(|(_, v)| v),
-            In::Header => continue,
+        let value = match (p.location, &p.schema.kind) {
+            (In::Header, _) => continue,
+            // An array in the query is its key repeated, one value each
+            // (OpenAPI's default `form` style with `explode`: the spec's
+            // own serialization, `iso_country_code=US&iso_country_code=CA`,
+            // `category_guid[]=CAT-1&category_guid[]=CAT-2`).
+            (In::Query, Kind::Array(items)) => {
+                let values: Vec<Value> = pairs
+                    .iter()
+                    .filter(|(k, _)| *k == p.name)
+                    .map(|(_, v)| typed(items, v))
+                    .collect();
+                (!values.is_empty()).then_some(Value::Array(values))
+            }
+            (In::Path, _) => path
+                .iter()
+                .find(|(k, _)| *k == p.name)
+                .map(|(_, v)| typed(&p.schema, v)),
+            (In::Query, _) => pairs
+                .iter()
+                .find(|(k, _)| *k == p.name)
+                .map(|(_, v)| typed(&p.schema, v)),
         };
-        let Some(raw) = raw else {
+        let Some(value) = value else {
             if p.required {
                 return Err(Fail::new(
                     400,
@@ -166,7 +184,6 @@ pub fn params(
             }
             continue;
         };
-        let value = typed(&p.schema, raw);
         p.schema
             .validate(&value, &p.name)
             .map_err(|e| Fail::new(400, format!("invalid parameter: {e}")))?;

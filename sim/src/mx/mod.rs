@@ -26,7 +26,26 @@ pub fn rules() -> Rules {
     Rules {
         find: rule,
         settle: jobs::settle,
+        resolve,
     }
+}
+
+/// The stored key of a record named by another of its identifiers:
+/// v20250224's `{institution_identifier}` is "the `institution_code` or
+/// the institution `guid`" (institutions are keyed by code); its
+/// `{user_identifier}`, `{member_identifier}`, … "the `id` you defined or
+/// the MX-defined `guid`" (records are keyed by guid).
+fn resolve(world: &World, table: &str, value: &str) -> Option<String> {
+    if table == "institutions" {
+        return institutions::by_guid(value).map(|i| i.code.to_string());
+    }
+    if world.store.get(table, value).is_some() {
+        return None;
+    }
+    world
+        .store
+        .select(table, &[("id".to_string(), value.to_string())])
+        .find_map(|r| text(r, "guid").map(str::to_string))
 }
 
 /// The rule MX's behaviour has for an operation, if any.
@@ -45,6 +64,7 @@ pub fn rule(api: Dialect, method: &str, template: &str) -> Option<Rule> {
         (Dialect::Atrium, "POST", "/users/{user_guid}/connect_widget_url", _) => {
             windows::connect_widget_url
         }
+        (Dialect::Atrium, "POST", "/users/{user_guid}/widget_urls", _) => windows::widget_url,
         (Dialect::Atrium, "POST", "/transactions/cleanse_and_categorize", _) => data::cleanse,
         (Dialect::Atrium, "PUT", _, Some("")) => members::update,
         (Dialect::Atrium, "POST", _, Some(action))

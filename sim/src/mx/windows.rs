@@ -69,9 +69,9 @@ pub async fn oauth_window(
     page(StatusCode::OK, "Connected. You can close this window.")
 }
 
-/// `POST /users/{user_guid}/connect_widget_url`: a one-time URL that
-/// expires after the configured widget lifetime (MX: 10 minutes).
-pub fn connect_widget_url(world: &mut World, call: &Call<'_>) -> Answer {
+/// A one-time widget URL for the user of the call, expiring after the
+/// configured widget lifetime (MX: 10 minutes).
+fn one_time_widget(world: &mut World, call: &Call<'_>) -> Result<String, Fail> {
     let user_guid = call.param("user_guid");
     if world.store.get("users", user_guid).is_none() {
         return Err(Fail::not_found("user", user_guid));
@@ -84,10 +84,39 @@ pub fn connect_widget_url(world: &mut World, call: &Call<'_>) -> Answer {
             Instant::now() + call.config.widget_lifetime,
         ),
     );
-    let url = format!("{}/connect/{token}", call.base);
+    Ok(format!("{}/connect/{token}", call.base))
+}
+
+/// `POST /users/{user_guid}/connect_widget_url` (Atrium, and the
+/// Platform's v20111101): a one-time URL.
+pub fn connect_widget_url(world: &mut World, call: &Call<'_>) -> Answer {
+    let url = one_time_widget(world, call)?;
+    let user_guid = call.param("user_guid");
     Ok(call.one(
         200,
         json!({ "guid": user_guid, "user_guid": user_guid, "connect_widget_url": url }),
+    ))
+}
+
+/// `POST /users/{user_guid}/widget_urls` (the Platform): a one-time URL of
+/// the requested `widget_type` (MX: "Include the `widget_type` in the
+/// request body to specify which widget you want to embed"; it is
+/// required). The simulator serves one page for every widget type.
+pub fn widget_url(world: &mut World, call: &Call<'_>) -> Answer {
+    let widget_type = call
+        .inner()
+        .get("widget_type")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| Fail::new(400, "widget_url.widget_type is required"))?;
+    let url = one_time_widget(world, call)?;
+    let user = world.store.get("users", call.param("user_guid"));
+    let user_id = user
+        .and_then(|u| crate::store::text(u, "id"))
+        .map(str::to_string);
+    Ok(call.one(
+        200,
+        json!({ "type": widget_type, "url": url, "user_id": user_id }),
     ))
 }
 

@@ -68,6 +68,9 @@ pub struct Operation {
     pub body: Option<Body>,
     /// The 2xx answers, lowest status first.
     pub answers: Vec<Answer>,
+    /// Path parameters that take a guid or the partner's own id (MX's
+    /// v20250224 `{user_identifier}`, compiled as `user_guid`).
+    pub ids: Vec<String>,
 }
 
 impl Operation {
@@ -174,6 +177,12 @@ impl Spec {
                     })
                     .collect();
                 answers.sort_by_key(|a| a.status);
+                let (path, ids) = guid_names(path);
+                for p in params.iter_mut().filter(|p| p.location == In::Path) {
+                    if let Some(stem) = p.name.strip_suffix("_identifier") {
+                        p.name = canonical_name(stem);
+                    }
+                }
                 operations.push(Operation {
                     id: op
                         .get("operationId")
@@ -181,7 +190,7 @@ impl Spec {
                         .map(str::to_string)
                         .unwrap_or_else(|| format!("{method} {path}")),
                     method: method.to_uppercase(),
-                    template: Template::parse(path),
+                    template: Template::parse(&path),
                     security: match op.get("security") {
                         Some(s) => security(Some(s), schemes),
                         None => global.clone(),
@@ -189,6 +198,7 @@ impl Spec {
                     params,
                     body,
                     answers,
+                    ids,
                 });
             }
         }
@@ -215,6 +225,46 @@ impl Spec {
             }
         }
         found
+    }
+}
+
+/// MX's v20250224 names path parameters `{user_identifier}`,
+/// `{member_identifier}`, … ("a guid or the partner's id") and
+/// `{institution_identifier}` ("the `institution_code` or the institution
+/// `guid`"); v20111101 and Atrium name the same ones `{user_guid}`,
+/// `{member_guid}`, `{institution_code}`. The template is compiled with
+/// those names, so that one set of MX's rules serves every version; returns
+/// it with the renamed parameters, whose values the engine resolves.
+fn guid_names(path: &str) -> (String, Vec<String>) {
+    let mut ids = Vec::new();
+    let text = path
+        .split('/')
+        .map(|seg| {
+            match seg
+                .strip_prefix('{')
+                .and_then(|s| s.strip_suffix('}'))
+                .and_then(|s| s.strip_suffix("_identifier"))
+            {
+                Some(stem) => {
+                    let name = canonical_name(stem);
+                    let seg = format!("{{{name}}}");
+                    ids.push(name);
+                    seg
+                }
+                None => seg.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/");
+    (text, ids)
+}
+
+/// The name v20111101 gives the parameter v20250224 calls
+/// `{stem}_identifier`.
+fn canonical_name(stem: &str) -> String {
+    match stem {
+        "institution" => "institution_code".to_string(),
+        _ => format!("{stem}_guid"),
     }
 }
 

@@ -27,6 +27,8 @@ pub enum Kind {
     String {
         values: Option<Vec<String>>,
         binary: bool,
+        /// The spec's `example`, for building valid requests.
+        example: Option<String>,
     },
     Integer {
         min: Option<f64>,
@@ -191,9 +193,11 @@ impl Schema {
                     .collect(),
             ),
             Kind::Array(items) => Value::Array(vec![items.example()]),
-            Kind::String { values, .. } => match values.as_ref().and_then(|v| v.first()) {
-                Some(v) => Value::String(v.clone()),
-                None => Value::String("example".into()),
+            Kind::String {
+                values, example, ..
+            } => match (values.as_ref().and_then(|v| v.first()), example) {
+                (Some(v), _) | (None, Some(v)) => Value::String(v.clone()),
+                (None, None) => Value::String("example".into()),
             },
             Kind::Integer { min, .. } => Value::from(min.unwrap_or(1.0) as i64),
             Kind::Number { min, .. } => Value::from(min.unwrap_or(1.5)),
@@ -320,6 +324,7 @@ fn compile(doc: &Value, schema: &Value, depth: usize) -> Schema {
                     .collect()
             }),
             binary: s.get("format").and_then(Value::as_str) == Some("binary"),
+            example: s.get("example").and_then(Value::as_str).map(str::to_string),
         },
         Some("integer") => Kind::Integer {
             min: num("minimum"),

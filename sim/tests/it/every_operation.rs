@@ -141,13 +141,16 @@ fn url_text(s: &str) -> String {
 /// Calls `op` validly and checks the answer against its documented 2xx.
 pub(crate) async fn call(sim: &Simulator, api: &str, op: &Operation, known: &mut Known, n: usize) {
     let basic = crate::platform::basic();
+    let platform = crate::platform::version_of(api);
     let (base, auth): (String, Vec<(&str, &str)>) = if api == "nexus" {
         (
             sim.nexus_base_url(),
             vec![("MD-SESSION-TOKEN", mx_sim::DEMO_SESSION_TOKEN)],
         )
-    } else if api == "platform" {
-        (sim.platform_base_url(), crate::platform::auth(op, &basic))
+    } else if let Some(v) = platform {
+        let mut auth = crate::platform::auth(op, &basic);
+        auth.push(("Accept-Version", v.version));
+        (sim.platform_base_url(), auth)
     } else {
         (
             sim.atrium_base_url(),
@@ -161,9 +164,9 @@ pub(crate) async fn call(sim: &Simulator, api: &str, op: &Operation, known: &mut
         .accept()
         .next()
         .map(|m| crate::platform::vendor(api, m))
-        .unwrap_or(match api {
-            "nexus" => NEXUS_JSON,
-            "platform" => crate::platform::VENDOR,
+        .unwrap_or(match (api, platform) {
+            ("nexus", _) => NEXUS_JSON,
+            (_, Some(v)) => v.json,
             _ => JSON,
         })
         .to_string();

@@ -1,6 +1,7 @@
-//! The Platform API under `/platform`: HTTP Basic (client id : API key),
-//! its vendor `Accept`, the same world as Atrium, and every operation
-//! served.
+//! The Platform API under `/platform`, both versions: chosen by
+//! `Accept-Version` (a call without it is refused), HTTP Basic (client id :
+//! API key), each version's `Accept`, the same world as Atrium, and every
+//! operation of each version served.
 
 use base64::Engine as _;
 use mx_sim::spec::Scheme;
@@ -11,6 +12,40 @@ use crate::every_operation::{call, learn, members, order, Known};
 use crate::helpers::*;
 
 pub const VENDOR: &str = "application/vnd.mx.api.v1+json";
+
+/// One version of the Platform API, as a client reaches it.
+#[derive(Debug, Clone, Copy)]
+pub struct Version {
+    /// The simulator's name of it (`Simulator::operations`).
+    pub api: &'static str,
+    /// Its `Accept-Version`.
+    pub version: &'static str,
+    /// The `Accept` of its JSON answers.
+    pub json: &'static str,
+    /// How many operations MX's spec of it has.
+    pub operations: usize,
+}
+
+pub const V20111101: Version = Version {
+    api: "platform-v20111101",
+    version: "v20111101",
+    json: VENDOR,
+    operations: 166,
+};
+
+pub const V20250224: Version = Version {
+    api: "platform-v20250224",
+    version: "v20250224",
+    json: "application/json",
+    operations: 169,
+};
+
+pub const VERSIONS: [Version; 2] = [V20111101, V20250224];
+
+/// The version the simulator's API `api` is, if it is one.
+pub fn version_of(api: &str) -> Option<Version> {
+    VERSIONS.into_iter().find(|v| v.api == api)
+}
 
 /// `Basic base64(client id:API key)` of the default simulator.
 pub fn basic() -> String {
@@ -35,46 +70,153 @@ pub fn auth<'a>(op: &Operation, basic: &'a str) -> Vec<(&'static str, &'a str)> 
     }
 }
 
-/// What the Platform API answers (and is asked for) where its spec says
-/// plain `application/json`: its vendor type.
+/// What a version answers (and is asked for) where its spec says plain
+/// `application/json`: v20111101's vendor type, v20250224's JSON.
 pub fn vendor<'a>(api: &str, media: &'a str) -> &'a str {
-    if api == "platform" && media == "application/json" {
-        VENDOR
-    } else {
-        media
+    match version_of(api) {
+        Some(v) if media == "application/json" => v.json,
+        _ => media,
     }
 }
 
+/// A request to `/platform` with `headers` and the version's
+/// `Accept-Version`.
 async fn platform(
     sim: &mx_sim::Simulator,
+    v: Version,
     method: &str,
     path: &str,
     headers: &[(&str, &str)],
 ) -> Answer {
+    let mut headers = headers.to_vec();
+    headers.push(("Accept-Version", v.version));
     send(
         method,
         &format!("{}{path}", sim.platform_base_url()),
-        headers,
+        &headers,
         None,
     )
     .await
 }
 
+/// MX's migration guide: since 2026-08-12 every Platform call carries
+/// `Accept-Version`. Without it, or with a version MX does not serve, the
+/// simulator refuses with 406 ("The request didn't specify a valid API
+/// version", MX's errors page) before anything else, naming the versions.
 #[tokio::test]
-async fn basic_auth_and_the_vendor_accept_are_checked() {
+async fn a_call_without_a_valid_accept_version_is_refused() {
+    let sim = start().await;
+    let u = user(&sim).await;
+    let basic = basic();
+    let url = format!("{}/users/{u}", sim.platform_base_url());
+    for (version, says) in [
+        (None, "Accept-Version is required"),
+        (
+            Some("v20990101"),
+            "Accept-Version v20990101 is not a version",
+        ),
+        (Some(""), "Accept-Version  is not a version"),
+    ] {
+        let mut headers = vec![("Authorization", basic.as_str()), ("Accept", VENDOR)];
+        headers.extend(version.map(|v| ("Accept-Version", v)));
+        let a = send("GET", &url, &headers, None).await;
+        assert_eq!(a.status, 406, "{version:?}: {a:?}");
+        let message = error_of(&a, "application/json");
+        assert!(message.contains(says), "{message}");
+        assert!(
+            message.contains("v20111101") && message.contains("v20250224"),
+            "{message}"
+        );
+    }
+    // The same request with either version is served: the header, not the
+    // path, picks the version.
+    for v in VERSIONS {
+        let a = platform(
+            &sim,
+            v,
+            "GET",
+            &format!("/users/{u}"),
+            &[("Authorization", &basic), ("Accept", v.json)],
+        )
+        .await;
+        assert_eq!(a.status, 200, "{v:?}: {a:?}");
+        assert_eq!(a.media, v.json);
+    }
+}
+
+/// Both versions share one world and answer in their own shapes: a user
+/// made through v20111101 is read through v20250224 (and by its partner id
+/// there, v20250224's `{user_identifier}`).
+#[tokio::test]
+async fn both_versions_share_one_world() {
+    let sim = start().await;
+    let basic = basic();
+    let created = send(
+        "POST",
+        &format!("{}/users", sim.platform_base_url()),
+        &[
+            ("Authorization", &basic),
+            ("Accept", VENDOR),
+            ("Accept-Version", "v20111101"),
+            ("Content-Type", "application/json"),
+        ],
+        Some(
+            json!({"user": {"id": "partner-7", "email": "a@example.com"}})
+                .to_string()
+                .into_bytes(),
+        ),
+    )
+    .await;
+    assert_eq!(created.status, 200, "{created:?}");
+    let guid = created.json()["user"]["guid"].as_str().unwrap().to_string();
+    for id in [guid.as_str(), "partner-7"] {
+        let a = platform(
+            &sim,
+            V20250224,
+            "GET",
+            &format!("/users/{id}"),
+            &[("Authorization", &basic), ("Accept", "application/json")],
+        )
+        .await;
+        assert_eq!(a.status, 200, "{id}: {a:?}");
+        assert_eq!(a.media, "application/json");
+        assert_eq!(a.json()["user"]["guid"], json!(guid), "{id}");
+        assert_eq!(a.json()["user"]["id"], json!("partner-7"));
+    }
+    // v20111101 names users by guid only.
+    let a = platform(
+        &sim,
+        V20111101,
+        "GET",
+        "/users/partner-7",
+        &[("Authorization", &basic), ("Accept", VENDOR)],
+    )
+    .await;
+    assert_eq!(a.status, 404, "{a:?}");
+}
+
+#[tokio::test]
+async fn basic_auth_and_each_versions_accept_are_checked() {
+    for v in VERSIONS {
+        basic_auth_and_the_accept_of(v).await;
+    }
+}
+
+async fn basic_auth_and_the_accept_of(v: Version) {
     let sim = start().await;
     let u = user(&sim).await;
     let path = format!("/users/{u}");
     let basic = basic();
     let ok = platform(
         &sim,
+        v,
         "GET",
         &path,
-        &[("Authorization", &basic), ("Accept", VENDOR)],
+        &[("Authorization", &basic), ("Accept", v.json)],
     )
     .await;
     assert_eq!(ok.status, 200, "{ok:?}");
-    assert_eq!(ok.media, VENDOR);
+    assert_eq!(ok.media, v.json);
     // The Atrium user is the Platform user.
     assert_eq!(ok.json()["user"]["guid"], json!(u));
 
@@ -84,23 +226,29 @@ async fn basic_auth_and_the_vendor_accept_are_checked() {
             .encode(format!("{}:wrong", mx_sim::DEMO_CLIENT_ID))
     );
     for headers in [
-        vec![("Accept", VENDOR)],
-        vec![("Authorization", wrong.as_str()), ("Accept", VENDOR)],
+        vec![("Accept", v.json)],
+        vec![("Authorization", wrong.as_str()), ("Accept", v.json)],
         // Atrium's headers are not the Platform's auth.
         vec![
             ("MX-API-Key", mx_sim::DEMO_API_KEY),
             ("MX-Client-ID", mx_sim::DEMO_CLIENT_ID),
-            ("Accept", VENDOR),
+            ("Accept", v.json),
         ],
     ] {
-        let a = platform(&sim, "GET", &path, &headers).await;
+        let a = platform(&sim, v, "GET", &path, &headers).await;
         assert_eq!(a.status, 401, "{headers:?}: {a:?}");
-        assert!(error_of(&a, VENDOR).contains("Basic"));
+        assert!(error_of(&a, v.json).contains("Basic"));
     }
-    // Atrium's or plain JSON Accept: 406.
-    for accept in [JSON, "application/json"] {
+    // Atrium's Accept, or the other version's: 406.
+    let other = if v.json == VENDOR {
+        "application/json"
+    } else {
+        VENDOR
+    };
+    for accept in [JSON, other] {
         let a = platform(
             &sim,
+            v,
             "GET",
             &path,
             &[("Authorization", &basic), ("Accept", accept)],
@@ -109,19 +257,29 @@ async fn basic_auth_and_the_vendor_accept_are_checked() {
         assert_eq!(a.status, 406, "{accept}: {a:?}");
     }
     // An operation the spec answers as application/json is asked for and
-    // answered in the vendor type.
+    // answered in the version's JSON type.
     let a = platform(
         &sim,
+        v,
         "GET",
         &format!("/users/{u}/members/nope/oauth_window_uri"),
-        &[("Authorization", &basic), ("Accept", VENDOR)],
+        &[("Authorization", &basic), ("Accept", v.json)],
     )
     .await;
     assert_ne!(a.status, 406, "{a:?}");
 }
 
 #[tokio::test]
-async fn every_platform_operation_answers_a_documented_2xx() {
+async fn every_operation_of_v20111101_answers_a_documented_2xx() {
+    every_operation_answers(V20111101).await;
+}
+
+#[tokio::test]
+async fn every_operation_of_v20250224_answers_a_documented_2xx() {
+    every_operation_answers(V20250224).await;
+}
+
+async fn every_operation_answers(v: Version) {
     let sim = start().await;
     let m = members(&sim).await;
     let (u, connected, challenged) = (m.user.clone(), m.connected.clone(), m.challenged.clone());
@@ -130,13 +288,13 @@ async fn every_platform_operation_answers_a_documented_2xx() {
     known.insert("member_guid".into(), connected.clone());
     known.insert("institution_code".into(), "mxbank".into());
     let auth = basic();
-    let headers = [("Authorization", auth.as_str()), ("Accept", VENDOR)];
+    let headers = [("Authorization", auth.as_str()), ("Accept", v.json)];
     let account = format!("/users/{u}/members/{connected}/accounts");
     learn(
         &mut known,
         &sim,
-        "platform",
-        &platform(&sim, "GET", &account, &headers).await.json(),
+        v.api,
+        &platform(&sim, v, "GET", &account, &headers).await.json(),
     );
     // Transactions of that very account, so that nested routes agree.
     let account_guid = known["account_guid"].clone();
@@ -145,9 +303,9 @@ async fn every_platform_operation_answers_a_documented_2xx() {
         format!("/users/{u}/members/{connected}/statements"),
         "/merchants".to_string(),
     ] {
-        let a = platform(&sim, "GET", &path, &headers).await;
+        let a = platform(&sim, v, "GET", &path, &headers).await;
         assert_eq!(a.status, 200, "{path}: {a:?}");
-        learn(&mut known, &sim, "platform", &a.json());
+        learn(&mut known, &sim, v.api, &a.json());
     }
 
     // Managed members, their accounts and transactions are their own
@@ -155,8 +313,14 @@ async fn every_platform_operation_answers_a_documented_2xx() {
     // from their own creates.
     let mut managed = Known::new();
     managed.insert("user_guid".into(), u.clone());
-    let mut ops = sim.operations("platform");
-    assert_eq!(ops.len(), 166, "MX's 166 Platform operations are routed");
+    let mut ops = sim.operations(v.api);
+    assert_eq!(
+        ops.len(),
+        v.operations,
+        "MX's {} operations of {} are routed",
+        v.operations,
+        v.version
+    );
     // Deleting a member or the user deletes what hangs under it: last.
     let cascades = |op: &Operation| {
         op.method == "DELETE"
@@ -179,9 +343,10 @@ async fn every_platform_operation_answers_a_documented_2xx() {
             let basic = basic();
             let c = platform(
                 &sim,
+                v,
                 "GET",
                 &format!("/users/{u}/members/{challenged}/challenges"),
-                &[("Authorization", &basic), ("Accept", VENDOR)],
+                &[("Authorization", &basic), ("Accept", v.json)],
             )
             .await;
             assert_eq!(c.status, 200, "challenges: {c:?}");
@@ -199,7 +364,8 @@ async fn every_platform_operation_answers_a_documented_2xx() {
                 ),
                 &[
                     ("Authorization", &basic),
-                    ("Accept", VENDOR),
+                    ("Accept", v.json),
+                    ("Accept-Version", v.version),
                     ("Content-Type", "application/json"),
                 ],
                 Some(body.to_string().into_bytes()),
@@ -241,7 +407,8 @@ async fn every_platform_operation_answers_a_documented_2xx() {
                 &format!("{}{path}", sim.platform_base_url()),
                 &[
                     ("Authorization", basic.as_str()),
-                    ("Accept", VENDOR),
+                    ("Accept", v.json),
+                    ("Accept-Version", v.version),
                     ("Content-Type", "application/json"),
                 ],
                 op.body
@@ -250,12 +417,12 @@ async fn every_platform_operation_answers_a_documented_2xx() {
             )
             .await;
             assert_eq!(a.status, 404, "{} {path}: {a:?}", op.method);
-            assert!(error_of(&a, VENDOR).contains("was not found"), "{a:?}");
+            assert!(error_of(&a, v.json).contains("was not found"), "{a:?}");
             unseeded.extend(missing.iter().map(|p| p.to_string()));
             served += 1;
             continue;
         }
-        call(&sim, "platform", op, &mut k, n).await;
+        call(&sim, v.api, op, &mut k, n).await;
         if op.method == "POST" && !op.template.ends_with_param() {
             let scope = if is_managed { &mut managed } else { &mut known };
             for (key, v) in k {
@@ -264,7 +431,7 @@ async fn every_platform_operation_answers_a_documented_2xx() {
         }
         served += 1;
     }
-    assert_eq!(served, 166);
+    assert_eq!(served, v.operations);
     // What the simulated world does not hold yet (MX's catalogs and the
     // Platform-only data): a new entry here is a record the simulator
     // should learn to make.

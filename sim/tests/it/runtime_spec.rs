@@ -265,6 +265,7 @@ async fn a_third_api_with_basic_auth_is_one_more_entry() {
         session_of_demo_user: false,
         dialect: mx_sim::Dialect::Atrium,
         json_is_vendor: true,
+        version: None,
     };
     let apis = vec![
         (platform, Spec::parse(PLATFORM_SPEC, &[]).unwrap()),

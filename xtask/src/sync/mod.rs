@@ -9,7 +9,7 @@ mod merge;
 
 use std::path::{Path, PathBuf};
 
-use mx_codegen::Config;
+use mx_codegen::{Config, MxApi, MX_APIS};
 
 pub use fetch::Source;
 
@@ -35,7 +35,8 @@ pub enum Outcome {
     Changed,
 }
 
-/// One API's sync settings, read from `specs/<api>/upstream.txt`.
+/// One API's sync settings, read from its upstream file (e.g.
+/// `specs/nexus/upstream.txt`).
 struct Upstream {
     /// The spec file name MX's doc blocks name, e.g. `openapi/nexus/v1.yaml`.
     spec_file: String,
@@ -43,8 +44,11 @@ struct Upstream {
     sources: Vec<String>,
 }
 
-fn read_upstream(root: &Path, api: &str) -> Result<Option<Upstream>, String> {
-    let path = root.join("specs").join(api).join("upstream.txt");
+fn read_upstream(root: &Path, upstream: Option<&str>) -> Result<Option<Upstream>, String> {
+    let Some(upstream) = upstream else {
+        return Ok(None);
+    };
+    let path = root.join(upstream);
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -73,12 +77,12 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
             opts.from.join(" --from ")
         ));
     }
-    let apis: Vec<&str> = match opts.api.as_str() {
-        "all" => mx_codegen::MX_APIS
+    let apis: Vec<&MxApi> = match opts.api.as_str() {
+        "all" => MX_APIS.iter().collect(),
+        one => vec![MX_APIS
             .iter()
-            .map(|(name, _, _)| *name)
-            .collect(),
-        one => vec![one],
+            .find(|a| a.name == one || a.feature() == one)
+            .ok_or_else(|| format!("unknown API `{one}`: use {} or all", names()))?],
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -86,12 +90,11 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     let mut outcome = Outcome::UpToDate;
-    for api in apis {
-        let (_, spec, overlay) = mx_codegen::MX_APIS
-            .iter()
-            .find(|(name, _, _)| *name == api)
-            .ok_or_else(|| format!("unknown API `{api}`: use nexus, atrium, platform or all"))?;
-        let upstream = read_upstream(&opts.root, api)?;
+    for mx in apis {
+        let api = mx.feature();
+        let api = api.as_str();
+        let spec = mx.spec;
+        let upstream = read_upstream(&opts.root, mx.upstream)?;
         let (spec_file, alternatives): (String, Vec<Vec<String>>) = match (
             &upstream,
             opts.from.is_empty(),
@@ -110,13 +113,13 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
             ),
             (None, true) => {
                 eprintln!(
-                    "spec-sync {api}: skipped: specs/{api}/ has no upstream.txt (this spec is written by hand); pass --from to sync it from a source"
+                    "spec-sync {api}: skipped: {spec} has no upstream file (it is written by hand); pass --from to sync it from a source"
                 );
                 continue;
             }
         };
         let merged = runtime.block_on(fetch_first(&alternatives, &spec_file))?;
-        let changed = sync_one(opts, api, Path::new(spec), overlay.map(Path::new), merged)?;
+        let changed = sync_one(opts, mx, merged)?;
         if changed {
             outcome = Outcome::Changed;
         }
@@ -153,13 +156,10 @@ async fn fetch_first(
 
 /// Compares, validates and (unless told not to) writes one API's spec.
 /// Returns whether upstream differs from the vendored spec.
-fn sync_one(
-    opts: &Options,
-    api: &str,
-    spec: &Path,
-    overlay: Option<&Path>,
-    merged: serde_yaml::Value,
-) -> Result<bool, String> {
+fn sync_one(opts: &Options, mx: &MxApi, merged: serde_yaml::Value) -> Result<bool, String> {
+    let api = mx.feature();
+    let api = api.as_str();
+    let spec = Path::new(mx.spec);
     let target = opts.root.join(spec);
     let current: Option<serde_yaml::Value> = match std::fs::read_to_string(&target) {
         Ok(text) => Some(serde_yaml::from_str(&text).map_err(|e| {
@@ -186,17 +186,19 @@ fn sync_one(
         std::process::id()
     ));
     std::fs::write(&tmp, &text).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    let validated = Config::mx_client()
-        .render_api(&tmp, overlay.map(|o| opts.root.join(o)).as_deref())
-        .map_err(|e| {
-            let e = e
-                .to_string()
-                .replace(&tmp.display().to_string(), "the synced spec");
-            format!(
-                "spec-sync {api}: upstream's spec does not generate, so {} is left as it was: {e}",
-                target.display()
-            )
-        });
+    let candidate = mx
+        .api()
+        .with_spec(&tmp)
+        .with_overlay(mx.overlay.map(|o| opts.root.join(o)));
+    let validated = Config::mx_client().render_api(&candidate).map_err(|e| {
+        let e = e
+            .to_string()
+            .replace(&tmp.display().to_string(), "the synced spec");
+        format!(
+            "spec-sync {api}: upstream's spec does not generate, so {} is left as it was: {e}",
+            target.display()
+        )
+    });
     let result = (|| {
         validated?;
         if same {
@@ -217,6 +219,15 @@ fn sync_one(
     })();
     let _ = std::fs::remove_file(&tmp);
     result
+}
+
+/// The APIs spec-sync knows, for messages.
+fn names() -> String {
+    MX_APIS
+        .iter()
+        .map(MxApi::feature)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn file_name(p: &Path) -> String {

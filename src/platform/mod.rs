@@ -1,0 +1,330 @@
+//! MX's Platform API, the successor of Atrium and Nexus, in each version MX
+//! supports: one module and one Cargo feature per version.
+//!
+//! | module | feature | MX's version |
+//! |---|---|---|
+//! | [`v20250224`] | `platform-v20250224` (or `platform`) | current |
+//! | [`v20111101`] | `platform-v20111101` | the original |
+//!
+//! Every request carries MX's `Accept-Version` header with its module's
+//! version: MX's migration guide (docs.mx.com
+//! `api-reference/platform-api/overview/migration`) says "After August 12,
+//! 2026, all Platform API calls must pass a new `Accept-Version` header".
+//! v20250224 asks for `application/json`; v20111101 for its vendor type
+//! `application/vnd.mx.api.v1+json`. Both authenticate by HTTP Basic, the
+//! client id as user and the API key as password.
+//!
+//! The two modules have the same shape: `Client`, `Environment`,
+//! `MemberHandle`, `types`, `builder`, `SecurityScheme`. Moving from one
+//! version to the other is a change of the module path, then of what MX
+//! changed between them (see the README's migration section).
+//!
+//! ```no_run
+//! # #[cfg(feature = "platform-v20250224")]
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use mx_client::platform::v20250224::{types, Client, Environment};
+//! use mx_client::{ApiKey, ClientId};
+//!
+//! let mx = Client::from_environment(
+//!     Environment::Integration,
+//!     ClientId::new("client-id"),
+//!     ApiKey::new("api-key"),
+//! )?;
+//! let created = mx
+//!     .create_member()
+//!     .user_identifier("USR-1")
+//!     .body(types::MemberCreateRequestBody {
+//!         member: Some(types::MemberCreateRequest::new("mxbank")),
+//!         ..Default::default()
+//!     })
+//!     .send()
+//!     .await?
+//!     .into_inner();
+//! let guid = created.member.and_then(|m| m.guid).unwrap_or_default();
+//! let status = mx.member("USR-1", guid).status().await?;
+//! println!("{:?}", status.status);
+//! # Ok(()) }
+//! ```
+
+/// The glue every Platform version gets, over its generated module: the
+/// environments, the builder with typed credentials, the member lifecycle
+/// ([`MemberApi`](crate::lifecycle::MemberApi)), the Connect widget URL.
+/// `$user` and `$member` are the version's path parameters of the member
+/// operations (`user_guid` in v20111101, `user_identifier` in v20250224);
+/// `$widget_body` its `widget_urls` request body type.
+macro_rules! platform_version {
+    (
+        file: $file:literal,
+        user: $user:ident,
+        member: $member:ident,
+        widget_body: $widget_body:ident $(,)?
+    ) => {
+        crate::generated_api!($file);
+
+        use crate::__private::ApiClient;
+        use crate::builder::ClientBuilder;
+        use crate::credentials::{ApiKey, ClientId};
+        use crate::error::Error;
+        use crate::lifecycle::connect_widget::ConnectWidgetOptions;
+        use crate::lifecycle::jobs::{Job, JobOutcome};
+        use crate::lifecycle::mfa::{Challenge, Challenges, ChallengesError};
+        use crate::lifecycle::oauth::{optional_window_url, OAuthWindowOptions, WindowUriError};
+        use crate::lifecycle::resume::{Answers, ResumeOutcome};
+        use crate::lifecycle::{MemberApi, MemberSnapshot};
+
+        crate::environment!("Platform", Integration: "MX's integration environment (`https://int-api.mx.com`): the spec's first server.", "platform");
+
+        /// One member of this version, for the calls that follow its
+        /// creation (see [`crate::lifecycle::MemberHandle`]): made by
+        /// [`Client::member`].
+        pub type MemberHandle = crate::lifecycle::MemberHandle<Client>;
+
+        impl Client {
+            /// A builder for a client of `env`, authenticated by HTTP Basic
+            /// with `client_id` and `api_key`, for setting timeouts, retries
+            /// or the HTTP client. The processor-token operations (bearer
+            /// auth) need `.credential(SecurityScheme::BearerAuth, token)`
+            /// as well.
+            pub fn builder(
+                env: Environment,
+                client_id: ClientId,
+                api_key: ApiKey,
+            ) -> ClientBuilder<Client> {
+                ClientBuilder::new(env.base_url())
+                    .rules(&crate::rules::MX_CODES)
+                    .basic_credential(
+                        SecurityScheme::BasicAuth,
+                        client_id.into_secret(),
+                        api_key.into_secret(),
+                    )
+            }
+
+            /// A client of `env` with the default timeouts.
+            pub fn from_environment(
+                env: Environment,
+                client_id: ClientId,
+                api_key: ApiKey,
+            ) -> Result<Client, Error> {
+                Self::builder(env, client_id, api_key).build()
+            }
+
+            /// The lifecycle calls of one member: status, polling, MFA, jobs,
+            /// OAuth window.
+            pub fn member(
+                &self,
+                user_guid: impl Into<String>,
+                member_guid: impl Into<String>,
+            ) -> MemberHandle {
+                MemberHandle::new(self.clone(), user_guid.into(), member_guid.into())
+            }
+
+            /// A one-time Connect widget URL for `user_guid`
+            /// (`POST /users/{user_guid}/widget_urls` with `widget_type:
+            /// connect_widget`). It expires on first use or after
+            /// [`URL_LIFETIME`](crate::lifecycle::connect_widget::URL_LIFETIME):
+            /// ask for a fresh one on every page load.
+            pub async fn connect_widget_url(
+                &self,
+                user_guid: &str,
+                options: &ConnectWidgetOptions,
+            ) -> Result<url::Url, Error> {
+                let body: types::$widget_body = options
+                    .to_widget_body()
+                    .map_err(|e| Error::InvalidRequest(format!("connect widget options: {e}")))?;
+                let widget = self
+                    .request_widget_url()
+                    .user_guid(user_guid)
+                    .body(body)
+                    .send()
+                    .await?
+                    .into_inner()
+                    .widget_url
+                    .unwrap_or_default();
+                let uri = widget.url.as_deref().ok_or_else(|| {
+                    crate::error::invalid(&widget, <serde_json::Error as serde::de::Error>::missing_field("url"))
+                })?;
+                url::Url::parse(uri).map_err(|e| {
+                    crate::error::invalid(&widget, <serde_json::Error as serde::de::Error>::custom(e))
+                })
+            }
+        }
+
+        impl crate::lifecycle::member::sealed::Sealed for Client {}
+
+        impl MemberApi for Client {
+            type Member = types::MemberResponse;
+
+            async fn read_member(
+                &self,
+                user: &str,
+                member: &str,
+            ) -> Result<types::MemberResponse, Error> {
+                let body = self
+                    .read_member()
+                    .$user(user)
+                    .$member(member)
+                    .send()
+                    .await?
+                    .into_inner();
+                member_of(body)
+            }
+
+            async fn read_status(&self, user: &str, member: &str) -> Result<MemberSnapshot, Error> {
+                let m = self
+                    .read_member_status()
+                    .$user(user)
+                    .$member(member)
+                    .send()
+                    .await?
+                    .into_inner()
+                    .member
+                    .unwrap_or_default();
+                let challenges = Challenge::from_generated(&m.challenges)
+                    .map_err(|e| crate::error::invalid(&m.challenges, e))?;
+                Ok(MemberSnapshot {
+                    guid: m.guid,
+                    status: m.connection_status,
+                    is_being_aggregated: m.is_being_aggregated.unwrap_or(false),
+                    challenges,
+                })
+            }
+
+            async fn list_challenges(
+                &self,
+                user: &str,
+                member: &str,
+            ) -> Result<Challenges, ChallengesError> {
+                Challenges::from_result(
+                    self.list_member_challenges()
+                        .$user(user)
+                        .$member(member)
+                        .send()
+                        .await,
+                )
+            }
+
+            async fn resume(
+                &self,
+                user: &str,
+                member: &str,
+                answers: &Answers,
+            ) -> Result<ResumeOutcome<types::MemberResponse>, Error> {
+                let body: types::MemberResumeRequestBody = answers
+                    .to_body()
+                    .map_err(|e| Error::InvalidRequest(format!("resume answers: {e}")))?;
+                ResumeOutcome::from_result(
+                    self.resume_aggregation()
+                        .$user(user)
+                        .$member(member)
+                        .body(body)
+                        .send()
+                        .await,
+                    |b: types::MemberResponseBody| b.member.unwrap_or_default(),
+                )
+            }
+
+            async fn run_job(
+                &self,
+                user: &str,
+                member: &str,
+                job: Job,
+            ) -> Result<JobOutcome<types::MemberResponse>, Error> {
+                macro_rules! call {
+                    ($op:ident) => {
+                        JobOutcome::from_result_with(
+                            self.$op().$user(user).$member(member).send().await,
+                            |b: types::MemberResponseBody| b.member.unwrap_or_default(),
+                            JobOutcome::from_platform_success,
+                        )
+                    };
+                }
+                match job {
+                    Job::Aggregate => call!(aggregate_member),
+                    Job::Balances => call!(check_balances),
+                    Job::ExtendHistory => call!(extend_history),
+                    Job::FetchStatements => call!(fetch_statements),
+                    Job::Identify => call!(identify_member),
+                    Job::Verify => call!(verify_member),
+                }
+            }
+
+            async fn oauth_window_uri(
+                &self,
+                user: &str,
+                member: &str,
+                options: &OAuthWindowOptions,
+            ) -> Result<Option<String>, Error> {
+                let mut call = self
+                    .request_o_auth_window_uri()
+                    .$user(user)
+                    .$member(member);
+                if let Some(url) = &options.client_redirect_url {
+                    call = call.client_redirect_url(url.as_str());
+                }
+                if let Some(source) = options.referral_source {
+                    call = call.referral_source(source.as_str());
+                }
+                if let Some(skip) = options.skip_aggregation {
+                    call = call.skip_aggregation(skip);
+                }
+                if let Some(scheme) = &options.ui_message_webview_url_scheme {
+                    call = call.ui_message_webview_url_scheme(scheme.as_str());
+                }
+                Ok(call
+                    .send()
+                    .await?
+                    .into_inner()
+                    .member
+                    .and_then(|m| m.oauth_window_uri))
+            }
+        }
+
+        /// The member of a member answer; an answer without one is not
+        /// what MX documents.
+        fn member_of(body: types::MemberResponseBody) -> Result<types::MemberResponse, Error> {
+            match body.member {
+                Some(m) => Ok(m),
+                None => Err(crate::error::invalid(
+                    &body,
+                    <serde_json::Error as serde::de::Error>::missing_field("member"),
+                )),
+            }
+        }
+
+        impl types::MemberResponse {
+            /// The one-time `oauth_window_uri` of an OAuth member, parsed
+            /// with or without its scheme. `Ok(None)` when it has none.
+            pub fn oauth_window_url(&self) -> Result<Option<url::Url>, WindowUriError> {
+                optional_window_url(self.oauth_window_uri.as_deref())
+            }
+
+            /// What the poller reads, from a member answer (create, read,
+            /// jobs).
+            pub fn snapshot(&self) -> MemberSnapshot {
+                MemberSnapshot {
+                    guid: self.guid.clone(),
+                    status: self.connection_status.clone(),
+                    is_being_aggregated: self.is_being_aggregated.unwrap_or(false),
+                    challenges: Vec::new(),
+                }
+            }
+        }
+
+        impl types::MemberCreateRequest {
+            /// A request for `institution_code` with no credentials (an
+            /// OAuth member, or add them with struct update syntax).
+            pub fn new(institution_code: impl Into<String>) -> Self {
+                types::MemberCreateRequest::builder()
+                    .institution_code(institution_code.into())
+                    .credentials(Vec::new())
+                    .try_into()
+                    .expect("institution_code and credentials are the only required fields")
+            }
+        }
+    };
+}
+
+#[cfg(feature = "platform-v20111101")]
+pub mod v20111101;
+#[cfg(feature = "platform-v20250224")]
+pub mod v20250224;
