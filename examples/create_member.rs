@@ -528,13 +528,12 @@ macro_rules! platform_mode {
 platform_mode!(
     v20250224,
     user: user_identifier,
-    // MX's migration guide: v20250224 drops create-member's
-    // `skip_aggregation` for `data_request.products`; a member whose
-    // background aggregation is off is the nearest it documents.
-    skip_aggregation: |member| {
-        member.background_aggregation_is_disabled = Some(true);
-        Ok(())
-    }
+    // MX's migration guide: v20250224 replaces create-member's
+    // `skip_aggregation` (and `background_aggregation_is_disabled`) with
+    // `data_request.products`, which says what to aggregate, not whether.
+    skip_aggregation: |_| Err(
+        "v20250224 has no skip_aggregation: MX's migration guide replaces it with `data_request.products` on the create body; use --api-version v20111101".into()
+    )
 );
 
 #[cfg(feature = "platform-v20111101")]

@@ -63,6 +63,25 @@ pub struct ConnectWidgetOptions {
     /// `current_member_guid`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_institution_search: Option<bool>,
+    /// The products to aggregate once the end user connects
+    /// (`data_request.products`, e.g. `transactions`,
+    /// `account_verification`): the Platform's v20250224 replaces `mode`,
+    /// `include_transactions` and `include_identity` with it (MX's
+    /// migration guide). Atrium and v20111101 have no such field: it is not
+    /// sent to them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_request: Option<DataRequest>,
+}
+
+/// What the Connect widget aggregates once the end user connects (the
+/// Platform's v20250224).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[non_exhaustive]
+pub struct DataRequest {
+    /// MX's product names (`account_verification`, `identity_verification`,
+    /// `transactions`, `transaction_history`, `statements`, `investments`,
+    /// `rewards`, or one MX adds).
+    pub products: Vec<String>,
 }
 
 impl ConnectWidgetOptions {
@@ -103,6 +122,14 @@ impl ConnectWidgetOptions {
 
     pub fn include_transactions(mut self, on: bool) -> Self {
         self.include_transactions = Some(on);
+        self
+    }
+
+    /// The products to aggregate (v20250224's `data_request.products`).
+    pub fn products<P: Into<String>>(mut self, products: impl IntoIterator<Item = P>) -> Self {
+        self.data_request = Some(DataRequest {
+            products: products.into_iter().map(Into::into).collect(),
+        });
         self
     }
 
@@ -157,6 +184,30 @@ mod tests {
                 "disable_institution_search": true
             })
         );
+    }
+
+    /// v20250224's widget request carries the products; the versions and
+    /// APIs without the field do not send it.
+    #[cfg(all(feature = "platform-v20250224", feature = "platform-v20111101"))]
+    #[test]
+    fn products_reach_v20250224_only() {
+        let o = ConnectWidgetOptions::new()
+            .institution("mxbank")
+            .products(["transactions", "account_verification"]);
+        let current: crate::platform::v20250224::types::RequestWidgetUrlBody =
+            o.to_widget_body().unwrap();
+        assert_eq!(
+            serde_json::to_value(&current).unwrap()["widget_url"]["data_request"],
+            json!({"products": ["transactions", "account_verification"]})
+        );
+        assert_eq!(
+            serde_json::to_value(&current).unwrap()["widget_url"]["widget_type"],
+            json!("connect_widget")
+        );
+        let old: crate::platform::v20111101::types::WidgetRequestBody = o.to_widget_body().unwrap();
+        assert!(serde_json::to_value(&old).unwrap()["widget_url"]
+            .get("data_request")
+            .is_none());
     }
 
     #[cfg(feature = "atrium")]

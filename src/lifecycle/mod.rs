@@ -2,10 +2,11 @@
 //! member's connection until it settles, MFA, aggregation-type jobs, OAuth
 //! windows, the Connect widget and webhooks.
 //!
-//! Nothing here names an API. Each API module plugs in with a
-//! [`MemberFetcher`] (a closure reading the member) and converts its
-//! generated types to and from the neutral ones here, so Atrium, Nexus and
-//! later the Platform API share one implementation of MX's rules.
+//! Nothing here names an API. Atrium and each Platform version implement
+//! [`MemberApi`] with their generated calls, and every one of them gets the
+//! same [`MemberHandle`] (`client.member(user, member)`); any other reader
+//! plugs into the poller as a [`MemberFetcher`] (a closure reading the
+//! member). One implementation of MX's rules serves every API.
 //!
 //! The facts these modules rely on, and the MX pages they come from, are
 //! named in each module's documentation.
