@@ -6,10 +6,7 @@
 //! (and hash, and sort) by their wire value, so an `Unknown` never stands
 //! beside the known variant it spells.
 
-use std::cmp::Ordering;
-use std::fmt;
-use std::hash::{Hash, Hasher};
-use std::str::FromStr;
+use crate::__private::de::StatusVisitor;
 
 /// The wire value of a status this version of the crate does not know.
 /// Read it with [`as_str`](Self::as_str).
@@ -32,7 +29,14 @@ impl From<&str> for UnknownStatus {
     }
 }
 
-macro_rules! string_enum {
+/// An open string enum: the named variants, `Unknown` holding any other
+/// wire value (sealed), `as_str`, `KNOWN`, `FromStr`/`From<&str>` that never
+/// fail, equality, hashing and order by wire value, `Display`, `Serialize`.
+/// The crate's own statuses use it, and so does the generated code for
+/// every string enum of a spec (`open_enum!`, with `Deserialize`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __string_enum {
     (
         $(#[$meta:meta])*
         pub enum $name:ident {
@@ -45,7 +49,7 @@ macro_rules! string_enum {
         pub enum $name {
             $( $(#[$vmeta])* #[doc = concat!("`", $wire, "`")] $variant, )*
             /// A value this version of the crate does not know.
-            Unknown(UnknownStatus),
+            Unknown($crate::lifecycle::UnknownStatus),
         }
 
         impl $name {
@@ -61,65 +65,98 @@ macro_rules! string_enum {
             }
         }
 
-        impl FromStr for $name {
-            type Err = std::convert::Infallible;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ok(match s {
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(match s {
                     $( $wire => $name::$variant, )*
-                    other => $name::Unknown(UnknownStatus(other.to_string())),
+                    other => $name::Unknown($crate::lifecycle::UnknownStatus::from(other)),
                 })
             }
         }
 
-        impl From<&str> for $name {
+        impl ::std::convert::From<&str> for $name {
             fn from(s: &str) -> Self {
                 match s.parse() {
-                    Ok(v) => v,
-                    Err(never) => match never {},
+                    ::std::result::Result::Ok(v) => v,
+                    ::std::result::Result::Err(never) => match never {},
                 }
             }
         }
 
-        impl PartialEq for $name {
+        impl ::std::cmp::PartialEq for $name {
             fn eq(&self, other: &Self) -> bool {
                 self.as_str() == other.as_str()
             }
         }
 
-        impl Eq for $name {}
+        impl ::std::cmp::Eq for $name {}
 
-        impl Hash for $name {
-            fn hash<H: Hasher>(&self, h: &mut H) {
+        impl ::std::hash::Hash for $name {
+            fn hash<H: ::std::hash::Hasher>(&self, h: &mut H) {
                 self.as_str().hash(h)
             }
         }
 
-        impl PartialOrd for $name {
-            fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-                Some(self.cmp(other))
+        impl ::std::cmp::PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+                ::std::option::Option::Some(self.cmp(other))
             }
         }
 
         /// By wire value, consistently with equality.
-        impl Ord for $name {
-            fn cmp(&self, other: &Self) -> Ordering {
+        impl ::std::cmp::Ord for $name {
+            fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
                 self.as_str().cmp(other.as_str())
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
     };
 }
+
+/// A generated string enum of a spec, open: [`__string_enum!`] and a
+/// `Deserialize` that takes any string. The pipeline turns every closed
+/// string enum typify generates into one of these, so that a value MX adds
+/// within a version (MX's versioning page does not count a new enum value
+/// as breaking) decodes as `Unknown` instead of failing a whole answer.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __open_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )*
+        }
+    ) => {
+        $crate::__string_enum! {
+            $(#[$meta])*
+            pub enum $name {
+                $( $(#[$vmeta])* $variant = $wire, )*
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                d.deserialize_any($crate::__private::de::StatusVisitor::strings())
+            }
+        }
+    };
+}
+
+use crate::__string_enum as string_enum;
 
 string_enum! {
     /// The state of a member's connection (`connection_status`), in every
@@ -317,34 +354,9 @@ impl ConnectionStatus {
     }
 }
 
-/// A string, or for `ConnectionStatus` a status number.
-struct StatusVisitor<T>(std::marker::PhantomData<T>, fn(u64) -> Option<T>);
-
-impl<T: FromStr<Err = std::convert::Infallible>> serde::de::Visitor<'_> for StatusVisitor<T> {
-    type Value = T;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a status string")
-    }
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
-        Ok(match v.parse() {
-            Ok(t) => t,
-            Err(never) => match never {},
-        })
-    }
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
-        (self.1)(v).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
-    }
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
-        match u64::try_from(v) {
-            Ok(v) => self.visit_u64(v),
-            Err(_) => Err(E::invalid_value(serde::de::Unexpected::Signed(v), &self)),
-        }
-    }
-}
-
 impl<'de> serde::Deserialize<'de> for ConnectionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(StatusVisitor(std::marker::PhantomData, |n| {
+        d.deserialize_any(StatusVisitor::numbered(|n| {
             Some(ConnectionStatus::from_id(n))
         }))
     }
@@ -355,7 +367,7 @@ macro_rules! deserialize_str {
     ($($name:ident),*) => {$(
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                d.deserialize_any(StatusVisitor(std::marker::PhantomData, |_| None))
+                d.deserialize_any(StatusVisitor::strings())
             }
         }
     )*};

@@ -9,6 +9,8 @@ pub struct MxApi {
     /// The generated file's stem; its Cargo feature is this name with `-`
     /// for `_` (`platform_v20250224` → `platform-v20250224`).
     pub name: &'static str,
+    /// Its module in `mx-client` (`nexus`, `platform::v20250224`).
+    pub module: &'static str,
     /// The spec, vendored or hand-written.
     pub spec: &'static str,
     /// MX's corrections laid over the spec, each with its evidence.
@@ -30,6 +32,7 @@ pub const ACCEPT_VERSION: &str = "Accept-Version";
 pub const MX_APIS: &[MxApi] = &[
     MxApi {
         name: "nexus",
+        module: "nexus",
         spec: "specs/nexus/v1.yaml",
         overlay: Some("specs/nexus/overlay.yaml"),
         upstream: Some("specs/nexus/upstream.txt"),
@@ -38,6 +41,7 @@ pub const MX_APIS: &[MxApi] = &[
     },
     MxApi {
         name: "atrium",
+        module: "atrium",
         spec: "specs/atrium/v1.yaml",
         overlay: None,
         upstream: None,
@@ -57,6 +61,7 @@ pub const MX_APIS: &[MxApi] = &[
     // mx-platform-node 2.x) send the vendor type.
     MxApi {
         name: "platform_v20111101",
+        module: "platform::v20111101",
         spec: "specs/platform/v20111101.yml",
         overlay: Some("specs/platform/v20111101.overlay.yaml"),
         upstream: Some("specs/platform/v20111101.upstream.txt"),
@@ -69,6 +74,7 @@ pub const MX_APIS: &[MxApi] = &[
     // `application/json`).
     MxApi {
         name: "platform_v20250224",
+        module: "platform::v20250224",
         spec: "specs/platform/v20250224.yml",
         overlay: Some("specs/platform/v20250224.overlay.yaml"),
         upstream: Some("specs/platform/v20250224.upstream.txt"),

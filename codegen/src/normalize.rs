@@ -36,7 +36,16 @@ pub struct Normalized {
     pub wire: WireTable,
     /// Properties marked `deprecated: true`: (component schema, property).
     pub deprecated: BTreeSet<(String, String)>,
+    /// Properties an overlay marks `x-mx-decode` (MX's sources disagree on
+    /// their type): (component schema, property, the form to decode).
+    pub lenient: BTreeSet<(String, String, String)>,
 }
+
+/// The extension of an object schema that names the lenient decoding of
+/// some of its properties: a map from property to one of the runtime's `de`
+/// helpers (`number_or_string`, `one_or_list`). On the object, not the
+/// property, so that a `$ref` property can carry one.
+pub const LENIENT: &str = "x-mx-decode";
 
 /// Is `media` JSON on the wire (`application/json` or a `+json` vendor type)?
 pub fn is_json(media: &str) -> bool {
@@ -500,9 +509,24 @@ pub fn normalize(
         .map(|(m, _)| m.to_string());
 
     let mut deprecated = BTreeSet::new();
+    let mut lenient = BTreeSet::new();
     if let Some(components) = spec.components.as_mut() {
         for (name, schema) in components.schemas.iter_mut() {
             if let ReferenceOr::Item(schema) = schema {
+                if let Some(map) = schema.schema_data.extensions.get(LENIENT) {
+                    let forms = map.as_object().ok_or_else(|| {
+                        SpecError::at(
+                            file,
+                            pointer(["components", "schemas", name, LENIENT]),
+                            format!("`{LENIENT}` is not a map of property to decoding"),
+                            format!("write `{LENIENT}: {{property: number_or_string}}`"),
+                        )
+                    })?;
+                    for (prop, form) in forms {
+                        let form = form.as_str().unwrap_or_default();
+                        lenient.insert((name.clone(), prop.clone(), form.to_string()));
+                    }
+                }
                 visit_properties(name, schema, &mut |owner, prop, s| {
                     if owner == name && s.schema_data.deprecated {
                         deprecated.insert((owner.to_string(), prop.to_string()));
@@ -535,7 +559,21 @@ pub fn normalize(
             }
         }
     }
-    Ok(Normalized { wire, deprecated })
+    for (owner, prop, form) in &lenient {
+        if !crate::rewrite::LENIENT_FORMS.contains(&form.as_str()) {
+            return Err(SpecError::at(
+                file,
+                pointer(["components", "schemas", owner, LENIENT, prop]),
+                format!("`{LENIENT}` gives `{prop}` the decoding `{form}`, which the runtime does not have"),
+                format!("use one of: {}", crate::rewrite::LENIENT_FORMS.join(", ")),
+            ));
+        }
+    }
+    Ok(Normalized {
+        wire,
+        deprecated,
+        lenient,
+    })
 }
 
 /// Removes the header parameters the API sends as constants (MX's

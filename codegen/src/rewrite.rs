@@ -2,6 +2,8 @@
 //! the spec's deprecations. (Each builder's `send()` is rewritten in
 //! `send.rs`.)
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 
 /// The items of the generated file's top-level module `name` (none when it
@@ -17,6 +19,38 @@ pub(crate) fn module_items<'a>(
             _ => None,
         })
         .flatten()
+}
+
+/// The `types::X` of every `ResponseValue<types::X>` the builders answer.
+pub(crate) fn answer_types(file: &syn::File) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let builder = file.items.iter().filter_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    });
+    for item in builder.flatten() {
+        let syn::Item::Impl(imp) = item else { continue };
+        for f in &imp.items {
+            let syn::ImplItem::Fn(f) = f else { continue };
+            if f.sig.ident != "send" && f.sig.ident != "send_raw" {
+                continue;
+            }
+            let output = quote::ToTokens::to_token_stream(&f.sig.output).to_string();
+            for part in output.split("ResponseValue <").skip(1) {
+                if let Some(rest) = part.trim_start().strip_prefix("types ::") {
+                    let name: String = rest
+                        .trim_start()
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    if !name.is_empty() {
+                        out.insert(name);
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Makes the generated `Client::new` build its HTTP client through the
@@ -42,6 +76,44 @@ pub(crate) fn use_runtime_http_client(file: &mut syn::File, rt: &TokenStream) {
                     Self::new_with_client(baseurl, #rt::default_http_client(), inner)
                 });
             }
+        }
+    }
+}
+
+/// The lenient decodings of the runtime's `de` module an overlay may name
+/// with `x-mx-decode`.
+pub(crate) const LENIENT_FORMS: &[&str] = &["number_or_string", "one_or_list"];
+
+/// Decodes the fields an overlay marks `x-mx-decode: <form>` with the
+/// runtime's `de::<form>` (where MX's own sources disagree on a field's
+/// type: a number or a numeric string, one object or a list of one).
+pub(crate) fn lenient(
+    file: &mut syn::File,
+    lenient: &std::collections::BTreeSet<(String, String, String)>,
+    runtime: &str,
+) {
+    if lenient.is_empty() {
+        return;
+    }
+    for item in module_items(file, "types") {
+        let syn::Item::Struct(s) = item else { continue };
+        let owner = s.ident.to_string();
+        let syn::Fields::Named(fields) = &mut s.fields else {
+            continue;
+        };
+        for field in &mut fields.named {
+            let Some(ident) = &field.ident else { continue };
+            let json = serde_rename(field).unwrap_or_else(|| ident.to_string());
+            let Some((_, _, form)) = lenient
+                .iter()
+                .find(|(schema, prop, _)| crate::pascal(schema) == owner && *prop == json)
+            else {
+                continue;
+            };
+            let helper = format!("::{runtime}::de::{form}");
+            field
+                .attrs
+                .push(syn::parse_quote!(#[serde(default, deserialize_with = #helper)]));
         }
     }
 }
@@ -75,7 +147,7 @@ pub(crate) fn mark_deprecated(
     }
 }
 
-fn serde_rename(field: &syn::Field) -> Option<String> {
+pub(crate) fn serde_rename(field: &syn::Field) -> Option<String> {
     field.attrs.iter().find_map(|a| {
         if !a.path().is_ident("serde") {
             return None;

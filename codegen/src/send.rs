@@ -31,7 +31,8 @@ pub(crate) fn rewrite(
     file: &mut syn::File,
     rt: &TokenStream,
     wire: &WireTable,
-) -> Result<(), String> {
+) -> Result<Vec<(usize, syn::Type)>, String> {
+    let mut answers = Vec::new();
     for item in crate::rewrite::module_items(file, "builder") {
         let syn::Item::Impl(imp) = item else { continue };
         // The future borrows what the builder borrows (its client).
@@ -50,6 +51,7 @@ pub(crate) fn rewrite(
                 continue;
             };
             let index = direct_calls(&mut f.block, rt, wire)?;
+            answers.push((index, ok.clone()));
             typed_failure(&mut f.sig.output, &mut f.block, rt)?;
             let docs: Vec<syn::Attribute> = f
                 .attrs
@@ -75,7 +77,7 @@ pub(crate) fn rewrite(
         }
         imp.items.extend(added);
     }
-    Ok(())
+    Ok(answers)
 }
 
 /// The body of one generated `send`, talking to the runtime directly.
@@ -558,7 +560,7 @@ mod tests {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         };
-        let e = rewrite(&mut file(without_pre), &rt, &table()).unwrap_err();
+        let e = rewrite(&mut file(without_pre), &rt, &table()).err().unwrap();
         assert!(
             e.contains("`read_user`") && e.contains("`pre` hook call"),
             "{e}"
@@ -569,7 +571,7 @@ mod tests {
             client.pre(&mut request, &info).await?;
             match 1 { _ => Err(()) }
         };
-        let e = rewrite(&mut file(unknown), &rt, &table()).unwrap_err();
+        let e = rewrite(&mut file(unknown), &rt, &table()).err().unwrap();
         assert!(
             e.contains("`delete_everything` is not in the wire table"),
             "{e}"

@@ -1,7 +1,50 @@
 //! Deserialization helpers the generated code names by absolute path
 //! (`::mx_client::__private::de::…`). Not a public API.
 
+use std::fmt;
+use std::marker::PhantomData;
+use std::str::FromStr;
+
 use serde::{Deserialize, Deserializer};
+
+/// Reads an open enum (`__string_enum!`): any string, and for a status
+/// MX also numbers (`ConnectionStatus`), a number.
+#[derive(Debug)]
+pub struct StatusVisitor<T>(PhantomData<T>, fn(u64) -> Option<T>);
+
+impl<T> StatusVisitor<T> {
+    /// Strings only.
+    pub fn strings() -> Self {
+        StatusVisitor(PhantomData, |_| None)
+    }
+
+    /// Strings, and numbers as `by_number` reads them.
+    pub fn numbered(by_number: fn(u64) -> Option<T>) -> Self {
+        StatusVisitor(PhantomData, by_number)
+    }
+}
+
+impl<T: FromStr<Err = std::convert::Infallible>> serde::de::Visitor<'_> for StatusVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a status string")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        Ok(match v.parse() {
+            Ok(t) => t,
+            Err(never) => match never {},
+        })
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
+        (self.1)(v).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
+        match u64::try_from(v) {
+            Ok(v) => self.visit_u64(v),
+            Err(_) => Err(E::invalid_value(serde::de::Unexpected::Signed(v), &self)),
+        }
+    }
+}
 
 /// Decodes `null` as `T::default()` (an empty list or map), any other value
 /// as `T`. The pipeline puts it on every optional array and map field: MX
@@ -14,12 +57,101 @@ where
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
+/// Decodes a number, or a string holding one, as `Some(T)`; `null` as
+/// `None`. For a field MX's sources type both ways (an overlay's
+/// `x-mx-decode: number_or_string`), e.g. a spending plan item's
+/// `item_type`: the string `"1"` in MX's v20111101 spec and its example,
+/// the integer code in v20250224.
+pub fn number_or_string<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::Error as _;
+    let number = match Option::<serde_json::Value>::deserialize(d)? {
+        None | Some(serde_json::Value::Null) => return Ok(None),
+        Some(serde_json::Value::String(s)) => {
+            let n: serde_json::Number = s
+                .trim()
+                .parse()
+                .map_err(|_| D::Error::custom(format!("{s:?} is not a number")))?;
+            serde_json::Value::Number(n)
+        }
+        Some(other) => other,
+    };
+    T::deserialize(number).map(Some).map_err(D::Error::custom)
+}
+
+/// Decodes one object as `Some(T)`, and a list of at most one as its
+/// element; a longer list is an error (no record is dropped in silence).
+/// For a field MX's sources type both ways (an overlay's `x-mx-decode:
+/// one_or_list`), e.g. `micro_deposit`: one object on MX's pages, a list in
+/// its specs and SDKs.
+pub fn one_or_list<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either<T> {
+        List(Vec<T>),
+        One(T),
+    }
+    match Option::<Either<T>>::deserialize(d)? {
+        None => Ok(None),
+        Some(Either::One(t)) => Ok(Some(t)),
+        Some(Either::List(list)) if list.len() <= 1 => Ok(list.into_iter().next()),
+        Some(Either::List(list)) => Err(serde::de::Error::custom(format!(
+            "a list of {} where MX documents one",
+            list.len()
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[derive(serde::Deserialize, Debug, PartialEq)]
     struct Challenge {
         #[serde(default, deserialize_with = "super::null_as_default")]
         options: Vec<String>,
+    }
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Item {
+        #[serde(default, deserialize_with = "super::number_or_string")]
+        item_type: Option<i64>,
+        #[serde(default, deserialize_with = "super::one_or_list")]
+        micro_deposit: Option<Challenge>,
+    }
+
+    #[test]
+    fn both_forms_where_mx_sources_disagree() {
+        let read = |s: &str| serde_json::from_str::<Item>(s);
+        assert_eq!(read(r#"{"item_type": 1}"#).unwrap().item_type, Some(1));
+        assert_eq!(read(r#"{"item_type": "1"}"#).unwrap().item_type, Some(1));
+        assert_eq!(read(r#"{"item_type": null}"#).unwrap().item_type, None);
+        assert_eq!(
+            read("{}").unwrap(),
+            Item {
+                item_type: None,
+                micro_deposit: None
+            }
+        );
+        assert!(read(r#"{"item_type": "one"}"#).is_err());
+        let one = Challenge {
+            options: vec!["a".into()],
+        };
+        let obj = read(r#"{"micro_deposit": {"options": ["a"]}}"#).unwrap();
+        assert_eq!(obj.micro_deposit.as_ref(), Some(&one));
+        let list = read(r#"{"micro_deposit": [{"options": ["a"]}]}"#).unwrap();
+        assert_eq!(list.micro_deposit.as_ref(), Some(&one));
+        assert_eq!(
+            read(r#"{"micro_deposit": []}"#).unwrap().micro_deposit,
+            None
+        );
+        let two = read(r#"{"micro_deposit": [{"options": []}, {"options": []}]}"#).unwrap_err();
+        assert!(two.to_string().contains("a list of 2"), "{two}");
     }
 
     #[test]

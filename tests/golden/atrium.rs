@@ -8303,6 +8303,157 @@ pub mod types {
             }
         }
     }
+    impl ::mx_client::__private::Fields for AccountNumbersResponseBody {
+        const NAMES: &'static [&'static str] = &["account_numbers"];
+        fn all_absent(&self) -> bool {
+            self.account_numbers.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for AccountOwnersResponseBody {
+        const NAMES: &'static [&'static str] = &["account_owners"];
+        fn all_absent(&self) -> bool {
+            self.account_owners.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for AccountResponseBody {
+        const NAMES: &'static [&'static str] = &["account"];
+        fn all_absent(&self) -> bool {
+            false
+        }
+    }
+    impl ::mx_client::__private::Fields for AccountsResponseBody {
+        const NAMES: &'static [&'static str] = &["accounts", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.accounts.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for ChallengesResponseBody {
+        const NAMES: &'static [&'static str] = &["challenges"];
+        fn all_absent(&self) -> bool {
+            self.challenges.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for ConnectWidgetResponseBody {
+        const NAMES: &'static [&'static str] = &["user"];
+        fn all_absent(&self) -> bool {
+            false
+        }
+    }
+    impl ::mx_client::__private::Fields for CredentialsResponseBody {
+        const NAMES: &'static [&'static str] = &["credentials"];
+        fn all_absent(&self) -> bool {
+            self.credentials.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for HoldingResponseBody {
+        const NAMES: &'static [&'static str] = &["holding"];
+        fn all_absent(&self) -> bool {
+            false
+        }
+    }
+    impl ::mx_client::__private::Fields for HoldingsResponseBody {
+        const NAMES: &'static [&'static str] = &["holdings", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.holdings.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for InstitutionResponseBody {
+        const NAMES: &'static [&'static str] = &["institution"];
+        fn all_absent(&self) -> bool {
+            false
+        }
+    }
+    impl ::mx_client::__private::Fields for InstitutionsResponseBody {
+        const NAMES: &'static [&'static str] = &["institutions", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.institutions.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for MemberConnectionStatusResponseBody {
+        const NAMES: &'static [&'static str] = &["member"];
+        fn all_absent(&self) -> bool {
+            false
+        }
+    }
+    impl ::mx_client::__private::Fields for MemberResponseBody {
+        const NAMES: &'static [&'static str] = &["member"];
+        fn all_absent(&self) -> bool {
+            false
+        }
+    }
+    impl ::mx_client::__private::Fields for MembersResponseBody {
+        const NAMES: &'static [&'static str] = &["members", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.members.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for MerchantLocationResponseBody {
+        const NAMES: &'static [&'static str] = &["merchant_location"];
+        fn all_absent(&self) -> bool {
+            false
+        }
+    }
+    impl ::mx_client::__private::Fields for MerchantLocationsResponseBody {
+        const NAMES: &'static [&'static str] = &["merchant_locations", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.merchant_locations.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for MerchantResponseBody {
+        const NAMES: &'static [&'static str] = &["merchant"];
+        fn all_absent(&self) -> bool {
+            false
+        }
+    }
+    impl ::mx_client::__private::Fields for MerchantsResponseBody {
+        const NAMES: &'static [&'static str] = &["merchants", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.merchants.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for StatementResponseBody {
+        const NAMES: &'static [&'static str] = &["statement"];
+        fn all_absent(&self) -> bool {
+            false
+        }
+    }
+    impl ::mx_client::__private::Fields for StatementsResponseBody {
+        const NAMES: &'static [&'static str] = &["pagination", "statements"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.statements.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for TransactionResponseBody {
+        const NAMES: &'static [&'static str] = &["transaction"];
+        fn all_absent(&self) -> bool {
+            false
+        }
+    }
+    impl ::mx_client::__private::Fields
+    for TransactionsCleanseAndCategorizeResponseBody {
+        const NAMES: &'static [&'static str] = &["transactions"];
+        fn all_absent(&self) -> bool {
+            self.transactions.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for TransactionsResponseBody {
+        const NAMES: &'static [&'static str] = &["pagination", "transactions"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.transactions.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for UserResponseBody {
+        const NAMES: &'static [&'static str] = &["user"];
+        fn all_absent(&self) -> bool {
+            false
+        }
+    }
+    impl ::mx_client::__private::Fields for UsersResponseBody {
+        const NAMES: &'static [&'static str] = &["pagination", "users"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.users.is_empty()
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for Atrium API

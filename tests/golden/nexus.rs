@@ -1040,6 +1040,12 @@ pub mod types {
             }
         }
     }
+    impl ::mx_client::__private::Fields for MemberResponseBody {
+        const NAMES: &'static [&'static str] = &["member"];
+        fn all_absent(&self) -> bool {
+            self.member.is_none()
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for Nexus API

@@ -732,7 +732,7 @@ pub mod types {
     pub struct BudgetCreateRequest {
         ///Amount of the budget.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub amount: ::std::option::Option<i64>,
+        pub amount: ::std::option::Option<f64>,
         ///Unique identifier of the category.
         pub category_guid: ::std::string::String,
         ///Additional information a partner can store on the budget.
@@ -804,7 +804,7 @@ pub mod types {
         pub revision: ::std::option::Option<i64>,
         ///The cumulative amount of all transactions under the budget.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub transaction_total: ::std::option::Option<::serde_json::Value>,
+        pub transaction_total: ::std::option::Option<f64>,
         ///Date and time the budget was updated, represented in ISO 8601 format with timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::serde_json::Value>,
@@ -833,7 +833,7 @@ pub mod types {
     pub struct BudgetUpdateRequest {
         ///Amount of the budget.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub amount: ::std::option::Option<i64>,
+        pub amount: ::std::option::Option<f64>,
         ///Additional information a partner can store on the budget.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata: ::std::option::Option<::std::string::String>,
@@ -854,6 +854,20 @@ pub mod types {
     }
     impl BudgetUpdateRequestBody {
         pub fn builder() -> builder::BudgetUpdateRequestBody {
+            Default::default()
+        }
+    }
+    ///`BudgetsResponseBody`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct BudgetsResponseBody {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
+        pub budgets: ::std::vec::Vec<BudgetResponse>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pagination: ::std::option::Option<PaginationResponse>,
+    }
+    impl BudgetsResponseBody {
+        pub fn builder() -> builder::BudgetsResponseBody {
             Default::default()
         }
     }
@@ -2503,6 +2517,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "::mx_client::__private::de::one_or_list")]
         pub micro_deposit: ::std::option::Option<MicrodepositResponse>,
     }
     impl MicrodepositResponseBody {
@@ -3302,6 +3317,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::number_or_string"
+        )]
         pub item_type: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub planned_amount: ::std::option::Option<f64>,
@@ -3963,6 +3982,17 @@ pub mod types {
             Default::default()
         }
     }
+    ///`TransactionIncludesResponseBody`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct TransactionIncludesResponseBody {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub transaction: ::std::option::Option<TransactionIncludesResponse>,
+    }
+    impl TransactionIncludesResponseBody {
+        pub fn builder() -> builder::TransactionIncludesResponseBody {
+            Default::default()
+        }
+    }
     ///`TransactionIncludesResponseClassification`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponseClassification {
@@ -3978,97 +4008,13 @@ pub mod types {
             Default::default()
         }
     }
-    ///`TransactionIncludesResponseClassificationParentClass`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum TransactionIncludesResponseClassificationParentClass {
-        Payroll,
-        Deposit,
-        Savings,
-        Transfer,
-        Refunds,
-        Spend,
-        Investment,
-        Buy,
-        Sell,
-        Income,
-        Fees,
-        Expenses,
-        #[serde(rename = "Corporate Actions")]
-        CorporateActions,
-        Other,
-    }
-    impl ::std::fmt::Display for TransactionIncludesResponseClassificationParentClass {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Payroll => f.write_str("Payroll"),
-                Self::Deposit => f.write_str("Deposit"),
-                Self::Savings => f.write_str("Savings"),
-                Self::Transfer => f.write_str("Transfer"),
-                Self::Refunds => f.write_str("Refunds"),
-                Self::Spend => f.write_str("Spend"),
-                Self::Investment => f.write_str("Investment"),
-                Self::Buy => f.write_str("Buy"),
-                Self::Sell => f.write_str("Sell"),
-                Self::Income => f.write_str("Income"),
-                Self::Fees => f.write_str("Fees"),
-                Self::Expenses => f.write_str("Expenses"),
-                Self::CorporateActions => f.write_str("Corporate Actions"),
-                Self::Other => f.write_str("Other"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for TransactionIncludesResponseClassificationParentClass {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "Payroll" => Ok(Self::Payroll),
-                "Deposit" => Ok(Self::Deposit),
-                "Savings" => Ok(Self::Savings),
-                "Transfer" => Ok(Self::Transfer),
-                "Refunds" => Ok(Self::Refunds),
-                "Spend" => Ok(Self::Spend),
-                "Investment" => Ok(Self::Investment),
-                "Buy" => Ok(Self::Buy),
-                "Sell" => Ok(Self::Sell),
-                "Income" => Ok(Self::Income),
-                "Fees" => Ok(Self::Fees),
-                "Expenses" => Ok(Self::Expenses),
-                "Corporate Actions" => Ok(Self::CorporateActions),
-                "Other" => Ok(Self::Other),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for TransactionIncludesResponseClassificationParentClass {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for TransactionIncludesResponseClassificationParentClass {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "`TransactionIncludesResponseClassificationParentClass`"] pub enum
+        TransactionIncludesResponseClassificationParentClass { Payroll = "Payroll",
+        Deposit = "Deposit", Savings = "Savings", Transfer = "Transfer", Refunds =
+        "Refunds", Spend = "Spend", Investment = "Investment", Buy = "Buy", Sell =
+        "Sell", Income = "Income", Fees = "Fees", Expenses = "Expenses", CorporateActions
+        = "Corporate Actions", Other = "Other", }
     }
     ///`TransactionIncludesResponseGeolocation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -4126,127 +4072,17 @@ pub mod types {
             Default::default()
         }
     }
-    ///`TransactionIncludesResponseRepeatingTransactionRecurrenceType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum TransactionIncludesResponseRepeatingTransactionRecurrenceType {
-        #[serde(rename = "EVERY_OTHER_WEEK")]
-        EveryOtherWeek,
+    ::mx_client::__private::open_enum! {
+        #[doc = "`TransactionIncludesResponseRepeatingTransactionRecurrenceType`"] pub
+        enum TransactionIncludesResponseRepeatingTransactionRecurrenceType {
+        EveryOtherWeek = "EVERY_OTHER_WEEK", }
     }
-    impl ::std::fmt::Display
-    for TransactionIncludesResponseRepeatingTransactionRecurrenceType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::EveryOtherWeek => f.write_str("EVERY_OTHER_WEEK"),
-            }
-        }
-    }
-    impl ::std::str::FromStr
-    for TransactionIncludesResponseRepeatingTransactionRecurrenceType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "EVERY_OTHER_WEEK" => Ok(Self::EveryOtherWeek),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for TransactionIncludesResponseRepeatingTransactionRecurrenceType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for TransactionIncludesResponseRepeatingTransactionRecurrenceType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///`TransactionIncludesResponseRepeatingTransactionRepeatingTransactionType`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum TransactionIncludesResponseRepeatingTransactionRepeatingTransactionType {
-        #[serde(rename = "BILL")]
-        Bill,
-        #[serde(rename = "SUBSCRIPTION")]
-        Subscription,
-        #[serde(rename = "INCOME")]
-        Income,
-        #[serde(rename = "UNKNOWN")]
-        Unknown,
-    }
-    impl ::std::fmt::Display
-    for TransactionIncludesResponseRepeatingTransactionRepeatingTransactionType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Bill => f.write_str("BILL"),
-                Self::Subscription => f.write_str("SUBSCRIPTION"),
-                Self::Income => f.write_str("INCOME"),
-                Self::Unknown => f.write_str("UNKNOWN"),
-            }
-        }
-    }
-    impl ::std::str::FromStr
-    for TransactionIncludesResponseRepeatingTransactionRepeatingTransactionType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "BILL" => Ok(Self::Bill),
-                "SUBSCRIPTION" => Ok(Self::Subscription),
-                "INCOME" => Ok(Self::Income),
-                "UNKNOWN" => Ok(Self::Unknown),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for TransactionIncludesResponseRepeatingTransactionRepeatingTransactionType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for TransactionIncludesResponseRepeatingTransactionRepeatingTransactionType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc =
+        "`TransactionIncludesResponseRepeatingTransactionRepeatingTransactionType`"] pub
+        enum TransactionIncludesResponseRepeatingTransactionRepeatingTransactionType {
+        Bill = "BILL", Subscription = "SUBSCRIPTION", Income = "INCOME", MxUnknown =
+        "UNKNOWN", }
     }
     ///`TransactionResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -10414,7 +10250,7 @@ See [Widget Types](/api-reference/platform-api/reference/widget-types) for a lis
         #[derive(Clone, Debug)]
         pub struct BudgetCreateRequest {
             amount: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::std::option::Option<f64>,
                 ::std::string::String,
             >,
             category_guid: ::std::result::Result<
@@ -10450,7 +10286,7 @@ See [Widget Types](/api-reference/platform-api/reference/widget-types) for a lis
         impl BudgetCreateRequest {
             pub fn amount<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.amount = value
@@ -10635,7 +10471,7 @@ See [Widget Types](/api-reference/platform-api/reference/widget-types) for a lis
                 ::std::string::String,
             >,
             transaction_total: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
+                ::std::option::Option<f64>,
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
@@ -10832,7 +10668,7 @@ See [Widget Types](/api-reference/platform-api/reference/widget-types) for a lis
             }
             pub fn transaction_total<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.transaction_total = value
@@ -10960,7 +10796,7 @@ See [Widget Types](/api-reference/platform-api/reference/widget-types) for a lis
         #[derive(Clone, Debug)]
         pub struct BudgetUpdateRequest {
             amount: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::std::option::Option<f64>,
                 ::std::string::String,
             >,
             metadata: ::std::result::Result<
@@ -10984,7 +10820,7 @@ See [Widget Types](/api-reference/platform-api/reference/widget-types) for a lis
         impl BudgetUpdateRequest {
             pub fn amount<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.amount = value
@@ -11084,6 +10920,73 @@ See [Widget Types](/api-reference/platform-api/reference/widget-types) for a lis
         for BudgetUpdateRequestBody {
             fn from(value: super::BudgetUpdateRequestBody) -> Self {
                 Self { budget: Ok(value.budget) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BudgetsResponseBody {
+            budgets: ::std::result::Result<
+                ::std::vec::Vec<super::BudgetResponse>,
+                ::std::string::String,
+            >,
+            pagination: ::std::result::Result<
+                ::std::option::Option<super::PaginationResponse>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BudgetsResponseBody {
+            fn default() -> Self {
+                Self {
+                    budgets: Ok(Default::default()),
+                    pagination: Ok(Default::default()),
+                }
+            }
+        }
+        impl BudgetsResponseBody {
+            pub fn budgets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::BudgetResponse>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.budgets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for budgets: {e}")
+                    });
+                self
+            }
+            pub fn pagination<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PaginationResponse>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pagination = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pagination: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BudgetsResponseBody>
+        for super::BudgetsResponseBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BudgetsResponseBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    budgets: value.budgets?,
+                    pagination: value.pagination?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BudgetsResponseBody> for BudgetsResponseBody {
+            fn from(value: super::BudgetsResponseBody) -> Self {
+                Self {
+                    budgets: Ok(value.budgets),
+                    pagination: Ok(value.pagination),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -31727,6 +31630,55 @@ See [Widget Types](/api-reference/platform-api/reference/widget-types) for a lis
             }
         }
         #[derive(Clone, Debug)]
+        pub struct TransactionIncludesResponseBody {
+            transaction: ::std::result::Result<
+                ::std::option::Option<super::TransactionIncludesResponse>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TransactionIncludesResponseBody {
+            fn default() -> Self {
+                Self {
+                    transaction: Ok(Default::default()),
+                }
+            }
+        }
+        impl TransactionIncludesResponseBody {
+            pub fn transaction<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TransactionIncludesResponse>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.transaction = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for transaction: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TransactionIncludesResponseBody>
+        for super::TransactionIncludesResponseBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TransactionIncludesResponseBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    transaction: value.transaction?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TransactionIncludesResponseBody>
+        for TransactionIncludesResponseBody {
+            fn from(value: super::TransactionIncludesResponseBody) -> Self {
+                Self {
+                    transaction: Ok(value.transaction),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct TransactionIncludesResponseClassification {
             guid: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -35440,6 +35392,603 @@ See [Widget Types](/api-reference/platform-api/reference/widget-types) for a lis
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl ::mx_client::__private::Fields for AccountNumbersResponseBody {
+        const NAMES: &'static [&'static str] = &["account_numbers", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.account_numbers.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for AccountOwnersResponseBody {
+        const NAMES: &'static [&'static str] = &["account_owners", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.account_owners.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for AccountResponseBody {
+        const NAMES: &'static [&'static str] = &["account"];
+        fn all_absent(&self) -> bool {
+            self.account.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for AccountsResponseBody {
+        const NAMES: &'static [&'static str] = &["accounts", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.accounts.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for AchReturnResponseBody {
+        const NAMES: &'static [&'static str] = &["ach_return"];
+        fn all_absent(&self) -> bool {
+            self.ach_return.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for AchReturnsResponseBody {
+        const NAMES: &'static [&'static str] = &["ach_returns", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.ach_returns.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for AuthorizationCodeResponseBody {
+        const NAMES: &'static [&'static str] = &["authorization_code"];
+        fn all_absent(&self) -> bool {
+            self.authorization_code.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for BudgetResponseBody {
+        const NAMES: &'static [&'static str] = &["budget"];
+        fn all_absent(&self) -> bool {
+            self.budget.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for BudgetsResponseBody {
+        const NAMES: &'static [&'static str] = &["budgets", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.budgets.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for CategoriesResponseBody {
+        const NAMES: &'static [&'static str] = &["categories", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.categories.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for CategoryResponseBody {
+        const NAMES: &'static [&'static str] = &["category"];
+        fn all_absent(&self) -> bool {
+            self.category.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for ChallengesResponseBody {
+        const NAMES: &'static [&'static str] = &["challenges", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.challenges.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for ConnectWidgetResponseBody {
+        const NAMES: &'static [&'static str] = &["user"];
+        fn all_absent(&self) -> bool {
+            self.user.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for CredentialsResponseBody {
+        const NAMES: &'static [&'static str] = &["credentials", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.credentials.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for CreditCardProductResponse {
+        const NAMES: &'static [&'static str] = &["credit_card_product"];
+        fn all_absent(&self) -> bool {
+            self.credit_card_product.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for EnhanceTransactionsResponseBody {
+        const NAMES: &'static [&'static str] = &["transactions"];
+        fn all_absent(&self) -> bool {
+            self.transactions.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for GoalResponseBody {
+        const NAMES: &'static [&'static str] = &["goal"];
+        fn all_absent(&self) -> bool {
+            self.goal.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for GoalsResponseBody {
+        const NAMES: &'static [&'static str] = &["goals", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.goals.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for InsightResponse {
+        const NAMES: &'static [&'static str] = &[
+            "active_at",
+            "client_guid",
+            "created_at",
+            "cta_clicked_at",
+            "description",
+            "guid",
+            "has_associated_accounts",
+            "has_associated_categories",
+            "has_associated_merchants",
+            "has_associated_scheduled_payments",
+            "has_associated_transactions",
+            "has_been_displayed",
+            "is_dismissed",
+            "micro_call_to_action",
+            "micro_description",
+            "micro_title",
+            "template",
+            "title",
+            "updated_at",
+            "user_guid",
+            "user_id",
+        ];
+        fn all_absent(&self) -> bool {
+            self.active_at.is_none() && self.client_guid.is_none()
+                && self.created_at.is_none() && self.cta_clicked_at.is_none()
+                && self.description.is_none() && self.guid.is_none()
+                && self.has_associated_accounts.is_none()
+                && self.has_associated_categories.is_none()
+                && self.has_associated_merchants.is_none()
+                && self.has_associated_scheduled_payments.is_none()
+                && self.has_associated_transactions.is_none()
+                && self.has_been_displayed.is_none() && self.is_dismissed.is_none()
+                && self.micro_call_to_action.is_none()
+                && self.micro_description.is_none() && self.micro_title.is_none()
+                && self.template.is_none() && self.title.is_none()
+                && self.updated_at.is_none() && self.user_guid.is_none()
+                && self.user_id.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for InsightResponseBody {
+        const NAMES: &'static [&'static str] = &["insight"];
+        fn all_absent(&self) -> bool {
+            self.insight.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for InsightsResponseBody {
+        const NAMES: &'static [&'static str] = &["insights", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.insights.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for InstitutionResponseBody {
+        const NAMES: &'static [&'static str] = &["institution"];
+        fn all_absent(&self) -> bool {
+            self.institution.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for InstitutionsResponseBody {
+        const NAMES: &'static [&'static str] = &["institutions", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.institutions.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for InvestmentHoldingResponseBody {
+        const NAMES: &'static [&'static str] = &["investment_holding"];
+        fn all_absent(&self) -> bool {
+            self.investment_holding.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for InvestmentHoldingsDeactivation {
+        const NAMES: &'static [&'static str] = &["message", "status"];
+        fn all_absent(&self) -> bool {
+            self.message.is_none() && self.status.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for InvestmentHoldingsResponseBody {
+        const NAMES: &'static [&'static str] = &["investment_holdings", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.investment_holdings.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for MemberResponseBody {
+        const NAMES: &'static [&'static str] = &["member"];
+        fn all_absent(&self) -> bool {
+            self.member.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for MemberStatusResponseBody {
+        const NAMES: &'static [&'static str] = &["member"];
+        fn all_absent(&self) -> bool {
+            self.member.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for MembersResponseBody {
+        const NAMES: &'static [&'static str] = &["members", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.members.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for MerchantLocationResponseBody {
+        const NAMES: &'static [&'static str] = &["merchant_location"];
+        fn all_absent(&self) -> bool {
+            self.merchant_location.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for MerchantResponseBody {
+        const NAMES: &'static [&'static str] = &["merchant"];
+        fn all_absent(&self) -> bool {
+            self.merchant.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for MerchantsResponseBody {
+        const NAMES: &'static [&'static str] = &["merchants", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.merchants.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for MicrodepositResponseBody {
+        const NAMES: &'static [&'static str] = &["micro_deposit"];
+        fn all_absent(&self) -> bool {
+            self.micro_deposit.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for MicrodepositsResponseBody {
+        const NAMES: &'static [&'static str] = &["micro_deposits", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.micro_deposits.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for MonthlyCashFlowResponseBody {
+        const NAMES: &'static [&'static str] = &["monthly_cash_flow_profile"];
+        fn all_absent(&self) -> bool {
+            self.monthly_cash_flow_profile.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for NotificationResponseBody {
+        const NAMES: &'static [&'static str] = &["notification"];
+        fn all_absent(&self) -> bool {
+            self.notification.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for NotificationsResponseBody {
+        const NAMES: &'static [&'static str] = &["notifications"];
+        fn all_absent(&self) -> bool {
+            self.notifications.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for OAuthWindowResponseBody {
+        const NAMES: &'static [&'static str] = &["member"];
+        fn all_absent(&self) -> bool {
+            self.member.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for PaymentAccountBody {
+        const NAMES: &'static [&'static str] = &["payment_account"];
+        fn all_absent(&self) -> bool {
+            self.payment_account.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields
+    for PaymentProcessorAuthorizationCodeResponseBody {
+        const NAMES: &'static [&'static str] = &["payment_processor_authorization_code"];
+        fn all_absent(&self) -> bool {
+            self.payment_processor_authorization_code.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for ProcessorAccountNumberBody {
+        const NAMES: &'static [&'static str] = &["account_numbers"];
+        fn all_absent(&self) -> bool {
+            self.account_numbers.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for ProcessorOwnerBody {
+        const NAMES: &'static [&'static str] = &["account_owners", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.account_owners.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for RepeatingTransactionsResponseBody {
+        const NAMES: &'static [&'static str] = &["repeating_transactions"];
+        fn all_absent(&self) -> bool {
+            self.repeating_transactions.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for RepositionResponseBody {
+        const NAMES: &'static [&'static str] = &["goals"];
+        fn all_absent(&self) -> bool {
+            self.goals.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for RewardResponseBody {
+        const NAMES: &'static [&'static str] = &["reward"];
+        fn all_absent(&self) -> bool {
+            self.reward.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for RewardsResponseBody {
+        const NAMES: &'static [&'static str] = &["pagination", "rewards"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.rewards.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for ScheduledPaymentsResponseBody {
+        const NAMES: &'static [&'static str] = &["pagination", "scheduled_payments"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.scheduled_payments.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for SpendingPlanAccountResponse {
+        const NAMES: &'static [&'static str] = &[
+            "account_guid",
+            "client_guid",
+            "created_at",
+            "guid",
+            "spending_plan_guid",
+            "updated_at",
+            "user_guid",
+        ];
+        fn all_absent(&self) -> bool {
+            self.account_guid.is_none() && self.client_guid.is_none()
+                && self.created_at.is_none() && self.guid.is_none()
+                && self.spending_plan_guid.is_none() && self.updated_at.is_none()
+                && self.user_guid.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for SpendingPlanAccountsResponse {
+        const NAMES: &'static [&'static str] = &["pagination", "spending_plan_accounts"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.spending_plan_accounts.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for SpendingPlanIterationItemResponse {
+        const NAMES: &'static [&'static str] = &[
+            "actual_amount",
+            "category_guid",
+            "created_at",
+            "guid",
+            "item_type",
+            "planned_amount",
+            "scheduled_payment_guid",
+            "spending_plan_iteration_guid",
+            "top_level_category_guid",
+            "transaction_guids",
+            "updated_at",
+            "user_guid",
+        ];
+        fn all_absent(&self) -> bool {
+            self.actual_amount.is_none() && self.category_guid.is_none()
+                && self.created_at.is_none() && self.guid.is_none()
+                && self.item_type.is_none() && self.planned_amount.is_none()
+                && self.scheduled_payment_guid.is_none()
+                && self.spending_plan_iteration_guid.is_none()
+                && self.top_level_category_guid.is_none()
+                && self.transaction_guids.is_empty() && self.updated_at.is_none()
+                && self.user_guid.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for SpendingPlanIterationItemsResponseBody {
+        const NAMES: &'static [&'static str] = &["iteration_items", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.iteration_items.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for SpendingPlanIterationResponse {
+        const NAMES: &'static [&'static str] = &[
+            "created_at",
+            "end_on",
+            "guid",
+            "iteration_number",
+            "spending_plan_guid",
+            "start_on",
+            "updated_at",
+            "user_guid",
+        ];
+        fn all_absent(&self) -> bool {
+            self.created_at.is_none() && self.end_on.is_none() && self.guid.is_none()
+                && self.iteration_number.is_none() && self.spending_plan_guid.is_none()
+                && self.start_on.is_none() && self.updated_at.is_none()
+                && self.user_guid.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for SpendingPlanIterationsResponse {
+        const NAMES: &'static [&'static str] = &["iterations", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.iterations.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for SpendingPlanResponse {
+        const NAMES: &'static [&'static str] = &[
+            "created_at",
+            "current_iteration_number",
+            "guid",
+            "updated_at",
+            "user_guid",
+        ];
+        fn all_absent(&self) -> bool {
+            self.created_at.is_none() && self.current_iteration_number.is_none()
+                && self.guid.is_none() && self.updated_at.is_none()
+                && self.user_guid.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for SpendingPlansResponseBody {
+        const NAMES: &'static [&'static str] = &["pagination", "spending_plans"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.spending_plans.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for SplitTransactionsResponseBody {
+        const NAMES: &'static [&'static str] = &["transactions"];
+        fn all_absent(&self) -> bool {
+            self.transactions.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for StatementResponseBody {
+        const NAMES: &'static [&'static str] = &["statement"];
+        fn all_absent(&self) -> bool {
+            self.statement.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for StatementsResponseBody {
+        const NAMES: &'static [&'static str] = &["pagination", "statements"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.statements.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for TagResponseBody {
+        const NAMES: &'static [&'static str] = &["tag"];
+        fn all_absent(&self) -> bool {
+            self.tag.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for TaggingResponseBody {
+        const NAMES: &'static [&'static str] = &["tagging"];
+        fn all_absent(&self) -> bool {
+            self.tagging.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for TaggingsResponseBody {
+        const NAMES: &'static [&'static str] = &["pagination", "taggings"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.taggings.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for TagsResponseBody {
+        const NAMES: &'static [&'static str] = &["pagination", "tags"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.tags.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for TokenResponseBody {
+        const NAMES: &'static [&'static str] = &["tokens"];
+        fn all_absent(&self) -> bool {
+            self.tokens.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for TransactionCreateResponseBody {
+        const NAMES: &'static [&'static str] = &[
+            "account_guid",
+            "account_id",
+            "amount",
+            "category",
+            "category_guid",
+            "check_number_string",
+            "created_at",
+            "currency_code",
+            "date",
+            "description",
+            "extended_transaction_type",
+            "guid",
+            "id",
+            "is_bill_pay",
+            "is_direct_deposit",
+            "is_expense",
+            "is_fee",
+            "is_income",
+            "is_international",
+            "is_manual",
+            "is_overdraft_fee",
+            "is_payroll_advance",
+            "is_recurring",
+            "is_subscription",
+            "latitude",
+            "localized_description",
+            "localized_memo",
+            "longitude",
+            "member_guid",
+            "member_is_managed_by_user",
+            "memo",
+            "merchant_category_code",
+            "merchant_guid",
+            "merchant_location_guid",
+            "metadata",
+            "original_description",
+            "posted_at",
+            "status",
+            "top_level_category",
+            "transacted_at",
+            "type",
+            "updated_at",
+            "user_guid",
+            "user_id",
+        ];
+        fn all_absent(&self) -> bool {
+            self.account_guid.is_none() && self.account_id.is_none()
+                && self.amount.is_none() && self.category.is_none()
+                && self.category_guid.is_none() && self.check_number_string.is_none()
+                && self.created_at.is_none() && self.currency_code.is_none()
+                && self.date.is_none() && self.description.is_none()
+                && self.extended_transaction_type.is_none() && self.guid.is_none()
+                && self.id.is_none() && self.is_bill_pay.is_none()
+                && self.is_direct_deposit.is_none() && self.is_expense.is_none()
+                && self.is_fee.is_none() && self.is_income.is_none()
+                && self.is_international.is_none() && self.is_manual.is_none()
+                && self.is_overdraft_fee.is_none() && self.is_payroll_advance.is_none()
+                && self.is_recurring.is_none() && self.is_subscription.is_none()
+                && self.latitude.is_none() && self.localized_description.is_none()
+                && self.localized_memo.is_none() && self.longitude.is_none()
+                && self.member_guid.is_none() && self.member_is_managed_by_user.is_none()
+                && self.memo.is_none() && self.merchant_category_code.is_none()
+                && self.merchant_guid.is_none() && self.merchant_location_guid.is_none()
+                && self.metadata.is_none() && self.original_description.is_none()
+                && self.posted_at.is_none() && self.status.is_none()
+                && self.top_level_category.is_none() && self.transacted_at.is_none()
+                && self.type_.is_none() && self.updated_at.is_none()
+                && self.user_guid.is_none() && self.user_id.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for TransactionIncludesResponseBody {
+        const NAMES: &'static [&'static str] = &["transaction"];
+        fn all_absent(&self) -> bool {
+            self.transaction.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for TransactionResponseBody {
+        const NAMES: &'static [&'static str] = &["transaction"];
+        fn all_absent(&self) -> bool {
+            self.transaction.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for TransactionRuleResponseBody {
+        const NAMES: &'static [&'static str] = &["transaction_rule"];
+        fn all_absent(&self) -> bool {
+            self.transaction_rule.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for TransactionRulesResponseBody {
+        const NAMES: &'static [&'static str] = &["pagination", "transaction_rules"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.transaction_rules.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for TransactionsResponseBody {
+        const NAMES: &'static [&'static str] = &["pagination", "transactions"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.transactions.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for TransactionsResponseBodyIncludes {
+        const NAMES: &'static [&'static str] = &["pagination", "transactions"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.transactions.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for UserResponseBody {
+        const NAMES: &'static [&'static str] = &["user"];
+        fn all_absent(&self) -> bool {
+            self.user.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for UsersResponseBody {
+        const NAMES: &'static [&'static str] = &["pagination", "users"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.users.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for VcResponse {
+        const NAMES: &'static [&'static str] = &["verifiableCredential"];
+        fn all_absent(&self) -> bool {
+            self.verifiable_credential.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for WidgetResponseBody {
+        const NAMES: &'static [&'static str] = &["widget_url"];
+        fn all_absent(&self) -> bool {
+            self.widget_url.is_none()
         }
     }
 }
@@ -43137,7 +43686,7 @@ pub mod builder {
         async fn send_raw(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::BudgetResponseBody>,
+            ResponseValue<types::BudgetsResponseBody>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid } = self;
@@ -43163,7 +43712,7 @@ pub mod builder {
             self,
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<
-                ResponseValue<types::BudgetResponseBody>,
+                ResponseValue<types::BudgetsResponseBody>,
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
@@ -56694,7 +57243,7 @@ pub mod builder {
         async fn send_raw(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBodyIncludes>,
+            ResponseValue<types::TransactionIncludesResponseBody>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, transaction_guid, includes } = self;
@@ -56727,7 +57276,7 @@ pub mod builder {
             self,
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<
-                ResponseValue<types::TransactionsResponseBodyIncludes>,
+                ResponseValue<types::TransactionIncludesResponseBody>,
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {

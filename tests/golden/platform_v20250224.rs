@@ -90,105 +90,14 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
             Default::default()
         }
     }
-    ///The type of account. Some account types may include subtypes. For a full list of account types and subtypes, see [Account Types](/api-reference/platform-api/reference/account-types).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum AccountCreateRequestAccountType {
-        #[serde(rename = "ANY")]
-        Any,
-        #[serde(rename = "CASH")]
-        Cash,
-        #[serde(rename = "CHECKING")]
-        Checking,
-        #[serde(rename = "CHECKING_LINE_OF_CREDIT")]
-        CheckingLineOfCredit,
-        #[serde(rename = "CREDIT_CARD")]
-        CreditCard,
-        #[serde(rename = "LOAN")]
-        Loan,
-        #[serde(rename = "LINE_OF_CREDIT")]
-        LineOfCredit,
-        #[serde(rename = "SAVINGS")]
-        Savings,
-        #[serde(rename = "INVESTMENT")]
-        Investment,
-        #[serde(rename = "MORTGAGE")]
-        Mortgage,
-        #[serde(rename = "INSURANCE")]
-        Insurance,
-        #[serde(rename = "PREPAID")]
-        Prepaid,
-        #[serde(rename = "PROPERTY")]
-        Property,
-    }
-    impl ::std::fmt::Display for AccountCreateRequestAccountType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Any => f.write_str("ANY"),
-                Self::Cash => f.write_str("CASH"),
-                Self::Checking => f.write_str("CHECKING"),
-                Self::CheckingLineOfCredit => f.write_str("CHECKING_LINE_OF_CREDIT"),
-                Self::CreditCard => f.write_str("CREDIT_CARD"),
-                Self::Loan => f.write_str("LOAN"),
-                Self::LineOfCredit => f.write_str("LINE_OF_CREDIT"),
-                Self::Savings => f.write_str("SAVINGS"),
-                Self::Investment => f.write_str("INVESTMENT"),
-                Self::Mortgage => f.write_str("MORTGAGE"),
-                Self::Insurance => f.write_str("INSURANCE"),
-                Self::Prepaid => f.write_str("PREPAID"),
-                Self::Property => f.write_str("PROPERTY"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AccountCreateRequestAccountType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ANY" => Ok(Self::Any),
-                "CASH" => Ok(Self::Cash),
-                "CHECKING" => Ok(Self::Checking),
-                "CHECKING_LINE_OF_CREDIT" => Ok(Self::CheckingLineOfCredit),
-                "CREDIT_CARD" => Ok(Self::CreditCard),
-                "LOAN" => Ok(Self::Loan),
-                "LINE_OF_CREDIT" => Ok(Self::LineOfCredit),
-                "SAVINGS" => Ok(Self::Savings),
-                "INVESTMENT" => Ok(Self::Investment),
-                "MORTGAGE" => Ok(Self::Mortgage),
-                "INSURANCE" => Ok(Self::Insurance),
-                "PREPAID" => Ok(Self::Prepaid),
-                "PROPERTY" => Ok(Self::Property),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AccountCreateRequestAccountType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for AccountCreateRequestAccountType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc =
+        "The type of account. Some account types may include subtypes. For a full list of account types and subtypes, see [Account Types](/api-reference/platform-api/reference/account-types)."]
+        pub enum AccountCreateRequestAccountType { Any = "ANY", Cash = "CASH", Checking =
+        "CHECKING", CheckingLineOfCredit = "CHECKING_LINE_OF_CREDIT", CreditCard =
+        "CREDIT_CARD", Loan = "LOAN", LineOfCredit = "LINE_OF_CREDIT", Savings =
+        "SAVINGS", Investment = "INVESTMENT", Mortgage = "MORTGAGE", Insurance =
+        "INSURANCE", Prepaid = "PREPAID", Property = "PROPERTY", }
     }
     ///`AccountCreateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -201,93 +110,13 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
             Default::default()
         }
     }
-    ///Subtype if the account type is `PROPERTY`. This field should be ignored unless the type is set to `PROPERTY`. For a full list of property types, see [Account Types](/api-reference/platform-api/reference/account-types).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum AccountCreateRequestPropertyType {
-        #[serde(rename = "APPLIANCES")]
-        Appliances,
-        #[serde(rename = "ART")]
-        Art,
-        #[serde(rename = "COMPUTER")]
-        Computer,
-        #[serde(rename = "ELECTRONICS")]
-        Electronics,
-        #[serde(rename = "FURNITURE")]
-        Furniture,
-        #[serde(rename = "JEWELRY")]
-        Jewelry,
-        #[serde(rename = "MISCELLANEOUS")]
-        Miscellaneous,
-        #[serde(rename = "REAL_ESTATE")]
-        RealEstate,
-        #[serde(rename = "SPORTS_EQUIPMENT")]
-        SportsEquipment,
-        #[serde(rename = "VEHICLE")]
-        Vehicle,
-    }
-    impl ::std::fmt::Display for AccountCreateRequestPropertyType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Appliances => f.write_str("APPLIANCES"),
-                Self::Art => f.write_str("ART"),
-                Self::Computer => f.write_str("COMPUTER"),
-                Self::Electronics => f.write_str("ELECTRONICS"),
-                Self::Furniture => f.write_str("FURNITURE"),
-                Self::Jewelry => f.write_str("JEWELRY"),
-                Self::Miscellaneous => f.write_str("MISCELLANEOUS"),
-                Self::RealEstate => f.write_str("REAL_ESTATE"),
-                Self::SportsEquipment => f.write_str("SPORTS_EQUIPMENT"),
-                Self::Vehicle => f.write_str("VEHICLE"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AccountCreateRequestPropertyType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "APPLIANCES" => Ok(Self::Appliances),
-                "ART" => Ok(Self::Art),
-                "COMPUTER" => Ok(Self::Computer),
-                "ELECTRONICS" => Ok(Self::Electronics),
-                "FURNITURE" => Ok(Self::Furniture),
-                "JEWELRY" => Ok(Self::Jewelry),
-                "MISCELLANEOUS" => Ok(Self::Miscellaneous),
-                "REAL_ESTATE" => Ok(Self::RealEstate),
-                "SPORTS_EQUIPMENT" => Ok(Self::SportsEquipment),
-                "VEHICLE" => Ok(Self::Vehicle),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AccountCreateRequestPropertyType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for AccountCreateRequestPropertyType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc =
+        "Subtype if the account type is `PROPERTY`. This field should be ignored unless the type is set to `PROPERTY`. For a full list of property types, see [Account Types](/api-reference/platform-api/reference/account-types)."]
+        pub enum AccountCreateRequestPropertyType { Appliances = "APPLIANCES", Art =
+        "ART", Computer = "COMPUTER", Electronics = "ELECTRONICS", Furniture =
+        "FURNITURE", Jewelry = "JEWELRY", Miscellaneous = "MISCELLANEOUS", RealEstate =
+        "REAL_ESTATE", SportsEquipment = "SPORTS_EQUIPMENT", Vehicle = "VEHICLE", }
     }
     ///`AccountNumberResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -621,69 +450,11 @@ For categories, this field will always be `null` when `is_default` is `true`.
             Default::default()
         }
     }
-    ///The type of ownership associated with the account. `NULL` is returned if not received in the data feed.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum AccountResponseAccountOwnership {
-        #[serde(rename = "UNKNOWN")]
-        Unknown,
-        #[serde(rename = "INDIVIDUAL")]
-        Individual,
-        #[serde(rename = "JOINT")]
-        Joint,
-        #[serde(rename = "MULTIPLE")]
-        Multiple,
-    }
-    impl ::std::fmt::Display for AccountResponseAccountOwnership {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Unknown => f.write_str("UNKNOWN"),
-                Self::Individual => f.write_str("INDIVIDUAL"),
-                Self::Joint => f.write_str("JOINT"),
-                Self::Multiple => f.write_str("MULTIPLE"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AccountResponseAccountOwnership {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "UNKNOWN" => Ok(Self::Unknown),
-                "INDIVIDUAL" => Ok(Self::Individual),
-                "JOINT" => Ok(Self::Joint),
-                "MULTIPLE" => Ok(Self::Multiple),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AccountResponseAccountOwnership {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for AccountResponseAccountOwnership {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc =
+        "The type of ownership associated with the account. `NULL` is returned if not received in the data feed."]
+        pub enum AccountResponseAccountOwnership { MxUnknown = "UNKNOWN", Individual =
+        "INDIVIDUAL", Joint = "JOINT", Multiple = "MULTIPLE", }
     }
     ///`AccountResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -696,254 +467,27 @@ For categories, this field will always be `null` when `is_default` is `true`.
             Default::default()
         }
     }
-    /**The federal insurance status of the account. Indicates whether the account is insured by the FDIC (banks) or NCUA (credit unions).
-
-Returns an integer (`UNKNOWN_INSURED` = 0, `INSURED` = 1, `NOT_INSURED` = 2).
-*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum AccountResponseFederalInsuranceStatus {
-        #[serde(rename = "UNKNOWN_INSURED")]
-        UnknownInsured,
-        #[serde(rename = "INSURED")]
-        Insured,
-        #[serde(rename = "NOT_INSURED")]
-        NotInsured,
+    ::mx_client::__private::open_enum! {
+        #[doc =
+        "The federal insurance status of the account. Indicates whether the account is insured by the FDIC (banks) or NCUA (credit unions).\n\nReturns an integer (`UNKNOWN_INSURED` = 0, `INSURED` = 1, `NOT_INSURED` = 2).\n"]
+        pub enum AccountResponseFederalInsuranceStatus { UnknownInsured =
+        "UNKNOWN_INSURED", Insured = "INSURED", NotInsured = "NOT_INSURED", }
     }
-    impl ::std::fmt::Display for AccountResponseFederalInsuranceStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::UnknownInsured => f.write_str("UNKNOWN_INSURED"),
-                Self::Insured => f.write_str("INSURED"),
-                Self::NotInsured => f.write_str("NOT_INSURED"),
-            }
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc =
+        "Subtype if the account type is `PROPERTY`. This field should be ignored unless the type is set to PROPERTY."]
+        pub enum AccountResponsePropertyType { Appliances = "APPLIANCES", Art = "ART",
+        Computer = "COMPUTER", Electronics = "ELECTRONICS", Furniture = "FURNITURE",
+        Jewelry = "JEWELRY", Miscellaneous = "MISCELLANEOUS", RealEstate = "REAL_ESTATE",
+        SportsEquipment = "SPORTS_EQUIPMENT", Vehicle = "VEHICLE", }
     }
-    impl ::std::str::FromStr for AccountResponseFederalInsuranceStatus {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "UNKNOWN_INSURED" => Ok(Self::UnknownInsured),
-                "INSURED" => Ok(Self::Insured),
-                "NOT_INSURED" => Ok(Self::NotInsured),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AccountResponseFederalInsuranceStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for AccountResponseFederalInsuranceStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///Subtype if the account type is `PROPERTY`. This field should be ignored unless the type is set to PROPERTY.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum AccountResponsePropertyType {
-        #[serde(rename = "APPLIANCES")]
-        Appliances,
-        #[serde(rename = "ART")]
-        Art,
-        #[serde(rename = "COMPUTER")]
-        Computer,
-        #[serde(rename = "ELECTRONICS")]
-        Electronics,
-        #[serde(rename = "FURNITURE")]
-        Furniture,
-        #[serde(rename = "JEWELRY")]
-        Jewelry,
-        #[serde(rename = "MISCELLANEOUS")]
-        Miscellaneous,
-        #[serde(rename = "REAL_ESTATE")]
-        RealEstate,
-        #[serde(rename = "SPORTS_EQUIPMENT")]
-        SportsEquipment,
-        #[serde(rename = "VEHICLE")]
-        Vehicle,
-    }
-    impl ::std::fmt::Display for AccountResponsePropertyType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Appliances => f.write_str("APPLIANCES"),
-                Self::Art => f.write_str("ART"),
-                Self::Computer => f.write_str("COMPUTER"),
-                Self::Electronics => f.write_str("ELECTRONICS"),
-                Self::Furniture => f.write_str("FURNITURE"),
-                Self::Jewelry => f.write_str("JEWELRY"),
-                Self::Miscellaneous => f.write_str("MISCELLANEOUS"),
-                Self::RealEstate => f.write_str("REAL_ESTATE"),
-                Self::SportsEquipment => f.write_str("SPORTS_EQUIPMENT"),
-                Self::Vehicle => f.write_str("VEHICLE"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AccountResponsePropertyType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "APPLIANCES" => Ok(Self::Appliances),
-                "ART" => Ok(Self::Art),
-                "COMPUTER" => Ok(Self::Computer),
-                "ELECTRONICS" => Ok(Self::Electronics),
-                "FURNITURE" => Ok(Self::Furniture),
-                "JEWELRY" => Ok(Self::Jewelry),
-                "MISCELLANEOUS" => Ok(Self::Miscellaneous),
-                "REAL_ESTATE" => Ok(Self::RealEstate),
-                "SPORTS_EQUIPMENT" => Ok(Self::SportsEquipment),
-                "VEHICLE" => Ok(Self::Vehicle),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AccountResponsePropertyType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AccountResponsePropertyType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///The type of account. Some account types may include subtypes.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum AccountResponseType {
-        #[serde(rename = "ANY")]
-        Any,
-        #[serde(rename = "CASH")]
-        Cash,
-        #[serde(rename = "CHECKING")]
-        Checking,
-        #[serde(rename = "CHECKING_LINE_OF_CREDIT")]
-        CheckingLineOfCredit,
-        #[serde(rename = "CREDIT_CARD")]
-        CreditCard,
-        #[serde(rename = "LOAN")]
-        Loan,
-        #[serde(rename = "LINE_OF_CREDIT")]
-        LineOfCredit,
-        #[serde(rename = "SAVINGS")]
-        Savings,
-        #[serde(rename = "INVESTMENT")]
-        Investment,
-        #[serde(rename = "MORTGAGE")]
-        Mortgage,
-        #[serde(rename = "INSURANCE")]
-        Insurance,
-        #[serde(rename = "PREPAID")]
-        Prepaid,
-        #[serde(rename = "PROPERTY")]
-        Property,
-    }
-    impl ::std::fmt::Display for AccountResponseType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Any => f.write_str("ANY"),
-                Self::Cash => f.write_str("CASH"),
-                Self::Checking => f.write_str("CHECKING"),
-                Self::CheckingLineOfCredit => f.write_str("CHECKING_LINE_OF_CREDIT"),
-                Self::CreditCard => f.write_str("CREDIT_CARD"),
-                Self::Loan => f.write_str("LOAN"),
-                Self::LineOfCredit => f.write_str("LINE_OF_CREDIT"),
-                Self::Savings => f.write_str("SAVINGS"),
-                Self::Investment => f.write_str("INVESTMENT"),
-                Self::Mortgage => f.write_str("MORTGAGE"),
-                Self::Insurance => f.write_str("INSURANCE"),
-                Self::Prepaid => f.write_str("PREPAID"),
-                Self::Property => f.write_str("PROPERTY"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AccountResponseType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ANY" => Ok(Self::Any),
-                "CASH" => Ok(Self::Cash),
-                "CHECKING" => Ok(Self::Checking),
-                "CHECKING_LINE_OF_CREDIT" => Ok(Self::CheckingLineOfCredit),
-                "CREDIT_CARD" => Ok(Self::CreditCard),
-                "LOAN" => Ok(Self::Loan),
-                "LINE_OF_CREDIT" => Ok(Self::LineOfCredit),
-                "SAVINGS" => Ok(Self::Savings),
-                "INVESTMENT" => Ok(Self::Investment),
-                "MORTGAGE" => Ok(Self::Mortgage),
-                "INSURANCE" => Ok(Self::Insurance),
-                "PREPAID" => Ok(Self::Prepaid),
-                "PROPERTY" => Ok(Self::Property),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AccountResponseType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AccountResponseType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "The type of account. Some account types may include subtypes."] pub enum
+        AccountResponseType { Any = "ANY", Cash = "CASH", Checking = "CHECKING",
+        CheckingLineOfCredit = "CHECKING_LINE_OF_CREDIT", CreditCard = "CREDIT_CARD",
+        Loan = "LOAN", LineOfCredit = "LINE_OF_CREDIT", Savings = "SAVINGS", Investment =
+        "INVESTMENT", Mortgage = "MORTGAGE", Insurance = "INSURANCE", Prepaid =
+        "PREPAID", Property = "PROPERTY", }
     }
     ///`AccountUpdateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1020,105 +564,14 @@ The balance that is available for use in asset accounts like checking and saving
             Default::default()
         }
     }
-    ///The type of account. Some account types may include subtypes. For a full list of account types and subtypes, see [Account Types](/api-reference/platform-api/reference/account-types).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum AccountUpdateRequestAccountType {
-        #[serde(rename = "ANY")]
-        Any,
-        #[serde(rename = "CASH")]
-        Cash,
-        #[serde(rename = "CHECKING")]
-        Checking,
-        #[serde(rename = "CHECKING_LINE_OF_CREDIT")]
-        CheckingLineOfCredit,
-        #[serde(rename = "CREDIT_CARD")]
-        CreditCard,
-        #[serde(rename = "LOAN")]
-        Loan,
-        #[serde(rename = "LINE_OF_CREDIT")]
-        LineOfCredit,
-        #[serde(rename = "SAVINGS")]
-        Savings,
-        #[serde(rename = "INVESTMENT")]
-        Investment,
-        #[serde(rename = "MORTGAGE")]
-        Mortgage,
-        #[serde(rename = "INSURANCE")]
-        Insurance,
-        #[serde(rename = "PREPAID")]
-        Prepaid,
-        #[serde(rename = "PROPERTY")]
-        Property,
-    }
-    impl ::std::fmt::Display for AccountUpdateRequestAccountType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Any => f.write_str("ANY"),
-                Self::Cash => f.write_str("CASH"),
-                Self::Checking => f.write_str("CHECKING"),
-                Self::CheckingLineOfCredit => f.write_str("CHECKING_LINE_OF_CREDIT"),
-                Self::CreditCard => f.write_str("CREDIT_CARD"),
-                Self::Loan => f.write_str("LOAN"),
-                Self::LineOfCredit => f.write_str("LINE_OF_CREDIT"),
-                Self::Savings => f.write_str("SAVINGS"),
-                Self::Investment => f.write_str("INVESTMENT"),
-                Self::Mortgage => f.write_str("MORTGAGE"),
-                Self::Insurance => f.write_str("INSURANCE"),
-                Self::Prepaid => f.write_str("PREPAID"),
-                Self::Property => f.write_str("PROPERTY"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AccountUpdateRequestAccountType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ANY" => Ok(Self::Any),
-                "CASH" => Ok(Self::Cash),
-                "CHECKING" => Ok(Self::Checking),
-                "CHECKING_LINE_OF_CREDIT" => Ok(Self::CheckingLineOfCredit),
-                "CREDIT_CARD" => Ok(Self::CreditCard),
-                "LOAN" => Ok(Self::Loan),
-                "LINE_OF_CREDIT" => Ok(Self::LineOfCredit),
-                "SAVINGS" => Ok(Self::Savings),
-                "INVESTMENT" => Ok(Self::Investment),
-                "MORTGAGE" => Ok(Self::Mortgage),
-                "INSURANCE" => Ok(Self::Insurance),
-                "PREPAID" => Ok(Self::Prepaid),
-                "PROPERTY" => Ok(Self::Property),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AccountUpdateRequestAccountType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for AccountUpdateRequestAccountType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc =
+        "The type of account. Some account types may include subtypes. For a full list of account types and subtypes, see [Account Types](/api-reference/platform-api/reference/account-types)."]
+        pub enum AccountUpdateRequestAccountType { Any = "ANY", Cash = "CASH", Checking =
+        "CHECKING", CheckingLineOfCredit = "CHECKING_LINE_OF_CREDIT", CreditCard =
+        "CREDIT_CARD", Loan = "LOAN", LineOfCredit = "LINE_OF_CREDIT", Savings =
+        "SAVINGS", Investment = "INVESTMENT", Mortgage = "MORTGAGE", Insurance =
+        "INSURANCE", Prepaid = "PREPAID", Property = "PROPERTY", }
     }
     ///`AccountUpdateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1263,104 +716,13 @@ The balance that is available for use in asset accounts like checking and saving
             Default::default()
         }
     }
-    ///The type of account. Some account types may include subtypes.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum AchResponseAccountType {
-        #[serde(rename = "ANY")]
-        Any,
-        #[serde(rename = "CASH")]
-        Cash,
-        #[serde(rename = "CHECKING")]
-        Checking,
-        #[serde(rename = "CHECKING_LINE_OF_CREDIT")]
-        CheckingLineOfCredit,
-        #[serde(rename = "CREDIT_CARD")]
-        CreditCard,
-        #[serde(rename = "LOAN")]
-        Loan,
-        #[serde(rename = "LINE_OF_CREDIT")]
-        LineOfCredit,
-        #[serde(rename = "SAVINGS")]
-        Savings,
-        #[serde(rename = "INVESTMENT")]
-        Investment,
-        #[serde(rename = "MORTGAGE")]
-        Mortgage,
-        #[serde(rename = "INSURANCE")]
-        Insurance,
-        #[serde(rename = "PREPAID")]
-        Prepaid,
-        #[serde(rename = "PROPERTY")]
-        Property,
-    }
-    impl ::std::fmt::Display for AchResponseAccountType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Any => f.write_str("ANY"),
-                Self::Cash => f.write_str("CASH"),
-                Self::Checking => f.write_str("CHECKING"),
-                Self::CheckingLineOfCredit => f.write_str("CHECKING_LINE_OF_CREDIT"),
-                Self::CreditCard => f.write_str("CREDIT_CARD"),
-                Self::Loan => f.write_str("LOAN"),
-                Self::LineOfCredit => f.write_str("LINE_OF_CREDIT"),
-                Self::Savings => f.write_str("SAVINGS"),
-                Self::Investment => f.write_str("INVESTMENT"),
-                Self::Mortgage => f.write_str("MORTGAGE"),
-                Self::Insurance => f.write_str("INSURANCE"),
-                Self::Prepaid => f.write_str("PREPAID"),
-                Self::Property => f.write_str("PROPERTY"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for AchResponseAccountType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ANY" => Ok(Self::Any),
-                "CASH" => Ok(Self::Cash),
-                "CHECKING" => Ok(Self::Checking),
-                "CHECKING_LINE_OF_CREDIT" => Ok(Self::CheckingLineOfCredit),
-                "CREDIT_CARD" => Ok(Self::CreditCard),
-                "LOAN" => Ok(Self::Loan),
-                "LINE_OF_CREDIT" => Ok(Self::LineOfCredit),
-                "SAVINGS" => Ok(Self::Savings),
-                "INVESTMENT" => Ok(Self::Investment),
-                "MORTGAGE" => Ok(Self::Mortgage),
-                "INSURANCE" => Ok(Self::Insurance),
-                "PREPAID" => Ok(Self::Prepaid),
-                "PROPERTY" => Ok(Self::Property),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AchResponseAccountType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AchResponseAccountType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "The type of account. Some account types may include subtypes."] pub enum
+        AchResponseAccountType { Any = "ANY", Cash = "CASH", Checking = "CHECKING",
+        CheckingLineOfCredit = "CHECKING_LINE_OF_CREDIT", CreditCard = "CREDIT_CARD",
+        Loan = "LOAN", LineOfCredit = "LINE_OF_CREDIT", Savings = "SAVINGS", Investment =
+        "INVESTMENT", Mortgage = "MORTGAGE", Insurance = "INSURANCE", Prepaid =
+        "PREPAID", Property = "PROPERTY", }
     }
     ///`AchReturnCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1499,7 +861,7 @@ The balance that is available for use in asset accounts like checking and saving
     pub struct BudgetCreateRequest {
         ///Amount of the budget.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub amount: ::std::option::Option<i64>,
+        pub amount: ::std::option::Option<f64>,
         ///The unique identifier for the category.
         pub category_guid: ::std::string::String,
         ///Additional information you can store on the `budget`.
@@ -1571,7 +933,7 @@ The balance that is available for use in asset accounts like checking and saving
         pub revision: ::std::option::Option<i64>,
         ///The cumulative amount of all transactions under the budget.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub transaction_total: ::std::option::Option<::serde_json::Value>,
+        pub transaction_total: ::std::option::Option<f64>,
         ///Date and time the budget was updated, represented in ISO 8601 format with timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::serde_json::Value>,
@@ -1600,7 +962,7 @@ The balance that is available for use in asset accounts like checking and saving
     pub struct BudgetUpdateRequest {
         ///Amount of the budget.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub amount: ::std::option::Option<i64>,
+        pub amount: ::std::option::Option<f64>,
         ///Additional information you can store on the `budget`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata: ::std::option::Option<::std::string::String>,
@@ -1621,6 +983,20 @@ The balance that is available for use in asset accounts like checking and saving
     }
     impl BudgetUpdateRequestBody {
         pub fn builder() -> builder::BudgetUpdateRequestBody {
+            Default::default()
+        }
+    }
+    ///`BudgetsResponseBody`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct BudgetsResponseBody {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
+        pub budgets: ::std::vec::Vec<BudgetResponse>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pagination: ::std::option::Option<PaginationResponse>,
+    }
+    impl BudgetsResponseBody {
+        pub fn builder() -> builder::BudgetsResponseBody {
             Default::default()
         }
     }
@@ -1997,61 +1373,9 @@ For categories, this field will always be `null` when `is_default` is `true`.
             Default::default()
         }
     }
-    ///The type of transaction.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum EnhanceTransactionResponseType {
-        #[serde(rename = "CREDIT")]
-        Credit,
-        #[serde(rename = "DEBIT")]
-        Debit,
-    }
-    impl ::std::fmt::Display for EnhanceTransactionResponseType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Credit => f.write_str("CREDIT"),
-                Self::Debit => f.write_str("DEBIT"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for EnhanceTransactionResponseType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "CREDIT" => Ok(Self::Credit),
-                "DEBIT" => Ok(Self::Debit),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for EnhanceTransactionResponseType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for EnhanceTransactionResponseType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "The type of transaction."] pub enum EnhanceTransactionResponseType {
+        Credit = "CREDIT", Debit = "DEBIT", }
     }
     ///`EnhanceTransactionsRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2093,61 +1417,9 @@ For categories, this field will always be `null` when `is_default` is `true`.
             Default::default()
         }
     }
-    ///The type of transaction. Can be either `CREDIT` or `DEBIT`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum EnhanceTransactionsRequestType {
-        #[serde(rename = "CREDIT")]
-        Credit,
-        #[serde(rename = "DEBIT")]
-        Debit,
-    }
-    impl ::std::fmt::Display for EnhanceTransactionsRequestType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Credit => f.write_str("CREDIT"),
-                Self::Debit => f.write_str("DEBIT"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for EnhanceTransactionsRequestType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "CREDIT" => Ok(Self::Credit),
-                "DEBIT" => Ok(Self::Debit),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for EnhanceTransactionsRequestType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for EnhanceTransactionsRequestType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "The type of transaction. Can be either `CREDIT` or `DEBIT`."] pub enum
+        EnhanceTransactionsRequestType { Credit = "CREDIT", Debit = "DEBIT", }
     }
     ///`EnhanceTransactionsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -2210,60 +1482,9 @@ For categories, this field will always be `null` when `is_default` is `true`.
             Default::default()
         }
     }
-    ///The type of goal. Can be `SAVE_AMOUNT` or `PAYOFF`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum GoalRequestGoalTypeName {
-        #[serde(rename = "SAVE_AMOUNT")]
-        SaveAmount,
-        #[serde(rename = "PAYOFF")]
-        Payoff,
-    }
-    impl ::std::fmt::Display for GoalRequestGoalTypeName {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::SaveAmount => f.write_str("SAVE_AMOUNT"),
-                Self::Payoff => f.write_str("PAYOFF"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GoalRequestGoalTypeName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "SAVE_AMOUNT" => Ok(Self::SaveAmount),
-                "PAYOFF" => Ok(Self::Payoff),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GoalRequestGoalTypeName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for GoalRequestGoalTypeName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "The type of goal. Can be `SAVE_AMOUNT` or `PAYOFF`."] pub enum
+        GoalRequestGoalTypeName { SaveAmount = "SAVE_AMOUNT", Payoff = "PAYOFF", }
     }
     ///`GoalResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -2333,123 +1554,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
             Default::default()
         }
     }
-    ///The type of goal.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum GoalResponseGoalTypeName {
-        #[serde(rename = "SAVE_AMOUNT")]
-        SaveAmount,
-        #[serde(rename = "PAYOFF")]
-        Payoff,
+    ::mx_client::__private::open_enum! {
+        #[doc = "The type of goal."] pub enum GoalResponseGoalTypeName { SaveAmount =
+        "SAVE_AMOUNT", Payoff = "PAYOFF", }
     }
-    impl ::std::fmt::Display for GoalResponseGoalTypeName {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::SaveAmount => f.write_str("SAVE_AMOUNT"),
-                Self::Payoff => f.write_str("PAYOFF"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GoalResponseGoalTypeName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "SAVE_AMOUNT" => Ok(Self::SaveAmount),
-                "PAYOFF" => Ok(Self::Payoff),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GoalResponseGoalTypeName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for GoalResponseGoalTypeName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///The track of the `goal`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum GoalResponseTrackTypeName {
-        #[serde(rename = "DEBT_TRACK")]
-        DebtTrack,
-        #[serde(rename = "SAVINGS_TRACK")]
-        SavingsTrack,
-        #[serde(rename = "RETIREMENT_TRACK")]
-        RetirementTrack,
-        #[serde(rename = "EMERGENCY_FUND_TRACK")]
-        EmergencyFundTrack,
-    }
-    impl ::std::fmt::Display for GoalResponseTrackTypeName {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::DebtTrack => f.write_str("DEBT_TRACK"),
-                Self::SavingsTrack => f.write_str("SAVINGS_TRACK"),
-                Self::RetirementTrack => f.write_str("RETIREMENT_TRACK"),
-                Self::EmergencyFundTrack => f.write_str("EMERGENCY_FUND_TRACK"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GoalResponseTrackTypeName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "DEBT_TRACK" => Ok(Self::DebtTrack),
-                "SAVINGS_TRACK" => Ok(Self::SavingsTrack),
-                "RETIREMENT_TRACK" => Ok(Self::RetirementTrack),
-                "EMERGENCY_FUND_TRACK" => Ok(Self::EmergencyFundTrack),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GoalResponseTrackTypeName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for GoalResponseTrackTypeName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "The track of the `goal`."] pub enum GoalResponseTrackTypeName {
+        DebtTrack = "DEBT_TRACK", SavingsTrack = "SAVINGS_TRACK", RetirementTrack =
+        "RETIREMENT_TRACK", EmergencyFundTrack = "EMERGENCY_FUND_TRACK", }
     }
     ///`GoalsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -2522,123 +1634,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
             Default::default()
         }
     }
-    ///The type of goal.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum GoalsResponseGoalTypeName {
-        #[serde(rename = "SAVE_AMOUNT")]
-        SaveAmount,
-        #[serde(rename = "PAYOFF")]
-        Payoff,
+    ::mx_client::__private::open_enum! {
+        #[doc = "The type of goal."] pub enum GoalsResponseGoalTypeName { SaveAmount =
+        "SAVE_AMOUNT", Payoff = "PAYOFF", }
     }
-    impl ::std::fmt::Display for GoalsResponseGoalTypeName {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::SaveAmount => f.write_str("SAVE_AMOUNT"),
-                Self::Payoff => f.write_str("PAYOFF"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GoalsResponseGoalTypeName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "SAVE_AMOUNT" => Ok(Self::SaveAmount),
-                "PAYOFF" => Ok(Self::Payoff),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GoalsResponseGoalTypeName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for GoalsResponseGoalTypeName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///The track of the goal.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum GoalsResponseTrackTypeName {
-        #[serde(rename = "DEBT_TRACK")]
-        DebtTrack,
-        #[serde(rename = "SAVINGS_TRACK")]
-        SavingsTrack,
-        #[serde(rename = "RETIREMENT_TRACK")]
-        RetirementTrack,
-        #[serde(rename = "EMERGENCY_FUND_TRACK")]
-        EmergencyFundTrack,
-    }
-    impl ::std::fmt::Display for GoalsResponseTrackTypeName {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::DebtTrack => f.write_str("DEBT_TRACK"),
-                Self::SavingsTrack => f.write_str("SAVINGS_TRACK"),
-                Self::RetirementTrack => f.write_str("RETIREMENT_TRACK"),
-                Self::EmergencyFundTrack => f.write_str("EMERGENCY_FUND_TRACK"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GoalsResponseTrackTypeName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "DEBT_TRACK" => Ok(Self::DebtTrack),
-                "SAVINGS_TRACK" => Ok(Self::SavingsTrack),
-                "RETIREMENT_TRACK" => Ok(Self::RetirementTrack),
-                "EMERGENCY_FUND_TRACK" => Ok(Self::EmergencyFundTrack),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GoalsResponseTrackTypeName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for GoalsResponseTrackTypeName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "The track of the goal."] pub enum GoalsResponseTrackTypeName { DebtTrack
+        = "DEBT_TRACK", SavingsTrack = "SAVINGS_TRACK", RetirementTrack =
+        "RETIREMENT_TRACK", EmergencyFundTrack = "EMERGENCY_FUND_TRACK", }
     }
     ///`ImageOptionResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -2860,61 +1863,9 @@ For categories, this field will always be `null` when `is_default` is `true`.
             Default::default()
         }
     }
-    ///The ISO country code associated with the institution.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum InstitutionResponseIsoCountryCode {
-        #[serde(rename = "US")]
-        Us,
-        #[serde(rename = "CA")]
-        Ca,
-    }
-    impl ::std::fmt::Display for InstitutionResponseIsoCountryCode {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Us => f.write_str("US"),
-                Self::Ca => f.write_str("CA"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for InstitutionResponseIsoCountryCode {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "US" => Ok(Self::Us),
-                "CA" => Ok(Self::Ca),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for InstitutionResponseIsoCountryCode {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for InstitutionResponseIsoCountryCode {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "The ISO country code associated with the institution."] pub enum
+        InstitutionResponseIsoCountryCode { Us = "US", Ca = "CA", }
     }
     ///`InstitutionsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -3088,81 +2039,12 @@ For categories, this field will always be `null` when `is_default` is `true`.
             Default::default()
         }
     }
-    ///`ListInstitutionsSupportedProductsItem`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ListInstitutionsSupportedProductsItem {
-        #[serde(rename = "account_verification")]
-        AccountVerification,
-        #[serde(rename = "identity_verification")]
-        IdentityVerification,
-        #[serde(rename = "transactions")]
-        Transactions,
-        #[serde(rename = "history")]
-        History,
-        #[serde(rename = "statements")]
-        Statements,
-        #[serde(rename = "investments")]
-        Investments,
-        #[serde(rename = "rewards")]
-        Rewards,
-    }
-    impl ::std::fmt::Display for ListInstitutionsSupportedProductsItem {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::AccountVerification => f.write_str("account_verification"),
-                Self::IdentityVerification => f.write_str("identity_verification"),
-                Self::Transactions => f.write_str("transactions"),
-                Self::History => f.write_str("history"),
-                Self::Statements => f.write_str("statements"),
-                Self::Investments => f.write_str("investments"),
-                Self::Rewards => f.write_str("rewards"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ListInstitutionsSupportedProductsItem {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "account_verification" => Ok(Self::AccountVerification),
-                "identity_verification" => Ok(Self::IdentityVerification),
-                "transactions" => Ok(Self::Transactions),
-                "history" => Ok(Self::History),
-                "statements" => Ok(Self::Statements),
-                "investments" => Ok(Self::Investments),
-                "rewards" => Ok(Self::Rewards),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ListInstitutionsSupportedProductsItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ListInstitutionsSupportedProductsItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "`ListInstitutionsSupportedProductsItem`"] pub enum
+        ListInstitutionsSupportedProductsItem { AccountVerification =
+        "account_verification", IdentityVerification = "identity_verification",
+        Transactions = "transactions", History = "history", Statements = "statements",
+        Investments = "investments", Rewards = "rewards", }
     }
     ///`ManagedAccountCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3556,117 +2438,14 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
             Default::default()
         }
     }
-    ///The status of the transaction. Can be either `POSTED` or `PENDING`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ManagedTransactionCreateRequestStatus {
-        #[serde(rename = "POSTED")]
-        Posted,
-        #[serde(rename = "PENDING")]
-        Pending,
+    ::mx_client::__private::open_enum! {
+        #[doc = "The status of the transaction. Can be either `POSTED` or `PENDING`."]
+        pub enum ManagedTransactionCreateRequestStatus { Posted = "POSTED", Pending =
+        "PENDING", }
     }
-    impl ::std::fmt::Display for ManagedTransactionCreateRequestStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Posted => f.write_str("POSTED"),
-                Self::Pending => f.write_str("PENDING"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ManagedTransactionCreateRequestStatus {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "POSTED" => Ok(Self::Posted),
-                "PENDING" => Ok(Self::Pending),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ManagedTransactionCreateRequestStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ManagedTransactionCreateRequestStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///The type of transaction. Can be either `CREDIT` or `DEBIT`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ManagedTransactionCreateRequestType {
-        #[serde(rename = "CREDIT")]
-        Credit,
-        #[serde(rename = "DEBIT")]
-        Debit,
-    }
-    impl ::std::fmt::Display for ManagedTransactionCreateRequestType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Credit => f.write_str("CREDIT"),
-                Self::Debit => f.write_str("DEBIT"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ManagedTransactionCreateRequestType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "CREDIT" => Ok(Self::Credit),
-                "DEBIT" => Ok(Self::Debit),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ManagedTransactionCreateRequestType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ManagedTransactionCreateRequestType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "The type of transaction. Can be either `CREDIT` or `DEBIT`."] pub enum
+        ManagedTransactionCreateRequestType { Credit = "CREDIT", Debit = "DEBIT", }
     }
     ///`ManagedTransactionUpdateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -3748,117 +2527,14 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
             Default::default()
         }
     }
-    ///The status of the transaction. Can be either `POSTED` or `PENDING`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ManagedTransactionUpdateRequestStatus {
-        #[serde(rename = "POSTED")]
-        Posted,
-        #[serde(rename = "PENDING")]
-        Pending,
+    ::mx_client::__private::open_enum! {
+        #[doc = "The status of the transaction. Can be either `POSTED` or `PENDING`."]
+        pub enum ManagedTransactionUpdateRequestStatus { Posted = "POSTED", Pending =
+        "PENDING", }
     }
-    impl ::std::fmt::Display for ManagedTransactionUpdateRequestStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Posted => f.write_str("POSTED"),
-                Self::Pending => f.write_str("PENDING"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ManagedTransactionUpdateRequestStatus {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "POSTED" => Ok(Self::Posted),
-                "PENDING" => Ok(Self::Pending),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ManagedTransactionUpdateRequestStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ManagedTransactionUpdateRequestStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///The type of transaction. Can be either `CREDIT` or `DEBIT`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ManagedTransactionUpdateRequestType {
-        #[serde(rename = "CREDIT")]
-        Credit,
-        #[serde(rename = "DEBIT")]
-        Debit,
-    }
-    impl ::std::fmt::Display for ManagedTransactionUpdateRequestType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Credit => f.write_str("CREDIT"),
-                Self::Debit => f.write_str("DEBIT"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ManagedTransactionUpdateRequestType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "CREDIT" => Ok(Self::Credit),
-                "DEBIT" => Ok(Self::Debit),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ManagedTransactionUpdateRequestType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ManagedTransactionUpdateRequestType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "The type of transaction. Can be either `CREDIT` or `DEBIT`."] pub enum
+        ManagedTransactionUpdateRequestType { Credit = "CREDIT", Debit = "DEBIT", }
     }
     ///`MemberCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -4303,105 +2979,13 @@ For categories, this field will always be `null` when `is_default` is `true`.
             Default::default()
         }
     }
-    ///The type of account. Some account types may include subtypes.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum MicrodepositElementsAccountType {
-        #[serde(rename = "ANY")]
-        Any,
-        #[serde(rename = "CASH")]
-        Cash,
-        #[serde(rename = "CHECKING")]
-        Checking,
-        #[serde(rename = "CHECKING_LINE_OF_CREDIT")]
-        CheckingLineOfCredit,
-        #[serde(rename = "CREDIT_CARD")]
-        CreditCard,
-        #[serde(rename = "LOAN")]
-        Loan,
-        #[serde(rename = "LINE_OF_CREDIT")]
-        LineOfCredit,
-        #[serde(rename = "SAVINGS")]
-        Savings,
-        #[serde(rename = "INVESTMENT")]
-        Investment,
-        #[serde(rename = "MORTGAGE")]
-        Mortgage,
-        #[serde(rename = "INSURANCE")]
-        Insurance,
-        #[serde(rename = "PREPAID")]
-        Prepaid,
-        #[serde(rename = "PROPERTY")]
-        Property,
-    }
-    impl ::std::fmt::Display for MicrodepositElementsAccountType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Any => f.write_str("ANY"),
-                Self::Cash => f.write_str("CASH"),
-                Self::Checking => f.write_str("CHECKING"),
-                Self::CheckingLineOfCredit => f.write_str("CHECKING_LINE_OF_CREDIT"),
-                Self::CreditCard => f.write_str("CREDIT_CARD"),
-                Self::Loan => f.write_str("LOAN"),
-                Self::LineOfCredit => f.write_str("LINE_OF_CREDIT"),
-                Self::Savings => f.write_str("SAVINGS"),
-                Self::Investment => f.write_str("INVESTMENT"),
-                Self::Mortgage => f.write_str("MORTGAGE"),
-                Self::Insurance => f.write_str("INSURANCE"),
-                Self::Prepaid => f.write_str("PREPAID"),
-                Self::Property => f.write_str("PROPERTY"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for MicrodepositElementsAccountType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ANY" => Ok(Self::Any),
-                "CASH" => Ok(Self::Cash),
-                "CHECKING" => Ok(Self::Checking),
-                "CHECKING_LINE_OF_CREDIT" => Ok(Self::CheckingLineOfCredit),
-                "CREDIT_CARD" => Ok(Self::CreditCard),
-                "LOAN" => Ok(Self::Loan),
-                "LINE_OF_CREDIT" => Ok(Self::LineOfCredit),
-                "SAVINGS" => Ok(Self::Savings),
-                "INVESTMENT" => Ok(Self::Investment),
-                "MORTGAGE" => Ok(Self::Mortgage),
-                "INSURANCE" => Ok(Self::Insurance),
-                "PREPAID" => Ok(Self::Prepaid),
-                "PROPERTY" => Ok(Self::Property),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for MicrodepositElementsAccountType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for MicrodepositElementsAccountType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "The type of account. Some account types may include subtypes."] pub enum
+        MicrodepositElementsAccountType { Any = "ANY", Cash = "CASH", Checking =
+        "CHECKING", CheckingLineOfCredit = "CHECKING_LINE_OF_CREDIT", CreditCard =
+        "CREDIT_CARD", Loan = "LOAN", LineOfCredit = "LINE_OF_CREDIT", Savings =
+        "SAVINGS", Investment = "INVESTMENT", Mortgage = "MORTGAGE", Insurance =
+        "INSURANCE", Prepaid = "PREPAID", Property = "PROPERTY", }
     }
     ///`MicrodepositRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -4469,6 +3053,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "::mx_client::__private::de::one_or_list")]
         pub micro_deposit: ::std::option::Option<MicrodepositResponse>,
     }
     impl MicrodepositResponseBody {
@@ -4667,71 +3252,11 @@ All notifications created through the API will be of notification type `API_NOTI
             Default::default()
         }
     }
-    /**The way the notification will be delivered to the user.
-
-All notifications created through the API will be of notification type `API_NOTIFICATION`, channel `PUSH`, and will not be associated to an entity. No other channels are supported.
-*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum NotificationResponseChannel {
-        #[serde(rename = "EMAIL")]
-        Email,
-        #[serde(rename = "SMS")]
-        Sms,
-        #[serde(rename = "PUSH")]
-        Push,
-        #[serde(rename = "IN_APP")]
-        InApp,
-    }
-    impl ::std::fmt::Display for NotificationResponseChannel {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Email => f.write_str("EMAIL"),
-                Self::Sms => f.write_str("SMS"),
-                Self::Push => f.write_str("PUSH"),
-                Self::InApp => f.write_str("IN_APP"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for NotificationResponseChannel {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "EMAIL" => Ok(Self::Email),
-                "SMS" => Ok(Self::Sms),
-                "PUSH" => Ok(Self::Push),
-                "IN_APP" => Ok(Self::InApp),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for NotificationResponseChannel {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for NotificationResponseChannel {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc =
+        "The way the notification will be delivered to the user.\n\nAll notifications created through the API will be of notification type `API_NOTIFICATION`, channel `PUSH`, and will not be associated to an entity. No other channels are supported.\n"]
+        pub enum NotificationResponseChannel { Email = "EMAIL", Sms = "SMS", Push =
+        "PUSH", InApp = "IN_APP", }
     }
     ///`NotificationsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -4858,104 +3383,13 @@ For categories, this field will always be `null` when `is_default` is `true`.
             Default::default()
         }
     }
-    ///The type of account. Some account types may include subtypes.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum PaymentAccountAccountType {
-        #[serde(rename = "ANY")]
-        Any,
-        #[serde(rename = "CASH")]
-        Cash,
-        #[serde(rename = "CHECKING")]
-        Checking,
-        #[serde(rename = "CHECKING_LINE_OF_CREDIT")]
-        CheckingLineOfCredit,
-        #[serde(rename = "CREDIT_CARD")]
-        CreditCard,
-        #[serde(rename = "LOAN")]
-        Loan,
-        #[serde(rename = "LINE_OF_CREDIT")]
-        LineOfCredit,
-        #[serde(rename = "SAVINGS")]
-        Savings,
-        #[serde(rename = "INVESTMENT")]
-        Investment,
-        #[serde(rename = "MORTGAGE")]
-        Mortgage,
-        #[serde(rename = "INSURANCE")]
-        Insurance,
-        #[serde(rename = "PREPAID")]
-        Prepaid,
-        #[serde(rename = "PROPERTY")]
-        Property,
-    }
-    impl ::std::fmt::Display for PaymentAccountAccountType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Any => f.write_str("ANY"),
-                Self::Cash => f.write_str("CASH"),
-                Self::Checking => f.write_str("CHECKING"),
-                Self::CheckingLineOfCredit => f.write_str("CHECKING_LINE_OF_CREDIT"),
-                Self::CreditCard => f.write_str("CREDIT_CARD"),
-                Self::Loan => f.write_str("LOAN"),
-                Self::LineOfCredit => f.write_str("LINE_OF_CREDIT"),
-                Self::Savings => f.write_str("SAVINGS"),
-                Self::Investment => f.write_str("INVESTMENT"),
-                Self::Mortgage => f.write_str("MORTGAGE"),
-                Self::Insurance => f.write_str("INSURANCE"),
-                Self::Prepaid => f.write_str("PREPAID"),
-                Self::Property => f.write_str("PROPERTY"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for PaymentAccountAccountType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ANY" => Ok(Self::Any),
-                "CASH" => Ok(Self::Cash),
-                "CHECKING" => Ok(Self::Checking),
-                "CHECKING_LINE_OF_CREDIT" => Ok(Self::CheckingLineOfCredit),
-                "CREDIT_CARD" => Ok(Self::CreditCard),
-                "LOAN" => Ok(Self::Loan),
-                "LINE_OF_CREDIT" => Ok(Self::LineOfCredit),
-                "SAVINGS" => Ok(Self::Savings),
-                "INVESTMENT" => Ok(Self::Investment),
-                "MORTGAGE" => Ok(Self::Mortgage),
-                "INSURANCE" => Ok(Self::Insurance),
-                "PREPAID" => Ok(Self::Prepaid),
-                "PROPERTY" => Ok(Self::Property),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for PaymentAccountAccountType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for PaymentAccountAccountType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "The type of account. Some account types may include subtypes."] pub enum
+        PaymentAccountAccountType { Any = "ANY", Cash = "CASH", Checking = "CHECKING",
+        CheckingLineOfCredit = "CHECKING_LINE_OF_CREDIT", CreditCard = "CREDIT_CARD",
+        Loan = "LOAN", LineOfCredit = "LINE_OF_CREDIT", Savings = "SAVINGS", Investment =
+        "INVESTMENT", Mortgage = "MORTGAGE", Insurance = "INSURANCE", Prepaid =
+        "PREPAID", Property = "PROPERTY", }
     }
     ///`PaymentAccountBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -5030,105 +3464,13 @@ For categories, this field will always be `null` when `is_default` is `true`.
             Default::default()
         }
     }
-    ///The type of account. Some account types may include subtypes.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum PaymentAccountBodyPaymentAccountAccountType {
-        #[serde(rename = "ANY")]
-        Any,
-        #[serde(rename = "CASH")]
-        Cash,
-        #[serde(rename = "CHECKING")]
-        Checking,
-        #[serde(rename = "CHECKING_LINE_OF_CREDIT")]
-        CheckingLineOfCredit,
-        #[serde(rename = "CREDIT_CARD")]
-        CreditCard,
-        #[serde(rename = "LOAN")]
-        Loan,
-        #[serde(rename = "LINE_OF_CREDIT")]
-        LineOfCredit,
-        #[serde(rename = "SAVINGS")]
-        Savings,
-        #[serde(rename = "INVESTMENT")]
-        Investment,
-        #[serde(rename = "MORTGAGE")]
-        Mortgage,
-        #[serde(rename = "INSURANCE")]
-        Insurance,
-        #[serde(rename = "PREPAID")]
-        Prepaid,
-        #[serde(rename = "PROPERTY")]
-        Property,
-    }
-    impl ::std::fmt::Display for PaymentAccountBodyPaymentAccountAccountType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Any => f.write_str("ANY"),
-                Self::Cash => f.write_str("CASH"),
-                Self::Checking => f.write_str("CHECKING"),
-                Self::CheckingLineOfCredit => f.write_str("CHECKING_LINE_OF_CREDIT"),
-                Self::CreditCard => f.write_str("CREDIT_CARD"),
-                Self::Loan => f.write_str("LOAN"),
-                Self::LineOfCredit => f.write_str("LINE_OF_CREDIT"),
-                Self::Savings => f.write_str("SAVINGS"),
-                Self::Investment => f.write_str("INVESTMENT"),
-                Self::Mortgage => f.write_str("MORTGAGE"),
-                Self::Insurance => f.write_str("INSURANCE"),
-                Self::Prepaid => f.write_str("PREPAID"),
-                Self::Property => f.write_str("PROPERTY"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for PaymentAccountBodyPaymentAccountAccountType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "ANY" => Ok(Self::Any),
-                "CASH" => Ok(Self::Cash),
-                "CHECKING" => Ok(Self::Checking),
-                "CHECKING_LINE_OF_CREDIT" => Ok(Self::CheckingLineOfCredit),
-                "CREDIT_CARD" => Ok(Self::CreditCard),
-                "LOAN" => Ok(Self::Loan),
-                "LINE_OF_CREDIT" => Ok(Self::LineOfCredit),
-                "SAVINGS" => Ok(Self::Savings),
-                "INVESTMENT" => Ok(Self::Investment),
-                "MORTGAGE" => Ok(Self::Mortgage),
-                "INSURANCE" => Ok(Self::Insurance),
-                "PREPAID" => Ok(Self::Prepaid),
-                "PROPERTY" => Ok(Self::Property),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for PaymentAccountBodyPaymentAccountAccountType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for PaymentAccountBodyPaymentAccountAccountType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "The type of account. Some account types may include subtypes."] pub enum
+        PaymentAccountBodyPaymentAccountAccountType { Any = "ANY", Cash = "CASH",
+        Checking = "CHECKING", CheckingLineOfCredit = "CHECKING_LINE_OF_CREDIT",
+        CreditCard = "CREDIT_CARD", Loan = "LOAN", LineOfCredit = "LINE_OF_CREDIT",
+        Savings = "SAVINGS", Investment = "INVESTMENT", Mortgage = "MORTGAGE", Insurance
+        = "INSURANCE", Prepaid = "PREPAID", Property = "PROPERTY", }
     }
     ///`ProcessorAccountNumber`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -5643,61 +3985,9 @@ For categories, this field will always be `null` when `is_default` is `true`.
             Default::default()
         }
     }
-    ///The type of transaction.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ScheduledPaymentResponseTransactionType {
-        #[serde(rename = "CREDIT")]
-        Credit,
-        #[serde(rename = "DEBIT")]
-        Debit,
-    }
-    impl ::std::fmt::Display for ScheduledPaymentResponseTransactionType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Credit => f.write_str("CREDIT"),
-                Self::Debit => f.write_str("DEBIT"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ScheduledPaymentResponseTransactionType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "CREDIT" => Ok(Self::Credit),
-                "DEBIT" => Ok(Self::Debit),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ScheduledPaymentResponseTransactionType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ScheduledPaymentResponseTransactionType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "The type of transaction."] pub enum
+        ScheduledPaymentResponseTransactionType { Credit = "CREDIT", Debit = "DEBIT", }
     }
     ///`ScheduledPaymentsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -5800,6 +4090,10 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub guid: ::std::option::Option<::std::string::String>,
         ///The type of transaction grouping for the spending plan `iteration_item` (0 = `RECURRING_EXPENSE`, 1 = `PLANNED_EXPENSE`, 2 = `OTHER_EXPENSE`, 3 = `INCOME`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::number_or_string"
+        )]
         pub item_type: ::std::option::Option<SpendingPlanIterationItemResponseItemType>,
         ///The total amount planned for a spending plan `iteration_item`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6089,80 +4383,11 @@ For categories, this field will always be `null` when `is_default` is `true`.
             Default::default()
         }
     }
-    ///`SupportedProducts`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum SupportedProducts {
-        #[serde(rename = "account_verification")]
-        AccountVerification,
-        #[serde(rename = "identity_verification")]
-        IdentityVerification,
-        #[serde(rename = "transactions")]
-        Transactions,
-        #[serde(rename = "transaction_history")]
-        TransactionHistory,
-        #[serde(rename = "statements")]
-        Statements,
-        #[serde(rename = "investments")]
-        Investments,
-        #[serde(rename = "rewards")]
-        Rewards,
-    }
-    impl ::std::fmt::Display for SupportedProducts {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::AccountVerification => f.write_str("account_verification"),
-                Self::IdentityVerification => f.write_str("identity_verification"),
-                Self::Transactions => f.write_str("transactions"),
-                Self::TransactionHistory => f.write_str("transaction_history"),
-                Self::Statements => f.write_str("statements"),
-                Self::Investments => f.write_str("investments"),
-                Self::Rewards => f.write_str("rewards"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for SupportedProducts {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "account_verification" => Ok(Self::AccountVerification),
-                "identity_verification" => Ok(Self::IdentityVerification),
-                "transactions" => Ok(Self::Transactions),
-                "transaction_history" => Ok(Self::TransactionHistory),
-                "statements" => Ok(Self::Statements),
-                "investments" => Ok(Self::Investments),
-                "rewards" => Ok(Self::Rewards),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for SupportedProducts {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for SupportedProducts {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "`SupportedProducts`"] pub enum SupportedProducts { AccountVerification =
+        "account_verification", IdentityVerification = "identity_verification",
+        Transactions = "transactions", TransactionHistory = "transaction_history",
+        Statements = "statements", Investments = "investments", Rewards = "rewards", }
     }
     ///`TagCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -6444,61 +4669,9 @@ For categories, this field will always be `null` when `is_default` is `true`.
             Default::default()
         }
     }
-    ///The type of transaction, which must be `CREDIT` or `DEBIT`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum TransactionCreateRequestType {
-        #[serde(rename = "CREDIT")]
-        Credit,
-        #[serde(rename = "DEBIT")]
-        Debit,
-    }
-    impl ::std::fmt::Display for TransactionCreateRequestType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Credit => f.write_str("CREDIT"),
-                Self::Debit => f.write_str("DEBIT"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for TransactionCreateRequestType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "CREDIT" => Ok(Self::Credit),
-                "DEBIT" => Ok(Self::Debit),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for TransactionCreateRequestType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for TransactionCreateRequestType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "The type of transaction, which must be `CREDIT` or `DEBIT`."] pub enum
+        TransactionCreateRequestType { Credit = "CREDIT", Debit = "DEBIT", }
     }
     ///`TransactionCreateResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -6653,126 +4826,15 @@ For categories, this field will always be `null` when `is_default` is `true`.
             Default::default()
         }
     }
-    /**The status of the transaction.
-
-All transaction data on our systems represent what we get through our data feed which depends what institutions make available for aggregation. Many institutions do not provide data for pending transactions; transactions from those accounts always have a status of `POSTED`.
-
-When we do receive data for pending transactions, a single transaction may be updated from `PENDING` to `POSTED` and keep the same `guid`. This is done through various matching methods performed automatically by MX.
-
-If a single transaction can't be updated, the `PENDING` transaction will often be deleted and replaced with a new `POSTED` transaction (with a new `guid`) when it is sent to us; this is the most common scenario when pending data is available.
-
-In unusual circumstances, there may be separate `PENDING` and `POSTED` transactions on MX systems for up to 14 days. All `PENDING` transactions are deleted after 14 days as a failsafe.
-*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum TransactionCreateResponseBodyStatus {
-        #[serde(rename = "POSTED")]
-        Posted,
-        #[serde(rename = "PENDING")]
-        Pending,
+    ::mx_client::__private::open_enum! {
+        #[doc =
+        "The status of the transaction.\n\nAll transaction data on our systems represent what we get through our data feed which depends what institutions make available for aggregation. Many institutions do not provide data for pending transactions; transactions from those accounts always have a status of `POSTED`.\n\nWhen we do receive data for pending transactions, a single transaction may be updated from `PENDING` to `POSTED` and keep the same `guid`. This is done through various matching methods performed automatically by MX.\n\nIf a single transaction can't be updated, the `PENDING` transaction will often be deleted and replaced with a new `POSTED` transaction (with a new `guid`) when it is sent to us; this is the most common scenario when pending data is available.\n\nIn unusual circumstances, there may be separate `PENDING` and `POSTED` transactions on MX systems for up to 14 days. All `PENDING` transactions are deleted after 14 days as a failsafe.\n"]
+        pub enum TransactionCreateResponseBodyStatus { Posted = "POSTED", Pending =
+        "PENDING", }
     }
-    impl ::std::fmt::Display for TransactionCreateResponseBodyStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Posted => f.write_str("POSTED"),
-                Self::Pending => f.write_str("PENDING"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for TransactionCreateResponseBodyStatus {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "POSTED" => Ok(Self::Posted),
-                "PENDING" => Ok(Self::Pending),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for TransactionCreateResponseBodyStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for TransactionCreateResponseBodyStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///The type of transaction.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum TransactionCreateResponseBodyType {
-        #[serde(rename = "CREDIT")]
-        Credit,
-        #[serde(rename = "DEBIT")]
-        Debit,
-    }
-    impl ::std::fmt::Display for TransactionCreateResponseBodyType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Credit => f.write_str("CREDIT"),
-                Self::Debit => f.write_str("DEBIT"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for TransactionCreateResponseBodyType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "CREDIT" => Ok(Self::Credit),
-                "DEBIT" => Ok(Self::Debit),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for TransactionCreateResponseBodyType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for TransactionCreateResponseBodyType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "The type of transaction."] pub enum TransactionCreateResponseBodyType {
+        Credit = "CREDIT", Debit = "DEBIT", }
     }
     ///`TransactionIncludesResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -6939,6 +5001,17 @@ For categories, this field will always be `null` when `is_default` is `true`.
             Default::default()
         }
     }
+    ///`TransactionIncludesResponseBody`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct TransactionIncludesResponseBody {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub transaction: ::std::option::Option<TransactionIncludesResponse>,
+    }
+    impl TransactionIncludesResponseBody {
+        pub fn builder() -> builder::TransactionIncludesResponseBody {
+            Default::default()
+        }
+    }
     ///`TransactionIncludesResponseClassification`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponseClassification {
@@ -6954,97 +5027,13 @@ For categories, this field will always be `null` when `is_default` is `true`.
             Default::default()
         }
     }
-    ///`TransactionIncludesResponseClassificationParentClass`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum TransactionIncludesResponseClassificationParentClass {
-        Payroll,
-        Deposit,
-        Savings,
-        Transfer,
-        Refunds,
-        Spend,
-        Investment,
-        Buy,
-        Sell,
-        Income,
-        Fees,
-        Expenses,
-        #[serde(rename = "Corporate Actions")]
-        CorporateActions,
-        Other,
-    }
-    impl ::std::fmt::Display for TransactionIncludesResponseClassificationParentClass {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Payroll => f.write_str("Payroll"),
-                Self::Deposit => f.write_str("Deposit"),
-                Self::Savings => f.write_str("Savings"),
-                Self::Transfer => f.write_str("Transfer"),
-                Self::Refunds => f.write_str("Refunds"),
-                Self::Spend => f.write_str("Spend"),
-                Self::Investment => f.write_str("Investment"),
-                Self::Buy => f.write_str("Buy"),
-                Self::Sell => f.write_str("Sell"),
-                Self::Income => f.write_str("Income"),
-                Self::Fees => f.write_str("Fees"),
-                Self::Expenses => f.write_str("Expenses"),
-                Self::CorporateActions => f.write_str("Corporate Actions"),
-                Self::Other => f.write_str("Other"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for TransactionIncludesResponseClassificationParentClass {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "Payroll" => Ok(Self::Payroll),
-                "Deposit" => Ok(Self::Deposit),
-                "Savings" => Ok(Self::Savings),
-                "Transfer" => Ok(Self::Transfer),
-                "Refunds" => Ok(Self::Refunds),
-                "Spend" => Ok(Self::Spend),
-                "Investment" => Ok(Self::Investment),
-                "Buy" => Ok(Self::Buy),
-                "Sell" => Ok(Self::Sell),
-                "Income" => Ok(Self::Income),
-                "Fees" => Ok(Self::Fees),
-                "Expenses" => Ok(Self::Expenses),
-                "Corporate Actions" => Ok(Self::CorporateActions),
-                "Other" => Ok(Self::Other),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for TransactionIncludesResponseClassificationParentClass {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for TransactionIncludesResponseClassificationParentClass {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "`TransactionIncludesResponseClassificationParentClass`"] pub enum
+        TransactionIncludesResponseClassificationParentClass { Payroll = "Payroll",
+        Deposit = "Deposit", Savings = "Savings", Transfer = "Transfer", Refunds =
+        "Refunds", Spend = "Spend", Investment = "Investment", Buy = "Buy", Sell =
+        "Sell", Income = "Income", Fees = "Fees", Expenses = "Expenses", CorporateActions
+        = "Corporate Actions", Other = "Other", }
     }
     ///`TransactionIncludesResponseGeolocation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -7110,248 +5099,26 @@ For categories, this field will always be `null` when `is_default` is `true`.
             Default::default()
         }
     }
-    ///The recurrence type of the repeating transaction.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum TransactionIncludesResponseRepeatingTransactionRecurrenceType {
-        #[serde(rename = "EVERY_OTHER_WEEK")]
-        EveryOtherWeek,
+    ::mx_client::__private::open_enum! {
+        #[doc = "The recurrence type of the repeating transaction."] pub enum
+        TransactionIncludesResponseRepeatingTransactionRecurrenceType { EveryOtherWeek =
+        "EVERY_OTHER_WEEK", }
     }
-    impl ::std::fmt::Display
-    for TransactionIncludesResponseRepeatingTransactionRecurrenceType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::EveryOtherWeek => f.write_str("EVERY_OTHER_WEEK"),
-            }
+    ::mx_client::__private::open_enum! {
+        #[doc = "The type of the repeating transaction."] pub enum
+        TransactionIncludesResponseRepeatingTransactionRepeatingTransactionType { Bill =
+        "BILL", Subscription = "SUBSCRIPTION", Income = "INCOME", MxUnknown = "UNKNOWN",
         }
     }
-    impl ::std::str::FromStr
-    for TransactionIncludesResponseRepeatingTransactionRecurrenceType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "EVERY_OTHER_WEEK" => Ok(Self::EveryOtherWeek),
-                _ => Err("invalid value".into()),
-            }
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc =
+        "The status of the transaction.\n\nAll transaction data on our systems represent what we get through our data feed which depends what institutions make available for aggregation. Many institutions do not provide data for pending transactions; transactions from those accounts always have a status of `POSTED`.\n\nWhen we do receive data for pending transactions, a single transaction may be updated from `PENDING` to `POSTED` and keep the same `guid`. This is done through various matching methods performed automatically by MX.\n\nIf a single transaction can't be updated, the `PENDING` transaction will often be deleted and replaced with a new `POSTED` transaction (with a new `guid`) when it is sent to us; this is the most common scenario when pending data is available.\n\nIn unusual circumstances, there may be separate `PENDING` and `POSTED` transactions on MX systems for up to 14 days. All `PENDING` transactions are deleted after 14 days as a failsafe.\n"]
+        pub enum TransactionIncludesResponseStatus { Posted = "POSTED", Pending =
+        "PENDING", }
     }
-    impl ::std::convert::TryFrom<&str>
-    for TransactionIncludesResponseRepeatingTransactionRecurrenceType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for TransactionIncludesResponseRepeatingTransactionRecurrenceType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///The type of the repeating transaction.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum TransactionIncludesResponseRepeatingTransactionRepeatingTransactionType {
-        #[serde(rename = "BILL")]
-        Bill,
-        #[serde(rename = "SUBSCRIPTION")]
-        Subscription,
-        #[serde(rename = "INCOME")]
-        Income,
-        #[serde(rename = "UNKNOWN")]
-        Unknown,
-    }
-    impl ::std::fmt::Display
-    for TransactionIncludesResponseRepeatingTransactionRepeatingTransactionType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Bill => f.write_str("BILL"),
-                Self::Subscription => f.write_str("SUBSCRIPTION"),
-                Self::Income => f.write_str("INCOME"),
-                Self::Unknown => f.write_str("UNKNOWN"),
-            }
-        }
-    }
-    impl ::std::str::FromStr
-    for TransactionIncludesResponseRepeatingTransactionRepeatingTransactionType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "BILL" => Ok(Self::Bill),
-                "SUBSCRIPTION" => Ok(Self::Subscription),
-                "INCOME" => Ok(Self::Income),
-                "UNKNOWN" => Ok(Self::Unknown),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for TransactionIncludesResponseRepeatingTransactionRepeatingTransactionType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for TransactionIncludesResponseRepeatingTransactionRepeatingTransactionType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    /**The status of the transaction.
-
-All transaction data on our systems represent what we get through our data feed which depends what institutions make available for aggregation. Many institutions do not provide data for pending transactions; transactions from those accounts always have a status of `POSTED`.
-
-When we do receive data for pending transactions, a single transaction may be updated from `PENDING` to `POSTED` and keep the same `guid`. This is done through various matching methods performed automatically by MX.
-
-If a single transaction can't be updated, the `PENDING` transaction will often be deleted and replaced with a new `POSTED` transaction (with a new `guid`) when it is sent to us; this is the most common scenario when pending data is available.
-
-In unusual circumstances, there may be separate `PENDING` and `POSTED` transactions on MX systems for up to 14 days. All `PENDING` transactions are deleted after 14 days as a failsafe.
-*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum TransactionIncludesResponseStatus {
-        #[serde(rename = "POSTED")]
-        Posted,
-        #[serde(rename = "PENDING")]
-        Pending,
-    }
-    impl ::std::fmt::Display for TransactionIncludesResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Posted => f.write_str("POSTED"),
-                Self::Pending => f.write_str("PENDING"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for TransactionIncludesResponseStatus {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "POSTED" => Ok(Self::Posted),
-                "PENDING" => Ok(Self::Pending),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for TransactionIncludesResponseStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for TransactionIncludesResponseStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///The type of transaction.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum TransactionIncludesResponseType {
-        #[serde(rename = "CREDIT")]
-        Credit,
-        #[serde(rename = "DEBIT")]
-        Debit,
-    }
-    impl ::std::fmt::Display for TransactionIncludesResponseType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Credit => f.write_str("CREDIT"),
-                Self::Debit => f.write_str("DEBIT"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for TransactionIncludesResponseType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "CREDIT" => Ok(Self::Credit),
-                "DEBIT" => Ok(Self::Debit),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for TransactionIncludesResponseType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for TransactionIncludesResponseType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "The type of transaction."] pub enum TransactionIncludesResponseType {
+        Credit = "CREDIT", Debit = "DEBIT", }
     }
     ///`TransactionResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -7517,124 +5284,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
             Default::default()
         }
     }
-    /**The status of the transaction.
-
-All transaction data on our systems represent what we get through our data feed which depends what institutions make available for aggregation. Many institutions do not provide data for pending transactions; transactions from those accounts always have a status of `POSTED`.
-
-When we do receive data for pending transactions, a single transaction may be updated from `PENDING` to `POSTED` and keep the same `guid`. This is done through various matching methods performed automatically by MX.
-
-If a single transaction can't be updated, the `PENDING` transaction will often be deleted and replaced with a new `POSTED` transaction (with a new `guid`) when it is sent to us; this is the most common scenario when pending data is available.
-
-In unusual circumstances, there may be separate `PENDING` and `POSTED` transactions on MX systems for up to 14 days. All `PENDING` transactions are deleted after 14 days as a failsafe.
-*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum TransactionResponseStatus {
-        #[serde(rename = "POSTED")]
-        Posted,
-        #[serde(rename = "PENDING")]
-        Pending,
+    ::mx_client::__private::open_enum! {
+        #[doc =
+        "The status of the transaction.\n\nAll transaction data on our systems represent what we get through our data feed which depends what institutions make available for aggregation. Many institutions do not provide data for pending transactions; transactions from those accounts always have a status of `POSTED`.\n\nWhen we do receive data for pending transactions, a single transaction may be updated from `PENDING` to `POSTED` and keep the same `guid`. This is done through various matching methods performed automatically by MX.\n\nIf a single transaction can't be updated, the `PENDING` transaction will often be deleted and replaced with a new `POSTED` transaction (with a new `guid`) when it is sent to us; this is the most common scenario when pending data is available.\n\nIn unusual circumstances, there may be separate `PENDING` and `POSTED` transactions on MX systems for up to 14 days. All `PENDING` transactions are deleted after 14 days as a failsafe.\n"]
+        pub enum TransactionResponseStatus { Posted = "POSTED", Pending = "PENDING", }
     }
-    impl ::std::fmt::Display for TransactionResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Posted => f.write_str("POSTED"),
-                Self::Pending => f.write_str("PENDING"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for TransactionResponseStatus {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "POSTED" => Ok(Self::Posted),
-                "PENDING" => Ok(Self::Pending),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for TransactionResponseStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for TransactionResponseStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///The type of transaction.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum TransactionResponseType {
-        #[serde(rename = "CREDIT")]
-        Credit,
-        #[serde(rename = "DEBIT")]
-        Debit,
-    }
-    impl ::std::fmt::Display for TransactionResponseType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Credit => f.write_str("CREDIT"),
-                Self::Debit => f.write_str("DEBIT"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for TransactionResponseType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "CREDIT" => Ok(Self::Credit),
-                "DEBIT" => Ok(Self::Debit),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for TransactionResponseType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for TransactionResponseType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "The type of transaction."] pub enum TransactionResponseType { Credit =
+        "CREDIT", Debit = "DEBIT", }
     }
     ///`TransactionRuleCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -7851,61 +5508,9 @@ For categories, this field will always be `null` when `is_default` is `true`.
             Default::default()
         }
     }
-    ///The type of goal. Can be `SAVE_AMOUNT` or `PAYOFF`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum UpdateGoalRequestGoalTypeName {
-        #[serde(rename = "SAVE_AMOUNT")]
-        SaveAmount,
-        #[serde(rename = "PAYOFF")]
-        Payoff,
-    }
-    impl ::std::fmt::Display for UpdateGoalRequestGoalTypeName {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::SaveAmount => f.write_str("SAVE_AMOUNT"),
-                Self::Payoff => f.write_str("PAYOFF"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for UpdateGoalRequestGoalTypeName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "SAVE_AMOUNT" => Ok(Self::SaveAmount),
-                "PAYOFF" => Ok(Self::Payoff),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for UpdateGoalRequestGoalTypeName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UpdateGoalRequestGoalTypeName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc = "The type of goal. Can be `SAVE_AMOUNT` or `PAYOFF`."] pub enum
+        UpdateGoalRequestGoalTypeName { SaveAmount = "SAVE_AMOUNT", Payoff = "PAYOFF", }
     }
     ///`UserCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -8165,67 +5770,11 @@ See [Widget Types](https://docs.mx.com/api-reference/platform-api/reference/widg
             Default::default()
         }
     }
-    /**This option can be passed to any `widget_type` but will not affect [legacy PFM widgets](/products/experience/pfm/legacy-widget-overviews/).
-
-Load the widget with the specified `color_scheme`; options are `light`, `dark`, and `browser` (respects user's browser setting). Defaults to `light`.
-*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum WidgetRequestColorScheme {
-        #[serde(rename = "light")]
-        Light,
-        #[serde(rename = "browser")]
-        Browser,
-        #[serde(rename = "dark")]
-        Dark,
-    }
-    impl ::std::fmt::Display for WidgetRequestColorScheme {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Light => f.write_str("light"),
-                Self::Browser => f.write_str("browser"),
-                Self::Dark => f.write_str("dark"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for WidgetRequestColorScheme {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "light" => Ok(Self::Light),
-                "browser" => Ok(Self::Browser),
-                "dark" => Ok(Self::Dark),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for WidgetRequestColorScheme {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for WidgetRequestColorScheme {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc =
+        "This option can be passed to any `widget_type` but will not affect [legacy PFM widgets](/products/experience/pfm/legacy-widget-overviews/).\n\nLoad the widget with the specified `color_scheme`; options are `light`, `dark`, and `browser` (respects user's browser setting). Defaults to `light`.\n"]
+        pub enum WidgetRequestColorScheme { Light = "light", Browser = "browser", Dark =
+        "dark", }
     }
     ///`WidgetResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -8257,183 +5806,28 @@ Load the widget with the specified `color_scheme`; options are `light`, `dark`, 
             Default::default()
         }
     }
-    /**This determines which widget URL you'll receive. Additional request parameters may only apply to some widget types.
-*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum WidgetResponseType {
-        #[serde(rename = "accounts_widget")]
-        AccountsWidget,
-        #[serde(rename = "mini_accounts_widget")]
-        MiniAccountsWidget,
-        #[serde(rename = "actionable_integration_widget")]
-        ActionableIntegrationWidget,
-        #[serde(rename = "budgets_widget")]
-        BudgetsWidget,
-        #[serde(rename = "mini_budgets_widget")]
-        MiniBudgetsWidget,
-        #[serde(rename = "cash_flow_widget")]
-        CashFlowWidget,
-        #[serde(rename = "mini_cash_flow_widget")]
-        MiniCashFlowWidget,
-        #[serde(rename = "connect_widget")]
-        ConnectWidget,
-        #[serde(rename = "connections_widget")]
-        ConnectionsWidget,
-        #[serde(rename = "debts_widget")]
-        DebtsWidget,
-        #[serde(rename = "finstrong_widget")]
-        FinstrongWidget,
-        #[serde(rename = "mini_finstrong_widget")]
-        MiniFinstrongWidget,
-        #[serde(rename = "goals_widget")]
-        GoalsWidget,
-        #[serde(rename = "help_widget")]
-        HelpWidget,
-        #[serde(rename = "master_widget")]
-        MasterWidget,
-        #[serde(rename = "money_dashboard_widget")]
-        MoneyDashboardWidget,
-        #[serde(rename = "net_worth_widget")]
-        NetWorthWidget,
-        #[serde(rename = "mini_net_worth_widget")]
-        MiniNetWorthWidget,
-        #[serde(rename = "notifications_settings_widget")]
-        NotificationsSettingsWidget,
-        #[serde(rename = "recurringtransactions_widget")]
-        RecurringtransactionsWidget,
-        #[serde(rename = "mini_recurringtransactions_widget")]
-        MiniRecurringtransactionsWidget,
-        #[serde(rename = "settings_widget")]
-        SettingsWidget,
-        #[serde(rename = "spending_widget")]
-        SpendingWidget,
-        #[serde(rename = "mini_spending_widget")]
-        MiniSpendingWidget,
-        #[serde(rename = "spending_plan_widget")]
-        SpendingPlanWidget,
-        #[serde(rename = "mini_spending_plan_widget")]
-        MiniSpendingPlanWidget,
-        #[serde(rename = "transaction_rules_widget")]
-        TransactionRulesWidget,
-        #[serde(rename = "transactions_widget")]
-        TransactionsWidget,
-        #[serde(rename = "trends_widget")]
-        TrendsWidget,
-        #[serde(rename = "mini_trends_widget")]
-        MiniTrendsWidget,
-    }
-    impl ::std::fmt::Display for WidgetResponseType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::AccountsWidget => f.write_str("accounts_widget"),
-                Self::MiniAccountsWidget => f.write_str("mini_accounts_widget"),
-                Self::ActionableIntegrationWidget => {
-                    f.write_str("actionable_integration_widget")
-                }
-                Self::BudgetsWidget => f.write_str("budgets_widget"),
-                Self::MiniBudgetsWidget => f.write_str("mini_budgets_widget"),
-                Self::CashFlowWidget => f.write_str("cash_flow_widget"),
-                Self::MiniCashFlowWidget => f.write_str("mini_cash_flow_widget"),
-                Self::ConnectWidget => f.write_str("connect_widget"),
-                Self::ConnectionsWidget => f.write_str("connections_widget"),
-                Self::DebtsWidget => f.write_str("debts_widget"),
-                Self::FinstrongWidget => f.write_str("finstrong_widget"),
-                Self::MiniFinstrongWidget => f.write_str("mini_finstrong_widget"),
-                Self::GoalsWidget => f.write_str("goals_widget"),
-                Self::HelpWidget => f.write_str("help_widget"),
-                Self::MasterWidget => f.write_str("master_widget"),
-                Self::MoneyDashboardWidget => f.write_str("money_dashboard_widget"),
-                Self::NetWorthWidget => f.write_str("net_worth_widget"),
-                Self::MiniNetWorthWidget => f.write_str("mini_net_worth_widget"),
-                Self::NotificationsSettingsWidget => {
-                    f.write_str("notifications_settings_widget")
-                }
-                Self::RecurringtransactionsWidget => {
-                    f.write_str("recurringtransactions_widget")
-                }
-                Self::MiniRecurringtransactionsWidget => {
-                    f.write_str("mini_recurringtransactions_widget")
-                }
-                Self::SettingsWidget => f.write_str("settings_widget"),
-                Self::SpendingWidget => f.write_str("spending_widget"),
-                Self::MiniSpendingWidget => f.write_str("mini_spending_widget"),
-                Self::SpendingPlanWidget => f.write_str("spending_plan_widget"),
-                Self::MiniSpendingPlanWidget => f.write_str("mini_spending_plan_widget"),
-                Self::TransactionRulesWidget => f.write_str("transaction_rules_widget"),
-                Self::TransactionsWidget => f.write_str("transactions_widget"),
-                Self::TrendsWidget => f.write_str("trends_widget"),
-                Self::MiniTrendsWidget => f.write_str("mini_trends_widget"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for WidgetResponseType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "accounts_widget" => Ok(Self::AccountsWidget),
-                "mini_accounts_widget" => Ok(Self::MiniAccountsWidget),
-                "actionable_integration_widget" => Ok(Self::ActionableIntegrationWidget),
-                "budgets_widget" => Ok(Self::BudgetsWidget),
-                "mini_budgets_widget" => Ok(Self::MiniBudgetsWidget),
-                "cash_flow_widget" => Ok(Self::CashFlowWidget),
-                "mini_cash_flow_widget" => Ok(Self::MiniCashFlowWidget),
-                "connect_widget" => Ok(Self::ConnectWidget),
-                "connections_widget" => Ok(Self::ConnectionsWidget),
-                "debts_widget" => Ok(Self::DebtsWidget),
-                "finstrong_widget" => Ok(Self::FinstrongWidget),
-                "mini_finstrong_widget" => Ok(Self::MiniFinstrongWidget),
-                "goals_widget" => Ok(Self::GoalsWidget),
-                "help_widget" => Ok(Self::HelpWidget),
-                "master_widget" => Ok(Self::MasterWidget),
-                "money_dashboard_widget" => Ok(Self::MoneyDashboardWidget),
-                "net_worth_widget" => Ok(Self::NetWorthWidget),
-                "mini_net_worth_widget" => Ok(Self::MiniNetWorthWidget),
-                "notifications_settings_widget" => Ok(Self::NotificationsSettingsWidget),
-                "recurringtransactions_widget" => Ok(Self::RecurringtransactionsWidget),
-                "mini_recurringtransactions_widget" => {
-                    Ok(Self::MiniRecurringtransactionsWidget)
-                }
-                "settings_widget" => Ok(Self::SettingsWidget),
-                "spending_widget" => Ok(Self::SpendingWidget),
-                "mini_spending_widget" => Ok(Self::MiniSpendingWidget),
-                "spending_plan_widget" => Ok(Self::SpendingPlanWidget),
-                "mini_spending_plan_widget" => Ok(Self::MiniSpendingPlanWidget),
-                "transaction_rules_widget" => Ok(Self::TransactionRulesWidget),
-                "transactions_widget" => Ok(Self::TransactionsWidget),
-                "trends_widget" => Ok(Self::TrendsWidget),
-                "mini_trends_widget" => Ok(Self::MiniTrendsWidget),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for WidgetResponseType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for WidgetResponseType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+    ::mx_client::__private::open_enum! {
+        #[doc =
+        "This determines which widget URL you'll receive. Additional request parameters may only apply to some widget types.\n"]
+        pub enum WidgetResponseType { AccountsWidget = "accounts_widget",
+        MiniAccountsWidget = "mini_accounts_widget", ActionableIntegrationWidget =
+        "actionable_integration_widget", BudgetsWidget = "budgets_widget",
+        MiniBudgetsWidget = "mini_budgets_widget", CashFlowWidget = "cash_flow_widget",
+        MiniCashFlowWidget = "mini_cash_flow_widget", ConnectWidget = "connect_widget",
+        ConnectionsWidget = "connections_widget", DebtsWidget = "debts_widget",
+        FinstrongWidget = "finstrong_widget", MiniFinstrongWidget =
+        "mini_finstrong_widget", GoalsWidget = "goals_widget", HelpWidget =
+        "help_widget", MasterWidget = "master_widget", MoneyDashboardWidget =
+        "money_dashboard_widget", NetWorthWidget = "net_worth_widget", MiniNetWorthWidget
+        = "mini_net_worth_widget", NotificationsSettingsWidget =
+        "notifications_settings_widget", RecurringtransactionsWidget =
+        "recurringtransactions_widget", MiniRecurringtransactionsWidget =
+        "mini_recurringtransactions_widget", SettingsWidget = "settings_widget",
+        SpendingWidget = "spending_widget", MiniSpendingWidget = "mini_spending_widget",
+        SpendingPlanWidget = "spending_plan_widget", MiniSpendingPlanWidget =
+        "mini_spending_plan_widget", TransactionRulesWidget = "transaction_rules_widget",
+        TransactionsWidget = "transactions_widget", TrendsWidget = "trends_widget",
+        MiniTrendsWidget = "mini_trends_widget", }
     }
     /// Types for composing complex structures.
     pub mod builder {
@@ -12798,7 +10192,7 @@ Load the widget with the specified `color_scheme`; options are `light`, `dark`, 
         #[derive(Clone, Debug)]
         pub struct BudgetCreateRequest {
             amount: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::std::option::Option<f64>,
                 ::std::string::String,
             >,
             category_guid: ::std::result::Result<
@@ -12834,7 +10228,7 @@ Load the widget with the specified `color_scheme`; options are `light`, `dark`, 
         impl BudgetCreateRequest {
             pub fn amount<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.amount = value
@@ -13019,7 +10413,7 @@ Load the widget with the specified `color_scheme`; options are `light`, `dark`, 
                 ::std::string::String,
             >,
             transaction_total: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
+                ::std::option::Option<f64>,
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
@@ -13216,7 +10610,7 @@ Load the widget with the specified `color_scheme`; options are `light`, `dark`, 
             }
             pub fn transaction_total<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.transaction_total = value
@@ -13344,7 +10738,7 @@ Load the widget with the specified `color_scheme`; options are `light`, `dark`, 
         #[derive(Clone, Debug)]
         pub struct BudgetUpdateRequest {
             amount: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::std::option::Option<f64>,
                 ::std::string::String,
             >,
             metadata: ::std::result::Result<
@@ -13368,7 +10762,7 @@ Load the widget with the specified `color_scheme`; options are `light`, `dark`, 
         impl BudgetUpdateRequest {
             pub fn amount<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.amount = value
@@ -13468,6 +10862,73 @@ Load the widget with the specified `color_scheme`; options are `light`, `dark`, 
         for BudgetUpdateRequestBody {
             fn from(value: super::BudgetUpdateRequestBody) -> Self {
                 Self { budget: Ok(value.budget) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BudgetsResponseBody {
+            budgets: ::std::result::Result<
+                ::std::vec::Vec<super::BudgetResponse>,
+                ::std::string::String,
+            >,
+            pagination: ::std::result::Result<
+                ::std::option::Option<super::PaginationResponse>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BudgetsResponseBody {
+            fn default() -> Self {
+                Self {
+                    budgets: Ok(Default::default()),
+                    pagination: Ok(Default::default()),
+                }
+            }
+        }
+        impl BudgetsResponseBody {
+            pub fn budgets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::BudgetResponse>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.budgets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for budgets: {e}")
+                    });
+                self
+            }
+            pub fn pagination<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PaginationResponse>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pagination = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pagination: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BudgetsResponseBody>
+        for super::BudgetsResponseBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BudgetsResponseBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    budgets: value.budgets?,
+                    pagination: value.pagination?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BudgetsResponseBody> for BudgetsResponseBody {
+            fn from(value: super::BudgetsResponseBody) -> Self {
+                Self {
+                    budgets: Ok(value.budgets),
+                    pagination: Ok(value.pagination),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -33758,6 +31219,55 @@ Load the widget with the specified `color_scheme`; options are `light`, `dark`, 
             }
         }
         #[derive(Clone, Debug)]
+        pub struct TransactionIncludesResponseBody {
+            transaction: ::std::result::Result<
+                ::std::option::Option<super::TransactionIncludesResponse>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TransactionIncludesResponseBody {
+            fn default() -> Self {
+                Self {
+                    transaction: Ok(Default::default()),
+                }
+            }
+        }
+        impl TransactionIncludesResponseBody {
+            pub fn transaction<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TransactionIncludesResponse>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.transaction = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for transaction: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TransactionIncludesResponseBody>
+        for super::TransactionIncludesResponseBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TransactionIncludesResponseBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    transaction: value.transaction?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TransactionIncludesResponseBody>
+        for TransactionIncludesResponseBody {
+            fn from(value: super::TransactionIncludesResponseBody) -> Self {
+                Self {
+                    transaction: Ok(value.transaction),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct TransactionIncludesResponseClassification {
             guid: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -37457,6 +34967,590 @@ Load the widget with the specified `color_scheme`; options are `light`, `dark`, 
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl ::mx_client::__private::Fields for AccountNumbersResponseBody {
+        const NAMES: &'static [&'static str] = &["account_numbers", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.account_numbers.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for AccountOwnersResponseBody {
+        const NAMES: &'static [&'static str] = &["account_owners", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.account_owners.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for AccountResponseBody {
+        const NAMES: &'static [&'static str] = &["account"];
+        fn all_absent(&self) -> bool {
+            self.account.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for AccountsResponseBody {
+        const NAMES: &'static [&'static str] = &["accounts", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.accounts.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for AchReturnResponseBody {
+        const NAMES: &'static [&'static str] = &["ach_return"];
+        fn all_absent(&self) -> bool {
+            self.ach_return.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for AchReturnsResponseBody {
+        const NAMES: &'static [&'static str] = &["ach_returns", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.ach_returns.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for AuthorizationCodeResponseBody {
+        const NAMES: &'static [&'static str] = &["authorization_code"];
+        fn all_absent(&self) -> bool {
+            self.authorization_code.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for BudgetResponseBody {
+        const NAMES: &'static [&'static str] = &["budget"];
+        fn all_absent(&self) -> bool {
+            self.budget.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for BudgetsResponseBody {
+        const NAMES: &'static [&'static str] = &["budgets", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.budgets.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for CategoriesResponseBody {
+        const NAMES: &'static [&'static str] = &["categories", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.categories.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for CategoryResponseBody {
+        const NAMES: &'static [&'static str] = &["category"];
+        fn all_absent(&self) -> bool {
+            self.category.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for ChallengesResponseBody {
+        const NAMES: &'static [&'static str] = &["challenges", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.challenges.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for CredentialsResponseBody {
+        const NAMES: &'static [&'static str] = &["credentials", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.credentials.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for CreditCardProductResponse {
+        const NAMES: &'static [&'static str] = &["credit_card_product"];
+        fn all_absent(&self) -> bool {
+            self.credit_card_product.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for EnhanceTransactionsResponseBody {
+        const NAMES: &'static [&'static str] = &["transactions"];
+        fn all_absent(&self) -> bool {
+            self.transactions.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for GoalResponseBody {
+        const NAMES: &'static [&'static str] = &["goal"];
+        fn all_absent(&self) -> bool {
+            self.goal.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for GoalsResponseBody {
+        const NAMES: &'static [&'static str] = &["goals", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.goals.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for InsightResponse {
+        const NAMES: &'static [&'static str] = &[
+            "active_at",
+            "client_guid",
+            "created_at",
+            "cta_clicked_at",
+            "description",
+            "guid",
+            "has_associated_accounts",
+            "has_associated_categories",
+            "has_associated_merchants",
+            "has_associated_scheduled_payments",
+            "has_associated_transactions",
+            "has_been_displayed",
+            "is_dismissed",
+            "micro_call_to_action",
+            "micro_description",
+            "micro_title",
+            "template",
+            "title",
+            "updated_at",
+            "user_guid",
+            "user_id",
+        ];
+        fn all_absent(&self) -> bool {
+            self.active_at.is_none() && self.client_guid.is_none()
+                && self.created_at.is_none() && self.cta_clicked_at.is_none()
+                && self.description.is_none() && self.guid.is_none()
+                && self.has_associated_accounts.is_none()
+                && self.has_associated_categories.is_none()
+                && self.has_associated_merchants.is_none()
+                && self.has_associated_scheduled_payments.is_none()
+                && self.has_associated_transactions.is_none()
+                && self.has_been_displayed.is_none() && self.is_dismissed.is_none()
+                && self.micro_call_to_action.is_none()
+                && self.micro_description.is_none() && self.micro_title.is_none()
+                && self.template.is_none() && self.title.is_none()
+                && self.updated_at.is_none() && self.user_guid.is_none()
+                && self.user_id.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for InsightResponseBody {
+        const NAMES: &'static [&'static str] = &["insight"];
+        fn all_absent(&self) -> bool {
+            self.insight.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for InsightsResponseBody {
+        const NAMES: &'static [&'static str] = &["insights", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.insights.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for InstitutionResponseBody {
+        const NAMES: &'static [&'static str] = &["institution"];
+        fn all_absent(&self) -> bool {
+            self.institution.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for InstitutionsResponseBody {
+        const NAMES: &'static [&'static str] = &["institutions", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.institutions.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for InvestmentHoldingResponseBody {
+        const NAMES: &'static [&'static str] = &["investment_holding"];
+        fn all_absent(&self) -> bool {
+            self.investment_holding.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for InvestmentHoldingsDeactivation {
+        const NAMES: &'static [&'static str] = &["message", "status"];
+        fn all_absent(&self) -> bool {
+            self.message.is_none() && self.status.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for InvestmentHoldingsResponseBody {
+        const NAMES: &'static [&'static str] = &["investment_holdings", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.investment_holdings.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for MemberResponseBody {
+        const NAMES: &'static [&'static str] = &["member"];
+        fn all_absent(&self) -> bool {
+            self.member.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for MemberStatusResponseBody {
+        const NAMES: &'static [&'static str] = &["member"];
+        fn all_absent(&self) -> bool {
+            self.member.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for MembersResponseBody {
+        const NAMES: &'static [&'static str] = &["members", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.members.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for MerchantLocationResponseBody {
+        const NAMES: &'static [&'static str] = &["merchant_location"];
+        fn all_absent(&self) -> bool {
+            self.merchant_location.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for MerchantResponseBody {
+        const NAMES: &'static [&'static str] = &["merchant"];
+        fn all_absent(&self) -> bool {
+            self.merchant.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for MerchantsResponseBody {
+        const NAMES: &'static [&'static str] = &["merchants", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.merchants.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for MicrodepositResponseBody {
+        const NAMES: &'static [&'static str] = &["micro_deposit"];
+        fn all_absent(&self) -> bool {
+            self.micro_deposit.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for MicrodepositsResponseBody {
+        const NAMES: &'static [&'static str] = &["micro_deposits", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.micro_deposits.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for MonthlyCashFlowResponseBody {
+        const NAMES: &'static [&'static str] = &["monthly_cash_flow_profile"];
+        fn all_absent(&self) -> bool {
+            self.monthly_cash_flow_profile.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for NotificationResponseBody {
+        const NAMES: &'static [&'static str] = &["notification"];
+        fn all_absent(&self) -> bool {
+            self.notification.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for NotificationsResponseBody {
+        const NAMES: &'static [&'static str] = &["notifications"];
+        fn all_absent(&self) -> bool {
+            self.notifications.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for OAuthWindowResponseBody {
+        const NAMES: &'static [&'static str] = &["member"];
+        fn all_absent(&self) -> bool {
+            self.member.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for PaymentAccountBody {
+        const NAMES: &'static [&'static str] = &["payment_account"];
+        fn all_absent(&self) -> bool {
+            self.payment_account.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for ProcessorAccountNumberBody {
+        const NAMES: &'static [&'static str] = &["account_numbers"];
+        fn all_absent(&self) -> bool {
+            self.account_numbers.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for ProcessorOwnerBody {
+        const NAMES: &'static [&'static str] = &["account_owners", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.account_owners.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for RepeatingTransactionsResponseBody {
+        const NAMES: &'static [&'static str] = &["repeating_transactions"];
+        fn all_absent(&self) -> bool {
+            self.repeating_transactions.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for RepositionResponseBody {
+        const NAMES: &'static [&'static str] = &["goals"];
+        fn all_absent(&self) -> bool {
+            self.goals.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for RewardResponseBody {
+        const NAMES: &'static [&'static str] = &["reward"];
+        fn all_absent(&self) -> bool {
+            self.reward.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for RewardsResponseBody {
+        const NAMES: &'static [&'static str] = &["pagination", "rewards"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.rewards.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for ScheduledPaymentsResponseBody {
+        const NAMES: &'static [&'static str] = &["pagination", "scheduled_payments"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.scheduled_payments.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for SpendingPlanAccountResponse {
+        const NAMES: &'static [&'static str] = &[
+            "account_guid",
+            "client_guid",
+            "created_at",
+            "guid",
+            "spending_plan_guid",
+            "updated_at",
+            "user_guid",
+        ];
+        fn all_absent(&self) -> bool {
+            self.account_guid.is_none() && self.client_guid.is_none()
+                && self.created_at.is_none() && self.guid.is_none()
+                && self.spending_plan_guid.is_none() && self.updated_at.is_none()
+                && self.user_guid.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for SpendingPlanAccountsResponse {
+        const NAMES: &'static [&'static str] = &["pagination", "spending_plan_accounts"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.spending_plan_accounts.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for SpendingPlanIterationItemResponse {
+        const NAMES: &'static [&'static str] = &[
+            "actual_amount",
+            "category_guid",
+            "created_at",
+            "guid",
+            "item_type",
+            "planned_amount",
+            "scheduled_payment_guid",
+            "spending_plan_iteration_guid",
+            "top_level_category_guid",
+            "transaction_guids",
+            "updated_at",
+            "user_guid",
+        ];
+        fn all_absent(&self) -> bool {
+            self.actual_amount.is_none() && self.category_guid.is_none()
+                && self.created_at.is_none() && self.guid.is_none()
+                && self.item_type.is_none() && self.planned_amount.is_none()
+                && self.scheduled_payment_guid.is_none()
+                && self.spending_plan_iteration_guid.is_none()
+                && self.top_level_category_guid.is_none()
+                && self.transaction_guids.is_empty() && self.updated_at.is_none()
+                && self.user_guid.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for SpendingPlanIterationItemsResponseBody {
+        const NAMES: &'static [&'static str] = &["iteration_items", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.iteration_items.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for SpendingPlanIterationResponse {
+        const NAMES: &'static [&'static str] = &[
+            "created_at",
+            "end_on",
+            "guid",
+            "iteration_number",
+            "spending_plan_guid",
+            "start_on",
+            "updated_at",
+            "user_guid",
+        ];
+        fn all_absent(&self) -> bool {
+            self.created_at.is_none() && self.end_on.is_none() && self.guid.is_none()
+                && self.iteration_number.is_none() && self.spending_plan_guid.is_none()
+                && self.start_on.is_none() && self.updated_at.is_none()
+                && self.user_guid.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for SpendingPlanIterationsResponse {
+        const NAMES: &'static [&'static str] = &["iterations", "pagination"];
+        fn all_absent(&self) -> bool {
+            self.iterations.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for SpendingPlanResponse {
+        const NAMES: &'static [&'static str] = &[
+            "created_at",
+            "current_iteration_number",
+            "guid",
+            "updated_at",
+            "user_guid",
+        ];
+        fn all_absent(&self) -> bool {
+            self.created_at.is_none() && self.current_iteration_number.is_none()
+                && self.guid.is_none() && self.updated_at.is_none()
+                && self.user_guid.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for SpendingPlansResponseBody {
+        const NAMES: &'static [&'static str] = &["pagination", "spending_plans"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.spending_plans.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for SplitTransactionsResponseBody {
+        const NAMES: &'static [&'static str] = &["transactions"];
+        fn all_absent(&self) -> bool {
+            self.transactions.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for StatementResponseBody {
+        const NAMES: &'static [&'static str] = &["statement"];
+        fn all_absent(&self) -> bool {
+            self.statement.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for StatementsResponseBody {
+        const NAMES: &'static [&'static str] = &["pagination", "statements"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.statements.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for TagResponseBody {
+        const NAMES: &'static [&'static str] = &["tag"];
+        fn all_absent(&self) -> bool {
+            self.tag.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for TaggingResponseBody {
+        const NAMES: &'static [&'static str] = &["tagging"];
+        fn all_absent(&self) -> bool {
+            self.tagging.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for TaggingsResponseBody {
+        const NAMES: &'static [&'static str] = &["pagination", "taggings"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.taggings.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for TagsResponseBody {
+        const NAMES: &'static [&'static str] = &["pagination", "tags"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.tags.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for TokenResponseBody {
+        const NAMES: &'static [&'static str] = &["tokens"];
+        fn all_absent(&self) -> bool {
+            self.tokens.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for TransactionCreateResponseBody {
+        const NAMES: &'static [&'static str] = &[
+            "account_guid",
+            "account_id",
+            "amount",
+            "category",
+            "category_guid",
+            "check_number_string",
+            "created_at",
+            "currency_code",
+            "date",
+            "description",
+            "extended_transaction_type",
+            "guid",
+            "id",
+            "is_bill_pay",
+            "is_direct_deposit",
+            "is_expense",
+            "is_fee",
+            "is_income",
+            "is_international",
+            "is_manual",
+            "is_overdraft_fee",
+            "is_payroll_advance",
+            "is_recurring",
+            "is_subscription",
+            "latitude",
+            "localized_description",
+            "localized_memo",
+            "longitude",
+            "member_guid",
+            "member_is_managed_by_user",
+            "memo",
+            "merchant_category_code",
+            "merchant_guid",
+            "merchant_location_guid",
+            "metadata",
+            "original_description",
+            "posted_at",
+            "status",
+            "top_level_category",
+            "transacted_at",
+            "type",
+            "updated_at",
+            "user_guid",
+            "user_id",
+        ];
+        fn all_absent(&self) -> bool {
+            self.account_guid.is_none() && self.account_id.is_none()
+                && self.amount.is_none() && self.category.is_none()
+                && self.category_guid.is_none() && self.check_number_string.is_none()
+                && self.created_at.is_none() && self.currency_code.is_none()
+                && self.date.is_none() && self.description.is_none()
+                && self.extended_transaction_type.is_none() && self.guid.is_none()
+                && self.id.is_none() && self.is_bill_pay.is_none()
+                && self.is_direct_deposit.is_none() && self.is_expense.is_none()
+                && self.is_fee.is_none() && self.is_income.is_none()
+                && self.is_international.is_none() && self.is_manual.is_none()
+                && self.is_overdraft_fee.is_none() && self.is_payroll_advance.is_none()
+                && self.is_recurring.is_none() && self.is_subscription.is_none()
+                && self.latitude.is_none() && self.localized_description.is_none()
+                && self.localized_memo.is_none() && self.longitude.is_none()
+                && self.member_guid.is_none() && self.member_is_managed_by_user.is_none()
+                && self.memo.is_none() && self.merchant_category_code.is_none()
+                && self.merchant_guid.is_none() && self.merchant_location_guid.is_none()
+                && self.metadata.is_none() && self.original_description.is_none()
+                && self.posted_at.is_none() && self.status.is_none()
+                && self.top_level_category.is_none() && self.transacted_at.is_none()
+                && self.type_.is_none() && self.updated_at.is_none()
+                && self.user_guid.is_none() && self.user_id.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for TransactionIncludesResponseBody {
+        const NAMES: &'static [&'static str] = &["transaction"];
+        fn all_absent(&self) -> bool {
+            self.transaction.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for TransactionResponseBody {
+        const NAMES: &'static [&'static str] = &["transaction"];
+        fn all_absent(&self) -> bool {
+            self.transaction.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for TransactionRuleResponseBody {
+        const NAMES: &'static [&'static str] = &["transaction_rule"];
+        fn all_absent(&self) -> bool {
+            self.transaction_rule.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for TransactionRulesResponseBody {
+        const NAMES: &'static [&'static str] = &["pagination", "transaction_rules"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.transaction_rules.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for TransactionsResponseBody {
+        const NAMES: &'static [&'static str] = &["pagination", "transactions"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.transactions.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for TransactionsResponseBodyIncludes {
+        const NAMES: &'static [&'static str] = &["pagination", "transactions"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.transactions.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for UserResponseBody {
+        const NAMES: &'static [&'static str] = &["user"];
+        fn all_absent(&self) -> bool {
+            self.user.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for UsersResponseBody {
+        const NAMES: &'static [&'static str] = &["pagination", "users"];
+        fn all_absent(&self) -> bool {
+            self.pagination.is_none() && self.users.is_empty()
+        }
+    }
+    impl ::mx_client::__private::Fields for VcResponse {
+        const NAMES: &'static [&'static str] = &["verifiableCredential"];
+        fn all_absent(&self) -> bool {
+            self.verifiable_credential.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for WidgetResponseBody {
+        const NAMES: &'static [&'static str] = &["widget_url"];
+        fn all_absent(&self) -> bool {
+            self.widget_url.is_none()
         }
     }
 }
@@ -44505,7 +42599,7 @@ pub mod builder {
         async fn send_raw(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::BudgetResponseBody>,
+            ResponseValue<types::BudgetsResponseBody>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid } = self;
@@ -44531,7 +42625,7 @@ pub mod builder {
             self,
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<
-                ResponseValue<types::BudgetResponseBody>,
+                ResponseValue<types::BudgetsResponseBody>,
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
@@ -54372,7 +52466,7 @@ pub mod builder {
         async fn send_raw(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBodyIncludes>,
+            ResponseValue<types::TransactionIncludesResponseBody>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, transaction_guid, includes } = self;
@@ -54405,7 +52499,7 @@ pub mod builder {
             self,
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<
-                ResponseValue<types::TransactionsResponseBodyIncludes>,
+                ResponseValue<types::TransactionIncludesResponseBody>,
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
@@ -56961,7 +55055,7 @@ pub mod builder {
         async fn send_raw(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBodyIncludes>,
+            ResponseValue<types::TransactionIncludesResponseBody>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -57006,7 +55100,7 @@ pub mod builder {
             self,
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<
-                ResponseValue<types::TransactionsResponseBodyIncludes>,
+                ResponseValue<types::TransactionIncludesResponseBody>,
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {

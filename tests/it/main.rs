@@ -7,6 +7,7 @@
 #![allow(clippy::needless_update)]
 
 mod atrium_wire;
+mod audit;
 mod common;
 mod every_operation;
 mod every_operation_data;

@@ -518,6 +518,66 @@ macro_rules! platform_wire_tests {
                 assert!(matches!(later, JobOutcome::Accepted(_)), "{later:?}");
             }
 
+            /// The two operations MX's specs mistype, as the overlays
+            /// correct them, against the simulator: Read transaction answers
+            /// the one transaction, List budgets the list.
+            #[tokio::test]
+            async fn simulator_read_transaction_and_list_budgets_return_their_records() {
+                let sim = simulator().await;
+                let mx = sim_client(&sim);
+                let guid = create(&mx, USER, "password").await;
+                assert!(matches!(settle(&mx, &guid).await, Settled::Connected(_)));
+                let transactions: Vec<types::TransactionIncludesResponse> = mx
+                    .list_transactions_by_member()
+                    .$user(USER)
+                    .$member(&guid)
+                    .stream_all()
+                    .try_collect()
+                    .await
+                    .unwrap();
+                let first = transactions[0].guid.clone().unwrap();
+                let read = mx
+                    .read_transaction()
+                    .user_guid(USER)
+                    .transaction_guid(&first)
+                    .send()
+                    .await
+                    .unwrap()
+                    .into_inner();
+                let read = read.transaction.unwrap();
+                assert_eq!(read.guid.as_deref(), Some(first.as_str()));
+                assert_eq!(read.amount, transactions[0].amount);
+
+                let mut made = Vec::new();
+                for (category, amount) in [("CAT-food", 150.0), ("CAT-fuel", 80.0)] {
+                    let body: types::BudgetCreateRequestBody = serde_json::from_value(json!({
+                        "budget": {"category_guid": category, "parent_guid": "CAT-parent", "amount": amount}
+                    }))
+                    .unwrap();
+                    let budget = mx
+                        .create_budget()
+                        .user_guid(USER)
+                        .body(body)
+                        .send()
+                        .await
+                        .unwrap()
+                        .into_inner()
+                        .budget
+                        .unwrap();
+                    made.push(budget.guid.unwrap());
+                }
+                let listed = mx
+                    .list_all_budgets()
+                    .user_guid(USER)
+                    .send()
+                    .await
+                    .unwrap()
+                    .into_inner()
+                    .budgets;
+                let listed: Vec<String> = listed.into_iter().filter_map(|b| b.guid).collect();
+                assert_eq!(listed, made);
+            }
+
             /// OAuth windows and the Connect widget through the simulator:
             /// a non-OAuth member is refused with MX's 400, the widget URL
             /// is a URL.

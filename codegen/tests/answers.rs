@@ -1,0 +1,100 @@
+//! What the pipeline does so that nothing MX sends is lost or refused:
+//! every string enum on an answer is open, a closed enum an answer reaches
+//! is refused, each answer type names its fields for the runtime's check,
+//! and an overlay's `x-mx-decode` reaches the field.
+
+use mx_codegen::Config;
+
+fn spec_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("mx-codegen-answers-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("spec.yml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn squash(code: &str) -> String {
+    code.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+const SPEC: &str = r#"
+openapi: 3.0.0
+info: {title: T, version: '1'}
+paths:
+  /things/{guid}:
+    get:
+      operationId: readThing
+      parameters: [{name: guid, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200':
+          description: OK
+          content: {application/json: {schema: {$ref: '#/components/schemas/ThingBody'}}}
+components:
+  schemas:
+    ThingBody:
+      type: object
+      x-mx-decode: {count: number_or_string}
+      properties:
+        thing: {$ref: '#/components/schemas/Thing'}
+        count: {type: integer}
+    Thing:
+      type: object
+      properties:
+        guid: {type: string}
+        kind: {type: string, enum: [CHECKING, UNKNOWN]}
+        amount: AMOUNT
+"#;
+
+#[test]
+fn answer_enums_are_open_and_answer_types_name_their_fields() {
+    let path = spec_file("open", &SPEC.replace("AMOUNT", "{type: number}"));
+    let code = squash(&Config::new().render(&path).unwrap().code);
+    assert!(
+        code.contains("::mx_client::__private::open_enum!{"),
+        "{code}"
+    );
+    assert!(
+        code.contains("pubenumThingKind{Checking=\"CHECKING\",MxUnknown=\"UNKNOWN\",}"),
+        "{code}"
+    );
+    assert!(!code.contains("impl::std::str::FromStrforThingKind"));
+    assert!(code.contains("impl::mx_client::__private::FieldsforThingBody{constNAMES:&'static[&'staticstr]=&[\"count\",\"thing\"];"), "{code}");
+    assert!(
+        code.contains("deserialize_with=\"::mx_client::__private::de::number_or_string\""),
+        "{code}"
+    );
+}
+
+/// A union of shapes on an answer cannot be opened: generation fails,
+/// naming the answer type, the way to the enum, and the fix.
+#[test]
+fn a_closed_enum_on_an_answer_is_refused() {
+    let path = spec_file(
+        "closed",
+        &SPEC.replace("AMOUNT", "{oneOf: [{type: number}, {type: boolean}]}"),
+    );
+    let e = Config::new().render(&path).unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.contains("`ThingBody`") && text.contains("ThingBody → Thing → ThingAmount"),
+        "{text}"
+    );
+    assert!(e.fix.contains("open"), "{text}");
+}
+
+#[test]
+fn an_unknown_decoding_is_refused_with_its_place() {
+    let path = spec_file(
+        "lenient",
+        &SPEC
+            .replace("AMOUNT", "{type: number}")
+            .replace("number_or_string", "guess"),
+    );
+    let text = Config::new().render(&path).unwrap_err().to_string();
+    assert!(
+        text.contains("/components/schemas/ThingBody/x-mx-decode/count"),
+        "{text}"
+    );
+    assert!(text.contains("number_or_string, one_or_list"), "{text}");
+}
