@@ -353,8 +353,8 @@ impl Peers {
     /// generated types and sent through mx-client's runtime (its `pre` and
     /// `exec`), without the generated builder.
     async fn nexus_hooks(&self) {
-        let hooks = progenitor_client::ClientInfo::inner(&self.nx);
-        let op = nexus::WIRE
+        let hooks = mx_client::__private::ClientParts::hooks(&self.nx);
+        let op = mx_client::__private::wire_of::<nexus::Client>()
             .operation("create_member")
             .expect("in the wire table");
         let mut req = self

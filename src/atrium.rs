@@ -5,7 +5,6 @@ crate::generated_api!("/atrium.rs");
 
 mod lifecycle;
 
-use crate::__private::ApiClient;
 use crate::builder::ClientBuilder;
 use crate::credentials::{ApiKey, ClientId};
 use crate::error::Error;

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
-use crate::__private::{ApiClient, CredentialProvider, Hooks};
+use crate::__private::{ClientParts, CredentialProvider, Hooks};
 use crate::error::Error;
 use crate::http::{
     install_crypto_provider, no_redirects, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
@@ -16,7 +16,14 @@ use crate::http::{
 use crate::retry::RetryPolicy;
 use crate::rules::ApiRules;
 
-/// Builds a client of either API: base URL, credentials, timeouts.
+/// A client of one of MX's APIs: the `Client` of each API module
+/// (`nexus`, `atrium`, `platform::v20111101`, `platform::v20250224`), made
+/// by its `builder(…)` or `from_environment(…)`. Sealed: only the clients
+/// this crate generates are.
+pub trait ApiClient: ClientParts {}
+
+/// Builds a client of any API: base URL, credentials, timeouts, retries,
+/// the HTTP client. Made by each API's `Client::builder(…)`.
 pub struct ClientBuilder<C> {
     base_url: String,
     hooks: Hooks,
@@ -89,11 +96,16 @@ impl<C: ApiClient> ClientBuilder<C> {
     /// Renews the credential of `scheme` through `provider` when the server
     /// says it expired (the API's rules say which answers mean that); an
     /// idempotent request (a read, an update, a delete) is then sent again
-    /// once, a create never.
+    /// once, a create never. A provider that fails (its error boxed: `?` on
+    /// any error converts) leaves
+    /// the old credential; its error is logged (`tracing`, without secrets)
+    /// and the request's own error is returned.
     pub fn credential_provider<F, Fut>(mut self, scheme: C::Scheme, provider: F) -> Self
     where
         F: Fn() -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<SecretString, String>> + Send + 'static,
+        Fut: Future<Output = Result<SecretString, Box<dyn std::error::Error + Send + Sync>>>
+            + Send
+            + 'static,
     {
         let provider: CredentialProvider = Arc::new(move || Box::pin(provider()));
         self.hooks = self.hooks.with_provider(scheme, provider);

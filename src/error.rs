@@ -67,9 +67,9 @@ impl fmt::Display for ApiError {
 pub enum Error {
     /// Connecting, TLS, a timeout, or reading the answer failed.
     Transport(reqwest::Error),
-    /// The request could not be built (a missing required field, a
-    /// credential that is not a valid header value).
-    InvalidRequest(String),
+    /// The request was not sent: it could not be built (see
+    /// [`InvalidRequest`]).
+    InvalidRequest(InvalidRequest),
     /// 400: the request was refused as invalid.
     BadRequest(Box<ApiError>),
     /// Nexus: the `MD-SESSION-TOKEN` expired (code 4011). Sessions last 30
@@ -109,9 +109,9 @@ pub enum Error {
     /// member may be made.
     OutcomeUnknown {
         /// The operation (its `operationId`).
-        operation: String,
+        operation: &'static str,
         /// What the transport reported.
-        message: String,
+        source: reqwest::Error,
     },
     /// The HTTP client followed a redirect to another origin (only a
     /// `reqwest::Client` given to a generated `new_with_client` can: the
@@ -120,18 +120,37 @@ pub enum Error {
         /// The origin the answer came from.
         to: String,
     },
-    /// A success status whose body is not what the spec documents.
+    /// A success status whose body is not what the spec documents: it does
+    /// not decode as the documented answer, or it is a JSON object none of
+    /// whose keys is a field of the documented answer (decoded, it would
+    /// hold nothing).
     InvalidResponse {
         /// The body as received.
         body: Bytes,
         /// Why it did not decode.
         source: serde_json::Error,
     },
+    /// A success answer that decoded, but without a field MX always sends
+    /// with it (e.g. the `url` of a Connect widget answer), or with a value
+    /// that cannot be used (a URL that does not parse).
+    InvalidField {
+        /// The operation (its `operationId`).
+        operation: &'static str,
+        /// The field, as MX spells it (`widget_url.url`).
+        field: &'static str,
+        /// Why its value cannot be used; `None` when it is absent.
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
     /// A 2xx status the spec does not document for this operation.
     UnexpectedSuccess(StatusCode),
     /// A success answer whose `Content-Type` is not what the spec documents
     /// (e.g. an HTML page where JSON was due), or is missing.
-    UnexpectedContentType(String),
+    UnexpectedContentType {
+        /// The answer's `Content-Type`, empty when it has none.
+        got: String,
+        /// The media type the spec documents for the answer.
+        documented: &'static str,
+    },
     /// A success answer larger than the client's bound
     /// (`max_response_bytes`, default 64 MiB); reading stopped there.
     ResponseTooLarge {
@@ -140,11 +159,99 @@ pub enum Error {
     },
 }
 
-/// A success answer whose body does not have what MX documents.
-pub(crate) fn invalid(body: impl serde::Serialize, source: serde_json::Error) -> Error {
-    Error::InvalidResponse {
-        body: serde_json::to_vec(&body).unwrap_or_default().into(),
-        source,
+/// Why a request was not sent.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum InvalidRequest {
+    /// A parameter or the body the generated request builder could not take
+    /// (a required one not set, a value that did not convert), in the
+    /// generator's words.
+    Builder(String),
+    /// The operation needs a credential the client does not have.
+    MissingCredential {
+        /// The security scheme, as the spec names it.
+        scheme: &'static str,
+    },
+    /// A credential that cannot be sent: not a valid header value, or not
+    /// the form its scheme needs.
+    InvalidCredential {
+        /// The security scheme, as the spec names it.
+        scheme: &'static str,
+        /// What is wrong with it (never its value).
+        reason: &'static str,
+    },
+    /// The crate's typed values (MFA answers, Connect widget options) do not
+    /// fit the API's generated request body.
+    Body {
+        /// What was being sent (`resume answers`, `connect widget options`).
+        what: &'static str,
+        /// Why the generated body refused them.
+        source: serde_json::Error,
+    },
+    /// An `X-CALLBACK-PAYLOAD` that cannot be sent.
+    CallbackPayload(crate::lifecycle::callback::PayloadError),
+}
+
+impl fmt::Display for InvalidRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InvalidRequest::Builder(m) => f.write_str(m),
+            InvalidRequest::MissingCredential { scheme } => {
+                write!(f, "no credential is set for the security scheme `{scheme}`")
+            }
+            InvalidRequest::InvalidCredential { scheme, reason } => {
+                write!(f, "the credential for `{scheme}` {reason}")
+            }
+            InvalidRequest::Body { what, .. } => {
+                write!(f, "the {what} do not fit the API's request body")
+            }
+            InvalidRequest::CallbackPayload(e) => write!(f, "X-CALLBACK-PAYLOAD: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidRequest {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            InvalidRequest::Body { source, .. } => Some(source),
+            InvalidRequest::CallbackPayload(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<InvalidRequest> for Error {
+    fn from(e: InvalidRequest) -> Error {
+        Error::InvalidRequest(e)
+    }
+}
+
+impl Error {
+    /// A body of the crate's typed `what` that the generated type refused.
+    pub(crate) fn body(what: &'static str) -> impl FnOnce(serde_json::Error) -> Error {
+        move |source| Error::InvalidRequest(InvalidRequest::Body { what, source })
+    }
+
+    /// A success answer of `operation` without its `field`.
+    pub(crate) fn missing(operation: &'static str, field: &'static str) -> Error {
+        Error::InvalidField {
+            operation,
+            field,
+            source: None,
+        }
+    }
+
+    /// A success answer of `operation` whose `field` cannot be used.
+    pub(crate) fn unusable(
+        operation: &'static str,
+        field: &'static str,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Error {
+        Error::InvalidField {
+            operation,
+            field,
+            source: Some(source.into()),
+        }
     }
 }
 
@@ -221,7 +328,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Transport(e) => write!(f, "transport error: {e}"),
-            Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
+            Error::InvalidRequest(e) => write!(f, "invalid request: {e}"),
             Error::SessionExpired(e) => write!(f, "Nexus session expired: {e}"),
             Error::Conflict(e) => write!(f, "conflict: {e}"),
             Error::InvalidResponse { body, source } => write!(
@@ -230,14 +337,26 @@ impl fmt::Display for Error {
                 body.len()
             ),
             Error::UnexpectedSuccess(s) => write!(f, "undocumented success status {s}"),
-            Error::UnexpectedContentType(m) => f.write_str(m),
+            Error::UnexpectedContentType { got, documented } => {
+                let got = if got.is_empty() { "none" } else { got };
+                write!(f, "the answer's Content-Type is {got}, not {documented}")
+            }
+            Error::InvalidField {
+                operation,
+                field,
+                source,
+            } => match source {
+                None => write!(f, "{operation} answered without `{field}`"),
+                Some(e) => write!(f, "{operation} answered an unusable `{field}`: {e}"),
+            },
             Error::ResponseTooLarge { limit } => {
                 write!(f, "the answer is larger than the {limit}-byte limit")
             }
-            Error::OutcomeUnknown { operation, message } => write!(
+            Error::OutcomeUnknown { operation, source } => write!(
                 f,
-                "{operation}: the connection failed after the request was sent ({message}); \
-                 MX may have acted on it, so it was not sent again: read before retrying"
+                "{operation}: the connection failed after the request was sent ({}); \
+                 MX may have acted on it, so it was not sent again: read before retrying",
+                crate::__private::error_chain(source)
             ),
             Error::Redirected { to } => write!(
                 f,
@@ -255,8 +374,12 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(e),
+            Error::Transport(e) | Error::OutcomeUnknown { source: e, .. } => Some(e),
+            Error::InvalidRequest(e) => Some(e),
             Error::InvalidResponse { source, .. } => Some(source),
+            Error::InvalidField {
+                source: Some(e), ..
+            } => Some(e.as_ref()),
             _ => None,
         }
     }

@@ -5,9 +5,9 @@ use std::sync::Once;
 use std::time::Duration;
 
 /// Installs rustls' `ring` crypto provider as the process default, once
-/// (unless another one is installed already). The builders and the generated
-/// `Client::new` call it; call it before building a `reqwest::Client` of
-/// your own for a generated `new_with_client`.
+/// (unless another one is installed already). Every client's `build()`
+/// calls it; call it yourself only before building a `reqwest::Client` of
+/// your own outside this crate.
 pub fn install_crypto_provider() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
@@ -25,17 +25,4 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// redirect is followed.
 pub(crate) fn no_redirects(builder: reqwest::ClientBuilder) -> reqwest::Result<reqwest::Client> {
     builder.redirect(reqwest::redirect::Policy::none()).build()
-}
-
-/// The HTTP client of a generated `Client::new`: the default timeouts, no
-/// redirects. (`new_with_client` uses the client it is given as it is:
-/// prefer the API's `Client::builder`.)
-pub fn default_http_client() -> reqwest::Client {
-    install_crypto_provider();
-    no_redirects(
-        reqwest::Client::builder()
-            .timeout(DEFAULT_TIMEOUT)
-            .connect_timeout(DEFAULT_CONNECT_TIMEOUT),
-    )
-    .expect("the TLS backend (rustls with ring) initializes")
 }

@@ -40,9 +40,9 @@ mod rules;
 mod secret;
 mod status;
 
-pub use builder::ClientBuilder;
+pub use builder::{ApiClient, ClientBuilder};
 pub use credentials::{ApiKey, ClientId};
-pub use error::{ApiError, Error};
+pub use error::{ApiError, Error, InvalidRequest};
 pub use http::{install_crypto_provider, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use pagination::{Page, PageStream, Pagination};
 pub use retry::RetryPolicy;
@@ -71,20 +71,21 @@ macro_rules! environment {
             Custom(String),
         }
 
+        // Checked when the crate builds, not when a client is made.
+        const _: () = assert!(
+            generated::SERVER_URLS.len() >= 2,
+            concat!("the ", $api, " spec must list MX's two servers: the first environment's, then production's")
+        );
+
         impl Environment {
             /// The base URL of this environment, without a trailing `/`.
             pub fn base_url(&self) -> String {
-                let server = |index| {
-                    Client::wire()
-                        .server_url(index)
-                        .expect(concat!("the ", $api, " spec lists MX's two servers"))
-                        .to_string()
+                let url = match self {
+                    Environment::$first => generated::SERVER_URLS[0],
+                    Environment::Production => generated::SERVER_URLS[1],
+                    Environment::Custom(url) => url,
                 };
-                match self {
-                    Environment::$first => server(0),
-                    Environment::Production => server(1),
-                    Environment::Custom(url) => url.trim_end_matches('/').to_string(),
-                }
+                url.trim_end_matches('/').to_string()
             }
         }
     };
@@ -108,9 +109,7 @@ macro_rules! generated_api {
         mod generated {
             include!(concat!(env!("OUT_DIR"), $file));
         }
-        pub use generated::{
-            builder, types, ByteStream, Client, ResponseValue, SecurityScheme, WIRE,
-        };
+        pub use generated::{builder, types, ByteStream, Client, ResponseValue, SecurityScheme};
     };
 }
 pub(crate) use generated_api;

@@ -24,7 +24,6 @@ crate::generated_api!("/nexus.rs");
 
 use reqwest::header::{HeaderName, HeaderValue};
 
-use crate::__private::ApiClient;
 use crate::builder::ClientBuilder;
 use crate::error::Error;
 
@@ -46,7 +45,10 @@ impl ClientBuilder<Client> {
     pub fn session_token_provider<F, Fut>(self, provider: F) -> Self
     where
         F: Fn() -> Fut + Send + Sync + 'static,
-        Fut: std::future::Future<Output = Result<secrecy::SecretString, String>> + Send + 'static,
+        Fut: std::future::Future<
+                Output = Result<secrecy::SecretString, Box<dyn std::error::Error + Send + Sync>>,
+            > + Send
+            + 'static,
     {
         self.credential_provider(SecurityScheme::SessionToken, provider)
     }

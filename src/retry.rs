@@ -18,14 +18,23 @@ pub(crate) fn is_idempotent(method: &Method) -> bool {
 
 /// Automatic retries of idempotent requests (GET, HEAD, PUT, DELETE,
 /// OPTIONS, TRACE). Off by default: a create is never retried.
+///
+/// The wait before retry `n` is drawn at random between zero and
+/// `base_delay × 2ⁿ` (at most `max_delay`): exponential backoff with full
+/// jitter, so that many clients refused at the same moment (a 429, a 503)
+/// do not come back in lockstep. `Retry-After`, when MX sends it, is the
+/// wait instead (at most `max_delay`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt (0: none).
     pub max_retries: u32,
-    /// The first backoff; doubled on each retry.
+    /// The first backoff's upper bound; doubled on each retry.
     pub base_delay: Duration,
     /// The longest wait, `Retry-After` included.
     pub max_delay: Duration,
+    /// Draw each wait at random below its bound (full jitter, the
+    /// default); `false` waits the whole bound (for tests).
+    pub jitter: bool,
 }
 
 impl Default for RetryPolicy {
@@ -34,17 +43,42 @@ impl Default for RetryPolicy {
             max_retries: 0,
             base_delay: Duration::from_millis(200),
             max_delay: Duration::from_secs(10),
+            jitter: true,
         }
     }
 }
 
 impl RetryPolicy {
     /// The wait before retry `attempt + 1`: `Retry-After` when the answer
-    /// has one, else the doubled base delay; at most `max_delay`.
+    /// has one, else a random share of the doubled base delay; at most
+    /// `max_delay`.
     pub(crate) fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
-        let exp = self.base_delay.saturating_mul(1u32 << attempt.min(16));
-        retry_after.unwrap_or(exp).min(self.max_delay)
+        if let Some(wait) = retry_after {
+            return wait.min(self.max_delay);
+        }
+        let bound = self
+            .base_delay
+            .saturating_mul(1u32 << attempt.min(16))
+            .min(self.max_delay);
+        if self.jitter {
+            bound.mul_f64(random_fraction())
+        } else {
+            bound
+        }
     }
+}
+
+/// A number in `[0, 1)`, from the standard library's per-process random
+/// hash keys (no RNG crate for one draw per retry).
+fn random_fraction() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64),
+    );
+    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// `Retry-After` as a wait: delay-seconds, or an HTTP-date (a date in the
@@ -112,9 +146,40 @@ mod tests {
         }
     }
 
+    /// Full jitter: every wait lies between zero and its doubled bound,
+    /// and the waits of many clients spread over that range.
+    #[test]
+    fn backoff_is_random_below_the_doubled_bound() {
+        let p = RetryPolicy::default();
+        for attempt in 0..6 {
+            let bound = Duration::from_millis(200) * (1 << attempt);
+            let waits: Vec<Duration> = (0..200).map(|_| p.backoff(attempt, None)).collect();
+            assert!(waits.iter().all(|w| *w <= bound), "{attempt}: {waits:?}");
+            let distinct: std::collections::BTreeSet<_> = waits.iter().collect();
+            assert!(
+                distinct.len() > 150,
+                "{attempt}: waits repeat: {distinct:?}"
+            );
+            let low = waits.iter().filter(|w| **w < bound / 2).count();
+            assert!(
+                (40..160).contains(&low),
+                "{attempt}: {low} of 200 below half"
+            );
+        }
+        assert!(p.backoff(30, None) <= Duration::from_secs(10));
+        // MX's Retry-After is the wait, as it says (capped).
+        assert_eq!(
+            p.backoff(3, Some(Duration::from_secs(3))),
+            Duration::from_secs(3)
+        );
+    }
+
     #[test]
     fn backoff_doubles_and_honours_retry_after_up_to_the_cap() {
-        let p = RetryPolicy::default();
+        let p = RetryPolicy {
+            jitter: false,
+            ..RetryPolicy::default()
+        };
         assert_eq!(p.backoff(0, None), Duration::from_millis(200));
         assert_eq!(p.backoff(2, None), Duration::from_millis(800));
         assert_eq!(p.backoff(30, None), Duration::from_secs(10));

@@ -309,7 +309,7 @@ impl Config {
         rewrite::text_fences(&mut file);
         enums::open(&mut file, &rt);
         nulls::null_as_default(&mut file, &self.runtime);
-        rewrite::use_runtime_http_client(&mut file, &rt);
+        rewrite::private_client(&mut file);
         let sends = send::rewrite(&mut file, &rt, &normalized.wire).map_err(|message| {
             SpecError::at(
                 spec_path,
@@ -466,11 +466,9 @@ fn support_tokens(rt: &TokenStream, wire: &WireTable, schemes: &[SchemeWire]) ->
         })
     });
     quote! {
-        // The generated `send`s call the runtime directly (see `send.rs`);
-        // progenitor only asserts that the hooks exist.
-        impl ClientHooks<#rt::Hooks> for Client {}
+        impl #rt::ApiClient for Client {}
 
-        impl #rt::ApiClient for Client {
+        impl #rt::ClientParts for Client {
             type Scheme = SecurityScheme;
 
             fn wire() -> &'static #rt::ApiWire {
@@ -479,6 +477,10 @@ fn support_tokens(rt: &TokenStream, wire: &WireTable, schemes: &[SchemeWire]) ->
 
             fn from_parts(base_url: &str, http: reqwest::Client, hooks: #rt::Hooks) -> Self {
                 Client::new_with_client(base_url, http, hooks)
+            }
+
+            fn hooks(&self) -> &#rt::Hooks {
+                &self.inner
             }
         }
 

@@ -4,8 +4,6 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::TokenStream;
-
 /// The items of the generated file's top-level module `name` (none when it
 /// has no such module).
 pub(crate) fn module_items<'a>(
@@ -53,11 +51,25 @@ pub(crate) fn answer_types(file: &syn::File) -> BTreeSet<String> {
     out
 }
 
-/// Makes the generated `Client::new` build its HTTP client through the
-/// runtime's `default_http_client` (its timeouts, and no redirects, so the
-/// auth headers never travel to another host) instead of progenitor's
-/// default, which follows redirects.
-pub(crate) fn use_runtime_http_client(file: &mut syn::File, rt: &TokenStream) {
+/// Keeps the runtime out of the generated `Client`'s public surface: the
+/// one way to make a client is its API module's `builder`, so progenitor's
+/// constructors (`new`, `new_with_client`, which take the runtime's
+/// `Hooks`) become crate-private (`new` goes: nothing calls it), and its
+/// `ClientInfo` implementation (whose `inner()` hands out the `Hooks`) and
+/// the assertion that the hooks exist go (the generated requests call the
+/// runtime directly, `send.rs`).
+pub(crate) fn private_client(file: &mut syn::File) {
+    file.items.retain(|item| match item {
+        syn::Item::Impl(imp) => imp
+            .trait_
+            .as_ref()
+            .and_then(|(_, path, _)| path.segments.last())
+            .is_none_or(|s| s.ident != "ClientInfo"),
+        syn::Item::Const(c) => !quote::ToTokens::to_token_stream(&c.expr)
+            .to_string()
+            .contains("assert_client_hooks"),
+        _ => true,
+    });
     for item in &mut file.items {
         let syn::Item::Impl(imp) = item else { continue };
         let is_client = imp.trait_.is_none()
@@ -65,16 +77,12 @@ pub(crate) fn use_runtime_http_client(file: &mut syn::File, rt: &TokenStream) {
         if !is_client {
             continue;
         }
+        imp.items
+            .retain(|item| !matches!(item, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
         for item in &mut imp.items {
             let syn::ImplItem::Fn(f) = item else { continue };
-            if f.sig.ident == "new" {
-                f.attrs.retain(|a| !a.path().is_ident("doc"));
-                f.attrs.push(syn::parse_quote!(
-                    #[doc = " A client of `baseurl` with the runtime's default HTTP client: its timeouts, and no redirects followed."]
-                ));
-                f.block = syn::parse_quote!({
-                    Self::new_with_client(baseurl, #rt::default_http_client(), inner)
-                });
+            if f.sig.ident == "new_with_client" {
+                f.vis = syn::parse_quote!(pub(crate));
             }
         }
     }

@@ -560,7 +560,9 @@ mod tests {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         };
-        let e = rewrite(&mut file(without_pre), &rt, &table()).err().unwrap();
+        let e = rewrite(&mut file(without_pre), &rt, &table())
+            .err()
+            .unwrap();
         assert!(
             e.contains("`read_user`") && e.contains("`pre` hook call"),
             "{e}"

@@ -309,11 +309,16 @@ impl WireTable {
                 ::reqwest::header::HeaderValue::from_static(#value),
             ))
         });
+        let server_urls = self.servers.iter().map(|s| &s.url);
+        let n_servers = self.servers.len();
         quote! {
+            /// The base URLs of the spec's servers, in its order.
+            pub(crate) const SERVER_URLS: [&str; #n_servers] = [#(#server_urls),*];
+
             /// The wire facts the spec documents and the generator does not
             /// use: media types, servers, security headers, error statuses.
             /// Read by the hooks of [`Client`].
-            pub static WIRE: #rt::ApiWire = #rt::ApiWire {
+            pub(crate) static WIRE: #rt::ApiWire = #rt::ApiWire {
                 title: #title,
                 servers: &[#(#servers),*],
                 schemes: &SCHEMES,

@@ -53,7 +53,7 @@ fn the_wire_table_keeps_what_progenitor_drops() {
     );
     // Progenitor saw plain JSON: the vendor type appears only in the table
     // (the default Accept, and the one operation's request and response).
-    let table = &r.code[r.code.find("pub static WIRE").unwrap()..];
+    let table = &r.code[r.code.find("pub(crate) static WIRE").unwrap()..];
     let vendor = "application/vnd.mx.nexus.v1+json";
     assert_eq!(r.code.matches(vendor).count(), 3);
     assert_eq!(table.matches(vendor).count(), 3);

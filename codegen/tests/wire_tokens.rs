@@ -67,7 +67,14 @@ fn every_builder_send_is_typed_and_calls_the_runtime_directly() {
     assert!(code.contains("letop=&super::OPERATIONS[0usize];client.inner.pre(&mutrequest,op)?;letresponse=client.inner.exec(&client.client,request,op).await?;(matchresponse.status().as_u16(){"));
     assert!(!code.contains("client.pre("));
     assert!(!code.contains("OperationInfo{"));
-    assert!(code.contains("implClientHooks<::mx_client::__private::Hooks>forClient{}"));
+    // No hooks trait, no `ClientInfo` handing out the runtime's `Hooks`,
+    // and only a crate-private constructor.
+    assert!(!code.contains("implClientHooks"));
+    assert!(!code.contains("implClientInfo"));
+    assert!(!code.contains("assert_client_hooks"));
+    assert!(code.contains("pub(crate)fnnew_with_client("));
+    assert!(!code.contains("pubfnnew("));
+    assert!(code.contains("impl::mx_client::__private::ApiClientforClient{}"));
     // Nothing the runtime would replace: no `api-version`, no
     // `Accept: application/json`, no empty header map.
     assert!(!code.contains("api-version"));

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 
 use super::body::ErrorBody;
 use super::wire::Operation;
-use crate::error::{ApiError, Error};
+use crate::error::{ApiError, Error, InvalidRequest};
 use crate::retry::{is_idempotent, retry_after};
 
 /// Why the runtime refused a request or an answer.
@@ -81,14 +81,18 @@ impl From<Failure> for Error {
     fn from(f: Failure) -> Error {
         match f {
             Failure::Redirected { to } => Error::Redirected { to },
-            Failure::ContentType { .. } => Error::UnexpectedContentType(f.to_string()),
+            Failure::ContentType {
+                got, documented, ..
+            } => Error::UnexpectedContentType { got, documented },
             Failure::TooLarge { limit } => Error::ResponseTooLarge { limit },
-            Failure::OutcomeUnknown { operation, source } => Error::OutcomeUnknown {
-                operation: operation.to_string(),
-                message: error_chain(&source),
-            },
-            Failure::MissingCredential { .. } | Failure::InvalidCredential { .. } => {
-                Error::InvalidRequest(f.to_string())
+            Failure::OutcomeUnknown { operation, source } => {
+                Error::OutcomeUnknown { operation, source }
+            }
+            Failure::MissingCredential { scheme } => {
+                InvalidRequest::MissingCredential { scheme }.into()
+            }
+            Failure::InvalidCredential { scheme, reason } => {
+                InvalidRequest::InvalidCredential { scheme, reason }.into()
             }
         }
     }
@@ -99,7 +103,7 @@ impl From<Failure> for Error {
 pub(crate) fn convert(e: progenitor_client::Error<()>, op: &Operation, body_limit: usize) -> Error {
     use progenitor_client::Error as P;
     match e {
-        P::Custom(m) | P::InvalidRequest(m) => Error::InvalidRequest(m),
+        P::Custom(m) | P::InvalidRequest(m) => InvalidRequest::Builder(m).into(),
         // Connected and not idempotent (a create): MX may have acted.
         P::CommunicationError(e)
             if !is_idempotent(&op.method) && !e.is_connect() && !e.is_builder() =>
@@ -176,7 +180,7 @@ fn from_answer(
 
 /// An error and its sources, `: `-separated (reqwest's `Display` shows only
 /// the outermost).
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut out = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {

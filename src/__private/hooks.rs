@@ -28,7 +28,13 @@ pub const DEFAULT_MAX_BODY: usize = 64 * 1024 * 1024;
 /// Gives a fresh value for a credential that the server said expired (e.g.
 /// a new Nexus `MD-SESSION-TOKEN` from MX's SSO API).
 pub type CredentialProvider = Arc<
-    dyn Fn() -> Pin<Box<dyn Future<Output = Result<SecretString, String>> + Send>> + Send + Sync,
+    dyn Fn() -> Pin<
+            Box<
+                dyn Future<Output = Result<SecretString, Box<dyn std::error::Error + Send + Sync>>>
+                    + Send,
+            >,
+        > + Send
+        + Sync,
 >;
 
 /// A credential as it goes on the wire, prepared once when it is set.

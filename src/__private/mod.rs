@@ -25,14 +25,20 @@ mod send;
 mod tests;
 mod wire;
 
+pub use crate::builder::ApiClient;
 pub use crate::error::Error;
-pub use crate::http::default_http_client;
 pub use crate::pagination::{paginate, Page, PageStream, Pagination};
 pub use crate::rules::{ApiRules, ErrorClass};
 pub use crate::{__open_enum as open_enum, __string_enum as string_enum};
 pub use body::ErrorBody;
-pub use client::ApiClient;
+pub use client::ClientParts;
+
+/// The wire table of the generated client `C` (tests and benches read it).
+pub fn wire_of<C: ClientParts>() -> &'static ApiWire {
+    C::wire()
+}
 pub use decode::{decode, json_response, Fields};
+pub(crate) use failure::error_chain;
 pub use failure::Failure;
 pub use hooks::{CredentialProvider, Hooks, DEFAULT_MAX_BODY, DEFAULT_MAX_ERROR_BODY};
 pub use path::Segment;

@@ -3,8 +3,6 @@
 //! Everything about MX's rules lives in the toolkit; this file only maps
 //! Atrium's operations and bodies onto it.
 
-use serde::de::Error as _;
-
 use super::{types, Client, MemberHandle};
 use crate::lifecycle::connect_widget::ConnectWidgetOptions;
 use crate::lifecycle::jobs::{Job, JobOutcome};
@@ -36,7 +34,7 @@ impl Client {
     ) -> Result<url::Url, Error> {
         let body: types::ConnectWidgetRequestBody = options
             .to_body()
-            .map_err(|e| Error::InvalidRequest(format!("connect widget options: {e}")))?;
+            .map_err(Error::body("connect widget options"))?;
         let widget = self
             .get_connect_widget()
             .user_guid(user_guid)
@@ -45,14 +43,11 @@ impl Client {
             .await?
             .into_inner()
             .user;
-        let uri = widget.connect_widget_url.as_deref().ok_or_else(|| {
-            crate::error::invalid(
-                &widget,
-                serde_json::Error::missing_field("connect_widget_url"),
-            )
-        })?;
-        url::Url::parse(uri)
-            .map_err(|e| crate::error::invalid(&widget, serde_json::Error::custom(e)))
+        crate::lifecycle::connect_widget::widget_url(
+            "get_connect_widget",
+            "user.connect_widget_url",
+            widget.connect_widget_url.as_deref(),
+        )
     }
 
     /// The same client, sending `X-CALLBACK-PAYLOAD: payload`, which MX
@@ -96,7 +91,7 @@ impl MemberApi for Client {
             .into_inner()
             .member;
         let challenges = Challenge::from_generated(&m.challenges)
-            .map_err(|e| crate::error::invalid(&m.challenges, e))?;
+            .map_err(|e| Error::unusable("read_member_status", "member.challenges", e))?;
         Ok(MemberSnapshot {
             guid: m.guid,
             status: m.connection_status,
@@ -125,9 +120,8 @@ impl MemberApi for Client {
         member: &str,
         answers: &Answers,
     ) -> Result<ResumeOutcome<types::Member>, Error> {
-        let body: types::MemberResumeRequestBody = answers
-            .to_body()
-            .map_err(|e| Error::InvalidRequest(format!("resume answers: {e}")))?;
+        let body: types::MemberResumeRequestBody =
+            answers.to_body().map_err(Error::body("resume answers"))?;
         ResumeOutcome::from_result(
             self.resume_member()
                 .user_guid(user)

@@ -12,23 +12,51 @@ pub const CALLBACK_PAYLOAD_HEADER: &str = "x-callback-payload";
 /// too; MX's pages do not show a payload with it).
 pub const CALLBACK_PAYLOAD_FIELD: &str = "callback_payload";
 
+/// The longest payload MX takes ("Max 1024 characters", the header's
+/// description in MX's Platform spec).
+pub const MAX_PAYLOAD_BYTES: usize = 1024;
+
+/// Why a payload cannot be sent as `X-CALLBACK-PAYLOAD`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PayloadError {
+    /// Longer than [`MAX_PAYLOAD_BYTES`].
+    TooLong {
+        /// Its length in bytes.
+        len: usize,
+    },
+    /// Not visible ASCII and spaces (what a header value carries
+    /// unencoded): encode other data, e.g. as base64.
+    NotVisibleAscii,
+}
+
+impl std::fmt::Display for PayloadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PayloadError::TooLong { len } => {
+                write!(f, "{len} bytes; at most {MAX_PAYLOAD_BYTES} are sent")
+            }
+            PayloadError::NotVisibleAscii => {
+                f.write_str("it must be visible ASCII (encode other data, e.g. as base64)")
+            }
+        }
+    }
+}
+
+impl std::error::Error for PayloadError {}
+
 /// The header for `payload`: visible ASCII and spaces only (what an HTTP
-/// header value can carry unencoded), at most 1024 bytes.
+/// header value can carry unencoded), at most [`MAX_PAYLOAD_BYTES`].
 pub fn callback_payload_header(payload: &str) -> Result<(HeaderName, HeaderValue), crate::Error> {
-    const MAX: usize = 1024;
-    if payload.len() > MAX {
-        return Err(crate::Error::InvalidRequest(format!(
-            "X-CALLBACK-PAYLOAD is {} bytes; at most {MAX} are sent",
-            payload.len()
-        )));
+    let refuse = |e| crate::Error::InvalidRequest(crate::error::InvalidRequest::CallbackPayload(e));
+    if payload.len() > MAX_PAYLOAD_BYTES {
+        return Err(refuse(PayloadError::TooLong { len: payload.len() }));
     }
     if !payload.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
-        return Err(crate::Error::InvalidRequest(
-            "X-CALLBACK-PAYLOAD must be visible ASCII (encode other data, e.g. as base64)".into(),
-        ));
+        return Err(refuse(PayloadError::NotVisibleAscii));
     }
-    let value = HeaderValue::from_str(payload)
-        .map_err(|e| crate::Error::InvalidRequest(format!("X-CALLBACK-PAYLOAD: {e}")))?;
+    let value =
+        HeaderValue::from_str(payload).map_err(|_| refuse(PayloadError::NotVisibleAscii))?;
     Ok((HeaderName::from_static(CALLBACK_PAYLOAD_HEADER), value))
 }
 

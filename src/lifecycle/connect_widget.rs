@@ -152,6 +152,18 @@ impl ConnectWidgetOptions {
     }
 }
 
+/// The URL of a Connect widget answer: `operation`'s `field`, which MX
+/// always sends; absent or unparsable, the answer is
+/// [`Error::InvalidField`](crate::Error::InvalidField).
+pub(crate) fn widget_url(
+    operation: &'static str,
+    field: &'static str,
+    uri: Option<&str>,
+) -> Result<url::Url, crate::Error> {
+    let uri = uri.ok_or_else(|| crate::Error::missing(operation, field))?;
+    url::Url::parse(uri).map_err(|e| crate::Error::unusable(operation, field, e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -61,7 +61,6 @@ macro_rules! platform_version {
     ) => {
         crate::generated_api!($file);
 
-        use crate::__private::ApiClient;
         use crate::builder::ClientBuilder;
         use crate::credentials::{ApiKey, ClientId};
         use crate::error::Error;
@@ -130,7 +129,7 @@ macro_rules! platform_version {
             ) -> Result<url::Url, Error> {
                 let body: types::$widget_body = options
                     .to_widget_body()
-                    .map_err(|e| Error::InvalidRequest(format!("connect widget options: {e}")))?;
+                    .map_err(Error::body("connect widget options"))?;
                 let widget = self
                     .request_widget_url()
                     .user_guid(user_guid)
@@ -140,12 +139,11 @@ macro_rules! platform_version {
                     .into_inner()
                     .widget_url
                     .unwrap_or_default();
-                let uri = widget.url.as_deref().ok_or_else(|| {
-                    crate::error::invalid(&widget, <serde_json::Error as serde::de::Error>::missing_field("url"))
-                })?;
-                url::Url::parse(uri).map_err(|e| {
-                    crate::error::invalid(&widget, <serde_json::Error as serde::de::Error>::custom(e))
-                })
+                crate::lifecycle::connect_widget::widget_url(
+                    "requestWidgetURL",
+                    "widget_url.url",
+                    widget.url.as_deref(),
+                )
             }
         }
 
@@ -180,7 +178,7 @@ macro_rules! platform_version {
                     .member
                     .unwrap_or_default();
                 let challenges = Challenge::from_generated(&m.challenges)
-                    .map_err(|e| crate::error::invalid(&m.challenges, e))?;
+                    .map_err(|e| Error::unusable("readMemberStatus", "member.challenges", e))?;
                 Ok(MemberSnapshot {
                     guid: m.guid,
                     status: m.connection_status,
@@ -211,7 +209,7 @@ macro_rules! platform_version {
             ) -> Result<ResumeOutcome<types::MemberResponse>, Error> {
                 let body: types::MemberResumeRequestBody = answers
                     .to_body()
-                    .map_err(|e| Error::InvalidRequest(format!("resume answers: {e}")))?;
+                    .map_err(Error::body("resume answers"))?;
                 ResumeOutcome::from_result(
                     self.resume_aggregation()
                         .$user(user)
@@ -282,13 +280,7 @@ macro_rules! platform_version {
         /// The member of a member answer; an answer without one is not
         /// what MX documents.
         fn member_of(body: types::MemberResponseBody) -> Result<types::MemberResponse, Error> {
-            match body.member {
-                Some(m) => Ok(m),
-                None => Err(crate::error::invalid(
-                    &body,
-                    <serde_json::Error as serde::de::Error>::missing_field("member"),
-                )),
-            }
+            body.member.ok_or_else(|| Error::missing("readMember", "member"))
         }
 
         impl types::MemberResponse {

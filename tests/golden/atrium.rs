@@ -8508,21 +8508,13 @@ pub struct Client {
     pub(crate) inner: ::mx_client::__private::Hooks,
 }
 impl Client {
-    /// A client of `baseurl` with the runtime's default HTTP client: its timeouts, and no redirects followed.
-    pub fn new(baseurl: &str, inner: ::mx_client::__private::Hooks) -> Self {
-        Self::new_with_client(
-            baseurl,
-            ::mx_client::__private::default_http_client(),
-            inner,
-        )
-    }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(
+    pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
         inner: ::mx_client::__private::Hooks,
@@ -8534,27 +8526,6 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::mx_client::__private::Hooks> for Client {
-    fn api_version() -> &'static str {
-        "1.0.0"
-    }
-    fn baseurl(&self) -> &str {
-        self.baseurl.as_str()
-    }
-    fn client(&self) -> &reqwest::Client {
-        &self.client
-    }
-    fn inner(&self) -> &::mx_client::__private::Hooks {
-        &self.inner
-    }
-}
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<::mx_client::__private::Hooks>,
-    {}
-};
 impl Client {
     /**List institutions
 
@@ -14363,8 +14334,8 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-impl ClientHooks<::mx_client::__private::Hooks> for Client {}
-impl ::mx_client::__private::ApiClient for Client {
+impl ::mx_client::__private::ApiClient for Client {}
+impl ::mx_client::__private::ClientParts for Client {
     type Scheme = SecurityScheme;
     fn wire() -> &'static ::mx_client::__private::ApiWire {
         &WIRE
@@ -14376,11 +14347,19 @@ impl ::mx_client::__private::ApiClient for Client {
     ) -> Self {
         Client::new_with_client(base_url, http, hooks)
     }
+    fn hooks(&self) -> &::mx_client::__private::Hooks {
+        &self.inner
+    }
 }
+/// The base URLs of the spec's servers, in its order.
+pub(crate) const SERVER_URLS: [&str; 2usize] = [
+    "https://vestibule.mx.com",
+    "https://atrium.mx.com",
+];
 /// The wire facts the spec documents and the generator does not
 /// use: media types, servers, security headers, error statuses.
 /// Read by the hooks of [`Client`].
-pub static WIRE: ::mx_client::__private::ApiWire = ::mx_client::__private::ApiWire {
+pub(crate) static WIRE: ::mx_client::__private::ApiWire = ::mx_client::__private::ApiWire {
     title: "Atrium API",
     servers: &[
         ::mx_client::__private::Server {

@@ -350,7 +350,7 @@ async fn a_page_where_the_pdf_was_due_is_an_unexpected_content_type() {
             .map(|_| ())
             .unwrap_err();
         assert!(
-            matches!(err, Error::UnexpectedContentType(ref m) if m.contains(PDF)),
+            matches!(err, Error::UnexpectedContentType { ref got, documented } if got == media && documented == PDF),
             "{media}: {err:?}"
         );
     }

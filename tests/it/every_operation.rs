@@ -307,11 +307,16 @@ async fn every_operation_of_every_spec_decodes_through_the_generated_clients() {
     let err: Error = a.read_user().user_guid(&u).send().await.unwrap_err();
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
 
-    let every: BTreeSet<(&str, &str)> = atrium::WIRE
+    let every: BTreeSet<(&str, &str)> = mx_client::__private::wire_of::<atrium::Client>()
         .operations
         .iter()
         .map(|o| ("atrium", o.name))
-        .chain(nexus::WIRE.operations.iter().map(|o| ("nexus", o.name)))
+        .chain(
+            mx_client::__private::wire_of::<nexus::Client>()
+                .operations
+                .iter()
+                .map(|o| ("nexus", o.name)),
+        )
         .collect();
     let missing: Vec<_> = every.difference(&c.0).collect();
     assert!(

@@ -370,16 +370,38 @@ async fn connect_widget_options_go_on_the_wire() {
         json!({"mode": "verification", "current_member_guid": MEMBER, "update_credentials": true})
     );
 
-    // An answer without a URL is an invalid response, not a panic.
+    // An answer without a URL is a typed error naming the field, not a
+    // panic; one with a URL that does not parse keeps the parse error.
     let server = serve(|_| Reply::json(200, ATRIUM, json!({"user": {"guid": USER}}))).await;
     let err = client(&server.base)
         .connect_widget_url(USER, &ConnectWidgetOptions::new())
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::InvalidResponse { source, .. } if source.to_string().contains("connect_widget_url")),
+        matches!(
+            &err,
+            Error::InvalidField {
+                operation: "get_connect_widget",
+                field: "user.connect_widget_url",
+                source: None
+            }
+        ),
         "{err:?}"
     );
+    let server = serve(|_| {
+        Reply::json(
+            200,
+            ATRIUM,
+            json!({"user": {"guid": USER, "connect_widget_url": "not a url"}}),
+        )
+    })
+    .await;
+    let err = client(&server.base)
+        .connect_widget_url(USER, &ConnectWidgetOptions::new())
+        .await
+        .unwrap_err();
+    let source = std::error::Error::source(&err).expect("the parse error is kept");
+    assert!(source.is::<url::ParseError>(), "{err:?}");
 }
 
 /// The poller through Atrium's glue: its status read.

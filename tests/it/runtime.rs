@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use mx_client::__private::{Failure, Hooks};
 use mx_client::atrium::{self, types as at, SecurityScheme};
-use mx_client::{nexus, Error};
+use mx_client::{nexus, Error, InvalidRequest};
 use serde_json::json;
 use tokio::io::AsyncWriteExt;
 
@@ -46,11 +46,19 @@ async fn update_user(c: &atrium::Client, guid: &str) -> Result<(), Error> {
 #[tokio::test]
 async fn a_missing_credential_is_an_invalid_request_and_nothing_is_sent() {
     let server = serve(|_| user()).await;
-    let hooks = Hooks::new(&atrium::WIRE).with_credential(SecurityScheme::ApiKey, KEY.into());
-    let c = atrium::Client::new(&server.base, hooks);
+    let hooks = Hooks::new(mx_client::__private::wire_of::<atrium::Client>())
+        .with_credential(SecurityScheme::ApiKey, KEY.into());
+    let c = <atrium::Client as mx_client::__private::ClientParts>::from_parts(
+        &server.base,
+        reqwest::Client::new(),
+        hooks,
+    );
     let e = read_user(&c).await.unwrap_err();
     match &e {
-        Error::InvalidRequest(m) => assert!(m.contains("`clientId`"), "{m}"),
+        Error::InvalidRequest(InvalidRequest::MissingCredential { scheme }) => {
+            assert_eq!(*scheme, "clientId");
+            assert!(e.to_string().contains("`clientId`"), "{e}");
+        }
         other => panic!("expected InvalidRequest, got {other:?}"),
     }
     assert!(server.requests().is_empty());
@@ -70,11 +78,9 @@ async fn an_invalid_credential_is_an_invalid_request_without_its_value() {
     .unwrap();
     let e = read_user(&c).await.unwrap_err();
     match &e {
-        Error::InvalidRequest(m) => {
-            assert!(
-                m.contains("`apiKey`") && m.contains("not a valid header value"),
-                "{m}"
-            );
+        Error::InvalidRequest(InvalidRequest::InvalidCredential { scheme, reason }) => {
+            assert_eq!(*scheme, "apiKey");
+            assert!(reason.contains("not a valid header value"), "{reason}");
         }
         other => panic!("expected InvalidRequest, got {other:?}"),
     }
@@ -106,7 +112,7 @@ async fn hook_failures_arrive_as_their_own_variants() {
     .unwrap();
     let e = read_user(&c).await.unwrap_err();
     assert!(
-        matches!(e, Error::UnexpectedContentType(ref m) if m.contains("text/html") && m.contains(ATRIUM)),
+        matches!(e, Error::UnexpectedContentType { ref got, documented } if got.contains("text/html") && documented == ATRIUM),
         "{e:?}"
     );
     // axum declares the length: refused before the body is read.
@@ -177,18 +183,23 @@ async fn a_streamed_body_over_the_bound_is_too_large_and_urls_are_kept() {
 /// errors, see above).
 #[test]
 fn hooks_report_typed_failures() {
-    let hooks = Hooks::new(&atrium::WIRE);
+    let hooks = Hooks::new(mx_client::__private::wire_of::<atrium::Client>());
     let mut req = reqwest::Request::new(
         reqwest::Method::GET,
         "http://127.0.0.1:9/users/U".parse().unwrap(),
     );
-    let read_user = atrium::WIRE.operation("read_user").unwrap();
+    let read_user = mx_client::__private::wire_of::<atrium::Client>()
+        .operation("read_user")
+        .unwrap();
     let f = hooks.pre(&mut req, read_user).unwrap_err();
     assert!(
         matches!(f, Failure::MissingCredential { scheme: "apiKey" }),
         "{f:?}"
     );
-    assert!(matches!(Error::from(f), Error::InvalidRequest(ref m) if m.contains("`apiKey`")),);
+    assert!(matches!(
+        Error::from(f),
+        Error::InvalidRequest(InvalidRequest::MissingCredential { scheme: "apiKey" })
+    ));
 }
 
 /// RFC 9110's rule, once: a PUT is retried by the loop, and

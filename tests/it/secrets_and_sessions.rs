@@ -278,7 +278,7 @@ async fn an_expired_credential_on_a_read_is_renewed_and_the_read_resent_once() {
         mx_client::ApiKey::new(API_KEY),
     )
     .credential_provider(atrium::SecurityScheme::ApiKey, || async {
-        Err("SSO is down".to_string())
+        Err("SSO is down".into())
     })
     .build()
     .unwrap();

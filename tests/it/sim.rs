@@ -329,7 +329,10 @@ async fn pagination_is_real() {
 #[tokio::test]
 async fn the_simulator_serves_every_operation_of_both_specs() {
     let sim = start(0).await;
-    for (api, wire) in [("atrium", &atrium::WIRE), ("nexus", &nexus::WIRE)] {
+    for (api, wire) in [
+        ("atrium", mx_client::__private::wire_of::<atrium::Client>()),
+        ("nexus", mx_client::__private::wire_of::<nexus::Client>()),
+    ] {
         let spec: BTreeSet<(String, String)> = wire
             .operations
             .iter()
