@@ -73,7 +73,7 @@ fn every_builder_send_is_typed_and_calls_the_runtime_directly() {
     assert!(!code.contains("implClientInfo"));
     assert!(!code.contains("assert_client_hooks"));
     assert!(code.contains("pub(crate)fnnew_with_client("));
-    assert!(!code.contains("pubfnnew("));
+    assert!(!code.contains("fnnew(baseurl"));
     assert!(code.contains("impl::mx_client::__private::ApiClientforClient{}"));
     // Nothing the runtime would replace: no `api-version`, no
     // `Accept: application/json`, no empty header map.
