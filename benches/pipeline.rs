@@ -47,7 +47,7 @@ fn pipeline(c: &mut Criterion) {
     let mut g = c.benchmark_group("pipeline_vendored");
     g.sample_size(10).measurement_time(Duration::from_secs(10));
     for mx in MX_APIS {
-        let api = mx.api_in(root);
+        let api = mx_codegen::mx_api(mx, Some(root));
         g.bench_function(mx.name, |b| {
             b.iter(|| black_box(config.render_api(&api).unwrap()))
         });

@@ -14,6 +14,9 @@ pub struct Api {
     pub(crate) overlay: Option<PathBuf>,
     pub(crate) json_accept: Option<String>,
     pub(crate) constant_headers: Vec<(String, String)>,
+    /// How the generated code's header names the spec and the overlay
+    /// (default: their paths).
+    pub(crate) labels: Option<(String, Option<String>)>,
 }
 
 impl Api {
@@ -25,7 +28,16 @@ impl Api {
             overlay: None,
             json_accept: None,
             constant_headers: Vec::new(),
+            labels: None,
         }
+    }
+
+    /// Names the spec and the overlay this way in the generated code's
+    /// header (e.g. `specs/nexus/v1.yaml`, wherever the files are read
+    /// from), so that the code is the same on every machine.
+    pub fn labelled(mut self, spec: impl Into<String>, overlay: Option<String>) -> Self {
+        self.labels = Some((spec.into(), overlay));
+        self
     }
 
     /// Lays an overlay (see [`load::load_with_overlay`](crate::load::load_with_overlay))

@@ -70,7 +70,7 @@ pub fn load_with_overlay(path: &Path, overlay: &Path) -> Result<OpenAPI, SpecErr
         ));
     }
     let mut base = serde_yaml::to_value(&spec).expect("an OpenAPI value serializes");
-    merge(&mut base, layer);
+    mx_specs::merge(&mut base, layer);
     serde_yaml::from_value(base).map_err(|e| {
         SpecError::new(
             overlay,
@@ -79,22 +79,6 @@ pub fn load_with_overlay(path: &Path, overlay: &Path) -> Result<OpenAPI, SpecErr
             "make the overlay's additions follow the OpenAPI 3.0 schema",
         )
     })
-}
-
-fn merge(base: &mut serde_yaml::Value, layer: serde_yaml::Value) {
-    match (base, layer) {
-        (serde_yaml::Value::Mapping(b), serde_yaml::Value::Mapping(l)) => {
-            for (k, v) in l {
-                match b.get_mut(&k) {
-                    Some(existing) => merge(existing, v),
-                    None => {
-                        b.insert(k, v);
-                    }
-                }
-            }
-        }
-        (b, l) => *b = l,
-    }
 }
 
 /// Parses spec text; `path` only names it in errors.

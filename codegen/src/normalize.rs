@@ -6,8 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use openapiv3::{
-    APIKeyLocation, OpenAPI, Operation, Parameter, ReferenceOr, RequestBody, Response, SchemaKind,
-    SecurityScheme, StatusCode, Type,
+    OpenAPI, Operation, Parameter, ReferenceOr, RequestBody, Response, SchemaKind, StatusCode, Type,
 };
 
 use crate::error::{pointer, SpecError};
@@ -47,12 +46,7 @@ pub struct Normalized {
 /// property, so that a `$ref` property can carry one.
 pub const LENIENT: &str = "x-mx-decode";
 
-/// Is `media` JSON on the wire (`application/json` or a `+json` vendor type)?
-pub fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or("").trim();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
-}
+pub use mx_specs::is_json;
 
 /// The operation keys of an OpenAPI path item, in the order of
 /// `openapiv3::PathItem`'s fields.
@@ -128,7 +122,7 @@ fn check_refs(file: &Path, spec: &OpenAPI) -> Result<(), SpecError> {
     walk(file, &root, &root, &mut Vec::new())
 }
 
-fn resolve<'a, T>(
+pub(crate) fn resolve<'a, T>(
     item: &'a ReferenceOr<T>,
     section: &'a indexmap_alias::Map<ReferenceOr<T>>,
 ) -> Option<&'a T> {
@@ -189,24 +183,10 @@ pub fn normalize(
 
     // Security schemes the runtime can send: scheme name -> header name
     // (an API key's own header; `Authorization` for HTTP Basic and bearer).
-    let mut header_schemes = BTreeMap::new();
-    for (name, scheme) in &components.security_schemes {
-        let header = match resolve(scheme, &components.security_schemes) {
-            Some(SecurityScheme::APIKey {
-                location: APIKeyLocation::Header,
-                name: header,
-                ..
-            }) => header.clone(),
-            Some(SecurityScheme::HTTP { scheme, .. })
-                if scheme.eq_ignore_ascii_case("basic")
-                    || scheme.eq_ignore_ascii_case("bearer") =>
-            {
-                "Authorization".to_string()
-            }
-            _ => continue,
-        };
-        header_schemes.insert(name.clone(), header);
-    }
+    let header_schemes: BTreeMap<String, String> = crate::wire::declared_schemes(spec)
+        .into_iter()
+        .map(|s| (s.name, crate::wire::header_of(&s.kind).to_string()))
+        .collect();
     let headers_of = |reqs: &[openapiv3::SecurityRequirement], at: &str| {
         let mut out = Vec::new();
         // The first requirement object is the one the client satisfies.
@@ -616,7 +596,7 @@ fn strip_constant_headers(
                     declared.join(", ")
                 ),
                 format!(
-                    "if the spec moved to another version, vendor it as a new API beside this one (codegen/src/mx.rs MX_APIS), or correct the spec's `{}`",
+                    "if the spec moved to another version, vendor it as a new API beside this one (mx-specs APIS, specs/src/lib.rs), or correct the spec's `{}`",
                     parameter_data.name
                 ),
             ));

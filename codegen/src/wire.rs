@@ -7,6 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::{pointer, SpecError};
+use crate::SchemeKind;
 
 /// One server of the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,24 +78,41 @@ pub struct WireTable {
     pub operations: Vec<OperationWire>,
 }
 
-/// How a security scheme travels (the build-time model of the runtime's
-/// `SchemeKind`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SchemeKindWire {
-    /// An API key in the header of this name (as the spec spells it).
-    Header(String),
-    /// HTTP Basic in `Authorization`.
-    Basic,
-    /// A bearer token in `Authorization`.
-    Bearer,
-}
-
 /// One security scheme of the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchemeWire {
     /// Its name in `components/securitySchemes`.
     pub name: String,
-    pub kind: SchemeKindWire,
+    pub kind: SchemeKind,
+}
+
+/// The security schemes of `components/securitySchemes` the runtime can
+/// send (an API key in a header, HTTP Basic, a bearer token: MX's kinds,
+/// `mx_specs::scheme_kind`), in the spec's order; a `$ref` is followed.
+pub fn declared_schemes(spec: &openapiv3::OpenAPI) -> Vec<SchemeWire> {
+    let Some(components) = &spec.components else {
+        return Vec::new();
+    };
+    components
+        .security_schemes
+        .iter()
+        .filter_map(|(name, scheme)| {
+            let scheme = crate::normalize::resolve(scheme, &components.security_schemes)?;
+            let kind = mx_specs::scheme_kind(&serde_json::to_value(scheme).ok()?)?;
+            Some(SchemeWire {
+                name: name.clone(),
+                kind,
+            })
+        })
+        .collect()
+}
+
+/// The header a scheme of `kind` travels in.
+pub fn header_of(kind: &SchemeKind) -> &str {
+    match kind {
+        SchemeKind::Header(h) => h,
+        SchemeKind::Basic | SchemeKind::Bearer => "Authorization",
+    }
 }
 
 /// The schemes the API's `SecurityScheme` enum lists: `declared` (from the
@@ -106,7 +124,7 @@ pub fn schemes(declared: Vec<SchemeWire>, table: &WireTable) -> Vec<SchemeWire> 
         if !all.iter().any(|s| s.name == *name) {
             all.push(SchemeWire {
                 name: name.clone(),
-                kind: SchemeKindWire::Header(header.clone()),
+                kind: SchemeKind::Header(header.clone()),
             });
         }
     }
@@ -133,7 +151,7 @@ pub fn check(table: &WireTable, schemes: &[SchemeWire], file: &Path) -> Result<(
         }
     }
     for s in schemes {
-        if let SchemeKindWire::Header(h) = &s.kind {
+        if let SchemeKind::Header(h) = &s.kind {
             if !is_token(h) {
                 return Err(SpecError::at(
                     file,
@@ -234,9 +252,9 @@ impl WireTable {
         let index_of = |name: &str| schemes.iter().position(|s| s.name == name);
         let variants: Vec<_> = schemes.iter().map(|s| variant(&s.name)).collect();
         let variant_docs = schemes.iter().map(|s| match &s.kind {
-            SchemeKindWire::Header(h) => format!("`{}`: the `{h}` header.", s.name),
-            SchemeKindWire::Basic => format!("`{}`: HTTP Basic (`Authorization`).", s.name),
-            SchemeKindWire::Bearer => format!("`{}`: a bearer token (`Authorization`).", s.name),
+            SchemeKind::Header(h) => format!("`{}`: the `{h}` header.", s.name),
+            SchemeKind::Basic => format!("`{}`: HTTP Basic (`Authorization`).", s.name),
+            SchemeKind::Bearer => format!("`{}`: a bearer token (`Authorization`).", s.name),
         });
         let to_index = if schemes.is_empty() {
             quote!(match s {})
@@ -246,12 +264,12 @@ impl WireTable {
         let scheme_items = schemes.iter().map(|s| {
             let name = &s.name;
             let kind = match &s.kind {
-                SchemeKindWire::Header(h) => {
+                SchemeKind::Header(h) => {
                     let h = h.to_ascii_lowercase();
                     quote!(#rt::SchemeKind::Header(::reqwest::header::HeaderName::from_static(#h)))
                 }
-                SchemeKindWire::Basic => quote!(#rt::SchemeKind::Basic),
-                SchemeKindWire::Bearer => quote!(#rt::SchemeKind::Bearer),
+                SchemeKind::Basic => quote!(#rt::SchemeKind::Basic),
+                SchemeKind::Bearer => quote!(#rt::SchemeKind::Bearer),
             };
             quote!(#rt::Scheme { name: #name, kind: #kind })
         });
@@ -274,9 +292,7 @@ impl WireTable {
             let method = quote::format_ident!("{}", method.to_ascii_uppercase());
             let content_type = opt_value(request_media.as_ref());
             let accept = opt_value(self.accept(response_media.as_ref()));
-            let json = response_media
-                .as_deref()
-                .is_some_and(crate::normalize::is_json);
+            let json = response_media.as_deref().is_some_and(mx_specs::is_json);
             let resp = opt_value(response_media.as_ref());
             let sec = security.iter().filter_map(|(scheme, _)| {
                 let v = &variants[index_of(scheme)?];

@@ -259,5 +259,5 @@ fn a_spec_declaring_another_version_is_refused() {
         text.contains("v20990101") && text.contains("Accept-Version: v20250224"),
         "{text}"
     );
-    assert!(e.fix.contains("MX_APIS"), "{text}");
+    assert!(e.fix.contains("mx-specs APIS"), "{text}");
 }

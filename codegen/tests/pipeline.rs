@@ -4,6 +4,10 @@ use std::path::{Path, PathBuf};
 
 use mx_codegen::{Api, Config, MX_APIS};
 
+fn mx_specs_dir() -> PathBuf {
+    root().join("specs")
+}
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -13,8 +17,8 @@ fn root() -> PathBuf {
 
 fn nexus() -> (PathBuf, PathBuf) {
     (
-        root().join(MX_APIS[0].spec),
-        root().join(MX_APIS[0].overlay.unwrap()),
+        mx_specs_dir().join(MX_APIS[0].spec),
+        mx_specs_dir().join(MX_APIS[0].overlay.unwrap()),
     )
 }
 
@@ -62,7 +66,7 @@ fn the_wire_table_keeps_what_progenitor_drops() {
 
 #[test]
 fn atrium_records_error_statuses_the_pdf_type_and_pagination() {
-    let spec = root().join(MX_APIS[1].spec);
+    let spec = mx_specs_dir().join(MX_APIS[1].spec);
     let r = Config::mx_client().render(&spec).unwrap();
     assert_eq!(r.wire.operations.len(), 48);
     let op = |name: &str| r.wire.operations.iter().find(|o| o.name == name).unwrap();

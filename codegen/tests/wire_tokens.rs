@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use mx_codegen::wire::{schemes, OperationWire, SchemeKindWire, SchemeWire, WireTable};
+use mx_codegen::wire::{schemes, OperationWire, SchemeWire, WireTable};
+use mx_codegen::SchemeKind;
 use mx_codegen::{Config, MxApi, MX_APIS};
 
 fn root() -> PathBuf {
@@ -16,7 +17,7 @@ fn root() -> PathBuf {
 
 /// The crate's generated code for the API `name`, with its overlay.
 fn rendered(name: &str) -> String {
-    let api = MxApi::named(name).expect("one of MX_APIS").api_in(&root());
+    let api = mx_codegen::mx_api(MxApi::named(name).expect("one of MX_APIS"), Some(&root()));
     Config::mx_client().render_api(&api).unwrap().code
 }
 
@@ -28,7 +29,7 @@ fn squash(code: &str) -> String {
 #[test]
 fn atrium_gets_a_scheme_enum_and_typed_constants() {
     let r = Config::mx_client()
-        .render(&root().join(MX_APIS[1].spec))
+        .render(&root().join("specs").join(MX_APIS[1].spec))
         .unwrap();
     let code = squash(&r.code);
     assert!(code.contains("pubenumSecurityScheme{"), "no scheme enum");
@@ -133,11 +134,11 @@ fn basic_and_bearer_schemes_are_modelled() {
     let declared = vec![
         SchemeWire {
             name: "basicAuth".into(),
-            kind: SchemeKindWire::Basic,
+            kind: SchemeKind::Basic,
         },
         SchemeWire {
             name: "bearerAuth".into(),
-            kind: SchemeKindWire::Bearer,
+            kind: SchemeKind::Bearer,
         },
     ];
     let all = schemes(declared, &table);
@@ -146,7 +147,7 @@ fn basic_and_bearer_schemes_are_modelled() {
         3,
         "an operation's undeclared header scheme is added"
     );
-    assert_eq!(all[2].kind, SchemeKindWire::Header("X-Extra".into()));
+    assert_eq!(all[2].kind, SchemeKind::Header("X-Extra".into()));
     let rt: proc_macro2::TokenStream = "::rt".parse().unwrap();
     let code = squash(&table.to_tokens(&rt, &all).to_string());
     assert!(code.contains("kind:::rt::SchemeKind::Basic"), "{code}");

@@ -4,6 +4,8 @@
 
 use std::sync::{Arc, OnceLock};
 
+use mx_specs::SpecApi;
+
 use crate::spec::Spec;
 
 /// How an API writes its errors.
@@ -45,11 +47,21 @@ pub struct ApiDef {
     pub dialect: Dialect,
     /// Whether a plain `application/json` answer of its spec is asked for
     /// with [`json_media`](Self::json_media) instead (the Platform API's
-    /// v20111101: MX wants its vendor type, whatever the spec says).
+    /// v20111101: MX wants its vendor type, whatever the spec says; the
+    /// spec's `json_accept` in `mx_specs`).
     pub json_is_vendor: bool,
     /// The `Accept-Version` that selects it among the APIs of its mount
-    /// (the Platform API's versions); `None`: the mount serves only it.
+    /// (the Platform API's versions, `mx_specs`); `None`: the mount serves
+    /// only it.
     pub version: Option<&'static str>,
+}
+
+/// The JSON media type of `spec`'s answers, where it fixes one.
+const fn json_of(spec: &SpecApi, otherwise: &'static str) -> &'static str {
+    match spec.json_accept {
+        Some(media) => media,
+        None => otherwise,
+    }
 }
 
 /// Nexus: `MD-SESSION-TOKEN`, `application/vnd.mx.nexus.v1+json`.
@@ -88,12 +100,12 @@ pub const ACCEPT_VERSION: &str = "accept-version";
 pub const PLATFORM_V20111101: ApiDef = ApiDef {
     name: "platform-v20111101",
     mount: "/platform",
-    json_media: "application/vnd.mx.api.v1+json",
+    json_media: json_of(&mx_specs::PLATFORM_V20111101, "application/json"),
     errors: ErrorStyle::Plain,
     session_of_demo_user: false,
     dialect: Dialect::Atrium,
-    json_is_vendor: true,
-    version: Some("v20111101"),
+    json_is_vendor: mx_specs::PLATFORM_V20111101.json_accept.is_some(),
+    version: mx_specs::PLATFORM_V20111101.accept_version,
 };
 
 /// The Platform API's current version, under `/platform` with
@@ -102,12 +114,12 @@ pub const PLATFORM_V20111101: ApiDef = ApiDef {
 pub const PLATFORM_V20250224: ApiDef = ApiDef {
     name: "platform-v20250224",
     mount: "/platform",
-    json_media: "application/json",
+    json_media: json_of(&mx_specs::PLATFORM_V20250224, "application/json"),
     errors: ErrorStyle::Plain,
     session_of_demo_user: false,
     dialect: Dialect::Atrium,
-    json_is_vendor: false,
-    version: Some("v20250224"),
+    json_is_vendor: mx_specs::PLATFORM_V20250224.json_accept.is_some(),
+    version: mx_specs::PLATFORM_V20250224.accept_version,
 };
 
 /// An API with its compiled spec.
@@ -117,42 +129,31 @@ pub struct LoadedApi {
     pub spec: Spec,
 }
 
-/// The vendored specs, embedded at compile time (`include_str!` makes
-/// `cargo build` follow a spec change): (definition, spec, overlays).
-pub const EMBEDDED: &[(ApiDef, &str, &[&str])] = &[
-    (
-        NEXUS,
-        include_str!("../../specs/nexus/v1.yaml"),
-        &[include_str!("../../specs/nexus/overlay.yaml")],
-    ),
-    (ATRIUM, include_str!("../../specs/atrium/v1.yaml"), &[]),
-    (
-        PLATFORM_V20111101,
-        include_str!("../../specs/platform/v20111101.yml"),
-        &[include_str!("../../specs/platform/v20111101.overlay.yaml")],
-    ),
-    (
-        PLATFORM_V20250224,
-        include_str!("../../specs/platform/v20250224.yml"),
-        &[include_str!("../../specs/platform/v20250224.overlay.yaml")],
-    ),
+/// The APIs it serves, each with its spec in `mx_specs` (embedded there at
+/// compile time: `include_str!` makes `cargo build` follow a spec change).
+pub const APIS: &[(ApiDef, &SpecApi)] = &[
+    (NEXUS, &mx_specs::NEXUS),
+    (ATRIUM, &mx_specs::ATRIUM),
+    (PLATFORM_V20111101, &mx_specs::PLATFORM_V20111101),
+    (PLATFORM_V20250224, &mx_specs::PLATFORM_V20250224),
 ];
 
 /// The embedded APIs, compiled once per process; `Err` names the spec
 /// that does not parse.
 pub fn embedded() -> Result<Arc<[LoadedApi]>, String> {
-    static APIS: OnceLock<Result<Arc<[LoadedApi]>, String>> = OnceLock::new();
-    APIS.get_or_init(|| {
-        EMBEDDED
-            .iter()
-            .map(|(def, text, overlay)| {
-                Ok(LoadedApi {
-                    def: *def,
-                    spec: Spec::parse(text, overlay)
-                        .map_err(|e| format!("the vendored {} spec: {e}", def.name))?,
+    static LOADED: OnceLock<Result<Arc<[LoadedApi]>, String>> = OnceLock::new();
+    LOADED
+        .get_or_init(|| {
+            APIS.iter()
+                .map(|(def, spec)| {
+                    let overlays: Vec<&str> = spec.overlay_text().into_iter().collect();
+                    Ok(LoadedApi {
+                        def: *def,
+                        spec: Spec::parse(spec.spec_text(), &overlays)
+                            .map_err(|e| format!("the vendored {} spec: {e}", def.name))?,
+                    })
                 })
-            })
-            .collect()
-    })
-    .clone()
+                .collect()
+        })
+        .clone()
 }

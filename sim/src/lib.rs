@@ -36,7 +36,7 @@ use axum::Router;
 use serde_json::Value;
 
 pub use api::{
-    ApiDef, Dialect, ErrorStyle, ACCEPT_VERSION, ATRIUM, EMBEDDED, NEXUS, PLATFORM_V20111101,
+    ApiDef, Dialect, ErrorStyle, ACCEPT_VERSION, APIS, ATRIUM, NEXUS, PLATFORM_V20111101,
     PLATFORM_V20250224,
 };
 pub use config::{

@@ -13,18 +13,10 @@ pub struct Server {
     pub description: Option<&'static str>,
 }
 
-/// How a security scheme travels on the wire.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SchemeKind {
-    /// An API key in a header (`type: apiKey, in: header`), e.g. Atrium's
-    /// `MX-API-Key`; the name is lower case.
-    Header(HeaderName),
-    /// HTTP Basic in `Authorization` (`type: http, scheme: basic`): e.g. the
-    /// Platform API's client id as user and API key as password.
-    Basic,
-    /// A bearer token in `Authorization` (`type: http, scheme: bearer`).
-    Bearer,
-}
+/// How a security scheme travels on the wire (`mx_specs::SchemeKind`, the
+/// kinds the generator reads from the spec), with the header's name ready
+/// to send (lower case).
+pub type SchemeKind = mx_specs::SchemeKind<HeaderName>;
 
 /// One security scheme of the spec's `components/securitySchemes`. Its
 /// index in [`ApiWire::schemes`] is the value of the API's generated
@@ -96,39 +88,6 @@ impl ApiWire {
     }
 }
 
-/// Is `media` JSON on the wire (`application/json`, or a `+json` type)?
-/// The pipeline uses the same rule for [`Operation::response_json`].
-pub fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or("").trim().as_bytes();
-    let starts = |p: &[u8]| essence.len() >= p.len() && essence[..p.len()].eq_ignore_ascii_case(p);
-    let ends = |p: &[u8]| {
-        essence.len() >= p.len() && essence[essence.len() - p.len()..].eq_ignore_ascii_case(p)
-    };
-    essence.eq_ignore_ascii_case(b"application/json") || (starts(b"application/") && ends(b"+json"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_json;
-
-    #[test]
-    fn json_media_types_are_recognised_in_any_case() {
-        for m in [
-            "application/json",
-            "Application/JSON; charset=utf-8",
-            "application/vnd.mx.atrium.v1+json",
-            " application/vnd.mx.nexus.v1+JSON ",
-        ] {
-            assert!(is_json(m), "{m}");
-        }
-        for m in [
-            "",
-            "text/html",
-            "application/vnd.mx.atrium.v1+pdf",
-            "+json",
-            "json",
-        ] {
-            assert!(!is_json(m), "{m}");
-        }
-    }
-}
+/// Is `media` JSON on the wire? The one rule (`mx_specs::is_json`) the
+/// pipeline also uses for [`Operation::response_json`].
+pub use mx_specs::is_json;

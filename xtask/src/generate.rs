@@ -2,13 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
-use mx_codegen::{Api, Config, MxApi};
+use mx_codegen::{Api, Config, MxApi, MX_APIS};
 
 pub fn run(spec: Option<PathBuf>, out: Option<PathBuf>, check: bool) -> Result<(), String> {
     let config = Config::mx_client();
     match spec {
         Some(spec) => {
-            let api = api_of(&config, &spec);
+            let api = api_of(&spec);
             if let Some(o) = api.overlay_path() {
                 eprintln!("with the overlay {}, as build.rs", o.display());
             }
@@ -80,23 +80,21 @@ fn answers(mx: &MxApi, answers: &[(String, String)]) -> String {
 /// crate's specs (its path ends with e.g. `specs/nexus/v1.yaml`, in this
 /// workspace or a copy): that API, read from `spec`, with its overlay
 /// beside it if it is there. Any other spec: no settings.
-fn api_of(config: &Config, spec: &Path) -> Api {
+fn api_of(spec: &Path) -> Api {
     let absolute = std::path::absolute(spec).ok();
     [Some(spec.to_path_buf()), absolute]
         .into_iter()
         .flatten()
         .find_map(|spec| {
-            config.apis().iter().find_map(|api| {
-                let known = api.spec();
-                if !spec.ends_with(known) {
+            MX_APIS.iter().find_map(|mx| {
+                let known = Path::new("specs").join(mx.spec);
+                if !spec.ends_with(&known) {
                     return None;
                 }
                 let root = spec.ancestors().nth(known.components().count())?;
-                let overlay = api
-                    .overlay_path()
-                    .map(|o| root.join(o))
-                    .filter(|o| o.is_file());
-                Some(api.with_spec(&spec).with_overlay(overlay))
+                let api = mx_codegen::mx_api(mx, Some(root)).with_spec(&spec);
+                let overlay = api.overlay_path().filter(|o| o.is_file()).map(Path::to_path_buf);
+                Some(api.with_overlay(overlay))
             })
         })
         .unwrap_or_else(|| Api::new("", spec))

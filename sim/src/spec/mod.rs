@@ -9,16 +9,9 @@ use serde_json::Value;
 pub use path::Template;
 pub use schema::{Kind, Schema};
 
-/// A security requirement's scheme, as the engine checks it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scheme {
-    /// `type: apiKey, in: header`: the header must carry its secret.
-    Header(String),
-    /// `type: http, scheme: basic`: client id as user, API key as password.
-    Basic,
-    /// `type: http, scheme: bearer`.
-    Bearer,
-}
+/// A security requirement's scheme, as the engine checks it: MX's kinds
+/// (`mx_specs::SchemeKind`), an API key's header name in lower case.
+pub type Scheme = mx_specs::SchemeKind;
 
 /// Where a parameter is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,7 +101,7 @@ impl Spec {
         for overlay in overlays {
             let layer: serde_yaml::Value = serde_yaml::from_str(overlay)
                 .map_err(|e| format!("the overlay is not YAML: {e}"))?;
-            merge(&mut doc, layer);
+            mx_specs::merge(&mut doc, layer);
         }
         Ok(Spec::compile(&to_json(doc)))
     }
@@ -294,44 +287,13 @@ fn security(reqs: Option<&Value>, schemes: Option<&Value>) -> Vec<Vec<Scheme>> {
         .filter_map(Value::as_object)
         .map(|req| {
             req.keys()
-                .filter_map(|name| {
-                    let s = schemes?.get(name)?;
-                    match (
-                        s.get("type").and_then(Value::as_str),
-                        s.get("in").and_then(Value::as_str),
-                        s.get("scheme").and_then(Value::as_str),
-                    ) {
-                        (Some("apiKey"), Some("header"), _) => Some(Scheme::Header(
-                            s.get("name")?.as_str()?.to_ascii_lowercase(),
-                        )),
-                        (Some("http"), _, Some(sc)) if sc.eq_ignore_ascii_case("basic") => {
-                            Some(Scheme::Basic)
-                        }
-                        (Some("http"), _, Some(sc)) if sc.eq_ignore_ascii_case("bearer") => {
-                            Some(Scheme::Bearer)
-                        }
-                        _ => None,
-                    }
+                .filter_map(|name| match mx_specs::scheme_kind(schemes?.get(name)?)? {
+                    Scheme::Header(h) => Some(Scheme::Header(h.to_ascii_lowercase())),
+                    kind => Some(kind),
                 })
                 .collect()
         })
         .collect()
-}
-
-fn merge(base: &mut serde_yaml::Value, layer: serde_yaml::Value) {
-    match (base, layer) {
-        (serde_yaml::Value::Mapping(b), serde_yaml::Value::Mapping(l)) => {
-            for (k, v) in l {
-                match b.get_mut(&k) {
-                    Some(existing) => merge(existing, v),
-                    None => {
-                        b.insert(k, v);
-                    }
-                }
-            }
-        }
-        (b, l) => *b = l,
-    }
 }
 
 /// YAML to JSON, with every mapping key as a string (`200:` → `"200"`).

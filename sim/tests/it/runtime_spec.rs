@@ -4,7 +4,7 @@
 //! value is accepted; a third API with HTTP Basic auth is one more entry.
 
 use base64::Engine as _;
-use mx_sim::{ApiDef, ErrorStyle, Spec, ATRIUM, EMBEDDED, NEXUS};
+use mx_sim::{ApiDef, ErrorStyle, Spec, APIS, ATRIUM, NEXUS};
 use serde_json::json;
 
 use crate::helpers::*;
@@ -105,7 +105,9 @@ components:
 "##;
 
 fn changed(def: ApiDef, extra: &str) -> (ApiDef, Spec) {
-    let (_, text, overlays) = EMBEDDED.iter().find(|(d, ..)| d.name == def.name).unwrap();
+    let (_, spec) = APIS.iter().find(|(d, _)| d.name == def.name).unwrap();
+    let (text, overlays): (&str, Vec<&str>) =
+        (spec.spec_text(), spec.overlay_text().into_iter().collect());
     let mut layers = overlays.to_vec();
     layers.push(extra);
     (

@@ -1,19 +1,14 @@
 //! Every 2xx JSON answer of every vendored spec, built from the spec's own
 //! examples, decodes into its generated type.
 
-use std::path::Path;
-
 use serde_json::{Map, Value};
 
 /// The spec of `api` with its overlay, as JSON (the pipeline's reading).
 fn spec(api: &str) -> Value {
     let mx = mx_codegen::MxApi::named(api).unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let doc = match mx.overlay {
-        Some(overlay) => {
-            mx_codegen::load::load_with_overlay(&root.join(mx.spec), &root.join(overlay))
-        }
-        None => mx_codegen::load::load(&root.join(mx.spec)),
+    let doc = match mx.overlay_path() {
+        Some(overlay) => mx_codegen::load::load_with_overlay(&mx.spec_path(), &overlay),
+        None => mx_codegen::load::load(&mx.spec_path()),
     }
     .unwrap();
     serde_json::to_value(doc).unwrap()

@@ -93,8 +93,12 @@ pub fn run(opts: &Options) -> Result<Outcome, String> {
     for mx in apis {
         let api = mx.feature();
         let api = api.as_str();
-        let spec = mx.spec;
-        let upstream = read_upstream(&opts.root, mx.upstream)?;
+        let spec = format!("specs/{}", mx.spec);
+        let spec = spec.as_str();
+        let upstream = read_upstream(
+            &opts.root,
+            mx.upstream.map(|u| format!("specs/{u}")).as_deref(),
+        )?;
         let (spec_file, alternatives): (String, Vec<Vec<String>>) = match (
             &upstream,
             opts.from.is_empty(),
@@ -159,7 +163,8 @@ async fn fetch_first(
 fn sync_one(opts: &Options, mx: &MxApi, merged: serde_yaml::Value) -> Result<bool, String> {
     let api = mx.feature();
     let api = api.as_str();
-    let spec = Path::new(mx.spec);
+    let spec = format!("specs/{}", mx.spec);
+    let spec = Path::new(&spec);
     let target = opts.root.join(spec);
     let current: Option<serde_yaml::Value> = match std::fs::read_to_string(&target) {
         Ok(text) => Some(serde_yaml::from_str(&text).map_err(|e| {
@@ -186,10 +191,7 @@ fn sync_one(opts: &Options, mx: &MxApi, merged: serde_yaml::Value) -> Result<boo
         std::process::id()
     ));
     std::fs::write(&tmp, &text).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    let candidate = mx
-        .api()
-        .with_spec(&tmp)
-        .with_overlay(mx.overlay.map(|o| opts.root.join(o)));
+    let candidate = mx_codegen::mx_api(mx, Some(&opts.root)).with_spec(&tmp);
     let validated = Config::mx_client().render_api(&candidate).map_err(|e| {
         let e = e
             .to_string()
