@@ -24,6 +24,10 @@ use quote::ToTokens;
 
 use crate::wire::WireTable;
 
+/// The generator whose output this rewrite expects (pinned with `=` in
+/// `Cargo.toml`; a test keeps the two in step).
+pub const GENERATOR: &str = "progenitor 0.15.1 (typify 0.8.0)";
+
 /// Rewrites every builder's `send()` (see the module doc). `Err` names the
 /// operation whose generated code does not have the shape rewritten here
 /// (a new progenitor).
@@ -87,14 +91,15 @@ fn direct_calls(
     rt: &TokenStream,
     wire: &WireTable,
 ) -> Result<usize, String> {
-    let name = operation_name(block).ok_or("a generated `send` names no operation")?;
+    let name = operation_name(block)
+        .ok_or_else(|| format!("a generated `send` names no operation: the pipeline expects the output of {GENERATOR}"))?;
     let index = wire
         .operations
         .iter()
         .position(|o| o.name == name)
         .ok_or_else(|| format!("operation `{name}` is not in the wire table"))?;
     let shape_changed = |what: &str| {
-        format!("the generated `send` of `{name}` has no single {what} to rewrite (did progenitor's output change?)")
+        format!("the generated `send` of `{name}` has no single {what} to rewrite: the pipeline expects the output of {GENERATOR}")
     };
 
     let mut seen = Seen::default();
@@ -490,6 +495,22 @@ mod tests {
     use super::*;
     use crate::wire::OperationWire;
 
+    /// What `GENERATOR` names is what Cargo.toml pins, exactly.
+    #[test]
+    fn the_generator_named_is_the_one_pinned() {
+        let manifest = include_str!("../Cargo.toml");
+        for (krate, version) in [("progenitor", "0.15.1"), ("typify", "0.8.0")] {
+            assert!(GENERATOR.contains(&format!("{krate} {version}")), "{GENERATOR}");
+            let pinned = format!("\"={version}\"");
+            assert!(
+                manifest
+                    .lines()
+                    .any(|l| l.starts_with(&format!("{krate} ")) && l.contains(&pinned)),
+                "{krate} is not pinned to ={version} in codegen/Cargo.toml"
+            );
+        }
+    }
+
     fn table() -> WireTable {
         WireTable {
             operations: vec![OperationWire {
@@ -564,7 +585,7 @@ mod tests {
             .err()
             .unwrap();
         assert!(
-            e.contains("`read_user`") && e.contains("`pre` hook call"),
+            e.contains("`read_user`") && e.contains("`pre` hook call") && e.contains(GENERATOR),
             "{e}"
         );
 

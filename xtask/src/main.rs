@@ -3,6 +3,7 @@
 mod bench;
 mod generate;
 mod instructions;
+mod package;
 mod sync;
 mod upstream;
 
@@ -61,6 +62,11 @@ enum Command {
         #[arg(long)]
         keep: bool,
     },
+    /// Package every library crate (`cargo package`, each verified from its
+    /// package), then build and test a consumer outside the workspace
+    /// against the packaged crates: a member created with Atrium and with
+    /// the Platform API against the packaged simulator.
+    PackageCheck,
     /// Refresh the vendored specs from MX's docs (or --from sources):
     /// merged, canonical, validated by the pipeline, written atomically.
     SpecSync {
@@ -109,6 +115,7 @@ fn main() -> ExitCode {
         Command::BenchInstructions => instructions::run(),
         Command::BenchBuild { runs, clean } => bench::build(runs, clean),
         Command::UpstreamCheck { keep } => upstream::run(keep),
+        Command::PackageCheck => package::run(),
         Command::SpecSync {
             api,
             from,
