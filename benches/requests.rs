@@ -179,11 +179,8 @@ fn atrium_generated_body() -> atrium::types::MemberCreateRequestBody {
         skip_aggregation: Some(true),
         ..atrium::types::MemberCreateRequest::new("mxbank")
     };
-    // The wrapper has a required field and no `Default`: its builder.
-    atrium::types::MemberCreateRequestBody::builder()
-        .member(member)
-        .try_into()
-        .expect("member is set")
+    // The wrapper has a required field and no `Default`: its constructor.
+    atrium::types::MemberCreateRequestBody::new(member)
 }
 
 fn atrium_baseline_body() -> HAtriumBody<'static> {
@@ -253,7 +250,7 @@ mod platform_peer {
     }
 
     pub fn generated_body() -> platform::types::MemberCreateRequestBody {
-        let mut member = platform::types::MemberCreateRequest::new("mxbank");
+        let mut member = platform::types::MemberCreateRequest::new(Vec::new(), "mxbank");
         member.credentials = vec![
             platform::types::CredentialRequest {
                 guid: Some("CRD-1ec152cd-e628-e81a-e852-d1e7104624da".into()),

@@ -43,7 +43,7 @@ async fn member_body(a: &Client) -> types::MemberCreateRequest {
 async fn create_then_read(a: Client, member: types::MemberCreateRequest) {
     let user = a
         .create_user()
-        .body_map(|b| b.user(types::User::default()))
+        .body(types::UserCreateRequestBody::new(types::User::default()))
         .send()
         .await
         .unwrap()
@@ -53,7 +53,7 @@ async fn create_then_read(a: Client, member: types::MemberCreateRequest) {
     let m = a
         .create_member()
         .user_guid(&u)
-        .body_map(|b| b.member(member))
+        .body(types::MemberCreateRequestBody::new(member))
         .send()
         .await
         .unwrap()

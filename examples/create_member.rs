@@ -198,7 +198,10 @@ async fn nexus_create(
     // The spec leaves `member` optional in the answer.
     Ok(client
         .create_member()
-        .body_map(|body| body.member(member))
+        .body(nexus::types::MemberCreateRequestBody {
+            member: Some(member),
+            ..Default::default()
+        })
         .send()
         .await?
         .into_inner()
@@ -231,7 +234,7 @@ async fn atrium_create(
     let answer = client
         .create_member()
         .user_guid(&args.user)
-        .body_map(|body| body.member(member))
+        .body(atrium::types::MemberCreateRequestBody::new(member))
         .send()
         .await?
         .into_inner();
@@ -416,9 +419,9 @@ macro_rules! platform_mode {
                 };
                 let default_institution = if args.oauth { "mxbank_oauth" } else { "mxbank" };
                 let mut member = types::MemberCreateRequest::new(
+                    credentials,
                     args.institution.as_deref().unwrap_or(default_institution),
                 );
-                member.credentials = credentials;
                 member.is_oauth = args.oauth.then_some(true);
                 let skip: fn(&mut types::MemberCreateRequest) -> Result<(), String> = $skip;
                 if args.skip_aggregation {

@@ -40,14 +40,3 @@ impl Client {
         Self::builder(env, client_id, api_key).build()
     }
 }
-
-impl types::MemberCreateRequest {
-    /// A request with the required `institution_code` and nothing else set:
-    /// fill in the rest with struct update syntax.
-    pub fn new(institution_code: impl Into<String>) -> Self {
-        types::MemberCreateRequest::builder()
-            .institution_code(institution_code.into())
-            .try_into()
-            .expect("institution_code is the only required field")
-    }
-}

@@ -130,14 +130,3 @@ impl types::MemberResponse {
         }
     }
 }
-
-impl types::MemberCreateRequest {
-    /// A request with the required `institution_guid` and nothing else set:
-    /// fill in the rest with struct update syntax.
-    pub fn new(institution_guid: impl Into<String>) -> Self {
-        types::MemberCreateRequest::builder()
-            .institution_guid(institution_guid.into())
-            .try_into()
-            .expect("institution_guid is the only required field")
-    }
-}

@@ -14,6 +14,7 @@
 //! ```
 
 mod api;
+mod builders;
 mod enums;
 pub mod error;
 mod fields;
@@ -305,6 +306,7 @@ impl Config {
                 "report this with the spec attached; meanwhile simplify the last schema you changed",
             )
         })?;
+        builders::rewrite(&mut file);
         rewrite::mark_deprecated(&mut file, &normalized.deprecated);
         rewrite::lenient(&mut file, &normalized.lenient, &self.runtime);
         rewrite::text_fences(&mut file);

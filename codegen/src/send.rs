@@ -91,8 +91,11 @@ fn direct_calls(
     rt: &TokenStream,
     wire: &WireTable,
 ) -> Result<usize, String> {
-    let name = operation_name(block)
-        .ok_or_else(|| format!("a generated `send` names no operation: the pipeline expects the output of {GENERATOR}"))?;
+    let name = operation_name(block).ok_or_else(|| {
+        format!(
+            "a generated `send` names no operation: the pipeline expects the output of {GENERATOR}"
+        )
+    })?;
     let index = wire
         .operations
         .iter()
@@ -500,7 +503,10 @@ mod tests {
     fn the_generator_named_is_the_one_pinned() {
         let manifest = include_str!("../Cargo.toml");
         for (krate, version) in [("progenitor", "0.15.1"), ("typify", "0.8.0")] {
-            assert!(GENERATOR.contains(&format!("{krate} {version}")), "{GENERATOR}");
+            assert!(
+                GENERATOR.contains(&format!("{krate} {version}")),
+                "{GENERATOR}"
+            );
             let pinned = format!("\"={version}\"");
             assert!(
                 manifest

@@ -34,7 +34,7 @@
 //!     .create_member()
 //!     .user_identifier("USR-1")
 //!     .body(types::MemberCreateRequestBody {
-//!         member: Some(types::MemberCreateRequest::new("mxbank")),
+//!         member: Some(types::MemberCreateRequest::new(Vec::new(), "mxbank")),
 //!         ..Default::default()
 //!     })
 //!     .send()
@@ -299,18 +299,6 @@ macro_rules! platform_version {
                     is_being_aggregated: self.is_being_aggregated.unwrap_or(false),
                     challenges: Vec::new(),
                 }
-            }
-        }
-
-        impl types::MemberCreateRequest {
-            /// A request for `institution_code` with no credentials (an
-            /// OAuth member, or add them with struct update syntax).
-            pub fn new(institution_code: impl Into<String>) -> Self {
-                types::MemberCreateRequest::builder()
-                    .institution_code(institution_code.into())
-                    .credentials(Vec::new())
-                    .try_into()
-                    .expect("institution_code and credentials are the only required fields")
             }
         }
     };

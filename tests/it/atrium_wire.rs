@@ -63,26 +63,23 @@ fn create_body(member: serde_json::Value) -> types::MemberCreateRequestBody {
 #[tokio::test]
 async fn create_standard_member_matches_the_doc_page_sample() {
     let server = serve(|_| Reply::json(202, ATRIUM, page_member())).await;
-    let body = types::MemberCreateRequestBody::try_from(
-        types::MemberCreateRequestBody::builder().member(types::MemberCreateRequest {
-            institution_code: "mxbank".into(),
-            credentials: vec![
-                types::CredentialRequest {
-                    guid: Some("CRD-1ec152cd-e628-e81a-e852-d1e7104624da".into()),
-                    value: Some("ExampleUsername".into()),
-                    ..Default::default()
-                },
-                types::CredentialRequest {
-                    guid: Some("CRD-1ec152cd-e628-e81a-e852-d1e7104624da".into()),
-                    value: Some("Pa$$vv@Rd".into()),
-                    ..Default::default()
-                },
-            ],
-            skip_aggregation: Some(true),
-            ..create_body(json!({"institution_code": "mxbank"})).member
-        }),
-    )
-    .unwrap();
+    let body = types::MemberCreateRequestBody::new(types::MemberCreateRequest {
+        institution_code: "mxbank".into(),
+        credentials: vec![
+            types::CredentialRequest {
+                guid: Some("CRD-1ec152cd-e628-e81a-e852-d1e7104624da".into()),
+                value: Some("ExampleUsername".into()),
+                ..Default::default()
+            },
+            types::CredentialRequest {
+                guid: Some("CRD-1ec152cd-e628-e81a-e852-d1e7104624da".into()),
+                value: Some("Pa$$vv@Rd".into()),
+                ..Default::default()
+            },
+        ],
+        skip_aggregation: Some(true),
+        ..create_body(json!({"institution_code": "mxbank"})).member
+    });
     let member = client(&server.base)
         .create_member()
         .user_guid(USER)

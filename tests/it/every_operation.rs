@@ -138,12 +138,10 @@ async fn every_operation_of_every_spec_decodes_through_the_generated_clients() {
             "atrium",
             "create_user",
             a.create_user()
-                .body_map(|b| {
-                    b.user(at::User {
-                        identifier: Some("every-operation".into()),
-                        ..Default::default()
-                    })
-                })
+                .body(at::UserCreateRequestBody::new(at::User {
+                    identifier: Some("every-operation".into()),
+                    ..Default::default()
+                }))
                 .send()
                 .await,
         )
@@ -174,12 +172,10 @@ async fn every_operation_of_every_spec_decodes_through_the_generated_clients() {
         "create_member",
         a.create_member()
             .user_guid(&u)
-            .body_map(|b| {
-                b.member(at::MemberCreateRequest {
-                    credentials: credentials(&fields, "password"),
-                    ..at::MemberCreateRequest::new("mxbank")
-                })
-            })
+            .body(at::MemberCreateRequestBody::new(at::MemberCreateRequest {
+                credentials: credentials(&fields, "password"),
+                ..at::MemberCreateRequest::new("mxbank")
+            }))
             .send()
             .await,
     );
@@ -251,12 +247,10 @@ async fn every_operation_of_every_spec_decodes_through_the_generated_clients() {
             "update_user",
             a.update_user()
                 .user_guid(&u)
-                .body_map(|b| {
-                    b.user(at::User {
-                        metadata: Some("{\"tier\":2}".into()),
-                        ..Default::default()
-                    })
-                })
+                .body(at::UserUpdateRequestBody::new(at::User {
+                    metadata: Some("{\"tier\":2}".into()),
+                    ..Default::default()
+                }))
                 .send()
                 .await,
         )
@@ -271,12 +265,10 @@ async fn every_operation_of_every_spec_decodes_through_the_generated_clients() {
             a.update_member()
                 .user_guid(&u)
                 .member_guid(&g)
-                .body_map(|b| {
-                    b.member(at::MemberUpdateRequest {
-                        identifier: Some("renamed".into()),
-                        ..Default::default()
-                    })
-                })
+                .body(at::MemberUpdateRequestBody::new(at::MemberUpdateRequest {
+                    identifier: Some("renamed".into()),
+                    ..Default::default()
+                }))
                 .send()
                 .await,
         )

@@ -342,15 +342,15 @@ pub async fn read_the_members_data(a: &atrium::Client, c: &mut Calls, u: &str, g
             "atrium",
             "cleanse_and_categorize_transactions",
             a.cleanse_and_categorize_transactions()
-                .body_map(|b| {
-                    b.transactions(vec![at::TransactionCleanseAndCategorizeRequest {
+                .body(at::TransactionsCleanseAndCategorizeRequestBody::new(vec![
+                    at::TransactionCleanseAndCategorizeRequest {
                         amount: txn.amount,
                         description: txn.original_description.clone(),
                         identifier: Some("12".into()),
                         type_: txn.type_.clone(),
                         ..Default::default()
-                    }])
-                })
+                    },
+                ]))
                 .send()
                 .await,
         )

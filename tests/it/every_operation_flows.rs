@@ -73,12 +73,10 @@ pub async fn mfa(a: &atrium::Client, c: &mut Calls, u: &str, fields: &[at::Crede
             "create_member",
             a.create_member()
                 .user_guid(u)
-                .body_map(|b| {
-                    b.member(at::MemberCreateRequest {
-                        credentials: credentials(fields, "challenge"),
-                        ..at::MemberCreateRequest::new("mxbank")
-                    })
-                })
+                .body(at::MemberCreateRequestBody::new(at::MemberCreateRequest {
+                    credentials: credentials(fields, "challenge"),
+                    ..at::MemberCreateRequest::new("mxbank")
+                }))
                 .send()
                 .await,
         )
@@ -107,16 +105,14 @@ pub async fn mfa(a: &atrium::Client, c: &mut Calls, u: &str, fields: &[at::Crede
             a.resume_member()
                 .user_guid(u)
                 .member_guid(&challenged)
-                .body_map(|b| {
-                    b.member(at::MemberResumeRequest {
-                        challenges: vec![at::CredentialRequest {
-                            guid: challenges[0].guid.clone(),
-                            value: Some("correct".into()),
-                            ..Default::default()
-                        }],
+                .body(at::MemberResumeRequestBody::new(at::MemberResumeRequest {
+                    challenges: vec![at::CredentialRequest {
+                        guid: challenges[0].guid.clone(),
+                        value: Some("correct".into()),
                         ..Default::default()
-                    })
-                })
+                    }],
+                    ..Default::default()
+                }))
                 .send()
                 .await,
         )
@@ -144,12 +140,10 @@ pub async fn oauth_and_connect_widget(sim: &Simulator, a: &atrium::Client, c: &m
             "create_member",
             a.create_member()
                 .user_guid(u)
-                .body_map(|b| {
-                    b.member(at::MemberCreateRequest {
-                        is_oauth: Some(true),
-                        ..at::MemberCreateRequest::new("mxbank_oauth")
-                    })
-                })
+                .body(at::MemberCreateRequestBody::new(at::MemberCreateRequest {
+                    is_oauth: Some(true),
+                    ..at::MemberCreateRequest::new("mxbank_oauth")
+                }))
                 .send()
                 .await,
         )

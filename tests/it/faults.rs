@@ -345,11 +345,9 @@ async fn reads_are_retried_only_when_asked_and_creates_never() {
 /// The error of creating a member for `user` (the fault server picks the
 /// fault by the path).
 async fn create_error(c: &Client, user: &str) -> Error {
-    let body = mx_client::atrium::types::MemberCreateRequestBody::try_from(
-        mx_client::atrium::types::MemberCreateRequestBody::builder()
-            .member(mx_client::atrium::types::MemberCreateRequest::new("mxbank")),
-    )
-    .unwrap();
+    let body = mx_client::atrium::types::MemberCreateRequestBody::new(
+        mx_client::atrium::types::MemberCreateRequest::new("mxbank"),
+    );
     c.create_member()
         .user_guid(user)
         .body(body)

@@ -172,7 +172,7 @@ macro_rules! platform_wire_tests {
                 let server = serve(|_| Reply::json(202, ACCEPT, member_answer())).await;
                 let mx = client(&server.base);
                 let body = || types::MemberCreateRequestBody {
-                    member: Some(types::MemberCreateRequest::new("mxbank")),
+                    member: Some(types::MemberCreateRequest::new(Vec::new(), "mxbank")),
                     ..Default::default()
                 };
                 mx.create_member()

@@ -32,7 +32,7 @@ async fn read_user(c: &atrium::Client) -> Result<String, Error> {
 async fn update_user(c: &atrium::Client, guid: &str) -> Result<(), Error> {
     c.update_user()
         .user_guid(guid)
-        .body(at::UserUpdateRequestBody::builder().user(at::User {
+        .body(at::UserUpdateRequestBody::new(at::User {
             metadata: Some("m".into()),
             ..Default::default()
         }))
@@ -238,7 +238,7 @@ async fn a_put_is_retried_and_retryable_and_a_post_is_neither() {
 
     let e: Error = c
         .create_user()
-        .body(at::UserCreateRequestBody::builder().user(at::User::default()))
+        .body(at::UserCreateRequestBody::new(at::User::default()))
         .send()
         .await
         .unwrap_err();
@@ -280,10 +280,10 @@ async fn a_credential_set_by_scheme_reaches_its_header() {
         .build()
         .unwrap();
     n.create_member()
-        .body(
-            nexus::types::MemberCreateRequestBody::builder()
-                .member(Some(nexus::types::MemberCreateRequest::new("INS-1"))),
-        )
+        .body(nexus::types::MemberCreateRequestBody {
+            member: Some(nexus::types::MemberCreateRequest::new("INS-1")),
+            ..Default::default()
+        })
         .send()
         .await
         .unwrap();

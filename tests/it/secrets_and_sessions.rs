@@ -107,19 +107,14 @@ async fn no_secret_in_debug_display_errors_or_traces() {
         ..Default::default()
     };
     assert_clean("nexus request", &format!("{body:?}"));
-    let abody = atrium::types::MemberResumeRequestBody::try_from(
-        atrium::types::MemberResumeRequestBody::builder().member(
-            atrium::types::MemberResumeRequest {
-                challenges: vec![atrium::types::CredentialRequest {
-                    guid: Some("CRD-1".into()),
-                    value: Some(PASSWORD.into()),
-                    ..Default::default()
-                }],
-                ..Default::default()
-            },
-        ),
-    )
-    .unwrap();
+    let abody = atrium::types::MemberResumeRequestBody::new(atrium::types::MemberResumeRequest {
+        challenges: vec![atrium::types::CredentialRequest {
+            guid: Some("CRD-1".into()),
+            value: Some(PASSWORD.into()),
+            ..Default::default()
+        }],
+        ..Default::default()
+    });
     assert_clean("atrium request", &format!("{abody:?}"));
     assert!(server.requests().is_empty());
 

@@ -44,20 +44,17 @@ pub(crate) fn atrium_member(
     institution: &str,
     creds: &[(&str, &str)],
 ) -> at::MemberCreateRequestBody {
-    at::MemberCreateRequestBody::try_from(
-        at::MemberCreateRequestBody::builder().member(at::MemberCreateRequest {
-            credentials: creds
-                .iter()
-                .map(|(g, v)| at::CredentialRequest {
-                    guid: Some(g.to_string()),
-                    value: Some((*v).into()),
-                    ..Default::default()
-                })
-                .collect(),
-            ..at::MemberCreateRequest::new(institution)
-        }),
-    )
-    .unwrap()
+    at::MemberCreateRequestBody::new(at::MemberCreateRequest {
+        credentials: creds
+            .iter()
+            .map(|(g, v)| at::CredentialRequest {
+                guid: Some(g.to_string()),
+                value: Some((*v).into()),
+                ..Default::default()
+            })
+            .collect(),
+        ..at::MemberCreateRequest::new(institution)
+    })
 }
 
 pub(crate) fn nexus_member(creds: &[(&str, &str)]) -> nt::MemberCreateRequestBody {
@@ -273,12 +270,7 @@ async fn pagination_is_real() {
     for _ in 0..20 {
         atrium
             .create_user()
-            .body(
-                at::UserCreateRequestBody::try_from(
-                    at::UserCreateRequestBody::builder().user(at::User::default()),
-                )
-                .unwrap(),
-            )
+            .body(at::UserCreateRequestBody::new(at::User::default()))
             .send()
             .await
             .unwrap();
@@ -357,15 +349,10 @@ async fn thirty_two_concurrent_clients_lose_no_write() {
             tokio::spawn(async move {
                 let user = a
                     .create_user()
-                    .body(
-                        at::UserCreateRequestBody::try_from(
-                            at::UserCreateRequestBody::builder().user(at::User {
-                                identifier: Some(format!("load-{i}")),
-                                ..Default::default()
-                            }),
-                        )
-                        .unwrap(),
-                    )
+                    .body(at::UserCreateRequestBody::new(at::User {
+                        identifier: Some(format!("load-{i}")),
+                        ..Default::default()
+                    }))
                     .send()
                     .await
                     .unwrap()

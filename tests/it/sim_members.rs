@@ -136,13 +136,10 @@ async fn a_standard_member_aggregates_then_connects_unless_skipped() {
 async fn an_oauth_window_works_once_then_the_member_connects() {
     let sim = start(0).await;
     let atrium = atrium_client(&sim);
-    let body = at::MemberCreateRequestBody::try_from(
-        at::MemberCreateRequestBody::builder().member(at::MemberCreateRequest {
-            is_oauth: Some(true),
-            ..at::MemberCreateRequest::new("mxbank_oauth")
-        }),
-    )
-    .unwrap();
+    let body = at::MemberCreateRequestBody::new(at::MemberCreateRequest {
+        is_oauth: Some(true),
+        ..at::MemberCreateRequest::new("mxbank_oauth")
+    });
     let m = atrium
         .create_member()
         .user_guid(DEMO_USER_GUID)
@@ -250,16 +247,11 @@ async fn users_and_members_have_their_whole_lifecycle() {
     let atrium = atrium_client(&sim);
     let user = atrium
         .create_user()
-        .body(
-            at::UserCreateRequestBody::try_from(at::UserCreateRequestBody::builder().user(
-                at::User {
-                    identifier: Some("partner-user-1".into()),
-                    metadata: Some("{}".into()),
-                    ..Default::default()
-                },
-            ))
-            .unwrap(),
-        )
+        .body(at::UserCreateRequestBody::new(at::User {
+            identifier: Some("partner-user-1".into()),
+            metadata: Some("{}".into()),
+            ..Default::default()
+        }))
         .send()
         .await
         .unwrap()
@@ -280,15 +272,10 @@ async fn users_and_members_have_their_whole_lifecycle() {
     let updated = atrium
         .update_user()
         .user_guid(&u)
-        .body(
-            at::UserUpdateRequestBody::try_from(at::UserUpdateRequestBody::builder().user(
-                at::User {
-                    metadata: Some("{\"tier\": 2}".into()),
-                    ..Default::default()
-                },
-            ))
-            .unwrap(),
-        )
+        .body(at::UserUpdateRequestBody::new(at::User {
+            metadata: Some("{\"tier\": 2}".into()),
+            ..Default::default()
+        }))
         .send()
         .await
         .unwrap()
@@ -322,15 +309,10 @@ async fn users_and_members_have_their_whole_lifecycle() {
         .update_member()
         .user_guid(&u)
         .member_guid(&g)
-        .body(
-            at::MemberUpdateRequestBody::try_from(at::MemberUpdateRequestBody::builder().member(
-                at::MemberUpdateRequest {
-                    identifier: Some("renamed".into()),
-                    ..Default::default()
-                },
-            ))
-            .unwrap(),
-        )
+        .body(at::MemberUpdateRequestBody::new(at::MemberUpdateRequest {
+            identifier: Some("renamed".into()),
+            ..Default::default()
+        }))
         .send()
         .await
         .unwrap()

@@ -93,7 +93,10 @@ fn api_of(spec: &Path) -> Api {
                 }
                 let root = spec.ancestors().nth(known.components().count())?;
                 let api = mx_codegen::mx_api(mx, Some(root)).with_spec(&spec);
-                let overlay = api.overlay_path().filter(|o| o.is_file()).map(Path::to_path_buf);
+                let overlay = api
+                    .overlay_path()
+                    .filter(|o| o.is_file())
+                    .map(Path::to_path_buf);
                 Some(api.with_overlay(overlay))
             })
         })

@@ -19,14 +19,23 @@ pub fn run() -> Result<(), String> {
     println!("cargo package --workspace --exclude xtask (each crate verified from its package)");
     cargo(
         &root,
-        &["package", "--workspace", "--exclude", "xtask", "--allow-dirty"],
+        &[
+            "package",
+            "--workspace",
+            "--exclude",
+            "xtask",
+            "--allow-dirty",
+        ],
         None,
     )?;
     let packages = target.join("package");
     let mut patches = String::new();
     for krate in CRATES {
         let dir = unpacked(&packages, krate)?;
-        patches.push_str(&format!("{krate} = {{ path = {:?} }}\n", dir.display().to_string()));
+        patches.push_str(&format!(
+            "{krate} = {{ path = {:?} }}\n",
+            dir.display().to_string()
+        ));
     }
     // Its own workspace, its own build directory (kept between runs: only
     // the first run builds the dependencies).
@@ -45,12 +54,18 @@ pub fn run() -> Result<(), String> {
          [patch.crates-io]\n{patches}"
     );
     write(&consumer.join("Cargo.toml"), &manifest)?;
-    write(&consumer.join("src/lib.rs"), "//! A user of mx-client, outside its workspace.\n")?;
+    write(
+        &consumer.join("src/lib.rs"),
+        "//! A user of mx-client, outside its workspace.\n",
+    )?;
     write(&consumer.join("tests/members.rs"), CONSUMER_TEST)?;
     // The workspace's versions of everything else.
     std::fs::copy(root.join("Cargo.lock"), consumer.join("Cargo.lock"))
         .map_err(|e| format!("Cargo.lock: {e}"))?;
-    println!("cargo test in {} (against the packaged crates)", consumer.display());
+    println!(
+        "cargo test in {} (against the packaged crates)",
+        consumer.display()
+    );
     cargo(
         &consumer,
         &["test"],
@@ -75,7 +90,12 @@ fn unpacked(packages: &Path, krate: &str) -> Result<PathBuf, String> {
                 .and_then(|n| n.strip_prefix(&prefix))
                 .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
         })
-        .ok_or_else(|| format!("cargo package left no unpacked {krate} in {}", packages.display()))
+        .ok_or_else(|| {
+            format!(
+                "cargo package left no unpacked {krate} in {}",
+                packages.display()
+            )
+        })
 }
 
 fn write(path: &Path, text: &str) -> Result<(), String> {
@@ -95,7 +115,11 @@ fn cargo(dir: &Path, args: &[&str], target: Option<&Path>) -> Result<(), String>
     if status.success() {
         Ok(())
     } else {
-        Err(format!("`cargo {}` failed in {} (see its output above)", args.join(" "), dir.display()))
+        Err(format!(
+            "`cargo {}` failed in {} (see its output above)",
+            args.join(" "),
+            dir.display()
+        ))
     }
 }
 
