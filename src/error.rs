@@ -159,6 +159,39 @@ pub enum Error {
     },
 }
 
+/// The longest `X-CALLBACK-PAYLOAD` MX takes ("Max 1024 characters", the
+/// header's description in MX's Platform spec).
+pub(crate) const MAX_PAYLOAD_BYTES: usize = 1024;
+
+/// Why a payload cannot be sent as `X-CALLBACK-PAYLOAD`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PayloadError {
+    /// Longer than [`MAX_PAYLOAD_BYTES`](crate::lifecycle::callback::MAX_PAYLOAD_BYTES).
+    TooLong {
+        /// Its length in bytes.
+        len: usize,
+    },
+    /// Not visible ASCII and spaces (what a header value carries
+    /// unencoded): encode other data, e.g. as base64.
+    NotVisibleAscii,
+}
+
+impl std::fmt::Display for PayloadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PayloadError::TooLong { len } => {
+                write!(f, "{len} bytes; at most {} are sent", MAX_PAYLOAD_BYTES)
+            }
+            PayloadError::NotVisibleAscii => {
+                f.write_str("it must be visible ASCII (encode other data, e.g. as base64)")
+            }
+        }
+    }
+}
+
+impl std::error::Error for PayloadError {}
+
 /// Why a request was not sent.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -189,7 +222,7 @@ pub enum InvalidRequest {
         source: serde_json::Error,
     },
     /// An `X-CALLBACK-PAYLOAD` that cannot be sent.
-    CallbackPayload(crate::lifecycle::callback::PayloadError),
+    CallbackPayload(PayloadError),
 }
 
 impl fmt::Display for InvalidRequest {

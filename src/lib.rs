@@ -5,7 +5,9 @@
     not(all(feature = "nexus", feature = "atrium")),
     doc = "Typed async clients for MX's Nexus, Atrium and Platform APIs: see the README. Each API is a Cargo feature."
 )]
-#![warn(missing_debug_implementations)]
+#![warn(missing_debug_implementations, missing_docs)]
+// docs.rs builds every feature; each item is marked with the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // With no API feature only the shared runtime is built: its API glue is unused.
 #![cfg_attr(
     not(any(

@@ -9,15 +9,21 @@ use crate::error::Error;
 /// The `pagination` object of a list answer.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Pagination {
+    /// `current_page`: the number of this page, from 1.
     pub current_page: Option<i64>,
+    /// `per_page`: the most records a page holds (the request's
+    /// `records_per_page`, or MX's default).
     pub per_page: Option<i64>,
+    /// `total_entries`: the records of the list over all its pages.
     pub total_entries: Option<i64>,
+    /// `total_pages`: the pages of the list.
     pub total_pages: Option<i64>,
 }
 
 /// One page of a list answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
+    /// The page's records (e.g. the `members` of a list members answer).
     pub items: Vec<T>,
     /// `None` when the answer had no `pagination` (older Atrium answers).
     pub pagination: Option<Pagination>,

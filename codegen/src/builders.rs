@@ -18,10 +18,11 @@ use quote::{quote, ToTokens};
 /// Removes typify's struct builders and `body_map`, keeps operation bodies
 /// as their types, and adds `new(required…)` where a request reaches a
 /// struct with required fields.
-pub(crate) fn rewrite(file: &mut syn::File) {
+pub(crate) fn rewrite(file: &mut syn::File, rt: &TokenStream) {
     let defaults = derives_default(file);
     let bodies = request_bodies(file);
     operation_builders(file, &defaults);
+    compact_setters(file, rt);
     let Some(types) = types_mut(file) else { return };
     types.retain(|item| !is_struct_builders(item));
     let structs: BTreeMap<String, syn::ItemStruct> = types
@@ -160,6 +161,45 @@ fn operation_builders(file: &mut syn::File, defaults: &BTreeSet<String>) {
             if f.sig.ident == "new" {
                 unset_body(&mut f.block);
             }
+        }
+    }
+}
+
+/// Each parameter setter's conversion goes through the runtime's `param`
+/// (one function for all, not a closure per setter): `self.page =
+/// value.try_into().map(Some).map_err(|_| "…".to_string())` becomes
+/// `self.page = rt::param(value, "page").map(Some)`, with the same message.
+fn compact_setters(file: &mut syn::File, rt: &TokenStream) {
+    for item in crate::rewrite::module_items(file, "builder") {
+        let syn::Item::Impl(imp) = item else { continue };
+        for item in &mut imp.items {
+            let syn::ImplItem::Fn(f) = item else { continue };
+            let [syn::Stmt::Expr(syn::Expr::Assign(assign), Some(_)), syn::Stmt::Expr(tail, None)] =
+                &mut f.block.stmts[..]
+            else {
+                continue;
+            };
+            let is_self = matches!(tail, syn::Expr::Path(p) if p.path.is_ident("self"));
+            let rhs = assign.right.to_token_stream().to_string();
+            if !is_self
+                || !rhs.starts_with("value . try_into ()")
+                || !rhs.contains("map_err (| _ |")
+            {
+                continue;
+            }
+            let syn::Expr::Field(field) = &*assign.left else {
+                continue;
+            };
+            let syn::Member::Named(name) = &field.member else {
+                continue;
+            };
+            let name = name.to_string();
+            let wrap = if rhs.contains(". map (Some)") {
+                quote!(.map(Some))
+            } else {
+                TokenStream::new()
+            };
+            *assign.right = syn::parse_quote!(#rt::param(value, #name)#wrap);
         }
     }
 }
@@ -305,7 +345,7 @@ mod tests {
                 }
             }
         };
-        rewrite(&mut f);
+        rewrite(&mut f, &"::rt".parse().unwrap());
         let code = f.to_token_stream().to_string().replace(' ', "");
         assert!(!code.contains("types::builder"), "{code}");
         assert!(!code.contains("fnbuilder()"), "{code}");

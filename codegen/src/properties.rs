@@ -3,7 +3,20 @@
 
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 
-use crate::normalize::TypeOverride;
+/// Replaces the generated type of a property with a hand-written Rust type
+/// (through typify's `x-rust-type`), e.g. a string enum with an `Unknown`
+/// fallback.
+#[derive(Debug, Clone)]
+pub struct TypeOverride {
+    /// The component schema that owns the property; `None` for any schema.
+    pub schema: Option<String>,
+    /// The property's JSON name.
+    pub property: String,
+    /// The crate the type lives in (as in Cargo.toml, e.g. `mx-client`).
+    pub crate_name: String,
+    /// The type's path, starting with the crate's identifier.
+    pub rust_path: String,
+}
 
 /// Marks a property with `x-rust-type` when an override names it; an
 /// override of `name[]` marks the inline items of the array property `name`.

@@ -21,7 +21,7 @@
 use openapiv3::{ReferenceOr, Response, StatusCode};
 
 use crate::error::SpecError;
-use crate::normalize::is_success;
+use crate::openapi::is_success;
 
 fn body_schema(resp: &ReferenceOr<Response>) -> Option<serde_json::Value> {
     let ReferenceOr::Item(resp) = resp else {

@@ -114,7 +114,7 @@ pub(crate) fn lenient(
             let json = serde_rename(field).unwrap_or_else(|| ident.to_string());
             let Some((_, _, form)) = lenient
                 .iter()
-                .find(|(schema, prop, _)| crate::pascal(schema) == owner && *prop == json)
+                .find(|(schema, prop, _)| crate::openapi::pascal(schema) == owner && *prop == json)
             else {
                 continue;
             };
@@ -145,7 +145,7 @@ pub(crate) fn mark_deprecated(
             let json = serde_rename(field).unwrap_or_else(|| ident.to_string());
             if deprecated
                 .iter()
-                .any(|(schema, prop)| crate::pascal(schema) == owner && *prop == json)
+                .any(|(schema, prop)| crate::openapi::pascal(schema) == owner && *prop == json)
             {
                 field.attrs.push(syn::parse_quote!(
                     #[deprecated(note = "deprecated by MX; see the field's documentation for its replacement")]

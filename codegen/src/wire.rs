@@ -97,7 +97,7 @@ pub fn declared_schemes(spec: &openapiv3::OpenAPI) -> Vec<SchemeWire> {
         .security_schemes
         .iter()
         .filter_map(|(name, scheme)| {
-            let scheme = crate::normalize::resolve(scheme, &components.security_schemes)?;
+            let scheme = crate::openapi::resolve(scheme, &components.security_schemes)?;
             let kind = mx_specs::scheme_kind(&serde_json::to_value(scheme).ok()?)?;
             Some(SchemeWire {
                 name: name.clone(),
@@ -225,6 +225,52 @@ fn variant(name: &str) -> syn::Ident {
 }
 
 impl WireTable {
+    /// One operation's entry of the table; `security` lists its schemes'
+    /// indexes.
+    fn operation_tokens(
+        &self,
+        o: &OperationWire,
+        rt: &TokenStream,
+        security: TokenStream,
+    ) -> TokenStream {
+        let OperationWire {
+            id,
+            name,
+            method,
+            path,
+            tags,
+            request_media,
+            response_media,
+            security: _,
+            success,
+            errors,
+            paginated: _,
+            query_renames: _,
+        } = o;
+        let method = quote::format_ident!("{}", method.to_ascii_uppercase());
+        let content_type = opt_value(request_media.as_ref());
+        let accept = opt_value(self.accept(response_media.as_ref()));
+        let json = response_media.as_deref().is_some_and(mx_specs::is_json);
+        let resp = opt_value(response_media.as_ref());
+        let errs = errors.iter().map(|(code, desc)| quote!((#code, #desc)));
+        quote! {
+            #rt::Operation {
+                id: #id,
+                name: #name,
+                method: ::reqwest::Method::#method,
+                path: #path,
+                tags: &[#(#tags),*],
+                content_type: #content_type,
+                response_media: #resp,
+                accept: #accept,
+                response_json: #json,
+                security: &[#security],
+                success: &[#(#success),*],
+                errors: &[#(#errs),*],
+            }
+        }
+    }
+
     /// The `Accept` of an operation whose documented answer is `response_media`.
     pub fn accept<'a>(&'a self, response_media: Option<&'a String>) -> Option<&'a String> {
         match (response_media, &self.json_accept) {
@@ -275,46 +321,11 @@ impl WireTable {
         });
         let n_schemes = schemes.len();
         let ops = self.operations.iter().map(|o| {
-            let OperationWire {
-                id,
-                name,
-                method,
-                path,
-                tags,
-                request_media,
-                response_media,
-                security,
-                success,
-                errors,
-                paginated: _,
-                query_renames: _,
-            } = o;
-            let method = quote::format_ident!("{}", method.to_ascii_uppercase());
-            let content_type = opt_value(request_media.as_ref());
-            let accept = opt_value(self.accept(response_media.as_ref()));
-            let json = response_media.as_deref().is_some_and(mx_specs::is_json);
-            let resp = opt_value(response_media.as_ref());
-            let sec = security.iter().filter_map(|(scheme, _)| {
+            let sec = o.security.iter().filter_map(|(scheme, _)| {
                 let v = &variants[index_of(scheme)?];
                 Some(quote!(SecurityScheme::#v as usize))
             });
-            let errs = errors.iter().map(|(code, desc)| quote!((#code, #desc)));
-            quote! {
-                #rt::Operation {
-                    id: #id,
-                    name: #name,
-                    method: ::reqwest::Method::#method,
-                    path: #path,
-                    tags: &[#(#tags),*],
-                    content_type: #content_type,
-                    response_media: #resp,
-                    accept: #accept,
-                    response_json: #json,
-                    security: &[#(#sec),*],
-                    success: &[#(#success),*],
-                    errors: &[#(#errs),*],
-                }
-            }
+            self.operation_tokens(o, rt, quote!(#(#sec),*))
         });
         let n_ops = self.operations.len();
         let n_headers = self.constant_headers.len();

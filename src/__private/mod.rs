@@ -33,6 +33,17 @@ pub use crate::{__open_enum as open_enum, __string_enum as string_enum};
 pub use body::ErrorBody;
 pub use client::ClientParts;
 
+/// A request builder's parameter, converted: the message of a value that
+/// does not convert names the parameter and the type it wanted.
+pub fn param<T, V: TryInto<T>>(value: V, name: &str) -> Result<T, String> {
+    value.try_into().map_err(|_| {
+        format!(
+            "conversion to `{}` for {name} failed",
+            std::any::type_name::<T>()
+        )
+    })
+}
+
 /// The wire table of the generated client `C` (tests and benches read it).
 pub fn wire_of<C: ClientParts>() -> &'static ApiWire {
     C::wire()

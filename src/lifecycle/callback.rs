@@ -14,36 +14,9 @@ pub const CALLBACK_PAYLOAD_FIELD: &str = "callback_payload";
 
 /// The longest payload MX takes ("Max 1024 characters", the header's
 /// description in MX's Platform spec).
-pub const MAX_PAYLOAD_BYTES: usize = 1024;
+pub const MAX_PAYLOAD_BYTES: usize = crate::error::MAX_PAYLOAD_BYTES;
 
-/// Why a payload cannot be sent as `X-CALLBACK-PAYLOAD`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum PayloadError {
-    /// Longer than [`MAX_PAYLOAD_BYTES`].
-    TooLong {
-        /// Its length in bytes.
-        len: usize,
-    },
-    /// Not visible ASCII and spaces (what a header value carries
-    /// unencoded): encode other data, e.g. as base64.
-    NotVisibleAscii,
-}
-
-impl std::fmt::Display for PayloadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PayloadError::TooLong { len } => {
-                write!(f, "{len} bytes; at most {MAX_PAYLOAD_BYTES} are sent")
-            }
-            PayloadError::NotVisibleAscii => {
-                f.write_str("it must be visible ASCII (encode other data, e.g. as base64)")
-            }
-        }
-    }
-}
-
-impl std::error::Error for PayloadError {}
+pub use crate::error::PayloadError;
 
 /// The header for `payload`: visible ASCII and spaces only (what an HTTP
 /// header value can carry unencoded), at most [`MAX_PAYLOAD_BYTES`].

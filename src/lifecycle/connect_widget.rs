@@ -27,7 +27,9 @@ pub enum Mode {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ColorScheme {
+    /// `light`: MX's light theme.
     Light,
+    /// `dark`: MX's dark theme.
     Dark,
 }
 
@@ -49,8 +51,11 @@ pub struct ConnectWidgetOptions {
     /// Open the widget at this institution's credentials step.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_institution_code: Option<String>,
+    /// `mode`: aggregation or verification (Atrium and v20111101;
+    /// v20250224 has `data_request` instead).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
+    /// `color_scheme`: light or dark.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color_scheme: Option<ColorScheme>,
     /// Open at the credentials update step of `current_member_guid`.
@@ -85,6 +90,7 @@ pub struct DataRequest {
 }
 
 impl ConnectWidgetOptions {
+    /// No options: the widget opens with MX's defaults.
     pub fn new() -> Self {
         Self::default()
     }
@@ -110,16 +116,20 @@ impl ConnectWidgetOptions {
         self
     }
 
+    /// What the widget is for (`mode`).
     pub fn mode(mut self, mode: Mode) -> Self {
         self.mode = Some(mode);
         self
     }
 
+    /// Light or dark colours (`color_scheme`).
     pub fn color_scheme(mut self, scheme: ColorScheme) -> Self {
         self.color_scheme = Some(scheme);
         self
     }
 
+    /// In verification mode, also gather transactions
+    /// (`include_transactions`).
     pub fn include_transactions(mut self, on: bool) -> Self {
         self.include_transactions = Some(on);
         self

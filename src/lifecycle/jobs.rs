@@ -66,7 +66,6 @@ impl<M> JobOutcome<M> {
         }
     }
 
-    /// The member MX answered with, if any.
     /// The Platform API's meaning of a success status: `202` is
     /// [`JobOutcome::Accepted`] (see there), `200`/`201` a started job.
     pub fn from_platform_success(status: u16, member: M) -> Option<Self> {
@@ -77,6 +76,8 @@ impl<M> JobOutcome<M> {
         }
     }
 
+    /// The member MX answered with, if any (`None` for
+    /// [`OtherJobRunning`](JobOutcome::OtherJobRunning)).
     pub fn member(&self) -> Option<&M> {
         match self {
             JobOutcome::Started(m) | JobOutcome::AlreadyRunning(m) | JobOutcome::Accepted(m) => {
@@ -86,6 +87,7 @@ impl<M> JobOutcome<M> {
         }
     }
 
+    /// The same outcome, its member converted by `f`.
     pub fn map<N>(self, f: impl FnOnce(M) -> N) -> JobOutcome<N> {
         match self {
             JobOutcome::Started(m) => JobOutcome::Started(f(m)),

@@ -20,7 +20,9 @@ pub struct Challenge {
     pub guid: String,
     /// The question or prompt to show.
     pub label: Option<String>,
+    /// `field_name`: the name of the field the answer belongs to.
     pub field_name: Option<String>,
+    /// The challenge's `type`, with what it shows (options, an image).
     pub kind: ChallengeKind,
 }
 
@@ -34,14 +36,21 @@ pub enum ChallengeKind {
     Options(Vec<ChallengeOption>),
     /// `IMAGE` (or `IMAGE_DATA`): a typed answer to an image, given as a
     /// data URI.
-    Image { data_uri: Option<String> },
+    Image {
+        /// `image_data`: the image to show.
+        data_uri: Option<String>,
+    },
     /// `IMAGE_OPTIONS`: pick one image; answer its `value`.
     ImageOptions(Vec<ImageOption>),
     /// A type this version of the crate does not know, kept whole.
     Other {
+        /// `type`, as MX sent it (`None` when absent).
         type_: Option<String>,
+        /// `options`; empty when absent.
         options: Vec<ChallengeOption>,
+        /// `image_data`: an image to show, as a data URI.
         image_data: Option<String>,
+        /// `image_options`; empty when absent.
         image_options: Vec<ImageOption>,
     },
 }
@@ -49,6 +58,7 @@ pub enum ChallengeKind {
 /// A choice of an `OPTIONS` challenge.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ChallengeOption {
+    /// `label`: the text to show for the option.
     #[serde(default)]
     pub label: Option<String>,
     /// What to answer when the end user picks it.
@@ -59,6 +69,7 @@ pub struct ChallengeOption {
 /// A choice of an `IMAGE_OPTIONS` challenge.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ImageOption {
+    /// `label`: the text to show with the image, if any.
     #[serde(default)]
     pub label: Option<String>,
     /// What to answer when the end user picks it.

@@ -142,6 +142,7 @@ impl ReferralSource {
 pub struct OAuthWindowOptions {
     /// Where MX sends a browser after OAuth.
     pub client_redirect_url: Option<Url>,
+    /// `referral_source`: BROWSER or APP.
     pub referral_source: Option<ReferralSource>,
     /// When true, MX does not aggregate once the end user finished OAuth.
     pub skip_aggregation: Option<bool>,
@@ -150,6 +151,7 @@ pub struct OAuthWindowOptions {
 }
 
 impl OAuthWindowOptions {
+    /// No parameters: MX's defaults.
     pub fn new() -> Self {
         Self::default()
     }
@@ -173,6 +175,8 @@ impl OAuthWindowOptions {
         self
     }
 
+    /// When true, MX does not aggregate once the end user finished OAuth
+    /// (`skip_aggregation`).
     pub fn skip_aggregation(mut self, skip: bool) -> Self {
         self.skip_aggregation = Some(skip);
         self

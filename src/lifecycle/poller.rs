@@ -87,8 +87,11 @@ pub enum Settled {
     /// progress (e.g. DENIED, REJECTED, DEGRADED); `class` says who can fix
     /// it.
     Error {
+        /// The status aggregation ended in.
         status: ConnectionStatus,
+        /// The status's class: who can fix it, or whether to retry later.
         class: StatusClass,
+        /// The read that settled it.
         snapshot: MemberSnapshot,
     },
 }
@@ -113,7 +116,9 @@ pub enum PollError<E> {
     /// The deadline passed. `last` is the last read, e.g. PENDING when the
     /// end user probably abandoned OAuth.
     Deadline {
+        /// How long polling ran, from the first read.
         waited: Duration,
+        /// The last read (`None` when no read came back).
         last: Option<MemberSnapshot>,
     },
 }

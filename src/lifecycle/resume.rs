@@ -16,7 +16,10 @@ use crate::CredentialValue;
 /// printed).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Answer {
+    /// The challenge's guid, which the answer names.
     pub guid: String,
+    /// The end user's answer: the typed text, or the `value` of the
+    /// option picked.
     pub value: CredentialValue,
 }
 
@@ -34,7 +37,10 @@ pub enum AnswerError {
         guid: String,
     },
     /// A free-text answer to a challenge that takes a pick.
-    PickRequired { guid: String },
+    PickRequired {
+        /// The challenge's guid.
+        guid: String,
+    },
 }
 
 impl std::fmt::Display for AnswerError {
@@ -70,6 +76,7 @@ struct Member<'a> {
 }
 
 impl Answers {
+    /// No answers yet.
     pub fn new() -> Self {
         Answers::default()
     }
@@ -108,6 +115,7 @@ impl Answers {
         Ok(self)
     }
 
+    /// The answers so far, in the order they were added.
     pub fn as_slice(&self) -> &[Answer] {
         &self.0
     }
@@ -160,7 +168,10 @@ pub enum ResumeOutcome<M> {
     Resumed(M),
     /// 400 or 405, with MX's message.
     Refused {
+        /// What MX refused: invalid answers (400) or a member that is not
+        /// CHALLENGED (405).
         refusal: ResumeRefusal,
+        /// The `message` of MX's error answer, when it has one.
         message: Option<String>,
     },
 }

@@ -27,12 +27,19 @@ use crate::ConnectionStatus;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum WebhookEvent {
+    /// A connection status webhook: the payload has `connection_status` or
+    /// `connection_status_id`.
     ConnectionStatus(ConnectionStatusEvent),
+    /// An aggregation webhook: the payload has a known `type`,
+    /// `completed_at` or `completed_on`.
     Aggregation(AggregationEvent),
     /// A payload this version of the crate does not know, kept whole.
     Other {
+        /// `type`, when it is a string.
         type_: Option<String>,
+        /// `action`, when it is a string.
         action: Option<String>,
+        /// The whole payload, `type` and `action` included.
         body: Map<String, Value>,
     },
 }
@@ -41,13 +48,20 @@ pub enum WebhookEvent {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectionStatusEvent {
+    /// `action`: CHANGED in every connection status webhook MX documents.
     pub action: Option<String>,
     /// From `connection_status`, or from `connection_status_id` when the
     /// name is missing.
     pub status: Option<ConnectionStatus>,
+    /// `connection_status_id`: MX's number for the status (0 CREATED … 21
+    /// PENDING).
     pub connection_status_id: Option<u64>,
+    /// `connection_status_message`: MX's message about the status, for the
+    /// end user.
     pub connection_status_message: Option<String>,
+    /// `member_guid`: the member whose connection changed.
     pub member_guid: Option<String>,
+    /// `user_guid`: the user the member belongs to.
     pub user_guid: Option<String>,
     /// Every other field (e.g. `type`, `user_id`, `member_id`, the callback
     /// payload).
@@ -58,13 +72,18 @@ pub struct ConnectionStatusEvent {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AggregationEvent {
+    /// `action`, when the payload has one.
     pub action: Option<String>,
+    /// `type`: the job that ended (AGGREGATION, BALANCE, HISTORY,
+    /// STATEMENT, or a type MX added later).
     pub type_: Option<AggregationType>,
-    /// Unix seconds.
+    /// `completed_at`: when the job ended, in Unix seconds.
     pub completed_at: Option<i64>,
-    /// A date (`YYYY-MM-DD`).
+    /// `completed_on`: the day the job ended, a date (`YYYY-MM-DD`).
     pub completed_on: Option<String>,
+    /// `member_guid`: the member the job ran on.
     pub member_guid: Option<String>,
+    /// `user_guid`: the user the member belongs to.
     pub user_guid: Option<String>,
     /// Every other field (e.g. transaction counts, the callback payload).
     pub extra: Map<String, Value>,
@@ -74,9 +93,14 @@ pub struct AggregationEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AggregationType {
+    /// `AGGREGATION`: an aggregate job (accounts, balances and recent
+    /// transactions).
     Aggregation,
+    /// `BALANCE`: a balances-only aggregation.
     Balance,
+    /// `HISTORY`: an extend history job (up to 24 months of transactions).
     History,
+    /// `STATEMENT`: a fetch statements job.
     Statement,
     /// A type MX added later.
     Unknown(String),
@@ -186,14 +210,17 @@ pub enum WebhookError {
     Unauthorized,
     /// The body is over the receiver's bound.
     TooLarge {
+        /// The receiver's bound, in bytes.
         limit: usize,
     },
+    /// The body does not parse as JSON.
     NotJson(serde_json::Error),
     /// JSON, but not an object.
     NotAnObject,
 }
 
 impl WebhookError {
+    /// The HTTP status to answer MX with: 401, 413 or 400.
     pub fn status(&self) -> http::StatusCode {
         match self {
             WebhookError::Unauthorized => http::StatusCode::UNAUTHORIZED,
@@ -253,6 +280,9 @@ impl WebhookReceiver {
         }
     }
 
+    /// The largest body accepted, in bytes (default
+    /// [`DEFAULT_MAX_BODY`](Self::DEFAULT_MAX_BODY)); a larger one is
+    /// [`WebhookError::TooLarge`].
     pub fn max_body(mut self, bytes: usize) -> Self {
         self.max_body = bytes;
         self

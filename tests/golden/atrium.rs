@@ -202,6 +202,7 @@ pub mod types {
     ///Answer with one account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AccountResponseBody {
+        /// `account` of `AccountResponseBody`, as MX's spec names it (the spec describes it no further).
         pub account: Account,
     }
     ///Answer with a page of accounts.
@@ -210,6 +211,7 @@ pub mod types {
         ///The accounts of this page.
         pub accounts: ::std::vec::Vec<Account>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `AccountsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<Pagination>,
     }
     ///An MFA challenge the end user must answer.
@@ -318,6 +320,7 @@ pub mod types {
     ///Answer of get_connect_widget; MX names its key user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ConnectWidgetResponseBody {
+        /// `user` of `ConnectWidgetResponseBody`, as MX's spec names it (the spec describes it no further).
         pub user: ConnectWidget,
     }
     ///A choice of an OPTIONS credential.
@@ -424,6 +427,7 @@ pub mod types {
     ///Answer with one holding.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HoldingResponseBody {
+        /// `holding` of `HoldingResponseBody`, as MX's spec names it (the spec describes it no further).
         pub holding: Holding,
     }
     ///Answer with a page of holdings.
@@ -432,6 +436,7 @@ pub mod types {
         ///The holdings of this page.
         pub holdings: ::std::vec::Vec<Holding>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `HoldingsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<Pagination>,
     }
     ///A financial institution partners can connect to.
@@ -471,6 +476,7 @@ pub mod types {
     ///Answer with one institution.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InstitutionResponseBody {
+        /// `institution` of `InstitutionResponseBody`, as MX's spec names it (the spec describes it no further).
         pub institution: Institution,
     }
     ///Answer with a page of institutions.
@@ -479,6 +485,7 @@ pub mod types {
         ///The institutions of this page.
         pub institutions: ::std::vec::Vec<Institution>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `InstitutionsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<Pagination>,
     }
     ///A user's connection to one institution.
@@ -568,6 +575,7 @@ pub mod types {
     ///Answer of read_member_status.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberConnectionStatusResponseBody {
+        /// `member` of `MemberConnectionStatusResponseBody`, as MX's spec names it (the spec describes it no further).
         pub member: MemberConnectionStatus,
     }
     ///The member to create. institution_code is required; standard members also need credentials, OAuth members need is_oauth.
@@ -604,11 +612,13 @@ pub mod types {
     ///Body of create_member.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberCreateRequestBody {
+        /// `member` of `MemberCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: MemberCreateRequest,
     }
     ///Answer with one member.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberResponseBody {
+        /// `member` of `MemberResponseBody`, as MX's spec names it (the spec describes it no further).
         pub member: Member,
     }
     ///Answers to the MFA challenges of a member.
@@ -622,6 +632,7 @@ pub mod types {
     ///Body of resume_member.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberResumeRequestBody {
+        /// `member` of `MemberResumeRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: MemberResumeRequest,
     }
     ///The member attributes to change; only these can be updated.
@@ -641,6 +652,7 @@ pub mod types {
     ///Body of update_member.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberUpdateRequestBody {
+        /// `member` of `MemberUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: MemberUpdateRequest,
     }
     ///Answer with a page of members.
@@ -649,6 +661,7 @@ pub mod types {
         ///The members of this page.
         pub members: ::std::vec::Vec<Member>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `MembersResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<Pagination>,
     }
     ///A merchant that transactions are matched to.
@@ -710,6 +723,7 @@ pub mod types {
     ///Answer with one merchant location.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MerchantLocationResponseBody {
+        /// `merchant_location` of `MerchantLocationResponseBody`, as MX's spec names it (the spec describes it no further).
         pub merchant_location: MerchantLocation,
     }
     ///Answer with a page of merchant locations.
@@ -718,11 +732,13 @@ pub mod types {
         ///The merchant locations of this page.
         pub merchant_locations: ::std::vec::Vec<MerchantLocation>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `MerchantLocationsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<Pagination>,
     }
     ///Answer with one merchant.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MerchantResponseBody {
+        /// `merchant` of `MerchantResponseBody`, as MX's spec names it (the spec describes it no further).
         pub merchant: Merchant,
     }
     ///Answer with a page of merchants.
@@ -731,6 +747,7 @@ pub mod types {
         ///The merchants of this page.
         pub merchants: ::std::vec::Vec<Merchant>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `MerchantsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<Pagination>,
     }
     ///Paging information of a list answer. Not required in the list answers: older Atrium answers were seen without it.
@@ -780,12 +797,14 @@ pub mod types {
     ///Answer of read_member_statement, {"statement": {...}} as the Atrium "Read statement" page shows. (MX's generated SDKs use the key user here, a bug of theirs.)
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StatementResponseBody {
+        /// `statement` of `StatementResponseBody`, as MX's spec names it (the spec describes it no further).
         pub statement: Statement,
     }
     ///Answer with a page of statements.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StatementsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `StatementsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<Pagination>,
         ///The statements of this page.
         pub statements: ::std::vec::Vec<Statement>,
@@ -967,6 +986,7 @@ pub mod types {
     ///Answer with one transaction.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TransactionResponseBody {
+        /// `transaction` of `TransactionResponseBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: Transaction,
     }
     ///Body of cleanse_and_categorize_transactions.
@@ -985,6 +1005,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TransactionsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `TransactionsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<Pagination>,
         ///The transactions of this page.
         pub transactions: ::std::vec::Vec<Transaction>,
@@ -1008,22 +1029,26 @@ pub mod types {
     ///Body of create_user; guid is assigned by MX and not sent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserCreateRequestBody {
+        /// `user` of `UserCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub user: User,
     }
     ///Answer with one user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserResponseBody {
+        /// `user` of `UserResponseBody`, as MX's spec names it (the spec describes it no further).
         pub user: User,
     }
     ///Body of update_user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserUpdateRequestBody {
+        /// `user` of `UserUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub user: User,
     }
     ///Answer with a page of users.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UsersResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `UsersResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<Pagination>,
         ///The users of this page.
         pub users: ::std::vec::Vec<User>,
@@ -2347,6 +2372,7 @@ pub mod builder {
         supports_transaction_history: Result<Option<bool>, String>,
     }
     impl<'a> ListInstitutions<'a> {
+        /// A new `ListInstitutions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2359,91 +2385,80 @@ pub mod builder {
                 supports_transaction_history: Ok(None),
             }
         }
+        /// Sets `name` (query parameter): Only list institutions whose name contains this text.
         pub fn name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.name = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for name failed"
-                        .to_string()
-                });
+            self.name = ::mx_client::__private::param(value, "name").map(Some);
             self
         }
+        /// Sets `page` (query parameter): The page of results to return, starting at 1.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): The number of records per page: 10 to 100 for institutions (defaults to 25). A value above the maximum falls back to 25.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `supports_account_identification` (query parameter): Only list institutions that support account identification.
         pub fn supports_account_identification<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.supports_account_identification = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for supports_account_identification failed"
-                        .to_string()
-                });
+            self.supports_account_identification = ::mx_client::__private::param(
+                    value,
+                    "supports_account_identification",
+                )
+                .map(Some);
             self
         }
+        /// Sets `supports_account_statement` (query parameter): Only list institutions that support account statements.
         pub fn supports_account_statement<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.supports_account_statement = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for supports_account_statement failed"
-                        .to_string()
-                });
+            self.supports_account_statement = ::mx_client::__private::param(
+                    value,
+                    "supports_account_statement",
+                )
+                .map(Some);
             self
         }
+        /// Sets `supports_account_verification` (query parameter): Only list institutions that support account verification.
         pub fn supports_account_verification<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.supports_account_verification = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for supports_account_verification failed"
-                        .to_string()
-                });
+            self.supports_account_verification = ::mx_client::__private::param(
+                    value,
+                    "supports_account_verification",
+                )
+                .map(Some);
             self
         }
+        /// Sets `supports_transaction_history` (query parameter): Only list institutions that support extended transaction history.
         pub fn supports_transaction_history<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.supports_transaction_history = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for supports_transaction_history failed"
-                        .to_string()
-                });
+            self.supports_transaction_history = ::mx_client::__private::param(
+                    value,
+                    "supports_transaction_history",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -2547,22 +2562,22 @@ pub mod builder {
         institution_code: Result<::std::string::String, String>,
     }
     impl<'a> ReadInstitution<'a> {
+        /// A new `ReadInstitution` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 institution_code: Err("institution_code was not initialized".to_string()),
             }
         }
+        /// Sets `institution_code` (path parameter, required): The code of the institution, e.g. mxbank.
         pub fn institution_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.institution_code = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for institution_code failed"
-                        .to_string()
-                });
+            self.institution_code = ::mx_client::__private::param(
+                value,
+                "institution_code",
+            );
             self
         }
         async fn send_raw(
@@ -2615,22 +2630,22 @@ pub mod builder {
         institution_code: Result<::std::string::String, String>,
     }
     impl<'a> ReadInstitutionCredentials<'a> {
+        /// A new `ReadInstitutionCredentials` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 institution_code: Err("institution_code was not initialized".to_string()),
             }
         }
+        /// Sets `institution_code` (path parameter, required): The code of the institution, e.g. mxbank.
         pub fn institution_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.institution_code = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for institution_code failed"
-                        .to_string()
-                });
+            self.institution_code = ::mx_client::__private::param(
+                value,
+                "institution_code",
+            );
             self
         }
         async fn send_raw(
@@ -2684,6 +2699,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListMerchants<'a> {
+        /// A new `ListMerchants` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2691,26 +2707,24 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `page` (query parameter): The page of results to return, starting at 1.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -2771,22 +2785,19 @@ pub mod builder {
         merchant_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadMerchant<'a> {
+        /// A new `ReadMerchant` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 merchant_guid: Err("merchant_guid was not initialized".to_string()),
             }
         }
+        /// Sets `merchant_guid` (path parameter, required): The unique identifier of the merchant, defined by MX.
         pub fn merchant_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.merchant_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for merchant_guid failed"
-                        .to_string()
-                });
+            self.merchant_guid = ::mx_client::__private::param(value, "merchant_guid");
             self
         }
         async fn send_raw(
@@ -2841,6 +2852,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListMerchantLocations<'a> {
+        /// A new `ListMerchantLocations` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2849,38 +2861,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `merchant_guid` (path parameter, required): The unique identifier of the merchant, defined by MX.
         pub fn merchant_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.merchant_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for merchant_guid failed"
-                        .to_string()
-                });
+            self.merchant_guid = ::mx_client::__private::param(value, "merchant_guid");
             self
         }
+        /// Sets `page` (query parameter): The page of results to return, starting at 1.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -2946,6 +2952,7 @@ pub mod builder {
         merchant_location_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadMerchantLocation<'a> {
+        /// A new `ReadMerchantLocation` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2955,28 +2962,23 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `merchant_guid` (path parameter, required): The unique identifier of the merchant, defined by MX.
         pub fn merchant_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.merchant_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for merchant_guid failed"
-                        .to_string()
-                });
+            self.merchant_guid = ::mx_client::__private::param(value, "merchant_guid");
             self
         }
+        /// Sets `merchant_location_guid` (path parameter, required): The unique identifier of the merchant location, defined by MX.
         pub fn merchant_location_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.merchant_location_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for merchant_location_guid failed"
-                        .to_string()
-                });
+            self.merchant_location_guid = ::mx_client::__private::param(
+                value,
+                "merchant_location_guid",
+            );
             self
         }
         async fn send_raw(
@@ -3032,12 +3034,14 @@ pub mod builder {
         body: Result<types::TransactionsCleanseAndCategorizeRequestBody, String>,
     }
     impl<'a> CleanseAndCategorizeTransactions<'a> {
+        /// A new `CleanseAndCategorizeTransactions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Err("body was not set".to_string()),
             }
         }
+        /// Sets the request body: The transactions to cleanse and categorize.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TransactionsCleanseAndCategorizeRequestBody>,
@@ -3109,6 +3113,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListUsers<'a> {
+        /// A new `ListUsers` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3116,26 +3121,24 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `page` (query parameter): The page of results to return, starting at 1.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -3196,12 +3199,14 @@ pub mod builder {
         body: Result<types::UserCreateRequestBody, String>,
     }
     impl<'a> CreateUser<'a> {
+        /// A new `CreateUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Err("body was not set".to_string()),
             }
         }
+        /// Sets the request body: The user to create.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UserCreateRequestBody>,
@@ -3270,22 +3275,19 @@ pub mod builder {
         user_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadUser<'a> {
+        /// A new `ReadUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
         async fn send_raw(
@@ -3339,6 +3341,7 @@ pub mod builder {
         body: Result<types::UserUpdateRequestBody, String>,
     }
     impl<'a> UpdateUser<'a> {
+        /// A new `UpdateUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3346,18 +3349,15 @@ pub mod builder {
                 body: Err("body was not set".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body: The user attributes to change.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UserUpdateRequestBody>,
@@ -3430,22 +3430,19 @@ pub mod builder {
         user_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteUser<'a> {
+        /// A new `DeleteUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
         async fn send_raw(
@@ -3497,6 +3494,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListUserAccounts<'a> {
+        /// A new `ListUserAccounts` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3505,38 +3503,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): The page of results to return, starting at 1.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -3602,6 +3594,7 @@ pub mod builder {
         account_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadAccount<'a> {
+        /// A new `ReadAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3609,28 +3602,20 @@ pub mod builder {
                 account_guid: Err("account_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique identifier of the account (ACT-...), defined by MX.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
         async fn send_raw(
@@ -3686,6 +3671,7 @@ pub mod builder {
         account_guid: Result<::std::string::String, String>,
     }
     impl<'a> ListAccountNumbersByAccount<'a> {
+        /// A new `ListAccountNumbersByAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3693,28 +3679,20 @@ pub mod builder {
                 account_guid: Err("account_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique identifier of the account (ACT-...), defined by MX.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
         async fn send_raw(
@@ -3772,6 +3750,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListHoldingsByAccount<'a> {
+        /// A new `ListHoldingsByAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3781,50 +3760,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique identifier of the account (ACT-...), defined by MX.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `page` (query parameter): The page of results to return, starting at 1.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -3896,6 +3865,7 @@ pub mod builder {
         to_date: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListAccountTransactions<'a> {
+        /// A new `ListAccountTransactions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3907,76 +3877,56 @@ pub mod builder {
                 to_date: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique identifier of the account (ACT-...), defined by MX.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `from_date` (query parameter): Only list transactions from this date on. Assumption: an ISO 8601 date (YYYY-MM-DD), as in the SDK examples; MX defaults it to 90 days before the request.
         pub fn from_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_date failed"
-                        .to_string()
-                });
+            self.from_date = ::mx_client::__private::param(value, "from_date").map(Some);
             self
         }
+        /// Sets `page` (query parameter): The page of results to return, starting at 1.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `to_date` (query parameter): Only list transactions up to this date. Assumption: an ISO 8601 date (YYYY-MM-DD); MX defaults it to 5 days after the request.
         pub fn to_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_date failed"
-                        .to_string()
-                });
+            self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
         async fn send_raw(
@@ -4056,6 +4006,7 @@ pub mod builder {
         body: Result<types::ConnectWidgetRequestBody, String>,
     }
     impl<'a> GetConnectWidget<'a> {
+        /// A new `GetConnectWidget` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4063,18 +4014,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body: Options of the Connect widget.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ConnectWidgetRequestBody>,
@@ -4150,6 +4098,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListHoldings<'a> {
+        /// A new `ListHoldings` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4158,38 +4107,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): The page of results to return, starting at 1.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -4255,6 +4198,7 @@ pub mod builder {
         holding_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadHolding<'a> {
+        /// A new `ReadHolding` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4262,28 +4206,20 @@ pub mod builder {
                 holding_guid: Err("holding_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `holding_guid` (path parameter, required): The unique identifier of the holding, defined by MX.
         pub fn holding_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.holding_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for holding_guid failed"
-                        .to_string()
-                });
+            self.holding_guid = ::mx_client::__private::param(value, "holding_guid");
             self
         }
         async fn send_raw(
@@ -4340,6 +4276,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListMembers<'a> {
+        /// A new `ListMembers` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4348,38 +4285,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): The page of results to return, starting at 1.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -4445,6 +4376,7 @@ pub mod builder {
         body: Result<types::MemberCreateRequestBody, String>,
     }
     impl<'a> CreateMember<'a> {
+        /// A new `CreateMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4452,18 +4384,15 @@ pub mod builder {
                 body: Err("body was not set".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body: The member to create.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MemberCreateRequestBody>,
@@ -4539,6 +4468,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadMember<'a> {
+        /// A new `ReadMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4546,28 +4476,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -4624,6 +4546,7 @@ pub mod builder {
         body: Result<types::MemberUpdateRequestBody, String>,
     }
     impl<'a> UpdateMember<'a> {
+        /// A new `UpdateMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4632,30 +4555,23 @@ pub mod builder {
                 body: Err("body was not set".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets the request body: The member attributes to change.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MemberUpdateRequestBody>,
@@ -4732,6 +4648,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteMember<'a> {
+        /// A new `DeleteMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4739,28 +4656,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -4813,6 +4722,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> ListAccountNumbers<'a> {
+        /// A new `ListAccountNumbers` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4820,28 +4730,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -4897,6 +4799,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> ListAccountOwners<'a> {
+        /// A new `ListAccountOwners` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4904,28 +4807,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -4983,6 +4878,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListMemberAccounts<'a> {
+        /// A new `ListMemberAccounts` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4992,50 +4888,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `page` (query parameter): The page of results to return, starting at 1.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -5104,6 +4990,7 @@ pub mod builder {
         account_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadAccountByMemberGuid<'a> {
+        /// A new `ReadAccountByMemberGuid` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5112,40 +4999,28 @@ pub mod builder {
                 account_guid: Err("account_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique identifier of the account (ACT-...), defined by MX.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
         async fn send_raw(
@@ -5203,6 +5078,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> AggregateMember<'a> {
+        /// A new `AggregateMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5210,28 +5086,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -5288,6 +5156,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> AggregateMemberBalances<'a> {
+        /// A new `AggregateMemberBalances` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5295,28 +5164,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -5373,6 +5234,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> ListMemberMfaChallenges<'a> {
+        /// A new `ListMemberMfaChallenges` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5380,28 +5242,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -5457,6 +5311,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> ListMemberCredentials<'a> {
+        /// A new `ListMemberCredentials` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5464,28 +5319,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -5541,6 +5388,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> ExtendHistory<'a> {
+        /// A new `ExtendHistory` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5548,28 +5396,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -5626,6 +5466,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> FetchStatements<'a> {
+        /// A new `FetchStatements` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5633,28 +5474,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -5713,6 +5546,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListHoldingsByMember<'a> {
+        /// A new `ListHoldingsByMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5722,50 +5556,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `page` (query parameter): The page of results to return, starting at 1.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -5833,6 +5657,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> IdentifyMember<'a> {
+        /// A new `IdentifyMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5840,28 +5665,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -5922,6 +5739,7 @@ pub mod builder {
         ui_message_webview_url_scheme: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ReadOAuthWindowUri<'a> {
+        /// A new `ReadOAuthWindowUri` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5933,79 +5751,68 @@ pub mod builder {
                 ui_message_webview_url_scheme: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `client_redirect_url` (query parameter): Where MX sends the end user once OAuth finished (instead of ui_message_webview_url_scheme), e.g. https://example.com/done.
         pub fn client_redirect_url<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.client_redirect_url = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_redirect_url failed"
-                        .to_string()
-                });
+            self.client_redirect_url = ::mx_client::__private::param(
+                    value,
+                    "client_redirect_url",
+                )
+                .map(Some);
             self
         }
+        /// Sets `referral_source` (query parameter): Where the OAuth flow is started, BROWSER or APP depending on the implementation; decides how MX sends the end user back afterwards.
         pub fn referral_source<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.referral_source = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for referral_source failed"
-                        .to_string()
-                });
+            self.referral_source = ::mx_client::__private::param(
+                    value,
+                    "referral_source",
+                )
+                .map(Some);
             self
         }
+        /// Sets `skip_aggregation` (query parameter): When true, MX does not aggregate the member once the end user finished OAuth; start a job yourself afterwards.
         pub fn skip_aggregation<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.skip_aggregation = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for skip_aggregation failed".to_string()
-                });
+            self.skip_aggregation = ::mx_client::__private::param(
+                    value,
+                    "skip_aggregation",
+                )
+                .map(Some);
             self
         }
+        /// Sets `ui_message_webview_url_scheme` (query parameter): A URL scheme MX uses to send the end user back to the state of your app they were in, when referral_source is APP (e.g. myapp).
         pub fn ui_message_webview_url_scheme<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.ui_message_webview_url_scheme = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for ui_message_webview_url_scheme failed"
-                        .to_string()
-                });
+            self.ui_message_webview_url_scheme = ::mx_client::__private::param(
+                    value,
+                    "ui_message_webview_url_scheme",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -6103,6 +5910,7 @@ pub mod builder {
         body: Result<types::MemberResumeRequestBody, String>,
     }
     impl<'a> ResumeMember<'a> {
+        /// A new `ResumeMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6111,30 +5919,23 @@ pub mod builder {
                 body: Err("body was not set".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets the request body: The answers to the MFA challenges.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MemberResumeRequestBody>,
@@ -6213,6 +6014,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListMemberStatements<'a> {
+        /// A new `ListMemberStatements` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6222,50 +6024,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `page` (query parameter): The page of results to return, starting at 1.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -6334,6 +6126,7 @@ pub mod builder {
         statement_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadMemberStatement<'a> {
+        /// A new `ReadMemberStatement` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6342,40 +6135,28 @@ pub mod builder {
                 statement_guid: Err("statement_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `statement_guid` (path parameter, required): The unique identifier of the statement (STA-...), defined by MX.
         pub fn statement_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.statement_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for statement_guid failed"
-                        .to_string()
-                });
+            self.statement_guid = ::mx_client::__private::param(value, "statement_guid");
             self
         }
         async fn send_raw(
@@ -6434,6 +6215,7 @@ pub mod builder {
         statement_guid: Result<::std::string::String, String>,
     }
     impl<'a> DownloadStatementPdf<'a> {
+        /// A new `DownloadStatementPdf` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6442,40 +6224,28 @@ pub mod builder {
                 statement_guid: Err("statement_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `statement_guid` (path parameter, required): The unique identifier of the statement (STA-...), defined by MX.
         pub fn statement_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.statement_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for statement_guid failed"
-                        .to_string()
-                });
+            self.statement_guid = ::mx_client::__private::param(value, "statement_guid");
             self
         }
         async fn send_raw(
@@ -6533,6 +6303,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadMemberStatus<'a> {
+        /// A new `ReadMemberStatus` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6540,28 +6311,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -6621,6 +6384,7 @@ pub mod builder {
         to_date: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListMemberTransactions<'a> {
+        /// A new `ListMemberTransactions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6632,76 +6396,56 @@ pub mod builder {
                 to_date: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `from_date` (query parameter): Only list transactions from this date on. Assumption: an ISO 8601 date (YYYY-MM-DD), as in the SDK examples; MX defaults it to 90 days before the request.
         pub fn from_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_date failed"
-                        .to_string()
-                });
+            self.from_date = ::mx_client::__private::param(value, "from_date").map(Some);
             self
         }
+        /// Sets `page` (query parameter): The page of results to return, starting at 1.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `to_date` (query parameter): Only list transactions up to this date. Assumption: an ISO 8601 date (YYYY-MM-DD); MX defaults it to 5 days after the request.
         pub fn to_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_date failed"
-                        .to_string()
-                });
+            self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
         async fn send_raw(
@@ -6781,6 +6525,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> VerifyMember<'a> {
+        /// A new `VerifyMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6788,28 +6533,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique identifier of the member (MBR-...), defined by MX.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -6869,6 +6606,7 @@ pub mod builder {
         to_date: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListUserTransactions<'a> {
+        /// A new `ListUserTransactions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6879,64 +6617,48 @@ pub mod builder {
                 to_date: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `from_date` (query parameter): Only list transactions from this date on. Assumption: an ISO 8601 date (YYYY-MM-DD), as in the SDK examples; MX defaults it to 90 days before the request.
         pub fn from_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_date failed"
-                        .to_string()
-                });
+            self.from_date = ::mx_client::__private::param(value, "from_date").map(Some);
             self
         }
+        /// Sets `page` (query parameter): The page of results to return, starting at 1.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `to_date` (query parameter): Only list transactions up to this date. Assumption: an ISO 8601 date (YYYY-MM-DD); MX defaults it to 5 days after the request.
         pub fn to_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_date failed"
-                        .to_string()
-                });
+            self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
         async fn send_raw(
@@ -7006,6 +6728,7 @@ pub mod builder {
         transaction_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadTransaction<'a> {
+        /// A new `ReadTransaction` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -7013,28 +6736,23 @@ pub mod builder {
                 transaction_guid: Err("transaction_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier of the user (USR-...), defined by MX.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `transaction_guid` (path parameter, required): The unique identifier of the transaction (TRN-...), defined by MX.
         pub fn transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_guid failed"
-                        .to_string()
-                });
+            self.transaction_guid = ::mx_client::__private::param(
+                value,
+                "transaction_guid",
+            );
             self
         }
         async fn send_raw(

@@ -55,6 +55,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member` of `MemberCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<MemberCreateRequest>,
     }
     ///`MemberCreateRequestCredentialsItem`
@@ -130,6 +131,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member` of `MemberResponseBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<MemberResponse>,
     }
     /// Error types.
@@ -260,12 +262,14 @@ pub mod builder {
         body: Result<types::MemberCreateRequestBody, String>,
     }
     impl<'a> CreateMember<'a> {
+        /// A new `CreateMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the request body: The parameters to create a member.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MemberCreateRequestBody>,

@@ -11,384 +11,560 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AccountCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_subtype` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub account_subtype: ::std::option::Option<::std::string::String>,
+        /// `account_type` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub account_type: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `apr` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub apr: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `apy` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub apy: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `available_balance` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub available_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `balance` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `cash_surrender_value` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub cash_surrender_value: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `credit_limit` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub credit_limit: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `currency_code` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub currency_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `death_benefit` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub death_benefit: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `interest_rate` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub interest_rate: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_business` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub is_business: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_closed` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub is_closed: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_hidden` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub is_hidden: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `loan_amount` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub loan_amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `metadata` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub metadata: ::std::option::Option<::std::string::String>,
+        /// `name` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub name: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `nickname` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub nickname: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `original_balance` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub original_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `property_type` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub property_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `skip_webhook` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub skip_webhook: ::std::option::Option<bool>,
     }
     ///`AccountCreateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account` of `AccountCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub account: ::std::option::Option<AccountCreateRequest>,
     }
     ///`AccountNumberResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountNumberResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_guid` of `AccountNumberResponse`, as MX's spec names it (the spec describes it no further).
         pub account_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_number` of `AccountNumberResponse`, as MX's spec names it (the spec describes it no further).
         pub account_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `AccountNumberResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `institution_number` of `AccountNumberResponse`, as MX's spec names it (the spec describes it no further).
         pub institution_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `loan_guarantor` of `AccountNumberResponse`, as MX's spec names it (the spec describes it no further).
         pub loan_guarantor: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `loan_reference_number` of `AccountNumberResponse`, as MX's spec names it (the spec describes it no further).
         pub loan_reference_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member_guid` of `AccountNumberResponse`, as MX's spec names it (the spec describes it no further).
         pub member_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `passed_validation` of `AccountNumberResponse`, as MX's spec names it (the spec describes it no further).
         pub passed_validation: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `routing_number` of `AccountNumberResponse`, as MX's spec names it (the spec describes it no further).
         pub routing_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `sequence_number` of `AccountNumberResponse`, as MX's spec names it (the spec describes it no further).
         pub sequence_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transit_number` of `AccountNumberResponse`, as MX's spec names it (the spec describes it no further).
         pub transit_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `AccountNumberResponse`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`AccountNumbersResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountNumbersResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `account_numbers` of `AccountNumbersResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub account_numbers: ::std::vec::Vec<AccountNumberResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `AccountNumbersResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`AccountOwnerResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountOwnerResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_guid` of `AccountOwnerResponse`, as MX's spec names it (the spec describes it no further).
         pub account_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `address` of `AccountOwnerResponse`, as MX's spec names it (the spec describes it no further).
         pub address: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `city` of `AccountOwnerResponse`, as MX's spec names it (the spec describes it no further).
         pub city: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `country` of `AccountOwnerResponse`, as MX's spec names it (the spec describes it no further).
         pub country: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `email` of `AccountOwnerResponse`, as MX's spec names it (the spec describes it no further).
         pub email: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `first_name` of `AccountOwnerResponse`, as MX's spec names it (the spec describes it no further).
         pub first_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `AccountOwnerResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `last_name` of `AccountOwnerResponse`, as MX's spec names it (the spec describes it no further).
         pub last_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member_guid` of `AccountOwnerResponse`, as MX's spec names it (the spec describes it no further).
         pub member_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `owner_name` of `AccountOwnerResponse`, as MX's spec names it (the spec describes it no further).
         pub owner_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `phone` of `AccountOwnerResponse`, as MX's spec names it (the spec describes it no further).
         pub phone: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `postal_code` of `AccountOwnerResponse`, as MX's spec names it (the spec describes it no further).
         pub postal_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `state` of `AccountOwnerResponse`, as MX's spec names it (the spec describes it no further).
         pub state: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `AccountOwnerResponse`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`AccountOwnersResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountOwnersResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `account_owners` of `AccountOwnersResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub account_owners: ::std::vec::Vec<AccountOwnerResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `AccountOwnersResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`AccountResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_number` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub account_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_number_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub account_number_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_ownership` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub account_ownership: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `annuity_policy_to_date` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub annuity_policy_to_date: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `annuity_provider` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub annuity_provider: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `annuity_term_year` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub annuity_term_year: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `apr` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub apr: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `apr_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub apr_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `apy` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub apy: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `apy_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub apy_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `available_balance` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub available_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `available_balance_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub available_balance_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `available_credit` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub available_credit: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `available_credit_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub available_credit_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `balance` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `balance_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub balance_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `calculated_apr` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub calculated_apr: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `cash_balance` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub cash_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `cash_balance_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub cash_balance_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `cash_surrender_value` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub cash_surrender_value: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `cash_surrender_value_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub cash_surrender_value_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `credit_limit` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub credit_limit: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `credit_limit_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub credit_limit_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `currency_code` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub currency_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `currency_code_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub currency_code_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `day_payment_is_due` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub day_payment_is_due: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `day_payment_is_due_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub day_payment_is_due_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `death_benefit` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub death_benefit: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `death_benefit_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub death_benefit_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `federal_insurance_status` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub federal_insurance_status: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_account_number` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_account_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_account_subtype` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_account_subtype: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_account_type` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_account_type: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_apr` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_apr: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_apy` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_apy: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_available_balance` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_available_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_balance` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_cash_balance` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_cash_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_cash_surrender_value` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_cash_surrender_value: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_credit_limit` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_credit_limit: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_currency_code` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_currency_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_day_payment_is_due` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_day_payment_is_due: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_death_benefit` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_death_benefit: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_holdings_value` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_holdings_value: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_interest_rate` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_interest_rate: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_is_closed` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_is_closed: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_last_payment` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_last_payment: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_last_payment_at` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_last_payment_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_loan_amount` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_loan_amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_matures_on` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_matures_on: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_minimum_balance` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_minimum_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_minimum_payment` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_minimum_payment: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_name` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_nickname` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_nickname: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_original_balance` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_original_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_payment_due_at` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_payment_due_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_payoff_balance` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_payoff_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_routing_number` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_routing_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_started_on` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_started_on: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_statement_balance` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_statement_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `feed_total_account_value` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub feed_total_account_value: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `holdings_value` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub holdings_value: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `holdings_value_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub holdings_value_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `id` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `imported_at` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub imported_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `institution_code` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub institution_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `institution_guid` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub institution_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `insured_name` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub insured_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `interest_rate` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub interest_rate: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `interest_rate_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub interest_rate_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_closed` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub is_closed: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_closed_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub is_closed_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_hidden` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub is_hidden: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_manual` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub is_manual: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `last_payment` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub last_payment: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `last_payment_at` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub last_payment_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `last_payment_at_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub last_payment_at_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `last_payment_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub last_payment_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `loan_amount` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub loan_amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `loan_amount_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub loan_amount_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `margin_balance` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub margin_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `matures_on` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub matures_on: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `matures_on_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub matures_on_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member_guid` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub member_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member_id` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub member_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member_is_managed_by_user` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub member_is_managed_by_user: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `metadata` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub metadata: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `minimum_balance` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub minimum_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `minimum_balance_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub minimum_balance_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `minimum_payment` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub minimum_payment: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `minimum_payment_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub minimum_payment_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `name` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `name_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub name_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `nickname` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub nickname: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `nickname_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub nickname_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `original_balance` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub original_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `original_balance_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub original_balance_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pay_out_amount` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub pay_out_amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `payment_due_at` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub payment_due_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `payment_due_at_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub payment_due_at_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `payoff_balance` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub payoff_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `payoff_balance_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub payoff_balance_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `premium_amount` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub premium_amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `property_type` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub property_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `routing_number` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub routing_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `started_on` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub started_on: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `started_on_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub started_on_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `statement_balance` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub statement_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `statement_balance_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub statement_balance_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `subtype` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub subtype: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `subtype_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub subtype_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `today_ugl_amount` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub today_ugl_amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `today_ugl_percentage` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub today_ugl_percentage: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `total_account_value` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub total_account_value: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `total_account_value_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub total_account_value_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `total_account_value_ugl` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub total_account_value_ugl: ::std::option::Option<f64>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        /// `type` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub type_: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `type_set_by` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub type_set_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_id` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     ///`AccountResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account` of `AccountResponseBody`, as MX's spec names it (the spec describes it no further).
         pub account: ::std::option::Option<AccountResponse>,
     }
     ///`AccountUpdateRequest`
@@ -462,77 +638,109 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account` of `AccountUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub account: ::std::option::Option<AccountUpdateRequest>,
     }
     ///`AccountsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `accounts` of `AccountsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub accounts: ::std::vec::Vec<AccountResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `AccountsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`AchResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AchResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_guid` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub account_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_number_last_four` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub account_number_last_four: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_type` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub account_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `ach_initiated_at` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub ach_initiated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `client_guid` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub client_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `corrected_account_number` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub corrected_account_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `corrected_routing_number` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub corrected_routing_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `id` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `institution_guid` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub institution_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `investigation_notes` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub investigation_notes: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member_guid` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub member_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `processing_errors` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub processing_errors: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `resolution_code` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub resolution_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `resolution_detail` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub resolution_detail: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `resolved_status_at` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub resolved_status_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `return_account_number` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub return_account_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `return_code` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub return_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `return_notes` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub return_notes: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `return_routing_number` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub return_routing_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `return_status` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub return_status: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `returned_at` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub returned_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `sec_code` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub sec_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `started_processing_at` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub started_processing_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `submitted_at` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub submitted_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction_amount` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub transaction_amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `AchResponse`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`AchReturnCreateRequest`
@@ -586,45 +794,53 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AchReturnCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `ach_return` of `AchReturnCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub ach_return: ::std::option::Option<AchReturnCreateRequest>,
     }
     ///`AchReturnResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AchReturnResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `ach_return` of `AchReturnResponseBody`, as MX's spec names it (the spec describes it no further).
         pub ach_return: ::std::option::Option<AchResponse>,
     }
     ///`AchReturnsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AchReturnsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `ach_returns` of `AchReturnsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub ach_returns: ::std::vec::Vec<AchResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `AchReturnsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`AuthorizationCodeRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AuthorizationCodeRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `scope` of `AuthorizationCodeRequest`, as MX's spec names it (the spec describes it no further).
         pub scope: ::std::option::Option<::std::string::String>,
     }
     ///`AuthorizationCodeRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AuthorizationCodeRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `authorization_code` of `AuthorizationCodeRequestBody`, as MX's spec names it (the spec describes it no further).
         pub authorization_code: ::std::option::Option<AuthorizationCodeRequest>,
     }
     ///`AuthorizationCodeResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AuthorizationCodeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `code` of `AuthorizationCodeResponse`, as MX's spec names it (the spec describes it no further).
         pub code: ::std::option::Option<::std::string::String>,
     }
     ///`AuthorizationCodeResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AuthorizationCodeResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `authorization_code` of `AuthorizationCodeResponseBody`, as MX's spec names it (the spec describes it no further).
         pub authorization_code: ::std::option::Option<AuthorizationCodeResponse>,
     }
     ///`BudgetCreateRequest`
@@ -648,6 +864,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BudgetCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `budget` of `BudgetCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub budget: ::std::option::Option<BudgetCreateRequest>,
     }
     ///`BudgetResponse`
@@ -706,6 +923,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BudgetResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `budget` of `BudgetResponseBody`, as MX's spec names it (the spec describes it no further).
         pub budget: ::std::option::Option<BudgetResponse>,
     }
     ///`BudgetUpdateRequest`
@@ -725,38 +943,47 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BudgetUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `budget` of `BudgetUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub budget: ::std::option::Option<BudgetUpdateRequest>,
     }
     ///`BudgetsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BudgetsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `budgets` of `BudgetsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub budgets: ::std::vec::Vec<BudgetResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `BudgetsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`CategoriesResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CategoriesResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `categories` of `CategoriesResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub categories: ::std::vec::Vec<CategoryResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `CategoriesResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`CategoryCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CategoryCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `metadata` of `CategoryCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub metadata: ::std::option::Option<::std::string::String>,
+        /// `name` of `CategoryCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub name: ::std::string::String,
+        /// `parent_guid` of `CategoryCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub parent_guid: ::std::string::String,
     }
     ///`CategoryCreateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CategoryCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `category` of `CategoryCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub category: ::std::option::Option<CategoryCreateRequest>,
     }
     ///`CategoryResponse`
@@ -766,270 +993,364 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `CategoryResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_default` of `CategoryResponse`, as MX's spec names it (the spec describes it no further).
         pub is_default: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_income` of `CategoryResponse`, as MX's spec names it (the spec describes it no further).
         pub is_income: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `metadata` of `CategoryResponse`, as MX's spec names it (the spec describes it no further).
         pub metadata: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `name` of `CategoryResponse`, as MX's spec names it (the spec describes it no further).
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `parent_guid` of `CategoryResponse`, as MX's spec names it (the spec describes it no further).
         pub parent_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `CategoryResponse`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
     ///`CategoryResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CategoryResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `category` of `CategoryResponseBody`, as MX's spec names it (the spec describes it no further).
         pub category: ::std::option::Option<CategoryResponse>,
     }
     ///`CategoryUpdateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CategoryUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `metadata` of `CategoryUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub metadata: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `name` of `CategoryUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub name: ::std::option::Option<::std::string::String>,
     }
     ///`CategoryUpdateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CategoryUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `category` of `CategoryUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub category: ::std::option::Option<CategoryUpdateRequest>,
     }
     ///`ChallengeResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ChallengeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `field_name` of `ChallengeResponse`, as MX's spec names it (the spec describes it no further).
         pub field_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `ChallengeResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `image_data` of `ChallengeResponse`, as MX's spec names it (the spec describes it no further).
         pub image_data: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `image_options` of `ChallengeResponse`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub image_options: ::std::vec::Vec<ImageOptionResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `label` of `ChallengeResponse`, as MX's spec names it (the spec describes it no further).
         pub label: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `options` of `ChallengeResponse`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub options: ::std::vec::Vec<OptionResponse>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        /// `type` of `ChallengeResponse`, as MX's spec names it (the spec describes it no further).
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`ChallengesResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ChallengesResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `challenges` of `ChallengesResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub challenges: ::std::vec::Vec<ChallengeResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `ChallengesResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`ConnectWidgetRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ConnectWidgetRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `client_redirect_url` of `ConnectWidgetRequest`, as MX's spec names it (the spec describes it no further).
         pub client_redirect_url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `color_scheme` of `ConnectWidgetRequest`, as MX's spec names it (the spec describes it no further).
         pub color_scheme: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `current_institution_code` of `ConnectWidgetRequest`, as MX's spec names it (the spec describes it no further).
         pub current_institution_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `current_member_guid` of `ConnectWidgetRequest`, as MX's spec names it (the spec describes it no further).
         pub current_member_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `disable_background_agg` of `ConnectWidgetRequest`, as MX's spec names it (the spec describes it no further).
         pub disable_background_agg: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `disable_institution_search` of `ConnectWidgetRequest`, as MX's spec names it (the spec describes it no further).
         pub disable_institution_search: ::std::option::Option<bool>,
         /**This indicates whether OAuth app2app behavior is enabled for institutions that support it. Defaults to `true`. When set to `false`, the widget will **not** direct the end user to the institution's mobile application. This setting is not persistent. This setting currently only affects Chase institutions.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_app2app: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `include_identity` of `ConnectWidgetRequest`, as MX's spec names it (the spec describes it no further).
         pub include_identity: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `include_transactions` of `ConnectWidgetRequest`, as MX's spec names it (the spec describes it no further).
         pub include_transactions: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_mobile_webview` of `ConnectWidgetRequest`, as MX's spec names it (the spec describes it no further).
         pub is_mobile_webview: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `mode` of `ConnectWidgetRequest`, as MX's spec names it (the spec describes it no further).
         pub mode: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `oauth_referral_source` of `ConnectWidgetRequest`, as MX's spec names it (the spec describes it no further).
         pub oauth_referral_source: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `ui_message_version` of `ConnectWidgetRequest`, as MX's spec names it (the spec describes it no further).
         pub ui_message_version: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `ui_message_webview_url_scheme` of `ConnectWidgetRequest`, as MX's spec names it (the spec describes it no further).
         pub ui_message_webview_url_scheme: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `update_credentials` of `ConnectWidgetRequest`, as MX's spec names it (the spec describes it no further).
         pub update_credentials: ::std::option::Option<bool>,
     }
     ///`ConnectWidgetRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ConnectWidgetRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `config` of `ConnectWidgetRequestBody`, as MX's spec names it (the spec describes it no further).
         pub config: ::std::option::Option<ConnectWidgetRequest>,
     }
     ///`ConnectWidgetResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ConnectWidgetResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `connect_widget_url` of `ConnectWidgetResponse`, as MX's spec names it (the spec describes it no further).
         pub connect_widget_url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `ConnectWidgetResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
     }
     ///`ConnectWidgetResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ConnectWidgetResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user` of `ConnectWidgetResponseBody`, as MX's spec names it (the spec describes it no further).
         pub user: ::std::option::Option<ConnectWidgetResponse>,
     }
     ///`CredentialRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `CredentialRequest`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `value` of `CredentialRequest`, as MX's spec names it (the spec describes it no further).
         pub value: ::std::option::Option<::mx_client::CredentialValue>,
     }
     ///`CredentialResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `display_order` of `CredentialResponse`, as MX's spec names it (the spec describes it no further).
         pub display_order: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `field_name` of `CredentialResponse`, as MX's spec names it (the spec describes it no further).
         pub field_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `field_type` of `CredentialResponse`, as MX's spec names it (the spec describes it no further).
         pub field_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `CredentialResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `label` of `CredentialResponse`, as MX's spec names it (the spec describes it no further).
         pub label: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        /// `type` of `CredentialResponse`, as MX's spec names it (the spec describes it no further).
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`CredentialsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `credentials` of `CredentialsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub credentials: ::std::vec::Vec<CredentialResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `CredentialsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`CreditCardProduct`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CreditCardProduct {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `annual_fee` of `CreditCardProduct`, as MX's spec names it (the spec describes it no further).
         pub annual_fee: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `duration_of_introductory_rate_on_balance_transfer` of `CreditCardProduct`, as MX's spec names it (the spec describes it no further).
         pub duration_of_introductory_rate_on_balance_transfer: ::std::option::Option<
             i64,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `duration_of_introductory_rate_on_purchases` of `CreditCardProduct`, as MX's spec names it (the spec describes it no further).
         pub duration_of_introductory_rate_on_purchases: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `CreditCardProduct`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `has_cashback_rewards` of `CreditCardProduct`, as MX's spec names it (the spec describes it no further).
         pub has_cashback_rewards: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `has_other_rewards` of `CreditCardProduct`, as MX's spec names it (the spec describes it no further).
         pub has_other_rewards: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `has_travel_rewards` of `CreditCardProduct`, as MX's spec names it (the spec describes it no further).
         pub has_travel_rewards: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `has_zero_introductory_annual_fee` of `CreditCardProduct`, as MX's spec names it (the spec describes it no further).
         pub has_zero_introductory_annual_fee: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `has_zero_percent_introductory_rate` of `CreditCardProduct`, as MX's spec names it (the spec describes it no further).
         pub has_zero_percent_introductory_rate: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `has_zero_percent_introductory_rate_on_balance_transfer` of `CreditCardProduct`, as MX's spec names it (the spec describes it no further).
         pub has_zero_percent_introductory_rate_on_balance_transfer: ::std::option::Option<
             bool,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_accepting_applicants` of `CreditCardProduct`, as MX's spec names it (the spec describes it no further).
         pub is_accepting_applicants: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_active_credit_card_product` of `CreditCardProduct`, as MX's spec names it (the spec describes it no further).
         pub is_active_credit_card_product: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_small_business_card` of `CreditCardProduct`, as MX's spec names it (the spec describes it no further).
         pub is_small_business_card: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `name` of `CreditCardProduct`, as MX's spec names it (the spec describes it no further).
         pub name: ::std::option::Option<::std::string::String>,
     }
     ///`CreditCardProductResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CreditCardProductResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `credit_card_product` of `CreditCardProductResponse`, as MX's spec names it (the spec describes it no further).
         pub credit_card_product: ::std::option::Option<CreditCardProduct>,
     }
     ///`EnhanceTransactionResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EnhanceTransactionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `amount` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `categorized_by` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub categorized_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `category` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub category: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `category_guid` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub category_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `described_by` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub described_by: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `description` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `extended_transaction_type` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub extended_transaction_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `id` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_bill_pay` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub is_bill_pay: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_direct_deposit` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub is_direct_deposit: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_expense` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub is_expense: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_fee` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub is_fee: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_income` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub is_income: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_international` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub is_international: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_overdraft_fee` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub is_overdraft_fee: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_payroll_advance` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub is_payroll_advance: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_subscription` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub is_subscription: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `memo` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub memo: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_category_code` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub merchant_category_code: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_guid` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub merchant_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_location_guid` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub merchant_location_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `original_description` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub original_description: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        /// `type` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`EnhanceTransactionsRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EnhanceTransactionsRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `amount` of `EnhanceTransactionsRequest`, as MX's spec names it (the spec describes it no further).
         pub amount: ::std::option::Option<f64>,
+        /// `description` of `EnhanceTransactionsRequest`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `extended_transaction_type` of `EnhanceTransactionsRequest`, as MX's spec names it (the spec describes it no further).
         pub extended_transaction_type: ::std::option::Option<::std::string::String>,
+        /// `id` of `EnhanceTransactionsRequest`, as MX's spec names it (the spec describes it no further).
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `memo` of `EnhanceTransactionsRequest`, as MX's spec names it (the spec describes it no further).
         pub memo: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_category_code` of `EnhanceTransactionsRequest`, as MX's spec names it (the spec describes it no further).
         pub merchant_category_code: ::std::option::Option<i64>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        /// `type` of `EnhanceTransactionsRequest`, as MX's spec names it (the spec describes it no further).
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`EnhanceTransactionsRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EnhanceTransactionsRequestBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `transactions` of `EnhanceTransactionsRequestBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub transactions: ::std::vec::Vec<EnhanceTransactionsRequest>,
     }
@@ -1037,6 +1358,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EnhanceTransactionsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `transactions` of `EnhanceTransactionsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub transactions: ::std::vec::Vec<EnhanceTransactionResponse>,
     }
@@ -1076,6 +1398,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GoalRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `goal` of `GoalRequestBody`, as MX's spec names it (the spec describes it no further).
         pub goal: ::std::option::Option<GoalRequest>,
     }
     ///`GoalResponse`
@@ -1124,6 +1447,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub targeted_to_complete_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `track_type_name` of `GoalResponse`, as MX's spec names it (the spec describes it no further).
         pub track_type_name: ::std::option::Option<::std::string::String>,
         ///The unique identifier for the the user. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1133,6 +1457,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GoalResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `goal` of `GoalResponseBody`, as MX's spec names it (the spec describes it no further).
         pub goal: ::std::option::Option<GoalResponse>,
     }
     ///`GoalsResponse`
@@ -1178,8 +1503,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub projected_to_complete_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `targeted_to_complete_at` of `GoalsResponse`, as MX's spec names it (the spec describes it no further).
         pub targeted_to_complete_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `track_type_name` of `GoalsResponse`, as MX's spec names it (the spec describes it no further).
         pub track_type_name: ::std::option::Option<::std::string::String>,
         ///The unique identifier for the the user. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1189,108 +1516,145 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GoalsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `goals` of `GoalsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub goals: ::std::vec::Vec<GoalsResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `GoalsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`ImageOptionResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ImageOptionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `data_uri` of `ImageOptionResponse`, as MX's spec names it (the spec describes it no further).
         pub data_uri: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `ImageOptionResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `label` of `ImageOptionResponse`, as MX's spec names it (the spec describes it no further).
         pub label: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `value` of `ImageOptionResponse`, as MX's spec names it (the spec describes it no further).
         pub value: ::std::option::Option<::std::string::String>,
     }
     ///`InsightResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InsightResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `active_at` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
         pub active_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `client_guid` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
         pub client_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `cta_clicked_at` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
         pub cta_clicked_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `description` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `has_associated_accounts` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
         pub has_associated_accounts: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `has_associated_categories` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
         pub has_associated_categories: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `has_associated_merchants` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
         pub has_associated_merchants: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `has_associated_scheduled_payments` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
         pub has_associated_scheduled_payments: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `has_associated_transactions` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
         pub has_associated_transactions: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `has_been_displayed` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
         pub has_been_displayed: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_dismissed` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
         pub is_dismissed: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `micro_call_to_action` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
         pub micro_call_to_action: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `micro_description` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
         pub micro_description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `micro_title` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
         pub micro_title: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `template` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
         pub template: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `title` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
         pub title: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_id` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     ///`InsightResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InsightResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `insight` of `InsightResponseBody`, as MX's spec names it (the spec describes it no further).
         pub insight: ::std::option::Option<InsightResponse>,
     }
     ///`InsightUpdateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InsightUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `has_been_displayed` of `InsightUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub has_been_displayed: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_dismissed` of `InsightUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub is_dismissed: ::std::option::Option<bool>,
     }
     ///`InsightUpdateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InsightUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `insight` of `InsightUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub insight: ::std::option::Option<InsightUpdateRequest>,
     }
     ///`InsightsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InsightsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `insights` of `InsightsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub insights: ::std::vec::Vec<InsightResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `InsightsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`InstitutionResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InstitutionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `code` of `InstitutionResponse`, as MX's spec names it (the spec describes it no further).
         pub code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `forgot_password_url` of `InstitutionResponse`, as MX's spec names it (the spec describes it no further).
         pub forgot_password_url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `forgot_username_url` of `InstitutionResponse`, as MX's spec names it (the spec describes it no further).
         pub forgot_username_url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `instructional_text` of `InstitutionResponse`, as MX's spec names it (the spec describes it no further).
         pub instructional_text: ::std::option::Option<::std::string::String>,
         ///An array of instructional steps that may contain html elements.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1298,431 +1662,611 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_disabled_by_client` of `InstitutionResponse`, as MX's spec names it (the spec describes it no further).
         pub is_disabled_by_client: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `iso_country_code` of `InstitutionResponse`, as MX's spec names it (the spec describes it no further).
         pub iso_country_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `medium_logo_url` of `InstitutionResponse`, as MX's spec names it (the spec describes it no further).
         pub medium_logo_url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `name` of `InstitutionResponse`, as MX's spec names it (the spec describes it no further).
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `small_logo_url` of `InstitutionResponse`, as MX's spec names it (the spec describes it no further).
         pub small_logo_url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `supports_account_identification` of `InstitutionResponse`, as MX's spec names it (the spec describes it no further).
         pub supports_account_identification: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `supports_account_statement` of `InstitutionResponse`, as MX's spec names it (the spec describes it no further).
         pub supports_account_statement: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `supports_account_verification` of `InstitutionResponse`, as MX's spec names it (the spec describes it no further).
         pub supports_account_verification: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `supports_oauth` of `InstitutionResponse`, as MX's spec names it (the spec describes it no further).
         pub supports_oauth: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `supports_tax_document` of `InstitutionResponse`, as MX's spec names it (the spec describes it no further).
         pub supports_tax_document: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `supports_transaction_history` of `InstitutionResponse`, as MX's spec names it (the spec describes it no further).
         pub supports_transaction_history: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `trouble_signing_in_url` of `InstitutionResponse`, as MX's spec names it (the spec describes it no further).
         pub trouble_signing_in_url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `url` of `InstitutionResponse`, as MX's spec names it (the spec describes it no further).
         pub url: ::std::option::Option<::std::string::String>,
     }
     ///`InstitutionResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InstitutionResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `institution` of `InstitutionResponseBody`, as MX's spec names it (the spec describes it no further).
         pub institution: ::std::option::Option<InstitutionResponse>,
     }
     ///`InstitutionsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InstitutionsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `institutions` of `InstitutionsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub institutions: ::std::vec::Vec<InstitutionResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `InstitutionsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`InvestmentHoldingResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InvestmentHoldingResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_guid` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub account_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `cost_basis` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub cost_basis: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `coupon_yield` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub coupon_yield: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `currency_code` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub currency_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `current_price` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub current_price: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `current_price_as_of` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub current_price_as_of: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `daily_change` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub daily_change: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `description` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `expiration` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub expiration: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `face_value` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub face_value: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `frequency` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub frequency: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `holding_type` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub holding_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `issue_date` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub issue_date: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `market_value` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub market_value: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `maturity_date` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub maturity_date: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `percentage_change` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub percentage_change: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `purchase_price` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub purchase_price: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `put_or_call` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub put_or_call: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `quantity` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub quantity: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `rate` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub rate: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `strike_price` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub strike_price: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `symbol` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub symbol: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `term` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub term: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `term_unit` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub term_unit: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `today_ugl_amount` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub today_ugl_amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `today_ugl_percentage` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub today_ugl_percentage: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `total_ugl_amount` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub total_ugl_amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `total_ugl_percentage` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub total_ugl_percentage: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `unvested_quantity` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub unvested_quantity: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `unvested_value` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub unvested_value: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `vested_quantity` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub vested_quantity: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `vested_value` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub vested_value: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `vesting_end_date` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub vesting_end_date: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `vesting_start_date` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
         pub vesting_start_date: ::std::option::Option<::std::string::String>,
     }
     ///`InvestmentHoldingResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InvestmentHoldingResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `investment_holding` of `InvestmentHoldingResponseBody`, as MX's spec names it (the spec describes it no further).
         pub investment_holding: ::std::option::Option<InvestmentHoldingResponse>,
     }
     ///`InvestmentHoldingsDeactivation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InvestmentHoldingsDeactivation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `message` of `InvestmentHoldingsDeactivation`, as MX's spec names it (the spec describes it no further).
         pub message: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `status` of `InvestmentHoldingsDeactivation`, as MX's spec names it (the spec describes it no further).
         pub status: ::std::option::Option<::serde_json::Value>,
     }
     ///`InvestmentHoldingsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InvestmentHoldingsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `investment_holdings` of `InvestmentHoldingsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub investment_holdings: ::std::vec::Vec<InvestmentHoldingResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `InvestmentHoldingsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`ManagedAccountCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ManagedAccountCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_number` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub account_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `apr` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub apr: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `apy` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub apy: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `available_balance` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub available_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `available_credit` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub available_credit: ::std::option::Option<f64>,
+        /// `balance` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub balance: f64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `cash_surrender_value` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub cash_surrender_value: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `credit_limit` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub credit_limit: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `currency_code` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub currency_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `day_payment_is_due` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub day_payment_is_due: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `death_benefit` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub death_benefit: ::std::option::Option<i64>,
+        /// `id` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `interest_rate` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub interest_rate: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_closed` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub is_closed: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_hidden` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub is_hidden: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `last_payment` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub last_payment: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `last_payment_at` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub last_payment_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `loan_amount` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub loan_amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `matures_on` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub matures_on: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `metadata` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub metadata: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `minimum_balance` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub minimum_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `minimum_payment` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub minimum_payment: ::std::option::Option<f64>,
+        /// `name` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub name: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `nickname` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub nickname: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `original_balance` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub original_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `payment_due_at` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub payment_due_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `payoff_balance` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub payoff_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `routing_number` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub routing_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `started_on` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub started_on: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `subtype` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub subtype: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type")]
+        /// `type` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub type_: ::std::string::String,
     }
     ///`ManagedAccountCreateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedAccountCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account` of `ManagedAccountCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub account: ::std::option::Option<ManagedAccountCreateRequest>,
     }
     ///`ManagedAccountUpdateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedAccountUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_number` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub account_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `apr` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub apr: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `apy` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub apy: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `available_balance` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub available_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `available_credit` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub available_credit: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `balance` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `cash_surrender_value` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub cash_surrender_value: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `credit_limit` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub credit_limit: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `currency_code` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub currency_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `day_payment_is_due` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub day_payment_is_due: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `death_benefit` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub death_benefit: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `id` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `interest_rate` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub interest_rate: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_closed` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub is_closed: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_hidden` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub is_hidden: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `last_payment` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub last_payment: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `last_payment_at` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub last_payment_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `loan_amount` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub loan_amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `matures_on` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub matures_on: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `metadata` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub metadata: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `minimum_balance` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub minimum_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `minimum_payment` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub minimum_payment: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `name` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `nickname` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub nickname: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `original_balance` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub original_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `payment_due_at` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub payment_due_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `payoff_balance` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub payoff_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `routing_number` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub routing_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `started_on` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub started_on: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `subtype` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub subtype: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        /// `type` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`ManagedAccountUpdateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedAccountUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account` of `ManagedAccountUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub account: ::std::option::Option<ManagedAccountUpdateRequest>,
     }
     ///`ManagedMemberCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ManagedMemberCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `id` of `ManagedMemberCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub id: ::std::option::Option<::std::string::String>,
+        /// `institution_code` of `ManagedMemberCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub institution_code: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `metadata` of `ManagedMemberCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub metadata: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `name` of `ManagedMemberCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub name: ::std::option::Option<::std::string::String>,
     }
     ///`ManagedMemberCreateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedMemberCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member` of `ManagedMemberCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<ManagedMemberCreateRequest>,
     }
     ///`ManagedMemberUpdateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedMemberUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `id` of `ManagedMemberUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `metadata` of `ManagedMemberUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub metadata: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `name` of `ManagedMemberUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub name: ::std::option::Option<::std::string::String>,
     }
     ///`ManagedMemberUpdateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedMemberUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member` of `ManagedMemberUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<ManagedMemberUpdateRequest>,
     }
     ///`ManagedTransactionCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ManagedTransactionCreateRequest {
+        /// `amount` of `ManagedTransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub amount: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `category` of `ManagedTransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub category: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `check_number_string` of `ManagedTransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub check_number_string: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `currency_code` of `ManagedTransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub currency_code: ::std::option::Option<::std::string::String>,
+        /// `description` of `ManagedTransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `id` of `ManagedTransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_international` of `ManagedTransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub is_international: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `latitude` of `ManagedTransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub latitude: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `localized_description` of `ManagedTransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub localized_description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `localized_memo` of `ManagedTransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub localized_memo: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `longitude` of `ManagedTransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub longitude: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `memo` of `ManagedTransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub memo: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_category_code` of `ManagedTransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub merchant_category_code: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_guid` of `ManagedTransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub merchant_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_location_guid` of `ManagedTransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub merchant_location_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `metadata` of `ManagedTransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub metadata: ::std::option::Option<::std::string::String>,
+        /// `posted_at` of `ManagedTransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub posted_at: ::std::string::String,
+        /// `status` of `ManagedTransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub status: ::std::string::String,
+        /// `transacted_at` of `ManagedTransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub transacted_at: ::std::string::String,
         #[serde(rename = "type")]
+        /// `type` of `ManagedTransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub type_: ::std::string::String,
     }
     ///`ManagedTransactionCreateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedTransactionCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction` of `ManagedTransactionCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: ::std::option::Option<ManagedTransactionCreateRequest>,
     }
     ///`ManagedTransactionUpdateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedTransactionUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `amount` of `ManagedTransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub amount: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `category` of `ManagedTransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub category: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `check_number_string` of `ManagedTransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub check_number_string: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `currency_code` of `ManagedTransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub currency_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `description` of `ManagedTransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `id` of `ManagedTransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_international` of `ManagedTransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub is_international: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `latitude` of `ManagedTransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub latitude: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `localized_description` of `ManagedTransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub localized_description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `localized_memo` of `ManagedTransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub localized_memo: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `longitude` of `ManagedTransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub longitude: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `memo` of `ManagedTransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub memo: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_category_code` of `ManagedTransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub merchant_category_code: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_guid` of `ManagedTransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub merchant_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_location_guid` of `ManagedTransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub merchant_location_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `metadata` of `ManagedTransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub metadata: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `posted_at` of `ManagedTransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub posted_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `status` of `ManagedTransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub status: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transacted_at` of `ManagedTransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub transacted_at: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        /// `type` of `ManagedTransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`ManagedTransactionUpdateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedTransactionUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction` of `ManagedTransactionUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: ::std::option::Option<ManagedTransactionUpdateRequest>,
     }
     ///`MemberCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `background_aggregation_is_disabled` of `MemberCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub background_aggregation_is_disabled: ::std::option::Option<bool>,
+        /// `credentials` of `MemberCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub credentials: ::std::vec::Vec<CredentialRequest>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `id` of `MemberCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub id: ::std::option::Option<::std::string::String>,
+        /// `institution_code` of `MemberCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub institution_code: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_oauth` of `MemberCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub is_oauth: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `metadata` of `MemberCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub metadata: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `skip_aggregation` of `MemberCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub skip_aggregation: ::std::option::Option<bool>,
         ///The use case associated with the member. Valid values are `PFM` and/or `MONEY_MOVEMENT`. Only set this if you've met with MX and have opted in to using this field.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1733,90 +2277,121 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `client_redirect_url` of `MemberCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub client_redirect_url: ::std::option::Option<::std::string::String>,
         /**This indicates whether OAuth app2app behavior is enabled for institutions that support it. Defaults to `true`. When set to `false`, any `oauth_window_uri` generated will **not** direct the end user to the institution's mobile application. This setting is not persistent. This setting currently only affects Chase institutions.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_app2app: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member` of `MemberCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<MemberCreateRequest>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `referral_source` of `MemberCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub referral_source: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `ui_message_webview_url_scheme` of `MemberCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub ui_message_webview_url_scheme: ::std::option::Option<::std::string::String>,
     }
     ///`MemberElements`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberElements {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_guid` of `MemberElements`, as MX's spec names it (the spec describes it no further).
         pub account_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member_guid` of `MemberElements`, as MX's spec names it (the spec describes it no further).
         pub member_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `MemberElements`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`MemberResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `aggregated_at` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub aggregated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `background_aggregation_is_disabled` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub background_aggregation_is_disabled: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `connection_status` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub connection_status: ::std::option::Option<::mx_client::ConnectionStatus>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `connection_status_message` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub connection_status_message: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `id` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `institution_code` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub institution_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `institution_guid` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub institution_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_being_aggregated` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub is_being_aggregated: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_managed_by_user` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub is_managed_by_user: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_manual` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub is_manual: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_oauth` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub is_oauth: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `metadata` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub metadata: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `most_recent_job_detail_code` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub most_recent_job_detail_code: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `most_recent_job_detail_text` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub most_recent_job_detail_text: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `most_recent_job_guid` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub most_recent_job_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `name` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `needs_updated_credentials` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub needs_updated_credentials: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `oauth_window_uri` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub oauth_window_uri: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `successfully_aggregated_at` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub successfully_aggregated_at: ::std::option::Option<::std::string::String>,
         ///The use case associated with the member. Valid values are `PFM` and/or `MONEY_MOVEMENT`. Only set this if you've met with MX and have opted in to using this field.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub use_cases: ::std::vec::Vec<::mx_client::UseCase>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_id` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     ///`MemberResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member` of `MemberResponseBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<MemberResponse>,
     }
     ///`MemberResumeRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberResumeRequest {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `challenges` of `MemberResumeRequest`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub challenges: ::std::vec::Vec<CredentialRequest>,
     }
@@ -1824,52 +2399,69 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberResumeRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member` of `MemberResumeRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<MemberResumeRequest>,
     }
     ///`MemberStatusResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberStatusResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `aggregated_at` of `MemberStatusResponse`, as MX's spec names it (the spec describes it no further).
         pub aggregated_at: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `challenges` of `MemberStatusResponse`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub challenges: ::std::vec::Vec<ChallengeResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `connection_status` of `MemberStatusResponse`, as MX's spec names it (the spec describes it no further).
         pub connection_status: ::std::option::Option<::mx_client::ConnectionStatus>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `MemberStatusResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `has_processed_account_numbers` of `MemberStatusResponse`, as MX's spec names it (the spec describes it no further).
         pub has_processed_account_numbers: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `has_processed_accounts` of `MemberStatusResponse`, as MX's spec names it (the spec describes it no further).
         pub has_processed_accounts: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `has_processed_transactions` of `MemberStatusResponse`, as MX's spec names it (the spec describes it no further).
         pub has_processed_transactions: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_authenticated` of `MemberStatusResponse`, as MX's spec names it (the spec describes it no further).
         pub is_authenticated: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_being_aggregated` of `MemberStatusResponse`, as MX's spec names it (the spec describes it no further).
         pub is_being_aggregated: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `successfully_aggregated_at` of `MemberStatusResponse`, as MX's spec names it (the spec describes it no further).
         pub successfully_aggregated_at: ::std::option::Option<::std::string::String>,
     }
     ///`MemberStatusResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberStatusResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member` of `MemberStatusResponseBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<MemberStatusResponse>,
     }
     ///`MemberUpdateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `background_aggregation_is_disabled` of `MemberUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub background_aggregation_is_disabled: ::std::option::Option<bool>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `credentials` of `MemberUpdateRequest`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub credentials: ::std::vec::Vec<CredentialRequest>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `id` of `MemberUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `metadata` of `MemberUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub metadata: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `skip_aggregation` of `MemberUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub skip_aggregation: ::std::option::Option<bool>,
         ///The use case associated with the member. Valid values are `PFM` and/or `MONEY_MOVEMENT`. Only set this if you've met with MX and have opted in to using this field.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1880,143 +2472,193 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member` of `MemberUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<MemberUpdateRequest>,
     }
     ///`MembersResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MembersResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `members` of `MembersResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub members: ::std::vec::Vec<MemberResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `MembersResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`MerchantLocationResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MerchantLocationResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `city` of `MerchantLocationResponse`, as MX's spec names it (the spec describes it no further).
         pub city: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `country` of `MerchantLocationResponse`, as MX's spec names it (the spec describes it no further).
         pub country: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `MerchantLocationResponse`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `MerchantLocationResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `latitude` of `MerchantLocationResponse`, as MX's spec names it (the spec describes it no further).
         pub latitude: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `longitude` of `MerchantLocationResponse`, as MX's spec names it (the spec describes it no further).
         pub longitude: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_guid` of `MerchantLocationResponse`, as MX's spec names it (the spec describes it no further).
         pub merchant_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `phone_number` of `MerchantLocationResponse`, as MX's spec names it (the spec describes it no further).
         pub phone_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `postal_code` of `MerchantLocationResponse`, as MX's spec names it (the spec describes it no further).
         pub postal_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `state` of `MerchantLocationResponse`, as MX's spec names it (the spec describes it no further).
         pub state: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `street_address` of `MerchantLocationResponse`, as MX's spec names it (the spec describes it no further).
         pub street_address: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `MerchantLocationResponse`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
     ///`MerchantLocationResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MerchantLocationResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_location` of `MerchantLocationResponseBody`, as MX's spec names it (the spec describes it no further).
         pub merchant_location: ::std::option::Option<MerchantLocationResponse>,
     }
     ///`MerchantResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MerchantResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `MerchantResponse`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `MerchantResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `logo_url` of `MerchantResponse`, as MX's spec names it (the spec describes it no further).
         pub logo_url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `name` of `MerchantResponse`, as MX's spec names it (the spec describes it no further).
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `MerchantResponse`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `website_url` of `MerchantResponse`, as MX's spec names it (the spec describes it no further).
         pub website_url: ::std::option::Option<::std::string::String>,
     }
     ///`MerchantResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MerchantResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant` of `MerchantResponseBody`, as MX's spec names it (the spec describes it no further).
         pub merchant: ::std::option::Option<MerchantResponse>,
     }
     ///`MerchantsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MerchantsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `merchants` of `MerchantsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub merchants: ::std::vec::Vec<MerchantResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `MerchantsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`MicrodepositElements`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MicrodepositElements {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_name` of `MicrodepositElements`, as MX's spec names it (the spec describes it no further).
         pub account_name: ::std::option::Option<::std::string::String>,
+        /// `account_number` of `MicrodepositElements`, as MX's spec names it (the spec describes it no further).
         pub account_number: ::std::string::String,
+        /// `account_type` of `MicrodepositElements`, as MX's spec names it (the spec describes it no further).
         pub account_type: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `email` of `MicrodepositElements`, as MX's spec names it (the spec describes it no further).
         pub email: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `first_name` of `MicrodepositElements`, as MX's spec names it (the spec describes it no further).
         pub first_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `last_name` of `MicrodepositElements`, as MX's spec names it (the spec describes it no further).
         pub last_name: ::std::option::Option<::std::string::String>,
+        /// `routing_number` of `MicrodepositElements`, as MX's spec names it (the spec describes it no further).
         pub routing_number: ::std::string::String,
     }
     ///`MicrodepositRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `micro_deposit` of `MicrodepositRequestBody`, as MX's spec names it (the spec describes it no further).
         pub micro_deposit: ::std::option::Option<MicrodepositElements>,
     }
     ///`MicrodepositResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_name` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub account_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_number` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub account_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_type` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub account_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `email` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub email: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `error_code` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub error_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `error_message` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub error_message: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `first_name` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub first_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `institution_code` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub institution_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `institution_name` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub institution_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `last_name` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub last_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `routing_number` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub routing_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `status` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub status: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `verified_at` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub verified_at: ::std::option::Option<::std::string::String>,
     }
     ///`MicrodepositResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `micro_deposit` of `MicrodepositResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(default, deserialize_with = "::mx_client::__private::de::one_or_list")]
         pub micro_deposit: ::std::option::Option<MicrodepositResponse>,
     }
@@ -2024,23 +2666,28 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositVerifyRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `deposit_amount_1` of `MicrodepositVerifyRequest`, as MX's spec names it (the spec describes it no further).
         pub deposit_amount_1: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `deposit_amount_2` of `MicrodepositVerifyRequest`, as MX's spec names it (the spec describes it no further).
         pub deposit_amount_2: ::std::option::Option<f64>,
     }
     ///`MicrodepositVerifyRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositVerifyRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `micro_deposit` of `MicrodepositVerifyRequestBody`, as MX's spec names it (the spec describes it no further).
         pub micro_deposit: ::std::option::Option<MicrodepositVerifyRequest>,
     }
     ///`MicrodepositsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `micro_deposits` of `MicrodepositsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub micro_deposits: ::std::vec::Vec<MicrodepositResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `MicrodepositsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`MonthlyCashFlowProfileRequest`
@@ -2057,6 +2704,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MonthlyCashFlowProfileRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `institution` of `MonthlyCashFlowProfileRequestBody`, as MX's spec names it (the spec describes it no further).
         pub institution: ::std::option::Option<MonthlyCashFlowProfileRequest>,
     }
     ///`MonthlyCashFlowResponse`
@@ -2081,48 +2729,62 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `uses_estimated_goals_contribution` of `MonthlyCashFlowResponse`, as MX's spec names it (the spec describes it no further).
         pub uses_estimated_goals_contribution: ::std::option::Option<bool>,
     }
     ///`MonthlyCashFlowResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MonthlyCashFlowResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `monthly_cash_flow_profile` of `MonthlyCashFlowResponseBody`, as MX's spec names it (the spec describes it no further).
         pub monthly_cash_flow_profile: ::std::option::Option<MonthlyCashFlowResponse>,
     }
     ///`NotificationResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct NotificationResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `channel` of `NotificationResponse`, as MX's spec names it (the spec describes it no further).
         pub channel: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `content` of `NotificationResponse`, as MX's spec names it (the spec describes it no further).
         pub content: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `deep_link_guid` of `NotificationResponse`, as MX's spec names it (the spec describes it no further).
         pub deep_link_guid: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `delivered_at` of `NotificationResponse`, as MX's spec names it (the spec describes it no further).
         pub delivered_at: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `entity_guid` of `NotificationResponse`, as MX's spec names it (the spec describes it no further).
         pub entity_guid: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `NotificationResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `has_been_delivered` of `NotificationResponse`, as MX's spec names it (the spec describes it no further).
         pub has_been_delivered: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `has_been_viewed` of `NotificationResponse`, as MX's spec names it (the spec describes it no further).
         pub has_been_viewed: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `notification_type` of `NotificationResponse`, as MX's spec names it (the spec describes it no further).
         pub notification_type: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `subject` of `NotificationResponse`, as MX's spec names it (the spec describes it no further).
         pub subject: ::std::option::Option<::serde_json::Value>,
     }
     ///`NotificationResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct NotificationResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `notification` of `NotificationResponseBody`, as MX's spec names it (the spec describes it no further).
         pub notification: ::std::option::Option<NotificationResponse>,
     }
     ///`NotificationsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct NotificationsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `notifications` of `NotificationsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub notifications: ::std::vec::Vec<NotificationResponse>,
     }
@@ -2130,105 +2792,141 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OAuthWindowResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `OAuthWindowResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `oauth_window_uri` of `OAuthWindowResponse`, as MX's spec names it (the spec describes it no further).
         pub oauth_window_uri: ::std::option::Option<::std::string::String>,
     }
     ///`OAuthWindowResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OAuthWindowResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member` of `OAuthWindowResponseBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<OAuthWindowResponse>,
     }
     ///`OptionResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OptionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `OptionResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `label` of `OptionResponse`, as MX's spec names it (the spec describes it no further).
         pub label: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `value` of `OptionResponse`, as MX's spec names it (the spec describes it no further).
         pub value: ::std::option::Option<::std::string::String>,
     }
     ///`PaginationResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PaginationResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `current_page` of `PaginationResponse`, as MX's spec names it (the spec describes it no further).
         pub current_page: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `per_page` of `PaginationResponse`, as MX's spec names it (the spec describes it no further).
         pub per_page: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `total_entries` of `PaginationResponse`, as MX's spec names it (the spec describes it no further).
         pub total_entries: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `total_pages` of `PaginationResponse`, as MX's spec names it (the spec describes it no further).
         pub total_pages: ::std::option::Option<i64>,
     }
     ///`PaymentAccount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PaymentAccount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_name` of `PaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub account_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_number` of `PaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub account_number: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_type` of `PaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub account_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `available_balance` of `PaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub available_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `balance` of `PaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `PaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `routing_number` of `PaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub routing_number: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transit_number` of `PaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub transit_number: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `PaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
     ///`PaymentAccountBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PaymentAccountBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `payment_account` of `PaymentAccountBody`, as MX's spec names it (the spec describes it no further).
         pub payment_account: ::std::option::Option<PaymentAccountBodyPaymentAccount>,
     }
     ///`PaymentAccountBodyPaymentAccount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PaymentAccountBodyPaymentAccount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_guid` of `PaymentAccountBodyPaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub account_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_name` of `PaymentAccountBodyPaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub account_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_number` of `PaymentAccountBodyPaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub account_number: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_type` of `PaymentAccountBodyPaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub account_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `available_balance` of `PaymentAccountBodyPaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub available_balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `balance` of `PaymentAccountBodyPaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `PaymentAccountBodyPaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member_guid` of `PaymentAccountBodyPaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub member_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `routing_number` of `PaymentAccountBodyPaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub routing_number: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transit_number` of `PaymentAccountBodyPaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub transit_number: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `PaymentAccountBodyPaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `PaymentAccountBodyPaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`PaymentProcessorAuthorizationCodeRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PaymentProcessorAuthorizationCodeRequest {
+        /// `account_guid` of `PaymentProcessorAuthorizationCodeRequest`, as MX's spec names it (the spec describes it no further).
         pub account_guid: ::std::string::String,
+        /// `member_guid` of `PaymentProcessorAuthorizationCodeRequest`, as MX's spec names it (the spec describes it no further).
         pub member_guid: ::std::string::String,
+        /// `user_guid` of `PaymentProcessorAuthorizationCodeRequest`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::string::String,
     }
     ///`PaymentProcessorAuthorizationCodeRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PaymentProcessorAuthorizationCodeRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `payment_processor_authorization_code` of `PaymentProcessorAuthorizationCodeRequestBody`, as MX's spec names it (the spec describes it no further).
         pub payment_processor_authorization_code: ::std::option::Option<
             PaymentProcessorAuthorizationCodeRequest,
         >,
@@ -2237,12 +2935,14 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PaymentProcessorAuthorizationCodeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `authorization_code` of `PaymentProcessorAuthorizationCodeResponse`, as MX's spec names it (the spec describes it no further).
         pub authorization_code: ::std::option::Option<::std::string::String>,
     }
     ///`PaymentProcessorAuthorizationCodeResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PaymentProcessorAuthorizationCodeResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `payment_processor_authorization_code` of `PaymentProcessorAuthorizationCodeResponseBody`, as MX's spec names it (the spec describes it no further).
         pub payment_processor_authorization_code: ::std::option::Option<
             PaymentProcessorAuthorizationCodeResponse,
         >,
@@ -2251,28 +2951,38 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProcessorAccountNumber {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_number` of `ProcessorAccountNumber`, as MX's spec names it (the spec describes it no further).
         pub account_number: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `ProcessorAccountNumber`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `institution_number` of `ProcessorAccountNumber`, as MX's spec names it (the spec describes it no further).
         pub institution_number: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `loan_guarantor` of `ProcessorAccountNumber`, as MX's spec names it (the spec describes it no further).
         pub loan_guarantor: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `loan_reference_number` of `ProcessorAccountNumber`, as MX's spec names it (the spec describes it no further).
         pub loan_reference_number: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `passed_validation` of `ProcessorAccountNumber`, as MX's spec names it (the spec describes it no further).
         pub passed_validation: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `routing_number` of `ProcessorAccountNumber`, as MX's spec names it (the spec describes it no further).
         pub routing_number: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `sequence_number` of `ProcessorAccountNumber`, as MX's spec names it (the spec describes it no further).
         pub sequence_number: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transit_number` of `ProcessorAccountNumber`, as MX's spec names it (the spec describes it no further).
         pub transit_number: ::std::option::Option<::serde_json::Value>,
     }
     ///`ProcessorAccountNumberBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProcessorAccountNumberBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `account_numbers` of `ProcessorAccountNumberBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub account_numbers: ::std::vec::Vec<
             ProcessorAccountNumberBodyAccountNumbersItem,
@@ -2282,123 +2992,171 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProcessorAccountNumberBodyAccountNumbersItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_guid` of `ProcessorAccountNumberBodyAccountNumbersItem`, as MX's spec names it (the spec describes it no further).
         pub account_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_number` of `ProcessorAccountNumberBodyAccountNumbersItem`, as MX's spec names it (the spec describes it no further).
         pub account_number: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `ProcessorAccountNumberBodyAccountNumbersItem`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `institution_number` of `ProcessorAccountNumberBodyAccountNumbersItem`, as MX's spec names it (the spec describes it no further).
         pub institution_number: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `loan_guarantor` of `ProcessorAccountNumberBodyAccountNumbersItem`, as MX's spec names it (the spec describes it no further).
         pub loan_guarantor: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `loan_reference_number` of `ProcessorAccountNumberBodyAccountNumbersItem`, as MX's spec names it (the spec describes it no further).
         pub loan_reference_number: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member_guid` of `ProcessorAccountNumberBodyAccountNumbersItem`, as MX's spec names it (the spec describes it no further).
         pub member_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `passed_validation` of `ProcessorAccountNumberBodyAccountNumbersItem`, as MX's spec names it (the spec describes it no further).
         pub passed_validation: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `routing_number` of `ProcessorAccountNumberBodyAccountNumbersItem`, as MX's spec names it (the spec describes it no further).
         pub routing_number: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `sequence_number` of `ProcessorAccountNumberBodyAccountNumbersItem`, as MX's spec names it (the spec describes it no further).
         pub sequence_number: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transit_number` of `ProcessorAccountNumberBodyAccountNumbersItem`, as MX's spec names it (the spec describes it no further).
         pub transit_number: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `ProcessorAccountNumberBodyAccountNumbersItem`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`ProcessorOwner`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProcessorOwner {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `address` of `ProcessorOwner`, as MX's spec names it (the spec describes it no further).
         pub address: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `city` of `ProcessorOwner`, as MX's spec names it (the spec describes it no further).
         pub city: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `country` of `ProcessorOwner`, as MX's spec names it (the spec describes it no further).
         pub country: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `email` of `ProcessorOwner`, as MX's spec names it (the spec describes it no further).
         pub email: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `ProcessorOwner`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `owner_name` of `ProcessorOwner`, as MX's spec names it (the spec describes it no further).
         pub owner_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `phone` of `ProcessorOwner`, as MX's spec names it (the spec describes it no further).
         pub phone: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `postal_code` of `ProcessorOwner`, as MX's spec names it (the spec describes it no further).
         pub postal_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `state` of `ProcessorOwner`, as MX's spec names it (the spec describes it no further).
         pub state: ::std::option::Option<::std::string::String>,
     }
     ///`ProcessorOwnerBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProcessorOwnerBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `account_owners` of `ProcessorOwnerBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub account_owners: ::std::vec::Vec<ProcessorOwnerBodyAccountOwnersItem>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `ProcessorOwnerBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`ProcessorOwnerBodyAccountOwnersItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProcessorOwnerBodyAccountOwnersItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_guid` of `ProcessorOwnerBodyAccountOwnersItem`, as MX's spec names it (the spec describes it no further).
         pub account_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `address` of `ProcessorOwnerBodyAccountOwnersItem`, as MX's spec names it (the spec describes it no further).
         pub address: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `city` of `ProcessorOwnerBodyAccountOwnersItem`, as MX's spec names it (the spec describes it no further).
         pub city: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `country` of `ProcessorOwnerBodyAccountOwnersItem`, as MX's spec names it (the spec describes it no further).
         pub country: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `email` of `ProcessorOwnerBodyAccountOwnersItem`, as MX's spec names it (the spec describes it no further).
         pub email: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `ProcessorOwnerBodyAccountOwnersItem`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member_guid` of `ProcessorOwnerBodyAccountOwnersItem`, as MX's spec names it (the spec describes it no further).
         pub member_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `owner_name` of `ProcessorOwnerBodyAccountOwnersItem`, as MX's spec names it (the spec describes it no further).
         pub owner_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `phone` of `ProcessorOwnerBodyAccountOwnersItem`, as MX's spec names it (the spec describes it no further).
         pub phone: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `postal_code` of `ProcessorOwnerBodyAccountOwnersItem`, as MX's spec names it (the spec describes it no further).
         pub postal_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `state` of `ProcessorOwnerBodyAccountOwnersItem`, as MX's spec names it (the spec describes it no further).
         pub state: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `ProcessorOwnerBodyAccountOwnersItem`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`RepeatingTransactionResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RepeatingTransactionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_guid` of `RepeatingTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub account_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `amount` of `RepeatingTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `description` of `RepeatingTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `RepeatingTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `last_posted_date` of `RepeatingTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub last_posted_date: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member_guid` of `RepeatingTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub member_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_guid` of `RepeatingTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub merchant_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `predicted_occurs_on` of `RepeatingTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub predicted_occurs_on: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `recurrence_type` of `RepeatingTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub recurrence_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `repeating_transaction_type` of `RepeatingTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub repeating_transaction_type: ::std::option::Option<
             ::mx_client::RepeatingTransactionType,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction_type` of `RepeatingTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub transaction_type: ::std::option::Option<::mx_client::TransactionType>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `RepeatingTransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`RepeatingTransactionsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RepeatingTransactionsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `repeating_transactions` of `RepeatingTransactionsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub repeating_transactions: ::std::vec::Vec<RepeatingTransactionResponse>,
     }
@@ -2414,6 +3172,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RepositionRequestBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `goals` of `RepositionRequestBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub goals: ::std::vec::Vec<RepositionRequest>,
     }
@@ -2421,6 +3180,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RepositionResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `goals` of `RepositionResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub goals: ::std::vec::Vec<GoalsResponse>,
     }
@@ -2428,60 +3188,82 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RewardElements {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `balance` of `RewardElements`, as MX's spec names it (the spec describes it no further).
         pub balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `balance_type` of `RewardElements`, as MX's spec names it (the spec describes it no further).
         pub balance_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `RewardElements`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `description` of `RewardElements`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `expires_on` of `RewardElements`, as MX's spec names it (the spec describes it no further).
         pub expires_on: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `RewardElements`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `unit_type` of `RewardElements`, as MX's spec names it (the spec describes it no further).
         pub unit_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `RewardElements`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
     ///`RewardResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RewardResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `reward` of `RewardResponseBody`, as MX's spec names it (the spec describes it no further).
         pub reward: ::std::option::Option<RewardResponseBodyReward>,
     }
     ///`RewardResponseBodyReward`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RewardResponseBodyReward {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_guid` of `RewardResponseBodyReward`, as MX's spec names it (the spec describes it no further).
         pub account_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `balance` of `RewardResponseBodyReward`, as MX's spec names it (the spec describes it no further).
         pub balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `balance_type` of `RewardResponseBodyReward`, as MX's spec names it (the spec describes it no further).
         pub balance_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `RewardResponseBodyReward`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `description` of `RewardResponseBodyReward`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `expires_on` of `RewardResponseBodyReward`, as MX's spec names it (the spec describes it no further).
         pub expires_on: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `RewardResponseBodyReward`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member_guid` of `RewardResponseBodyReward`, as MX's spec names it (the spec describes it no further).
         pub member_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `unit_type` of `RewardResponseBodyReward`, as MX's spec names it (the spec describes it no further).
         pub unit_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `RewardResponseBodyReward`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `RewardResponseBodyReward`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`RewardsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RewardsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `RewardsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `rewards` of `RewardsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub rewards: ::std::vec::Vec<RewardsResponseBodyRewardsItem>,
     }
@@ -2489,64 +3271,90 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RewardsResponseBodyRewardsItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_guid` of `RewardsResponseBodyRewardsItem`, as MX's spec names it (the spec describes it no further).
         pub account_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `balance` of `RewardsResponseBodyRewardsItem`, as MX's spec names it (the spec describes it no further).
         pub balance: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `balance_type` of `RewardsResponseBodyRewardsItem`, as MX's spec names it (the spec describes it no further).
         pub balance_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `RewardsResponseBodyRewardsItem`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `description` of `RewardsResponseBodyRewardsItem`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `expires_on` of `RewardsResponseBodyRewardsItem`, as MX's spec names it (the spec describes it no further).
         pub expires_on: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `RewardsResponseBodyRewardsItem`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member_guid` of `RewardsResponseBodyRewardsItem`, as MX's spec names it (the spec describes it no further).
         pub member_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `unit_type` of `RewardsResponseBodyRewardsItem`, as MX's spec names it (the spec describes it no further).
         pub unit_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `RewardsResponseBodyRewardsItem`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `RewardsResponseBodyRewardsItem`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`ScheduledPaymentResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ScheduledPaymentResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `amount` of `ScheduledPaymentResponse`, as MX's spec names it (the spec describes it no further).
         pub amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `ScheduledPaymentResponse`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `description` of `ScheduledPaymentResponse`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `ScheduledPaymentResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_completed` of `ScheduledPaymentResponse`, as MX's spec names it (the spec describes it no further).
         pub is_completed: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_recurring` of `ScheduledPaymentResponse`, as MX's spec names it (the spec describes it no further).
         pub is_recurring: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_guid` of `ScheduledPaymentResponse`, as MX's spec names it (the spec describes it no further).
         pub merchant_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `occurs_on` of `ScheduledPaymentResponse`, as MX's spec names it (the spec describes it no further).
         pub occurs_on: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `recurrence_day` of `ScheduledPaymentResponse`, as MX's spec names it (the spec describes it no further).
         pub recurrence_day: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `recurrence_type` of `ScheduledPaymentResponse`, as MX's spec names it (the spec describes it no further).
         pub recurrence_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction_type` of `ScheduledPaymentResponse`, as MX's spec names it (the spec describes it no further).
         pub transaction_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `ScheduledPaymentResponse`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `ScheduledPaymentResponse`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`ScheduledPaymentsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ScheduledPaymentsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `ScheduledPaymentsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `scheduled_payments` of `ScheduledPaymentsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub scheduled_payments: ::std::vec::Vec<ScheduledPaymentResponse>,
     }
@@ -2554,26 +3362,35 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanAccountResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_guid` of `SpendingPlanAccountResponse`, as MX's spec names it (the spec describes it no further).
         pub account_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `client_guid` of `SpendingPlanAccountResponse`, as MX's spec names it (the spec describes it no further).
         pub client_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `SpendingPlanAccountResponse`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `SpendingPlanAccountResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `spending_plan_guid` of `SpendingPlanAccountResponse`, as MX's spec names it (the spec describes it no further).
         pub spending_plan_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `SpendingPlanAccountResponse`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `SpendingPlanAccountResponse`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`SpendingPlanAccountsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanAccountsResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `SpendingPlanAccountsResponse`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `spending_plan_accounts` of `SpendingPlanAccountsResponse`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub spending_plan_accounts: ::std::vec::Vec<SpendingPlanAccountResponse>,
     }
@@ -2581,108 +3398,144 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SpendingPlanIterationItemCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `category_guid` of `SpendingPlanIterationItemCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub category_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `item_type` of `SpendingPlanIterationItemCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub item_type: ::std::option::Option<f64>,
+        /// `planned_amount` of `SpendingPlanIterationItemCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub planned_amount: f64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `scheduled_payment_guid` of `SpendingPlanIterationItemCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub scheduled_payment_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `top_level_category_guid` of `SpendingPlanIterationItemCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub top_level_category_guid: ::std::option::Option<::std::string::String>,
     }
     ///`SpendingPlanIterationItemResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanIterationItemResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `actual_amount` of `SpendingPlanIterationItemResponse`, as MX's spec names it (the spec describes it no further).
         pub actual_amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `category_guid` of `SpendingPlanIterationItemResponse`, as MX's spec names it (the spec describes it no further).
         pub category_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `SpendingPlanIterationItemResponse`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `SpendingPlanIterationItemResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `item_type` of `SpendingPlanIterationItemResponse`, as MX's spec names it (the spec describes it no further).
         #[serde(
             default,
             deserialize_with = "::mx_client::__private::de::number_or_string"
         )]
         pub item_type: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `planned_amount` of `SpendingPlanIterationItemResponse`, as MX's spec names it (the spec describes it no further).
         pub planned_amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `scheduled_payment_guid` of `SpendingPlanIterationItemResponse`, as MX's spec names it (the spec describes it no further).
         pub scheduled_payment_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `spending_plan_iteration_guid` of `SpendingPlanIterationItemResponse`, as MX's spec names it (the spec describes it no further).
         pub spending_plan_iteration_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `top_level_category_guid` of `SpendingPlanIterationItemResponse`, as MX's spec names it (the spec describes it no further).
         pub top_level_category_guid: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `transaction_guids` of `SpendingPlanIterationItemResponse`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub transaction_guids: ::std::vec::Vec<
             ::std::option::Option<::std::string::String>,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `SpendingPlanIterationItemResponse`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `SpendingPlanIterationItemResponse`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`SpendingPlanIterationItemsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanIterationItemsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `iteration_items` of `SpendingPlanIterationItemsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub iteration_items: ::std::vec::Vec<SpendingPlanIterationItemResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `SpendingPlanIterationItemsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`SpendingPlanIterationResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanIterationResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `SpendingPlanIterationResponse`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `end_on` of `SpendingPlanIterationResponse`, as MX's spec names it (the spec describes it no further).
         pub end_on: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `SpendingPlanIterationResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `iteration_number` of `SpendingPlanIterationResponse`, as MX's spec names it (the spec describes it no further).
         pub iteration_number: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `spending_plan_guid` of `SpendingPlanIterationResponse`, as MX's spec names it (the spec describes it no further).
         pub spending_plan_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `start_on` of `SpendingPlanIterationResponse`, as MX's spec names it (the spec describes it no further).
         pub start_on: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `SpendingPlanIterationResponse`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `SpendingPlanIterationResponse`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`SpendingPlanIterationsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanIterationsResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `iterations` of `SpendingPlanIterationsResponse`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub iterations: ::std::vec::Vec<SpendingPlanIterationResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `SpendingPlanIterationsResponse`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`SpendingPlanResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `SpendingPlanResponse`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `current_iteration_number` of `SpendingPlanResponse`, as MX's spec names it (the spec describes it no further).
         pub current_iteration_number: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `SpendingPlanResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `SpendingPlanResponse`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `SpendingPlanResponse`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`SpendingPlansResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlansResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `SpendingPlansResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `spending_plans` of `SpendingPlansResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub spending_plans: ::std::vec::Vec<SpendingPlanResponse>,
     }
@@ -2704,12 +3557,14 @@ pub mod types {
     ///`SplitTransactionRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SplitTransactionRequestBody {
+        /// `transactions` of `SplitTransactionRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transactions: SplitTransactionRequest,
     }
     ///`SplitTransactionsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SplitTransactionsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `transactions` of `SplitTransactionsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub transactions: ::std::vec::Vec<TransactionResponse>,
     }
@@ -2717,124 +3572,156 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StatementResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_guid` of `StatementResponse`, as MX's spec names it (the spec describes it no further).
         pub account_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `content_hash` of `StatementResponse`, as MX's spec names it (the spec describes it no further).
         pub content_hash: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `StatementResponse`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `StatementResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member_guid` of `StatementResponse`, as MX's spec names it (the spec describes it no further).
         pub member_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `StatementResponse`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `uri` of `StatementResponse`, as MX's spec names it (the spec describes it no further).
         pub uri: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `StatementResponse`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`StatementResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StatementResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `statement` of `StatementResponseBody`, as MX's spec names it (the spec describes it no further).
         pub statement: ::std::option::Option<StatementResponse>,
     }
     ///`StatementsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StatementsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `StatementsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `statements` of `StatementsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub statements: ::std::vec::Vec<StatementResponse>,
     }
     ///`TagCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TagCreateRequest {
+        /// `name` of `TagCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub name: ::std::string::String,
     }
     ///`TagCreateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TagCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `tag` of `TagCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub tag: ::std::option::Option<TagCreateRequest>,
     }
     ///`TagResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TagResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `TagResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `name` of `TagResponse`, as MX's spec names it (the spec describes it no further).
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `TagResponse`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`TagResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TagResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `tag` of `TagResponseBody`, as MX's spec names it (the spec describes it no further).
         pub tag: ::std::option::Option<TagResponse>,
     }
     ///`TagUpdateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TagUpdateRequest {
+        /// `name` of `TagUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub name: ::std::string::String,
     }
     ///`TagUpdateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TagUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `tag` of `TagUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub tag: ::std::option::Option<TagUpdateRequest>,
     }
     ///`TaggingCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TaggingCreateRequest {
+        /// `tag_guid` of `TaggingCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub tag_guid: ::std::string::String,
+        /// `transaction_guid` of `TaggingCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub transaction_guid: ::std::string::String,
     }
     ///`TaggingCreateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TaggingCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `tagging` of `TaggingCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub tagging: ::std::option::Option<TaggingCreateRequest>,
     }
     ///`TaggingResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TaggingResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `TaggingResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member_is_managed_by_user` of `TaggingResponse`, as MX's spec names it (the spec describes it no further).
         pub member_is_managed_by_user: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `tag_guid` of `TaggingResponse`, as MX's spec names it (the spec describes it no further).
         pub tag_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction_guid` of `TaggingResponse`, as MX's spec names it (the spec describes it no further).
         pub transaction_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `TaggingResponse`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`TaggingResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TaggingResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `tagging` of `TaggingResponseBody`, as MX's spec names it (the spec describes it no further).
         pub tagging: ::std::option::Option<TaggingResponse>,
     }
     ///`TaggingUpdateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TaggingUpdateRequest {
+        /// `tag_guid` of `TaggingUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub tag_guid: ::std::string::String,
     }
     ///`TaggingUpdateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TaggingUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `tagging` of `TaggingUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub tagging: ::std::option::Option<TaggingUpdateRequest>,
     }
     ///`TaggingsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TaggingsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `TaggingsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `taggings` of `TaggingsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub taggings: ::std::vec::Vec<TaggingResponse>,
     }
@@ -2842,8 +3729,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TagsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `TagsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `tags` of `TagsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub tags: ::std::vec::Vec<TagResponse>,
     }
@@ -2851,47 +3740,62 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TokenRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `scope` of `TokenRequestBody`, as MX's spec names it (the spec describes it no further).
         pub scope: ::std::option::Option<MemberElements>,
     }
     ///`TokenResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TokenResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `access_token` of `TokenResponse`, as MX's spec names it (the spec describes it no further).
         pub access_token: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `active` of `TokenResponse`, as MX's spec names it (the spec describes it no further).
         pub active: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `expires_at` of `TokenResponse`, as MX's spec names it (the spec describes it no further).
         pub expires_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `payment_processor_guid` of `TokenResponse`, as MX's spec names it (the spec describes it no further).
         pub payment_processor_guid: ::std::option::Option<::std::string::String>,
     }
     ///`TokenResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TokenResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `tokens` of `TokenResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub tokens: ::std::vec::Vec<TokenResponse>,
     }
     ///`TransactionCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TransactionCreateRequest {
+        /// `amount` of `TransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub amount: f64,
         ///Unique identifier of the category.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub category_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `currency_code` of `TransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub currency_code: ::std::option::Option<::std::string::String>,
+        /// `date` of `TransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub date: ::std::string::String,
+        /// `description` of `TransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `has_been_viewed` of `TransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub has_been_viewed: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_hidden` of `TransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub is_hidden: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_international` of `TransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub is_international: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `memo` of `TransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub memo: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `metadata` of `TransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub metadata: ::std::option::Option<::std::string::String>,
         ///When set to true, this parameter will prevent a webhook from being triggered by the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2904,216 +3808,312 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction` of `TransactionCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: ::std::option::Option<TransactionCreateRequest>,
     }
     ///`TransactionCreateResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionCreateResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_guid` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub account_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_id` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub account_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `amount` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `category` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub category: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `category_guid` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub category_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `check_number_string` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub check_number_string: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `currency_code` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub currency_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `date` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub date: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `description` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `extended_transaction_type` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub extended_transaction_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `id` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_bill_pay` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub is_bill_pay: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_direct_deposit` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub is_direct_deposit: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_expense` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub is_expense: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_fee` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub is_fee: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_income` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub is_income: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_international` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub is_international: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_manual` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub is_manual: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_overdraft_fee` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub is_overdraft_fee: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_payroll_advance` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub is_payroll_advance: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_recurring` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub is_recurring: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_subscription` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub is_subscription: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `latitude` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub latitude: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `localized_description` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub localized_description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `localized_memo` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub localized_memo: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `longitude` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub longitude: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member_guid` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub member_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member_is_managed_by_user` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub member_is_managed_by_user: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `memo` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub memo: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_category_code` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub merchant_category_code: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_guid` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub merchant_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_location_guid` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub merchant_location_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `metadata` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub metadata: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `original_description` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub original_description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `posted_at` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub posted_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `status` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub status: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `top_level_category` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub top_level_category: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transacted_at` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub transacted_at: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        /// `type` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub type_: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_id` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionIncludesResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_guid` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub account_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_id` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub account_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `amount` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `category` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub category: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `category_guid` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub category_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `check_number_string` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub check_number_string: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `classification` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub classification: ::std::option::Option<
             TransactionIncludesResponseClassification,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `currency_code` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub currency_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `date` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub date: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `description` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `extended_transaction_type` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub extended_transaction_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `geolocation` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub geolocation: ::std::option::Option<TransactionIncludesResponseGeolocation>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `id` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_bill_pay` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub is_bill_pay: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_direct_deposit` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub is_direct_deposit: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_expense` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub is_expense: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_fee` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub is_fee: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_income` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub is_income: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_international` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub is_international: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_manual` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub is_manual: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_overdraft_fee` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub is_overdraft_fee: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_payroll_advance` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub is_payroll_advance: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_recurring` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub is_recurring: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_subscription` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub is_subscription: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `latitude` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub latitude: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `localized_description` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub localized_description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `localized_memo` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub localized_memo: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `longitude` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub longitude: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member_guid` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub member_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member_is_managed_by_user` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub member_is_managed_by_user: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `memo` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub memo: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub merchant: ::std::option::Option<TransactionIncludesResponseMerchant>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_category_code` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub merchant_category_code: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_guid` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub merchant_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_location_guid` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub merchant_location_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `metadata` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub metadata: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `original_description` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub original_description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `posted_at` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub posted_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `repeating_transaction` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub repeating_transaction: ::std::option::Option<
             TransactionIncludesResponseRepeatingTransaction,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `status` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub status: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `top_level_category` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub top_level_category: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transacted_at` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub transacted_at: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        /// `type` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub type_: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_id` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionIncludesResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction` of `TransactionIncludesResponseBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: ::std::option::Option<TransactionIncludesResponse>,
     }
     ///`TransactionIncludesResponseClassification`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponseClassification {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `TransactionIncludesResponseClassification`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `parent_class` of `TransactionIncludesResponseClassification`, as MX's spec names it (the spec describes it no further).
         pub parent_class: ::std::option::Option<
             TransactionIncludesResponseClassificationParentClass,
         >,
@@ -3130,39 +4130,50 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponseGeolocation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `city` of `TransactionIncludesResponseGeolocation`, as MX's spec names it (the spec describes it no further).
         pub city: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `country` of `TransactionIncludesResponseGeolocation`, as MX's spec names it (the spec describes it no further).
         pub country: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "postal code",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        /// `postal code` of `TransactionIncludesResponseGeolocation`, as MX's spec names it (the spec describes it no further).
         pub postal_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `state` of `TransactionIncludesResponseGeolocation`, as MX's spec names it (the spec describes it no further).
         pub state: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionIncludesResponseMerchant`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponseMerchant {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `TransactionIncludesResponseMerchant`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `logo_url` of `TransactionIncludesResponseMerchant`, as MX's spec names it (the spec describes it no further).
         pub logo_url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `name` of `TransactionIncludesResponseMerchant`, as MX's spec names it (the spec describes it no further).
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `website_url` of `TransactionIncludesResponseMerchant`, as MX's spec names it (the spec describes it no further).
         pub website_url: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionIncludesResponseRepeatingTransaction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponseRepeatingTransaction {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `TransactionIncludesResponseRepeatingTransaction`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `recurrence_type` of `TransactionIncludesResponseRepeatingTransaction`, as MX's spec names it (the spec describes it no further).
         pub recurrence_type: ::std::option::Option<
             TransactionIncludesResponseRepeatingTransactionRecurrenceType,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `repeating_transaction_type` of `TransactionIncludesResponseRepeatingTransaction`, as MX's spec names it (the spec describes it no further).
         pub repeating_transaction_type: ::std::option::Option<
             TransactionIncludesResponseRepeatingTransactionRepeatingTransactionType,
         >,
@@ -3183,160 +4194,223 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_guid` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub account_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_id` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub account_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `amount` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `category` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub category: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `category_guid` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub category_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `check_number_string` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub check_number_string: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `currency_code` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub currency_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `date` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub date: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `description` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `extended_transaction_type` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub extended_transaction_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `id` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_bill_pay` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub is_bill_pay: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_direct_deposit` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub is_direct_deposit: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_expense` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub is_expense: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_fee` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub is_fee: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_income` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub is_income: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_international` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub is_international: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_manual` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub is_manual: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_overdraft_fee` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub is_overdraft_fee: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_payroll_advance` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub is_payroll_advance: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_recurring` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub is_recurring: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_subscription` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub is_subscription: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `latitude` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub latitude: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `localized_description` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub localized_description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `localized_memo` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub localized_memo: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `longitude` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub longitude: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member_guid` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub member_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member_is_managed_by_user` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub member_is_managed_by_user: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `memo` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub memo: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_category_code` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub merchant_category_code: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_guid` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub merchant_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_location_guid` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub merchant_location_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `metadata` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub metadata: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `original_description` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub original_description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `posted_at` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub posted_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `status` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub status: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `top_level_category` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub top_level_category: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transacted_at` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub transacted_at: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        /// `type` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub type_: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_id` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction` of `TransactionResponseBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: ::std::option::Option<TransactionResponse>,
     }
     ///`TransactionRuleCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TransactionRuleCreateRequest {
+        /// `category_guid` of `TransactionRuleCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub category_guid: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `description` of `TransactionRuleCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::option::Option<::std::string::String>,
+        /// `match_description` of `TransactionRuleCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub match_description: ::std::string::String,
     }
     ///`TransactionRuleCreateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRuleCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction_rule` of `TransactionRuleCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transaction_rule: ::std::option::Option<TransactionRuleCreateRequest>,
     }
     ///`TransactionRuleResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRuleResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `category_guid` of `TransactionRuleResponse`, as MX's spec names it (the spec describes it no further).
         pub category_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `TransactionRuleResponse`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `description` of `TransactionRuleResponse`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `TransactionRuleResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `match_description` of `TransactionRuleResponse`, as MX's spec names it (the spec describes it no further).
         pub match_description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `updated_at` of `TransactionRuleResponse`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_guid` of `TransactionRuleResponse`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionRuleResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRuleResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction_rule` of `TransactionRuleResponseBody`, as MX's spec names it (the spec describes it no further).
         pub transaction_rule: ::std::option::Option<TransactionRuleResponse>,
     }
     ///`TransactionRuleUpdateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRuleUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `category_guid` of `TransactionRuleUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub category_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `description` of `TransactionRuleUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `match_description` of `TransactionRuleUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub match_description: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionRuleUpdateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRuleUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction_rule` of `TransactionRuleUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transaction_rule: ::std::option::Option<TransactionRuleUpdateRequest>,
     }
     ///`TransactionRulesResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRulesResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `TransactionRulesResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `transaction_rules` of `TransactionRulesResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub transaction_rules: ::std::vec::Vec<TransactionRuleResponse>,
     }
@@ -3344,26 +4418,33 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `category_guid` of `TransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub category_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `date` of `TransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub date: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `description` of `TransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `memo` of `TransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub memo: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionUpdateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction` of `TransactionUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: ::std::option::Option<TransactionUpdateRequest>,
     }
     ///`TransactionsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `TransactionsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `transactions` of `TransactionsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub transactions: ::std::vec::Vec<TransactionResponse>,
     }
@@ -3371,8 +4452,10 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionsResponseBodyIncludes {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `TransactionsResponseBodyIncludes`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `transactions` of `TransactionsResponseBodyIncludes`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub transactions: ::std::vec::Vec<TransactionIncludesResponse>,
     }
@@ -3417,70 +4500,89 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdateGoalRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `goal` of `UpdateGoalRequestBody`, as MX's spec names it (the spec describes it no further).
         pub goal: ::std::option::Option<UpdateGoalRequest>,
     }
     ///`UserCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `email` of `UserCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub email: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `id` of `UserCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_disabled` of `UserCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub is_disabled: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `metadata` of `UserCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub metadata: ::std::option::Option<::std::string::String>,
     }
     ///`UserCreateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user` of `UserCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub user: ::std::option::Option<UserCreateRequest>,
     }
     ///`UserResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `email` of `UserResponse`, as MX's spec names it (the spec describes it no further).
         pub email: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `UserResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `id` of `UserResponse`, as MX's spec names it (the spec describes it no further).
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_disabled` of `UserResponse`, as MX's spec names it (the spec describes it no further).
         pub is_disabled: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `metadata` of `UserResponse`, as MX's spec names it (the spec describes it no further).
         pub metadata: ::std::option::Option<::std::string::String>,
     }
     ///`UserResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user` of `UserResponseBody`, as MX's spec names it (the spec describes it no further).
         pub user: ::std::option::Option<UserResponse>,
     }
     ///`UserUpdateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `email` of `UserUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub email: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `id` of `UserUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_disabled` of `UserUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub is_disabled: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `metadata` of `UserUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub metadata: ::std::option::Option<::std::string::String>,
     }
     ///`UserUpdateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user` of `UserUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub user: ::std::option::Option<UserUpdateRequest>,
     }
     ///`UsersResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UsersResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `UsersResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `users` of `UsersResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub users: ::std::vec::Vec<UserResponse>,
     }
@@ -3491,6 +4593,7 @@ pub mod types {
             rename = "verifiableCredential",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        /// `verifiableCredential` of `VcResponse`, as MX's spec names it (the spec describes it no further).
         pub verifiable_credential: ::std::option::Option<::std::string::String>,
     }
     ///`WidgetRequest`
@@ -3589,22 +4692,27 @@ See [Widget Types](/api-reference/platform-api/reference/widget-types) for a lis
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct WidgetRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `widget_url` of `WidgetRequestBody`, as MX's spec names it (the spec describes it no further).
         pub widget_url: ::std::option::Option<WidgetRequest>,
     }
     ///`WidgetResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct WidgetResponse {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        /// `type` of `WidgetResponse`, as MX's spec names it (the spec describes it no further).
         pub type_: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `url` of `WidgetResponse`, as MX's spec names it (the spec describes it no further).
         pub url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user_id` of `WidgetResponse`, as MX's spec names it (the spec describes it no further).
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     ///`WidgetResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct WidgetResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `widget_url` of `WidgetResponseBody`, as MX's spec names it (the spec describes it no further).
         pub widget_url: ::std::option::Option<WidgetResponse>,
     }
     /// Error types.
@@ -8394,6 +9502,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> RequestAccountNumber<'a> {
+        /// A new `RequestAccountNumber` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -8442,6 +9551,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> CheckRealTimeAccountBalance<'a> {
+        /// A new `CheckRealTimeAccountBalance` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -8490,6 +9600,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> GetAccountOwnerInfo<'a> {
+        /// A new `GetAccountOwnerInfo` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -8545,6 +9656,7 @@ pub mod builder {
         returned_at: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListAchRetruns<'a> {
+        /// A new `ListAchRetruns` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -8557,91 +9669,75 @@ pub mod builder {
                 returned_at: Ok(None),
             }
         }
+        /// Sets `institution_guid` (query parameter): The identifier for the institution associated with the ACH return. Defined by MX.
         pub fn institution_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.institution_guid = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for institution_guid failed"
-                        .to_string()
-                });
+            self.institution_guid = ::mx_client::__private::param(
+                    value,
+                    "institution_guid",
+                )
+                .map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `resolved_status_at` (query parameter): The date and time when the return was resolved by the Receiving Financial Depository Institution (RDFI) in ISO 8601 format without timestamp
         pub fn resolved_status_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.resolved_status_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for resolved_status_at failed"
-                        .to_string()
-                });
+            self.resolved_status_at = ::mx_client::__private::param(
+                    value,
+                    "resolved_status_at",
+                )
+                .map(Some);
             self
         }
+        /// Sets `return_code` (query parameter): The associated ACH return code and notice of change code. See [Return Codes](/api-reference/platform-api/reference/ach-return-fields#return-codes) for a complete list.
         pub fn return_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.return_code = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for return_code failed"
-                        .to_string()
-                });
+            self.return_code = ::mx_client::__private::param(value, "return_code")
+                .map(Some);
             self
         }
+        /// Sets `return_status` (query parameter): The status of the return. See [Return Statuses](/api-reference/platform-api/reference/ach-return-fields#return-status) for a complete list.
         pub fn return_status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.return_status = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for return_status failed"
-                        .to_string()
-                });
+            self.return_status = ::mx_client::__private::param(value, "return_status")
+                .map(Some);
             self
         }
+        /// Sets `returned_at` (query parameter): The date and time when the return was reported by the Receiving Financial Depository Institution (RDFI) in ISO 8601 format without timestamp.
         pub fn returned_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.returned_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for returned_at failed"
-                        .to_string()
-                });
+            self.returned_at = ::mx_client::__private::param(value, "returned_at")
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -8733,12 +9829,14 @@ pub mod builder {
         body: Result<types::AchReturnCreateRequestBody, String>,
     }
     impl<'a> CreateAchReturn<'a> {
+        /// A new `CreateAchReturn` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the request body: ACH return object to be created.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::AchReturnCreateRequestBody>,
@@ -8809,22 +9907,22 @@ pub mod builder {
         ach_return_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadAchRetrun<'a> {
+        /// A new `ReadAchRetrun` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 ach_return_guid: Err("ach_return_guid was not initialized".to_string()),
             }
         }
+        /// Sets `ach_return_guid` (path parameter, required): The unique identifier (`guid`) for the ACH return. Defined by MX.
         pub fn ach_return_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.ach_return_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for ach_return_guid failed"
-                        .to_string()
-                });
+            self.ach_return_guid = ::mx_client::__private::param(
+                value,
+                "ach_return_guid",
+            );
             self
         }
         async fn send_raw(
@@ -8877,12 +9975,14 @@ pub mod builder {
         body: Result<types::AuthorizationCodeRequestBody, String>,
     }
     impl<'a> RequestAuthorizationCode<'a> {
+        /// A new `RequestAuthorizationCode` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the request body: The scope for the authorization code.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::AuthorizationCodeRequestBody>,
@@ -8954,6 +10054,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListDefaultCategories<'a> {
+        /// A new `ListDefaultCategories` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -8961,26 +10062,24 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -9041,22 +10140,19 @@ pub mod builder {
         category_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadDefaultCategory<'a> {
+        /// A new `ReadDefaultCategory` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 category_guid: Err("category_guid was not initialized".to_string()),
             }
         }
+        /// Sets `category_guid` (path parameter, required): The unique id for a `category`.
         pub fn category_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.category_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for category_guid failed"
-                        .to_string()
-                });
+            self.category_guid = ::mx_client::__private::param(value, "category_guid");
             self
         }
         async fn send_raw(
@@ -9109,6 +10205,7 @@ pub mod builder {
         credit_card_product_guid: Result<::std::string::String, String>,
     }
     impl<'a> CreditCard<'a> {
+        /// A new `CreditCard` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9117,16 +10214,15 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `credit_card_product_guid` (path parameter, required): The required `credit_card_product_guid` can be found on the `account` object.
         pub fn credit_card_product_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.credit_card_product_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for credit_card_product_guid failed"
-                        .to_string()
-                });
+            self.credit_card_product_guid = ::mx_client::__private::param(
+                value,
+                "credit_card_product_guid",
+            );
             self
         }
         async fn send_raw(
@@ -9187,6 +10283,7 @@ pub mod builder {
         supports_transaction_history: Result<Option<bool>, String>,
     }
     impl<'a> ListInstitutions<'a> {
+        /// A new `ListInstitutions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9200,104 +10297,92 @@ pub mod builder {
                 supports_transaction_history: Ok(None),
             }
         }
+        /// Sets `iso_country_code` (query parameter): An array of strings that filters institutions in the widget by the specified country code. Acceptable codes include `US`, `CA`, and `MX` (Mexico).
         pub fn iso_country_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
         {
-            self.iso_country_code = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for iso_country_code failed"
-                        .to_string()
-                });
+            self.iso_country_code = ::mx_client::__private::param(
+                    value,
+                    "iso_country_code",
+                )
+                .map(Some);
             self
         }
+        /// Sets `name` (query parameter): This will list only institutions in which the appended string appears.
         pub fn name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.name = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for name failed"
-                        .to_string()
-                });
+            self.name = ::mx_client::__private::param(value, "name").map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `supports_account_identification` (query parameter): Filter only institutions which support account identification.
         pub fn supports_account_identification<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.supports_account_identification = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for supports_account_identification failed"
-                        .to_string()
-                });
+            self.supports_account_identification = ::mx_client::__private::param(
+                    value,
+                    "supports_account_identification",
+                )
+                .map(Some);
             self
         }
+        /// Sets `supports_account_statement` (query parameter): Filter only institutions which support account statements.
         pub fn supports_account_statement<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.supports_account_statement = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for supports_account_statement failed"
-                        .to_string()
-                });
+            self.supports_account_statement = ::mx_client::__private::param(
+                    value,
+                    "supports_account_statement",
+                )
+                .map(Some);
             self
         }
+        /// Sets `supports_account_verification` (query parameter): Filter only institutions which support account verification.
         pub fn supports_account_verification<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.supports_account_verification = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for supports_account_verification failed"
-                        .to_string()
-                });
+            self.supports_account_verification = ::mx_client::__private::param(
+                    value,
+                    "supports_account_verification",
+                )
+                .map(Some);
             self
         }
+        /// Sets `supports_transaction_history` (query parameter): Filter only institutions which support extended transaction history.
         pub fn supports_transaction_history<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.supports_transaction_history = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for supports_transaction_history failed"
-                        .to_string()
-                });
+            self.supports_transaction_history = ::mx_client::__private::param(
+                    value,
+                    "supports_transaction_history",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -9411,6 +10496,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListFavoriteInstitutions<'a> {
+        /// A new `ListFavoriteInstitutions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9419,39 +10505,36 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `iso_country_code` (query parameter): An array of strings that filters institutions in the widget by the specified country code. Acceptable codes include `US`, `CA`, and `MX` (Mexico).
         pub fn iso_country_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
         {
-            self.iso_country_code = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for iso_country_code failed"
-                        .to_string()
-                });
+            self.iso_country_code = ::mx_client::__private::param(
+                    value,
+                    "iso_country_code",
+                )
+                .map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -9519,22 +10602,22 @@ pub mod builder {
         institution_code: Result<::std::string::String, String>,
     }
     impl<'a> ReadInstitution<'a> {
+        /// A new `ReadInstitution` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 institution_code: Err("institution_code was not initialized".to_string()),
             }
         }
+        /// Sets `institution_code` (path parameter, required): The institution_code of the institution.
         pub fn institution_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.institution_code = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for institution_code failed"
-                        .to_string()
-                });
+            self.institution_code = ::mx_client::__private::param(
+                value,
+                "institution_code",
+            );
             self
         }
         async fn send_raw(
@@ -9589,6 +10672,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListInstitutionCredentials<'a> {
+        /// A new `ListInstitutionCredentials` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9599,38 +10683,35 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `institution_code` (path parameter, required): The institution_code of the institution.
         pub fn institution_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.institution_code = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for institution_code failed"
-                        .to_string()
-                });
+            self.institution_code = ::mx_client::__private::param(
+                value,
+                "institution_code",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -9696,6 +10777,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListManagedInstitutions<'a> {
+        /// A new `ListManagedInstitutions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9703,26 +10785,24 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -9783,6 +10863,7 @@ pub mod builder {
         merchant_location_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadMerchantLocation<'a> {
+        /// A new `ReadMerchantLocation` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9791,16 +10872,15 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `merchant_location_guid` (path parameter, required): The unique id for a `merchant_location`.
         pub fn merchant_location_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.merchant_location_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for merchant_location_guid failed"
-                        .to_string()
-                });
+            self.merchant_location_guid = ::mx_client::__private::param(
+                value,
+                "merchant_location_guid",
+            );
             self
         }
         async fn send_raw(
@@ -9856,6 +10936,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListMerchants<'a> {
+        /// A new `ListMerchants` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9864,39 +10945,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `name` (query parameter): This will list only merchants in which the appended string appears.
         pub fn name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.name = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for name failed"
-                        .to_string()
-                });
+            self.name = ::mx_client::__private::param(value, "name").map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -9959,22 +11033,19 @@ pub mod builder {
         merchant_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadMerchant<'a> {
+        /// A new `ReadMerchant` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 merchant_guid: Err("merchant_guid was not initialized".to_string()),
             }
         }
+        /// Sets `merchant_guid` (path parameter, required): The unique id for a `merchant`.
         pub fn merchant_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.merchant_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for merchant_guid failed"
-                        .to_string()
-                });
+            self.merchant_guid = ::mx_client::__private::param(value, "merchant_guid");
             self
         }
         async fn send_raw(
@@ -10028,6 +11099,7 @@ pub mod builder {
         body: Result<types::MicrodepositVerifyRequestBody, String>,
     }
     impl<'a> VerifyMicrodeposit<'a> {
+        /// A new `VerifyMicrodeposit` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10037,18 +11109,18 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `micro_deposit_guid` (path parameter, required): The unique identifier for the microdeposit. Defined by MX.
         pub fn micro_deposit_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.micro_deposit_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for micro_deposit_guid failed"
-                        .to_string()
-                });
+            self.micro_deposit_guid = ::mx_client::__private::param(
+                value,
+                "micro_deposit_guid",
+            );
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MicrodepositVerifyRequestBody>,
@@ -10122,6 +11194,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> ReadAccountBalance<'a> {
+        /// A new `ReadAccountBalance` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -10171,12 +11244,14 @@ pub mod builder {
         body: Result<types::PaymentProcessorAuthorizationCodeRequestBody, String>,
     }
     impl<'a> DeprecatedRequestPaymentProcessorAuthorizationCode<'a> {
+        /// A new `DeprecatedRequestPaymentProcessorAuthorizationCode` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the request body: The scope for the authorization code.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<
@@ -10251,12 +11326,14 @@ pub mod builder {
         body: Result<types::TokenRequestBody, String>,
     }
     impl<'a> ListTokens<'a> {
+        /// A new `ListTokens` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TokenRequestBody>,
@@ -10323,12 +11400,14 @@ pub mod builder {
         body: Result<types::EnhanceTransactionsRequestBody, String>,
     }
     impl<'a> EnhanceTransactions<'a> {
+        /// A new `EnhanceTransactions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the request body: Transaction object to be enhanced
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::EnhanceTransactionsRequestBody>,
@@ -10403,6 +11482,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListUsers<'a> {
+        /// A new `ListUsers` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10413,62 +11493,49 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `email` (query parameter): The user `email` to search for.
         pub fn email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.email = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for email failed"
-                        .to_string()
-                });
+            self.email = ::mx_client::__private::param(value, "email").map(Some);
             self
         }
+        /// Sets `id` (query parameter): The user `id` to search for.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
-                });
+            self.id = ::mx_client::__private::param(value, "id").map(Some);
             self
         }
+        /// Sets `is_disabled` (query parameter): Search for users that are diabled.
         pub fn is_disabled<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.is_disabled = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `bool` for is_disabled failed".to_string());
+            self.is_disabled = ::mx_client::__private::param(value, "is_disabled")
+                .map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -10535,12 +11602,14 @@ pub mod builder {
         body: Result<types::UserCreateRequestBody, String>,
     }
     impl<'a> CreateUser<'a> {
+        /// A new `CreateUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the request body: User object to be created. (None of these parameters are required, but the user object cannot be empty)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UserCreateRequestBody>,
@@ -10609,22 +11678,19 @@ pub mod builder {
         user_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadUser<'a> {
+        /// A new `ReadUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
         async fn send_raw(
@@ -10678,6 +11744,7 @@ pub mod builder {
         body: Result<types::UserUpdateRequestBody, String>,
     }
     impl<'a> UpdateUser<'a> {
+        /// A new `UpdateUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10685,18 +11752,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body: User object to be updated (None of these parameters are required, but the user object cannot be empty.)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UserUpdateRequestBody>,
@@ -10770,6 +11834,7 @@ pub mod builder {
         accept: Result<::std::string::String, String>,
     }
     impl<'a> DeleteUser<'a> {
+        /// A new `DeleteUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10777,28 +11842,20 @@ pub mod builder {
                 accept: Err("accept was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
         pub fn accept<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for accept failed"
-                        .to_string()
-                });
+            self.accept = ::mx_client::__private::param(value, "accept");
             self
         }
         async fn send_raw(
@@ -10851,22 +11908,19 @@ pub mod builder {
         user_guid: Result<::std::string::String, String>,
     }
     impl<'a> ListUserVerifications<'a> {
+        /// A new `ListUserVerifications` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
         async fn send_raw(
@@ -10924,6 +11978,7 @@ pub mod builder {
         use_case: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListUserAccounts<'a> {
+        /// A new `ListUserAccounts` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10935,74 +11990,60 @@ pub mod builder {
                 use_case: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `is_manual` (query parameter): List only accounts that were manually created.
         pub fn is_manual<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.is_manual = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `bool` for is_manual failed".to_string());
+            self.is_manual = ::mx_client::__private::param(value, "is_manual").map(Some);
             self
         }
+        /// Sets `member_is_managed_by_user` (query parameter): List only accounts whose member is managed by the user.
         pub fn member_is_managed_by_user<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.member_is_managed_by_user = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for member_is_managed_by_user failed"
-                        .to_string()
-                });
+            self.member_is_managed_by_user = ::mx_client::__private::param(
+                    value,
+                    "member_is_managed_by_user",
+                )
+                .map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `use_case` (query parameter): The use case associated with the member. Valid values are `PFM` and `MONEY_MOVEMENT`. For example, you can append either `?use_case=PFM` or `?use_case=MONEY_MOVEMENT`.
         pub fn use_case<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.use_case = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for use_case failed"
-                        .to_string()
-                });
+            self.use_case = ::mx_client::__private::param(value, "use_case").map(Some);
             self
         }
         async fn send_raw(
@@ -11088,6 +12129,7 @@ pub mod builder {
         body: Result<types::AccountCreateRequestBody, String>,
     }
     impl<'a> CreateManualAccount<'a> {
+        /// A new `CreateManualAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11095,18 +12137,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body: Manual account object to be created.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::AccountCreateRequestBody>,
@@ -11181,6 +12220,7 @@ pub mod builder {
         account_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadAccount<'a> {
+        /// A new `ReadAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11188,28 +12228,20 @@ pub mod builder {
                 account_guid: Err("account_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
         async fn send_raw(
@@ -11266,6 +12298,7 @@ pub mod builder {
         accept: Result<::std::string::String, String>,
     }
     impl<'a> DeleteManualAccount<'a> {
+        /// A new `DeleteManualAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11274,40 +12307,28 @@ pub mod builder {
                 accept: Err("accept was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
         pub fn accept<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for accept failed"
-                        .to_string()
-                });
+            self.accept = ::mx_client::__private::param(value, "accept");
             self
         }
         async fn send_raw(
@@ -11365,6 +12386,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListAccountNumbersByAccount<'a> {
+        /// A new `ListAccountNumbersByAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11374,50 +12396,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -11487,6 +12499,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListInsightsByAccount<'a> {
+        /// A new `ListInsightsByAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11496,50 +12509,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -11609,6 +12612,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListHoldingsByAccount<'a> {
+        /// A new `ListHoldingsByAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11618,50 +12622,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -11745,6 +12739,7 @@ pub mod builder {
         >,
     }
     impl<'a> ListTransactionsByAccount<'a> {
+        /// A new `ListTransactionsByAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11765,193 +12760,167 @@ pub mod builder {
                 top_level_category_guids: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /** Sets `category_guid` (query parameter): Filter transactions belonging to specified `category_guid`.
+
+For example, `?category_guid=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.*/
         pub fn category_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.category_guid = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for category_guid failed"
-                        .to_string()
-                });
+            self.category_guid = ::mx_client::__private::param(value, "category_guid")
+                .map(Some);
             self
         }
+        /** Sets `category_guids` (query parameter): Filter transactions belonging to any specified `category_guid[]` in url.
+
+For example, `?category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.*/
         pub fn category_guids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
         {
-            self.category_guids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for category_guids failed"
-                        .to_string()
-                });
+            self.category_guids = ::mx_client::__private::param(value, "category_guids")
+                .map(Some);
             self
         }
+        /// Sets `from_created_at` (query parameter): Filter transactions from the date the transaction was created. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
         pub fn from_created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_created_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_created_at failed"
-                        .to_string()
-                });
+            self.from_created_at = ::mx_client::__private::param(
+                    value,
+                    "from_created_at",
+                )
+                .map(Some);
             self
         }
+        /// Sets `from_date` (query parameter): Filter transactions from this date. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 120 days ago if not provided.
         pub fn from_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_date failed"
-                        .to_string()
-                });
+            self.from_date = ::mx_client::__private::param(value, "from_date").map(Some);
             self
         }
+        /// Sets `from_updated_at` (query parameter): Filter transactions from the date in which the transaction was updated. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
         pub fn from_updated_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_updated_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_updated_at failed"
-                        .to_string()
-                });
+            self.from_updated_at = ::mx_client::__private::param(
+                    value,
+                    "from_updated_at",
+                )
+                .map(Some);
             self
         }
+        /** Sets `includes` (query parameter): Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
+
+`?includes=repeating_transactions,merchants,classifications,geolocations`.
+
+The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
+
+`?includes=repeating_transactions,geolocations`.
+
+- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
+- Merchants: Enriches transactions with merchant name.
+- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
+- Geolocation: Provides geographic metadata.*/
         pub fn includes<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.includes = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for includes failed"
-                        .to_string()
-                });
+            self.includes = ::mx_client::__private::param(value, "includes").map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `to_created_at` (query parameter): Filter transaction to the date in which the transaction was created. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
         pub fn to_created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_created_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_created_at failed"
-                        .to_string()
-                });
+            self.to_created_at = ::mx_client::__private::param(value, "to_created_at")
+                .map(Some);
             self
         }
+        /// Sets `to_date` (query parameter): Filter transactions to this date (at midnight). This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 5 days forward from the day the request is made to capture pending transactions.
         pub fn to_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_date failed"
-                        .to_string()
-                });
+            self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
+        /// Sets `to_updated_at` (query parameter): Filter transactions to the date in which the transaction was updated. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
         pub fn to_updated_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_updated_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_updated_at failed"
-                        .to_string()
-                });
+            self.to_updated_at = ::mx_client::__private::param(value, "to_updated_at")
+                .map(Some);
             self
         }
+        /** Sets `top_level_category_guid` (query parameter): Filter transactions belonging to specified `top_level_category_guid`. This must be top level category guid, use `category_guid` for subcategory guid.
+
+For example, `?top_level_category_guid=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.*/
         pub fn top_level_category_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.top_level_category_guid = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for top_level_category_guid failed"
-                        .to_string()
-                });
+            self.top_level_category_guid = ::mx_client::__private::param(
+                    value,
+                    "top_level_category_guid",
+                )
+                .map(Some);
             self
         }
+        /** Sets `top_level_category_guids` (query parameter): Filter transactions belonging to any specified `top_level_category_guid[]` in url. This must be top level category guid(s), use `category_guid` for subcategory guid(s).
+
+For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.*/
         pub fn top_level_category_guids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
         {
-            self.top_level_category_guids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for top_level_category_guids failed"
-                        .to_string()
-                });
+            self.top_level_category_guids = ::mx_client::__private::param(
+                    value,
+                    "top_level_category_guids",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -12092,6 +13061,7 @@ pub mod builder {
         body: Result<types::TransactionCreateRequestBody, String>,
     }
     impl<'a> CreateManualTransaction<'a> {
+        /// A new `CreateManualTransaction` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12100,30 +13070,23 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TransactionCreateRequestBody>,
@@ -12200,22 +13163,19 @@ pub mod builder {
         user_guid: Result<::std::string::String, String>,
     }
     impl<'a> ListAllBudgets<'a> {
+        /// A new `ListAllBudgets` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
         async fn send_raw(
@@ -12269,6 +13229,7 @@ pub mod builder {
         body: Result<types::BudgetCreateRequestBody, String>,
     }
     impl<'a> CreateBudget<'a> {
+        /// A new `CreateBudget` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12276,18 +13237,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::BudgetCreateRequestBody>,
@@ -12361,22 +13319,19 @@ pub mod builder {
         user_guid: Result<::std::string::String, String>,
     }
     impl<'a> AutoGenerateBudgets<'a> {
+        /// A new `AutoGenerateBudgets` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
         async fn send_raw(
@@ -12430,6 +13385,7 @@ pub mod builder {
         budget_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadSpecificBudget<'a> {
+        /// A new `ReadSpecificBudget` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12437,28 +13393,20 @@ pub mod builder {
                 budget_guid: Err("budget_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `budget_guid` (path parameter, required): The unique identifier for the budget. Defined by MX.
         pub fn budget_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.budget_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for budget_guid failed"
-                        .to_string()
-                });
+            self.budget_guid = ::mx_client::__private::param(value, "budget_guid");
             self
         }
         async fn send_raw(
@@ -12515,6 +13463,7 @@ pub mod builder {
         body: Result<types::BudgetUpdateRequestBody, String>,
     }
     impl<'a> UpdateSpecificBudget<'a> {
+        /// A new `UpdateSpecificBudget` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12523,30 +13472,23 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `budget_guid` (path parameter, required): The unique identifier for the budget. Defined by MX.
         pub fn budget_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.budget_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for budget_guid failed"
-                        .to_string()
-                });
+            self.budget_guid = ::mx_client::__private::param(value, "budget_guid");
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::BudgetUpdateRequestBody>,
@@ -12623,6 +13565,7 @@ pub mod builder {
         budget_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteBudget<'a> {
+        /// A new `DeleteBudget` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12630,28 +13573,20 @@ pub mod builder {
                 budget_guid: Err("budget_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `budget_guid` (path parameter, required): The unique identifier for the budget. Defined by MX.
         pub fn budget_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.budget_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for budget_guid failed"
-                        .to_string()
-                });
+            self.budget_guid = ::mx_client::__private::param(value, "budget_guid");
             self
         }
         async fn send_raw(
@@ -12705,6 +13640,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListCategories<'a> {
+        /// A new `ListCategories` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12713,38 +13649,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -12810,6 +13740,7 @@ pub mod builder {
         body: Result<types::CategoryCreateRequestBody, String>,
     }
     impl<'a> CreateCategory<'a> {
+        /// A new `CreateCategory` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12817,18 +13748,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body: Custom category object to be created
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CategoryCreateRequestBody>,
@@ -12905,6 +13833,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListDefaultCategoriesByUser<'a> {
+        /// A new `ListDefaultCategoriesByUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12913,38 +13842,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -13010,6 +13933,7 @@ pub mod builder {
         category_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadCategory<'a> {
+        /// A new `ReadCategory` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13017,28 +13941,20 @@ pub mod builder {
                 category_guid: Err("category_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `category_guid` (path parameter, required): The unique id for a `category`.
         pub fn category_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.category_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for category_guid failed"
-                        .to_string()
-                });
+            self.category_guid = ::mx_client::__private::param(value, "category_guid");
             self
         }
         async fn send_raw(
@@ -13095,6 +14011,7 @@ pub mod builder {
         body: Result<types::CategoryUpdateRequestBody, String>,
     }
     impl<'a> UpdateCategory<'a> {
+        /// A new `UpdateCategory` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13103,30 +14020,23 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `category_guid` (path parameter, required): The unique id for a `category`.
         pub fn category_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.category_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for category_guid failed"
-                        .to_string()
-                });
+            self.category_guid = ::mx_client::__private::param(value, "category_guid");
             self
         }
+        /// Sets the request body: Category object to be updated (While no single parameter is required, the `category` object cannot be empty)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CategoryUpdateRequestBody>,
@@ -13204,6 +14114,7 @@ pub mod builder {
         category_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteCategory<'a> {
+        /// A new `DeleteCategory` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13211,28 +14122,20 @@ pub mod builder {
                 category_guid: Err("category_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `category_guid` (path parameter, required): The unique id for a `category`.
         pub fn category_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.category_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for category_guid failed"
-                        .to_string()
-                });
+            self.category_guid = ::mx_client::__private::param(value, "category_guid");
             self
         }
         async fn send_raw(
@@ -13285,6 +14188,7 @@ pub mod builder {
         body: Result<types::ConnectWidgetRequestBody, String>,
     }
     impl<'a> RequestConnectWidgetUrl<'a> {
+        /// A new `RequestConnectWidgetUrl` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13292,18 +14196,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body: Optional config options for WebView (is_mobile_webview, current_institution_code, current_member_guid, update_credentials)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ConnectWidgetRequestBody>,
@@ -13380,6 +14281,7 @@ pub mod builder {
         accept: Result<::std::string::String, String>,
     }
     impl<'a> ListGoals<'a> {
+        /// A new `ListGoals` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13389,50 +14291,40 @@ pub mod builder {
                 accept: Err("accept was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
         pub fn accept<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for accept failed"
-                        .to_string()
-                });
+            self.accept = ::mx_client::__private::param(value, "accept");
             self
         }
         async fn send_raw(
@@ -13502,6 +14394,7 @@ pub mod builder {
         body: Result<types::GoalRequestBody, String>,
     }
     impl<'a> CreateGoal<'a> {
+        /// A new `CreateGoal` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13509,18 +14402,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::GoalRequestBody>,
@@ -13592,6 +14482,7 @@ pub mod builder {
         body: Result<types::RepositionRequestBody, String>,
     }
     impl<'a> RepositionGoals<'a> {
+        /// A new `RepositionGoals` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13599,18 +14490,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::RepositionRequestBody>,
@@ -13684,6 +14572,7 @@ pub mod builder {
         goal_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadGoal<'a> {
+        /// A new `ReadGoal` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13691,28 +14580,20 @@ pub mod builder {
                 goal_guid: Err("goal_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `goal_guid` (path parameter, required): The unique identifier for a goal. Defined by MX.
         pub fn goal_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.goal_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for goal_guid failed"
-                        .to_string()
-                });
+            self.goal_guid = ::mx_client::__private::param(value, "goal_guid");
             self
         }
         async fn send_raw(
@@ -13768,6 +14649,7 @@ pub mod builder {
         body: Result<types::UpdateGoalRequestBody, String>,
     }
     impl<'a> UpdateGoal<'a> {
+        /// A new `UpdateGoal` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13776,30 +14658,23 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `goal_guid` (path parameter, required): The unique identifier for a goal. Defined by MX.
         pub fn goal_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.goal_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for goal_guid failed"
-                        .to_string()
-                });
+            self.goal_guid = ::mx_client::__private::param(value, "goal_guid");
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateGoalRequestBody>,
@@ -13875,6 +14750,7 @@ pub mod builder {
         accept: Result<::std::string::String, String>,
     }
     impl<'a> DeleteGoal<'a> {
+        /// A new `DeleteGoal` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13883,40 +14759,28 @@ pub mod builder {
                 accept: Err("accept was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `goal_guid` (path parameter, required): The unique identifier for a goal. Defined by MX.
         pub fn goal_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.goal_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for goal_guid failed"
-                        .to_string()
-                });
+            self.goal_guid = ::mx_client::__private::param(value, "goal_guid");
             self
         }
+        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
         pub fn accept<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for accept failed"
-                        .to_string()
-                });
+            self.accept = ::mx_client::__private::param(value, "accept");
             self
         }
         async fn send_raw(
@@ -13972,6 +14836,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListInsightsUser<'a> {
+        /// A new `ListInsightsUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13980,38 +14845,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -14077,6 +14936,7 @@ pub mod builder {
         insight_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadInsightUser<'a> {
+        /// A new `ReadInsightUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14084,28 +14944,20 @@ pub mod builder {
                 insight_guid: Err("insight_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `insight_guid` (path parameter, required): The unique identifier for the insight. Defined by MX.
         pub fn insight_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.insight_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for insight_guid failed"
-                        .to_string()
-                });
+            self.insight_guid = ::mx_client::__private::param(value, "insight_guid");
             self
         }
         async fn send_raw(
@@ -14162,6 +15014,7 @@ pub mod builder {
         body: Result<types::InsightUpdateRequestBody, String>,
     }
     impl<'a> UpdateInsight<'a> {
+        /// A new `UpdateInsight` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14170,30 +15023,23 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `insight_guid` (path parameter, required): The unique identifier for the insight. Defined by MX.
         pub fn insight_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.insight_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for insight_guid failed"
-                        .to_string()
-                });
+            self.insight_guid = ::mx_client::__private::param(value, "insight_guid");
             self
         }
+        /// Sets the request body: The insight to be updated (None of these parameters are required, but the user object cannot be empty.)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::InsightUpdateRequestBody>,
@@ -14272,6 +15118,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListAccountsInsight<'a> {
+        /// A new `ListAccountsInsight` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14281,50 +15128,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `insight_guid` (path parameter, required): The unique identifier for the insight. Defined by MX.
         pub fn insight_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.insight_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for insight_guid failed"
-                        .to_string()
-                });
+            self.insight_guid = ::mx_client::__private::param(value, "insight_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -14394,6 +15231,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListCategoriesInsight<'a> {
+        /// A new `ListCategoriesInsight` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14403,50 +15241,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `insight_guid` (path parameter, required): The unique identifier for the insight. Defined by MX.
         pub fn insight_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.insight_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for insight_guid failed"
-                        .to_string()
-                });
+            self.insight_guid = ::mx_client::__private::param(value, "insight_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -14516,6 +15344,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListMerchantsInsight<'a> {
+        /// A new `ListMerchantsInsight` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14525,50 +15354,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `insight_guid` (path parameter, required): The unique identifier for the insight. Defined by MX.
         pub fn insight_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.insight_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for insight_guid failed"
-                        .to_string()
-                });
+            self.insight_guid = ::mx_client::__private::param(value, "insight_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -14638,6 +15457,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListScheduledPaymentsInsight<'a> {
+        /// A new `ListScheduledPaymentsInsight` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14647,50 +15467,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `insight_guid` (path parameter, required): The unique identifier for the insight. Defined by MX.
         pub fn insight_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.insight_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for insight_guid failed"
-                        .to_string()
-                });
+            self.insight_guid = ::mx_client::__private::param(value, "insight_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -14760,6 +15570,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListTransactionsInsight<'a> {
+        /// A new `ListTransactionsInsight` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14769,50 +15580,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `insight_guid` (path parameter, required): The unique identifier for the insight. Defined by MX.
         pub fn insight_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.insight_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for insight_guid failed"
-                        .to_string()
-                });
+            self.insight_guid = ::mx_client::__private::param(value, "insight_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -14881,6 +15682,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListHoldings<'a> {
+        /// A new `ListHoldings` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14889,38 +15691,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -14986,6 +15782,7 @@ pub mod builder {
         holding_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadHolding<'a> {
+        /// A new `ReadHolding` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14993,28 +15790,20 @@ pub mod builder {
                 holding_guid: Err("holding_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `holding_guid` (path parameter, required): The unique id for a `holding`.
         pub fn holding_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.holding_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for holding_guid failed"
-                        .to_string()
-                });
+            self.holding_guid = ::mx_client::__private::param(value, "holding_guid");
             self
         }
         async fn send_raw(
@@ -15069,22 +15858,19 @@ pub mod builder {
         user_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeactivateUser<'a> {
+        /// A new `DeactivateUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
         async fn send_raw(
@@ -15139,6 +15925,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListManagedMembers<'a> {
+        /// A new `ListManagedMembers` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15147,38 +15934,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -15244,6 +16025,7 @@ pub mod builder {
         body: Result<types::ManagedMemberCreateRequestBody, String>,
     }
     impl<'a> CreateManagedMember<'a> {
+        /// A new `CreateManagedMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15251,18 +16033,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body: Managed member to be created.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ManagedMemberCreateRequestBody>,
@@ -15338,6 +16117,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadManagedMember<'a> {
+        /// A new `ReadManagedMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15345,28 +16125,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -15423,6 +16195,7 @@ pub mod builder {
         body: Result<types::ManagedMemberUpdateRequestBody, String>,
     }
     impl<'a> UpdateManagedMember<'a> {
+        /// A new `UpdateManagedMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15431,30 +16204,23 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets the request body: Managed member object to be updated (While no single parameter is required, the request body can't be empty)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ManagedMemberUpdateRequestBody>,
@@ -15533,6 +16299,7 @@ pub mod builder {
         accept: Result<::std::string::String, String>,
     }
     impl<'a> DeleteManagedMember<'a> {
+        /// A new `DeleteManagedMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15541,40 +16308,28 @@ pub mod builder {
                 accept: Err("accept was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
         pub fn accept<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for accept failed"
-                        .to_string()
-                });
+            self.accept = ::mx_client::__private::param(value, "accept");
             self
         }
         async fn send_raw(
@@ -15632,6 +16387,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListManagedAccounts<'a> {
+        /// A new `ListManagedAccounts` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15641,50 +16397,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -15753,6 +16499,7 @@ pub mod builder {
         body: Result<types::ManagedAccountCreateRequestBody, String>,
     }
     impl<'a> CreateManagedAccount<'a> {
+        /// A new `CreateManagedAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15761,30 +16508,23 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets the request body: Managed account to be created.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ManagedAccountCreateRequestBody>,
@@ -15863,6 +16603,7 @@ pub mod builder {
         account_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadManagedAccount<'a> {
+        /// A new `ReadManagedAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15871,40 +16612,28 @@ pub mod builder {
                 account_guid: Err("account_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
         async fn send_raw(
@@ -15964,6 +16693,7 @@ pub mod builder {
         body: Result<types::ManagedAccountUpdateRequestBody, String>,
     }
     impl<'a> UpdateManagedAccount<'a> {
+        /// A new `UpdateManagedAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15973,42 +16703,31 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets the request body: Managed account object to be updated (While no single parameter is required, the request body can't be empty)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ManagedAccountUpdateRequestBody>,
@@ -16089,6 +16808,7 @@ pub mod builder {
         account_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteManagedAccount<'a> {
+        /// A new `DeleteManagedAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16097,40 +16817,28 @@ pub mod builder {
                 account_guid: Err("account_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
         async fn send_raw(
@@ -16190,6 +16898,7 @@ pub mod builder {
         to_date: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListManagedTransactions<'a> {
+        /// A new `ListManagedTransactions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16202,88 +16911,64 @@ pub mod builder {
                 to_date: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `from_date` (query parameter): Filter transactions from this date. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 120 days ago if not provided.
         pub fn from_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_date failed"
-                        .to_string()
-                });
+            self.from_date = ::mx_client::__private::param(value, "from_date").map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `to_date` (query parameter): Filter transactions to this date (at midnight). This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 5 days forward from the day the request is made to capture pending transactions.
         pub fn to_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_date failed"
-                        .to_string()
-                });
+            self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
         async fn send_raw(
@@ -16368,6 +17053,7 @@ pub mod builder {
         body: Result<types::ManagedTransactionCreateRequestBody, String>,
     }
     impl<'a> CreateManagedTransaction<'a> {
+        /// A new `CreateManagedTransaction` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16377,42 +17063,31 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets the request body: Managed transaction to be created.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ManagedTransactionCreateRequestBody>,
@@ -16494,6 +17169,7 @@ pub mod builder {
         transaction_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadManagedTransaction<'a> {
+        /// A new `ReadManagedTransaction` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16503,52 +17179,39 @@ pub mod builder {
                 transaction_guid: Err("transaction_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `transaction_guid` (path parameter, required): The unique id for a `transaction`.
         pub fn transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_guid failed"
-                        .to_string()
-                });
+            self.transaction_guid = ::mx_client::__private::param(
+                value,
+                "transaction_guid",
+            );
             self
         }
         async fn send_raw(
@@ -16617,6 +17280,7 @@ pub mod builder {
         body: Result<types::ManagedTransactionUpdateRequestBody, String>,
     }
     impl<'a> UpdateManagedTransaction<'a> {
+        /// A new `UpdateManagedTransaction` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16629,54 +17293,42 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `transaction_guid` (path parameter, required): The unique id for a `transaction`.
         pub fn transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_guid failed"
-                        .to_string()
-                });
+            self.transaction_guid = ::mx_client::__private::param(
+                value,
+                "transaction_guid",
+            );
             self
         }
+        /// Sets the request body: Managed transaction object to be updated (While no single parameter is required, the request body can't be empty)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ManagedTransactionUpdateRequestBody>,
@@ -16767,6 +17419,7 @@ pub mod builder {
         transaction_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteManagedTransaction<'a> {
+        /// A new `DeleteManagedTransaction` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16776,52 +17429,39 @@ pub mod builder {
                 transaction_guid: Err("transaction_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `transaction_guid` (path parameter, required): The unique id for a `transaction`.
         pub fn transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_guid failed"
-                        .to_string()
-                });
+            self.transaction_guid = ::mx_client::__private::param(
+                value,
+                "transaction_guid",
+            );
             self
         }
         async fn send_raw(
@@ -16886,6 +17526,7 @@ pub mod builder {
         use_case: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListMembers<'a> {
+        /// A new `ListMembers` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16895,51 +17536,40 @@ pub mod builder {
                 use_case: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `use_case` (query parameter): The use case associated with the member. Valid values are `PFM` and `MONEY_MOVEMENT`. For example, you can append either `?use_case=PFM` or `?use_case=MONEY_MOVEMENT`.
         pub fn use_case<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.use_case = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for use_case failed"
-                        .to_string()
-                });
+            self.use_case = ::mx_client::__private::param(value, "use_case").map(Some);
             self
         }
         async fn send_raw(
@@ -17008,6 +17638,7 @@ pub mod builder {
         body: Result<types::MemberCreateRequestBody, String>,
     }
     impl<'a> CreateMember<'a> {
+        /// A new `CreateMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17016,31 +17647,27 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `X-CALLBACK-PAYLOAD` (header parameter): The base64 encoded string defined in this header will be returned in the [Member](/resources/webhooks/member/) and [Member Data Updated](/resources/webhooks/member#member-data-updated) webhooks. This allows you to trace user interactions and workflows initiated externally and internally in the MX Platform. Max 1024 characters.
         pub fn x_callback_payload<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.x_callback_payload = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for x_callback_payload failed"
-                        .to_string()
-                });
+            self.x_callback_payload = ::mx_client::__private::param(
+                    value,
+                    "x_callback_payload",
+                )
+                .map(Some);
             self
         }
+        /// Sets the request body: Member object to be created with optional parameters (id and metadata) and required parameters (credentials and institution_code)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MemberCreateRequestBody>,
@@ -17126,6 +17753,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadMember<'a> {
+        /// A new `ReadMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17133,28 +17761,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -17212,6 +17832,7 @@ pub mod builder {
         body: Result<types::MemberUpdateRequestBody, String>,
     }
     impl<'a> UpdateMember<'a> {
+        /// A new `UpdateMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17221,43 +17842,35 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `X-CALLBACK-PAYLOAD` (header parameter): The base64 encoded string defined in this header will be returned in the [Member](/resources/webhooks/member/) and [Member Data Updated](/resources/webhooks/member#member-data-updated) webhooks. This allows you to trace user interactions and workflows initiated externally and internally in the MX Platform. Max 1024 characters.
         pub fn x_callback_payload<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.x_callback_payload = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for x_callback_payload failed"
-                        .to_string()
-                });
+            self.x_callback_payload = ::mx_client::__private::param(
+                    value,
+                    "x_callback_payload",
+                )
+                .map(Some);
             self
         }
+        /// Sets the request body: Member object to be updated (While no single parameter is required, the request body can't be empty)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MemberUpdateRequestBody>,
@@ -17344,6 +17957,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteMember<'a> {
+        /// A new `DeleteMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17351,28 +17965,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -17427,6 +18033,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListAccountNumbersByMember<'a> {
+        /// A new `ListAccountNumbersByMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17436,50 +18043,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -17549,6 +18146,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListAccountOwnersByMember<'a> {
+        /// A new `ListAccountOwnersByMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17558,50 +18156,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -17672,6 +18260,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListMemberAccounts<'a> {
+        /// A new `ListMemberAccounts` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17682,63 +18271,52 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `member_is_managed_by_user` (query parameter): List only accounts whose member is managed by the user.
         pub fn member_is_managed_by_user<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.member_is_managed_by_user = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for member_is_managed_by_user failed"
-                        .to_string()
-                });
+            self.member_is_managed_by_user = ::mx_client::__private::param(
+                    value,
+                    "member_is_managed_by_user",
+                )
+                .map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -17822,6 +18400,7 @@ pub mod builder {
         account_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadAccountByMember<'a> {
+        /// A new `ReadAccountByMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17830,40 +18409,28 @@ pub mod builder {
                 account_guid: Err("account_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
         async fn send_raw(
@@ -17923,6 +18490,7 @@ pub mod builder {
         body: Result<types::AccountUpdateRequestBody, String>,
     }
     impl<'a> UpdateAccountByMember<'a> {
+        /// A new `UpdateAccountByMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17932,42 +18500,31 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::AccountUpdateRequestBody>,
@@ -18049,6 +18606,7 @@ pub mod builder {
         body: Result<types::TransactionUpdateRequestBody, String>,
     }
     impl<'a> UpdateTransactionByAccount<'a> {
+        /// A new `UpdateTransactionByAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18061,54 +18619,42 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `transaction_guid` (path parameter, required): The unique id for a `transaction`.
         pub fn transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_guid failed"
-                        .to_string()
-                });
+            self.transaction_guid = ::mx_client::__private::param(
+                value,
+                "transaction_guid",
+            );
             self
         }
+        /// Sets the request body: Transaction object to be updated
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TransactionUpdateRequestBody>,
@@ -18200,6 +18746,7 @@ pub mod builder {
         x_callback_payload: Result<Option<::std::string::String>, String>,
     }
     impl<'a> AggregateMember<'a> {
+        /// A new `AggregateMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18210,65 +18757,56 @@ pub mod builder {
                 x_callback_payload: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `include_holdings` (query parameter): When set to `false`, the aggregation will not gather holdings data. Defaults to `true`.
         pub fn include_holdings<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.include_holdings = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for include_holdings failed".to_string()
-                });
+            self.include_holdings = ::mx_client::__private::param(
+                    value,
+                    "include_holdings",
+                )
+                .map(Some);
             self
         }
+        /// Sets `include_transactions` (query parameter): When set to `false`, the aggregation will not gather transactions data. Defaults to `true`.
         pub fn include_transactions<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.include_transactions = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for include_transactions failed".to_string()
-                });
+            self.include_transactions = ::mx_client::__private::param(
+                    value,
+                    "include_transactions",
+                )
+                .map(Some);
             self
         }
+        /// Sets `X-CALLBACK-PAYLOAD` (header parameter): The base64 encoded string defined in this header will be returned in the [Member](/resources/webhooks/member/) and [Member Data Updated](/resources/webhooks/member#member-data-updated) webhooks. This allows you to trace user interactions and workflows initiated externally and internally in the MX Platform. Max 1024 characters.
         pub fn x_callback_payload<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.x_callback_payload = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for x_callback_payload failed"
-                        .to_string()
-                });
+            self.x_callback_payload = ::mx_client::__private::param(
+                    value,
+                    "x_callback_payload",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -18357,6 +18895,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListMemberChallenges<'a> {
+        /// A new `ListMemberChallenges` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18366,50 +18905,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -18477,6 +19006,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> CheckBalances<'a> {
+        /// A new `CheckBalances` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18484,28 +19014,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -18563,6 +19085,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListMemberCredentials<'a> {
+        /// A new `ListMemberCredentials` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18572,50 +19095,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -18683,6 +19196,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> ExtendHistory<'a> {
+        /// A new `ExtendHistory` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18690,28 +19204,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -18767,6 +19273,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> FetchRewards<'a> {
+        /// A new `FetchRewards` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18774,28 +19281,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -18851,6 +19350,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> FetchStatements<'a> {
+        /// A new `FetchStatements` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18858,28 +19358,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -18935,6 +19427,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> IdentifyMember<'a> {
+        /// A new `IdentifyMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18942,28 +19435,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -19021,6 +19506,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListHoldingsByMember<'a> {
+        /// A new `ListHoldingsByMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19030,50 +19516,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -19146,6 +19622,7 @@ pub mod builder {
         ui_message_webview_url_scheme: Result<Option<::std::string::String>, String>,
     }
     impl<'a> RequestOAuthWindowUri<'a> {
+        /// A new `RequestOAuthWindowUri` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19158,91 +19635,77 @@ pub mod builder {
                 ui_message_webview_url_scheme: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `client_redirect_url` (query parameter): A URL that MX will redirect to at the end of OAuth with additional query parameters. Only available with `referral_source=APP`.
         pub fn client_redirect_url<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.client_redirect_url = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_redirect_url failed"
-                        .to_string()
-                });
+            self.client_redirect_url = ::mx_client::__private::param(
+                    value,
+                    "client_redirect_url",
+                )
+                .map(Some);
             self
         }
+        /// Sets `enable_app2app` (query parameter): This indicates whether OAuth app2app behavior is enabled for institutions that support it. Defaults to `true`. When set to `false`, any `oauth_window_uri` generated will **not** direct the end user to the institution's mobile application. This setting is not persistent. This setting currently only affects Chase institutions.
         pub fn enable_app2app<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.enable_app2app = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for enable_app2app failed".to_string()
-                });
+            self.enable_app2app = ::mx_client::__private::param(value, "enable_app2app")
+                .map(Some);
             self
         }
+        /// Sets `referral_source` (query parameter): Must be either `BROWSER` or `APP` depending on the implementation. Defaults to `BROWSER`.
         pub fn referral_source<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.referral_source = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for referral_source failed"
-                        .to_string()
-                });
+            self.referral_source = ::mx_client::__private::param(
+                    value,
+                    "referral_source",
+                )
+                .map(Some);
             self
         }
+        /// Sets `skip_aggregation` (query parameter): Setting this parameter to `true` will prevent the member from automatically aggregating after being redirected from the authorization page.
         pub fn skip_aggregation<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.skip_aggregation = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for skip_aggregation failed".to_string()
-                });
+            self.skip_aggregation = ::mx_client::__private::param(
+                    value,
+                    "skip_aggregation",
+                )
+                .map(Some);
             self
         }
+        /// Sets `ui_message_webview_url_scheme` (query parameter): A scheme for routing the user back to the application state they were previously in. Only available with `referral_source=APP`.
         pub fn ui_message_webview_url_scheme<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.ui_message_webview_url_scheme = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for ui_message_webview_url_scheme failed"
-                        .to_string()
-                });
+            self.ui_message_webview_url_scheme = ::mx_client::__private::param(
+                    value,
+                    "ui_message_webview_url_scheme",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -19348,6 +19811,7 @@ pub mod builder {
         body: Result<types::MemberResumeRequestBody, String>,
     }
     impl<'a> ResumeAggregation<'a> {
+        /// A new `ResumeAggregation` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19356,30 +19820,23 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets the request body: Member object with MFA challenge answers
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MemberResumeRequestBody>,
@@ -19456,6 +19913,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> ListRewards<'a> {
+        /// A new `ListRewards` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19463,28 +19921,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -19541,6 +19991,7 @@ pub mod builder {
         reward_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadRewards<'a> {
+        /// A new `ReadRewards` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19549,40 +20000,28 @@ pub mod builder {
                 reward_guid: Err("reward_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `reward_guid` (path parameter, required): The unique identifier for the rewards. Defined by MX.
         pub fn reward_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.reward_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for reward_guid failed"
-                        .to_string()
-                });
+            self.reward_guid = ::mx_client::__private::param(value, "reward_guid");
             self
         }
         async fn send_raw(
@@ -19642,6 +20081,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListStatementsByMember<'a> {
+        /// A new `ListStatementsByMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19651,50 +20091,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -19763,6 +20193,7 @@ pub mod builder {
         statement_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadStatementByMember<'a> {
+        /// A new `ReadStatementByMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19771,40 +20202,28 @@ pub mod builder {
                 statement_guid: Err("statement_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `statement_guid` (path parameter, required): The unique id for a `statement`.
         pub fn statement_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.statement_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for statement_guid failed"
-                        .to_string()
-                });
+            self.statement_guid = ::mx_client::__private::param(value, "statement_guid");
             self
         }
         async fn send_raw(
@@ -19863,6 +20282,7 @@ pub mod builder {
         statement_guid: Result<::std::string::String, String>,
     }
     impl<'a> DownloadStatementPdf<'a> {
+        /// A new `DownloadStatementPdf` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19871,40 +20291,28 @@ pub mod builder {
                 statement_guid: Err("statement_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `statement_guid` (path parameter, required): The unique id for a `statement`.
         pub fn statement_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.statement_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for statement_guid failed"
-                        .to_string()
-                });
+            self.statement_guid = ::mx_client::__private::param(value, "statement_guid");
             self
         }
         async fn send_raw(
@@ -19962,6 +20370,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadMemberStatus<'a> {
+        /// A new `ReadMemberStatus` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19969,28 +20378,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -20062,6 +20463,7 @@ pub mod builder {
         >,
     }
     impl<'a> ListTransactionsByMember<'a> {
+        /// A new `ListTransactionsByMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20082,193 +20484,167 @@ pub mod builder {
                 top_level_category_guids: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /** Sets `category_guid` (query parameter): Filter transactions belonging to specified `category_guid`.
+
+For example, `?category_guid=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.*/
         pub fn category_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.category_guid = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for category_guid failed"
-                        .to_string()
-                });
+            self.category_guid = ::mx_client::__private::param(value, "category_guid")
+                .map(Some);
             self
         }
+        /** Sets `category_guids` (query parameter): Filter transactions belonging to any specified `category_guid[]` in url.
+
+For example, `?category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.*/
         pub fn category_guids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
         {
-            self.category_guids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for category_guids failed"
-                        .to_string()
-                });
+            self.category_guids = ::mx_client::__private::param(value, "category_guids")
+                .map(Some);
             self
         }
+        /// Sets `from_created_at` (query parameter): Filter transactions from the date the transaction was created. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
         pub fn from_created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_created_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_created_at failed"
-                        .to_string()
-                });
+            self.from_created_at = ::mx_client::__private::param(
+                    value,
+                    "from_created_at",
+                )
+                .map(Some);
             self
         }
+        /// Sets `from_date` (query parameter): Filter transactions from this date. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 120 days ago if not provided.
         pub fn from_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_date failed"
-                        .to_string()
-                });
+            self.from_date = ::mx_client::__private::param(value, "from_date").map(Some);
             self
         }
+        /// Sets `from_updated_at` (query parameter): Filter transactions from the date in which the transaction was updated. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
         pub fn from_updated_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_updated_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_updated_at failed"
-                        .to_string()
-                });
+            self.from_updated_at = ::mx_client::__private::param(
+                    value,
+                    "from_updated_at",
+                )
+                .map(Some);
             self
         }
+        /** Sets `includes` (query parameter): Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
+
+`?includes=repeating_transactions,merchants,classifications,geolocations`.
+
+The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
+
+`?includes=repeating_transactions,geolocations`.
+
+- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
+- Merchants: Enriches transactions with merchant name.
+- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
+- Geolocation: Provides geographic metadata.*/
         pub fn includes<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.includes = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for includes failed"
-                        .to_string()
-                });
+            self.includes = ::mx_client::__private::param(value, "includes").map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `to_created_at` (query parameter): Filter transaction to the date in which the transaction was created. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
         pub fn to_created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_created_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_created_at failed"
-                        .to_string()
-                });
+            self.to_created_at = ::mx_client::__private::param(value, "to_created_at")
+                .map(Some);
             self
         }
+        /// Sets `to_date` (query parameter): Filter transactions to this date (at midnight). This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 5 days forward from the day the request is made to capture pending transactions.
         pub fn to_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_date failed"
-                        .to_string()
-                });
+            self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
+        /// Sets `to_updated_at` (query parameter): Filter transactions to the date in which the transaction was updated. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
         pub fn to_updated_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_updated_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_updated_at failed"
-                        .to_string()
-                });
+            self.to_updated_at = ::mx_client::__private::param(value, "to_updated_at")
+                .map(Some);
             self
         }
+        /** Sets `top_level_category_guid` (query parameter): Filter transactions belonging to specified `top_level_category_guid`. This must be top level category guid, use `category_guid` for subcategory guid.
+
+For example, `?top_level_category_guid=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.*/
         pub fn top_level_category_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.top_level_category_guid = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for top_level_category_guid failed"
-                        .to_string()
-                });
+            self.top_level_category_guid = ::mx_client::__private::param(
+                    value,
+                    "top_level_category_guid",
+                )
+                .map(Some);
             self
         }
+        /** Sets `top_level_category_guids` (query parameter): Filter transactions belonging to any specified `top_level_category_guid[]` in url. This must be top level category guid(s), use `category_guid` for subcategory guid(s).
+
+For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.*/
         pub fn top_level_category_guids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
         {
-            self.top_level_category_guids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for top_level_category_guids failed"
-                        .to_string()
-                });
+            self.top_level_category_guids = ::mx_client::__private::param(
+                    value,
+                    "top_level_category_guids",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -20409,6 +20785,7 @@ pub mod builder {
         x_callback_payload: Result<Option<::std::string::String>, String>,
     }
     impl<'a> VerifyMember<'a> {
+        /// A new `VerifyMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20417,41 +20794,32 @@ pub mod builder {
                 x_callback_payload: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `X-CALLBACK-PAYLOAD` (header parameter): The base64 encoded string defined in this header will be returned in the [Member](/resources/webhooks/member/) and [Member Data Updated](/resources/webhooks/member#member-data-updated) webhooks. This allows you to trace user interactions and workflows initiated externally and internally in the MX Platform. Max 1024 characters.
         pub fn x_callback_payload<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.x_callback_payload = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for x_callback_payload failed"
-                        .to_string()
-                });
+            self.x_callback_payload = ::mx_client::__private::param(
+                    value,
+                    "x_callback_payload",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -20512,22 +20880,19 @@ pub mod builder {
         user_guid: Result<::std::string::String, String>,
     }
     impl<'a> ListUserMicrodeposits<'a> {
+        /// A new `ListUserMicrodeposits` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
         async fn send_raw(
@@ -20581,6 +20946,7 @@ pub mod builder {
         body: Result<types::MicrodepositRequestBody, String>,
     }
     impl<'a> CreateMicrodeposit<'a> {
+        /// A new `CreateMicrodeposit` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20588,18 +20954,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MicrodepositRequestBody>,
@@ -20674,6 +21037,7 @@ pub mod builder {
         micro_deposit_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadUserMicrodeposit<'a> {
+        /// A new `ReadUserMicrodeposit` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20683,28 +21047,23 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `micro_deposit_guid` (path parameter, required): The unique identifier for the microdeposit. Defined by MX.
         pub fn micro_deposit_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.micro_deposit_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for micro_deposit_guid failed"
-                        .to_string()
-                });
+            self.micro_deposit_guid = ::mx_client::__private::param(
+                value,
+                "micro_deposit_guid",
+            );
             self
         }
         async fn send_raw(
@@ -20760,6 +21119,7 @@ pub mod builder {
         micro_deposit_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteMicrodeposit<'a> {
+        /// A new `DeleteMicrodeposit` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20769,28 +21129,23 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `micro_deposit_guid` (path parameter, required): The unique identifier for the microdeposit. Defined by MX.
         pub fn micro_deposit_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.micro_deposit_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for micro_deposit_guid failed"
-                        .to_string()
-                });
+            self.micro_deposit_guid = ::mx_client::__private::param(
+                value,
+                "micro_deposit_guid",
+            );
             self
         }
         async fn send_raw(
@@ -20842,22 +21197,19 @@ pub mod builder {
         user_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadMonthlyCashFlowProfile<'a> {
+        /// A new `ReadMonthlyCashFlowProfile` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
         async fn send_raw(
@@ -20911,6 +21263,7 @@ pub mod builder {
         body: Result<types::MonthlyCashFlowProfileRequestBody, String>,
     }
     impl<'a> UpdateMonthlyCashFlowProfile<'a> {
+        /// A new `UpdateMonthlyCashFlowProfile` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20918,18 +21271,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MonthlyCashFlowProfileRequestBody>,
@@ -21008,6 +21358,7 @@ pub mod builder {
         to_date: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListNotifications<'a> {
+        /// A new `ListNotifications` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21018,64 +21369,48 @@ pub mod builder {
                 to_date: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `from_date` (query parameter): Filter transactions from this date. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 120 days ago if not provided.
         pub fn from_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_date failed"
-                        .to_string()
-                });
+            self.from_date = ::mx_client::__private::param(value, "from_date").map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `to_date` (query parameter): Filter transactions to this date (at midnight). This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 5 days forward from the day the request is made to capture pending transactions.
         pub fn to_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_date failed"
-                        .to_string()
-                });
+            self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
         async fn send_raw(
@@ -21146,6 +21481,7 @@ pub mod builder {
         subject: Result<::std::string::String, String>,
     }
     impl<'a> CreateNotification<'a> {
+        /// A new `CreateNotification` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21154,40 +21490,28 @@ pub mod builder {
                 subject: Err("subject was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `content` (query parameter, required): The information related to the notification.
         pub fn content<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.content = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for content failed"
-                        .to_string()
-                });
+            self.content = ::mx_client::__private::param(value, "content");
             self
         }
+        /// Sets `subject` (query parameter, required): The subject related to the notification.
         pub fn subject<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.subject = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for subject failed"
-                        .to_string()
-                });
+            self.subject = ::mx_client::__private::param(value, "subject");
             self
         }
         async fn send_raw(
@@ -21248,6 +21572,7 @@ pub mod builder {
         notification_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadNotifications<'a> {
+        /// A new `ReadNotifications` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21257,28 +21582,23 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `notification_guid` (path parameter, required): The unique identifier for notifications. Defined by MX.
         pub fn notification_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.notification_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for notification_guid failed"
-                        .to_string()
-                });
+            self.notification_guid = ::mx_client::__private::param(
+                value,
+                "notification_guid",
+            );
             self
         }
         async fn send_raw(
@@ -21333,22 +21653,19 @@ pub mod builder {
         user_guid: Result<::std::string::String, String>,
     }
     impl<'a> RepeatingTransactions<'a> {
+        /// A new `RepeatingTransactions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
         async fn send_raw(
@@ -21402,6 +21719,7 @@ pub mod builder {
         repeating_transaction_guid: Result<::std::string::String, String>,
     }
     impl<'a> SpecificRepeatingTransaction<'a> {
+        /// A new `SpecificRepeatingTransaction` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21411,28 +21729,23 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `repeating_transaction_guid` (path parameter, required): The unique id for a recurring transaction.
         pub fn repeating_transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.repeating_transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for repeating_transaction_guid failed"
-                        .to_string()
-                });
+            self.repeating_transaction_guid = ::mx_client::__private::param(
+                value,
+                "repeating_transaction_guid",
+            );
             self
         }
         async fn send_raw(
@@ -21490,6 +21803,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListSpendingPlans<'a> {
+        /// A new `ListSpendingPlans` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21498,38 +21812,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -21594,22 +21902,19 @@ pub mod builder {
         user_guid: Result<::std::string::String, String>,
     }
     impl<'a> CreateSpendingPlan<'a> {
+        /// A new `CreateSpendingPlan` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
         async fn send_raw(
@@ -21665,6 +21970,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ReadSpendingPlanUser<'a> {
+        /// A new `ReadSpendingPlanUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21676,50 +21982,43 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -21787,6 +22086,7 @@ pub mod builder {
         spending_plan_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteSpendingPlan<'a> {
+        /// A new `DeleteSpendingPlan` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21796,28 +22096,23 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
         async fn send_raw(
@@ -21872,6 +22167,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListSpendingPlanIterations<'a> {
+        /// A new `ListSpendingPlanIterations` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21883,50 +22179,43 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -21996,6 +22285,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ReadCurrentSpendingPlanIteration<'a> {
+        /// A new `ReadCurrentSpendingPlanIteration` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22007,50 +22297,43 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -22120,6 +22403,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListSpendingPlanIterationItems<'a> {
+        /// A new `ListSpendingPlanIterationItems` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22131,50 +22415,43 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -22243,6 +22520,7 @@ pub mod builder {
         body: Result<types::SpendingPlanIterationItemCreateRequestBody, String>,
     }
     impl<'a> CreateSpendingPlanIterationItem<'a> {
+        /// A new `CreateSpendingPlanIterationItem` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22253,30 +22531,26 @@ pub mod builder {
                 body: Err("body was not set".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets the request body: Iteration item to be created with required parameter (planned_amount)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::SpendingPlanIterationItemCreateRequestBody>,
@@ -22357,6 +22631,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ReadSpendingPlanIterationItem<'a> {
+        /// A new `ReadSpendingPlanIterationItem` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22371,62 +22646,54 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `iteration_item_guid` (path parameter, required): The unique ID for the `iteration_item`.
         pub fn iteration_item_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.iteration_item_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for iteration_item_guid failed"
-                        .to_string()
-                });
+            self.iteration_item_guid = ::mx_client::__private::param(
+                value,
+                "iteration_item_guid",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -22506,6 +22773,7 @@ pub mod builder {
         body: Result<types::SpendingPlanIterationItemCreateRequestBody, String>,
     }
     impl<'a> UpdateSpendingPlanIterationItem<'a> {
+        /// A new `UpdateSpendingPlanIterationItem` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22519,42 +22787,37 @@ pub mod builder {
                 body: Err("body was not set".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `iteration_item_guid` (path parameter, required): The unique ID for the `iteration_item`.
         pub fn iteration_item_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.iteration_item_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for iteration_item_guid failed"
-                        .to_string()
-                });
+            self.iteration_item_guid = ::mx_client::__private::param(
+                value,
+                "iteration_item_guid",
+            );
             self
         }
+        /// Sets the request body: Iteration item to be updated with required parameter (planned_amount)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::SpendingPlanIterationItemCreateRequestBody>,
@@ -22642,6 +22905,7 @@ pub mod builder {
         iteration_item_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteSpendingPlanIterationItem<'a> {
+        /// A new `DeleteSpendingPlanIterationItem` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22654,40 +22918,34 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `iteration_item_guid` (path parameter, required): The unique ID for the `iteration_item`.
         pub fn iteration_item_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.iteration_item_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for iteration_item_guid failed"
-                        .to_string()
-                });
+            self.iteration_item_guid = ::mx_client::__private::param(
+                value,
+                "iteration_item_guid",
+            );
             self
         }
         async fn send_raw(
@@ -22746,6 +23004,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ReadSpendingPlanIteration<'a> {
+        /// A new `ReadSpendingPlanIteration` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22760,61 +23019,54 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `iteration_number` (path parameter, required): The current iteration number for the spending plan `iteration`.
         pub fn iteration_number<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.iteration_number = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for iteration_number failed".to_string()
-                });
+            self.iteration_number = ::mx_client::__private::param(
+                value,
+                "iteration_number",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -22893,6 +23145,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListSpendingPlanAccounts<'a> {
+        /// A new `ListSpendingPlanAccounts` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22904,50 +23157,43 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -23018,6 +23264,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ReadSpendingPlanAccount<'a> {
+        /// A new `ReadSpendingPlanAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23032,62 +23279,54 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `spending_plan_account_guid` (path parameter, required): The unique ID for the specified account.
         pub fn spending_plan_account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_account_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_account_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_account_guid",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -23166,6 +23405,7 @@ pub mod builder {
         spending_plan_account_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteSpendingPlanAccount<'a> {
+        /// A new `DeleteSpendingPlanAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23178,40 +23418,34 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `spending_plan_account_guid` (path parameter, required): The unique ID for the specified account.
         pub fn spending_plan_account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_account_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_account_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_account_guid",
+            );
             self
         }
         async fn send_raw(
@@ -23273,6 +23507,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListTaggings<'a> {
+        /// A new `ListTaggings` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23281,38 +23516,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -23378,6 +23607,7 @@ pub mod builder {
         body: Result<types::TaggingCreateRequestBody, String>,
     }
     impl<'a> CreateTagging<'a> {
+        /// A new `CreateTagging` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23385,18 +23615,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body: Tagging object to be created with required parameters (tag_guid and transaction_guid)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TaggingCreateRequestBody>,
@@ -23471,6 +23698,7 @@ pub mod builder {
         tagging_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadTagging<'a> {
+        /// A new `ReadTagging` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23478,28 +23706,20 @@ pub mod builder {
                 tagging_guid: Err("tagging_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `tagging_guid` (path parameter, required): The unique id for a `tagging`.
         pub fn tagging_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.tagging_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for tagging_guid failed"
-                        .to_string()
-                });
+            self.tagging_guid = ::mx_client::__private::param(value, "tagging_guid");
             self
         }
         async fn send_raw(
@@ -23556,6 +23776,7 @@ pub mod builder {
         body: Result<types::TaggingUpdateRequestBody, String>,
     }
     impl<'a> UpdateTagging<'a> {
+        /// A new `UpdateTagging` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23564,30 +23785,23 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `tagging_guid` (path parameter, required): The unique id for a `tagging`.
         pub fn tagging_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.tagging_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for tagging_guid failed"
-                        .to_string()
-                });
+            self.tagging_guid = ::mx_client::__private::param(value, "tagging_guid");
             self
         }
+        /// Sets the request body: Tagging object to be updated with required parameter (tag_guid)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TaggingUpdateRequestBody>,
@@ -23664,6 +23878,7 @@ pub mod builder {
         tagging_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteTagging<'a> {
+        /// A new `DeleteTagging` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23671,28 +23886,20 @@ pub mod builder {
                 tagging_guid: Err("tagging_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `tagging_guid` (path parameter, required): The unique id for a `tagging`.
         pub fn tagging_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.tagging_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for tagging_guid failed"
-                        .to_string()
-                });
+            self.tagging_guid = ::mx_client::__private::param(value, "tagging_guid");
             self
         }
         async fn send_raw(
@@ -23746,6 +23953,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListTags<'a> {
+        /// A new `ListTags` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23754,38 +23962,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -23851,6 +24053,7 @@ pub mod builder {
         body: Result<types::TagCreateRequestBody, String>,
     }
     impl<'a> CreateTag<'a> {
+        /// A new `CreateTag` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23858,18 +24061,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body: Tag object to be created with required parameters (tag_guid)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TagCreateRequestBody>,
@@ -23943,6 +24143,7 @@ pub mod builder {
         tag_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadTag<'a> {
+        /// A new `ReadTag` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23950,28 +24151,20 @@ pub mod builder {
                 tag_guid: Err("tag_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `tag_guid` (path parameter, required): The unique id for a `tag`.
         pub fn tag_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.tag_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for tag_guid failed"
-                        .to_string()
-                });
+            self.tag_guid = ::mx_client::__private::param(value, "tag_guid");
             self
         }
         async fn send_raw(
@@ -24027,6 +24220,7 @@ pub mod builder {
         body: Result<types::TagUpdateRequestBody, String>,
     }
     impl<'a> UpdateTag<'a> {
+        /// A new `UpdateTag` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24035,30 +24229,23 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `tag_guid` (path parameter, required): The unique id for a `tag`.
         pub fn tag_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.tag_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for tag_guid failed"
-                        .to_string()
-                });
+            self.tag_guid = ::mx_client::__private::param(value, "tag_guid");
             self
         }
+        /// Sets the request body: Tag object to be updated with required parameter (tag_guid)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TagUpdateRequestBody>,
@@ -24134,6 +24321,7 @@ pub mod builder {
         accept: Result<::std::string::String, String>,
     }
     impl<'a> DeleteTag<'a> {
+        /// A new `DeleteTag` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24142,40 +24330,28 @@ pub mod builder {
                 accept: Err("accept was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `tag_guid` (path parameter, required): The unique id for a `tag`.
         pub fn tag_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.tag_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for tag_guid failed"
-                        .to_string()
-                });
+            self.tag_guid = ::mx_client::__private::param(value, "tag_guid");
             self
         }
+        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
         pub fn accept<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for accept failed"
-                        .to_string()
-                });
+            self.accept = ::mx_client::__private::param(value, "accept");
             self
         }
         async fn send_raw(
@@ -24247,6 +24423,7 @@ pub mod builder {
         use_case: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListTransactionsByTag<'a> {
+        /// A new `ListTransactionsByTag` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24268,206 +24445,175 @@ pub mod builder {
                 use_case: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `tag_guid` (path parameter, required): The unique id for a `tag`.
         pub fn tag_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.tag_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for tag_guid failed"
-                        .to_string()
-                });
+            self.tag_guid = ::mx_client::__private::param(value, "tag_guid");
             self
         }
+        /** Sets `category_guid` (query parameter): Filter transactions belonging to specified `category_guid`.
+
+For example, `?category_guid=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.*/
         pub fn category_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.category_guid = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for category_guid failed"
-                        .to_string()
-                });
+            self.category_guid = ::mx_client::__private::param(value, "category_guid")
+                .map(Some);
             self
         }
+        /** Sets `category_guids` (query parameter): Filter transactions belonging to any specified `category_guid[]` in url.
+
+For example, `?category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.*/
         pub fn category_guids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
         {
-            self.category_guids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for category_guids failed"
-                        .to_string()
-                });
+            self.category_guids = ::mx_client::__private::param(value, "category_guids")
+                .map(Some);
             self
         }
+        /// Sets `from_created_at` (query parameter): Filter transactions from the date the transaction was created. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
         pub fn from_created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_created_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_created_at failed"
-                        .to_string()
-                });
+            self.from_created_at = ::mx_client::__private::param(
+                    value,
+                    "from_created_at",
+                )
+                .map(Some);
             self
         }
+        /// Sets `from_date` (query parameter): Filter transactions from this date. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 120 days ago if not provided.
         pub fn from_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_date failed"
-                        .to_string()
-                });
+            self.from_date = ::mx_client::__private::param(value, "from_date").map(Some);
             self
         }
+        /// Sets `from_updated_at` (query parameter): Filter transactions from the date in which the transaction was updated. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
         pub fn from_updated_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_updated_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_updated_at failed"
-                        .to_string()
-                });
+            self.from_updated_at = ::mx_client::__private::param(
+                    value,
+                    "from_updated_at",
+                )
+                .map(Some);
             self
         }
+        /** Sets `includes` (query parameter): Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
+
+`?includes=repeating_transactions,merchants,classifications,geolocations`.
+
+The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
+
+`?includes=repeating_transactions,geolocations`.
+
+- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
+- Merchants: Enriches transactions with merchant name.
+- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
+- Geolocation: Provides geographic metadata.*/
         pub fn includes<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.includes = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for includes failed"
-                        .to_string()
-                });
+            self.includes = ::mx_client::__private::param(value, "includes").map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `to_created_at` (query parameter): Filter transaction to the date in which the transaction was created. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
         pub fn to_created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_created_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_created_at failed"
-                        .to_string()
-                });
+            self.to_created_at = ::mx_client::__private::param(value, "to_created_at")
+                .map(Some);
             self
         }
+        /// Sets `to_date` (query parameter): Filter transactions to this date (at midnight). This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 5 days forward from the day the request is made to capture pending transactions.
         pub fn to_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_date failed"
-                        .to_string()
-                });
+            self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
+        /// Sets `to_updated_at` (query parameter): Filter transactions to the date in which the transaction was updated. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
         pub fn to_updated_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_updated_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_updated_at failed"
-                        .to_string()
-                });
+            self.to_updated_at = ::mx_client::__private::param(value, "to_updated_at")
+                .map(Some);
             self
         }
+        /** Sets `top_level_category_guid` (query parameter): Filter transactions belonging to specified `top_level_category_guid`. This must be top level category guid, use `category_guid` for subcategory guid.
+
+For example, `?top_level_category_guid=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.*/
         pub fn top_level_category_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.top_level_category_guid = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for top_level_category_guid failed"
-                        .to_string()
-                });
+            self.top_level_category_guid = ::mx_client::__private::param(
+                    value,
+                    "top_level_category_guid",
+                )
+                .map(Some);
             self
         }
+        /** Sets `top_level_category_guids` (query parameter): Filter transactions belonging to any specified `top_level_category_guid[]` in url. This must be top level category guid(s), use `category_guid` for subcategory guid(s).
+
+For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.*/
         pub fn top_level_category_guids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
         {
-            self.top_level_category_guids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for top_level_category_guids failed"
-                        .to_string()
-                });
+            self.top_level_category_guids = ::mx_client::__private::param(
+                    value,
+                    "top_level_category_guids",
+                )
+                .map(Some);
             self
         }
+        /// Sets `use_case` (query parameter): The use case associated with the member. Valid values are `PFM` and `MONEY_MOVEMENT`. For example, you can append either `?use_case=PFM` or `?use_case=MONEY_MOVEMENT`.
         pub fn use_case<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.use_case = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for use_case failed"
-                        .to_string()
-                });
+            self.use_case = ::mx_client::__private::param(value, "use_case").map(Some);
             self
         }
         async fn send_raw(
@@ -24611,6 +24757,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListTransactionRules<'a> {
+        /// A new `ListTransactionRules` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24619,38 +24766,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -24716,6 +24857,7 @@ pub mod builder {
         body: Result<types::TransactionRuleCreateRequestBody, String>,
     }
     impl<'a> CreateTransactionRule<'a> {
+        /// A new `CreateTransactionRule` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24723,18 +24865,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body: TransactionRule object to be created with optional parameters (description) and required parameters (category_guid and match_description)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TransactionRuleCreateRequestBody>,
@@ -24810,6 +24949,7 @@ pub mod builder {
         transaction_rule_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadTransactionRule<'a> {
+        /// A new `ReadTransactionRule` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24819,28 +24959,23 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `transaction_rule_guid` (path parameter, required): The unique id for a `transaction_rule`.
         pub fn transaction_rule_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_rule_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_rule_guid failed"
-                        .to_string()
-                });
+            self.transaction_rule_guid = ::mx_client::__private::param(
+                value,
+                "transaction_rule_guid",
+            );
             self
         }
         async fn send_raw(
@@ -24898,6 +25033,7 @@ pub mod builder {
         body: Result<types::TransactionRuleUpdateRequestBody, String>,
     }
     impl<'a> UpdateTransactionRule<'a> {
+        /// A new `UpdateTransactionRule` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24908,30 +25044,26 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `transaction_rule_guid` (path parameter, required): The unique id for a `transaction_rule`.
         pub fn transaction_rule_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_rule_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_rule_guid failed"
-                        .to_string()
-                });
+            self.transaction_rule_guid = ::mx_client::__private::param(
+                value,
+                "transaction_rule_guid",
+            );
             self
         }
+        /// Sets the request body: TransactionRule object to be updated
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TransactionRuleUpdateRequestBody>,
@@ -25010,6 +25142,7 @@ pub mod builder {
         transaction_rule_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteTransactionRule<'a> {
+        /// A new `DeleteTransactionRule` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25019,28 +25152,23 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `transaction_rule_guid` (path parameter, required): The unique id for a `transaction_rule`.
         pub fn transaction_rule_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_rule_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_rule_guid failed"
-                        .to_string()
-                });
+            self.transaction_rule_guid = ::mx_client::__private::param(
+                value,
+                "transaction_rule_guid",
+            );
             self
         }
         async fn send_raw(
@@ -25110,6 +25238,7 @@ pub mod builder {
         use_case: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListTransactions<'a> {
+        /// A new `ListTransactions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25130,194 +25259,167 @@ pub mod builder {
                 use_case: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /** Sets `category_guid` (query parameter): Filter transactions belonging to specified `category_guid`.
+
+For example, `?category_guid=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.*/
         pub fn category_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.category_guid = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for category_guid failed"
-                        .to_string()
-                });
+            self.category_guid = ::mx_client::__private::param(value, "category_guid")
+                .map(Some);
             self
         }
+        /** Sets `category_guids` (query parameter): Filter transactions belonging to any specified `category_guid[]` in url.
+
+For example, `?category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.*/
         pub fn category_guids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
         {
-            self.category_guids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for category_guids failed"
-                        .to_string()
-                });
+            self.category_guids = ::mx_client::__private::param(value, "category_guids")
+                .map(Some);
             self
         }
+        /// Sets `from_created_at` (query parameter): Filter transactions from the date the transaction was created. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
         pub fn from_created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_created_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_created_at failed"
-                        .to_string()
-                });
+            self.from_created_at = ::mx_client::__private::param(
+                    value,
+                    "from_created_at",
+                )
+                .map(Some);
             self
         }
+        /// Sets `from_date` (query parameter): Filter transactions from this date. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 120 days ago if not provided.
         pub fn from_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_date failed"
-                        .to_string()
-                });
+            self.from_date = ::mx_client::__private::param(value, "from_date").map(Some);
             self
         }
+        /// Sets `from_updated_at` (query parameter): Filter transactions from the date in which the transaction was updated. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
         pub fn from_updated_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_updated_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_updated_at failed"
-                        .to_string()
-                });
+            self.from_updated_at = ::mx_client::__private::param(
+                    value,
+                    "from_updated_at",
+                )
+                .map(Some);
             self
         }
+        /** Sets `includes` (query parameter): Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
+
+`?includes=repeating_transactions,merchants,classifications,geolocations`.
+
+The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
+
+`?includes=repeating_transactions,geolocations`.
+
+- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
+- Merchants: Enriches transactions with merchant name.
+- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
+- Geolocation: Provides geographic metadata.*/
         pub fn includes<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.includes = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for includes failed"
-                        .to_string()
-                });
+            self.includes = ::mx_client::__private::param(value, "includes").map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `to_created_at` (query parameter): Filter transaction to the date in which the transaction was created. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
         pub fn to_created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_created_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_created_at failed"
-                        .to_string()
-                });
+            self.to_created_at = ::mx_client::__private::param(value, "to_created_at")
+                .map(Some);
             self
         }
+        /// Sets `to_date` (query parameter): Filter transactions to this date (at midnight). This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 5 days forward from the day the request is made to capture pending transactions.
         pub fn to_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_date failed"
-                        .to_string()
-                });
+            self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
+        /// Sets `to_updated_at` (query parameter): Filter transactions to the date in which the transaction was updated. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
         pub fn to_updated_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_updated_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_updated_at failed"
-                        .to_string()
-                });
+            self.to_updated_at = ::mx_client::__private::param(value, "to_updated_at")
+                .map(Some);
             self
         }
+        /** Sets `top_level_category_guid` (query parameter): Filter transactions belonging to specified `top_level_category_guid`. This must be top level category guid, use `category_guid` for subcategory guid.
+
+For example, `?top_level_category_guid=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.*/
         pub fn top_level_category_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.top_level_category_guid = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for top_level_category_guid failed"
-                        .to_string()
-                });
+            self.top_level_category_guid = ::mx_client::__private::param(
+                    value,
+                    "top_level_category_guid",
+                )
+                .map(Some);
             self
         }
+        /** Sets `top_level_category_guids` (query parameter): Filter transactions belonging to any specified `top_level_category_guid[]` in url. This must be top level category guid(s), use `category_guid` for subcategory guid(s).
+
+For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.*/
         pub fn top_level_category_guids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
         {
-            self.top_level_category_guids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for top_level_category_guids failed"
-                        .to_string()
-                });
+            self.top_level_category_guids = ::mx_client::__private::param(
+                    value,
+                    "top_level_category_guids",
+                )
+                .map(Some);
             self
         }
+        /// Sets `use_case` (query parameter): The use case associated with the member. Valid values are `PFM` and `MONEY_MOVEMENT`. For example, you can append either `?use_case=PFM` or `?use_case=MONEY_MOVEMENT`.
         pub fn use_case<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.use_case = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for use_case failed"
-                        .to_string()
-                });
+            self.use_case = ::mx_client::__private::param(value, "use_case").map(Some);
             self
         }
         async fn send_raw(
@@ -25458,6 +25560,7 @@ pub mod builder {
         includes: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ReadTransaction<'a> {
+        /// A new `ReadTransaction` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25468,41 +25571,42 @@ pub mod builder {
                 includes: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `transaction_guid` (path parameter, required): The unique id for a `transaction`.
         pub fn transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_guid failed"
-                        .to_string()
-                });
+            self.transaction_guid = ::mx_client::__private::param(
+                value,
+                "transaction_guid",
+            );
             self
         }
+        /** Sets `includes` (query parameter): Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
+
+`?includes=repeating_transactions,merchants,classifications,geolocations`.
+
+The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
+
+`?includes=repeating_transactions,geolocations`.
+
+- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
+- Merchants: Enriches transactions with merchant name.
+- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
+- Geolocation: Provides geographic metadata.*/
         pub fn includes<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.includes = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for includes failed"
-                        .to_string()
-                });
+            self.includes = ::mx_client::__private::param(value, "includes").map(Some);
             self
         }
         async fn send_raw(
@@ -25564,6 +25668,7 @@ pub mod builder {
         body: Result<types::TransactionUpdateRequestBody, String>,
     }
     impl<'a> UpdateTransaction<'a> {
+        /// A new `UpdateTransaction` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25574,30 +25679,26 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `transaction_guid` (path parameter, required): The unique id for a `transaction`.
         pub fn transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_guid failed"
-                        .to_string()
-                });
+            self.transaction_guid = ::mx_client::__private::param(
+                value,
+                "transaction_guid",
+            );
             self
         }
+        /// Sets the request body: Transaction object with the fields to be updated.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TransactionUpdateRequestBody>,
@@ -25675,6 +25776,7 @@ pub mod builder {
         transaction_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteManualTransactions<'a> {
+        /// A new `DeleteManualTransactions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25682,28 +25784,23 @@ pub mod builder {
                 transaction_guid: Err("transaction_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `transaction_guid` (path parameter, required): The unique id for a `transaction`.
         pub fn transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_guid failed"
-                        .to_string()
-                });
+            self.transaction_guid = ::mx_client::__private::param(
+                value,
+                "transaction_guid",
+            );
             self
         }
         async fn send_raw(
@@ -25758,6 +25855,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListInsightsByTransaction<'a> {
+        /// A new `ListInsightsByTransaction` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25769,50 +25867,43 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `transaction_guid` (path parameter, required): The unique id for a `transaction`.
         pub fn transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_guid failed"
-                        .to_string()
-                });
+            self.transaction_guid = ::mx_client::__private::param(
+                value,
+                "transaction_guid",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -25881,6 +25972,7 @@ pub mod builder {
         body: Result<types::SplitTransactionRequestBody, String>,
     }
     impl<'a> CreateSplitTransactions<'a> {
+        /// A new `CreateSplitTransactions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25891,30 +25983,26 @@ pub mod builder {
                 body: Err("body was not set".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `transaction_guid` (path parameter, required): The unique id for a `transaction`.
         pub fn transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_guid failed"
-                        .to_string()
-                });
+            self.transaction_guid = ::mx_client::__private::param(
+                value,
+                "transaction_guid",
+            );
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::SplitTransactionRequestBody>,
@@ -25992,6 +26080,7 @@ pub mod builder {
         transaction_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteSplitTransactions<'a> {
+        /// A new `DeleteSplitTransactions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25999,28 +26088,23 @@ pub mod builder {
                 transaction_guid: Err("transaction_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `transaction_guid` (path parameter, required): The unique id for a `transaction`.
         pub fn transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_guid failed"
-                        .to_string()
-                });
+            self.transaction_guid = ::mx_client::__private::param(
+                value,
+                "transaction_guid",
+            );
             self
         }
         async fn send_raw(
@@ -26075,6 +26159,7 @@ pub mod builder {
         body: Result<types::WidgetRequestBody, String>,
     }
     impl<'a> RequestWidgetUrl<'a> {
+        /// A new `RequestWidgetUrl` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -26084,44 +26169,39 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `Accept-Language` (header parameter): The desired language of the widget.
         pub fn accept_language<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept_language = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for accept_language failed"
-                        .to_string()
-                });
+            self.accept_language = ::mx_client::__private::param(
+                    value,
+                    "accept_language",
+                )
+                .map(Some);
             self
         }
+        /// Sets `X-CALLBACK-PAYLOAD` (header parameter): The base64 encoded string defined in this header will be returned in the [Member](/resources/webhooks/member/) and [Member Data Updated](/resources/webhooks/member#member-data-updated) webhooks. This allows you to trace user interactions and workflows initiated externally and internally in the MX Platform. Max 1024 characters.
         pub fn x_callback_payload<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.x_callback_payload = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for x_callback_payload failed"
-                        .to_string()
-                });
+            self.x_callback_payload = ::mx_client::__private::param(
+                    value,
+                    "x_callback_payload",
+                )
+                .map(Some);
             self
         }
+        /// Sets the request body: The widget url configuration options.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::WidgetRequestBody>,
@@ -26209,6 +26289,7 @@ pub mod builder {
         start_time: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetTransactionsData<'a> {
+        /// A new `GetTransactionsData` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -26218,54 +26299,37 @@ pub mod builder {
                 start_time: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `endTime` (query parameter): Filter transactions to this date. Must be in the format YYYY-MM-DD. The range is limited to 1 year.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.end_time = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for end_time failed"
-                        .to_string()
-                });
+            self.end_time = ::mx_client::__private::param(value, "end_time").map(Some);
             self
         }
+        /// Sets `startTime` (query parameter): Filter transactions from this date. Must be in the format YYYY-MM-DD. The range is limited to 1 year.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.start_time = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for start_time failed"
-                        .to_string()
-                });
+            self.start_time = ::mx_client::__private::param(value, "start_time")
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -26328,6 +26392,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> GetAccountsData<'a> {
+        /// A new `GetAccountsData` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -26335,28 +26400,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -26412,6 +26469,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> GetIdentityData<'a> {
+        /// A new `GetIdentityData` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -26419,28 +26477,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(

@@ -98,6 +98,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account` of `AccountCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub account: ::std::option::Option<AccountCreateRequest>,
     }
     ::mx_client::__private::open_enum! {
@@ -152,9 +153,11 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountNumbersResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `account_numbers` of `AccountNumbersResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub account_numbers: ::std::vec::Vec<AccountNumberResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `AccountNumbersResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`AccountOwnerResponse`
@@ -207,9 +210,11 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountOwnersResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `account_owners` of `AccountOwnersResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub account_owners: ::std::vec::Vec<AccountOwnerResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `AccountOwnersResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`AccountResponse`
@@ -425,6 +430,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account` of `AccountResponseBody`, as MX's spec names it (the spec describes it no further).
         pub account: ::std::option::Option<AccountResponse>,
     }
     ::mx_client::__private::open_enum! {
@@ -532,6 +538,7 @@ The balance that is available for use in asset accounts like checking and saving
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account` of `AccountUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub account: ::std::option::Option<AccountUpdateRequest>,
     }
     ///`AccountsMergeRequest`
@@ -544,15 +551,18 @@ The balance that is available for use in asset accounts like checking and saving
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountsMergeRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account` of `AccountsMergeRequestBody`, as MX's spec names it (the spec describes it no further).
         pub account: ::std::option::Option<AccountsMergeRequest>,
     }
     ///`AccountsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `accounts` of `AccountsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub accounts: ::std::vec::Vec<AccountResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `AccountsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`AchResponse`
@@ -705,45 +715,53 @@ The balance that is available for use in asset accounts like checking and saving
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AchReturnCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `ach_return` of `AchReturnCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub ach_return: ::std::option::Option<AchReturnCreateRequest>,
     }
     ///`AchReturnResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AchReturnResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `ach_return` of `AchReturnResponseBody`, as MX's spec names it (the spec describes it no further).
         pub ach_return: ::std::option::Option<AchResponse>,
     }
     ///`AchReturnsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AchReturnsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `ach_returns` of `AchReturnsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub ach_returns: ::std::vec::Vec<AchResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `AchReturnsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`AuthorizationCodeRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AuthorizationCodeRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `scope` of `AuthorizationCodeRequest`, as MX's spec names it (the spec describes it no further).
         pub scope: ::std::option::Option<::std::string::String>,
     }
     ///`AuthorizationCodeRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AuthorizationCodeRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `authorization_code` of `AuthorizationCodeRequestBody`, as MX's spec names it (the spec describes it no further).
         pub authorization_code: ::std::option::Option<AuthorizationCodeRequest>,
     }
     ///`AuthorizationCodeResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AuthorizationCodeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `code` of `AuthorizationCodeResponse`, as MX's spec names it (the spec describes it no further).
         pub code: ::std::option::Option<::std::string::String>,
     }
     ///`AuthorizationCodeResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AuthorizationCodeResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `authorization_code` of `AuthorizationCodeResponseBody`, as MX's spec names it (the spec describes it no further).
         pub authorization_code: ::std::option::Option<AuthorizationCodeResponse>,
     }
     ///`BudgetCreateRequest`
@@ -767,6 +785,7 @@ The balance that is available for use in asset accounts like checking and saving
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BudgetCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `budget` of `BudgetCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub budget: ::std::option::Option<BudgetCreateRequest>,
     }
     ///`BudgetResponse`
@@ -825,6 +844,7 @@ The balance that is available for use in asset accounts like checking and saving
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BudgetResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `budget` of `BudgetResponseBody`, as MX's spec names it (the spec describes it no further).
         pub budget: ::std::option::Option<BudgetResponse>,
     }
     ///`BudgetUpdateRequest`
@@ -844,24 +864,29 @@ The balance that is available for use in asset accounts like checking and saving
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BudgetUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `budget` of `BudgetUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub budget: ::std::option::Option<BudgetUpdateRequest>,
     }
     ///`BudgetsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BudgetsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `budgets` of `BudgetsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub budgets: ::std::vec::Vec<BudgetResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `BudgetsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`CategoriesResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CategoriesResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `categories` of `CategoriesResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub categories: ::std::vec::Vec<CategoryResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `CategoriesResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`CategoryCreateRequest`
@@ -879,6 +904,7 @@ The balance that is available for use in asset accounts like checking and saving
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CategoryCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `category` of `CategoryCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub category: ::std::option::Option<CategoryCreateRequest>,
     }
     ///`CategoryResponse`
@@ -916,6 +942,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CategoryResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `category` of `CategoryResponseBody`, as MX's spec names it (the spec describes it no further).
         pub category: ::std::option::Option<CategoryResponse>,
     }
     ///`CategoryUpdateRequest`
@@ -932,68 +959,88 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CategoryUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `category` of `CategoryUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub category: ::std::option::Option<CategoryUpdateRequest>,
     }
     ///`ChallengeResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ChallengeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `field_name` of `ChallengeResponse`, as MX's spec names it (the spec describes it no further).
         pub field_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `ChallengeResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `image_data` of `ChallengeResponse`, as MX's spec names it (the spec describes it no further).
         pub image_data: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `image_options` of `ChallengeResponse`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub image_options: ::std::vec::Vec<ImageOptionResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `label` of `ChallengeResponse`, as MX's spec names it (the spec describes it no further).
         pub label: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `options` of `ChallengeResponse`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub options: ::std::vec::Vec<OptionResponse>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        /// `type` of `ChallengeResponse`, as MX's spec names it (the spec describes it no further).
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`ChallengesResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ChallengesResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `challenges` of `ChallengesResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub challenges: ::std::vec::Vec<ChallengeResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `ChallengesResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`CredentialRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `CredentialRequest`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `value` of `CredentialRequest`, as MX's spec names it (the spec describes it no further).
         pub value: ::std::option::Option<::mx_client::CredentialValue>,
     }
     ///`CredentialResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `display_order` of `CredentialResponse`, as MX's spec names it (the spec describes it no further).
         pub display_order: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `field_name` of `CredentialResponse`, as MX's spec names it (the spec describes it no further).
         pub field_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `field_type` of `CredentialResponse`, as MX's spec names it (the spec describes it no further).
         pub field_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `CredentialResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `label` of `CredentialResponse`, as MX's spec names it (the spec describes it no further).
         pub label: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        /// `type` of `CredentialResponse`, as MX's spec names it (the spec describes it no further).
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`CredentialsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `credentials` of `CredentialsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub credentials: ::std::vec::Vec<CredentialResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `CredentialsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`CreditCardProduct`
@@ -1008,6 +1055,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
             i64,
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `duration_of_introductory_rate_on_purchases` of `CreditCardProduct`, as MX's spec names it (the spec describes it no further).
         pub duration_of_introductory_rate_on_purchases: ::std::option::Option<i64>,
         ///Unique identifier for the account. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1049,6 +1097,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CreditCardProductResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `credit_card_product` of `CreditCardProductResponse`, as MX's spec names it (the spec describes it no further).
         pub credit_card_product: ::std::option::Option<CreditCardProduct>,
     }
     ///Contains a products array that specifies the products you want to aggregate.
@@ -1174,6 +1223,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EnhanceTransactionsRequestBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `transactions` of `EnhanceTransactionsRequestBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub transactions: ::std::vec::Vec<EnhanceTransactionsRequest>,
     }
@@ -1185,6 +1235,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EnhanceTransactionsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `transactions` of `EnhanceTransactionsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub transactions: ::std::vec::Vec<EnhanceTransactionResponse>,
     }
@@ -1225,6 +1276,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GoalRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `goal` of `GoalRequestBody`, as MX's spec names it (the spec describes it no further).
         pub goal: ::std::option::Option<GoalRequest>,
     }
     ::mx_client::__private::open_enum! {
@@ -1287,6 +1339,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GoalResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `goal` of `GoalResponseBody`, as MX's spec names it (the spec describes it no further).
         pub goal: ::std::option::Option<GoalResponse>,
     }
     ::mx_client::__private::open_enum! {
@@ -1354,9 +1407,11 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GoalsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `goals` of `GoalsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub goals: ::std::vec::Vec<GoalsResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `GoalsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ::mx_client::__private::open_enum! {
@@ -1372,12 +1427,16 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ImageOptionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `data_uri` of `ImageOptionResponse`, as MX's spec names it (the spec describes it no further).
         pub data_uri: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `ImageOptionResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `label` of `ImageOptionResponse`, as MX's spec names it (the spec describes it no further).
         pub label: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `value` of `ImageOptionResponse`, as MX's spec names it (the spec describes it no further).
         pub value: ::std::option::Option<::std::string::String>,
     }
     ///`InsightResponse`
@@ -1454,6 +1513,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InsightResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `insight` of `InsightResponseBody`, as MX's spec names it (the spec describes it no further).
         pub insight: ::std::option::Option<InsightResponse>,
     }
     ///`InsightUpdateRequest`
@@ -1470,15 +1530,18 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InsightUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `insight` of `InsightUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub insight: ::std::option::Option<InsightUpdateRequest>,
     }
     ///`InsightsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InsightsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `insights` of `InsightsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub insights: ::std::vec::Vec<InsightResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `InsightsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`InstitutionResponse`
@@ -1526,6 +1589,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub small_logo_url: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `supported_products` of `InstitutionResponse`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub supported_products: ::std::vec::Vec<SupportedProducts>,
         /**If true, this indicates that the institution supports OAuth and that you have been properly registered for OAuth with that institution.
@@ -1546,6 +1610,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InstitutionResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `institution` of `InstitutionResponseBody`, as MX's spec names it (the spec describes it no further).
         pub institution: ::std::option::Option<InstitutionResponse>,
     }
     ::mx_client::__private::open_enum! {
@@ -1556,9 +1621,11 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InstitutionsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `institutions` of `InstitutionsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub institutions: ::std::vec::Vec<InstitutionResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `InstitutionsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`InvestmentHoldingResponse`
@@ -1680,23 +1747,28 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InvestmentHoldingResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `investment_holding` of `InvestmentHoldingResponseBody`, as MX's spec names it (the spec describes it no further).
         pub investment_holding: ::std::option::Option<InvestmentHoldingResponse>,
     }
     ///`InvestmentHoldingsDeactivation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InvestmentHoldingsDeactivation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `message` of `InvestmentHoldingsDeactivation`, as MX's spec names it (the spec describes it no further).
         pub message: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `status` of `InvestmentHoldingsDeactivation`, as MX's spec names it (the spec describes it no further).
         pub status: ::std::option::Option<::serde_json::Value>,
     }
     ///`InvestmentHoldingsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InvestmentHoldingsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `investment_holdings` of `InvestmentHoldingsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub investment_holdings: ::std::vec::Vec<InvestmentHoldingResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `InvestmentHoldingsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ::mx_client::__private::open_enum! {
@@ -1821,6 +1893,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedAccountCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account` of `ManagedAccountCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub account: ::std::option::Option<ManagedAccountCreateRequest>,
     }
     ///`ManagedAccountUpdateRequest`
@@ -1941,6 +2014,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedAccountUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account` of `ManagedAccountUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub account: ::std::option::Option<ManagedAccountUpdateRequest>,
     }
     ///`ManagedMemberCreateRequest`
@@ -1962,6 +2036,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedMemberCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member` of `ManagedMemberCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<ManagedMemberCreateRequest>,
     }
     ///`ManagedMemberUpdateRequest`
@@ -1981,6 +2056,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedMemberUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member` of `ManagedMemberUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<ManagedMemberUpdateRequest>,
     }
     ///`ManagedTransactionCreateRequest`
@@ -2046,6 +2122,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedTransactionCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction` of `ManagedTransactionCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: ::std::option::Option<ManagedTransactionCreateRequest>,
     }
     ::mx_client::__private::open_enum! {
@@ -2125,6 +2202,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedTransactionUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction` of `ManagedTransactionUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: ::std::option::Option<ManagedTransactionUpdateRequest>,
     }
     ::mx_client::__private::open_enum! {
@@ -2142,6 +2220,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         ///Indicates whether background aggregation is disabled for the `member`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub background_aggregation_is_disabled: ::std::option::Option<bool>,
+        /// `credentials` of `MemberCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub credentials: ::std::vec::Vec<CredentialRequest>,
         ///The unique partner-defined identifier for the member.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2167,14 +2246,17 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client_redirect_url: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `data_request` of `MemberCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub data_request: ::std::option::Option<DataRequest>,
         /**This indicates whether OAuth app2app behavior is enabled for institutions that support it. Defaults to `true`. When set to `false`, any `oauth_window_uri` generated will **not** direct the end user to the institution's mobile application. This setting is not persistent. This setting currently only affects Chase institutions.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_app2app: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member` of `MemberCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<MemberCreateRequest>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `referral_source` of `MemberCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub referral_source: ::std::option::Option<::std::string::String>,
         ///A client-defined scheme used in OAuth redirects in WebViews. Defaults to `mx`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2280,12 +2362,14 @@ If a member is deleted and then re-created with the `skip_aggregation` parameter
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member` of `MemberResponseBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<MemberResponse>,
     }
     ///`MemberResumeRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberResumeRequest {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `challenges` of `MemberResumeRequest`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub challenges: ::std::vec::Vec<CredentialRequest>,
     }
@@ -2293,6 +2377,7 @@ If a member is deleted and then re-created with the `skip_aggregation` parameter
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberResumeRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member` of `MemberResumeRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<MemberResumeRequest>,
     }
     ///`MemberStatusResponse`
@@ -2311,6 +2396,7 @@ If a member is deleted and then re-created with the `skip_aggregation` parameter
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub aggregated_at: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `challenges` of `MemberStatusResponse`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub challenges: ::std::vec::Vec<ChallengeResponse>,
         ///The status of a user's connection to an institution. See [Member Connection Status](/api-reference/platform-api/reference/member-connection-statuses).
@@ -2329,8 +2415,10 @@ If a member is deleted and then re-created with the `skip_aggregation` parameter
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub has_processed_transactions: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_authenticated` of `MemberStatusResponse`, as MX's spec names it (the spec describes it no further).
         pub is_authenticated: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `is_being_aggregated` of `MemberStatusResponse`, as MX's spec names it (the spec describes it no further).
         pub is_being_aggregated: ::std::option::Option<bool>,
         ///The date and time when the member was last successfully aggregated, represented in ISO 8601 format with a timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2340,6 +2428,7 @@ If a member is deleted and then re-created with the `skip_aggregation` parameter
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberStatusResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member` of `MemberStatusResponseBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<MemberStatusResponse>,
     }
     ///`MemberUpdateRequest`
@@ -2349,6 +2438,7 @@ If a member is deleted and then re-created with the `skip_aggregation` parameter
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub background_aggregation_is_disabled: ::std::option::Option<bool>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `credentials` of `MemberUpdateRequest`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub credentials: ::std::vec::Vec<CredentialRequest>,
         ///The unique partner-defined identifier for the member.
@@ -2366,15 +2456,18 @@ If a member is deleted and then re-created with the `skip_aggregation` parameter
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member` of `MemberUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<MemberUpdateRequest>,
     }
     ///`MembersResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MembersResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `members` of `MembersResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub members: ::std::vec::Vec<MemberResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `MembersResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`MerchantLocationResponse`
@@ -2424,6 +2517,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MerchantLocationResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant_location` of `MerchantLocationResponseBody`, as MX's spec names it (the spec describes it no further).
         pub merchant_location: ::std::option::Option<MerchantLocationResponse>,
     }
     ///`MerchantResponse`
@@ -2455,15 +2549,18 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MerchantResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant` of `MerchantResponseBody`, as MX's spec names it (the spec describes it no further).
         pub merchant: ::std::option::Option<MerchantResponse>,
     }
     ///`MerchantsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MerchantsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `merchants` of `MerchantsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub merchants: ::std::vec::Vec<MerchantResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `MerchantsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`MicrodepositElements`
@@ -2501,27 +2598,35 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `micro_deposit` of `MicrodepositRequestBody`, as MX's spec names it (the spec describes it no further).
         pub micro_deposit: ::std::option::Option<MicrodepositElements>,
     }
     ///`MicrodepositResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_name` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub account_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_number` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub account_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `account_type` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub account_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `created_at` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `email` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub email: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `error_code` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub error_code: ::std::option::Option<::std::string::String>,
         ///A message describing an error that occurred.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error_message: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `first_name` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub first_name: ::std::option::Option<::std::string::String>,
         ///The unique identifier for the microdeposit. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2533,8 +2638,10 @@ For categories, this field will always be `null` when `is_default` is `true`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub institution_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `last_name` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub last_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `routing_number` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
         pub routing_number: ::std::option::Option<::std::string::String>,
         ///The name of the current status. See [Microdeposit Statuses](/api-reference/platform-api/reference/microdeposit-fields#microdeposit-statuses).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2553,6 +2660,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `micro_deposit` of `MicrodepositResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(default, deserialize_with = "::mx_client::__private::de::one_or_list")]
         pub micro_deposit: ::std::option::Option<MicrodepositResponse>,
     }
@@ -2570,15 +2678,18 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositVerifyRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `micro_deposit` of `MicrodepositVerifyRequestBody`, as MX's spec names it (the spec describes it no further).
         pub micro_deposit: ::std::option::Option<MicrodepositVerifyRequest>,
     }
     ///`MicrodepositsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `micro_deposits` of `MicrodepositsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub micro_deposits: ::std::vec::Vec<MicrodepositResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `MicrodepositsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`MonthlyCashFlowProfileRequest`
@@ -2595,6 +2706,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MonthlyCashFlowProfileRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `monthly_cash_flow_profile` of `MonthlyCashFlowProfileRequestBody`, as MX's spec names it (the spec describes it no further).
         pub monthly_cash_flow_profile: ::std::option::Option<
             MonthlyCashFlowProfileRequest,
         >,
@@ -2628,6 +2740,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MonthlyCashFlowResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `monthly_cash_flow_profile` of `MonthlyCashFlowResponseBody`, as MX's spec names it (the spec describes it no further).
         pub monthly_cash_flow_profile: ::std::option::Option<MonthlyCashFlowResponse>,
     }
     ///`NotificationRequest`
@@ -2642,6 +2755,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct NotificationRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `notification` of `NotificationRequestBody`, as MX's spec names it (the spec describes it no further).
         pub notification: ::std::option::Option<NotificationRequest>,
     }
     ///`NotificationResponse`
@@ -2684,12 +2798,14 @@ All notifications created through the API will be of notification type `API_NOTI
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `threshold` of `NotificationResponse`, as MX's spec names it (the spec describes it no further).
         pub threshold: ::std::option::Option<::serde_json::Value>,
     }
     ///`NotificationResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct NotificationResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `notification` of `NotificationResponseBody`, as MX's spec names it (the spec describes it no further).
         pub notification: ::std::option::Option<NotificationResponse>,
     }
     ::mx_client::__private::open_enum! {
@@ -2702,6 +2818,7 @@ All notifications created through the API will be of notification type `API_NOTI
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct NotificationsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `notifications` of `NotificationsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub notifications: ::std::vec::Vec<NotificationResponse>,
     }
@@ -2719,16 +2836,20 @@ All notifications created through the API will be of notification type `API_NOTI
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OAuthWindowResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `member` of `OAuthWindowResponseBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<OAuthWindowResponse>,
     }
     ///`OptionResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OptionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `OptionResponse`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `label` of `OptionResponse`, as MX's spec names it (the spec describes it no further).
         pub label: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `value` of `OptionResponse`, as MX's spec names it (the spec describes it no further).
         pub value: ::std::option::Option<::std::string::String>,
     }
     ///`PaginationResponse`
@@ -2805,6 +2926,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PaymentAccountBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `payment_account` of `PaymentAccountBody`, as MX's spec names it (the spec describes it no further).
         pub payment_account: ::std::option::Option<PaymentAccountBodyPaymentAccount>,
     }
     ///`PaymentAccountBodyPaymentAccount`
@@ -2907,6 +3029,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProcessorAccountNumberBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `account_numbers` of `ProcessorAccountNumberBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub account_numbers: ::std::vec::Vec<
             ProcessorAccountNumberBodyAccountNumbersItem,
@@ -2987,9 +3110,11 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProcessorOwnerBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `account_owners` of `ProcessorOwnerBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub account_owners: ::std::vec::Vec<ProcessorOwnerBodyAccountOwnersItem>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `ProcessorOwnerBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`ProcessorOwnerBodyAccountOwnersItem`
@@ -3078,6 +3203,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RepeatingTransactionsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `repeating_transactions` of `RepeatingTransactionsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub repeating_transactions: ::std::vec::Vec<RepeatingTransactionResponse>,
     }
@@ -3093,6 +3219,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RepositionRequestBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `goals` of `RepositionRequestBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub goals: ::std::vec::Vec<RepositionRequest>,
     }
@@ -3100,6 +3227,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RepositionResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `goals` of `RepositionResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub goals: ::std::vec::Vec<GoalsResponse>,
     }
@@ -3107,6 +3235,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RequestWidgetUrlBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `widget_url` of `RequestWidgetUrlBody`, as MX's spec names it (the spec describes it no further).
         pub widget_url: ::std::option::Option<WidgetRequest>,
     }
     ///`RewardElements`
@@ -3148,6 +3277,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RewardResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `reward` of `RewardResponseBody`, as MX's spec names it (the spec describes it no further).
         pub reward: ::std::option::Option<RewardResponseBodyReward>,
     }
     ///`RewardResponseBodyReward`
@@ -3198,8 +3328,10 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RewardsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `RewardsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `rewards` of `RewardsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub rewards: ::std::vec::Vec<RewardsResponseBodyRewardsItem>,
     }
@@ -3303,8 +3435,10 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ScheduledPaymentsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `ScheduledPaymentsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `scheduled_payments` of `ScheduledPaymentsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub scheduled_payments: ::std::vec::Vec<ScheduledPaymentResponse>,
     }
@@ -3340,8 +3474,10 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanAccountsResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `SpendingPlanAccountsResponse`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `spending_plan_accounts` of `SpendingPlanAccountsResponse`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub spending_plan_accounts: ::std::vec::Vec<SpendingPlanAccountResponse>,
     }
@@ -3453,9 +3589,11 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanIterationItemsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `iteration_items` of `SpendingPlanIterationItemsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub iteration_items: ::std::vec::Vec<SpendingPlanIterationItemResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `SpendingPlanIterationItemsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`SpendingPlanIterationResponse`
@@ -3493,9 +3631,11 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanIterationsResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `iterations` of `SpendingPlanIterationsResponse`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub iterations: ::std::vec::Vec<SpendingPlanIterationResponse>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `SpendingPlanIterationsResponse`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`SpendingPlanResponse`
@@ -3524,8 +3664,10 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlansResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `SpendingPlansResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `spending_plans` of `SpendingPlansResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub spending_plans: ::std::vec::Vec<SpendingPlanResponse>,
     }
@@ -3547,12 +3689,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
     ///`SplitTransactionRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SplitTransactionRequestBody {
+        /// `transactions` of `SplitTransactionRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transactions: SplitTransactionRequest,
     }
     ///`SplitTransactionsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SplitTransactionsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `transactions` of `SplitTransactionsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub transactions: ::std::vec::Vec<TransactionResponse>,
     }
@@ -3591,14 +3735,17 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StatementResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `statement` of `StatementResponseBody`, as MX's spec names it (the spec describes it no further).
         pub statement: ::std::option::Option<StatementResponse>,
     }
     ///`StatementsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StatementsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `StatementsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `statements` of `StatementsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub statements: ::std::vec::Vec<StatementResponse>,
     }
@@ -3624,6 +3771,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TagCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `tag` of `TagCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub tag: ::std::option::Option<TagCreateRequest>,
     }
     ///`TagResponse`
@@ -3643,6 +3791,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TagResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `tag` of `TagResponseBody`, as MX's spec names it (the spec describes it no further).
         pub tag: ::std::option::Option<TagResponse>,
     }
     ///`TagUpdateRequest`
@@ -3655,6 +3804,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TagUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `tag` of `TagUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub tag: ::std::option::Option<TagUpdateRequest>,
     }
     ///`TaggingCreateRequest`
@@ -3669,6 +3819,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TaggingCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `tagging` of `TaggingCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub tagging: ::std::option::Option<TaggingCreateRequest>,
     }
     ///`TaggingResponse`
@@ -3694,6 +3845,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TaggingResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `tagging` of `TaggingResponseBody`, as MX's spec names it (the spec describes it no further).
         pub tagging: ::std::option::Option<TaggingResponse>,
     }
     ///`TaggingUpdateRequest`
@@ -3706,14 +3858,17 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TaggingUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `tagging` of `TaggingUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub tagging: ::std::option::Option<TaggingUpdateRequest>,
     }
     ///`TaggingsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TaggingsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `TaggingsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `taggings` of `TaggingsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub taggings: ::std::vec::Vec<TaggingResponse>,
     }
@@ -3721,8 +3876,10 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TagsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `TagsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `tags` of `TagsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub tags: ::std::vec::Vec<TagResponse>,
     }
@@ -3730,6 +3887,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TokenRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `scope` of `TokenRequestBody`, as MX's spec names it (the spec describes it no further).
         pub scope: ::std::option::Option<MemberElements>,
     }
     ///`TokenResponse`
@@ -3752,6 +3910,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TokenResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `tokens` of `TokenResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub tokens: ::std::vec::Vec<TokenResponse>,
     }
@@ -3797,6 +3956,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction` of `TransactionCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: ::std::option::Option<TransactionCreateRequest>,
     }
     ::mx_client::__private::open_enum! {
@@ -3983,6 +4143,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub check_number_string: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `classification` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub classification: ::std::option::Option<
             TransactionIncludesResponseClassification,
         >,
@@ -4002,6 +4163,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub extended_transaction_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `geolocation` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub geolocation: ::std::option::Option<TransactionIncludesResponseGeolocation>,
         ///The unique identifier for the transaction. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4064,6 +4226,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memo: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `merchant` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub merchant: ::std::option::Option<TransactionIncludesResponseMerchant>,
         ///The ISO 18245 category code for the transaction.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4084,6 +4247,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub posted_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `repeating_transaction` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
         pub repeating_transaction: ::std::option::Option<
             TransactionIncludesResponseRepeatingTransaction,
         >,
@@ -4125,14 +4289,17 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction` of `TransactionIncludesResponseBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: ::std::option::Option<TransactionIncludesResponse>,
     }
     ///`TransactionIncludesResponseClassification`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponseClassification {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `TransactionIncludesResponseClassification`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `parent_class` of `TransactionIncludesResponseClassification`, as MX's spec names it (the spec describes it no further).
         pub parent_class: ::std::option::Option<
             TransactionIncludesResponseClassificationParentClass,
         >,
@@ -4158,14 +4325,17 @@ For categories, this field will always be `null` when `is_default` is `true`.
             rename = "postal code",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        /// `postal code` of `TransactionIncludesResponseGeolocation`, as MX's spec names it (the spec describes it no further).
         pub postal_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `state` of `TransactionIncludesResponseGeolocation`, as MX's spec names it (the spec describes it no further).
         pub state: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionIncludesResponseMerchant`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponseMerchant {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `guid` of `TransactionIncludesResponseMerchant`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
         ///The URL for a 100px X 100px logo for the merchant.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4367,6 +4537,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction` of `TransactionResponseBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: ::std::option::Option<TransactionResponse>,
     }
     ::mx_client::__private::open_enum! {
@@ -4385,13 +4556,16 @@ For categories, this field will always be `null` when `is_default` is `true`.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub category_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `description` of `TransactionRuleCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::option::Option<::std::string::String>,
+        /// `match_description` of `TransactionRuleCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub match_description: ::std::string::String,
     }
     ///`TransactionRuleCreateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRuleCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction_rule` of `TransactionRuleCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transaction_rule: ::std::option::Option<TransactionRuleCreateRequest>,
     }
     ///`TransactionRuleResponse`
@@ -4426,6 +4600,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRuleResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction_rule` of `TransactionRuleResponseBody`, as MX's spec names it (the spec describes it no further).
         pub transaction_rule: ::std::option::Option<TransactionRuleResponse>,
     }
     ///`TransactionRuleUpdateRequest`
@@ -4445,34 +4620,41 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRuleUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction_rule` of `TransactionRuleUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transaction_rule: ::std::option::Option<TransactionRuleUpdateRequest>,
     }
     ///`TransactionRulesResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRulesResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `TransactionRulesResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `transaction_rules` of `TransactionRulesResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub transaction_rules: ::std::vec::Vec<TransactionRuleResponse>,
     }
     ///`TransactionUpdateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TransactionUpdateRequest {
+        /// `description` of `TransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::string::String,
     }
     ///`TransactionUpdateRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `transaction` of `TransactionUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: ::std::option::Option<TransactionUpdateRequest>,
     }
     ///`TransactionsResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `TransactionsResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `transactions` of `TransactionsResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub transactions: ::std::vec::Vec<TransactionResponse>,
     }
@@ -4480,8 +4662,10 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionsResponseBodyIncludes {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `TransactionsResponseBodyIncludes`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `transactions` of `TransactionsResponseBodyIncludes`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub transactions: ::std::vec::Vec<TransactionIncludesResponse>,
     }
@@ -4526,6 +4710,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdateGoalRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `goal` of `UpdateGoalRequestBody`, as MX's spec names it (the spec describes it no further).
         pub goal: ::std::option::Option<UpdateGoalRequest>,
     }
     ::mx_client::__private::open_enum! {
@@ -4552,6 +4737,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user` of `UserCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub user: ::std::option::Option<UserCreateRequest>,
     }
     ///`UserResponse`
@@ -4577,6 +4763,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user` of `UserResponseBody`, as MX's spec names it (the spec describes it no further).
         pub user: ::std::option::Option<UserResponse>,
     }
     ///`UserUpdateRequest`
@@ -4599,14 +4786,17 @@ For categories, this field will always be `null` when `is_default` is `true`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `user` of `UserUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub user: ::std::option::Option<UserUpdateRequest>,
     }
     ///`UsersResponseBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UsersResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `pagination` of `UsersResponseBody`, as MX's spec names it (the spec describes it no further).
         pub pagination: ::std::option::Option<PaginationResponse>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        /// `users` of `UsersResponseBody`, as MX's spec names it (the spec describes it no further).
         #[serde(deserialize_with = "::mx_client::__private::de::null_as_default")]
         pub users: ::std::vec::Vec<UserResponse>,
     }
@@ -4659,8 +4849,10 @@ This option takes precedence over `current_institution_code` and `current_instit
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub current_microdeposit_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `data_request` of `WidgetRequest`, as MX's spec names it (the spec describes it no further).
         pub data_request: ::std::option::Option<DataRequest>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `deep_link_params` of `WidgetRequest`, as MX's spec names it (the spec describes it no further).
         pub deep_link_params: ::std::option::Option<DeepLinkParams>,
         /**Only use this option if the `widget_type` is set to `connect_widget`. This determines whether background aggregation is enabled or disabled for the `member` created by the Connect Widget. Defaults to `false` in `aggregation` mode and `true` in `verification` mode. A global default for all members can be set by reaching out to MX.
 */
@@ -4722,6 +4914,7 @@ If you're requesting the Connect or Connections Widgets, you must use the Accept
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub oauth_referral_source: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `style` of `WidgetRequest`, as MX's spec names it (the spec describes it no further).
         pub style: ::std::option::Option<Style>,
         /**This option is for all `widget_type`s. This determines which version of postMessage events are triggered. Defaults to 4. All new implementations must use version 4. Prior versions are deprecated.
 */
@@ -4769,6 +4962,7 @@ See [Widget Types](https://docs.mx.com/api-reference/platform-api/reference/widg
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct WidgetResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        /// `widget_url` of `WidgetResponseBody`, as MX's spec names it (the spec describes it no further).
         pub widget_url: ::std::option::Option<WidgetResponse>,
     }
     ::mx_client::__private::open_enum! {
@@ -9745,6 +9939,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> RequestAccountNumber<'a> {
+        /// A new `RequestAccountNumber` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -9793,6 +9988,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> CheckRealTimeAccountBalance<'a> {
+        /// A new `CheckRealTimeAccountBalance` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -9841,6 +10037,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> GetAccountOwnerInfo<'a> {
+        /// A new `GetAccountOwnerInfo` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -9896,6 +10093,7 @@ pub mod builder {
         returned_at: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListAchRetruns<'a> {
+        /// A new `ListAchRetruns` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9908,91 +10106,75 @@ pub mod builder {
                 returned_at: Ok(None),
             }
         }
+        /// Sets `institution_guid` (query parameter): The identifier for the institution associated with the ACH return. Defined by MX.
         pub fn institution_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.institution_guid = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for institution_guid failed"
-                        .to_string()
-                });
+            self.institution_guid = ::mx_client::__private::param(
+                    value,
+                    "institution_guid",
+                )
+                .map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `resolved_status_at` (query parameter): The date and time when the return was resolved by the Receiving Financial Depository Institution (RDFI) in ISO 8601 format without timestamp
         pub fn resolved_status_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.resolved_status_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for resolved_status_at failed"
-                        .to_string()
-                });
+            self.resolved_status_at = ::mx_client::__private::param(
+                    value,
+                    "resolved_status_at",
+                )
+                .map(Some);
             self
         }
+        /// Sets `return_code` (query parameter): The associated ACH return code and notice of change code. See [Return Codes](https://docs.mx.com/api-reference/platform-api/reference/ach-return-fields/#return-codes) for a complete list.
         pub fn return_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.return_code = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for return_code failed"
-                        .to_string()
-                });
+            self.return_code = ::mx_client::__private::param(value, "return_code")
+                .map(Some);
             self
         }
+        /// Sets `return_status` (query parameter): The status of the return. See [Return Statuses](https://docs.mx.com/api-reference/platform-api/reference/ach-return-fields/#return-status) for a complete list.
         pub fn return_status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.return_status = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for return_status failed"
-                        .to_string()
-                });
+            self.return_status = ::mx_client::__private::param(value, "return_status")
+                .map(Some);
             self
         }
+        /// Sets `returned_at` (query parameter): The date and time when the return was reported by the Receiving Financial Depository Institution (RDFI) in ISO 8601 format without timestamp.
         pub fn returned_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.returned_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for returned_at failed"
-                        .to_string()
-                });
+            self.returned_at = ::mx_client::__private::param(value, "returned_at")
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -10084,12 +10266,14 @@ pub mod builder {
         body: Result<types::AchReturnCreateRequestBody, String>,
     }
     impl<'a> CreateAchReturn<'a> {
+        /// A new `CreateAchReturn` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the request body: ACH return object to be created.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::AchReturnCreateRequestBody>,
@@ -10160,22 +10344,22 @@ pub mod builder {
         ach_return_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadAchRetrun<'a> {
+        /// A new `ReadAchRetrun` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 ach_return_guid: Err("ach_return_guid was not initialized".to_string()),
             }
         }
+        /// Sets `ach_return_guid` (path parameter, required): The unique identifier (`guid`) for the ACH return. Defined by MX.
         pub fn ach_return_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.ach_return_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for ach_return_guid failed"
-                        .to_string()
-                });
+            self.ach_return_guid = ::mx_client::__private::param(
+                value,
+                "ach_return_guid",
+            );
             self
         }
         async fn send_raw(
@@ -10228,12 +10412,14 @@ pub mod builder {
         body: Result<types::AuthorizationCodeRequestBody, String>,
     }
     impl<'a> RequestAuthorizationCode<'a> {
+        /// A new `RequestAuthorizationCode` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the request body: The scope for the authorization code.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::AuthorizationCodeRequestBody>,
@@ -10305,6 +10491,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListDefaultCategories<'a> {
+        /// A new `ListDefaultCategories` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10312,26 +10499,24 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -10392,22 +10577,19 @@ pub mod builder {
         category_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadDefaultCategory<'a> {
+        /// A new `ReadDefaultCategory` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 category_guid: Err("category_guid was not initialized".to_string()),
             }
         }
+        /// Sets `category_guid` (path parameter, required): The unique id for a `category`.
         pub fn category_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.category_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for category_guid failed"
-                        .to_string()
-                });
+            self.category_guid = ::mx_client::__private::param(value, "category_guid");
             self
         }
         async fn send_raw(
@@ -10460,6 +10642,7 @@ pub mod builder {
         credit_card_product_guid: Result<::std::string::String, String>,
     }
     impl<'a> CreditCard<'a> {
+        /// A new `CreditCard` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10468,16 +10651,15 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `credit_card_product_guid` (path parameter, required): The required `credit_card_product_guid` can be found on the `account` object.
         pub fn credit_card_product_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.credit_card_product_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for credit_card_product_guid failed"
-                        .to_string()
-                });
+            self.credit_card_product_guid = ::mx_client::__private::param(
+                value,
+                "credit_card_product_guid",
+            );
             self
         }
         async fn send_raw(
@@ -10538,6 +10720,7 @@ pub mod builder {
         >,
     }
     impl<'a> ListInstitutions<'a> {
+        /// A new `ListInstitutions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10548,67 +10731,58 @@ pub mod builder {
                 supported_products: Ok(None),
             }
         }
+        /// Sets `iso_country_code` (query parameter): An array of strings that filters institutions in the widget by the specified country code. Acceptable codes include `US`, `CA`, and `MX` (Mexico).
         pub fn iso_country_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
         {
-            self.iso_country_code = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for iso_country_code failed"
-                        .to_string()
-                });
+            self.iso_country_code = ::mx_client::__private::param(
+                    value,
+                    "iso_country_code",
+                )
+                .map(Some);
             self
         }
+        /// Sets `name` (query parameter): This will list only institutions in which the appended string appears.
         pub fn name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.name = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for name failed"
-                        .to_string()
-                });
+            self.name = ::mx_client::__private::param(value, "name").map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `supported_products` (query parameter): Filters institutions that support specific products. Values may include account_verification, identity_verification, transactions, history, statements, investments.
         pub fn supported_products<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<
                 ::std::vec::Vec<types::ListInstitutionsSupportedProductsItem>,
             >,
         {
-            self.supported_products = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < ListInstitutionsSupportedProductsItem >` for supported_products failed"
-                        .to_string()
-                });
+            self.supported_products = ::mx_client::__private::param(
+                    value,
+                    "supported_products",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -10694,6 +10868,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListFavoriteInstitutions<'a> {
+        /// A new `ListFavoriteInstitutions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10702,39 +10877,36 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `iso_country_code` (query parameter): An array of strings that filters institutions in the widget by the specified country code. Acceptable codes include `US`, `CA`, and `MX` (Mexico).
         pub fn iso_country_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
         {
-            self.iso_country_code = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for iso_country_code failed"
-                        .to_string()
-                });
+            self.iso_country_code = ::mx_client::__private::param(
+                    value,
+                    "iso_country_code",
+                )
+                .map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -10802,22 +10974,22 @@ pub mod builder {
         institution_code: Result<::std::string::String, String>,
     }
     impl<'a> ReadInstitution<'a> {
+        /// A new `ReadInstitution` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 institution_code: Err("institution_code was not initialized".to_string()),
             }
         }
+        /// Sets `institution_code` (path parameter, required): A unique identifier for each institution, defined by MX.
         pub fn institution_code<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.institution_code = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for institution_code failed"
-                        .to_string()
-                });
+            self.institution_code = ::mx_client::__private::param(
+                value,
+                "institution_code",
+            );
             self
         }
         async fn send_raw(
@@ -10872,6 +11044,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListInstitutionCredentials<'a> {
+        /// A new `ListInstitutionCredentials` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10882,38 +11055,35 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `institution_identifier` (path parameter, required): The identifier for the institution. For this identifier, use either the `institution_code` or the institution `guid`.
         pub fn institution_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.institution_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for institution_identifier failed"
-                        .to_string()
-                });
+            self.institution_identifier = ::mx_client::__private::param(
+                value,
+                "institution_identifier",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -10980,6 +11150,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListManagedInstitutions<'a> {
+        /// A new `ListManagedInstitutions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10987,26 +11158,24 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -11067,6 +11236,7 @@ pub mod builder {
         merchant_location_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadMerchantLocation<'a> {
+        /// A new `ReadMerchantLocation` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11075,16 +11245,15 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `merchant_location_guid` (path parameter, required): The unique id for a `merchant_location`.
         pub fn merchant_location_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.merchant_location_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for merchant_location_guid failed"
-                        .to_string()
-                });
+            self.merchant_location_guid = ::mx_client::__private::param(
+                value,
+                "merchant_location_guid",
+            );
             self
         }
         async fn send_raw(
@@ -11140,6 +11309,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListMerchants<'a> {
+        /// A new `ListMerchants` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11148,39 +11318,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `name` (query parameter): This will list only merchants in which the appended string appears.
         pub fn name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.name = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for name failed"
-                        .to_string()
-                });
+            self.name = ::mx_client::__private::param(value, "name").map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -11243,22 +11406,19 @@ pub mod builder {
         merchant_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadMerchant<'a> {
+        /// A new `ReadMerchant` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 merchant_guid: Err("merchant_guid was not initialized".to_string()),
             }
         }
+        /// Sets `merchant_guid` (path parameter, required): The unique id for a `merchant`.
         pub fn merchant_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.merchant_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for merchant_guid failed"
-                        .to_string()
-                });
+            self.merchant_guid = ::mx_client::__private::param(value, "merchant_guid");
             self
         }
         async fn send_raw(
@@ -11312,6 +11472,7 @@ pub mod builder {
         body: Result<types::MicrodepositVerifyRequestBody, String>,
     }
     impl<'a> VerifyMicrodeposit<'a> {
+        /// A new `VerifyMicrodeposit` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11321,18 +11482,18 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `micro_deposit_guid` (path parameter, required): The unique identifier for the microdeposit. Defined by MX.
         pub fn micro_deposit_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.micro_deposit_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for micro_deposit_guid failed"
-                        .to_string()
-                });
+            self.micro_deposit_guid = ::mx_client::__private::param(
+                value,
+                "micro_deposit_guid",
+            );
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MicrodepositVerifyRequestBody>,
@@ -11406,6 +11567,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> ReadAccountBalance<'a> {
+        /// A new `ReadAccountBalance` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -11455,12 +11617,14 @@ pub mod builder {
         body: Result<types::TokenRequestBody, String>,
     }
     impl<'a> ListTokens<'a> {
+        /// A new `ListTokens` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TokenRequestBody>,
@@ -11527,12 +11691,14 @@ pub mod builder {
         body: Result<types::EnhanceTransactionsRequestBody, String>,
     }
     impl<'a> EnhanceTransactions<'a> {
+        /// A new `EnhanceTransactions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the request body: Transaction object to be enhanced
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::EnhanceTransactionsRequestBody>,
@@ -11607,6 +11773,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListUsers<'a> {
+        /// A new `ListUsers` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11617,62 +11784,49 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `email` (query parameter): The user `email` to search for.
         pub fn email<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.email = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for email failed"
-                        .to_string()
-                });
+            self.email = ::mx_client::__private::param(value, "email").map(Some);
             self
         }
+        /// Sets `id` (query parameter): The user `id` to search for.
         pub fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for id failed"
-                        .to_string()
-                });
+            self.id = ::mx_client::__private::param(value, "id").map(Some);
             self
         }
+        /// Sets `is_disabled` (query parameter): Search for users that are diabled.
         pub fn is_disabled<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.is_disabled = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `bool` for is_disabled failed".to_string());
+            self.is_disabled = ::mx_client::__private::param(value, "is_disabled")
+                .map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -11739,12 +11893,14 @@ pub mod builder {
         body: Result<types::UserCreateRequestBody, String>,
     }
     impl<'a> CreateUser<'a> {
+        /// A new `CreateUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the request body: User object to be created. (None of these parameters are required, but the user object cannot be empty)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UserCreateRequestBody>,
@@ -11813,22 +11969,19 @@ pub mod builder {
         user_guid: Result<::std::string::String, String>,
     }
     impl<'a> ListUserVerifications<'a> {
+        /// A new `ListUserVerifications` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
         async fn send_raw(
@@ -11882,6 +12035,7 @@ pub mod builder {
         body: Result<types::AccountsMergeRequestBody, String>,
     }
     impl<'a> MergeAccounts<'a> {
+        /// A new `MergeAccounts` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11889,18 +12043,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::AccountsMergeRequestBody>,
@@ -11975,6 +12126,7 @@ pub mod builder {
         account_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadAccount<'a> {
+        /// A new `ReadAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11982,28 +12134,20 @@ pub mod builder {
                 account_guid: Err("account_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
         async fn send_raw(
@@ -12060,6 +12204,7 @@ pub mod builder {
         accept: Result<::std::string::String, String>,
     }
     impl<'a> DeleteManualAccount<'a> {
+        /// A new `DeleteManualAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12068,40 +12213,28 @@ pub mod builder {
                 accept: Err("accept was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
         pub fn accept<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for accept failed"
-                        .to_string()
-                });
+            self.accept = ::mx_client::__private::param(value, "accept");
             self
         }
         async fn send_raw(
@@ -12159,6 +12292,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListInsightsByAccount<'a> {
+        /// A new `ListInsightsByAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12168,50 +12302,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -12281,6 +12405,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListHoldingsByAccount<'a> {
+        /// A new `ListHoldingsByAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12290,50 +12415,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -12410,6 +12525,7 @@ pub mod builder {
         to_updated_at: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListTransactionsByAccount<'a> {
+        /// A new `ListTransactionsByAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12426,141 +12542,117 @@ pub mod builder {
                 to_updated_at: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `from_created_at` (query parameter): Filter transactions from the date the transaction was created. This only supports unix timestamp format.
         pub fn from_created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_created_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_created_at failed"
-                        .to_string()
-                });
+            self.from_created_at = ::mx_client::__private::param(
+                    value,
+                    "from_created_at",
+                )
+                .map(Some);
             self
         }
+        /// Sets `from_date` (query parameter): Filter transactions from this date. This only supports unix timestamp format. Defaults to 120 days ago if not provided.
         pub fn from_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_date failed"
-                        .to_string()
-                });
+            self.from_date = ::mx_client::__private::param(value, "from_date").map(Some);
             self
         }
+        /// Sets `from_updated_at` (query parameter): Filter transactions from the date in which the transaction was updated. This only supports unix timestamp format.
         pub fn from_updated_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_updated_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_updated_at failed"
-                        .to_string()
-                });
+            self.from_updated_at = ::mx_client::__private::param(
+                    value,
+                    "from_updated_at",
+                )
+                .map(Some);
             self
         }
+        /** Sets `includes` (query parameter): Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
+
+`?includes=repeating_transactions,merchants,classifications,geolocations`.
+
+The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
+
+`?includes=repeating_transactions,geolocations`.
+
+- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
+- Merchants: Enriches transactions with merchant name.
+- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
+- Geolocation: Provides geographic metadata.*/
         pub fn includes<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.includes = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for includes failed"
-                        .to_string()
-                });
+            self.includes = ::mx_client::__private::param(value, "includes").map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `to_created_at` (query parameter): Filter transaction to the date in which the transaction was created. This only supports unix timestamp format.
         pub fn to_created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_created_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_created_at failed"
-                        .to_string()
-                });
+            self.to_created_at = ::mx_client::__private::param(value, "to_created_at")
+                .map(Some);
             self
         }
+        /// Sets `to_date` (query parameter): Filter transactions to this date (at midnight). This only supports unix timestamp format. Defaults to 5 days forward from the day the request is made to capture pending transactions.
         pub fn to_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_date failed"
-                        .to_string()
-                });
+            self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
+        /// Sets `to_updated_at` (query parameter): Filter transactions to the date in which the transaction was updated. This only supports unix timestamp format.
         pub fn to_updated_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_updated_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_updated_at failed"
-                        .to_string()
-                });
+            self.to_updated_at = ::mx_client::__private::param(value, "to_updated_at")
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -12670,6 +12762,7 @@ pub mod builder {
         body: Result<types::TransactionCreateRequestBody, String>,
     }
     impl<'a> CreateManualTransaction<'a> {
+        /// A new `CreateManualTransaction` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12678,30 +12771,23 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TransactionCreateRequestBody>,
@@ -12778,22 +12864,19 @@ pub mod builder {
         user_guid: Result<::std::string::String, String>,
     }
     impl<'a> ListAllBudgets<'a> {
+        /// A new `ListAllBudgets` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
         async fn send_raw(
@@ -12847,6 +12930,7 @@ pub mod builder {
         body: Result<types::BudgetCreateRequestBody, String>,
     }
     impl<'a> CreateBudget<'a> {
+        /// A new `CreateBudget` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12854,18 +12938,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::BudgetCreateRequestBody>,
@@ -12939,22 +13020,19 @@ pub mod builder {
         user_guid: Result<::std::string::String, String>,
     }
     impl<'a> AutoGenerateBudgets<'a> {
+        /// A new `AutoGenerateBudgets` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
         async fn send_raw(
@@ -13008,6 +13086,7 @@ pub mod builder {
         budget_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadSpecificBudget<'a> {
+        /// A new `ReadSpecificBudget` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13015,28 +13094,20 @@ pub mod builder {
                 budget_guid: Err("budget_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `budget_guid` (path parameter, required): The unique identifier for the budget. Defined by MX.
         pub fn budget_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.budget_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for budget_guid failed"
-                        .to_string()
-                });
+            self.budget_guid = ::mx_client::__private::param(value, "budget_guid");
             self
         }
         async fn send_raw(
@@ -13093,6 +13164,7 @@ pub mod builder {
         body: Result<types::BudgetUpdateRequestBody, String>,
     }
     impl<'a> UpdateSpecificBudget<'a> {
+        /// A new `UpdateSpecificBudget` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13101,30 +13173,23 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `budget_guid` (path parameter, required): The unique identifier for the budget. Defined by MX.
         pub fn budget_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.budget_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for budget_guid failed"
-                        .to_string()
-                });
+            self.budget_guid = ::mx_client::__private::param(value, "budget_guid");
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::BudgetUpdateRequestBody>,
@@ -13201,6 +13266,7 @@ pub mod builder {
         budget_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteBudget<'a> {
+        /// A new `DeleteBudget` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13208,28 +13274,20 @@ pub mod builder {
                 budget_guid: Err("budget_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `budget_guid` (path parameter, required): The unique identifier for the budget. Defined by MX.
         pub fn budget_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.budget_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for budget_guid failed"
-                        .to_string()
-                });
+            self.budget_guid = ::mx_client::__private::param(value, "budget_guid");
             self
         }
         async fn send_raw(
@@ -13283,6 +13341,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListCategories<'a> {
+        /// A new `ListCategories` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13291,38 +13350,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -13388,6 +13441,7 @@ pub mod builder {
         body: Result<types::CategoryCreateRequestBody, String>,
     }
     impl<'a> CreateCategory<'a> {
+        /// A new `CreateCategory` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13395,18 +13449,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body: Custom category object to be created
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CategoryCreateRequestBody>,
@@ -13483,6 +13534,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListDefaultCategoriesByUser<'a> {
+        /// A new `ListDefaultCategoriesByUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13491,38 +13543,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -13588,6 +13634,7 @@ pub mod builder {
         category_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadCategory<'a> {
+        /// A new `ReadCategory` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13595,28 +13642,20 @@ pub mod builder {
                 category_guid: Err("category_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `category_guid` (path parameter, required): The unique id for a `category`.
         pub fn category_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.category_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for category_guid failed"
-                        .to_string()
-                });
+            self.category_guid = ::mx_client::__private::param(value, "category_guid");
             self
         }
         async fn send_raw(
@@ -13673,6 +13712,7 @@ pub mod builder {
         body: Result<types::CategoryUpdateRequestBody, String>,
     }
     impl<'a> UpdateCategory<'a> {
+        /// A new `UpdateCategory` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13681,30 +13721,23 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `category_guid` (path parameter, required): The unique id for a `category`.
         pub fn category_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.category_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for category_guid failed"
-                        .to_string()
-                });
+            self.category_guid = ::mx_client::__private::param(value, "category_guid");
             self
         }
+        /// Sets the request body: Category object to be updated (While no single parameter is required, the `category` object cannot be empty)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CategoryUpdateRequestBody>,
@@ -13782,6 +13815,7 @@ pub mod builder {
         category_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteCategory<'a> {
+        /// A new `DeleteCategory` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13789,28 +13823,20 @@ pub mod builder {
                 category_guid: Err("category_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `category_guid` (path parameter, required): The unique id for a `category`.
         pub fn category_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.category_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for category_guid failed"
-                        .to_string()
-                });
+            self.category_guid = ::mx_client::__private::param(value, "category_guid");
             self
         }
         async fn send_raw(
@@ -13865,6 +13891,7 @@ pub mod builder {
         accept: Result<::std::string::String, String>,
     }
     impl<'a> ListGoals<'a> {
+        /// A new `ListGoals` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13874,50 +13901,40 @@ pub mod builder {
                 accept: Err("accept was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
         pub fn accept<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for accept failed"
-                        .to_string()
-                });
+            self.accept = ::mx_client::__private::param(value, "accept");
             self
         }
         async fn send_raw(
@@ -13987,6 +14004,7 @@ pub mod builder {
         body: Result<types::GoalRequestBody, String>,
     }
     impl<'a> CreateGoal<'a> {
+        /// A new `CreateGoal` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13994,18 +14012,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::GoalRequestBody>,
@@ -14077,6 +14092,7 @@ pub mod builder {
         body: Result<types::RepositionRequestBody, String>,
     }
     impl<'a> RepositionGoals<'a> {
+        /// A new `RepositionGoals` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14084,18 +14100,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::RepositionRequestBody>,
@@ -14169,6 +14182,7 @@ pub mod builder {
         goal_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadGoal<'a> {
+        /// A new `ReadGoal` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14176,28 +14190,20 @@ pub mod builder {
                 goal_guid: Err("goal_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `goal_guid` (path parameter, required): The unique identifier for a goal. Defined by MX.
         pub fn goal_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.goal_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for goal_guid failed"
-                        .to_string()
-                });
+            self.goal_guid = ::mx_client::__private::param(value, "goal_guid");
             self
         }
         async fn send_raw(
@@ -14253,6 +14259,7 @@ pub mod builder {
         body: Result<types::UpdateGoalRequestBody, String>,
     }
     impl<'a> UpdateGoal<'a> {
+        /// A new `UpdateGoal` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14261,30 +14268,23 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `goal_guid` (path parameter, required): The unique identifier for a goal. Defined by MX.
         pub fn goal_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.goal_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for goal_guid failed"
-                        .to_string()
-                });
+            self.goal_guid = ::mx_client::__private::param(value, "goal_guid");
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UpdateGoalRequestBody>,
@@ -14360,6 +14360,7 @@ pub mod builder {
         accept: Result<::std::string::String, String>,
     }
     impl<'a> DeleteGoal<'a> {
+        /// A new `DeleteGoal` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14368,40 +14369,28 @@ pub mod builder {
                 accept: Err("accept was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `goal_guid` (path parameter, required): The unique identifier for a goal. Defined by MX.
         pub fn goal_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.goal_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for goal_guid failed"
-                        .to_string()
-                });
+            self.goal_guid = ::mx_client::__private::param(value, "goal_guid");
             self
         }
+        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
         pub fn accept<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for accept failed"
-                        .to_string()
-                });
+            self.accept = ::mx_client::__private::param(value, "accept");
             self
         }
         async fn send_raw(
@@ -14457,6 +14446,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListInsightsUser<'a> {
+        /// A new `ListInsightsUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14465,38 +14455,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -14562,6 +14546,7 @@ pub mod builder {
         insight_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadInsightUser<'a> {
+        /// A new `ReadInsightUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14569,28 +14554,20 @@ pub mod builder {
                 insight_guid: Err("insight_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `insight_guid` (path parameter, required): The unique identifier for the insight. Defined by MX.
         pub fn insight_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.insight_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for insight_guid failed"
-                        .to_string()
-                });
+            self.insight_guid = ::mx_client::__private::param(value, "insight_guid");
             self
         }
         async fn send_raw(
@@ -14647,6 +14624,7 @@ pub mod builder {
         body: Result<types::InsightUpdateRequestBody, String>,
     }
     impl<'a> UpdateInsight<'a> {
+        /// A new `UpdateInsight` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14655,30 +14633,23 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `insight_guid` (path parameter, required): The unique identifier for the insight. Defined by MX.
         pub fn insight_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.insight_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for insight_guid failed"
-                        .to_string()
-                });
+            self.insight_guid = ::mx_client::__private::param(value, "insight_guid");
             self
         }
+        /// Sets the request body: The insight to be updated (None of these parameters are required, but the user object cannot be empty.)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::InsightUpdateRequestBody>,
@@ -14757,6 +14728,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListAccountsInsight<'a> {
+        /// A new `ListAccountsInsight` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14766,50 +14738,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `insight_guid` (path parameter, required): The unique identifier for the insight. Defined by MX.
         pub fn insight_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.insight_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for insight_guid failed"
-                        .to_string()
-                });
+            self.insight_guid = ::mx_client::__private::param(value, "insight_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -14879,6 +14841,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListCategoriesInsight<'a> {
+        /// A new `ListCategoriesInsight` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14888,50 +14851,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `insight_guid` (path parameter, required): The unique identifier for the insight. Defined by MX.
         pub fn insight_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.insight_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for insight_guid failed"
-                        .to_string()
-                });
+            self.insight_guid = ::mx_client::__private::param(value, "insight_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -15001,6 +14954,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListMerchantsInsight<'a> {
+        /// A new `ListMerchantsInsight` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15010,50 +14964,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `insight_guid` (path parameter, required): The unique identifier for the insight. Defined by MX.
         pub fn insight_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.insight_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for insight_guid failed"
-                        .to_string()
-                });
+            self.insight_guid = ::mx_client::__private::param(value, "insight_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -15123,6 +15067,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListScheduledPaymentsInsight<'a> {
+        /// A new `ListScheduledPaymentsInsight` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15132,50 +15077,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `insight_guid` (path parameter, required): The unique identifier for the insight. Defined by MX.
         pub fn insight_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.insight_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for insight_guid failed"
-                        .to_string()
-                });
+            self.insight_guid = ::mx_client::__private::param(value, "insight_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -15245,6 +15180,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListTransactionsInsight<'a> {
+        /// A new `ListTransactionsInsight` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15254,50 +15190,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `insight_guid` (path parameter, required): The unique identifier for the insight. Defined by MX.
         pub fn insight_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.insight_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for insight_guid failed"
-                        .to_string()
-                });
+            self.insight_guid = ::mx_client::__private::param(value, "insight_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -15366,6 +15292,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListHoldings<'a> {
+        /// A new `ListHoldings` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15374,38 +15301,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -15471,6 +15392,7 @@ pub mod builder {
         holding_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadHolding<'a> {
+        /// A new `ReadHolding` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15478,28 +15400,20 @@ pub mod builder {
                 holding_guid: Err("holding_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `holding_guid` (path parameter, required): The unique id for a `holding`.
         pub fn holding_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.holding_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for holding_guid failed"
-                        .to_string()
-                });
+            self.holding_guid = ::mx_client::__private::param(value, "holding_guid");
             self
         }
         async fn send_raw(
@@ -15554,22 +15468,19 @@ pub mod builder {
         user_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeactivateUser<'a> {
+        /// A new `DeactivateUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
         async fn send_raw(
@@ -15624,6 +15535,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListManagedMembers<'a> {
+        /// A new `ListManagedMembers` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15632,38 +15544,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -15729,6 +15635,7 @@ pub mod builder {
         body: Result<types::ManagedMemberCreateRequestBody, String>,
     }
     impl<'a> CreateManagedMember<'a> {
+        /// A new `CreateManagedMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15736,18 +15643,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body: Managed member to be created.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ManagedMemberCreateRequestBody>,
@@ -15823,6 +15727,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadManagedMember<'a> {
+        /// A new `ReadManagedMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15830,28 +15735,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -15908,6 +15805,7 @@ pub mod builder {
         body: Result<types::ManagedMemberUpdateRequestBody, String>,
     }
     impl<'a> UpdateManagedMember<'a> {
+        /// A new `UpdateManagedMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15916,30 +15814,27 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /** Sets the request body: Managed member object to be updated (While no single parameter is required, the request body can't be empty).
+
+:::warning Deprecated
+This endpoint has been deprecated. For more information, reference the [Migration guide](https://docs.mx.com/api-reference/platform-api/overview/migration).
+:::*/
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ManagedMemberUpdateRequestBody>,
@@ -16018,6 +15913,7 @@ pub mod builder {
         accept: Result<::std::string::String, String>,
     }
     impl<'a> DeleteManagedMember<'a> {
+        /// A new `DeleteManagedMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16026,40 +15922,28 @@ pub mod builder {
                 accept: Err("accept was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
         pub fn accept<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for accept failed"
-                        .to_string()
-                });
+            self.accept = ::mx_client::__private::param(value, "accept");
             self
         }
         async fn send_raw(
@@ -16117,6 +16001,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListManagedAccounts<'a> {
+        /// A new `ListManagedAccounts` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16126,50 +16011,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -16238,6 +16113,7 @@ pub mod builder {
         body: Result<types::ManagedAccountCreateRequestBody, String>,
     }
     impl<'a> CreateManagedAccount<'a> {
+        /// A new `CreateManagedAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16246,30 +16122,23 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets the request body: Managed account to be created.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ManagedAccountCreateRequestBody>,
@@ -16348,6 +16217,7 @@ pub mod builder {
         account_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadManagedAccount<'a> {
+        /// A new `ReadManagedAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16356,40 +16226,28 @@ pub mod builder {
                 account_guid: Err("account_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
         async fn send_raw(
@@ -16449,6 +16307,7 @@ pub mod builder {
         body: Result<types::ManagedAccountUpdateRequestBody, String>,
     }
     impl<'a> UpdateManagedAccount<'a> {
+        /// A new `UpdateManagedAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16458,42 +16317,31 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets the request body: Managed account object to be updated (While no single parameter is required, the request body can't be empty).
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ManagedAccountUpdateRequestBody>,
@@ -16574,6 +16422,7 @@ pub mod builder {
         account_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteManagedAccount<'a> {
+        /// A new `DeleteManagedAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16582,40 +16431,28 @@ pub mod builder {
                 account_guid: Err("account_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
         async fn send_raw(
@@ -16675,6 +16512,7 @@ pub mod builder {
         to_date: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListManagedTransactions<'a> {
+        /// A new `ListManagedTransactions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16687,88 +16525,64 @@ pub mod builder {
                 to_date: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `from_date` (query parameter): Filter transactions from this date. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 120 days ago if not provided.
         pub fn from_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_date failed"
-                        .to_string()
-                });
+            self.from_date = ::mx_client::__private::param(value, "from_date").map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `to_date` (query parameter): Filter transactions to this date (at midnight). This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 5 days forward from the day the request is made to capture pending transactions.
         pub fn to_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_date failed"
-                        .to_string()
-                });
+            self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
         async fn send_raw(
@@ -16853,6 +16667,7 @@ pub mod builder {
         body: Result<types::ManagedTransactionCreateRequestBody, String>,
     }
     impl<'a> CreateManagedTransaction<'a> {
+        /// A new `CreateManagedTransaction` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16862,42 +16677,31 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets the request body: Managed transaction to be created.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ManagedTransactionCreateRequestBody>,
@@ -16979,6 +16783,7 @@ pub mod builder {
         transaction_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadManagedTransaction<'a> {
+        /// A new `ReadManagedTransaction` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16988,52 +16793,39 @@ pub mod builder {
                 transaction_guid: Err("transaction_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `transaction_guid` (path parameter, required): The unique id for a `transaction`.
         pub fn transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_guid failed"
-                        .to_string()
-                });
+            self.transaction_guid = ::mx_client::__private::param(
+                value,
+                "transaction_guid",
+            );
             self
         }
         async fn send_raw(
@@ -17102,6 +16894,7 @@ pub mod builder {
         body: Result<types::ManagedTransactionUpdateRequestBody, String>,
     }
     impl<'a> UpdateManagedTransaction<'a> {
+        /// A new `UpdateManagedTransaction` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17114,54 +16907,42 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `transaction_guid` (path parameter, required): The unique id for a `transaction`.
         pub fn transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_guid failed"
-                        .to_string()
-                });
+            self.transaction_guid = ::mx_client::__private::param(
+                value,
+                "transaction_guid",
+            );
             self
         }
+        /// Sets the request body: Managed transaction object to be updated (While no single parameter is required, the request body can't be empty)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ManagedTransactionUpdateRequestBody>,
@@ -17252,6 +17033,7 @@ pub mod builder {
         transaction_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteManagedTransaction<'a> {
+        /// A new `DeleteManagedTransaction` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17261,52 +17043,39 @@ pub mod builder {
                 transaction_guid: Err("transaction_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `transaction_guid` (path parameter, required): The unique id for a `transaction`.
         pub fn transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_guid failed"
-                        .to_string()
-                });
+            self.transaction_guid = ::mx_client::__private::param(
+                value,
+                "transaction_guid",
+            );
             self
         }
         async fn send_raw(
@@ -17371,6 +17140,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListAccountNumbersByMember<'a> {
+        /// A new `ListAccountNumbersByMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17380,50 +17150,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -17501,6 +17261,7 @@ pub mod builder {
         to_updated_at: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListTransactionsByAccountPerMember<'a> {
+        /// A new `ListTransactionsByAccountPerMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17518,153 +17279,125 @@ pub mod builder {
                 to_updated_at: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `from_created_at` (query parameter): Filter transactions from the date the transaction was created. This only supports unix timestamp format.
         pub fn from_created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_created_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_created_at failed"
-                        .to_string()
-                });
+            self.from_created_at = ::mx_client::__private::param(
+                    value,
+                    "from_created_at",
+                )
+                .map(Some);
             self
         }
+        /// Sets `from_date` (query parameter): Filter transactions from this date. This only supports unix timestamp format. Defaults to 120 days ago if not provided.
         pub fn from_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_date failed"
-                        .to_string()
-                });
+            self.from_date = ::mx_client::__private::param(value, "from_date").map(Some);
             self
         }
+        /// Sets `from_updated_at` (query parameter): Filter transactions from the date in which the transaction was updated. This only supports unix timestamp format.
         pub fn from_updated_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_updated_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_updated_at failed"
-                        .to_string()
-                });
+            self.from_updated_at = ::mx_client::__private::param(
+                    value,
+                    "from_updated_at",
+                )
+                .map(Some);
             self
         }
+        /** Sets `includes` (query parameter): Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
+
+`?includes=repeating_transactions,merchants,classifications,geolocations`.
+
+The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
+
+`?includes=repeating_transactions,geolocations`.
+
+- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
+- Merchants: Enriches transactions with merchant name.
+- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
+- Geolocation: Provides geographic metadata.*/
         pub fn includes<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.includes = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for includes failed"
-                        .to_string()
-                });
+            self.includes = ::mx_client::__private::param(value, "includes").map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `to_created_at` (query parameter): Filter transaction to the date in which the transaction was created. This only supports unix timestamp format.
         pub fn to_created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_created_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_created_at failed"
-                        .to_string()
-                });
+            self.to_created_at = ::mx_client::__private::param(value, "to_created_at")
+                .map(Some);
             self
         }
+        /// Sets `to_date` (query parameter): Filter transactions to this date (at midnight). This only supports unix timestamp format. Defaults to 5 days forward from the day the request is made to capture pending transactions.
         pub fn to_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_date failed"
-                        .to_string()
-                });
+            self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
+        /// Sets `to_updated_at` (query parameter): Filter transactions to the date in which the transaction was updated. This only supports unix timestamp format.
         pub fn to_updated_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_updated_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_updated_at failed"
-                        .to_string()
-                });
+            self.to_updated_at = ::mx_client::__private::param(value, "to_updated_at")
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -17778,6 +17511,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListHoldingsByMember<'a> {
+        /// A new `ListHoldingsByMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17787,50 +17521,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -17898,6 +17622,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> ListRewards<'a> {
+        /// A new `ListRewards` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17905,28 +17630,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -17983,6 +17700,7 @@ pub mod builder {
         reward_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadRewards<'a> {
+        /// A new `ReadRewards` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17991,40 +17709,28 @@ pub mod builder {
                 reward_guid: Err("reward_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `reward_guid` (path parameter, required): The unique identifier for the rewards. Defined by MX.
         pub fn reward_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.reward_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for reward_guid failed"
-                        .to_string()
-                });
+            self.reward_guid = ::mx_client::__private::param(value, "reward_guid");
             self
         }
         async fn send_raw(
@@ -18084,6 +17790,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListStatementsByMember<'a> {
+        /// A new `ListStatementsByMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18093,50 +17800,40 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -18205,6 +17902,7 @@ pub mod builder {
         statement_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadStatementByMember<'a> {
+        /// A new `ReadStatementByMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18213,40 +17911,28 @@ pub mod builder {
                 statement_guid: Err("statement_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `statement_guid` (path parameter, required): The unique id for a `statement`.
         pub fn statement_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.statement_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for statement_guid failed"
-                        .to_string()
-                });
+            self.statement_guid = ::mx_client::__private::param(value, "statement_guid");
             self
         }
         async fn send_raw(
@@ -18305,6 +17991,7 @@ pub mod builder {
         statement_guid: Result<::std::string::String, String>,
     }
     impl<'a> DownloadStatementPdf<'a> {
+        /// A new `DownloadStatementPdf` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18313,40 +18000,28 @@ pub mod builder {
                 statement_guid: Err("statement_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        /// Sets `statement_guid` (path parameter, required): The unique id for a `statement`.
         pub fn statement_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.statement_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for statement_guid failed"
-                        .to_string()
-                });
+            self.statement_guid = ::mx_client::__private::param(value, "statement_guid");
             self
         }
         async fn send_raw(
@@ -18403,22 +18078,19 @@ pub mod builder {
         user_guid: Result<::std::string::String, String>,
     }
     impl<'a> ListUserMicrodeposits<'a> {
+        /// A new `ListUserMicrodeposits` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
         async fn send_raw(
@@ -18472,6 +18144,7 @@ pub mod builder {
         body: Result<types::MicrodepositRequestBody, String>,
     }
     impl<'a> CreateMicrodeposit<'a> {
+        /// A new `CreateMicrodeposit` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18479,18 +18152,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MicrodepositRequestBody>,
@@ -18565,6 +18235,7 @@ pub mod builder {
         micro_deposit_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadUserMicrodeposit<'a> {
+        /// A new `ReadUserMicrodeposit` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18574,28 +18245,23 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `micro_deposit_guid` (path parameter, required): The unique identifier for the microdeposit. Defined by MX.
         pub fn micro_deposit_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.micro_deposit_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for micro_deposit_guid failed"
-                        .to_string()
-                });
+            self.micro_deposit_guid = ::mx_client::__private::param(
+                value,
+                "micro_deposit_guid",
+            );
             self
         }
         async fn send_raw(
@@ -18651,6 +18317,7 @@ pub mod builder {
         micro_deposit_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteMicrodeposit<'a> {
+        /// A new `DeleteMicrodeposit` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18660,28 +18327,23 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `micro_deposit_guid` (path parameter, required): The unique identifier for the microdeposit. Defined by MX.
         pub fn micro_deposit_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.micro_deposit_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for micro_deposit_guid failed"
-                        .to_string()
-                });
+            self.micro_deposit_guid = ::mx_client::__private::param(
+                value,
+                "micro_deposit_guid",
+            );
             self
         }
         async fn send_raw(
@@ -18735,6 +18397,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListNotifications<'a> {
+        /// A new `ListNotifications` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18743,38 +18406,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -18840,6 +18497,7 @@ pub mod builder {
         body: Result<types::NotificationRequestBody, String>,
     }
     impl<'a> CreateNotification<'a> {
+        /// A new `CreateNotification` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18847,18 +18505,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::NotificationRequestBody>,
@@ -18933,6 +18588,7 @@ pub mod builder {
         notification_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadNotifications<'a> {
+        /// A new `ReadNotifications` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18942,28 +18598,23 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `notification_guid` (path parameter, required): The unique identifier for notifications. Defined by MX.
         pub fn notification_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.notification_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for notification_guid failed"
-                        .to_string()
-                });
+            self.notification_guid = ::mx_client::__private::param(
+                value,
+                "notification_guid",
+            );
             self
         }
         async fn send_raw(
@@ -19018,22 +18669,19 @@ pub mod builder {
         user_guid: Result<::std::string::String, String>,
     }
     impl<'a> RepeatingTransactions<'a> {
+        /// A new `RepeatingTransactions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
         async fn send_raw(
@@ -19087,6 +18735,7 @@ pub mod builder {
         repeating_transaction_guid: Result<::std::string::String, String>,
     }
     impl<'a> SpecificRepeatingTransaction<'a> {
+        /// A new `SpecificRepeatingTransaction` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19096,28 +18745,23 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `repeating_transaction_guid` (path parameter, required): The unique id for a recurring transaction.
         pub fn repeating_transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.repeating_transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for repeating_transaction_guid failed"
-                        .to_string()
-                });
+            self.repeating_transaction_guid = ::mx_client::__private::param(
+                value,
+                "repeating_transaction_guid",
+            );
             self
         }
         async fn send_raw(
@@ -19175,6 +18819,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListSpendingPlans<'a> {
+        /// A new `ListSpendingPlans` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19183,38 +18828,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -19279,22 +18918,19 @@ pub mod builder {
         user_guid: Result<::std::string::String, String>,
     }
     impl<'a> CreateSpendingPlan<'a> {
+        /// A new `CreateSpendingPlan` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
         async fn send_raw(
@@ -19350,6 +18986,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ReadSpendingPlanUser<'a> {
+        /// A new `ReadSpendingPlanUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19361,50 +18998,43 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -19472,6 +19102,7 @@ pub mod builder {
         spending_plan_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteSpendingPlan<'a> {
+        /// A new `DeleteSpendingPlan` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19481,28 +19112,23 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
         async fn send_raw(
@@ -19557,6 +19183,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListSpendingPlanIterations<'a> {
+        /// A new `ListSpendingPlanIterations` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19568,50 +19195,43 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -19681,6 +19301,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ReadCurrentSpendingPlanIteration<'a> {
+        /// A new `ReadCurrentSpendingPlanIteration` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19692,50 +19313,43 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -19805,6 +19419,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListSpendingPlanIterationItems<'a> {
+        /// A new `ListSpendingPlanIterationItems` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19816,50 +19431,43 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -19928,6 +19536,7 @@ pub mod builder {
         body: Result<types::SpendingPlanIterationItemCreateRequestBody, String>,
     }
     impl<'a> CreateSpendingPlanIterationItem<'a> {
+        /// A new `CreateSpendingPlanIterationItem` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19938,30 +19547,26 @@ pub mod builder {
                 body: Err("body was not set".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets the request body: Iteration item to be created with required parameter (planned_amount)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::SpendingPlanIterationItemCreateRequestBody>,
@@ -20042,6 +19647,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ReadSpendingPlanIterationItem<'a> {
+        /// A new `ReadSpendingPlanIterationItem` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20056,62 +19662,54 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `iteration_item_guid` (path parameter, required): The unique ID for the `iteration_item`.
         pub fn iteration_item_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.iteration_item_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for iteration_item_guid failed"
-                        .to_string()
-                });
+            self.iteration_item_guid = ::mx_client::__private::param(
+                value,
+                "iteration_item_guid",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -20191,6 +19789,7 @@ pub mod builder {
         body: Result<types::SpendingPlanIterationItemCreateRequestBody, String>,
     }
     impl<'a> UpdateSpendingPlanIterationItem<'a> {
+        /// A new `UpdateSpendingPlanIterationItem` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20204,42 +19803,37 @@ pub mod builder {
                 body: Err("body was not set".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `iteration_item_guid` (path parameter, required): The unique ID for the `iteration_item`.
         pub fn iteration_item_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.iteration_item_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for iteration_item_guid failed"
-                        .to_string()
-                });
+            self.iteration_item_guid = ::mx_client::__private::param(
+                value,
+                "iteration_item_guid",
+            );
             self
         }
+        /// Sets the request body: Iteration item to be updated with required parameter (planned_amount)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::SpendingPlanIterationItemCreateRequestBody>,
@@ -20327,6 +19921,7 @@ pub mod builder {
         iteration_item_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteSpendingPlanIterationItem<'a> {
+        /// A new `DeleteSpendingPlanIterationItem` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20339,40 +19934,34 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `iteration_item_guid` (path parameter, required): The unique ID for the `iteration_item`.
         pub fn iteration_item_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.iteration_item_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for iteration_item_guid failed"
-                        .to_string()
-                });
+            self.iteration_item_guid = ::mx_client::__private::param(
+                value,
+                "iteration_item_guid",
+            );
             self
         }
         async fn send_raw(
@@ -20431,6 +20020,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ReadSpendingPlanIteration<'a> {
+        /// A new `ReadSpendingPlanIteration` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20445,61 +20035,54 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `iteration_number` (path parameter, required): The current iteration number for the spending plan `iteration`.
         pub fn iteration_number<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.iteration_number = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `i64` for iteration_number failed".to_string()
-                });
+            self.iteration_number = ::mx_client::__private::param(
+                value,
+                "iteration_number",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -20578,6 +20161,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListSpendingPlanAccounts<'a> {
+        /// A new `ListSpendingPlanAccounts` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20589,50 +20173,43 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -20703,6 +20280,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ReadSpendingPlanAccount<'a> {
+        /// A new `ReadSpendingPlanAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20717,62 +20295,54 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `spending_plan_account_guid` (path parameter, required): The unique ID for the specified account.
         pub fn spending_plan_account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_account_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_account_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_account_guid",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -20851,6 +20421,7 @@ pub mod builder {
         spending_plan_account_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteSpendingPlanAccount<'a> {
+        /// A new `DeleteSpendingPlanAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20863,40 +20434,34 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `spending_plan_guid` (path parameter, required): The unique ID for the `spending_plan`.
         pub fn spending_plan_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_guid",
+            );
             self
         }
+        /// Sets `spending_plan_account_guid` (path parameter, required): The unique ID for the specified account.
         pub fn spending_plan_account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.spending_plan_account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for spending_plan_account_guid failed"
-                        .to_string()
-                });
+            self.spending_plan_account_guid = ::mx_client::__private::param(
+                value,
+                "spending_plan_account_guid",
+            );
             self
         }
         async fn send_raw(
@@ -20958,6 +20523,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListTaggings<'a> {
+        /// A new `ListTaggings` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20966,38 +20532,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -21063,6 +20623,7 @@ pub mod builder {
         body: Result<types::TaggingCreateRequestBody, String>,
     }
     impl<'a> CreateTagging<'a> {
+        /// A new `CreateTagging` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21070,18 +20631,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body: Tagging object to be created with required parameters (tag_guid and transaction_guid)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TaggingCreateRequestBody>,
@@ -21156,6 +20714,7 @@ pub mod builder {
         tagging_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadTagging<'a> {
+        /// A new `ReadTagging` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21163,28 +20722,20 @@ pub mod builder {
                 tagging_guid: Err("tagging_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `tagging_guid` (path parameter, required): The unique id for a `tagging`.
         pub fn tagging_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.tagging_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for tagging_guid failed"
-                        .to_string()
-                });
+            self.tagging_guid = ::mx_client::__private::param(value, "tagging_guid");
             self
         }
         async fn send_raw(
@@ -21241,6 +20792,7 @@ pub mod builder {
         body: Result<types::TaggingUpdateRequestBody, String>,
     }
     impl<'a> UpdateTagging<'a> {
+        /// A new `UpdateTagging` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21249,30 +20801,23 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `tagging_guid` (path parameter, required): The unique id for a `tagging`.
         pub fn tagging_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.tagging_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for tagging_guid failed"
-                        .to_string()
-                });
+            self.tagging_guid = ::mx_client::__private::param(value, "tagging_guid");
             self
         }
+        /// Sets the request body: Tagging object to be updated with required parameter (tag_guid)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TaggingUpdateRequestBody>,
@@ -21349,6 +20894,7 @@ pub mod builder {
         tagging_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteTagging<'a> {
+        /// A new `DeleteTagging` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21356,28 +20902,20 @@ pub mod builder {
                 tagging_guid: Err("tagging_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `tagging_guid` (path parameter, required): The unique id for a `tagging`.
         pub fn tagging_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.tagging_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for tagging_guid failed"
-                        .to_string()
-                });
+            self.tagging_guid = ::mx_client::__private::param(value, "tagging_guid");
             self
         }
         async fn send_raw(
@@ -21431,6 +20969,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListTags<'a> {
+        /// A new `ListTags` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21439,38 +20978,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -21536,6 +21069,7 @@ pub mod builder {
         body: Result<types::TagCreateRequestBody, String>,
     }
     impl<'a> CreateTag<'a> {
+        /// A new `CreateTag` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21543,18 +21077,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body: Tag object to be created with required parameters (tag_guid)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TagCreateRequestBody>,
@@ -21628,6 +21159,7 @@ pub mod builder {
         tag_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadTag<'a> {
+        /// A new `ReadTag` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21635,28 +21167,20 @@ pub mod builder {
                 tag_guid: Err("tag_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `tag_guid` (path parameter, required): The unique id for a `tag`.
         pub fn tag_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.tag_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for tag_guid failed"
-                        .to_string()
-                });
+            self.tag_guid = ::mx_client::__private::param(value, "tag_guid");
             self
         }
         async fn send_raw(
@@ -21712,6 +21236,7 @@ pub mod builder {
         body: Result<types::TagUpdateRequestBody, String>,
     }
     impl<'a> UpdateTag<'a> {
+        /// A new `UpdateTag` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21720,30 +21245,23 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `tag_guid` (path parameter, required): The unique id for a `tag`.
         pub fn tag_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.tag_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for tag_guid failed"
-                        .to_string()
-                });
+            self.tag_guid = ::mx_client::__private::param(value, "tag_guid");
             self
         }
+        /// Sets the request body: Tag object to be updated with required parameter (tag_guid)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TagUpdateRequestBody>,
@@ -21819,6 +21337,7 @@ pub mod builder {
         accept: Result<::std::string::String, String>,
     }
     impl<'a> DeleteTag<'a> {
+        /// A new `DeleteTag` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21827,40 +21346,28 @@ pub mod builder {
                 accept: Err("accept was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `tag_guid` (path parameter, required): The unique id for a `tag`.
         pub fn tag_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.tag_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for tag_guid failed"
-                        .to_string()
-                });
+            self.tag_guid = ::mx_client::__private::param(value, "tag_guid");
             self
         }
+        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
         pub fn accept<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for accept failed"
-                        .to_string()
-                });
+            self.accept = ::mx_client::__private::param(value, "accept");
             self
         }
         async fn send_raw(
@@ -21916,6 +21423,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListTransactionRules<'a> {
+        /// A new `ListTransactionRules` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21924,38 +21432,32 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -22021,6 +21523,7 @@ pub mod builder {
         body: Result<types::TransactionRuleCreateRequestBody, String>,
     }
     impl<'a> CreateTransactionRule<'a> {
+        /// A new `CreateTransactionRule` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22028,18 +21531,15 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets the request body: TransactionRule object to be created with optional parameters (description) and required parameters (category_guid and match_description)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TransactionRuleCreateRequestBody>,
@@ -22115,6 +21615,7 @@ pub mod builder {
         transaction_rule_guid: Result<::std::string::String, String>,
     }
     impl<'a> ReadTransactionRule<'a> {
+        /// A new `ReadTransactionRule` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22124,28 +21625,23 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `transaction_rule_guid` (path parameter, required): The unique id for a `transaction_rule`.
         pub fn transaction_rule_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_rule_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_rule_guid failed"
-                        .to_string()
-                });
+            self.transaction_rule_guid = ::mx_client::__private::param(
+                value,
+                "transaction_rule_guid",
+            );
             self
         }
         async fn send_raw(
@@ -22203,6 +21699,7 @@ pub mod builder {
         body: Result<types::TransactionRuleUpdateRequestBody, String>,
     }
     impl<'a> UpdateTransactionRule<'a> {
+        /// A new `UpdateTransactionRule` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22213,30 +21710,26 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `transaction_rule_guid` (path parameter, required): The unique id for a `transaction_rule`.
         pub fn transaction_rule_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_rule_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_rule_guid failed"
-                        .to_string()
-                });
+            self.transaction_rule_guid = ::mx_client::__private::param(
+                value,
+                "transaction_rule_guid",
+            );
             self
         }
+        /// Sets the request body: TransactionRule object to be updated
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TransactionRuleUpdateRequestBody>,
@@ -22315,6 +21808,7 @@ pub mod builder {
         transaction_rule_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteTransactionRule<'a> {
+        /// A new `DeleteTransactionRule` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22324,28 +21818,23 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `transaction_rule_guid` (path parameter, required): The unique id for a `transaction_rule`.
         pub fn transaction_rule_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_rule_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_rule_guid failed"
-                        .to_string()
-                });
+            self.transaction_rule_guid = ::mx_client::__private::param(
+                value,
+                "transaction_rule_guid",
+            );
             self
         }
         async fn send_raw(
@@ -22400,6 +21889,7 @@ pub mod builder {
         includes: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ReadTransaction<'a> {
+        /// A new `ReadTransaction` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22410,41 +21900,42 @@ pub mod builder {
                 includes: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `transaction_guid` (path parameter, required): The unique id for a `transaction`.
         pub fn transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_guid failed"
-                        .to_string()
-                });
+            self.transaction_guid = ::mx_client::__private::param(
+                value,
+                "transaction_guid",
+            );
             self
         }
+        /** Sets `includes` (query parameter): Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
+
+`?includes=repeating_transactions,merchants,classifications,geolocations`.
+
+The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
+
+`?includes=repeating_transactions,geolocations`.
+
+- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
+- Merchants: Enriches transactions with merchant name.
+- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
+- Geolocation: Provides geographic metadata.*/
         pub fn includes<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.includes = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for includes failed"
-                        .to_string()
-                });
+            self.includes = ::mx_client::__private::param(value, "includes").map(Some);
             self
         }
         async fn send_raw(
@@ -22506,6 +21997,7 @@ pub mod builder {
         body: Result<types::TransactionUpdateRequestBody, String>,
     }
     impl<'a> UpdateTransaction<'a> {
+        /// A new `UpdateTransaction` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22516,30 +22008,26 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `transaction_guid` (path parameter, required): The unique id for a `transaction`.
         pub fn transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_guid failed"
-                        .to_string()
-                });
+            self.transaction_guid = ::mx_client::__private::param(
+                value,
+                "transaction_guid",
+            );
             self
         }
+        /// Sets the request body: Transaction object to be updated with a new description
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TransactionUpdateRequestBody>,
@@ -22617,6 +22105,7 @@ pub mod builder {
         transaction_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteManualTransactions<'a> {
+        /// A new `DeleteManualTransactions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22624,28 +22113,23 @@ pub mod builder {
                 transaction_guid: Err("transaction_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `transaction_guid` (path parameter, required): The unique id for a `transaction`.
         pub fn transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_guid failed"
-                        .to_string()
-                });
+            self.transaction_guid = ::mx_client::__private::param(
+                value,
+                "transaction_guid",
+            );
             self
         }
         async fn send_raw(
@@ -22700,6 +22184,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListInsightsByTransaction<'a> {
+        /// A new `ListInsightsByTransaction` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22711,50 +22196,43 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `transaction_guid` (path parameter, required): The unique id for a `transaction`.
         pub fn transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_guid failed"
-                        .to_string()
-                });
+            self.transaction_guid = ::mx_client::__private::param(
+                value,
+                "transaction_guid",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -22823,6 +22301,7 @@ pub mod builder {
         body: Result<types::SplitTransactionRequestBody, String>,
     }
     impl<'a> CreateSplitTransactions<'a> {
+        /// A new `CreateSplitTransactions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22833,30 +22312,26 @@ pub mod builder {
                 body: Err("body was not set".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `transaction_guid` (path parameter, required): The unique id for a `transaction`.
         pub fn transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_guid failed"
-                        .to_string()
-                });
+            self.transaction_guid = ::mx_client::__private::param(
+                value,
+                "transaction_guid",
+            );
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::SplitTransactionRequestBody>,
@@ -22934,6 +22409,7 @@ pub mod builder {
         transaction_guid: Result<::std::string::String, String>,
     }
     impl<'a> DeleteSplitTransactions<'a> {
+        /// A new `DeleteSplitTransactions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22941,28 +22417,23 @@ pub mod builder {
                 transaction_guid: Err("transaction_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `transaction_guid` (path parameter, required): The unique id for a `transaction`.
         pub fn transaction_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_guid failed"
-                        .to_string()
-                });
+            self.transaction_guid = ::mx_client::__private::param(
+                value,
+                "transaction_guid",
+            );
             self
         }
         async fn send_raw(
@@ -23017,6 +22488,7 @@ pub mod builder {
         body: Result<types::RequestWidgetUrlBody, String>,
     }
     impl<'a> RequestWidgetUrl<'a> {
+        /// A new `RequestWidgetUrl` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23026,44 +22498,39 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `Accept-Language` (header parameter): The desired language of the widget.
         pub fn accept_language<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept_language = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for accept_language failed"
-                        .to_string()
-                });
+            self.accept_language = ::mx_client::__private::param(
+                    value,
+                    "accept_language",
+                )
+                .map(Some);
             self
         }
+        /// Sets `X-CALLBACK-PAYLOAD` (header parameter): The base64 encoded string defined in this header will be returned in the [Member](https://docs.mx.com/resources/webhooks/member/) and [Member Data Updated](https://docs.mx.com/resources/webhooks/member/#member-data-updated) webhooks. This allows you to trace user interactions and workflows initiated externally and internally in the MX Platform. Max 1024 characters.
         pub fn x_callback_payload<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.x_callback_payload = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for x_callback_payload failed"
-                        .to_string()
-                });
+            self.x_callback_payload = ::mx_client::__private::param(
+                    value,
+                    "x_callback_payload",
+                )
+                .map(Some);
             self
         }
+        /// Sets the request body: The widget url configuration options.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::RequestWidgetUrlBody>,
@@ -23150,22 +22617,22 @@ pub mod builder {
         user_identifier: Result<::std::string::String, String>,
     }
     impl<'a> ReadUser<'a> {
+        /// A new `ReadUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_identifier: Err("user_identifier was not initialized".to_string()),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
         async fn send_raw(
@@ -23219,6 +22686,7 @@ pub mod builder {
         body: Result<types::UserUpdateRequestBody, String>,
     }
     impl<'a> UpdateUser<'a> {
+        /// A new `UpdateUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23226,18 +22694,18 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets the request body: User object to be updated (None of these parameters are required, but the user object cannot be empty.)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UserUpdateRequestBody>,
@@ -23311,6 +22779,7 @@ pub mod builder {
         accept: Result<::std::string::String, String>,
     }
     impl<'a> DeleteUser<'a> {
+        /// A new `DeleteUser` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23318,28 +22787,23 @@ pub mod builder {
                 accept: Err("accept was not initialized".to_string()),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
         pub fn accept<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for accept failed"
-                        .to_string()
-                });
+            self.accept = ::mx_client::__private::param(value, "accept");
             self
         }
         async fn send_raw(
@@ -23398,6 +22862,7 @@ pub mod builder {
         accept: Result<::std::string::String, String>,
     }
     impl<'a> ListUserAccounts<'a> {
+        /// A new `ListUserAccounts` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23410,86 +22875,71 @@ pub mod builder {
                 accept: Err("accept was not initialized".to_string()),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `is_manual` (query parameter): List only accounts that were manually created.
         pub fn is_manual<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.is_manual = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `bool` for is_manual failed".to_string());
+            self.is_manual = ::mx_client::__private::param(value, "is_manual").map(Some);
             self
         }
+        /// Sets `member_is_managed_by_user` (query parameter): List only accounts whose member is managed by the user.
         pub fn member_is_managed_by_user<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.member_is_managed_by_user = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for member_is_managed_by_user failed"
-                        .to_string()
-                });
+            self.member_is_managed_by_user = ::mx_client::__private::param(
+                    value,
+                    "member_is_managed_by_user",
+                )
+                .map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `use_case` (query parameter): The use case associated with the member. Valid values are `PFM` and/or `MONEY_MOVEMENT`.
         pub fn use_case<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.use_case = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for use_case failed"
-                        .to_string()
-                });
+            self.use_case = ::mx_client::__private::param(value, "use_case").map(Some);
             self
         }
+        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
         pub fn accept<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for accept failed"
-                        .to_string()
-                });
+            self.accept = ::mx_client::__private::param(value, "accept");
             self
         }
         async fn send_raw(
@@ -23580,6 +23030,7 @@ pub mod builder {
         body: Result<types::AccountCreateRequestBody, String>,
     }
     impl<'a> CreateManualAccount<'a> {
+        /// A new `CreateManualAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23587,18 +23038,18 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets the request body: Manual account object to be created.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::AccountCreateRequestBody>,
@@ -23675,6 +23126,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListAccountNumbersByAccount<'a> {
+        /// A new `ListAccountNumbersByAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23686,50 +23138,46 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `account_identifier` (path parameter, required): Use either the account `id` you defined or the MX-defined account `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn account_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_identifier failed"
-                        .to_string()
-                });
+            self.account_identifier = ::mx_client::__private::param(
+                value,
+                "account_identifier",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -23805,6 +23253,7 @@ pub mod builder {
         use_case: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListMembers<'a> {
+        /// A new `ListMembers` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23814,51 +23263,43 @@ pub mod builder {
                 use_case: Ok(None),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `use_case` (query parameter): The use case associated with the member. Valid values are `PFM` and/or `MONEY_MOVEMENT`.
         pub fn use_case<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.use_case = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for use_case failed"
-                        .to_string()
-                });
+            self.use_case = ::mx_client::__private::param(value, "use_case").map(Some);
             self
         }
         async fn send_raw(
@@ -23927,6 +23368,7 @@ pub mod builder {
         body: Result<types::MemberCreateRequestBody, String>,
     }
     impl<'a> CreateMember<'a> {
+        /// A new `CreateMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23935,31 +23377,30 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `X-CALLBACK-PAYLOAD` (header parameter): The base64 encoded string defined in this header will be returned in the [Member](https://docs.mx.com/resources/webhooks/member/) and [Member Data Updated](https://docs.mx.com/resources/webhooks/member/#member-data-updated) webhooks. This allows you to trace user interactions and workflows initiated externally and internally in the MX Platform. Max 1024 characters.
         pub fn x_callback_payload<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.x_callback_payload = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for x_callback_payload failed"
-                        .to_string()
-                });
+            self.x_callback_payload = ::mx_client::__private::param(
+                    value,
+                    "x_callback_payload",
+                )
+                .map(Some);
             self
         }
+        /// Sets the request body: Member object to be created with optional parameters (id and metadata) and required parameters (credentials and institution_code)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MemberCreateRequestBody>,
@@ -24045,6 +23486,7 @@ pub mod builder {
         member_identifier: Result<::std::string::String, String>,
     }
     impl<'a> ReadMember<'a> {
+        /// A new `ReadMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24054,28 +23496,26 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
         async fn send_raw(
@@ -24133,6 +23573,7 @@ pub mod builder {
         body: Result<types::MemberUpdateRequestBody, String>,
     }
     impl<'a> UpdateMember<'a> {
+        /// A new `UpdateMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24144,43 +23585,41 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
+        /// Sets `X-CALLBACK-PAYLOAD` (header parameter): The base64 encoded string defined in this header will be returned in the [Member](https://docs.mx.com/resources/webhooks/member/) and [Member Data Updated](https://docs.mx.com/resources/webhooks/member/#member-data-updated) webhooks. This allows you to trace user interactions and workflows initiated externally and internally in the MX Platform. Max 1024 characters.
         pub fn x_callback_payload<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.x_callback_payload = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for x_callback_payload failed"
-                        .to_string()
-                });
+            self.x_callback_payload = ::mx_client::__private::param(
+                    value,
+                    "x_callback_payload",
+                )
+                .map(Some);
             self
         }
+        /// Sets the request body: Member object to be updated (While no single parameter is required, the request body can't be empty)
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MemberUpdateRequestBody>,
@@ -24273,6 +23712,7 @@ pub mod builder {
         member_identifier: Result<::std::string::String, String>,
     }
     impl<'a> DeleteMember<'a> {
+        /// A new `DeleteMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24282,28 +23722,26 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
         async fn send_raw(
@@ -24358,6 +23796,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListAccountOwnersByMember<'a> {
+        /// A new `ListAccountOwnersByMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24369,50 +23808,46 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -24489,6 +23924,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListMemberAccounts<'a> {
+        /// A new `ListMemberAccounts` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24501,63 +23937,58 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
+        /// Sets `member_is_managed_by_user` (query parameter): List only accounts whose member is managed by the user.
         pub fn member_is_managed_by_user<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.member_is_managed_by_user = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for member_is_managed_by_user failed"
-                        .to_string()
-                });
+            self.member_is_managed_by_user = ::mx_client::__private::param(
+                    value,
+                    "member_is_managed_by_user",
+                )
+                .map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -24641,6 +24072,7 @@ pub mod builder {
         account_identifier: Result<::std::string::String, String>,
     }
     impl<'a> ReadAccountByMember<'a> {
+        /// A new `ReadAccountByMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24653,40 +24085,37 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
+        /// Sets `account_identifier` (path parameter, required): Use either the account `id` you defined or the MX-defined account `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn account_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_identifier failed"
-                        .to_string()
-                });
+            self.account_identifier = ::mx_client::__private::param(
+                value,
+                "account_identifier",
+            );
             self
         }
         async fn send_raw(
@@ -24751,6 +24180,7 @@ pub mod builder {
         body: Result<types::AccountUpdateRequestBody, String>,
     }
     impl<'a> UpdateAccountByMember<'a> {
+        /// A new `UpdateAccountByMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24764,42 +24194,40 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
+        /// Sets `account_identifier` (path parameter, required): Use either the account `id` you defined or the MX-defined account `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn account_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_identifier failed"
-                        .to_string()
-                });
+            self.account_identifier = ::mx_client::__private::param(
+                value,
+                "account_identifier",
+            );
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::AccountUpdateRequestBody>,
@@ -24887,6 +24315,7 @@ pub mod builder {
         includes: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ReadTransactionByAccount<'a> {
+        /// A new `ReadTransactionByAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24903,65 +24332,67 @@ pub mod builder {
                 includes: Ok(None),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
+        /// Sets `account_identifier` (path parameter, required): Use either the account `id` you defined or the MX-defined account `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn account_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_identifier failed"
-                        .to_string()
-                });
+            self.account_identifier = ::mx_client::__private::param(
+                value,
+                "account_identifier",
+            );
             self
         }
+        /// Sets `transaction_identifier` (path parameter, required): Use either the transaction `id` you defined or the MX-defined transaction `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn transaction_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_identifier failed"
-                        .to_string()
-                });
+            self.transaction_identifier = ::mx_client::__private::param(
+                value,
+                "transaction_identifier",
+            );
             self
         }
+        /** Sets `includes` (query parameter): Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
+
+`?includes=repeating_transactions,merchants,classifications,geolocations`.
+
+The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
+
+`?includes=repeating_transactions,geolocations`.
+
+- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
+- Merchants: Enriches transactions with merchant name.
+- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
+- Geolocation: Provides geographic metadata.*/
         pub fn includes<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.includes = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for includes failed"
-                        .to_string()
-                });
+            self.includes = ::mx_client::__private::param(value, "includes").map(Some);
             self
         }
         async fn send_raw(
@@ -25037,6 +24468,7 @@ pub mod builder {
         body: Result<types::TransactionUpdateRequestBody, String>,
     }
     impl<'a> UpdateTransactionByAccount<'a> {
+        /// A new `UpdateTransactionByAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25053,54 +24485,51 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
+        /// Sets `account_identifier` (path parameter, required): Use either the account `id` you defined or the MX-defined account `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn account_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_identifier failed"
-                        .to_string()
-                });
+            self.account_identifier = ::mx_client::__private::param(
+                value,
+                "account_identifier",
+            );
             self
         }
+        /// Sets `transaction_identifier` (path parameter, required): Use either the transaction `id` you defined or the MX-defined transaction `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn transaction_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_identifier failed"
-                        .to_string()
-                });
+            self.transaction_identifier = ::mx_client::__private::param(
+                value,
+                "transaction_identifier",
+            );
             self
         }
+        /// Sets the request body: Transaction object to be updated with a new description
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TransactionUpdateRequestBody>,
@@ -25193,6 +24622,7 @@ pub mod builder {
         body: Result<types::SplitTransactionRequestBody, String>,
     }
     impl<'a> CreateSplitTransactionsByAccount<'a> {
+        /// A new `CreateSplitTransactionsByAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25209,54 +24639,51 @@ pub mod builder {
                 body: Err("body was not set".to_string()),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
+        /// Sets `account_identifier` (path parameter, required): Use either the account `id` you defined or the MX-defined account `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn account_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_identifier failed"
-                        .to_string()
-                });
+            self.account_identifier = ::mx_client::__private::param(
+                value,
+                "account_identifier",
+            );
             self
         }
+        /// Sets `transaction_identifier` (path parameter, required): Use either the transaction `id` you defined or the MX-defined transaction `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn transaction_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_identifier failed"
-                        .to_string()
-                });
+            self.transaction_identifier = ::mx_client::__private::param(
+                value,
+                "transaction_identifier",
+            );
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::SplitTransactionRequestBody>,
@@ -25348,6 +24775,7 @@ pub mod builder {
         transaction_identifier: Result<::std::string::String, String>,
     }
     impl<'a> DeleteSplitTransactionByAccount<'a> {
+        /// A new `DeleteSplitTransactionByAccount` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25363,52 +24791,48 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
+        /// Sets `account_identifier` (path parameter, required): Use either the account `id` you defined or the MX-defined account `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn account_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_identifier failed"
-                        .to_string()
-                });
+            self.account_identifier = ::mx_client::__private::param(
+                value,
+                "account_identifier",
+            );
             self
         }
+        /// Sets `transaction_identifier` (path parameter, required): Use either the transaction `id` you defined or the MX-defined transaction `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn transaction_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.transaction_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for transaction_identifier failed"
-                        .to_string()
-                });
+            self.transaction_identifier = ::mx_client::__private::param(
+                value,
+                "transaction_identifier",
+            );
             self
         }
         async fn send_raw(
@@ -25473,6 +24897,7 @@ pub mod builder {
         x_callback_payload: Result<Option<::std::string::String>, String>,
     }
     impl<'a> AggregateMember<'a> {
+        /// A new `AggregateMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25483,41 +24908,38 @@ pub mod builder {
                 x_callback_payload: Ok(None),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
+        /// Sets `X-CALLBACK-PAYLOAD` (header parameter): The base64 encoded string defined in this header will be returned in the [Member](https://docs.mx.com/resources/webhooks/member/) and [Member Data Updated](https://docs.mx.com/resources/webhooks/member/#member-data-updated) webhooks. This allows you to trace user interactions and workflows initiated externally and internally in the MX Platform. Max 1024 characters.
         pub fn x_callback_payload<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.x_callback_payload = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for x_callback_payload failed"
-                        .to_string()
-                });
+            self.x_callback_payload = ::mx_client::__private::param(
+                    value,
+                    "x_callback_payload",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -25585,6 +25007,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListMemberChallenges<'a> {
+        /// A new `ListMemberChallenges` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25596,50 +25019,46 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -25713,6 +25132,7 @@ pub mod builder {
         member_identifier: Result<::std::string::String, String>,
     }
     impl<'a> CheckBalances<'a> {
+        /// A new `CheckBalances` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25722,28 +25142,26 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
         async fn send_raw(
@@ -25801,6 +25219,7 @@ pub mod builder {
         records_per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListMemberCredentials<'a> {
+        /// A new `ListMemberCredentials` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25812,50 +25231,46 @@ pub mod builder {
                 records_per_page: Ok(None),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -25929,6 +25344,7 @@ pub mod builder {
         member_identifier: Result<::std::string::String, String>,
     }
     impl<'a> ExtendHistory<'a> {
+        /// A new `ExtendHistory` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25938,28 +25354,26 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
         async fn send_raw(
@@ -26015,6 +25429,7 @@ pub mod builder {
         member_identifier: Result<::std::string::String, String>,
     }
     impl<'a> FetchRewards<'a> {
+        /// A new `FetchRewards` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -26024,28 +25439,26 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
         async fn send_raw(
@@ -26101,6 +25514,7 @@ pub mod builder {
         member_identifier: Result<::std::string::String, String>,
     }
     impl<'a> FetchStatements<'a> {
+        /// A new `FetchStatements` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -26110,28 +25524,26 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
         async fn send_raw(
@@ -26187,6 +25599,7 @@ pub mod builder {
         member_identifier: Result<::std::string::String, String>,
     }
     impl<'a> IdentifyMember<'a> {
+        /// A new `IdentifyMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -26196,28 +25609,26 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
         async fn send_raw(
@@ -26278,6 +25689,7 @@ pub mod builder {
         ui_message_webview_url_scheme: Result<Option<::std::string::String>, String>,
     }
     impl<'a> RequestOAuthWindowUri<'a> {
+        /// A new `RequestOAuthWindowUri` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -26292,91 +25704,83 @@ pub mod builder {
                 ui_message_webview_url_scheme: Ok(None),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
+        /// Sets `client_redirect_url` (query parameter): A URL that MX will redirect to at the end of OAuth with additional query parameters. Only available with `referral_source=APP`.
         pub fn client_redirect_url<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.client_redirect_url = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for client_redirect_url failed"
-                        .to_string()
-                });
+            self.client_redirect_url = ::mx_client::__private::param(
+                    value,
+                    "client_redirect_url",
+                )
+                .map(Some);
             self
         }
+        /// Sets `enable_app2app` (query parameter): This indicates whether OAuth app2app behavior is enabled for institutions that support it. Defaults to `true`. When set to `false`, any `oauth_window_uri` generated will **not** direct the end user to the institution's mobile application. This setting is not persistent. This setting currently only affects Chase institutions.
         pub fn enable_app2app<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.enable_app2app = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for enable_app2app failed".to_string()
-                });
+            self.enable_app2app = ::mx_client::__private::param(value, "enable_app2app")
+                .map(Some);
             self
         }
+        /// Sets `referral_source` (query parameter): Must be either `BROWSER` or `APP` depending on the implementation. Defaults to `BROWSER`.
         pub fn referral_source<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.referral_source = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for referral_source failed"
-                        .to_string()
-                });
+            self.referral_source = ::mx_client::__private::param(
+                    value,
+                    "referral_source",
+                )
+                .map(Some);
             self
         }
+        /// Sets `skip_aggregation` (query parameter): Setting this parameter to `true` will prevent the member from automatically aggregating after being redirected from the authorization page.
         pub fn skip_aggregation<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
         {
-            self.skip_aggregation = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for skip_aggregation failed".to_string()
-                });
+            self.skip_aggregation = ::mx_client::__private::param(
+                    value,
+                    "skip_aggregation",
+                )
+                .map(Some);
             self
         }
+        /// Sets `ui_message_webview_url_scheme` (query parameter): A scheme for routing the user back to the application state they were previously in. Only available with `referral_source=APP`.
         pub fn ui_message_webview_url_scheme<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.ui_message_webview_url_scheme = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for ui_message_webview_url_scheme failed"
-                        .to_string()
-                });
+            self.ui_message_webview_url_scheme = ::mx_client::__private::param(
+                    value,
+                    "ui_message_webview_url_scheme",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -26482,6 +25886,7 @@ pub mod builder {
         body: Result<types::MemberResumeRequestBody, String>,
     }
     impl<'a> ResumeAggregation<'a> {
+        /// A new `ResumeAggregation` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -26492,30 +25897,29 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
+        /// Sets the request body: Member object with MFA challenge answers
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MemberResumeRequestBody>,
@@ -26592,6 +25996,7 @@ pub mod builder {
         member_identifier: Result<::std::string::String, String>,
     }
     impl<'a> ReadMemberStatus<'a> {
+        /// A new `ReadMemberStatus` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -26601,28 +26006,26 @@ pub mod builder {
                 ),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
         async fn send_raw(
@@ -26689,6 +26092,7 @@ pub mod builder {
         to_updated_at: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListTransactionsByMember<'a> {
+        /// A new `ListTransactionsByMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -26709,167 +26113,141 @@ pub mod builder {
                 to_updated_at: Ok(None),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
+        /// Sets `from_created_at` (query parameter): Filter transactions from the date the transaction was created. This only supports unix timestamp format.
         pub fn from_created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_created_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_created_at failed"
-                        .to_string()
-                });
+            self.from_created_at = ::mx_client::__private::param(
+                    value,
+                    "from_created_at",
+                )
+                .map(Some);
             self
         }
+        /// Sets `from_date` (query parameter): Filter transactions from this date. This only supports unix timestamp format. Defaults to 120 days ago if not provided.
         pub fn from_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_date failed"
-                        .to_string()
-                });
+            self.from_date = ::mx_client::__private::param(value, "from_date").map(Some);
             self
         }
+        /// Sets `from_timestamp` (query parameter): Filter transactions from the date the transaction was created. This only supports unix timestamp format.
         pub fn from_timestamp<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_timestamp = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_timestamp failed"
-                        .to_string()
-                });
+            self.from_timestamp = ::mx_client::__private::param(value, "from_timestamp")
+                .map(Some);
             self
         }
+        /// Sets `from_updated_at` (query parameter): Filter transactions from the date in which the transaction was updated. This only supports unix timestamp format.
         pub fn from_updated_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_updated_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_updated_at failed"
-                        .to_string()
-                });
+            self.from_updated_at = ::mx_client::__private::param(
+                    value,
+                    "from_updated_at",
+                )
+                .map(Some);
             self
         }
+        /** Sets `includes` (query parameter): Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
+
+`?includes=repeating_transactions,merchants,classifications,geolocations`.
+
+The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
+
+`?includes=repeating_transactions,geolocations`.
+
+- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
+- Merchants: Enriches transactions with merchant name.
+- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
+- Geolocation: Provides geographic metadata.*/
         pub fn includes<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.includes = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for includes failed"
-                        .to_string()
-                });
+            self.includes = ::mx_client::__private::param(value, "includes").map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `to_created_at` (query parameter): Filter transaction to the date in which the transaction was created. This only supports unix timestamp format.
         pub fn to_created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_created_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_created_at failed"
-                        .to_string()
-                });
+            self.to_created_at = ::mx_client::__private::param(value, "to_created_at")
+                .map(Some);
             self
         }
+        /// Sets `to_date` (query parameter): Filter transactions to this date (at midnight). This only supports unix timestamp format. Defaults to 5 days forward from the day the request is made to capture pending transactions.
         pub fn to_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_date failed"
-                        .to_string()
-                });
+            self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
+        /// Sets `to_timestamp` (query parameter): Filter transaction to the date in which the transaction was created. This only supports unix timestamp format.
         pub fn to_timestamp<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_timestamp = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_timestamp failed"
-                        .to_string()
-                });
+            self.to_timestamp = ::mx_client::__private::param(value, "to_timestamp")
+                .map(Some);
             self
         }
+        /// Sets `to_updated_at` (query parameter): Filter transactions to the date in which the transaction was updated. This only supports unix timestamp format.
         pub fn to_updated_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_updated_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_updated_at failed"
-                        .to_string()
-                });
+            self.to_updated_at = ::mx_client::__private::param(value, "to_updated_at")
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -26992,6 +26370,7 @@ pub mod builder {
         x_callback_payload: Result<Option<::std::string::String>, String>,
     }
     impl<'a> VerifyMember<'a> {
+        /// A new `VerifyMember` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -27002,41 +26381,38 @@ pub mod builder {
                 x_callback_payload: Ok(None),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `member_identifier` (path parameter, required): Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn member_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_identifier failed"
-                        .to_string()
-                });
+            self.member_identifier = ::mx_client::__private::param(
+                value,
+                "member_identifier",
+            );
             self
         }
+        /// Sets `X-CALLBACK-PAYLOAD` (header parameter): The base64 encoded string defined in this header will be returned in the [Member](https://docs.mx.com/resources/webhooks/member/) and [Member Data Updated](https://docs.mx.com/resources/webhooks/member/#member-data-updated) webhooks. This allows you to trace user interactions and workflows initiated externally and internally in the MX Platform. Max 1024 characters.
         pub fn x_callback_payload<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.x_callback_payload = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for x_callback_payload failed"
-                        .to_string()
-                });
+            self.x_callback_payload = ::mx_client::__private::param(
+                    value,
+                    "x_callback_payload",
+                )
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -27102,22 +26478,22 @@ pub mod builder {
         user_identifier: Result<::std::string::String, String>,
     }
     impl<'a> ReadMonthlyCashFlowProfile<'a> {
+        /// A new `ReadMonthlyCashFlowProfile` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 user_identifier: Err("user_identifier was not initialized".to_string()),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
         async fn send_raw(
@@ -27171,6 +26547,7 @@ pub mod builder {
         body: Result<types::MonthlyCashFlowProfileRequestBody, String>,
     }
     impl<'a> UpdateMonthlyCashFlowProfile<'a> {
+        /// A new `UpdateMonthlyCashFlowProfile` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -27178,18 +26555,18 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets the request body
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::MonthlyCashFlowProfileRequestBody>,
@@ -27274,6 +26651,7 @@ pub mod builder {
         to_updated_at: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListTransactionsByTag<'a> {
+        /// A new `ListTransactionsByTag` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -27290,141 +26668,120 @@ pub mod builder {
                 to_updated_at: Ok(None),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `tag_guid` (path parameter, required): The unique id for a `tag`.
         pub fn tag_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.tag_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for tag_guid failed"
-                        .to_string()
-                });
+            self.tag_guid = ::mx_client::__private::param(value, "tag_guid");
             self
         }
+        /// Sets `from_created_at` (query parameter): Filter transactions from the date the transaction was created. This only supports unix timestamp format.
         pub fn from_created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_created_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_created_at failed"
-                        .to_string()
-                });
+            self.from_created_at = ::mx_client::__private::param(
+                    value,
+                    "from_created_at",
+                )
+                .map(Some);
             self
         }
+        /// Sets `from_date` (query parameter): Filter transactions from this date. This only supports unix timestamp format. Defaults to 120 days ago if not provided.
         pub fn from_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_date failed"
-                        .to_string()
-                });
+            self.from_date = ::mx_client::__private::param(value, "from_date").map(Some);
             self
         }
+        /// Sets `from_updated_at` (query parameter): Filter transactions from the date in which the transaction was updated. This only supports unix timestamp format.
         pub fn from_updated_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_updated_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_updated_at failed"
-                        .to_string()
-                });
+            self.from_updated_at = ::mx_client::__private::param(
+                    value,
+                    "from_updated_at",
+                )
+                .map(Some);
             self
         }
+        /** Sets `includes` (query parameter): Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
+
+`?includes=repeating_transactions,merchants,classifications,geolocations`.
+
+The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
+
+`?includes=repeating_transactions,geolocations`.
+
+- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
+- Merchants: Enriches transactions with merchant name.
+- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
+- Geolocation: Provides geographic metadata.*/
         pub fn includes<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.includes = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for includes failed"
-                        .to_string()
-                });
+            self.includes = ::mx_client::__private::param(value, "includes").map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `to_created_at` (query parameter): Filter transaction to the date in which the transaction was created. This only supports unix timestamp format.
         pub fn to_created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_created_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_created_at failed"
-                        .to_string()
-                });
+            self.to_created_at = ::mx_client::__private::param(value, "to_created_at")
+                .map(Some);
             self
         }
+        /// Sets `to_date` (query parameter): Filter transactions to this date (at midnight). This only supports unix timestamp format. Defaults to 5 days forward from the day the request is made to capture pending transactions.
         pub fn to_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_date failed"
-                        .to_string()
-                });
+            self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
+        /// Sets `to_updated_at` (query parameter): Filter transactions to the date in which the transaction was updated. This only supports unix timestamp format.
         pub fn to_updated_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_updated_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_updated_at failed"
-                        .to_string()
-                });
+            self.to_updated_at = ::mx_client::__private::param(value, "to_updated_at")
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -27542,6 +26899,7 @@ pub mod builder {
         use_case: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListTransactions<'a> {
+        /// A new `ListTransactions` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -27558,142 +26916,120 @@ pub mod builder {
                 use_case: Ok(None),
             }
         }
+        /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
         pub fn user_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_identifier failed"
-                        .to_string()
-                });
+            self.user_identifier = ::mx_client::__private::param(
+                value,
+                "user_identifier",
+            );
             self
         }
+        /// Sets `from_created_at` (query parameter): Filter transactions from the date the transaction was created. This only supports unix timestamp format.
         pub fn from_created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_created_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_created_at failed"
-                        .to_string()
-                });
+            self.from_created_at = ::mx_client::__private::param(
+                    value,
+                    "from_created_at",
+                )
+                .map(Some);
             self
         }
+        /// Sets `from_date` (query parameter): Filter transactions from this date. This only supports unix timestamp format. Defaults to 120 days ago if not provided.
         pub fn from_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_date failed"
-                        .to_string()
-                });
+            self.from_date = ::mx_client::__private::param(value, "from_date").map(Some);
             self
         }
+        /// Sets `from_updated_at` (query parameter): Filter transactions from the date in which the transaction was updated. This only supports unix timestamp format.
         pub fn from_updated_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.from_updated_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for from_updated_at failed"
-                        .to_string()
-                });
+            self.from_updated_at = ::mx_client::__private::param(
+                    value,
+                    "from_updated_at",
+                )
+                .map(Some);
             self
         }
+        /** Sets `includes` (query parameter): Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
+
+`?includes=repeating_transactions,merchants,classifications,geolocations`.
+
+The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
+
+`?includes=repeating_transactions,geolocations`.
+
+- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
+- Merchants: Enriches transactions with merchant name.
+- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
+- Geolocation: Provides geographic metadata.*/
         pub fn includes<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.includes = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for includes failed"
-                        .to_string()
-                });
+            self.includes = ::mx_client::__private::param(value, "includes").map(Some);
             self
         }
+        /// Sets `page` (query parameter): Results are paginated. Specify current page.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self.page = ::mx_client::__private::param(value, "page").map(Some);
             self
         }
+        /// Sets `records_per_page` (query parameter): This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
         pub fn records_per_page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
-            self.records_per_page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `i64` for records_per_page failed".to_string()
-                });
+            self.records_per_page = ::mx_client::__private::param(
+                    value,
+                    "records_per_page",
+                )
+                .map(Some);
             self
         }
+        /// Sets `to_created_at` (query parameter): Filter transaction to the date in which the transaction was created. This only supports unix timestamp format.
         pub fn to_created_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_created_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_created_at failed"
-                        .to_string()
-                });
+            self.to_created_at = ::mx_client::__private::param(value, "to_created_at")
+                .map(Some);
             self
         }
+        /// Sets `to_date` (query parameter): Filter transactions to this date (at midnight). This only supports unix timestamp format. Defaults to 5 days forward from the day the request is made to capture pending transactions.
         pub fn to_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_date failed"
-                        .to_string()
-                });
+            self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
+        /// Sets `to_updated_at` (query parameter): Filter transactions to the date in which the transaction was updated. This only supports unix timestamp format.
         pub fn to_updated_at<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.to_updated_at = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for to_updated_at failed"
-                        .to_string()
-                });
+            self.to_updated_at = ::mx_client::__private::param(value, "to_updated_at")
+                .map(Some);
             self
         }
+        /// Sets `use_case` (query parameter): The use case associated with the member. Valid values are `PFM` and/or `MONEY_MOVEMENT`.
         pub fn use_case<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.use_case = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for use_case failed"
-                        .to_string()
-                });
+            self.use_case = ::mx_client::__private::param(value, "use_case").map(Some);
             self
         }
         async fn send_raw(
@@ -27804,6 +27140,7 @@ pub mod builder {
         start_time: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetTransactionsData<'a> {
+        /// A new `GetTransactionsData` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -27813,54 +27150,37 @@ pub mod builder {
                 start_time: Ok(None),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `account_guid` (path parameter, required): The unique id for an `account`.
         pub fn account_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_guid failed"
-                        .to_string()
-                });
+            self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        /// Sets `endTime` (query parameter): Filter transactions to this date. Must be in the format YYYY-MM-DD. The range is limited to 1 year.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.end_time = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for end_time failed"
-                        .to_string()
-                });
+            self.end_time = ::mx_client::__private::param(value, "end_time").map(Some);
             self
         }
+        /// Sets `startTime` (query parameter): Filter transactions from this date. Must be in the format YYYY-MM-DD. The range is limited to 1 year.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.start_time = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for start_time failed"
-                        .to_string()
-                });
+            self.start_time = ::mx_client::__private::param(value, "start_time")
+                .map(Some);
             self
         }
         async fn send_raw(
@@ -27923,6 +27243,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> GetAccountsData<'a> {
+        /// A new `GetAccountsData` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -27930,28 +27251,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
@@ -28007,6 +27320,7 @@ pub mod builder {
         member_guid: Result<::std::string::String, String>,
     }
     impl<'a> GetIdentityData<'a> {
+        /// A new `GetIdentityData` request of `client`, as its method on the `Client` makes it.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -28014,28 +27328,20 @@ pub mod builder {
                 member_guid: Err("member_guid was not initialized".to_string()),
             }
         }
+        /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
         pub fn user_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.user_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for user_guid failed"
-                        .to_string()
-                });
+            self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        /// Sets `member_guid` (path parameter, required): The unique id for a `member`.
         pub fn member_guid<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.member_guid = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for member_guid failed"
-                        .to_string()
-                });
+            self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
         async fn send_raw(
