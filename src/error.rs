@@ -113,9 +113,11 @@ pub enum Error {
         /// What the transport reported.
         source: reqwest::Error,
     },
-    /// The HTTP client followed a redirect to another origin (only a
-    /// `reqwest::Client` given to a generated `new_with_client` can: the
-    /// builders never follow redirects); the answer was not used.
+    /// The answer came from another origin than the request's: a redirect
+    /// was followed (the runtime's guard; a client from
+    /// [`ClientBuilder`](crate::ClientBuilder) never follows redirects, even
+    /// with [`http_client`](crate::ClientBuilder::http_client)). The answer
+    /// was not used.
     Redirected {
         /// The origin the answer came from.
         to: String,

@@ -74,8 +74,10 @@ fn setter_docs(spec: &OpenAPI) -> BTreeMap<(String, String), String> {
 }
 
 /// Documents the undocumented public items: the request builders' setters
-/// and constructors, and the types' fields.
+/// and constructors, and the types' fields; the `Client`'s methods lose
+/// progenitor's argument list and example, which repeat the setters' docs.
 pub(crate) fn document(file: &mut syn::File, spec: &OpenAPI) {
+    shorten_client_docs(file);
     let setters = setter_docs(spec);
     for item in crate::rewrite::module_items(file, "builder") {
         let syn::Item::Impl(imp) = item else { continue };
@@ -124,6 +126,54 @@ pub(crate) fn document(file: &mut syn::File, spec: &OpenAPI) {
                 " `{json}` of `{owner}`, as MX's spec names it (the spec describes it no further)."
             );
             field.attrs.push(syn::parse_quote!(#[doc = #doc]));
+        }
+    }
+}
+
+/// A `Client` method's doc up to progenitor's `Arguments:` list or example,
+/// then a link to the builder that documents each parameter.
+fn shorten_client_docs(file: &mut syn::File) {
+    for item in &mut file.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        let is_client = imp.trait_.is_none()
+            && matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+        if !is_client {
+            continue;
+        }
+        for item in &mut imp.items {
+            let syn::ImplItem::Fn(f) = item else { continue };
+            let syn::ReturnType::Type(_, ty) = &f.sig.output else {
+                continue;
+            };
+            let syn::Type::Path(ret) = &**ty else {
+                continue;
+            };
+            let Some(builder) = ret.path.segments.last().map(|s| s.ident.to_string()) else {
+                continue;
+            };
+            for attr in &mut f.attrs {
+                let syn::Meta::NameValue(nv) = &mut attr.meta else {
+                    continue;
+                };
+                let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(doc),
+                    ..
+                }) = &nv.value
+                else {
+                    continue;
+                };
+                let text = doc.value();
+                let cut = ["\nArguments:", "\n```ignore"]
+                    .iter()
+                    .filter_map(|m| text.find(m))
+                    .min();
+                let Some(cut) = cut else { continue };
+                let short = format!(
+                    "{}\n\nIts parameters are set on [`builder::{builder}`].",
+                    text[..cut].trim_end()
+                );
+                nv.value = syn::parse_quote!(#short);
+            }
         }
     }
 }

@@ -209,12 +209,55 @@ fn opt_str(s: &Option<String>) -> TokenStream {
     }
 }
 
-fn opt_value(s: Option<&String>) -> TokenStream {
-    match s {
-        Some(s) => {
-            quote!(::core::option::Option::Some(::reqwest::header::HeaderValue::from_static(#s)))
+/// The operations' repeated facts, each emitted once as a constant that the
+/// entries name: the media types (`MEDIA_i`) and the error lists
+/// (`ERRORS_i`), in first-seen order.
+#[derive(Default)]
+struct Shared<'a> {
+    media: Vec<&'a str>,
+    errors: Vec<&'a [(String, String)]>,
+}
+
+impl<'a> Shared<'a> {
+    fn index<T: PartialEq + ?Sized>(list: &mut Vec<&'a T>, item: &'a T) -> usize {
+        list.iter().position(|x| *x == item).unwrap_or_else(|| {
+            list.push(item);
+            list.len() - 1
+        })
+    }
+
+    /// `Some(MEDIA_i)` for `s`, or `None`.
+    fn media(&mut self, s: Option<&'a String>) -> TokenStream {
+        match s {
+            Some(s) => {
+                let c = quote::format_ident!("MEDIA_{}", Self::index(&mut self.media, s.as_str()));
+                quote!(::core::option::Option::Some(#c))
+            }
+            None => quote!(::core::option::Option::None),
         }
-        None => quote!(::core::option::Option::None),
+    }
+
+    /// `&ERRORS_i` for `errors`.
+    fn errors(&mut self, errors: &'a [(String, String)]) -> TokenStream {
+        let c = quote::format_ident!("ERRORS_{}", Self::index(&mut self.errors, errors));
+        quote!(&#c)
+    }
+
+    fn to_tokens(&self) -> TokenStream {
+        let media = self.media.iter().enumerate().map(|(i, m)| {
+            let c = quote::format_ident!("MEDIA_{i}");
+            quote! {
+                #[allow(clippy::declare_interior_mutable_const)]
+                const #c: ::reqwest::header::HeaderValue = ::reqwest::header::HeaderValue::from_static(#m);
+            }
+        });
+        let errors = self.errors.iter().enumerate().map(|(i, list)| {
+            let c = quote::format_ident!("ERRORS_{i}");
+            let n = list.len();
+            let items = list.iter().map(|(code, desc)| quote!((#code, #desc)));
+            quote!(static #c: [(&str, &str); #n] = [#(#items),*];)
+        });
+        quote!(#(#media)* #(#errors)*)
     }
 }
 
@@ -227,11 +270,12 @@ fn variant(name: &str) -> syn::Ident {
 impl WireTable {
     /// One operation's entry of the table; `security` lists its schemes'
     /// indexes.
-    fn operation_tokens(
-        &self,
-        o: &OperationWire,
+    fn operation_tokens<'a>(
+        &'a self,
+        o: &'a OperationWire,
         rt: &TokenStream,
         security: TokenStream,
+        shared: &mut Shared<'a>,
     ) -> TokenStream {
         let OperationWire {
             id,
@@ -248,11 +292,11 @@ impl WireTable {
             query_renames: _,
         } = o;
         let method = quote::format_ident!("{}", method.to_ascii_uppercase());
-        let content_type = opt_value(request_media.as_ref());
-        let accept = opt_value(self.accept(response_media.as_ref()));
+        let content_type = shared.media(request_media.as_ref());
+        let accept = shared.media(self.accept(response_media.as_ref()));
         let json = response_media.as_deref().is_some_and(mx_specs::is_json);
-        let resp = opt_value(response_media.as_ref());
-        let errs = errors.iter().map(|(code, desc)| quote!((#code, #desc)));
+        let resp = shared.media(response_media.as_ref());
+        let errors = shared.errors(errors);
         quote! {
             #rt::Operation {
                 id: #id,
@@ -266,7 +310,7 @@ impl WireTable {
                 response_json: #json,
                 security: &[#security],
                 success: &[#(#success),*],
-                errors: &[#(#errs),*],
+                errors: #errors,
             }
         }
     }
@@ -320,13 +364,19 @@ impl WireTable {
             quote!(#rt::Scheme { name: #name, kind: #kind })
         });
         let n_schemes = schemes.len();
-        let ops = self.operations.iter().map(|o| {
-            let sec = o.security.iter().filter_map(|(scheme, _)| {
-                let v = &variants[index_of(scheme)?];
-                Some(quote!(SecurityScheme::#v as usize))
-            });
-            self.operation_tokens(o, rt, quote!(#(#sec),*))
-        });
+        let mut shared = Shared::default();
+        let ops: Vec<_> = self
+            .operations
+            .iter()
+            .map(|o| {
+                let sec = o.security.iter().filter_map(|(scheme, _)| {
+                    let v = &variants[index_of(scheme)?];
+                    Some(quote!(SecurityScheme::#v as usize))
+                });
+                self.operation_tokens(o, rt, quote!(#(#sec),*), &mut shared)
+            })
+            .collect();
+        let shared = shared.to_tokens();
         let n_ops = self.operations.len();
         let n_headers = self.constant_headers.len();
         let headers = self.constant_headers.iter().map(|(name, value)| {
@@ -371,6 +421,8 @@ impl WireTable {
             static HEADERS: [(::reqwest::header::HeaderName, ::reqwest::header::HeaderValue); #n_headers] = [#(#headers),*];
 
             static OPERATIONS: [#rt::Operation; #n_ops] = [#(#ops),*];
+
+            #shared
         }
     }
 }

@@ -45,9 +45,15 @@ fn atrium_gets_a_scheme_enum_and_typed_constants() {
     // Methods are constants, media types prepared header values, the JSON
     // flag precomputed (false for the statement PDF).
     assert!(code.contains("method:::reqwest::Method::DELETE"));
-    assert!(code.contains(
-        "response_media:::core::option::Option::Some(::reqwest::header::HeaderValue::from_static(\"application/vnd.mx.atrium.v1+pdf\",),),accept:::core::option::Option::Some(::reqwest::header::HeaderValue::from_static(\"application/vnd.mx.atrium.v1+pdf\",),),response_json:false"
-    ));
+    // Each media type is one constant, which the entries name.
+    let pdf = "::reqwest::header::HeaderValue=::reqwest::header::HeaderValue::from_static(\"application/vnd.mx.atrium.v1+pdf\"";
+    let at = code.find(pdf).expect("the PDF media type's constant");
+    let name = &code[..at];
+    let name = &name[name.rfind("constMEDIA_").expect("a MEDIA_ constant") + 5..name.len() - 1];
+    assert_eq!(code.matches(pdf).count(), 1);
+    assert!(code.contains(&format!(
+        "response_media:::core::option::Option::Some({name}),accept:::core::option::Option::Some({name}),response_json:false"
+    )));
     // No scheme-name or method strings are left for the runtime to parse.
     assert!(!code.contains("method:\"GET\""));
 }

@@ -26,10 +26,9 @@ mod mx;
 pub mod spec;
 mod store;
 mod time;
-mod world;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::routing::get;
 use axum::Router;
@@ -50,6 +49,7 @@ pub use spec::{Operation, Schema, Spec};
 pub struct Simulator {
     addr: SocketAddr,
     engine: Arc<engine::Engine>,
+    mx: Arc<mx::Mx>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -103,7 +103,7 @@ impl Simulator {
     /// A stored record (`members`, `accounts`, …) as JSON, as the store
     /// holds it.
     pub fn record(&self, table: &str, guid: &str) -> Option<Value> {
-        let world = self.engine.world();
+        let world = self.mx.world();
         world
             .store
             .get(table, guid)
@@ -113,8 +113,7 @@ impl Simulator {
     /// A member's record and MX state (status, running job, challenges),
     /// as JSON, after letting due jobs finish. Never holds credentials.
     pub fn member_snapshot(&self, guid: &str) -> Option<Value> {
-        let mut world = self.engine.world();
-        (self.engine.rules.settle)(&mut world, std::time::Instant::now());
+        let world = self.mx.world();
         let record = world.store.get("members", guid)?.clone();
         let rt = world.members.get(guid);
         Some(serde_json::json!({
@@ -128,9 +127,12 @@ impl Simulator {
     /// The recorded member status changes, oldest first, as MX's
     /// connection-status webhook payloads.
     pub fn events(&self) -> Vec<Value> {
-        let mut world = self.engine.world();
-        (self.engine.rules.settle)(&mut world, std::time::Instant::now());
-        world.events.iter().map(|e| e.payload()).collect()
+        let world = self.mx.world();
+        world
+            .events
+            .iter()
+            .map(mx::webhooks::event_payload)
+            .collect()
     }
 
     /// Stops the server and waits for it.
@@ -200,25 +202,23 @@ async fn serve(
     };
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
-    let mut world = world::World::default();
-    mx::seed(&mut world, config.seed);
-    if webhook.is_some() {
-        world.outbox = Some(Vec::new());
-    }
+    let mx = Arc::new(mx::Mx::new(config.clone()));
     let engine = Arc::new(engine::Engine {
         apis,
-        rules: mx::rules(),
-        world: Mutex::new(world),
+        rules: mx.clone(),
         config,
         base: format!("http://{addr}"),
     });
-    let app = Router::new()
+    let pages = Router::new()
         .route("/oauth/{token}", get(mx::windows::oauth_window))
         .route("/connect/{token}", get(mx::windows::connect_widget))
+        .with_state(mx.clone());
+    let app = Router::new()
         .fallback(engine::handle)
-        .with_state(engine.clone());
+        .with_state(engine.clone())
+        .merge(pages);
     if let Some((w, url)) = webhook {
-        tokio::spawn(mx::webhooks::run(Arc::downgrade(&engine), w, url));
+        tokio::spawn(mx::webhooks::run(Arc::downgrade(&mx), w, url));
     }
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -231,6 +231,7 @@ async fn serve(
     Ok(Simulator {
         addr,
         engine,
+        mx,
         shutdown: Some(tx),
         task: Some(task),
     })

@@ -1375,26 +1375,7 @@ Lists the institutions partners can connect to, optionally filtered by name and 
 
 Sends a `GET` request to `/institutions`
 
-Arguments:
-- `name`: Only list institutions whose name contains this text.
-- `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page: 10 to 100 for institutions (defaults to 25). A value above the maximum falls back to 25.
-- `supports_account_identification`: Only list institutions that support account identification.
-- `supports_account_statement`: Only list institutions that support account statements.
-- `supports_account_verification`: Only list institutions that support account verification.
-- `supports_transaction_history`: Only list institutions that support extended transaction history.
-```ignore
-let response = client.list_institutions()
-    .name(name)
-    .page(page)
-    .records_per_page(records_per_page)
-    .supports_account_identification(supports_account_identification)
-    .supports_account_statement(supports_account_statement)
-    .supports_account_verification(supports_account_verification)
-    .supports_transaction_history(supports_transaction_history)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListInstitutions`].*/
     pub fn list_institutions(&self) -> builder::ListInstitutions<'_> {
         builder::ListInstitutions::new(self)
     }
@@ -1404,14 +1385,7 @@ Reads one institution by its code.
 
 Sends a `GET` request to `/institutions/{institution_code}`
 
-Arguments:
-- `institution_code`: The code of the institution, e.g. mxbank.
-```ignore
-let response = client.read_institution()
-    .institution_code(institution_code)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadInstitution`].*/
     pub fn read_institution(&self) -> builder::ReadInstitution<'_> {
         builder::ReadInstitution::new(self)
     }
@@ -1421,14 +1395,7 @@ Lists the credentials (e.g. username and password) that an institution requires 
 
 Sends a `GET` request to `/institutions/{institution_code}/credentials`
 
-Arguments:
-- `institution_code`: The code of the institution, e.g. mxbank.
-```ignore
-let response = client.read_institution_credentials()
-    .institution_code(institution_code)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadInstitutionCredentials`].*/
     pub fn read_institution_credentials(
         &self,
     ) -> builder::ReadInstitutionCredentials<'_> {
@@ -1440,16 +1407,7 @@ Lists merchants.
 
 Sends a `GET` request to `/merchants`
 
-Arguments:
-- `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
-```ignore
-let response = client.list_merchants()
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListMerchants`].*/
     pub fn list_merchants(&self) -> builder::ListMerchants<'_> {
         builder::ListMerchants::new(self)
     }
@@ -1459,14 +1417,7 @@ Reads one merchant.
 
 Sends a `GET` request to `/merchants/{merchant_guid}`
 
-Arguments:
-- `merchant_guid`: The unique identifier of the merchant, defined by MX.
-```ignore
-let response = client.read_merchant()
-    .merchant_guid(merchant_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadMerchant`].*/
     pub fn read_merchant(&self) -> builder::ReadMerchant<'_> {
         builder::ReadMerchant::new(self)
     }
@@ -1476,18 +1427,7 @@ Lists the locations of one merchant.
 
 Sends a `GET` request to `/merchants/{merchant_guid}/merchant_locations`
 
-Arguments:
-- `merchant_guid`: The unique identifier of the merchant, defined by MX.
-- `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
-```ignore
-let response = client.list_merchant_locations()
-    .merchant_guid(merchant_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListMerchantLocations`].*/
     pub fn list_merchant_locations(&self) -> builder::ListMerchantLocations<'_> {
         builder::ListMerchantLocations::new(self)
     }
@@ -1497,16 +1437,7 @@ Reads one location of a merchant.
 
 Sends a `GET` request to `/merchants/{merchant_guid}/merchant_locations/{merchant_location_guid}`
 
-Arguments:
-- `merchant_guid`: The unique identifier of the merchant, defined by MX.
-- `merchant_location_guid`: The unique identifier of the merchant location, defined by MX.
-```ignore
-let response = client.read_merchant_location()
-    .merchant_guid(merchant_guid)
-    .merchant_location_guid(merchant_location_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadMerchantLocation`].*/
     pub fn read_merchant_location(&self) -> builder::ReadMerchantLocation<'_> {
         builder::ReadMerchantLocation::new(self)
     }
@@ -1516,14 +1447,7 @@ Cleanses and categorizes transactions that do not come from MX's aggregation, an
 
 Sends a `POST` request to `/transactions/cleanse_and_categorize`
 
-Arguments:
-- `body`: The transactions to cleanse and categorize.
-```ignore
-let response = client.cleanse_and_categorize_transactions()
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CleanseAndCategorizeTransactions`].*/
     pub fn cleanse_and_categorize_transactions(
         &self,
     ) -> builder::CleanseAndCategorizeTransactions<'_> {
@@ -1535,16 +1459,7 @@ Lists the users of the partner.
 
 Sends a `GET` request to `/users`
 
-Arguments:
-- `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
-```ignore
-let response = client.list_users()
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListUsers`].*/
     pub fn list_users(&self) -> builder::ListUsers<'_> {
         builder::ListUsers::new(self)
     }
@@ -1554,14 +1469,7 @@ Creates a user, the owner of members, accounts and transactions.
 
 Sends a `POST` request to `/users`
 
-Arguments:
-- `body`: The user to create.
-```ignore
-let response = client.create_user()
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateUser`].*/
     pub fn create_user(&self) -> builder::CreateUser<'_> {
         builder::CreateUser::new(self)
     }
@@ -1571,14 +1479,7 @@ Reads one user.
 
 Sends a `GET` request to `/users/{user_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-```ignore
-let response = client.read_user()
-    .user_guid(user_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadUser`].*/
     pub fn read_user(&self) -> builder::ReadUser<'_> {
         builder::ReadUser::new(self)
     }
@@ -1588,16 +1489,7 @@ Updates the identifier, metadata or is_disabled flag of a user. The body is opti
 
 Sends a `PUT` request to `/users/{user_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `body`: The user attributes to change.
-```ignore
-let response = client.update_user()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateUser`].*/
     pub fn update_user(&self) -> builder::UpdateUser<'_> {
         builder::UpdateUser::new(self)
     }
@@ -1607,14 +1499,7 @@ Permanently deletes a user and everything that belongs to it. Assumption: answer
 
 Sends a `DELETE` request to `/users/{user_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-```ignore
-let response = client.delete_user()
-    .user_guid(user_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteUser`].*/
     pub fn delete_user(&self) -> builder::DeleteUser<'_> {
         builder::DeleteUser::new(self)
     }
@@ -1624,18 +1509,7 @@ Lists every account of a user, across all of their members.
 
 Sends a `GET` request to `/users/{user_guid}/accounts`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
-```ignore
-let response = client.list_user_accounts()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListUserAccounts`].*/
     pub fn list_user_accounts(&self) -> builder::ListUserAccounts<'_> {
         builder::ListUserAccounts::new(self)
     }
@@ -1645,16 +1519,7 @@ Reads one account of a user.
 
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `account_guid`: The unique identifier of the account (ACT-...), defined by MX.
-```ignore
-let response = client.read_account()
-    .user_guid(user_guid)
-    .account_guid(account_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadAccount`].*/
     pub fn read_account(&self) -> builder::ReadAccount<'_> {
         builder::ReadAccount::new(self)
     }
@@ -1664,16 +1529,7 @@ Lists the account and routing numbers gathered by verify_member for one account.
 
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/account_numbers`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `account_guid`: The unique identifier of the account (ACT-...), defined by MX.
-```ignore
-let response = client.list_account_numbers_by_account()
-    .user_guid(user_guid)
-    .account_guid(account_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListAccountNumbersByAccount`].*/
     pub fn list_account_numbers_by_account(
         &self,
     ) -> builder::ListAccountNumbersByAccount<'_> {
@@ -1685,20 +1541,7 @@ Lists the holdings of one investment account.
 
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/holdings`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `account_guid`: The unique identifier of the account (ACT-...), defined by MX.
-- `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
-```ignore
-let response = client.list_holdings_by_account()
-    .user_guid(user_guid)
-    .account_guid(account_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListHoldingsByAccount`].*/
     pub fn list_holdings_by_account(&self) -> builder::ListHoldingsByAccount<'_> {
         builder::ListHoldingsByAccount::new(self)
     }
@@ -1708,24 +1551,7 @@ Lists the transactions of one account, filtered by the date they were posted. As
 
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `account_guid`: The unique identifier of the account (ACT-...), defined by MX.
-- `from_date`: Only list transactions from this date on. Assumption: an ISO 8601 date (YYYY-MM-DD), as in the SDK examples; MX defaults it to 90 days before the request.
-- `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
-- `to_date`: Only list transactions up to this date. Assumption: an ISO 8601 date (YYYY-MM-DD); MX defaults it to 5 days after the request.
-```ignore
-let response = client.list_account_transactions()
-    .user_guid(user_guid)
-    .account_guid(account_guid)
-    .from_date(from_date)
-    .page(page)
-    .records_per_page(records_per_page)
-    .to_date(to_date)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListAccountTransactions`].*/
     pub fn list_account_transactions(&self) -> builder::ListAccountTransactions<'_> {
         builder::ListAccountTransactions::new(self)
     }
@@ -1735,16 +1561,7 @@ Answers a one-time URL that loads MX's Connect widget for the user; the body con
 
 Sends a `POST` request to `/users/{user_guid}/connect_widget_url`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `body`: Options of the Connect widget.
-```ignore
-let response = client.get_connect_widget()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::GetConnectWidget`].*/
     pub fn get_connect_widget(&self) -> builder::GetConnectWidget<'_> {
         builder::GetConnectWidget::new(self)
     }
@@ -1754,18 +1571,7 @@ Lists every holding of a user.
 
 Sends a `GET` request to `/users/{user_guid}/holdings`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
-```ignore
-let response = client.list_holdings()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListHoldings`].*/
     pub fn list_holdings(&self) -> builder::ListHoldings<'_> {
         builder::ListHoldings::new(self)
     }
@@ -1775,16 +1581,7 @@ Reads one holding of a user.
 
 Sends a `GET` request to `/users/{user_guid}/holdings/{holding_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `holding_guid`: The unique identifier of the holding, defined by MX.
-```ignore
-let response = client.read_holding()
-    .user_guid(user_guid)
-    .holding_guid(holding_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadHolding`].*/
     pub fn read_holding(&self) -> builder::ReadHolding<'_> {
         builder::ReadHolding::new(self)
     }
@@ -1794,18 +1591,7 @@ Lists every member of a user.
 
 Sends a `GET` request to `/users/{user_guid}/members`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
-```ignore
-let response = client.list_members()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListMembers`].*/
     pub fn list_members(&self) -> builder::ListMembers<'_> {
         builder::ListMembers::new(self)
     }
@@ -1815,16 +1601,7 @@ Creates a member: a user's connection to one institution. Standard members need 
 
 Sends a `POST` request to `/users/{user_guid}/members`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `body`: The member to create.
-```ignore
-let response = client.create_member()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateMember`].*/
     pub fn create_member(&self) -> builder::CreateMember<'_> {
         builder::CreateMember::new(self)
     }
@@ -1834,16 +1611,7 @@ Reads one member of a user.
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-```ignore
-let response = client.read_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadMember`].*/
     pub fn read_member(&self) -> builder::ReadMember<'_> {
         builder::ReadMember::new(self)
     }
@@ -1853,18 +1621,7 @@ Updates the credentials, identifier or metadata of a member. New credentials sta
 
 Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-- `body`: The member attributes to change.
-```ignore
-let response = client.update_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateMember`].*/
     pub fn update_member(&self) -> builder::UpdateMember<'_> {
         builder::UpdateMember::new(self)
     }
@@ -1874,16 +1631,7 @@ Permanently deletes a member and its accounts and transactions. Assumption: answ
 
 Sends a `DELETE` request to `/users/{user_guid}/members/{member_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-```ignore
-let response = client.delete_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteMember`].*/
     pub fn delete_member(&self) -> builder::DeleteMember<'_> {
         builder::DeleteMember::new(self)
     }
@@ -1893,16 +1641,7 @@ Lists the account and routing numbers gathered by verify_member for the accounts
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_numbers`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-```ignore
-let response = client.list_account_numbers()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListAccountNumbers`].*/
     pub fn list_account_numbers(&self) -> builder::ListAccountNumbers<'_> {
         builder::ListAccountNumbers::new(self)
     }
@@ -1912,16 +1651,7 @@ Lists the account owner information gathered by identify_member.
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_owners`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-```ignore
-let response = client.list_account_owners()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListAccountOwners`].*/
     pub fn list_account_owners(&self) -> builder::ListAccountOwners<'_> {
         builder::ListAccountOwners::new(self)
     }
@@ -1931,20 +1661,7 @@ Lists every account of one member.
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-- `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
-```ignore
-let response = client.list_member_accounts()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListMemberAccounts`].*/
     pub fn list_member_accounts(&self) -> builder::ListMemberAccounts<'_> {
         builder::ListMemberAccounts::new(self)
     }
@@ -1954,18 +1671,7 @@ Reads one account of a user through the member it belongs to.
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-- `account_guid`: The unique identifier of the account (ACT-...), defined by MX.
-```ignore
-let response = client.read_account_by_member_guid()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .account_guid(account_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadAccountByMemberGuid`].*/
     pub fn read_account_by_member_guid(&self) -> builder::ReadAccountByMemberGuid<'_> {
         builder::ReadAccountByMemberGuid::new(self)
     }
@@ -1975,16 +1681,7 @@ Starts an aggregation that brings in the latest account and transaction data fro
 
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/aggregate`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-```ignore
-let response = client.aggregate_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::AggregateMember`].*/
     pub fn aggregate_member(&self) -> builder::AggregateMember<'_> {
         builder::AggregateMember::new(self)
     }
@@ -1994,16 +1691,7 @@ Like aggregate_member, but gathers only account balances, no transactions. MX an
 
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/balance`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-```ignore
-let response = client.aggregate_member_balances()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::AggregateMemberBalances`].*/
     pub fn aggregate_member_balances(&self) -> builder::AggregateMemberBalances<'_> {
         builder::AggregateMemberBalances::new(self)
     }
@@ -2013,16 +1701,7 @@ Lists the multi-factor authentication challenges to answer when the member has c
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/challenges`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-```ignore
-let response = client.list_member_mfa_challenges()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListMemberMfaChallenges`].*/
     pub fn list_member_mfa_challenges(&self) -> builder::ListMemberMfaChallenges<'_> {
         builder::ListMemberMfaChallenges::new(self)
     }
@@ -2032,16 +1711,7 @@ Lists the non-MFA credentials of a member (without their values).
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/credentials`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-```ignore
-let response = client.list_member_credentials()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListMemberCredentials`].*/
     pub fn list_member_credentials(&self) -> builder::ListMemberCredentials<'_> {
         builder::ListMemberCredentials::new(self)
     }
@@ -2051,16 +1721,7 @@ Starts fetching up to 24 months of transaction history for the member. Answers t
 
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/extend_history`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-```ignore
-let response = client.extend_history()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ExtendHistory`].*/
     pub fn extend_history(&self) -> builder::ExtendHistory<'_> {
         builder::ExtendHistory::new(self)
     }
@@ -2070,16 +1731,7 @@ Starts fetching the statements of a member from its institution. Answers the mem
 
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/fetch_statements`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-```ignore
-let response = client.fetch_statements()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::FetchStatements`].*/
     pub fn fetch_statements(&self) -> builder::FetchStatements<'_> {
         builder::FetchStatements::new(self)
     }
@@ -2089,20 +1741,7 @@ Lists the holdings of the accounts of one member.
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/holdings`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-- `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
-```ignore
-let response = client.list_holdings_by_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListHoldingsByMember`].*/
     pub fn list_holdings_by_member(&self) -> builder::ListHoldingsByMember<'_> {
         builder::ListHoldingsByMember::new(self)
     }
@@ -2112,16 +1751,7 @@ Starts an identification job that gathers the account owners' names, addresses a
 
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/identify`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-```ignore
-let response = client.identify_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::IdentifyMember`].*/
     pub fn identify_member(&self) -> builder::IdentifyMember<'_> {
         builder::IdentifyMember::new(self)
     }
@@ -2131,24 +1761,7 @@ Generates a new one-time oauth_window_uri for an OAuth member and answers the me
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/oauth_window_uri`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-- `client_redirect_url`: Where MX sends the end user once OAuth finished (instead of ui_message_webview_url_scheme), e.g. https://example.com/done.
-- `referral_source`: Where the OAuth flow is started, BROWSER or APP depending on the implementation; decides how MX sends the end user back afterwards.
-- `skip_aggregation`: When true, MX does not aggregate the member once the end user finished OAuth; start a job yourself afterwards.
-- `ui_message_webview_url_scheme`: A URL scheme MX uses to send the end user back to the state of your app they were in, when referral_source is APP (e.g. myapp).
-```ignore
-let response = client.read_o_auth_window_uri()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .client_redirect_url(client_redirect_url)
-    .referral_source(referral_source)
-    .skip_aggregation(skip_aggregation)
-    .ui_message_webview_url_scheme(ui_message_webview_url_scheme)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadOAuthWindowUri`].*/
     pub fn read_o_auth_window_uri(&self) -> builder::ReadOAuthWindowUri<'_> {
         builder::ReadOAuthWindowUri::new(self)
     }
@@ -2158,18 +1771,7 @@ Answers the MFA challenges of a CHALLENGED member so that aggregation can resume
 
 Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/resume`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-- `body`: The answers to the MFA challenges.
-```ignore
-let response = client.resume_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ResumeMember`].*/
     pub fn resume_member(&self) -> builder::ResumeMember<'_> {
         builder::ResumeMember::new(self)
     }
@@ -2179,20 +1781,7 @@ Lists the statements fetched for a member; call fetch_statements first.
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-- `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
-```ignore
-let response = client.list_member_statements()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListMemberStatements`].*/
     pub fn list_member_statements(&self) -> builder::ListMemberStatements<'_> {
         builder::ListMemberStatements::new(self)
     }
@@ -2202,18 +1791,7 @@ Reads the JSON description of one statement.
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-- `statement_guid`: The unique identifier of the statement (STA-...), defined by MX.
-```ignore
-let response = client.read_member_statement()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .statement_guid(statement_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadMemberStatement`].*/
     pub fn read_member_statement(&self) -> builder::ReadMemberStatement<'_> {
         builder::ReadMemberStatement::new(self)
     }
@@ -2223,18 +1801,7 @@ Answers the PDF's bytes of one statement. It must be requested with Accept: appl
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-- `statement_guid`: The unique identifier of the statement (STA-...), defined by MX.
-```ignore
-let response = client.download_statement_pdf()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .statement_guid(statement_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DownloadStatementPdf`].*/
     pub fn download_statement_pdf(&self) -> builder::DownloadStatementPdf<'_> {
         builder::DownloadStatementPdf::new(self)
     }
@@ -2244,16 +1811,7 @@ Reads the state of the member's most recent aggregation, including any MFA chall
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/status`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-```ignore
-let response = client.read_member_status()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadMemberStatus`].*/
     pub fn read_member_status(&self) -> builder::ReadMemberStatus<'_> {
         builder::ReadMemberStatus::new(self)
     }
@@ -2263,24 +1821,7 @@ Lists the transactions of every account of one member, filtered by the date they
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/transactions`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-- `from_date`: Only list transactions from this date on. Assumption: an ISO 8601 date (YYYY-MM-DD), as in the SDK examples; MX defaults it to 90 days before the request.
-- `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
-- `to_date`: Only list transactions up to this date. Assumption: an ISO 8601 date (YYYY-MM-DD); MX defaults it to 5 days after the request.
-```ignore
-let response = client.list_member_transactions()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .from_date(from_date)
-    .page(page)
-    .records_per_page(records_per_page)
-    .to_date(to_date)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListMemberTransactions`].*/
     pub fn list_member_transactions(&self) -> builder::ListMemberTransactions<'_> {
         builder::ListMemberTransactions::new(self)
     }
@@ -2290,16 +1831,7 @@ Starts a verification job that gathers account and routing numbers for the accou
 
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/verify`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `member_guid`: The unique identifier of the member (MBR-...), defined by MX.
-```ignore
-let response = client.verify_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::VerifyMember`].*/
     pub fn verify_member(&self) -> builder::VerifyMember<'_> {
         builder::VerifyMember::new(self)
     }
@@ -2309,22 +1841,7 @@ Lists the transactions of every account of a user, filtered by the date they wer
 
 Sends a `GET` request to `/users/{user_guid}/transactions`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `from_date`: Only list transactions from this date on. Assumption: an ISO 8601 date (YYYY-MM-DD), as in the SDK examples; MX defaults it to 90 days before the request.
-- `page`: The page of results to return, starting at 1.
-- `records_per_page`: The number of records per page: 10 to 1000 (defaults to 25). A value above the maximum falls back to 25.
-- `to_date`: Only list transactions up to this date. Assumption: an ISO 8601 date (YYYY-MM-DD); MX defaults it to 5 days after the request.
-```ignore
-let response = client.list_user_transactions()
-    .user_guid(user_guid)
-    .from_date(from_date)
-    .page(page)
-    .records_per_page(records_per_page)
-    .to_date(to_date)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListUserTransactions`].*/
     pub fn list_user_transactions(&self) -> builder::ListUserTransactions<'_> {
         builder::ListUserTransactions::new(self)
     }
@@ -2334,16 +1851,7 @@ Reads one transaction of a user.
 
 Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier of the user (USR-...), defined by MX.
-- `transaction_guid`: The unique identifier of the transaction (TRN-...), defined by MX.
-```ignore
-let response = client.read_transaction()
-    .user_guid(user_guid)
-    .transaction_guid(transaction_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadTransaction`].*/
     pub fn read_transaction(&self) -> builder::ReadTransaction<'_> {
         builder::ReadTransaction::new(self)
     }
@@ -6884,44 +6392,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/members/{member_guid}/aggregate",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200", "202"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            (
-                "409",
-                "Conflict: a job of another type (aggregation, balance, history, statements, identification or verification) is running for this member; ask again once it ended. Not a duplicate.",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_0,
     },
     ::mx_client::__private::Operation {
         id: "aggregate_member_balances",
@@ -6930,44 +6406,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/members/{member_guid}/balance",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200", "202"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            (
-                "409",
-                "Conflict: a job of another type (aggregation, balance, history, statements, identification or verification) is running for this member; ask again once it ended. Not a duplicate.",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_0,
     },
     ::mx_client::__private::Operation {
         id: "cleanse_and_categorize_transactions",
@@ -6975,47 +6419,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         method: ::reqwest::Method::POST,
         path: "/transactions/cleanse_and_categorize",
         tags: &["transactions"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            ("400", "Bad Request: the request body or parameters are malformed."),
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            (
-                "422",
-                "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "create_member",
@@ -7023,56 +6433,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/members",
         tags: &["members"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200", "202"],
-        errors: &[
-            ("400", "Bad Request: the request body or parameters are malformed."),
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "405",
-                "Method Not Allowed: the request is refused, e.g. it would go past the development environment's limit of 25 members per user.",
-            ),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            (
-                "409",
-                "Conflict: the request conflicts with an existing resource, e.g. a second member with the same institution and credentials on the same user.",
-            ),
-            (
-                "422",
-                "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_2,
     },
     ::mx_client::__private::Operation {
         id: "create_user",
@@ -7080,51 +6447,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         method: ::reqwest::Method::POST,
         path: "/users",
         tags: &["users"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            ("400", "Bad Request: the request body or parameters are malformed."),
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            (
-                "409",
-                "Conflict: the request conflicts with an existing resource, e.g. a second member with the same institution and credentials on the same user.",
-            ),
-            (
-                "422",
-                "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_3,
     },
     ::mx_client::__private::Operation {
         id: "delete_member",
@@ -7134,35 +6463,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         tags: &["members"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["204"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "delete_user",
@@ -7172,35 +6477,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         tags: &["users"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["204"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "download_statement_pdf",
@@ -7209,40 +6490,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf",
         tags: &["statements"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+pdf",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+pdf",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_2),
+        accept: ::core::option::Option::Some(MEDIA_2),
         response_json: false,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "extend_history",
@@ -7251,44 +6504,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/members/{member_guid}/extend_history",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200", "202"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            (
-                "409",
-                "Conflict: a job of another type (aggregation, balance, history, statements, identification or verification) is running for this member; ask again once it ended. Not a duplicate.",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_0,
     },
     ::mx_client::__private::Operation {
         id: "fetch_statements",
@@ -7297,45 +6518,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/members/{member_guid}/fetch_statements",
         tags: &["statements"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200", "202"],
-        errors: &[
-            ("400", "Bad Request: the request body or parameters are malformed."),
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            (
-                "409",
-                "Conflict: a job of another type (aggregation, balance, history, statements, identification or verification) is running for this member; ask again once it ended. Not a duplicate.",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_5,
     },
     ::mx_client::__private::Operation {
         id: "get_connect_widget",
@@ -7343,48 +6531,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/connect_widget_url",
         tags: &["connect_widget"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            ("400", "Bad Request: the request body or parameters are malformed."),
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            (
-                "422",
-                "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_6,
     },
     ::mx_client::__private::Operation {
         id: "identify_member",
@@ -7393,44 +6546,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/members/{member_guid}/identify",
         tags: &["identity"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200", "202"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            (
-                "409",
-                "Conflict: a job of another type (aggregation, balance, history, statements, identification or verification) is running for this member; ask again once it ended. Not a duplicate.",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_0,
     },
     ::mx_client::__private::Operation {
         id: "list_account_numbers",
@@ -7439,40 +6560,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/members/{member_guid}/account_numbers",
         tags: &["verification"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "list_account_numbers_by_account",
@@ -7481,40 +6574,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/accounts/{account_guid}/account_numbers",
         tags: &["verification"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "list_account_owners",
@@ -7523,40 +6588,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/members/{member_guid}/account_owners",
         tags: &["identity"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "list_account_transactions",
@@ -7565,40 +6602,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/accounts/{account_guid}/transactions",
         tags: &["accounts"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "list_holdings",
@@ -7607,40 +6616,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/holdings",
         tags: &["holdings"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "list_holdings_by_account",
@@ -7649,40 +6630,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/accounts/{account_guid}/holdings",
         tags: &["holdings"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "list_holdings_by_member",
@@ -7691,40 +6644,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/members/{member_guid}/holdings",
         tags: &["holdings"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "list_institutions",
@@ -7733,39 +6658,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/institutions",
         tags: &["institutions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_7,
     },
     ::mx_client::__private::Operation {
         id: "list_member_accounts",
@@ -7774,40 +6672,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/members/{member_guid}/accounts",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "list_member_credentials",
@@ -7816,40 +6686,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/members/{member_guid}/credentials",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "list_member_mfa_challenges",
@@ -7858,40 +6700,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/members/{member_guid}/challenges",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200", "204"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "list_member_statements",
@@ -7900,40 +6714,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/members/{member_guid}/statements",
         tags: &["statements"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "list_member_transactions",
@@ -7942,40 +6728,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/members/{member_guid}/transactions",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "list_members",
@@ -7984,40 +6742,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/members",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "list_merchant_locations",
@@ -8026,40 +6756,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/merchants/{merchant_guid}/merchant_locations",
         tags: &["merchants"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "list_merchants",
@@ -8068,39 +6770,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/merchants",
         tags: &["merchants"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_7,
     },
     ::mx_client::__private::Operation {
         id: "list_user_accounts",
@@ -8109,40 +6784,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/accounts",
         tags: &["accounts"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "list_user_transactions",
@@ -8151,40 +6798,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/transactions",
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "list_users",
@@ -8193,39 +6812,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users",
         tags: &["users"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_7,
     },
     ::mx_client::__private::Operation {
         id: "read_account",
@@ -8234,40 +6826,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/accounts/{account_guid}",
         tags: &["accounts"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "read_account_by_member_guid",
@@ -8276,40 +6840,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/members/{member_guid}/accounts/{account_guid}",
         tags: &["accounts"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "read_holding",
@@ -8318,40 +6854,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/holdings/{holding_guid}",
         tags: &["holdings"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "read_institution",
@@ -8360,40 +6868,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/institutions/{institution_code}",
         tags: &["institutions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "read_institution_credentials",
@@ -8402,40 +6882,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/institutions/{institution_code}/credentials",
         tags: &["institutions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "read_member",
@@ -8444,40 +6896,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/members/{member_guid}",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "read_member_statement",
@@ -8486,40 +6910,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/members/{member_guid}/statements/{statement_guid}",
         tags: &["statements"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "read_member_status",
@@ -8528,40 +6924,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/members/{member_guid}/status",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "read_merchant",
@@ -8570,40 +6938,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/merchants/{merchant_guid}",
         tags: &["merchants"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "read_merchant_location",
@@ -8612,40 +6952,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/merchants/{merchant_guid}/merchant_locations/{merchant_location_guid}",
         tags: &["merchants"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "read_o_auth_window_uri",
@@ -8654,44 +6966,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/members/{member_guid}/oauth_window_uri",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "400",
-                "Bad Request: \"Member cannot use OAuth\" (the member is not an OAuth member).",
-            ),
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_8,
     },
     ::mx_client::__private::Operation {
         id: "read_transaction",
@@ -8700,40 +6980,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/transactions/{transaction_guid}",
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "read_user",
@@ -8742,40 +6994,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}",
         tags: &["users"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_4,
     },
     ::mx_client::__private::Operation {
         id: "resume_member",
@@ -8783,48 +7007,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/members/{member_guid}/resume",
         tags: &["members"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            ("400", "Bad Request: the request body or parameters are malformed."),
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            (
-                "422",
-                "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_6,
     },
     ::mx_client::__private::Operation {
         id: "update_member",
@@ -8832,48 +7021,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/members/{member_guid}",
         tags: &["members"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            ("400", "Bad Request: the request body or parameters are malformed."),
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            (
-                "422",
-                "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_6,
     },
     ::mx_client::__private::Operation {
         id: "update_user",
@@ -8881,48 +7035,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}",
         tags: &["users"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200"],
-        errors: &[
-            ("400", "Bad Request: the request body or parameters are malformed."),
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            (
-                "422",
-                "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_6,
     },
     ::mx_client::__private::Operation {
         id: "verify_member",
@@ -8931,45 +7050,256 @@ static OPERATIONS: [::mx_client::__private::Operation; 48usize] = [
         path: "/users/{user_guid}/members/{member_guid}/verify",
         tags: &["verification"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.atrium.v1+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::ApiKey as usize, SecurityScheme::ClientId as usize],
         success: &["200", "202"],
-        errors: &[
-            (
-                "401",
-                "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
-            ),
-            (
-                "403",
-                "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
-            ),
-            ("404", "Not Found: no resource matches the given GUID or code."),
-            (
-                "406",
-                "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
-            ),
-            (
-                "409",
-                "Conflict: a job of another type (aggregation, balance, history, statements, identification or verification) is running for this member; ask again once it ended. Not a duplicate.",
-            ),
-            ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
-            ("500", "Internal Server Error: an unexpected error at MX."),
-            (
-                "503",
-                "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
-            ),
-        ],
+        errors: &ERRORS_0,
     },
+];
+#[allow(clippy::declare_interior_mutable_const)]
+const MEDIA_0: ::reqwest::header::HeaderValue = ::reqwest::header::HeaderValue::from_static(
+    "application/vnd.mx.atrium.v1+json",
+);
+#[allow(clippy::declare_interior_mutable_const)]
+const MEDIA_1: ::reqwest::header::HeaderValue = ::reqwest::header::HeaderValue::from_static(
+    "application/json",
+);
+#[allow(clippy::declare_interior_mutable_const)]
+const MEDIA_2: ::reqwest::header::HeaderValue = ::reqwest::header::HeaderValue::from_static(
+    "application/vnd.mx.atrium.v1+pdf",
+);
+static ERRORS_0: [(&str, &str); 8usize] = [
+    (
+        "401",
+        "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+    ),
+    (
+        "403",
+        "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+    ),
+    ("404", "Not Found: no resource matches the given GUID or code."),
+    (
+        "406",
+        "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+    ),
+    (
+        "409",
+        "Conflict: a job of another type (aggregation, balance, history, statements, identification or verification) is running for this member; ask again once it ended. Not a duplicate.",
+    ),
+    ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+    ("500", "Internal Server Error: an unexpected error at MX."),
+    (
+        "503",
+        "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+    ),
+];
+static ERRORS_1: [(&str, &str); 8usize] = [
+    ("400", "Bad Request: the request body or parameters are malformed."),
+    (
+        "401",
+        "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+    ),
+    (
+        "403",
+        "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+    ),
+    (
+        "406",
+        "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+    ),
+    (
+        "422",
+        "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
+    ),
+    ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+    ("500", "Internal Server Error: an unexpected error at MX."),
+    (
+        "503",
+        "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+    ),
+];
+static ERRORS_2: [(&str, &str); 11usize] = [
+    ("400", "Bad Request: the request body or parameters are malformed."),
+    (
+        "401",
+        "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+    ),
+    (
+        "403",
+        "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+    ),
+    ("404", "Not Found: no resource matches the given GUID or code."),
+    (
+        "405",
+        "Method Not Allowed: the request is refused, e.g. it would go past the development environment's limit of 25 members per user.",
+    ),
+    (
+        "406",
+        "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+    ),
+    (
+        "409",
+        "Conflict: the request conflicts with an existing resource, e.g. a second member with the same institution and credentials on the same user.",
+    ),
+    (
+        "422",
+        "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
+    ),
+    ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+    ("500", "Internal Server Error: an unexpected error at MX."),
+    (
+        "503",
+        "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+    ),
+];
+static ERRORS_3: [(&str, &str); 9usize] = [
+    ("400", "Bad Request: the request body or parameters are malformed."),
+    (
+        "401",
+        "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+    ),
+    (
+        "403",
+        "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+    ),
+    (
+        "406",
+        "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+    ),
+    (
+        "409",
+        "Conflict: the request conflicts with an existing resource, e.g. a second member with the same institution and credentials on the same user.",
+    ),
+    (
+        "422",
+        "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
+    ),
+    ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+    ("500", "Internal Server Error: an unexpected error at MX."),
+    (
+        "503",
+        "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+    ),
+];
+static ERRORS_4: [(&str, &str); 7usize] = [
+    (
+        "401",
+        "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+    ),
+    (
+        "403",
+        "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+    ),
+    ("404", "Not Found: no resource matches the given GUID or code."),
+    (
+        "406",
+        "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+    ),
+    ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+    ("500", "Internal Server Error: an unexpected error at MX."),
+    (
+        "503",
+        "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+    ),
+];
+static ERRORS_5: [(&str, &str); 9usize] = [
+    ("400", "Bad Request: the request body or parameters are malformed."),
+    (
+        "401",
+        "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+    ),
+    (
+        "403",
+        "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+    ),
+    ("404", "Not Found: no resource matches the given GUID or code."),
+    (
+        "406",
+        "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+    ),
+    (
+        "409",
+        "Conflict: a job of another type (aggregation, balance, history, statements, identification or verification) is running for this member; ask again once it ended. Not a duplicate.",
+    ),
+    ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+    ("500", "Internal Server Error: an unexpected error at MX."),
+    (
+        "503",
+        "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+    ),
+];
+static ERRORS_6: [(&str, &str); 9usize] = [
+    ("400", "Bad Request: the request body or parameters are malformed."),
+    (
+        "401",
+        "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+    ),
+    (
+        "403",
+        "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+    ),
+    ("404", "Not Found: no resource matches the given GUID or code."),
+    (
+        "406",
+        "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+    ),
+    (
+        "422",
+        "Unprocessable Entity: the request is well formed but cannot be processed, e.g. a required field is missing.",
+    ),
+    ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+    ("500", "Internal Server Error: an unexpected error at MX."),
+    (
+        "503",
+        "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+    ),
+];
+static ERRORS_7: [(&str, &str); 6usize] = [
+    (
+        "401",
+        "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+    ),
+    (
+        "403",
+        "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+    ),
+    (
+        "406",
+        "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+    ),
+    ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+    ("500", "Internal Server Error: an unexpected error at MX."),
+    (
+        "503",
+        "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+    ),
+];
+static ERRORS_8: [(&str, &str); 8usize] = [
+    (
+        "400",
+        "Bad Request: \"Member cannot use OAuth\" (the member is not an OAuth member).",
+    ),
+    (
+        "401",
+        "Unauthorized: the MX-API-Key or MX-Client-ID header is missing or invalid.",
+    ),
+    (
+        "403",
+        "Forbidden: the request is not allowed, e.g. it comes from a source address that is not allowed to reach the production environment.",
+    ),
+    ("404", "Not Found: no resource matches the given GUID or code."),
+    (
+        "406",
+        "Not Acceptable: the Accept header names no valid API version (send application/vnd.mx.atrium.v1+json).",
+    ),
+    ("429", "Too Many Requests: the rate limit was exceeded; retry later."),
+    ("500", "Internal Server Error: an unexpected error at MX."),
+    (
+        "503",
+        "Service Unavailable: Atrium is temporarily unavailable, e.g. for maintenance; retry later.",
+    ),
 ];
 impl<'a> builder::ListAccountTransactions<'a> {
     ///Streams every `Transaction` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.

@@ -232,14 +232,7 @@ This endpoint allows you to create a new member. Standard members are created wi
 
 Sends a `POST` request to `/members`
 
-Arguments:
-- `body`: The parameters to create a member.
-```ignore
-let response = client.create_member()
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateMember`].*/
     pub fn create_member(&self) -> builder::CreateMember<'_> {
         builder::CreateMember::new(self)
     }
@@ -407,24 +400,17 @@ static OPERATIONS: [::mx_client::__private::Operation; 1usize] = [
         method: ::reqwest::Method::POST,
         path: "/members",
         tags: &["members"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.nexus.v1+json",
-            ),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.nexus.v1+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.nexus.v1+json",
-            ),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::SessionToken as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_0,
     },
 ];
+#[allow(clippy::declare_interior_mutable_const)]
+const MEDIA_0: ::reqwest::header::HeaderValue = ::reqwest::header::HeaderValue::from_static(
+    "application/vnd.mx.nexus.v1+json",
+);
+static ERRORS_0: [(&str, &str); 0usize] = [];

@@ -5797,11 +5797,7 @@ Get account information such as routing number and account number, scoped to you
 
 Sends a `GET` request to `/account/account_numbers`
 
-```ignore
-let response = client.request_account_number()
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::RequestAccountNumber`].*/
     pub fn request_account_number(&self) -> builder::RequestAccountNumber<'_> {
         builder::RequestAccountNumber::new(self)
     }
@@ -5811,11 +5807,7 @@ Check the real-time account balance using your access token.
 
 Sends a `POST` request to `/account/check_balance`
 
-```ignore
-let response = client.check_real_time_account_balance()
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CheckRealTimeAccountBalance`].*/
     pub fn check_real_time_account_balance(
         &self,
     ) -> builder::CheckRealTimeAccountBalance<'_> {
@@ -5827,11 +5819,7 @@ Get account owner information (Processors Only)
 
 Sends a `GET` request to `/account/transactions`
 
-```ignore
-let response = client.get_account_owner_info()
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::GetAccountOwnerInfo`].*/
     pub fn get_account_owner_info(&self) -> builder::GetAccountOwnerInfo<'_> {
         builder::GetAccountOwnerInfo::new(self)
     }
@@ -5846,26 +5834,7 @@ Use this endpoint to get all ACH returns.
 
 Sends a `GET` request to `/ach_returns`
 
-Arguments:
-- `institution_guid`: The identifier for the institution associated with the ACH return. Defined by MX.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-- `resolved_status_at`: The date and time when the return was resolved by the Receiving Financial Depository Institution (RDFI) in ISO 8601 format without timestamp
-- `return_code`: The associated ACH return code and notice of change code. See [Return Codes](/api-reference/platform-api/reference/ach-return-fields#return-codes) for a complete list.
-- `return_status`: The status of the return. See [Return Statuses](/api-reference/platform-api/reference/ach-return-fields#return-status) for a complete list.
-- `returned_at`: The date and time when the return was reported by the Receiving Financial Depository Institution (RDFI) in ISO 8601 format without timestamp.
-```ignore
-let response = client.list_ach_retruns()
-    .institution_guid(institution_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .resolved_status_at(resolved_status_at)
-    .return_code(return_code)
-    .return_status(return_status)
-    .returned_at(returned_at)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListAchRetruns`].*/
     pub fn list_ach_retruns(&self) -> builder::ListAchRetruns<'_> {
         builder::ListAchRetruns::new(self)
     }
@@ -5880,14 +5849,7 @@ Use this endpoint to create an ACH return in our system.
 
 Sends a `POST` request to `/ach_returns`
 
-Arguments:
-- `body`: ACH return object to be created.
-```ignore
-let response = client.create_ach_return()
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateAchReturn`].*/
     pub fn create_ach_return(&self) -> builder::CreateAchReturn<'_> {
         builder::CreateAchReturn::new(self)
     }
@@ -5902,14 +5864,7 @@ Use this endpoint to get an ACH return by its `guid` or `id`.
 
 Sends a `GET` request to `/ach_returns/{ach_return_guid}`
 
-Arguments:
-- `ach_return_guid`: The unique identifier (`guid`) for the ACH return. Defined by MX.
-```ignore
-let response = client.read_ach_retrun()
-    .ach_return_guid(ach_return_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadAchRetrun`].*/
     pub fn read_ach_retrun(&self) -> builder::ReadAchRetrun<'_> {
         builder::ReadAchRetrun::new(self)
     }
@@ -5919,14 +5874,7 @@ Clients use this endpoint to request an authorization code according to the para
 
 Sends a `POST` request to `/authorization_code`
 
-Arguments:
-- `body`: The scope for the authorization code.
-```ignore
-let response = client.request_authorization_code()
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::RequestAuthorizationCode`].*/
     pub fn request_authorization_code(&self) -> builder::RequestAuthorizationCode<'_> {
         builder::RequestAuthorizationCode::new(self)
     }
@@ -5936,16 +5884,7 @@ Use this endpoint to retrieve a list of all the default categories and subcatego
 
 Sends a `GET` request to `/categories/default`
 
-Arguments:
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_default_categories()
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListDefaultCategories`].*/
     pub fn list_default_categories(&self) -> builder::ListDefaultCategories<'_> {
         builder::ListDefaultCategories::new(self)
     }
@@ -5955,14 +5894,7 @@ Use this endpoint to read the attributes of a default category.
 
 Sends a `GET` request to `/categories/{category_guid}`
 
-Arguments:
-- `category_guid`: The unique id for a `category`.
-```ignore
-let response = client.read_default_category()
-    .category_guid(category_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadDefaultCategory`].*/
     pub fn read_default_category(&self) -> builder::ReadDefaultCategory<'_> {
         builder::ReadDefaultCategory::new(self)
     }
@@ -5972,14 +5904,7 @@ This endpoint returns the specified `credit_card_product` according to the uniqu
 
 Sends a `GET` request to `/credit_card_products/{credit_card_product_guid}`
 
-Arguments:
-- `credit_card_product_guid`: The required `credit_card_product_guid` can be found on the `account` object.
-```ignore
-let response = client.credit_card()
-    .credit_card_product_guid(credit_card_product_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreditCard`].*/
     pub fn credit_card(&self) -> builder::CreditCard<'_> {
         builder::CreditCard::new(self)
     }
@@ -5989,28 +5914,7 @@ This endpoint returns a list of institutions based on the specified search term 
 
 Sends a `GET` request to `/institutions`
 
-Arguments:
-- `iso_country_code`: An array of strings that filters institutions in the widget by the specified country code. Acceptable codes include `US`, `CA`, and `MX` (Mexico).
-- `name`: This will list only institutions in which the appended string appears.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-- `supports_account_identification`: Filter only institutions which support account identification.
-- `supports_account_statement`: Filter only institutions which support account statements.
-- `supports_account_verification`: Filter only institutions which support account verification.
-- `supports_transaction_history`: Filter only institutions which support extended transaction history.
-```ignore
-let response = client.list_institutions()
-    .iso_country_code(iso_country_code)
-    .name(name)
-    .page(page)
-    .records_per_page(records_per_page)
-    .supports_account_identification(supports_account_identification)
-    .supports_account_statement(supports_account_statement)
-    .supports_account_verification(supports_account_verification)
-    .supports_transaction_history(supports_transaction_history)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListInstitutions`].*/
     pub fn list_institutions(&self) -> builder::ListInstitutions<'_> {
         builder::ListInstitutions::new(self)
     }
@@ -6020,18 +5924,7 @@ This endpoint returns a paginated list containing institutions that have been se
 
 Sends a `GET` request to `/institutions/favorites`
 
-Arguments:
-- `iso_country_code`: An array of strings that filters institutions in the widget by the specified country code. Acceptable codes include `US`, `CA`, and `MX` (Mexico).
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_favorite_institutions()
-    .iso_country_code(iso_country_code)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListFavoriteInstitutions`].*/
     pub fn list_favorite_institutions(&self) -> builder::ListFavoriteInstitutions<'_> {
         builder::ListFavoriteInstitutions::new(self)
     }
@@ -6041,14 +5934,7 @@ This endpoint returns information about the institution specified by `institutio
 
 Sends a `GET` request to `/institutions/{institution_code}`
 
-Arguments:
-- `institution_code`: The institution_code of the institution.
-```ignore
-let response = client.read_institution()
-    .institution_code(institution_code)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadInstitution`].*/
     pub fn read_institution(&self) -> builder::ReadInstitution<'_> {
         builder::ReadInstitution::new(self)
     }
@@ -6061,18 +5947,7 @@ Passing an invalid `institution_code` returns a `404`.
 
 Sends a `GET` request to `/institutions/{institution_code}/credentials`
 
-Arguments:
-- `institution_code`: The institution_code of the institution.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_institution_credentials()
-    .institution_code(institution_code)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListInstitutionCredentials`].*/
     pub fn list_institution_credentials(
         &self,
     ) -> builder::ListInstitutionCredentials<'_> {
@@ -6084,16 +5959,7 @@ This endpoint returns a list of institutions which can be used to create partner
 
 Sends a `GET` request to `/managed_institutions`
 
-Arguments:
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_managed_institutions()
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListManagedInstitutions`].*/
     pub fn list_managed_institutions(&self) -> builder::ListManagedInstitutions<'_> {
         builder::ListManagedInstitutions::new(self)
     }
@@ -6103,14 +5969,7 @@ This endpoint returns the specified `merchant_location` resource. The `merchant_
 
 Sends a `GET` request to `/merchant_locations/{merchant_location_guid}`
 
-Arguments:
-- `merchant_location_guid`: The unique id for a `merchant_location`.
-```ignore
-let response = client.read_merchant_location()
-    .merchant_location_guid(merchant_location_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadMerchantLocation`].*/
     pub fn read_merchant_location(&self) -> builder::ReadMerchantLocation<'_> {
         builder::ReadMerchantLocation::new(self)
     }
@@ -6120,18 +5979,7 @@ This endpoint returns a paginated list of all the merchants in the MX system.
 
 Sends a `GET` request to `/merchants`
 
-Arguments:
-- `name`: This will list only merchants in which the appended string appears.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_merchants()
-    .name(name)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListMerchants`].*/
     pub fn list_merchants(&self) -> builder::ListMerchants<'_> {
         builder::ListMerchants::new(self)
     }
@@ -6141,14 +5989,7 @@ Returns information about a particular merchant, such as a logo, name, and websi
 
 Sends a `GET` request to `/merchants/{merchant_guid}`
 
-Arguments:
-- `merchant_guid`: The unique id for a `merchant`.
-```ignore
-let response = client.read_merchant()
-    .merchant_guid(merchant_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadMerchant`].*/
     pub fn read_merchant(&self) -> builder::ReadMerchant<'_> {
         builder::ReadMerchant::new(self)
     }
@@ -6158,16 +5999,7 @@ Use this endpoint to verify the amounts deposited into the account during a micr
 
 Sends a `PUT` request to `/micro_deposits/{micro_deposit_guid}/verify`
 
-Arguments:
-- `micro_deposit_guid`: The unique identifier for the microdeposit. Defined by MX.
-- `body`
-```ignore
-let response = client.verify_microdeposit()
-    .micro_deposit_guid(micro_deposit_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::VerifyMicrodeposit`].*/
     pub fn verify_microdeposit(&self) -> builder::VerifyMicrodeposit<'_> {
         builder::VerifyMicrodeposit::new(self)
     }
@@ -6177,11 +6009,7 @@ Read the account balance (Processors Only)
 
 Sends a `GET` request to `/payment_account`
 
-```ignore
-let response = client.read_account_balance()
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadAccountBalance`].*/
     pub fn read_account_balance(&self) -> builder::ReadAccountBalance<'_> {
         builder::ReadAccountBalance::new(self)
     }
@@ -6191,14 +6019,7 @@ let response = client.read_account_balance()
 
 Sends a `POST` request to `/payment_processor_authorization_code`
 
-Arguments:
-- `body`: The scope for the authorization code.
-```ignore
-let response = client.deprecated_request_payment_processor_authorization_code()
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeprecatedRequestPaymentProcessorAuthorizationCode`].*/
     pub fn deprecated_request_payment_processor_authorization_code(
         &self,
     ) -> builder::DeprecatedRequestPaymentProcessorAuthorizationCode<'_> {
@@ -6210,12 +6031,7 @@ View a list of tokens that exist for a user, member, or account.
 
 Sends a `GET` request to `/tokens`
 
-```ignore
-let response = client.list_tokens()
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListTokens`].*/
     pub fn list_tokens(&self) -> builder::ListTokens<'_> {
         builder::ListTokens::new(self)
     }
@@ -6225,14 +6041,7 @@ Use this endpoint to categorize, cleanse, and classify transactions. These trans
 
 Sends a `POST` request to `/transactions/enhance`
 
-Arguments:
-- `body`: Transaction object to be enhanced
-```ignore
-let response = client.enhance_transactions()
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::EnhanceTransactions`].*/
     pub fn enhance_transactions(&self) -> builder::EnhanceTransactions<'_> {
         builder::EnhanceTransactions::new(self)
     }
@@ -6242,22 +6051,7 @@ Use this endpoint to list every user you've created in the MX Platform API.
 
 Sends a `GET` request to `/users`
 
-Arguments:
-- `email`: The user `email` to search for.
-- `id`: The user `id` to search for.
-- `is_disabled`: Search for users that are diabled.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_users()
-    .email(email)
-    .id(id)
-    .is_disabled(is_disabled)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListUsers`].*/
     pub fn list_users(&self) -> builder::ListUsers<'_> {
         builder::ListUsers::new(self)
     }
@@ -6267,14 +6061,7 @@ Use this endpoint to create a new user. The API will respond with the newly-crea
 
 Sends a `POST` request to `/users`
 
-Arguments:
-- `body`: User object to be created. (None of these parameters are required, but the user object cannot be empty)
-```ignore
-let response = client.create_user()
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateUser`].*/
     pub fn create_user(&self) -> builder::CreateUser<'_> {
         builder::CreateUser::new(self)
     }
@@ -6284,14 +6071,7 @@ Use this endpoint to read the attributes of a specific user.
 
 Sends a `GET` request to `/users/{user_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-```ignore
-let response = client.read_user()
-    .user_guid(user_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadUser`].*/
     pub fn read_user(&self) -> builder::ReadUser<'_> {
         builder::ReadUser::new(self)
     }
@@ -6301,16 +6081,7 @@ Use this endpoint to update the attributes of the specified user.
 
 Sends a `PUT` request to `/users/{user_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`: User object to be updated (None of these parameters are required, but the user object cannot be empty.)
-```ignore
-let response = client.update_user()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateUser`].*/
     pub fn update_user(&self) -> builder::UpdateUser<'_> {
         builder::UpdateUser::new(self)
     }
@@ -6325,16 +6096,7 @@ Deleting a user is permanent. Deleted users can never be restored. For more info
 
 Sends a `DELETE` request to `/users/{user_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `accept`: Specifies the media type expected in the response.
-```ignore
-let response = client.delete_user()
-    .user_guid(user_guid)
-    .accept(accept)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteUser`].*/
     pub fn delete_user(&self) -> builder::DeleteUser<'_> {
         builder::DeleteUser::new(self)
     }
@@ -6345,14 +6107,7 @@ This endpoint returns a list of the account verifications associated with the us
 
 Sends a `GET` request to `/users/{user_guid}/account_verifications`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-```ignore
-let response = client.list_user_verifications()
-    .user_guid(user_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListUserVerifications`].*/
     pub fn list_user_verifications(&self) -> builder::ListUserVerifications<'_> {
         builder::ListUserVerifications::new(self)
     }
@@ -6367,24 +6122,7 @@ This request will not return the full account number. It may return the last fou
 
 Sends a `GET` request to `/users/{user_guid}/accounts`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `is_manual`: List only accounts that were manually created.
-- `member_is_managed_by_user`: List only accounts whose member is managed by the user.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-- `use_case`: The use case associated with the member. Valid values are `PFM` and `MONEY_MOVEMENT`. For example, you can append either `?use_case=PFM` or `?use_case=MONEY_MOVEMENT`.
-```ignore
-let response = client.list_user_accounts()
-    .user_guid(user_guid)
-    .is_manual(is_manual)
-    .member_is_managed_by_user(member_is_managed_by_user)
-    .page(page)
-    .records_per_page(records_per_page)
-    .use_case(use_case)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListUserAccounts`].*/
     pub fn list_user_accounts(&self) -> builder::ListUserAccounts<'_> {
         builder::ListUserAccounts::new(self)
     }
@@ -6394,16 +6132,7 @@ This endpoint can only be used to create manual accounts. Creating a manual acco
 
 Sends a `POST` request to `/users/{user_guid}/accounts`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`: Manual account object to be created.
-```ignore
-let response = client.create_manual_account()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateManualAccount`].*/
     pub fn create_manual_account(&self) -> builder::CreateManualAccount<'_> {
         builder::CreateManualAccount::new(self)
     }
@@ -6413,16 +6142,7 @@ This endpoint returns the specified `account` resource.
 
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `account_guid`: The unique id for an `account`.
-```ignore
-let response = client.read_account()
-    .user_guid(user_guid)
-    .account_guid(account_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadAccount`].*/
     pub fn read_account(&self) -> builder::ReadAccount<'_> {
         builder::ReadAccount::new(self)
     }
@@ -6432,18 +6152,7 @@ This endpoint deletes accounts that were manually created. The API will respond 
 
 Sends a `DELETE` request to `/users/{user_guid}/accounts/{account_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `account_guid`: The unique id for an `account`.
-- `accept`: Specifies the media type expected in the response.
-```ignore
-let response = client.delete_manual_account()
-    .user_guid(user_guid)
-    .account_guid(account_guid)
-    .accept(accept)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteManualAccount`].*/
     pub fn delete_manual_account(&self) -> builder::DeleteManualAccount<'_> {
         builder::DeleteManualAccount::new(self)
     }
@@ -6453,20 +6162,7 @@ This endpoint returns a list of account numbers associated with the specified `a
 
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/account_numbers`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `account_guid`: The unique id for an `account`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_account_numbers_by_account()
-    .user_guid(user_guid)
-    .account_guid(account_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListAccountNumbersByAccount`].*/
     pub fn list_account_numbers_by_account(
         &self,
     ) -> builder::ListAccountNumbersByAccount<'_> {
@@ -6478,20 +6174,7 @@ Use this endpoint to list all insights associated with an account GUID.
 
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/insights`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `account_guid`: The unique id for an `account`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_insights_by_account()
-    .user_guid(user_guid)
-    .account_guid(account_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListInsightsByAccount`].*/
     pub fn list_insights_by_account(&self) -> builder::ListInsightsByAccount<'_> {
         builder::ListInsightsByAccount::new(self)
     }
@@ -6501,20 +6184,7 @@ This endpoint lists all holdings associated with the particular account defined.
 
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/investment_holdings`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `account_guid`: The unique id for an `account`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_holdings_by_account()
-    .user_guid(user_guid)
-    .account_guid(account_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListHoldingsByAccount`].*/
     pub fn list_holdings_by_account(&self) -> builder::ListHoldingsByAccount<'_> {
         builder::ListHoldingsByAccount::new(self)
     }
@@ -6524,62 +6194,7 @@ Requests to this endpoint return a list of transactions associated with the spec
 
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `account_guid`: The unique id for an `account`.
-- `category_guid`: Filter transactions belonging to specified `category_guid`.
-
-For example, `?category_guid=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.
-- `category_guids`: Filter transactions belonging to any specified `category_guid[]` in url.
-
-For example, `?category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.
-- `from_created_at`: Filter transactions from the date the transaction was created. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
-- `from_date`: Filter transactions from this date. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 120 days ago if not provided.
-- `from_updated_at`: Filter transactions from the date in which the transaction was updated. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
-- `includes`: Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
-
-`?includes=repeating_transactions,merchants,classifications,geolocations`.
-
-The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
-
-`?includes=repeating_transactions,geolocations`.
-
-- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
-- Merchants: Enriches transactions with merchant name.
-- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
-- Geolocation: Provides geographic metadata.
-
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-- `to_created_at`: Filter transaction to the date in which the transaction was created. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
-- `to_date`: Filter transactions to this date (at midnight). This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 5 days forward from the day the request is made to capture pending transactions.
-- `to_updated_at`: Filter transactions to the date in which the transaction was updated. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
-- `top_level_category_guid`: Filter transactions belonging to specified `top_level_category_guid`. This must be top level category guid, use `category_guid` for subcategory guid.
-
-For example, `?top_level_category_guid=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.
-- `top_level_category_guids`: Filter transactions belonging to any specified `top_level_category_guid[]` in url. This must be top level category guid(s), use `category_guid` for subcategory guid(s).
-
-For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.
-```ignore
-let response = client.list_transactions_by_account()
-    .user_guid(user_guid)
-    .account_guid(account_guid)
-    .category_guid(category_guid)
-    .category_guids(category_guids)
-    .from_created_at(from_created_at)
-    .from_date(from_date)
-    .from_updated_at(from_updated_at)
-    .includes(includes)
-    .page(page)
-    .records_per_page(records_per_page)
-    .to_created_at(to_created_at)
-    .to_date(to_date)
-    .to_updated_at(to_updated_at)
-    .top_level_category_guid(top_level_category_guid)
-    .top_level_category_guids(top_level_category_guids)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListTransactionsByAccount`].*/
     pub fn list_transactions_by_account(
         &self,
     ) -> builder::ListTransactionsByAccount<'_> {
@@ -6591,18 +6206,7 @@ This endpoint can only be used to create manual transactions that are under a ma
 
 Sends a `POST` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `account_guid`: The unique id for an `account`.
-- `body`
-```ignore
-let response = client.create_manual_transaction()
-    .user_guid(user_guid)
-    .account_guid(account_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateManualTransaction`].*/
     pub fn create_manual_transaction(&self) -> builder::CreateManualTransaction<'_> {
         builder::CreateManualTransaction::new(self)
     }
@@ -6612,14 +6216,7 @@ List all budgets
 
 Sends a `GET` request to `/users/{user_guid}/budgets`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-```ignore
-let response = client.list_all_budgets()
-    .user_guid(user_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListAllBudgets`].*/
     pub fn list_all_budgets(&self) -> builder::ListAllBudgets<'_> {
         builder::ListAllBudgets::new(self)
     }
@@ -6629,16 +6226,7 @@ Create a budget. This endpoint accepts the optional `MX-Skip-Webhook` header and
 
 Sends a `POST` request to `/users/{user_guid}/budgets`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`
-```ignore
-let response = client.create_budget()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateBudget`].*/
     pub fn create_budget(&self) -> builder::CreateBudget<'_> {
         builder::CreateBudget::new(self)
     }
@@ -6648,14 +6236,7 @@ This endpoint will automatically create budgets for several categories based on 
 
 Sends a `POST` request to `/users/{user_guid}/budgets/generate`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-```ignore
-let response = client.auto_generate_budgets()
-    .user_guid(user_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::AutoGenerateBudgets`].*/
     pub fn auto_generate_budgets(&self) -> builder::AutoGenerateBudgets<'_> {
         builder::AutoGenerateBudgets::new(self)
     }
@@ -6665,16 +6246,7 @@ Read a specific budget.
 
 Sends a `GET` request to `/users/{user_guid}/budgets/{budget_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `budget_guid`: The unique identifier for the budget. Defined by MX.
-```ignore
-let response = client.read_specific_budget()
-    .user_guid(user_guid)
-    .budget_guid(budget_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadSpecificBudget`].*/
     pub fn read_specific_budget(&self) -> builder::ReadSpecificBudget<'_> {
         builder::ReadSpecificBudget::new(self)
     }
@@ -6684,18 +6256,7 @@ Update a specific budget.
 
 Sends a `PUT` request to `/users/{user_guid}/budgets/{budget_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `budget_guid`: The unique identifier for the budget. Defined by MX.
-- `body`
-```ignore
-let response = client.update_specific_budget()
-    .user_guid(user_guid)
-    .budget_guid(budget_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateSpecificBudget`].*/
     pub fn update_specific_budget(&self) -> builder::UpdateSpecificBudget<'_> {
         builder::UpdateSpecificBudget::new(self)
     }
@@ -6705,16 +6266,7 @@ Delete a budget.
 
 Sends a `DELETE` request to `/users/{user_guid}/budgets/{budget_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `budget_guid`: The unique identifier for the budget. Defined by MX.
-```ignore
-let response = client.delete_budget()
-    .user_guid(user_guid)
-    .budget_guid(budget_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteBudget`].*/
     pub fn delete_budget(&self) -> builder::DeleteBudget<'_> {
         builder::DeleteBudget::new(self)
     }
@@ -6724,18 +6276,7 @@ Use this endpoint to list all categories associated with a `user`, including bot
 
 Sends a `GET` request to `/users/{user_guid}/categories`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_categories()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListCategories`].*/
     pub fn list_categories(&self) -> builder::ListCategories<'_> {
         builder::ListCategories::new(self)
     }
@@ -6745,16 +6286,7 @@ Use this endpoint to create a new custom category for a specific `user`.
 
 Sends a `POST` request to `/users/{user_guid}/categories`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`: Custom category object to be created
-```ignore
-let response = client.create_category()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateCategory`].*/
     pub fn create_category(&self) -> builder::CreateCategory<'_> {
         builder::CreateCategory::new(self)
     }
@@ -6764,18 +6296,7 @@ Use this endpoint to retrieve a list of all the default categories and subcatego
 
 Sends a `GET` request to `/users/{user_guid}/categories/default`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_default_categories_by_user()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListDefaultCategoriesByUser`].*/
     pub fn list_default_categories_by_user(
         &self,
     ) -> builder::ListDefaultCategoriesByUser<'_> {
@@ -6787,16 +6308,7 @@ Use this endpoint to read the attributes of either a default category or a custo
 
 Sends a `GET` request to `/users/{user_guid}/categories/{category_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `category_guid`: The unique id for a `category`.
-```ignore
-let response = client.read_category()
-    .user_guid(user_guid)
-    .category_guid(category_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadCategory`].*/
     pub fn read_category(&self) -> builder::ReadCategory<'_> {
         builder::ReadCategory::new(self)
     }
@@ -6806,18 +6318,7 @@ Use this endpoint to update the attributes of a custom category according to its
 
 Sends a `PUT` request to `/users/{user_guid}/categories/{category_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `category_guid`: The unique id for a `category`.
-- `body`: Category object to be updated (While no single parameter is required, the `category` object cannot be empty)
-```ignore
-let response = client.update_category()
-    .user_guid(user_guid)
-    .category_guid(category_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateCategory`].*/
     pub fn update_category(&self) -> builder::UpdateCategory<'_> {
         builder::UpdateCategory::new(self)
     }
@@ -6827,16 +6328,7 @@ Use this endpoint to delete a specific custom category according to its unique G
 
 Sends a `DELETE` request to `/users/{user_guid}/categories/{category_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `category_guid`: The unique id for a `category`.
-```ignore
-let response = client.delete_category()
-    .user_guid(user_guid)
-    .category_guid(category_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteCategory`].*/
     pub fn delete_category(&self) -> builder::DeleteCategory<'_> {
         builder::DeleteCategory::new(self)
     }
@@ -6846,16 +6338,7 @@ This endpoint will return a URL for an embeddable version of MX Connect.
 
 Sends a `POST` request to `/users/{user_guid}/connect_widget_url`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`: Optional config options for WebView (is_mobile_webview, current_institution_code, current_member_guid, update_credentials)
-```ignore
-let response = client.request_connect_widget_url()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::RequestConnectWidgetUrl`].*/
     pub fn request_connect_widget_url(&self) -> builder::RequestConnectWidgetUrl<'_> {
         builder::RequestConnectWidgetUrl::new(self)
     }
@@ -6865,20 +6348,7 @@ List all goals a user can set.
 
 Sends a `GET` request to `/users/{user_guid}/goals`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-- `accept`: Specifies the media type expected in the response.
-```ignore
-let response = client.list_goals()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .accept(accept)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListGoals`].*/
     pub fn list_goals(&self) -> builder::ListGoals<'_> {
         builder::ListGoals::new(self)
     }
@@ -6888,16 +6358,7 @@ Create a goal. This endpoint accepts the optional `MX-Skip-Webhook` header and `
 
 Sends a `POST` request to `/users/{user_guid}/goals`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`
-```ignore
-let response = client.create_goal()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateGoal`].*/
     pub fn create_goal(&self) -> builder::CreateGoal<'_> {
         builder::CreateGoal::new(self)
     }
@@ -6907,16 +6368,7 @@ This endpoint repositions goal priority levels. If one goal is set to a lower pr
 
 Sends a `PUT` request to `/users/{user_guid}/goals/reposition`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`
-```ignore
-let response = client.reposition_goals()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::RepositionGoals`].*/
     pub fn reposition_goals(&self) -> builder::RepositionGoals<'_> {
         builder::RepositionGoals::new(self)
     }
@@ -6926,16 +6378,7 @@ Read a specific goal.
 
 Sends a `GET` request to `/users/{user_guid}/goals/{goal_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `goal_guid`: The unique identifier for a goal. Defined by MX.
-```ignore
-let response = client.read_goal()
-    .user_guid(user_guid)
-    .goal_guid(goal_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadGoal`].*/
     pub fn read_goal(&self) -> builder::ReadGoal<'_> {
         builder::ReadGoal::new(self)
     }
@@ -6945,18 +6388,7 @@ This endpoint updates a specific goal.
 
 Sends a `PUT` request to `/users/{user_guid}/goals/{goal_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `goal_guid`: The unique identifier for a goal. Defined by MX.
-- `body`
-```ignore
-let response = client.update_goal()
-    .user_guid(user_guid)
-    .goal_guid(goal_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateGoal`].*/
     pub fn update_goal(&self) -> builder::UpdateGoal<'_> {
         builder::UpdateGoal::new(self)
     }
@@ -6966,18 +6398,7 @@ Delete a goal.
 
 Sends a `DELETE` request to `/users/{user_guid}/goals/{goal_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `goal_guid`: The unique identifier for a goal. Defined by MX.
-- `accept`: Specifies the media type expected in the response.
-```ignore
-let response = client.delete_goal()
-    .user_guid(user_guid)
-    .goal_guid(goal_guid)
-    .accept(accept)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteGoal`].*/
     pub fn delete_goal(&self) -> builder::DeleteGoal<'_> {
         builder::DeleteGoal::new(self)
     }
@@ -6987,18 +6408,7 @@ Use this endpoint to list all the insights associated with the user.
 
 Sends a `GET` request to `/users/{user_guid}/insights`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_insights_user()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListInsightsUser`].*/
     pub fn list_insights_user(&self) -> builder::ListInsightsUser<'_> {
         builder::ListInsightsUser::new(self)
     }
@@ -7008,16 +6418,7 @@ Use this endpoint to read the attributes of an insight according to its unique G
 
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `insight_guid`: The unique identifier for the insight. Defined by MX.
-```ignore
-let response = client.read_insight_user()
-    .user_guid(user_guid)
-    .insight_guid(insight_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadInsightUser`].*/
     pub fn read_insight_user(&self) -> builder::ReadInsightUser<'_> {
         builder::ReadInsightUser::new(self)
     }
@@ -7027,18 +6428,7 @@ Use this endpoint to update the attributes of an insight according to its unique
 
 Sends a `PUT` request to `/users/{user_guid}/insights/{insight_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `insight_guid`: The unique identifier for the insight. Defined by MX.
-- `body`: The insight to be updated (None of these parameters are required, but the user object cannot be empty.)
-```ignore
-let response = client.update_insight()
-    .user_guid(user_guid)
-    .insight_guid(insight_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateInsight`].*/
     pub fn update_insight(&self) -> builder::UpdateInsight<'_> {
         builder::UpdateInsight::new(self)
     }
@@ -7048,20 +6438,7 @@ Use this endpoint to list all the accounts associated with the insight.
 
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/accounts`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `insight_guid`: The unique identifier for the insight. Defined by MX.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_accounts_insight()
-    .user_guid(user_guid)
-    .insight_guid(insight_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListAccountsInsight`].*/
     pub fn list_accounts_insight(&self) -> builder::ListAccountsInsight<'_> {
         builder::ListAccountsInsight::new(self)
     }
@@ -7071,20 +6448,7 @@ Use this endpoint to list all the categories associated with the insight.
 
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/categories`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `insight_guid`: The unique identifier for the insight. Defined by MX.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_categories_insight()
-    .user_guid(user_guid)
-    .insight_guid(insight_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListCategoriesInsight`].*/
     pub fn list_categories_insight(&self) -> builder::ListCategoriesInsight<'_> {
         builder::ListCategoriesInsight::new(self)
     }
@@ -7094,20 +6458,7 @@ Use this endpoint to list all the merchants associated with the insight.
 
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/merchants`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `insight_guid`: The unique identifier for the insight. Defined by MX.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_merchants_insight()
-    .user_guid(user_guid)
-    .insight_guid(insight_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListMerchantsInsight`].*/
     pub fn list_merchants_insight(&self) -> builder::ListMerchantsInsight<'_> {
         builder::ListMerchantsInsight::new(self)
     }
@@ -7117,20 +6468,7 @@ Use this endpoint to list all the scheduled payments associated with the insight
 
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/scheduled_payments`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `insight_guid`: The unique identifier for the insight. Defined by MX.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_scheduled_payments_insight()
-    .user_guid(user_guid)
-    .insight_guid(insight_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListScheduledPaymentsInsight`].*/
     pub fn list_scheduled_payments_insight(
         &self,
     ) -> builder::ListScheduledPaymentsInsight<'_> {
@@ -7142,20 +6480,7 @@ Use this endpoint to list all the transactions associated with the insight.
 
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/transactions`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `insight_guid`: The unique identifier for the insight. Defined by MX.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_transactions_insight()
-    .user_guid(user_guid)
-    .insight_guid(insight_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListTransactionsInsight`].*/
     pub fn list_transactions_insight(&self) -> builder::ListTransactionsInsight<'_> {
         builder::ListTransactionsInsight::new(self)
     }
@@ -7165,18 +6490,7 @@ This endpoint lists all holdings associated with the user across all accounts.
 
 Sends a `GET` request to `/users/{user_guid}/investment_holdings`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_holdings()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListHoldings`].*/
     pub fn list_holdings(&self) -> builder::ListHoldings<'_> {
         builder::ListHoldings::new(self)
     }
@@ -7186,16 +6500,7 @@ Use this endpoint to read the attributes of a specific `holding`.
 
 Sends a `GET` request to `/users/{user_guid}/investment_holdings/{holding_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `holding_guid`: The unique id for a `holding`.
-```ignore
-let response = client.read_holding()
-    .user_guid(user_guid)
-    .holding_guid(holding_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadHolding`].*/
     pub fn read_holding(&self) -> builder::ReadHolding<'_> {
         builder::ReadHolding::new(self)
     }
@@ -7205,14 +6510,7 @@ This endpoint deactivates the specific user from the `/investment_holdings` prod
 
 Sends a `GET` request to `/users/{user_guid}/investment_holdings_deactivate`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-```ignore
-let response = client.deactivate_user()
-    .user_guid(user_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeactivateUser`].*/
     pub fn deactivate_user(&self) -> builder::DeactivateUser<'_> {
         builder::DeactivateUser::new(self)
     }
@@ -7222,18 +6520,7 @@ This endpoint returns a list of all the partner-managed members associated with 
 
 Sends a `GET` request to `/users/{user_guid}/managed_members`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_managed_members()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListManagedMembers`].*/
     pub fn list_managed_members(&self) -> builder::ListManagedMembers<'_> {
         builder::ListManagedMembers::new(self)
     }
@@ -7243,16 +6530,7 @@ Use this endpoint to create a new partner-managed `member`.
 
 Sends a `POST` request to `/users/{user_guid}/managed_members`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`: Managed member to be created.
-```ignore
-let response = client.create_managed_member()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateManagedMember`].*/
     pub fn create_managed_member(&self) -> builder::CreateManagedMember<'_> {
         builder::CreateManagedMember::new(self)
     }
@@ -7262,16 +6540,7 @@ This endpoint returns the attributes of the specified partner-managed`member`.
 
 Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-```ignore
-let response = client.read_managed_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadManagedMember`].*/
     pub fn read_managed_member(&self) -> builder::ReadManagedMember<'_> {
         builder::ReadManagedMember::new(self)
     }
@@ -7281,18 +6550,7 @@ Use this endpoint to update the attributes of the specified partner_managed `mem
 
 Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `body`: Managed member object to be updated (While no single parameter is required, the request body can't be empty)
-```ignore
-let response = client.update_managed_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateManagedMember`].*/
     pub fn update_managed_member(&self) -> builder::UpdateManagedMember<'_> {
         builder::UpdateManagedMember::new(self)
     }
@@ -7302,18 +6560,7 @@ Use this endpoint to delete the specified partner-managed `member`. The endpoint
 
 Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `accept`: Specifies the media type expected in the response.
-```ignore
-let response = client.delete_managed_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .accept(accept)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteManagedMember`].*/
     pub fn delete_managed_member(&self) -> builder::DeleteManagedMember<'_> {
         builder::DeleteManagedMember::new(self)
     }
@@ -7323,20 +6570,7 @@ Use this endpoint to retrieve a list of all the partner-managed accounts associa
 
 Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_managed_accounts()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListManagedAccounts`].*/
     pub fn list_managed_accounts(&self) -> builder::ListManagedAccounts<'_> {
         builder::ListManagedAccounts::new(self)
     }
@@ -7346,18 +6580,7 @@ Use this endpoint to create a partner-managed account.
 
 Sends a `POST` request to `/users/{user_guid}/managed_members/{member_guid}/accounts`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `body`: Managed account to be created.
-```ignore
-let response = client.create_managed_account()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateManagedAccount`].*/
     pub fn create_managed_account(&self) -> builder::CreateManagedAccount<'_> {
         builder::CreateManagedAccount::new(self)
     }
@@ -7367,18 +6590,7 @@ Use this endpoint to read the attributes of a partner-managed account according 
 
 Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `account_guid`: The unique id for an `account`.
-```ignore
-let response = client.read_managed_account()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .account_guid(account_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadManagedAccount`].*/
     pub fn read_managed_account(&self) -> builder::ReadManagedAccount<'_> {
         builder::ReadManagedAccount::new(self)
     }
@@ -7388,20 +6600,7 @@ Use this endpoint to update the attributes of a partner-managed account accordin
 
 Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `account_guid`: The unique id for an `account`.
-- `body`: Managed account object to be updated (While no single parameter is required, the request body can't be empty)
-```ignore
-let response = client.update_managed_account()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .account_guid(account_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateManagedAccount`].*/
     pub fn update_managed_account(&self) -> builder::UpdateManagedAccount<'_> {
         builder::UpdateManagedAccount::new(self)
     }
@@ -7411,18 +6610,7 @@ Use this endpoint to delete a partner-managed account according to its unique GU
 
 Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `account_guid`: The unique id for an `account`.
-```ignore
-let response = client.delete_managed_account()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .account_guid(account_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteManagedAccount`].*/
     pub fn delete_managed_account(&self) -> builder::DeleteManagedAccount<'_> {
         builder::DeleteManagedAccount::new(self)
     }
@@ -7432,26 +6620,7 @@ This endpoint returns a list of all the partner-managed transactions associated 
 
 Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `account_guid`: The unique id for an `account`.
-- `from_date`: Filter transactions from this date. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 120 days ago if not provided.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-- `to_date`: Filter transactions to this date (at midnight). This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 5 days forward from the day the request is made to capture pending transactions.
-```ignore
-let response = client.list_managed_transactions()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .account_guid(account_guid)
-    .from_date(from_date)
-    .page(page)
-    .records_per_page(records_per_page)
-    .to_date(to_date)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListManagedTransactions`].*/
     pub fn list_managed_transactions(&self) -> builder::ListManagedTransactions<'_> {
         builder::ListManagedTransactions::new(self)
     }
@@ -7461,20 +6630,7 @@ Use this endpoint to create a new partner-managed `transaction`.
 
 Sends a `POST` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `account_guid`: The unique id for an `account`.
-- `body`: Managed transaction to be created.
-```ignore
-let response = client.create_managed_transaction()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .account_guid(account_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateManagedTransaction`].*/
     pub fn create_managed_transaction(&self) -> builder::CreateManagedTransaction<'_> {
         builder::CreateManagedTransaction::new(self)
     }
@@ -7484,20 +6640,7 @@ Requests to this endpoint will return the attributes of the specified partner-ma
 
 Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `account_guid`: The unique id for an `account`.
-- `transaction_guid`: The unique id for a `transaction`.
-```ignore
-let response = client.read_managed_transaction()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .account_guid(account_guid)
-    .transaction_guid(transaction_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadManagedTransaction`].*/
     pub fn read_managed_transaction(&self) -> builder::ReadManagedTransaction<'_> {
         builder::ReadManagedTransaction::new(self)
     }
@@ -7507,22 +6650,7 @@ Use this endpoint to update the attributes of the specified partner_managed `tra
 
 Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `account_guid`: The unique id for an `account`.
-- `transaction_guid`: The unique id for a `transaction`.
-- `body`: Managed transaction object to be updated (While no single parameter is required, the request body can't be empty)
-```ignore
-let response = client.update_managed_transaction()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .account_guid(account_guid)
-    .transaction_guid(transaction_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateManagedTransaction`].*/
     pub fn update_managed_transaction(&self) -> builder::UpdateManagedTransaction<'_> {
         builder::UpdateManagedTransaction::new(self)
     }
@@ -7532,20 +6660,7 @@ Use this endpoint to delete the specified partner-managed `transaction`. The end
 
 Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `account_guid`: The unique id for an `account`.
-- `transaction_guid`: The unique id for a `transaction`.
-```ignore
-let response = client.delete_managed_transaction()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .account_guid(account_guid)
-    .transaction_guid(transaction_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteManagedTransaction`].*/
     pub fn delete_managed_transaction(&self) -> builder::DeleteManagedTransaction<'_> {
         builder::DeleteManagedTransaction::new(self)
     }
@@ -7555,20 +6670,7 @@ This endpoint returns an array which contains information on every member associ
 
 Sends a `GET` request to `/users/{user_guid}/members`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-- `use_case`: The use case associated with the member. Valid values are `PFM` and `MONEY_MOVEMENT`. For example, you can append either `?use_case=PFM` or `?use_case=MONEY_MOVEMENT`.
-```ignore
-let response = client.list_members()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .use_case(use_case)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListMembers`].*/
     pub fn list_members(&self) -> builder::ListMembers<'_> {
         builder::ListMembers::new(self)
     }
@@ -7578,18 +6680,7 @@ This endpoint allows you to create a new member. Members are created with the re
 
 Sends a `POST` request to `/users/{user_guid}/members`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `x_callback_payload`: The base64 encoded string defined in this header will be returned in the [Member](/resources/webhooks/member/) and [Member Data Updated](/resources/webhooks/member#member-data-updated) webhooks. This allows you to trace user interactions and workflows initiated externally and internally in the MX Platform. Max 1024 characters.
-- `body`: Member object to be created with optional parameters (id and metadata) and required parameters (credentials and institution_code)
-```ignore
-let response = client.create_member()
-    .user_guid(user_guid)
-    .x_callback_payload(x_callback_payload)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateMember`].*/
     pub fn create_member(&self) -> builder::CreateMember<'_> {
         builder::CreateMember::new(self)
     }
@@ -7599,16 +6690,7 @@ Use this endpoint to read the attributes of a specific member.
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-```ignore
-let response = client.read_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadMember`].*/
     pub fn read_member(&self) -> builder::ReadMember<'_> {
         builder::ReadMember::new(self)
     }
@@ -7618,20 +6700,7 @@ Use this endpoint to update a members attributes. Only the credentials, id, and 
 
 Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `x_callback_payload`: The base64 encoded string defined in this header will be returned in the [Member](/resources/webhooks/member/) and [Member Data Updated](/resources/webhooks/member#member-data-updated) webhooks. This allows you to trace user interactions and workflows initiated externally and internally in the MX Platform. Max 1024 characters.
-- `body`: Member object to be updated (While no single parameter is required, the request body can't be empty)
-```ignore
-let response = client.update_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .x_callback_payload(x_callback_payload)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateMember`].*/
     pub fn update_member(&self) -> builder::UpdateMember<'_> {
         builder::UpdateMember::new(self)
     }
@@ -7641,16 +6710,7 @@ Accessing this endpoint will permanently delete a member.
 
 Sends a `DELETE` request to `/users/{user_guid}/members/{member_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-```ignore
-let response = client.delete_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteMember`].*/
     pub fn delete_member(&self) -> builder::DeleteMember<'_> {
         builder::DeleteMember::new(self)
     }
@@ -7660,20 +6720,7 @@ This endpoint returns a list of account numbers associated with the specified `m
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_numbers`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_account_numbers_by_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListAccountNumbersByMember`].*/
     pub fn list_account_numbers_by_member(
         &self,
     ) -> builder::ListAccountNumbersByMember<'_> {
@@ -7685,20 +6732,7 @@ This endpoint returns an array with information about every account associated w
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_owners`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_account_owners_by_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListAccountOwnersByMember`].*/
     pub fn list_account_owners_by_member(
         &self,
     ) -> builder::ListAccountOwnersByMember<'_> {
@@ -7710,22 +6744,7 @@ This endpoint returns a list of all the accounts associated with the specified `
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `member_is_managed_by_user`: List only accounts whose member is managed by the user.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_member_accounts()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .member_is_managed_by_user(member_is_managed_by_user)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListMemberAccounts`].*/
     pub fn list_member_accounts(&self) -> builder::ListMemberAccounts<'_> {
         builder::ListMemberAccounts::new(self)
     }
@@ -7735,18 +6754,7 @@ This endpoint allows you to read the attributes of an `account` resource.
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `account_guid`: The unique id for an `account`.
-```ignore
-let response = client.read_account_by_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .account_guid(account_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadAccountByMember`].*/
     pub fn read_account_by_member(&self) -> builder::ReadAccountByMember<'_> {
         builder::ReadAccountByMember::new(self)
     }
@@ -7756,20 +6764,7 @@ This endpoint allows you to update certain attributes of an `account` resource, 
 
 Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `account_guid`: The unique id for an `account`.
-- `body`
-```ignore
-let response = client.update_account_by_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .account_guid(account_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateAccountByMember`].*/
     pub fn update_account_by_member(&self) -> builder::UpdateAccountByMember<'_> {
         builder::UpdateAccountByMember::new(self)
     }
@@ -7779,22 +6774,7 @@ Use this endpoint to update a specific transaction according to its unique GUID.
 
 Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `account_guid`: The unique id for an `account`.
-- `transaction_guid`: The unique id for a `transaction`.
-- `body`: Transaction object to be updated
-```ignore
-let response = client.update_transaction_by_account()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .account_guid(account_guid)
-    .transaction_guid(transaction_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateTransactionByAccount`].*/
     pub fn update_transaction_by_account(
         &self,
     ) -> builder::UpdateTransactionByAccount<'_> {
@@ -7806,22 +6786,7 @@ Calling this endpoint initiates an aggregation event for the member. This brings
 
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/aggregate`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `include_holdings`: When set to `false`, the aggregation will not gather holdings data. Defaults to `true`.
-- `include_transactions`: When set to `false`, the aggregation will not gather transactions data. Defaults to `true`.
-- `x_callback_payload`: The base64 encoded string defined in this header will be returned in the [Member](/resources/webhooks/member/) and [Member Data Updated](/resources/webhooks/member#member-data-updated) webhooks. This allows you to trace user interactions and workflows initiated externally and internally in the MX Platform. Max 1024 characters.
-```ignore
-let response = client.aggregate_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .include_holdings(include_holdings)
-    .include_transactions(include_transactions)
-    .x_callback_payload(x_callback_payload)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::AggregateMember`].*/
     pub fn aggregate_member(&self) -> builder::AggregateMember<'_> {
         builder::AggregateMember::new(self)
     }
@@ -7831,20 +6796,7 @@ Use this endpoint for information on what multi-factor authentication challenges
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/challenges`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_member_challenges()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListMemberChallenges`].*/
     pub fn list_member_challenges(&self) -> builder::ListMemberChallenges<'_> {
         builder::ListMemberChallenges::new(self)
     }
@@ -7854,16 +6806,7 @@ This endpoint operates much like the aggregate member endpoint except that it ga
 
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/check_balance`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-```ignore
-let response = client.check_balances()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CheckBalances`].*/
     pub fn check_balances(&self) -> builder::CheckBalances<'_> {
         builder::CheckBalances::new(self)
     }
@@ -7873,20 +6816,7 @@ This endpoint returns an array which contains information on every non-MFA crede
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/credentials`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_member_credentials()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListMemberCredentials`].*/
     pub fn list_member_credentials(&self) -> builder::ListMemberCredentials<'_> {
         builder::ListMemberCredentials::new(self)
     }
@@ -7896,16 +6826,7 @@ Some institutions allow developers to access an extended transaction history wit
 
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/extend_history`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-```ignore
-let response = client.extend_history()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ExtendHistory`].*/
     pub fn extend_history(&self) -> builder::ExtendHistory<'_> {
         builder::ExtendHistory::new(self)
     }
@@ -7915,16 +6836,7 @@ Calling this endpoint initiates an aggregation-type event which will gather the 
 
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/fetch_rewards`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-```ignore
-let response = client.fetch_rewards()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::FetchRewards`].*/
     pub fn fetch_rewards(&self) -> builder::FetchRewards<'_> {
         builder::FetchRewards::new(self)
     }
@@ -7934,16 +6846,7 @@ Use this endpoint to fetch the statements associated with a particular member.
 
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/fetch_statements`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-```ignore
-let response = client.fetch_statements()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::FetchStatements`].*/
     pub fn fetch_statements(&self) -> builder::FetchStatements<'_> {
         builder::FetchStatements::new(self)
     }
@@ -7953,16 +6856,7 @@ The identify endpoint begins an identification process for an already-existing m
 
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/identify`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-```ignore
-let response = client.identify_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::IdentifyMember`].*/
     pub fn identify_member(&self) -> builder::IdentifyMember<'_> {
         builder::IdentifyMember::new(self)
     }
@@ -7972,20 +6866,7 @@ This endpoint lists all holdings associated with the specified member.
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/investment_holdings`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_holdings_by_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListHoldingsByMember`].*/
     pub fn list_holdings_by_member(&self) -> builder::ListHoldingsByMember<'_> {
         builder::ListHoldingsByMember::new(self)
     }
@@ -7995,26 +6876,7 @@ This endpoint will generate an `oauth_window_uri` for the specified `member`.
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/oauth_window_uri`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `client_redirect_url`: A URL that MX will redirect to at the end of OAuth with additional query parameters. Only available with `referral_source=APP`.
-- `enable_app2app`: This indicates whether OAuth app2app behavior is enabled for institutions that support it. Defaults to `true`. When set to `false`, any `oauth_window_uri` generated will **not** direct the end user to the institution's mobile application. This setting is not persistent. This setting currently only affects Chase institutions.
-- `referral_source`: Must be either `BROWSER` or `APP` depending on the implementation. Defaults to `BROWSER`.
-- `skip_aggregation`: Setting this parameter to `true` will prevent the member from automatically aggregating after being redirected from the authorization page.
-- `ui_message_webview_url_scheme`: A scheme for routing the user back to the application state they were previously in. Only available with `referral_source=APP`.
-```ignore
-let response = client.request_o_auth_window_uri()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .client_redirect_url(client_redirect_url)
-    .enable_app2app(enable_app2app)
-    .referral_source(referral_source)
-    .skip_aggregation(skip_aggregation)
-    .ui_message_webview_url_scheme(ui_message_webview_url_scheme)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::RequestOAuthWindowUri`].*/
     pub fn request_o_auth_window_uri(&self) -> builder::RequestOAuthWindowUri<'_> {
         builder::RequestOAuthWindowUri::new(self)
     }
@@ -8024,18 +6886,7 @@ This endpoint answers the challenges needed when a member has been challenged by
 
 Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/resume`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `body`: Member object with MFA challenge answers
-```ignore
-let response = client.resume_aggregation()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ResumeAggregation`].*/
     pub fn resume_aggregation(&self) -> builder::ResumeAggregation<'_> {
         builder::ResumeAggregation::new(self)
     }
@@ -8045,16 +6896,7 @@ Use this endpoint to list all the `rewards` associated with a specified `member`
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/rewards`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-```ignore
-let response = client.list_rewards()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListRewards`].*/
     pub fn list_rewards(&self) -> builder::ListRewards<'_> {
         builder::ListRewards::new(self)
     }
@@ -8064,18 +6906,7 @@ Use this endpoint to read a specific `reward` based on its unique GUID. Member a
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/rewards/{reward_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `reward_guid`: The unique identifier for the rewards. Defined by MX.
-```ignore
-let response = client.read_rewards()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .reward_guid(reward_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadRewards`].*/
     pub fn read_rewards(&self) -> builder::ReadRewards<'_> {
         builder::ReadRewards::new(self)
     }
@@ -8085,20 +6916,7 @@ Use this endpoint to get an array of available statements.
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_statements_by_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListStatementsByMember`].*/
     pub fn list_statements_by_member(&self) -> builder::ListStatementsByMember<'_> {
         builder::ListStatementsByMember::new(self)
     }
@@ -8108,18 +6926,7 @@ Use this endpoint to read a JSON representation of the statement.
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `statement_guid`: The unique id for a `statement`.
-```ignore
-let response = client.read_statement_by_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .statement_guid(statement_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadStatementByMember`].*/
     pub fn read_statement_by_member(&self) -> builder::ReadStatementByMember<'_> {
         builder::ReadStatementByMember::new(self)
     }
@@ -8129,18 +6936,7 @@ Use this endpoint to download a specified statement PDF.
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `statement_guid`: The unique id for a `statement`.
-```ignore
-let response = client.download_statement_pdf()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .statement_guid(statement_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DownloadStatementPdf`].*/
     pub fn download_statement_pdf(&self) -> builder::DownloadStatementPdf<'_> {
         builder::DownloadStatementPdf::new(self)
     }
@@ -8150,16 +6946,7 @@ This endpoint provides the status of the members most recent aggregation event. 
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/status`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-```ignore
-let response = client.read_member_status()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadMemberStatus`].*/
     pub fn read_member_status(&self) -> builder::ReadMemberStatus<'_> {
         builder::ReadMemberStatus::new(self)
     }
@@ -8169,62 +6956,7 @@ Requests to this endpoint return a list of transactions associated with the spec
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/transactions`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `category_guid`: Filter transactions belonging to specified `category_guid`.
-
-For example, `?category_guid=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.
-- `category_guids`: Filter transactions belonging to any specified `category_guid[]` in url.
-
-For example, `?category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.
-- `from_created_at`: Filter transactions from the date the transaction was created. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
-- `from_date`: Filter transactions from this date. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 120 days ago if not provided.
-- `from_updated_at`: Filter transactions from the date in which the transaction was updated. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
-- `includes`: Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
-
-`?includes=repeating_transactions,merchants,classifications,geolocations`.
-
-The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
-
-`?includes=repeating_transactions,geolocations`.
-
-- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
-- Merchants: Enriches transactions with merchant name.
-- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
-- Geolocation: Provides geographic metadata.
-
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-- `to_created_at`: Filter transaction to the date in which the transaction was created. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
-- `to_date`: Filter transactions to this date (at midnight). This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 5 days forward from the day the request is made to capture pending transactions.
-- `to_updated_at`: Filter transactions to the date in which the transaction was updated. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
-- `top_level_category_guid`: Filter transactions belonging to specified `top_level_category_guid`. This must be top level category guid, use `category_guid` for subcategory guid.
-
-For example, `?top_level_category_guid=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.
-- `top_level_category_guids`: Filter transactions belonging to any specified `top_level_category_guid[]` in url. This must be top level category guid(s), use `category_guid` for subcategory guid(s).
-
-For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.
-```ignore
-let response = client.list_transactions_by_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .category_guid(category_guid)
-    .category_guids(category_guids)
-    .from_created_at(from_created_at)
-    .from_date(from_date)
-    .from_updated_at(from_updated_at)
-    .includes(includes)
-    .page(page)
-    .records_per_page(records_per_page)
-    .to_created_at(to_created_at)
-    .to_date(to_date)
-    .to_updated_at(to_updated_at)
-    .top_level_category_guid(top_level_category_guid)
-    .top_level_category_guids(top_level_category_guids)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListTransactionsByMember`].*/
     pub fn list_transactions_by_member(&self) -> builder::ListTransactionsByMember<'_> {
         builder::ListTransactionsByMember::new(self)
     }
@@ -8234,18 +6966,7 @@ The verify endpoint begins a verification process for a member.
 
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/verify`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `x_callback_payload`: The base64 encoded string defined in this header will be returned in the [Member](/resources/webhooks/member/) and [Member Data Updated](/resources/webhooks/member#member-data-updated) webhooks. This allows you to trace user interactions and workflows initiated externally and internally in the MX Platform. Max 1024 characters.
-```ignore
-let response = client.verify_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .x_callback_payload(x_callback_payload)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::VerifyMember`].*/
     pub fn verify_member(&self) -> builder::VerifyMember<'_> {
         builder::VerifyMember::new(self)
     }
@@ -8255,14 +6976,7 @@ Use this endpoint to read the attributes of a specific microdeposit according to
 
 Sends a `GET` request to `/users/{user_guid}/micro_deposits`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-```ignore
-let response = client.list_user_microdeposits()
-    .user_guid(user_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListUserMicrodeposits`].*/
     pub fn list_user_microdeposits(&self) -> builder::ListUserMicrodeposits<'_> {
         builder::ListUserMicrodeposits::new(self)
     }
@@ -8277,16 +6991,7 @@ Pre-initiating a microdeposit allows you to pass the end user's first name, last
 
 Sends a `POST` request to `/users/{user_guid}/micro_deposits`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`
-```ignore
-let response = client.create_microdeposit()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateMicrodeposit`].*/
     pub fn create_microdeposit(&self) -> builder::CreateMicrodeposit<'_> {
         builder::CreateMicrodeposit::new(self)
     }
@@ -8296,16 +7001,7 @@ Use this endpoint to read the attributes of a specific microdeposit according to
 
 Sends a `GET` request to `/users/{user_guid}/micro_deposits/{micro_deposit_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `micro_deposit_guid`: The unique identifier for the microdeposit. Defined by MX.
-```ignore
-let response = client.read_user_microdeposit()
-    .user_guid(user_guid)
-    .micro_deposit_guid(micro_deposit_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadUserMicrodeposit`].*/
     pub fn read_user_microdeposit(&self) -> builder::ReadUserMicrodeposit<'_> {
         builder::ReadUserMicrodeposit::new(self)
     }
@@ -8315,16 +7011,7 @@ Use this endpoint to delete the specified microdeposit.
 
 Sends a `DELETE` request to `/users/{user_guid}/micro_deposits/{micro_deposit_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `micro_deposit_guid`: The unique identifier for the microdeposit. Defined by MX.
-```ignore
-let response = client.delete_microdeposit()
-    .user_guid(user_guid)
-    .micro_deposit_guid(micro_deposit_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteMicrodeposit`].*/
     pub fn delete_microdeposit(&self) -> builder::DeleteMicrodeposit<'_> {
         builder::DeleteMicrodeposit::new(self)
     }
@@ -8334,14 +7021,7 @@ Read monthly cash flow profile.
 
 Sends a `GET` request to `/users/{user_guid}/monthly_cash_flow_profile`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-```ignore
-let response = client.read_monthly_cash_flow_profile()
-    .user_guid(user_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadMonthlyCashFlowProfile`].*/
     pub fn read_monthly_cash_flow_profile(
         &self,
     ) -> builder::ReadMonthlyCashFlowProfile<'_> {
@@ -8353,16 +7033,7 @@ Use this endpoint to update the attributes of a `monthly_cash_flow_profile`.
 
 Sends a `PUT` request to `/users/{user_guid}/monthly_cash_flow_profile`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`
-```ignore
-let response = client.update_monthly_cash_flow_profile()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateMonthlyCashFlowProfile`].*/
     pub fn update_monthly_cash_flow_profile(
         &self,
     ) -> builder::UpdateMonthlyCashFlowProfile<'_> {
@@ -8374,22 +7045,7 @@ All notifications for the user can be listed, including notifications created by
 
 Sends a `GET` request to `/users/{user_guid}/notifications`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `from_date`: Filter transactions from this date. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 120 days ago if not provided.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-- `to_date`: Filter transactions to this date (at midnight). This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 5 days forward from the day the request is made to capture pending transactions.
-```ignore
-let response = client.list_notifications()
-    .user_guid(user_guid)
-    .from_date(from_date)
-    .page(page)
-    .records_per_page(records_per_page)
-    .to_date(to_date)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListNotifications`].*/
     pub fn list_notifications(&self) -> builder::ListNotifications<'_> {
         builder::ListNotifications::new(self)
     }
@@ -8399,18 +7055,7 @@ All notifications created through the API will be of notification type `API_NOTI
 
 Sends a `POST` request to `/users/{user_guid}/notifications`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `content`: The information related to the notification.
-- `subject`: The subject related to the notification.
-```ignore
-let response = client.create_notification()
-    .user_guid(user_guid)
-    .content(content)
-    .subject(subject)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateNotification`].*/
     pub fn create_notification(&self) -> builder::CreateNotification<'_> {
         builder::CreateNotification::new(self)
     }
@@ -8421,16 +7066,7 @@ Can pull up any notification associated with the user, including notifications c
 
 Sends a `GET` request to `/users/{user_guid}/notifications/{notification_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `notification_guid`: The unique identifier for notifications. Defined by MX.
-```ignore
-let response = client.read_notifications()
-    .user_guid(user_guid)
-    .notification_guid(notification_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadNotifications`].*/
     pub fn read_notifications(&self) -> builder::ReadNotifications<'_> {
         builder::ReadNotifications::new(self)
     }
@@ -8440,14 +7076,7 @@ Retrieve a list of all recurring transactions for a user. <br /><br />For more s
 
 Sends a `GET` request to `/users/{user_guid}/repeating_transactions`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-```ignore
-let response = client.repeating_transactions()
-    .user_guid(user_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::RepeatingTransactions`].*/
     pub fn repeating_transactions(&self) -> builder::RepeatingTransactions<'_> {
         builder::RepeatingTransactions::new(self)
     }
@@ -8457,16 +7086,7 @@ Get a Specific Repeating Transaction. <br /><br />List For more see the [Repeati
 
 Sends a `GET` request to `/users/{user_guid}/repeating_transactions/{repeating_transaction_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `repeating_transaction_guid`: The unique id for a recurring transaction.
-```ignore
-let response = client.specific_repeating_transaction()
-    .user_guid(user_guid)
-    .repeating_transaction_guid(repeating_transaction_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::SpecificRepeatingTransaction`].*/
     pub fn specific_repeating_transaction(
         &self,
     ) -> builder::SpecificRepeatingTransaction<'_> {
@@ -8478,18 +7098,7 @@ Use this endpoint to list all the spending plans associated with the user.
 
 Sends a `GET` request to `/users/{user_guid}/spending_plans`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_spending_plans()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListSpendingPlans`].*/
     pub fn list_spending_plans(&self) -> builder::ListSpendingPlans<'_> {
         builder::ListSpendingPlans::new(self)
     }
@@ -8499,14 +7108,7 @@ This endpoint creates a new `spending_plan` for the user.
 
 Sends a `POST` request to `/users/{user_guid}/spending_plans`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-```ignore
-let response = client.create_spending_plan()
-    .user_guid(user_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateSpendingPlan`].*/
     pub fn create_spending_plan(&self) -> builder::CreateSpendingPlan<'_> {
         builder::CreateSpendingPlan::new(self)
     }
@@ -8516,20 +7118,7 @@ Use this endpoint to read the attributes of a specific spending plan according t
 
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.read_spending_plan_user()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadSpendingPlanUser`].*/
     pub fn read_spending_plan_user(&self) -> builder::ReadSpendingPlanUser<'_> {
         builder::ReadSpendingPlanUser::new(self)
     }
@@ -8539,16 +7128,7 @@ Use this endpoint to delete a user's `spending_plan`.
 
 Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-```ignore
-let response = client.delete_spending_plan()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteSpendingPlan`].*/
     pub fn delete_spending_plan(&self) -> builder::DeleteSpendingPlan<'_> {
         builder::DeleteSpendingPlan::new(self)
     }
@@ -8558,20 +7138,7 @@ Use this endpoint to list all the spending plan `iterations` associated with the
 
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_spending_plan_iterations()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListSpendingPlanIterations`].*/
     pub fn list_spending_plan_iterations(
         &self,
     ) -> builder::ListSpendingPlanIterations<'_> {
@@ -8583,20 +7150,7 @@ Use this endpoint to read the attributes of the current spending plan `iteration
 
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.read_current_spending_plan_iteration()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadCurrentSpendingPlanIteration`].*/
     pub fn read_current_spending_plan_iteration(
         &self,
     ) -> builder::ReadCurrentSpendingPlanIteration<'_> {
@@ -8608,20 +7162,7 @@ Use this endpoint to list all the spending plan `iteration_items` associated wit
 
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_spending_plan_iteration_items()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListSpendingPlanIterationItems`].*/
     pub fn list_spending_plan_iteration_items(
         &self,
     ) -> builder::ListSpendingPlanIterationItems<'_> {
@@ -8633,18 +7174,7 @@ This endpoint creates a new `spending_plan_iteration_item`.
 
 Sends a `POST` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `body`: Iteration item to be created with required parameter (planned_amount)
-```ignore
-let response = client.create_spending_plan_iteration_item()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateSpendingPlanIterationItem`].*/
     pub fn create_spending_plan_iteration_item(
         &self,
     ) -> builder::CreateSpendingPlanIterationItem<'_> {
@@ -8656,22 +7186,7 @@ Use this endpoint to read the attributes of a specific spending plan `iteration_
 
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `iteration_item_guid`: The unique ID for the `iteration_item`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.read_spending_plan_iteration_item()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .iteration_item_guid(iteration_item_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadSpendingPlanIterationItem`].*/
     pub fn read_spending_plan_iteration_item(
         &self,
     ) -> builder::ReadSpendingPlanIterationItem<'_> {
@@ -8683,20 +7198,7 @@ Use this endpoint to update an existing `spending_plan_iteration_item`.
 
 Sends a `PUT` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `iteration_item_guid`: The unique ID for the `iteration_item`.
-- `body`: Iteration item to be updated with required parameter (planned_amount)
-```ignore
-let response = client.update_spending_plan_iteration_item()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .iteration_item_guid(iteration_item_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateSpendingPlanIterationItem`].*/
     pub fn update_spending_plan_iteration_item(
         &self,
     ) -> builder::UpdateSpendingPlanIterationItem<'_> {
@@ -8708,18 +7210,7 @@ Use this endpoint to delete a spending plan `iteration_item`.
 
 Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `iteration_item_guid`: The unique ID for the `iteration_item`.
-```ignore
-let response = client.delete_spending_plan_iteration_item()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .iteration_item_guid(iteration_item_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteSpendingPlanIterationItem`].*/
     pub fn delete_spending_plan_iteration_item(
         &self,
     ) -> builder::DeleteSpendingPlanIterationItem<'_> {
@@ -8731,22 +7222,7 @@ Use this endpoint to read the attributes of a specific spending plan `iteration`
 
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/{iteration_number}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `iteration_number`: The current iteration number for the spending plan `iteration`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.read_spending_plan_iteration()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .iteration_number(iteration_number)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadSpendingPlanIteration`].*/
     pub fn read_spending_plan_iteration(
         &self,
     ) -> builder::ReadSpendingPlanIteration<'_> {
@@ -8758,20 +7234,7 @@ Use this endpoint to list all the spending plan accounts associated with the spe
 
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_spending_plan_accounts()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListSpendingPlanAccounts`].*/
     pub fn list_spending_plan_accounts(&self) -> builder::ListSpendingPlanAccounts<'_> {
         builder::ListSpendingPlanAccounts::new(self)
     }
@@ -8781,22 +7244,7 @@ Use this endpoint to read the attributes of a specific spending plan account acc
 
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `spending_plan_account_guid`: The unique ID for the specified account.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.read_spending_plan_account()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .spending_plan_account_guid(spending_plan_account_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadSpendingPlanAccount`].*/
     pub fn read_spending_plan_account(&self) -> builder::ReadSpendingPlanAccount<'_> {
         builder::ReadSpendingPlanAccount::new(self)
     }
@@ -8806,18 +7254,7 @@ Use this endpoint to delete a `spending_plan_account`.
 
 Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `spending_plan_account_guid`: The unique ID for the specified account.
-```ignore
-let response = client.delete_spending_plan_account()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .spending_plan_account_guid(spending_plan_account_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteSpendingPlanAccount`].*/
     pub fn delete_spending_plan_account(
         &self,
     ) -> builder::DeleteSpendingPlanAccount<'_> {
@@ -8829,18 +7266,7 @@ Use this endpoint to retrieve a list of all the taggings associated with a speci
 
 Sends a `GET` request to `/users/{user_guid}/taggings`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_taggings()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListTaggings`].*/
     pub fn list_taggings(&self) -> builder::ListTaggings<'_> {
         builder::ListTaggings::new(self)
     }
@@ -8850,16 +7276,7 @@ Use this endpoint to create a new association between a tag and a particular tra
 
 Sends a `POST` request to `/users/{user_guid}/taggings`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`: Tagging object to be created with required parameters (tag_guid and transaction_guid)
-```ignore
-let response = client.create_tagging()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateTagging`].*/
     pub fn create_tagging(&self) -> builder::CreateTagging<'_> {
         builder::CreateTagging::new(self)
     }
@@ -8869,16 +7286,7 @@ Use this endpoint to read the attributes of a `tagging` according to its unique 
 
 Sends a `GET` request to `/users/{user_guid}/taggings/{tagging_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `tagging_guid`: The unique id for a `tagging`.
-```ignore
-let response = client.read_tagging()
-    .user_guid(user_guid)
-    .tagging_guid(tagging_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadTagging`].*/
     pub fn read_tagging(&self) -> builder::ReadTagging<'_> {
         builder::ReadTagging::new(self)
     }
@@ -8888,18 +7296,7 @@ Use this endpoint to update a tagging.
 
 Sends a `PUT` request to `/users/{user_guid}/taggings/{tagging_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `tagging_guid`: The unique id for a `tagging`.
-- `body`: Tagging object to be updated with required parameter (tag_guid)
-```ignore
-let response = client.update_tagging()
-    .user_guid(user_guid)
-    .tagging_guid(tagging_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateTagging`].*/
     pub fn update_tagging(&self) -> builder::UpdateTagging<'_> {
         builder::UpdateTagging::new(self)
     }
@@ -8909,16 +7306,7 @@ Use this endpoint to delete a tagging according to its unique GUID. If successfu
 
 Sends a `DELETE` request to `/users/{user_guid}/taggings/{tagging_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `tagging_guid`: The unique id for a `tagging`.
-```ignore
-let response = client.delete_tagging()
-    .user_guid(user_guid)
-    .tagging_guid(tagging_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteTagging`].*/
     pub fn delete_tagging(&self) -> builder::DeleteTagging<'_> {
         builder::DeleteTagging::new(self)
     }
@@ -8928,18 +7316,7 @@ Use this endpoint to list all tags associated with the specified `user`. Each us
 
 Sends a `GET` request to `/users/{user_guid}/tags`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_tags()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListTags`].*/
     pub fn list_tags(&self) -> builder::ListTags<'_> {
         builder::ListTags::new(self)
     }
@@ -8949,16 +7326,7 @@ Use this endpoint to create a new custom tag.
 
 Sends a `POST` request to `/users/{user_guid}/tags`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`: Tag object to be created with required parameters (tag_guid)
-```ignore
-let response = client.create_tag()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateTag`].*/
     pub fn create_tag(&self) -> builder::CreateTag<'_> {
         builder::CreateTag::new(self)
     }
@@ -8968,16 +7336,7 @@ Use this endpoint to read the attributes of a particular tag according to its un
 
 Sends a `GET` request to `/users/{user_guid}/tags/{tag_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `tag_guid`: The unique id for a `tag`.
-```ignore
-let response = client.read_tag()
-    .user_guid(user_guid)
-    .tag_guid(tag_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadTag`].*/
     pub fn read_tag(&self) -> builder::ReadTag<'_> {
         builder::ReadTag::new(self)
     }
@@ -8987,18 +7346,7 @@ Use this endpoint to update the name of a specific tag according to its unique G
 
 Sends a `PUT` request to `/users/{user_guid}/tags/{tag_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `tag_guid`: The unique id for a `tag`.
-- `body`: Tag object to be updated with required parameter (tag_guid)
-```ignore
-let response = client.update_tag()
-    .user_guid(user_guid)
-    .tag_guid(tag_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateTag`].*/
     pub fn update_tag(&self) -> builder::UpdateTag<'_> {
         builder::UpdateTag::new(self)
     }
@@ -9008,18 +7356,7 @@ Use this endpoint to permanently delete a specific tag based on its unique GUID.
 
 Sends a `DELETE` request to `/users/{user_guid}/tags/{tag_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `tag_guid`: The unique id for a `tag`.
-- `accept`: Specifies the media type expected in the response.
-```ignore
-let response = client.delete_tag()
-    .user_guid(user_guid)
-    .tag_guid(tag_guid)
-    .accept(accept)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteTag`].*/
     pub fn delete_tag(&self) -> builder::DeleteTag<'_> {
         builder::DeleteTag::new(self)
     }
@@ -9029,64 +7366,7 @@ Use this endpoint to get a list of all transactions associated with a particular
 
 Sends a `GET` request to `/users/{user_guid}/tags/{tag_guid}/transactions`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `tag_guid`: The unique id for a `tag`.
-- `category_guid`: Filter transactions belonging to specified `category_guid`.
-
-For example, `?category_guid=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.
-- `category_guids`: Filter transactions belonging to any specified `category_guid[]` in url.
-
-For example, `?category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.
-- `from_created_at`: Filter transactions from the date the transaction was created. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
-- `from_date`: Filter transactions from this date. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 120 days ago if not provided.
-- `from_updated_at`: Filter transactions from the date in which the transaction was updated. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
-- `includes`: Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
-
-`?includes=repeating_transactions,merchants,classifications,geolocations`.
-
-The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
-
-`?includes=repeating_transactions,geolocations`.
-
-- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
-- Merchants: Enriches transactions with merchant name.
-- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
-- Geolocation: Provides geographic metadata.
-
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-- `to_created_at`: Filter transaction to the date in which the transaction was created. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
-- `to_date`: Filter transactions to this date (at midnight). This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 5 days forward from the day the request is made to capture pending transactions.
-- `to_updated_at`: Filter transactions to the date in which the transaction was updated. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
-- `top_level_category_guid`: Filter transactions belonging to specified `top_level_category_guid`. This must be top level category guid, use `category_guid` for subcategory guid.
-
-For example, `?top_level_category_guid=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.
-- `top_level_category_guids`: Filter transactions belonging to any specified `top_level_category_guid[]` in url. This must be top level category guid(s), use `category_guid` for subcategory guid(s).
-
-For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.
-- `use_case`: The use case associated with the member. Valid values are `PFM` and `MONEY_MOVEMENT`. For example, you can append either `?use_case=PFM` or `?use_case=MONEY_MOVEMENT`.
-```ignore
-let response = client.list_transactions_by_tag()
-    .user_guid(user_guid)
-    .tag_guid(tag_guid)
-    .category_guid(category_guid)
-    .category_guids(category_guids)
-    .from_created_at(from_created_at)
-    .from_date(from_date)
-    .from_updated_at(from_updated_at)
-    .includes(includes)
-    .page(page)
-    .records_per_page(records_per_page)
-    .to_created_at(to_created_at)
-    .to_date(to_date)
-    .to_updated_at(to_updated_at)
-    .top_level_category_guid(top_level_category_guid)
-    .top_level_category_guids(top_level_category_guids)
-    .use_case(use_case)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListTransactionsByTag`].*/
     pub fn list_transactions_by_tag(&self) -> builder::ListTransactionsByTag<'_> {
         builder::ListTransactionsByTag::new(self)
     }
@@ -9096,18 +7376,7 @@ Use this endpoint to read the attributes of all existing transaction rules belon
 
 Sends a `GET` request to `/users/{user_guid}/transaction_rules`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_transaction_rules()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListTransactionRules`].*/
     pub fn list_transaction_rules(&self) -> builder::ListTransactionRules<'_> {
         builder::ListTransactionRules::new(self)
     }
@@ -9117,16 +7386,7 @@ Use this endpoint to create a new transaction rule. The newly-created `transacti
 
 Sends a `POST` request to `/users/{user_guid}/transaction_rules`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`: TransactionRule object to be created with optional parameters (description) and required parameters (category_guid and match_description)
-```ignore
-let response = client.create_transaction_rule()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateTransactionRule`].*/
     pub fn create_transaction_rule(&self) -> builder::CreateTransactionRule<'_> {
         builder::CreateTransactionRule::new(self)
     }
@@ -9136,16 +7396,7 @@ Use this endpoint to read the attributes of an existing transaction rule based o
 
 Sends a `GET` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `transaction_rule_guid`: The unique id for a `transaction_rule`.
-```ignore
-let response = client.read_transaction_rule()
-    .user_guid(user_guid)
-    .transaction_rule_guid(transaction_rule_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadTransactionRule`].*/
     pub fn read_transaction_rule(&self) -> builder::ReadTransactionRule<'_> {
         builder::ReadTransactionRule::new(self)
     }
@@ -9155,18 +7406,7 @@ Use this endpoint to update the attributes of a specific transaction rule based 
 
 Sends a `PUT` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `transaction_rule_guid`: The unique id for a `transaction_rule`.
-- `body`: TransactionRule object to be updated
-```ignore
-let response = client.update_transaction_rule()
-    .user_guid(user_guid)
-    .transaction_rule_guid(transaction_rule_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateTransactionRule`].*/
     pub fn update_transaction_rule(&self) -> builder::UpdateTransactionRule<'_> {
         builder::UpdateTransactionRule::new(self)
     }
@@ -9176,16 +7416,7 @@ Use this endpoint to permanently delete a transaction rule based on its unique G
 
 Sends a `DELETE` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `transaction_rule_guid`: The unique id for a `transaction_rule`.
-```ignore
-let response = client.delete_transaction_rule()
-    .user_guid(user_guid)
-    .transaction_rule_guid(transaction_rule_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteTransactionRule`].*/
     pub fn delete_transaction_rule(&self) -> builder::DeleteTransactionRule<'_> {
         builder::DeleteTransactionRule::new(self)
     }
@@ -9195,62 +7426,7 @@ Requests to this endpoint return a list of transactions associated with the spec
 
 Sends a `GET` request to `/users/{user_guid}/transactions`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `category_guid`: Filter transactions belonging to specified `category_guid`.
-
-For example, `?category_guid=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.
-- `category_guids`: Filter transactions belonging to any specified `category_guid[]` in url.
-
-For example, `?category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.
-- `from_created_at`: Filter transactions from the date the transaction was created. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
-- `from_date`: Filter transactions from this date. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 120 days ago if not provided.
-- `from_updated_at`: Filter transactions from the date in which the transaction was updated. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
-- `includes`: Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
-
-`?includes=repeating_transactions,merchants,classifications,geolocations`.
-
-The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
-
-`?includes=repeating_transactions,geolocations`.
-
-- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
-- Merchants: Enriches transactions with merchant name.
-- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
-- Geolocation: Provides geographic metadata.
-
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-- `to_created_at`: Filter transaction to the date in which the transaction was created. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
-- `to_date`: Filter transactions to this date (at midnight). This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 5 days forward from the day the request is made to capture pending transactions.
-- `to_updated_at`: Filter transactions to the date in which the transaction was updated. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Maximum date range limit is 6 months.
-- `top_level_category_guid`: Filter transactions belonging to specified `top_level_category_guid`. This must be top level category guid, use `category_guid` for subcategory guid.
-
-For example, `?top_level_category_guid=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.
-- `top_level_category_guids`: Filter transactions belonging to any specified `top_level_category_guid[]` in url. This must be top level category guid(s), use `category_guid` for subcategory guid(s).
-
-For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b89874`.
-- `use_case`: The use case associated with the member. Valid values are `PFM` and `MONEY_MOVEMENT`. For example, you can append either `?use_case=PFM` or `?use_case=MONEY_MOVEMENT`.
-```ignore
-let response = client.list_transactions()
-    .user_guid(user_guid)
-    .category_guid(category_guid)
-    .category_guids(category_guids)
-    .from_created_at(from_created_at)
-    .from_date(from_date)
-    .from_updated_at(from_updated_at)
-    .includes(includes)
-    .page(page)
-    .records_per_page(records_per_page)
-    .to_created_at(to_created_at)
-    .to_date(to_date)
-    .to_updated_at(to_updated_at)
-    .top_level_category_guid(top_level_category_guid)
-    .top_level_category_guids(top_level_category_guids)
-    .use_case(use_case)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListTransactions`].*/
     pub fn list_transactions(&self) -> builder::ListTransactions<'_> {
         builder::ListTransactions::new(self)
     }
@@ -9260,30 +7436,7 @@ Requests to this endpoint will return the attributes of the specified `transacti
 
 Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `transaction_guid`: The unique id for a `transaction`.
-- `includes`: Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
-
-`?includes=repeating_transactions,merchants,classifications,geolocations`.
-
-The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
-
-`?includes=repeating_transactions,geolocations`.
-
-- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
-- Merchants: Enriches transactions with merchant name.
-- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
-- Geolocation: Provides geographic metadata.
-
-```ignore
-let response = client.read_transaction()
-    .user_guid(user_guid)
-    .transaction_guid(transaction_guid)
-    .includes(includes)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadTransaction`].*/
     pub fn read_transaction(&self) -> builder::ReadTransaction<'_> {
         builder::ReadTransaction::new(self)
     }
@@ -9293,18 +7446,7 @@ Use this endpoint to update a specific transaction according to its unique GUID.
 
 Sends a `PUT` request to `/users/{user_guid}/transactions/{transaction_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `transaction_guid`: The unique id for a `transaction`.
-- `body`: Transaction object with the fields to be updated.
-```ignore
-let response = client.update_transaction()
-    .user_guid(user_guid)
-    .transaction_guid(transaction_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateTransaction`].*/
     pub fn update_transaction(&self) -> builder::UpdateTransaction<'_> {
         builder::UpdateTransaction::new(self)
     }
@@ -9314,16 +7456,7 @@ Delete a manual transaction. In the path, use the manual transaction guid as the
 
 Sends a `DELETE` request to `/users/{user_guid}/transactions/{transaction_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `transaction_guid`: The unique id for a `transaction`.
-```ignore
-let response = client.delete_manual_transactions()
-    .user_guid(user_guid)
-    .transaction_guid(transaction_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteManualTransactions`].*/
     pub fn delete_manual_transactions(&self) -> builder::DeleteManualTransactions<'_> {
         builder::DeleteManualTransactions::new(self)
     }
@@ -9333,20 +7466,7 @@ Use this endpoint to list all insights associated with a transaction GUID.
 
 Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}/insights`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `transaction_guid`: The unique id for a `transaction`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_insights_by_transaction()
-    .user_guid(user_guid)
-    .transaction_guid(transaction_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListInsightsByTransaction`].*/
     pub fn list_insights_by_transaction(
         &self,
     ) -> builder::ListInsightsByTransaction<'_> {
@@ -9359,18 +7479,7 @@ This endpoint creates two or more child transactions that are branched from a pr
 
 Sends a `POST` request to `/users/{user_guid}/transactions/{transaction_guid}/split`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `transaction_guid`: The unique id for a `transaction`.
-- `body`
-```ignore
-let response = client.create_split_transactions()
-    .user_guid(user_guid)
-    .transaction_guid(transaction_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateSplitTransactions`].*/
     pub fn create_split_transactions(&self) -> builder::CreateSplitTransactions<'_> {
         builder::CreateSplitTransactions::new(self)
     }
@@ -9380,16 +7489,7 @@ This endpoint deletes all split transactions linked to a parent transaction, but
 
 Sends a `DELETE` request to `/users/{user_guid}/transactions/{transaction_guid}/split`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `transaction_guid`: The unique id for a `transaction`.
-```ignore
-let response = client.delete_split_transactions()
-    .user_guid(user_guid)
-    .transaction_guid(transaction_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteSplitTransactions`].*/
     pub fn delete_split_transactions(&self) -> builder::DeleteSplitTransactions<'_> {
         builder::DeleteSplitTransactions::new(self)
     }
@@ -9406,20 +7506,7 @@ For a full list of available widget types, see [Widget Types](/api-reference/pla
 
 Sends a `POST` request to `/users/{user_guid}/widget_urls`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `accept_language`: The desired language of the widget.
-- `x_callback_payload`: The base64 encoded string defined in this header will be returned in the [Member](/resources/webhooks/member/) and [Member Data Updated](/resources/webhooks/member#member-data-updated) webhooks. This allows you to trace user interactions and workflows initiated externally and internally in the MX Platform. Max 1024 characters.
-- `body`: The widget url configuration options.
-```ignore
-let response = client.request_widget_url()
-    .user_guid(user_guid)
-    .accept_language(accept_language)
-    .x_callback_payload(x_callback_payload)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::RequestWidgetUrl`].*/
     pub fn request_widget_url(&self) -> builder::RequestWidgetUrl<'_> {
         builder::RequestWidgetUrl::new(self)
     }
@@ -9429,20 +7516,7 @@ Get an MX-issued verifiable credential of a user's transaction data.
 
 Sends a `GET` request to `/vc/users/{user_guid}/accounts/{account_guid}/transactions`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `account_guid`: The unique id for an `account`.
-- `end_time`: Filter transactions to this date. Must be in the format YYYY-MM-DD. The range is limited to 1 year.
-- `start_time`: Filter transactions from this date. Must be in the format YYYY-MM-DD. The range is limited to 1 year.
-```ignore
-let response = client.get_transactions_data()
-    .user_guid(user_guid)
-    .account_guid(account_guid)
-    .end_time(end_time)
-    .start_time(start_time)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::GetTransactionsData`].*/
     pub fn get_transactions_data(&self) -> builder::GetTransactionsData<'_> {
         builder::GetTransactionsData::new(self)
     }
@@ -9452,16 +7526,7 @@ Get an MX-issued verifiable credential of a user's accounts data.
 
 Sends a `GET` request to `/vc/users/{user_guid}/members/{member_guid}/accounts`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-```ignore
-let response = client.get_accounts_data()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::GetAccountsData`].*/
     pub fn get_accounts_data(&self) -> builder::GetAccountsData<'_> {
         builder::GetAccountsData::new(self)
     }
@@ -9471,16 +7536,7 @@ Get an MX-issued verifiable credential of a user's identity data.
 
 Sends a `GET` request to `/vc/users/{user_guid}/members/{member_guid}/customers`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-```ignore
-let response = client.get_identity_data()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::GetIdentityData`].*/
     pub fn get_identity_data(&self) -> builder::GetIdentityData<'_> {
         builder::GetIdentityData::new(self)
     }
@@ -26623,16 +24679,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/aggregate",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["202"],
-        errors: &[("409", "Conflict: a job of another type is running for this member.")],
+        errors: &ERRORS_0,
     },
     ::mx_client::__private::Operation {
         id: "autoGenerateBudgets",
@@ -26641,16 +24693,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/budgets/generate",
         tags: &["budgets"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "checkBalances",
@@ -26659,16 +24707,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/check_balance",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["202"],
-        errors: &[("409", "Conflict: a job of another type is running for this member.")],
+        errors: &ERRORS_0,
     },
     ::mx_client::__private::Operation {
         id: "checkRealTimeAccountBalance",
@@ -26677,16 +24721,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/account/check_balance",
         tags: &["processor token"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BearerAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createACHReturn",
@@ -26694,19 +24734,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/ach_returns",
         tags: &["ach return"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createBudget",
@@ -26714,19 +24748,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/budgets",
         tags: &["budgets"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createCategory",
@@ -26734,19 +24762,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/categories",
         tags: &["categories"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createGoal",
@@ -26754,19 +24776,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/goals",
         tags: &["goals"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createManagedAccount",
@@ -26774,19 +24790,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/managed_members/{member_guid}/accounts",
         tags: &["managed data"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createManagedMember",
@@ -26794,19 +24804,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/managed_members",
         tags: &["managed data"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["202"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createManagedTransaction",
@@ -26814,19 +24818,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions",
         tags: &["managed data"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createManualAccount",
@@ -26834,19 +24832,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/accounts",
         tags: &["accounts"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createManualTransaction",
@@ -26854,19 +24846,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/accounts/{account_guid}/transactions",
         tags: &["transactions"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createMember",
@@ -26874,19 +24860,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/members",
         tags: &["members"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200", "202"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createMicrodeposit",
@@ -26894,19 +24874,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/micro_deposits",
         tags: &["microdeposits"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createNotification",
@@ -26915,16 +24889,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/notifications",
         tags: &["notifications"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createSpendingPlan",
@@ -26933,16 +24903,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/spending_plans",
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createSpendingPlanIterationItem",
@@ -26950,19 +24916,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items",
         tags: &["spending plan"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createSplitTransactions",
@@ -26970,19 +24930,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/transactions/{transaction_guid}/split",
         tags: &["transactions"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createTag",
@@ -26990,19 +24944,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/tags",
         tags: &["tags"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createTagging",
@@ -27010,19 +24958,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/taggings",
         tags: &["taggings"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createTransactionRule",
@@ -27030,19 +24972,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/transaction_rules",
         tags: &["transaction rules"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createUser",
@@ -27050,19 +24986,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/users",
         tags: &["users"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "creditCard",
@@ -27071,16 +25001,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/credit_card_products/{credit_card_product_guid}",
         tags: &["rewards"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deactivateUser",
@@ -27089,16 +25015,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/investment_holdings_deactivate",
         tags: &["investment holdings"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteBudget",
@@ -27108,13 +25030,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         tags: &["budgets"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteCategory",
@@ -27124,13 +25044,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         tags: &["categories"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteGoal",
@@ -27140,13 +25058,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         tags: &["goals"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteManagedAccount",
@@ -27156,13 +25072,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         tags: &["managed data"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteManagedMember",
@@ -27172,13 +25086,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         tags: &["managed data"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteManagedTransaction",
@@ -27188,13 +25100,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         tags: &["managed data"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteManualAccount",
@@ -27204,13 +25114,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         tags: &["accounts"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteManualTransactions",
@@ -27220,13 +25128,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteMember",
@@ -27236,13 +25142,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         tags: &["members"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteMicrodeposit",
@@ -27252,13 +25156,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         tags: &["microdeposits"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteSpendingPlan",
@@ -27268,13 +25170,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteSpendingPlanAccount",
@@ -27284,13 +25184,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteSpendingPlanIterationItem",
@@ -27300,13 +25198,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteSplitTransactions",
@@ -27316,13 +25212,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteTag",
@@ -27332,13 +25226,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         tags: &["tags"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteTagging",
@@ -27348,13 +25240,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         tags: &["taggings"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteTransactionRule",
@@ -27364,13 +25254,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteUser",
@@ -27380,13 +25268,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         tags: &["users"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deprecatedRequestPaymentProcessorAuthorizationCode",
@@ -27394,19 +25280,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/payment_processor_authorization_code",
         tags: &["processor token"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "downloadStatementPDF",
@@ -27415,16 +25295,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf",
         tags: &["statements"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+pdf"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+pdf"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_2),
+        accept: ::core::option::Option::Some(MEDIA_2),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "enhanceTransactions",
@@ -27432,19 +25308,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/transactions/enhance",
         tags: &["transactions"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "extendHistory",
@@ -27453,16 +25323,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/extend_history",
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["202"],
-        errors: &[("409", "Conflict: a job of another type is running for this member.")],
+        errors: &ERRORS_0,
     },
     ::mx_client::__private::Operation {
         id: "fetchRewards",
@@ -27471,16 +25337,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/fetch_rewards",
         tags: &["rewards"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "fetchStatements",
@@ -27489,16 +25351,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/fetch_statements",
         tags: &["statements"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["202"],
-        errors: &[("409", "Conflict: a job of another type is running for this member.")],
+        errors: &ERRORS_0,
     },
     ::mx_client::__private::Operation {
         id: "getAccountOwnerInfo",
@@ -27507,16 +25365,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/account/transactions",
         tags: &["processor token"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BearerAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "getAccountsData",
@@ -27525,20 +25379,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/vc/users/{user_guid}/members/{member_guid}/accounts",
         tags: &["verifiable credentials"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.api.v2beta+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.api.v2beta+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_3),
+        accept: ::core::option::Option::Some(MEDIA_3),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "getIdentityData",
@@ -27547,20 +25393,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/vc/users/{user_guid}/members/{member_guid}/customers",
         tags: &["verifiable credentials"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.api.v2beta+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.api.v2beta+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_3),
+        accept: ::core::option::Option::Some(MEDIA_3),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "getTransactionsData",
@@ -27569,20 +25407,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/vc/users/{user_guid}/accounts/{account_guid}/transactions",
         tags: &["verifiable credentials"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.api.v2beta+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.api.v2beta+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_3),
+        accept: ::core::option::Option::Some(MEDIA_3),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "identifyMember",
@@ -27591,16 +25421,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/identify",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["202"],
-        errors: &[("409", "Conflict: a job of another type is running for this member.")],
+        errors: &ERRORS_0,
     },
     ::mx_client::__private::Operation {
         id: "listAccountNumbersByAccount",
@@ -27609,16 +25435,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/accounts/{account_guid}/account_numbers",
         tags: &["accounts"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listAccountNumbersByMember",
@@ -27627,16 +25449,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/account_numbers",
         tags: &["accounts"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listAccountOwnersByMember",
@@ -27645,16 +25463,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/account_owners",
         tags: &["accounts"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listAccountsInsight",
@@ -27663,16 +25477,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/insights/{insight_guid}/accounts",
         tags: &["insights"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listACHRetruns",
@@ -27681,16 +25491,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/ach_returns",
         tags: &["ach return"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listAllBudgets",
@@ -27699,16 +25505,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/budgets",
         tags: &["budgets"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listCategories",
@@ -27717,16 +25519,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/categories",
         tags: &["categories"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listCategoriesInsight",
@@ -27735,16 +25533,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/insights/{insight_guid}/categories",
         tags: &["insights"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listDefaultCategories",
@@ -27753,16 +25547,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/categories/default",
         tags: &["categories"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listDefaultCategoriesByUser",
@@ -27771,16 +25561,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/categories/default",
         tags: &["categories"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listFavoriteInstitutions",
@@ -27789,16 +25575,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/institutions/favorites",
         tags: &["institutions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listGoals",
@@ -27807,16 +25589,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/goals",
         tags: &["goals"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listHoldings",
@@ -27825,16 +25603,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/investment_holdings",
         tags: &["investment holdings"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listHoldingsByAccount",
@@ -27843,16 +25617,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/accounts/{account_guid}/investment_holdings",
         tags: &["investment holdings"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listHoldingsByMember",
@@ -27861,16 +25631,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/investment_holdings",
         tags: &["investment holdings"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listInsightsByAccount",
@@ -27879,16 +25645,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/accounts/{account_guid}/insights",
         tags: &["insights"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listInsightsByTransaction",
@@ -27897,16 +25659,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/transactions/{transaction_guid}/insights",
         tags: &["insights"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listInsightsUser",
@@ -27915,16 +25673,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/insights",
         tags: &["insights"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listInstitutionCredentials",
@@ -27933,16 +25687,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/institutions/{institution_code}/credentials",
         tags: &["institutions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listInstitutions",
@@ -27951,16 +25701,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/institutions",
         tags: &["institutions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listManagedAccounts",
@@ -27969,16 +25715,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/managed_members/{member_guid}/accounts",
         tags: &["managed data"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listManagedInstitutions",
@@ -27987,16 +25729,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/managed_institutions",
         tags: &["managed data"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listManagedMembers",
@@ -28005,16 +25743,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/managed_members",
         tags: &["managed data"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listManagedTransactions",
@@ -28023,16 +25757,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions",
         tags: &["managed data"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listMemberAccounts",
@@ -28041,16 +25771,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/accounts",
         tags: &["accounts"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listMemberChallenges",
@@ -28059,16 +25785,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/challenges",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200", "204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listMemberCredentials",
@@ -28077,16 +25799,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/credentials",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listMembers",
@@ -28095,16 +25813,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listMerchants",
@@ -28113,16 +25827,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/merchants",
         tags: &["merchants"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listMerchantsInsight",
@@ -28131,16 +25841,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/insights/{insight_guid}/merchants",
         tags: &["insights"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listNotifications",
@@ -28149,16 +25855,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/notifications",
         tags: &["notifications"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listRewards",
@@ -28167,16 +25869,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/rewards",
         tags: &["rewards"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listScheduledPaymentsInsight",
@@ -28185,16 +25883,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/insights/{insight_guid}/scheduled_payments",
         tags: &["insights"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listSpendingPlanAccounts",
@@ -28203,16 +25897,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts",
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listSpendingPlanIterationItems",
@@ -28221,16 +25911,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items",
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listSpendingPlanIterations",
@@ -28239,16 +25925,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations",
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listSpendingPlans",
@@ -28257,16 +25939,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/spending_plans",
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listStatementsByMember",
@@ -28275,16 +25953,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/statements",
         tags: &["statements"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listTaggings",
@@ -28293,16 +25967,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/taggings",
         tags: &["taggings"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listTags",
@@ -28311,16 +25981,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/tags",
         tags: &["tags"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listTokens",
@@ -28328,19 +25994,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::GET,
         path: "/tokens",
         tags: &["processor token"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listTransactionRules",
@@ -28349,16 +26009,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/transaction_rules",
         tags: &["transaction rules"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listTransactions",
@@ -28367,16 +26023,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/transactions",
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listTransactionsByAccount",
@@ -28385,16 +26037,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/accounts/{account_guid}/transactions",
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listTransactionsByMember",
@@ -28403,16 +26051,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/transactions",
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listTransactionsByTag",
@@ -28421,16 +26065,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/tags/{tag_guid}/transactions",
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listTransactionsInsight",
@@ -28439,16 +26079,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/insights/{insight_guid}/transactions",
         tags: &["insights"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listUserAccounts",
@@ -28457,16 +26093,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/accounts",
         tags: &["accounts"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listUserMicrodeposits",
@@ -28475,16 +26107,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/micro_deposits",
         tags: &["microdeposits"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listUserVerifications",
@@ -28493,16 +26121,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/account_verifications",
         tags: &["microdeposits"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listUsers",
@@ -28511,16 +26135,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users",
         tags: &["users"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readAccount",
@@ -28529,16 +26149,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/accounts/{account_guid}",
         tags: &["accounts"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readAccountBalance",
@@ -28547,16 +26163,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/payment_account",
         tags: &["processor token"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BearerAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readAccountByMember",
@@ -28565,16 +26177,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/accounts/{account_guid}",
         tags: &["accounts"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readACHRetrun",
@@ -28583,16 +26191,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/ach_returns/{ach_return_guid}",
         tags: &["ach return"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readCategory",
@@ -28601,16 +26205,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/categories/{category_guid}",
         tags: &["categories"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readCurrentSpendingPlanIteration",
@@ -28619,16 +26219,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current",
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readDefaultCategory",
@@ -28637,16 +26233,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/categories/{category_guid}",
         tags: &["categories"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readGoal",
@@ -28655,16 +26247,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/goals/{goal_guid}",
         tags: &["goals"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readHolding",
@@ -28673,16 +26261,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/investment_holdings/{holding_guid}",
         tags: &["investment holdings"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readInsightUser",
@@ -28691,16 +26275,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/insights/{insight_guid}",
         tags: &["insights"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readInstitution",
@@ -28709,16 +26289,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/institutions/{institution_code}",
         tags: &["institutions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readManagedAccount",
@@ -28727,16 +26303,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}",
         tags: &["managed data"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readManagedMember",
@@ -28745,16 +26317,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/managed_members/{member_guid}",
         tags: &["managed data"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readManagedTransaction",
@@ -28763,16 +26331,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}",
         tags: &["managed data"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readMember",
@@ -28781,16 +26345,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readMemberStatus",
@@ -28799,16 +26359,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/status",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readMerchant",
@@ -28817,16 +26373,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/merchants/{merchant_guid}",
         tags: &["merchants"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readMerchantLocation",
@@ -28835,16 +26387,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/merchant_locations/{merchant_location_guid}",
         tags: &["merchants"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readMonthlyCashFlowProfile",
@@ -28853,16 +26401,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/monthly_cash_flow_profile",
         tags: &["monthly cash flow profile"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readNotifications",
@@ -28871,16 +26415,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/notifications/{notification_guid}",
         tags: &["notifications"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readRewards",
@@ -28889,16 +26429,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/rewards/{reward_guid}",
         tags: &["rewards"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readSpecificBudget",
@@ -28907,16 +26443,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/budgets/{budget_guid}",
         tags: &["budgets"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readSpendingPlanAccount",
@@ -28925,16 +26457,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}",
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readSpendingPlanIteration",
@@ -28943,16 +26471,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/{iteration_number}",
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readSpendingPlanIterationItem",
@@ -28961,16 +26485,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}",
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readSpendingPlanUser",
@@ -28979,16 +26499,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/spending_plans/{spending_plan_guid}",
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readStatementByMember",
@@ -28997,16 +26513,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/statements/{statement_guid}",
         tags: &["statements"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readTag",
@@ -29015,16 +26527,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/tags/{tag_guid}",
         tags: &["tags"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readTagging",
@@ -29033,16 +26541,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/taggings/{tagging_guid}",
         tags: &["taggings"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readTransaction",
@@ -29051,16 +26555,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/transactions/{transaction_guid}",
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readTransactionRule",
@@ -29069,16 +26569,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/transaction_rules/{transaction_rule_guid}",
         tags: &["transaction rules"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readUser",
@@ -29087,16 +26583,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}",
         tags: &["users"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readUserMicrodeposit",
@@ -29105,16 +26597,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/micro_deposits/{micro_deposit_guid}",
         tags: &["microdeposits"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "repeatingTransactions",
@@ -29123,16 +26611,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/repeating_transactions",
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "repositionGoals",
@@ -29140,19 +26624,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/goals/reposition",
         tags: &["goals"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "requestAccountNumber",
@@ -29161,16 +26639,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/account/account_numbers",
         tags: &["processor token"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BearerAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "requestAuthorizationCode",
@@ -29178,19 +26652,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/authorization_code",
         tags: &["processor token"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "requestConnectWidgetURL",
@@ -29198,19 +26666,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/connect_widget_url",
         tags: &["widgets"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "requestOAuthWindowURI",
@@ -29219,16 +26681,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/oauth_window_uri",
         tags: &["widgets"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "requestWidgetURL",
@@ -29236,19 +26694,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/widget_urls",
         tags: &["widgets"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "resumeAggregation",
@@ -29256,19 +26708,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/members/{member_guid}/resume",
         tags: &["members"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["202"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "specificRepeatingTransaction",
@@ -29277,16 +26723,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/repeating_transactions/{repeating_transaction_guid}",
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateAccountByMember",
@@ -29294,19 +26736,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/members/{member_guid}/accounts/{account_guid}",
         tags: &["accounts"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateCategory",
@@ -29314,19 +26750,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/categories/{category_guid}",
         tags: &["categories"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateGoal",
@@ -29334,19 +26764,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/goals/{goal_guid}",
         tags: &["goals"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateInsight",
@@ -29354,19 +26778,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/insights/{insight_guid}",
         tags: &["insights"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateManagedAccount",
@@ -29374,19 +26792,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}",
         tags: &["managed data"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateManagedMember",
@@ -29394,19 +26806,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/managed_members/{member_guid}",
         tags: &["managed data"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateManagedTransaction",
@@ -29414,19 +26820,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}",
         tags: &["managed data"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateMember",
@@ -29434,19 +26834,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/members/{member_guid}",
         tags: &["members"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateMonthlyCashFlowProfile",
@@ -29454,19 +26848,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/monthly_cash_flow_profile",
         tags: &["monthly cash flow profile"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateSpecificBudget",
@@ -29474,19 +26862,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/budgets/{budget_guid}",
         tags: &["budgets"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateSpendingPlanIterationItem",
@@ -29494,19 +26876,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}",
         tags: &["spending plan"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateTag",
@@ -29514,19 +26890,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/tags/{tag_guid}",
         tags: &["tags"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateTagging",
@@ -29534,19 +26904,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/taggings/{tagging_guid}",
         tags: &["taggings"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateTransaction",
@@ -29554,19 +26918,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/transactions/{transaction_guid}",
         tags: &["transactions"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateTransactionByAccount",
@@ -29574,19 +26932,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}",
         tags: &["transactions"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateTransactionRule",
@@ -29594,19 +26946,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/transaction_rules/{transaction_rule_guid}",
         tags: &["transaction rules"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateUser",
@@ -29614,19 +26960,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}",
         tags: &["users"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "verifyMember",
@@ -29635,16 +26975,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         path: "/users/{user_guid}/members/{member_guid}/verify",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200", "202"],
-        errors: &[("409", "Conflict: a job of another type is running for this member.")],
+        errors: &ERRORS_0,
     },
     ::mx_client::__private::Operation {
         id: "verifyMicrodeposit",
@@ -29652,21 +26988,35 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         method: ::reqwest::Method::PUT,
         path: "/micro_deposits/{micro_deposit_guid}/verify",
         tags: &["microdeposits"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_1),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
 ];
+#[allow(clippy::declare_interior_mutable_const)]
+const MEDIA_0: ::reqwest::header::HeaderValue = ::reqwest::header::HeaderValue::from_static(
+    "application/vnd.mx.api.v1+json",
+);
+#[allow(clippy::declare_interior_mutable_const)]
+const MEDIA_1: ::reqwest::header::HeaderValue = ::reqwest::header::HeaderValue::from_static(
+    "application/json",
+);
+#[allow(clippy::declare_interior_mutable_const)]
+const MEDIA_2: ::reqwest::header::HeaderValue = ::reqwest::header::HeaderValue::from_static(
+    "application/vnd.mx.api.v1+pdf",
+);
+#[allow(clippy::declare_interior_mutable_const)]
+const MEDIA_3: ::reqwest::header::HeaderValue = ::reqwest::header::HeaderValue::from_static(
+    "application/vnd.mx.api.v2beta+json",
+);
+static ERRORS_0: [(&str, &str); 1usize] = [
+    ("409", "Conflict: a job of another type is running for this member."),
+];
+static ERRORS_1: [(&str, &str); 0usize] = [];
 impl<'a> builder::ListAccountNumbersByAccount<'a> {
     ///Streams every `AccountNumberResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(

@@ -6101,11 +6101,7 @@ Get account information such as routing number and account number, scoped to you
 
 Sends a `GET` request to `/account/account_numbers`
 
-```ignore
-let response = client.request_account_number()
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::RequestAccountNumber`].*/
     pub fn request_account_number(&self) -> builder::RequestAccountNumber<'_> {
         builder::RequestAccountNumber::new(self)
     }
@@ -6115,11 +6111,7 @@ Check the real-time account balance using your access token.
 
 Sends a `POST` request to `/account/check_balance`
 
-```ignore
-let response = client.check_real_time_account_balance()
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CheckRealTimeAccountBalance`].*/
     pub fn check_real_time_account_balance(
         &self,
     ) -> builder::CheckRealTimeAccountBalance<'_> {
@@ -6131,11 +6123,7 @@ Get account owner information (Processors Only)
 
 Sends a `GET` request to `/account/transactions`
 
-```ignore
-let response = client.get_account_owner_info()
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::GetAccountOwnerInfo`].*/
     pub fn get_account_owner_info(&self) -> builder::GetAccountOwnerInfo<'_> {
         builder::GetAccountOwnerInfo::new(self)
     }
@@ -6149,26 +6137,7 @@ Use this endpoint to get all ACH returns.
 
 Sends a `GET` request to `/ach_returns`
 
-Arguments:
-- `institution_guid`: The identifier for the institution associated with the ACH return. Defined by MX.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-- `resolved_status_at`: The date and time when the return was resolved by the Receiving Financial Depository Institution (RDFI) in ISO 8601 format without timestamp
-- `return_code`: The associated ACH return code and notice of change code. See [Return Codes](https://docs.mx.com/api-reference/platform-api/reference/ach-return-fields/#return-codes) for a complete list.
-- `return_status`: The status of the return. See [Return Statuses](https://docs.mx.com/api-reference/platform-api/reference/ach-return-fields/#return-status) for a complete list.
-- `returned_at`: The date and time when the return was reported by the Receiving Financial Depository Institution (RDFI) in ISO 8601 format without timestamp.
-```ignore
-let response = client.list_ach_retruns()
-    .institution_guid(institution_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .resolved_status_at(resolved_status_at)
-    .return_code(return_code)
-    .return_status(return_status)
-    .returned_at(returned_at)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListAchRetruns`].*/
     pub fn list_ach_retruns(&self) -> builder::ListAchRetruns<'_> {
         builder::ListAchRetruns::new(self)
     }
@@ -6183,14 +6152,7 @@ Use this endpoint to create an ACH return in our system.
 
 Sends a `POST` request to `/ach_returns`
 
-Arguments:
-- `body`: ACH return object to be created.
-```ignore
-let response = client.create_ach_return()
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateAchReturn`].*/
     pub fn create_ach_return(&self) -> builder::CreateAchReturn<'_> {
         builder::CreateAchReturn::new(self)
     }
@@ -6204,14 +6166,7 @@ Use this endpoint to get an ACH return by its `guid` or `id`.
 
 Sends a `GET` request to `/ach_returns/{ach_return_guid}`
 
-Arguments:
-- `ach_return_guid`: The unique identifier (`guid`) for the ACH return. Defined by MX.
-```ignore
-let response = client.read_ach_retrun()
-    .ach_return_guid(ach_return_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadAchRetrun`].*/
     pub fn read_ach_retrun(&self) -> builder::ReadAchRetrun<'_> {
         builder::ReadAchRetrun::new(self)
     }
@@ -6221,14 +6176,7 @@ Clients use this endpoint to request an authorization code according to the para
 
 Sends a `POST` request to `/authorization_code`
 
-Arguments:
-- `body`: The scope for the authorization code.
-```ignore
-let response = client.request_authorization_code()
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::RequestAuthorizationCode`].*/
     pub fn request_authorization_code(&self) -> builder::RequestAuthorizationCode<'_> {
         builder::RequestAuthorizationCode::new(self)
     }
@@ -6238,16 +6186,7 @@ Use this endpoint to retrieve a list of all the default categories and subcatego
 
 Sends a `GET` request to `/categories/default`
 
-Arguments:
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_default_categories()
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListDefaultCategories`].*/
     pub fn list_default_categories(&self) -> builder::ListDefaultCategories<'_> {
         builder::ListDefaultCategories::new(self)
     }
@@ -6257,14 +6196,7 @@ Use this endpoint to read the attributes of a default category.
 
 Sends a `GET` request to `/categories/{category_guid}`
 
-Arguments:
-- `category_guid`: The unique id for a `category`.
-```ignore
-let response = client.read_default_category()
-    .category_guid(category_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadDefaultCategory`].*/
     pub fn read_default_category(&self) -> builder::ReadDefaultCategory<'_> {
         builder::ReadDefaultCategory::new(self)
     }
@@ -6274,14 +6206,7 @@ This endpoint returns the specified `credit_card_product` according to the uniqu
 
 Sends a `GET` request to `/credit_card_products/{credit_card_product_guid}`
 
-Arguments:
-- `credit_card_product_guid`: The required `credit_card_product_guid` can be found on the `account` object.
-```ignore
-let response = client.credit_card()
-    .credit_card_product_guid(credit_card_product_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreditCard`].*/
     pub fn credit_card(&self) -> builder::CreditCard<'_> {
         builder::CreditCard::new(self)
     }
@@ -6291,22 +6216,7 @@ Lists financial institutions available through the MX platform. This endpoint ha
 
 Sends a `GET` request to `/institutions`
 
-Arguments:
-- `iso_country_code`: An array of strings that filters institutions in the widget by the specified country code. Acceptable codes include `US`, `CA`, and `MX` (Mexico).
-- `name`: This will list only institutions in which the appended string appears.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-- `supported_products`: Filters institutions that support specific products. Values may include account_verification, identity_verification, transactions, history, statements, investments.
-```ignore
-let response = client.list_institutions()
-    .iso_country_code(iso_country_code)
-    .name(name)
-    .page(page)
-    .records_per_page(records_per_page)
-    .supported_products(supported_products)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListInstitutions`].*/
     pub fn list_institutions(&self) -> builder::ListInstitutions<'_> {
         builder::ListInstitutions::new(self)
     }
@@ -6316,18 +6226,7 @@ This endpoint returns a paginated list containing institutions that have been se
 
 Sends a `GET` request to `/institutions/favorites`
 
-Arguments:
-- `iso_country_code`: An array of strings that filters institutions in the widget by the specified country code. Acceptable codes include `US`, `CA`, and `MX` (Mexico).
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_favorite_institutions()
-    .iso_country_code(iso_country_code)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListFavoriteInstitutions`].*/
     pub fn list_favorite_institutions(&self) -> builder::ListFavoriteInstitutions<'_> {
         builder::ListFavoriteInstitutions::new(self)
     }
@@ -6337,14 +6236,7 @@ This endpoint returns information about the institution specified by `institutio
 
 Sends a `GET` request to `/institutions/{institution_code}`
 
-Arguments:
-- `institution_code`: A unique identifier for each institution, defined by MX.
-```ignore
-let response = client.read_institution()
-    .institution_code(institution_code)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadInstitution`].*/
     pub fn read_institution(&self) -> builder::ReadInstitution<'_> {
         builder::ReadInstitution::new(self)
     }
@@ -6357,18 +6249,7 @@ Passing an invalid `institution_identifier` returns a `404`.
 
 Sends a `GET` request to `/institutions/{institution_identifier}/credentials`
 
-Arguments:
-- `institution_identifier`: The identifier for the institution. For this identifier, use either the `institution_code` or the institution `guid`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_institution_credentials()
-    .institution_identifier(institution_identifier)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListInstitutionCredentials`].*/
     pub fn list_institution_credentials(
         &self,
     ) -> builder::ListInstitutionCredentials<'_> {
@@ -6384,16 +6265,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 
 Sends a `GET` request to `/managed_institutions`
 
-Arguments:
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_managed_institutions()
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListManagedInstitutions`].*/
     pub fn list_managed_institutions(&self) -> builder::ListManagedInstitutions<'_> {
         builder::ListManagedInstitutions::new(self)
     }
@@ -6403,14 +6275,7 @@ This endpoint returns the specified `merchant_location` resource. The `merchant_
 
 Sends a `GET` request to `/merchant_locations/{merchant_location_guid}`
 
-Arguments:
-- `merchant_location_guid`: The unique id for a `merchant_location`.
-```ignore
-let response = client.read_merchant_location()
-    .merchant_location_guid(merchant_location_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadMerchantLocation`].*/
     pub fn read_merchant_location(&self) -> builder::ReadMerchantLocation<'_> {
         builder::ReadMerchantLocation::new(self)
     }
@@ -6420,18 +6285,7 @@ This endpoint returns a paginated list of all the merchants in the MX system.
 
 Sends a `GET` request to `/merchants`
 
-Arguments:
-- `name`: This will list only merchants in which the appended string appears.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_merchants()
-    .name(name)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListMerchants`].*/
     pub fn list_merchants(&self) -> builder::ListMerchants<'_> {
         builder::ListMerchants::new(self)
     }
@@ -6441,14 +6295,7 @@ Returns information about a particular merchant, such as a logo, name, and websi
 
 Sends a `GET` request to `/merchants/{merchant_guid}`
 
-Arguments:
-- `merchant_guid`: The unique id for a `merchant`.
-```ignore
-let response = client.read_merchant()
-    .merchant_guid(merchant_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadMerchant`].*/
     pub fn read_merchant(&self) -> builder::ReadMerchant<'_> {
         builder::ReadMerchant::new(self)
     }
@@ -6458,16 +6305,7 @@ Use this endpoint to verify the amounts deposited into the account during a micr
 
 Sends a `PUT` request to `/micro_deposits/{micro_deposit_guid}/verify`
 
-Arguments:
-- `micro_deposit_guid`: The unique identifier for the microdeposit. Defined by MX.
-- `body`
-```ignore
-let response = client.verify_microdeposit()
-    .micro_deposit_guid(micro_deposit_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::VerifyMicrodeposit`].*/
     pub fn verify_microdeposit(&self) -> builder::VerifyMicrodeposit<'_> {
         builder::VerifyMicrodeposit::new(self)
     }
@@ -6477,11 +6315,7 @@ Read the account balance (Processors Only)
 
 Sends a `GET` request to `/payment_account`
 
-```ignore
-let response = client.read_account_balance()
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadAccountBalance`].*/
     pub fn read_account_balance(&self) -> builder::ReadAccountBalance<'_> {
         builder::ReadAccountBalance::new(self)
     }
@@ -6491,12 +6325,7 @@ View a list of tokens that exist for a user, member, or account.
 
 Sends a `GET` request to `/tokens`
 
-```ignore
-let response = client.list_tokens()
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListTokens`].*/
     pub fn list_tokens(&self) -> builder::ListTokens<'_> {
         builder::ListTokens::new(self)
     }
@@ -6506,14 +6335,7 @@ Use this endpoint to categorize, cleanse, and classify transactions. These trans
 
 Sends a `POST` request to `/transactions/enhance`
 
-Arguments:
-- `body`: Transaction object to be enhanced
-```ignore
-let response = client.enhance_transactions()
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::EnhanceTransactions`].*/
     pub fn enhance_transactions(&self) -> builder::EnhanceTransactions<'_> {
         builder::EnhanceTransactions::new(self)
     }
@@ -6523,22 +6345,7 @@ Use this endpoint to list every user you've created in the MX Platform API.
 
 Sends a `GET` request to `/users`
 
-Arguments:
-- `email`: The user `email` to search for.
-- `id`: The user `id` to search for.
-- `is_disabled`: Search for users that are diabled.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_users()
-    .email(email)
-    .id(id)
-    .is_disabled(is_disabled)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListUsers`].*/
     pub fn list_users(&self) -> builder::ListUsers<'_> {
         builder::ListUsers::new(self)
     }
@@ -6548,14 +6355,7 @@ Use this endpoint to create a new user. The API will respond with the newly-crea
 
 Sends a `POST` request to `/users`
 
-Arguments:
-- `body`: User object to be created. (None of these parameters are required, but the user object cannot be empty)
-```ignore
-let response = client.create_user()
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateUser`].*/
     pub fn create_user(&self) -> builder::CreateUser<'_> {
         builder::CreateUser::new(self)
     }
@@ -6566,14 +6366,7 @@ This endpoint returns a list of the account verifications associated with the us
 
 Sends a `GET` request to `/users/{user_guid}/account_verifications`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-```ignore
-let response = client.list_user_verifications()
-    .user_guid(user_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListUserVerifications`].*/
     pub fn list_user_verifications(&self) -> builder::ListUserVerifications<'_> {
         builder::ListUserVerifications::new(self)
     }
@@ -6591,16 +6384,7 @@ This is a destructive action and can't be undone.
 
 Sends a `POST` request to `/users/{user_guid}/accounts/merge`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`
-```ignore
-let response = client.merge_accounts()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::MergeAccounts`].*/
     pub fn merge_accounts(&self) -> builder::MergeAccounts<'_> {
         builder::MergeAccounts::new(self)
     }
@@ -6610,16 +6394,7 @@ This endpoint returns the specified `account` resource.
 
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `account_guid`: The unique id for an `account`.
-```ignore
-let response = client.read_account()
-    .user_guid(user_guid)
-    .account_guid(account_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadAccount`].*/
     pub fn read_account(&self) -> builder::ReadAccount<'_> {
         builder::ReadAccount::new(self)
     }
@@ -6629,18 +6404,7 @@ This endpoint deletes accounts that were manually created. The API will respond 
 
 Sends a `DELETE` request to `/users/{user_guid}/accounts/{account_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `account_guid`: The unique id for an `account`.
-- `accept`: Specifies the media type expected in the response.
-```ignore
-let response = client.delete_manual_account()
-    .user_guid(user_guid)
-    .account_guid(account_guid)
-    .accept(accept)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteManualAccount`].*/
     pub fn delete_manual_account(&self) -> builder::DeleteManualAccount<'_> {
         builder::DeleteManualAccount::new(self)
     }
@@ -6650,20 +6414,7 @@ Use this endpoint to list all insights associated with an account GUID.
 
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/insights`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `account_guid`: The unique id for an `account`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_insights_by_account()
-    .user_guid(user_guid)
-    .account_guid(account_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListInsightsByAccount`].*/
     pub fn list_insights_by_account(&self) -> builder::ListInsightsByAccount<'_> {
         builder::ListInsightsByAccount::new(self)
     }
@@ -6673,20 +6424,7 @@ This endpoint lists all holdings associated with the particular account defined.
 
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/investment_holdings`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `account_guid`: The unique id for an `account`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_holdings_by_account()
-    .user_guid(user_guid)
-    .account_guid(account_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListHoldingsByAccount`].*/
     pub fn list_holdings_by_account(&self) -> builder::ListHoldingsByAccount<'_> {
         builder::ListHoldingsByAccount::new(self)
     }
@@ -6696,46 +6434,7 @@ Requests to this endpoint return a list of transactions associated with the spec
 
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `account_guid`: The unique id for an `account`.
-- `from_created_at`: Filter transactions from the date the transaction was created. This only supports unix timestamp format.
-- `from_date`: Filter transactions from this date. This only supports unix timestamp format. Defaults to 120 days ago if not provided.
-- `from_updated_at`: Filter transactions from the date in which the transaction was updated. This only supports unix timestamp format.
-- `includes`: Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
-
-`?includes=repeating_transactions,merchants,classifications,geolocations`.
-
-The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
-
-`?includes=repeating_transactions,geolocations`.
-
-- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
-- Merchants: Enriches transactions with merchant name.
-- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
-- Geolocation: Provides geographic metadata.
-
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-- `to_created_at`: Filter transaction to the date in which the transaction was created. This only supports unix timestamp format.
-- `to_date`: Filter transactions to this date (at midnight). This only supports unix timestamp format. Defaults to 5 days forward from the day the request is made to capture pending transactions.
-- `to_updated_at`: Filter transactions to the date in which the transaction was updated. This only supports unix timestamp format.
-```ignore
-let response = client.list_transactions_by_account()
-    .user_guid(user_guid)
-    .account_guid(account_guid)
-    .from_created_at(from_created_at)
-    .from_date(from_date)
-    .from_updated_at(from_updated_at)
-    .includes(includes)
-    .page(page)
-    .records_per_page(records_per_page)
-    .to_created_at(to_created_at)
-    .to_date(to_date)
-    .to_updated_at(to_updated_at)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListTransactionsByAccount`].*/
     pub fn list_transactions_by_account(
         &self,
     ) -> builder::ListTransactionsByAccount<'_> {
@@ -6748,18 +6447,7 @@ This endpoint can only be used to create manual transactions that are under a ma
 
 Sends a `POST` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `account_guid`: The unique id for an `account`.
-- `body`
-```ignore
-let response = client.create_manual_transaction()
-    .user_guid(user_guid)
-    .account_guid(account_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateManualTransaction`].*/
     pub fn create_manual_transaction(&self) -> builder::CreateManualTransaction<'_> {
         builder::CreateManualTransaction::new(self)
     }
@@ -6769,14 +6457,7 @@ List all budgets
 
 Sends a `GET` request to `/users/{user_guid}/budgets`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-```ignore
-let response = client.list_all_budgets()
-    .user_guid(user_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListAllBudgets`].*/
     pub fn list_all_budgets(&self) -> builder::ListAllBudgets<'_> {
         builder::ListAllBudgets::new(self)
     }
@@ -6786,16 +6467,7 @@ Create a budget. This endpoint accepts the optional `MX-Skip-Webhook` header and
 
 Sends a `POST` request to `/users/{user_guid}/budgets`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`
-```ignore
-let response = client.create_budget()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateBudget`].*/
     pub fn create_budget(&self) -> builder::CreateBudget<'_> {
         builder::CreateBudget::new(self)
     }
@@ -6805,14 +6477,7 @@ This endpoint will automatically create budgets for several categories based on 
 
 Sends a `POST` request to `/users/{user_guid}/budgets/generate`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-```ignore
-let response = client.auto_generate_budgets()
-    .user_guid(user_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::AutoGenerateBudgets`].*/
     pub fn auto_generate_budgets(&self) -> builder::AutoGenerateBudgets<'_> {
         builder::AutoGenerateBudgets::new(self)
     }
@@ -6822,16 +6487,7 @@ Read a specific budget.
 
 Sends a `GET` request to `/users/{user_guid}/budgets/{budget_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `budget_guid`: The unique identifier for the budget. Defined by MX.
-```ignore
-let response = client.read_specific_budget()
-    .user_guid(user_guid)
-    .budget_guid(budget_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadSpecificBudget`].*/
     pub fn read_specific_budget(&self) -> builder::ReadSpecificBudget<'_> {
         builder::ReadSpecificBudget::new(self)
     }
@@ -6841,18 +6497,7 @@ Update a specific budget.
 
 Sends a `PUT` request to `/users/{user_guid}/budgets/{budget_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `budget_guid`: The unique identifier for the budget. Defined by MX.
-- `body`
-```ignore
-let response = client.update_specific_budget()
-    .user_guid(user_guid)
-    .budget_guid(budget_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateSpecificBudget`].*/
     pub fn update_specific_budget(&self) -> builder::UpdateSpecificBudget<'_> {
         builder::UpdateSpecificBudget::new(self)
     }
@@ -6862,16 +6507,7 @@ Delete a budget.
 
 Sends a `DELETE` request to `/users/{user_guid}/budgets/{budget_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `budget_guid`: The unique identifier for the budget. Defined by MX.
-```ignore
-let response = client.delete_budget()
-    .user_guid(user_guid)
-    .budget_guid(budget_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteBudget`].*/
     pub fn delete_budget(&self) -> builder::DeleteBudget<'_> {
         builder::DeleteBudget::new(self)
     }
@@ -6881,18 +6517,7 @@ Use this endpoint to list all categories associated with a `user`, including bot
 
 Sends a `GET` request to `/users/{user_guid}/categories`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_categories()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListCategories`].*/
     pub fn list_categories(&self) -> builder::ListCategories<'_> {
         builder::ListCategories::new(self)
     }
@@ -6902,16 +6527,7 @@ Use this endpoint to create a new custom category for a specific `user`.
 
 Sends a `POST` request to `/users/{user_guid}/categories`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`: Custom category object to be created
-```ignore
-let response = client.create_category()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateCategory`].*/
     pub fn create_category(&self) -> builder::CreateCategory<'_> {
         builder::CreateCategory::new(self)
     }
@@ -6921,18 +6537,7 @@ Use this endpoint to retrieve a list of all the default categories and subcatego
 
 Sends a `GET` request to `/users/{user_guid}/categories/default`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_default_categories_by_user()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListDefaultCategoriesByUser`].*/
     pub fn list_default_categories_by_user(
         &self,
     ) -> builder::ListDefaultCategoriesByUser<'_> {
@@ -6944,16 +6549,7 @@ Use this endpoint to read the attributes of either a default category or a custo
 
 Sends a `GET` request to `/users/{user_guid}/categories/{category_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `category_guid`: The unique id for a `category`.
-```ignore
-let response = client.read_category()
-    .user_guid(user_guid)
-    .category_guid(category_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadCategory`].*/
     pub fn read_category(&self) -> builder::ReadCategory<'_> {
         builder::ReadCategory::new(self)
     }
@@ -6963,18 +6559,7 @@ Use this endpoint to update the attributes of a custom category according to its
 
 Sends a `PUT` request to `/users/{user_guid}/categories/{category_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `category_guid`: The unique id for a `category`.
-- `body`: Category object to be updated (While no single parameter is required, the `category` object cannot be empty)
-```ignore
-let response = client.update_category()
-    .user_guid(user_guid)
-    .category_guid(category_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateCategory`].*/
     pub fn update_category(&self) -> builder::UpdateCategory<'_> {
         builder::UpdateCategory::new(self)
     }
@@ -6984,16 +6569,7 @@ Use this endpoint to delete a specific custom category according to its unique G
 
 Sends a `DELETE` request to `/users/{user_guid}/categories/{category_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `category_guid`: The unique id for a `category`.
-```ignore
-let response = client.delete_category()
-    .user_guid(user_guid)
-    .category_guid(category_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteCategory`].*/
     pub fn delete_category(&self) -> builder::DeleteCategory<'_> {
         builder::DeleteCategory::new(self)
     }
@@ -7003,20 +6579,7 @@ List all goals a user can set.
 
 Sends a `GET` request to `/users/{user_guid}/goals`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-- `accept`: Specifies the media type expected in the response.
-```ignore
-let response = client.list_goals()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .accept(accept)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListGoals`].*/
     pub fn list_goals(&self) -> builder::ListGoals<'_> {
         builder::ListGoals::new(self)
     }
@@ -7026,16 +6589,7 @@ Create a goal. This endpoint accepts the optional `MX-Skip-Webhook` header and `
 
 Sends a `POST` request to `/users/{user_guid}/goals`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`
-```ignore
-let response = client.create_goal()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateGoal`].*/
     pub fn create_goal(&self) -> builder::CreateGoal<'_> {
         builder::CreateGoal::new(self)
     }
@@ -7045,16 +6599,7 @@ This endpoint repositions goal priority levels. If one goal is set to a lower pr
 
 Sends a `PUT` request to `/users/{user_guid}/goals/reposition`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`
-```ignore
-let response = client.reposition_goals()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::RepositionGoals`].*/
     pub fn reposition_goals(&self) -> builder::RepositionGoals<'_> {
         builder::RepositionGoals::new(self)
     }
@@ -7064,16 +6609,7 @@ Read a specific goal.
 
 Sends a `GET` request to `/users/{user_guid}/goals/{goal_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `goal_guid`: The unique identifier for a goal. Defined by MX.
-```ignore
-let response = client.read_goal()
-    .user_guid(user_guid)
-    .goal_guid(goal_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadGoal`].*/
     pub fn read_goal(&self) -> builder::ReadGoal<'_> {
         builder::ReadGoal::new(self)
     }
@@ -7083,18 +6619,7 @@ This endpoint updates a specific goal.
 
 Sends a `PUT` request to `/users/{user_guid}/goals/{goal_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `goal_guid`: The unique identifier for a goal. Defined by MX.
-- `body`
-```ignore
-let response = client.update_goal()
-    .user_guid(user_guid)
-    .goal_guid(goal_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateGoal`].*/
     pub fn update_goal(&self) -> builder::UpdateGoal<'_> {
         builder::UpdateGoal::new(self)
     }
@@ -7104,18 +6629,7 @@ Delete a goal.
 
 Sends a `DELETE` request to `/users/{user_guid}/goals/{goal_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `goal_guid`: The unique identifier for a goal. Defined by MX.
-- `accept`: Specifies the media type expected in the response.
-```ignore
-let response = client.delete_goal()
-    .user_guid(user_guid)
-    .goal_guid(goal_guid)
-    .accept(accept)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteGoal`].*/
     pub fn delete_goal(&self) -> builder::DeleteGoal<'_> {
         builder::DeleteGoal::new(self)
     }
@@ -7125,18 +6639,7 @@ Use this endpoint to list all the insights associated with the user.
 
 Sends a `GET` request to `/users/{user_guid}/insights`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_insights_user()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListInsightsUser`].*/
     pub fn list_insights_user(&self) -> builder::ListInsightsUser<'_> {
         builder::ListInsightsUser::new(self)
     }
@@ -7146,16 +6649,7 @@ Use this endpoint to read the attributes of an insight according to its unique G
 
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `insight_guid`: The unique identifier for the insight. Defined by MX.
-```ignore
-let response = client.read_insight_user()
-    .user_guid(user_guid)
-    .insight_guid(insight_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadInsightUser`].*/
     pub fn read_insight_user(&self) -> builder::ReadInsightUser<'_> {
         builder::ReadInsightUser::new(self)
     }
@@ -7165,18 +6659,7 @@ Use this endpoint to update the attributes of an insight according to its unique
 
 Sends a `PUT` request to `/users/{user_guid}/insights/{insight_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `insight_guid`: The unique identifier for the insight. Defined by MX.
-- `body`: The insight to be updated (None of these parameters are required, but the user object cannot be empty.)
-```ignore
-let response = client.update_insight()
-    .user_guid(user_guid)
-    .insight_guid(insight_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateInsight`].*/
     pub fn update_insight(&self) -> builder::UpdateInsight<'_> {
         builder::UpdateInsight::new(self)
     }
@@ -7186,20 +6669,7 @@ Use this endpoint to list all the accounts associated with the insight.
 
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/accounts`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `insight_guid`: The unique identifier for the insight. Defined by MX.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_accounts_insight()
-    .user_guid(user_guid)
-    .insight_guid(insight_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListAccountsInsight`].*/
     pub fn list_accounts_insight(&self) -> builder::ListAccountsInsight<'_> {
         builder::ListAccountsInsight::new(self)
     }
@@ -7209,20 +6679,7 @@ Use this endpoint to list all the categories associated with the insight.
 
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/categories`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `insight_guid`: The unique identifier for the insight. Defined by MX.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_categories_insight()
-    .user_guid(user_guid)
-    .insight_guid(insight_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListCategoriesInsight`].*/
     pub fn list_categories_insight(&self) -> builder::ListCategoriesInsight<'_> {
         builder::ListCategoriesInsight::new(self)
     }
@@ -7232,20 +6689,7 @@ Use this endpoint to list all the merchants associated with the insight.
 
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/merchants`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `insight_guid`: The unique identifier for the insight. Defined by MX.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_merchants_insight()
-    .user_guid(user_guid)
-    .insight_guid(insight_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListMerchantsInsight`].*/
     pub fn list_merchants_insight(&self) -> builder::ListMerchantsInsight<'_> {
         builder::ListMerchantsInsight::new(self)
     }
@@ -7255,20 +6699,7 @@ Use this endpoint to list all the scheduled payments associated with the insight
 
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/scheduled_payments`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `insight_guid`: The unique identifier for the insight. Defined by MX.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_scheduled_payments_insight()
-    .user_guid(user_guid)
-    .insight_guid(insight_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListScheduledPaymentsInsight`].*/
     pub fn list_scheduled_payments_insight(
         &self,
     ) -> builder::ListScheduledPaymentsInsight<'_> {
@@ -7280,20 +6711,7 @@ Use this endpoint to list all the transactions associated with the insight.
 
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/transactions`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `insight_guid`: The unique identifier for the insight. Defined by MX.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_transactions_insight()
-    .user_guid(user_guid)
-    .insight_guid(insight_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListTransactionsInsight`].*/
     pub fn list_transactions_insight(&self) -> builder::ListTransactionsInsight<'_> {
         builder::ListTransactionsInsight::new(self)
     }
@@ -7303,18 +6721,7 @@ This endpoint lists all holdings associated with the user across all accounts.
 
 Sends a `GET` request to `/users/{user_guid}/investment_holdings`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_holdings()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListHoldings`].*/
     pub fn list_holdings(&self) -> builder::ListHoldings<'_> {
         builder::ListHoldings::new(self)
     }
@@ -7324,16 +6731,7 @@ Use this endpoint to read the attributes of a specific `holding`.
 
 Sends a `GET` request to `/users/{user_guid}/investment_holdings/{holding_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `holding_guid`: The unique id for a `holding`.
-```ignore
-let response = client.read_holding()
-    .user_guid(user_guid)
-    .holding_guid(holding_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadHolding`].*/
     pub fn read_holding(&self) -> builder::ReadHolding<'_> {
         builder::ReadHolding::new(self)
     }
@@ -7343,14 +6741,7 @@ This endpoint deactivates the specific user from the `/investment_holdings` prod
 
 Sends a `GET` request to `/users/{user_guid}/investment_holdings_deactivate`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-```ignore
-let response = client.deactivate_user()
-    .user_guid(user_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeactivateUser`].*/
     pub fn deactivate_user(&self) -> builder::DeactivateUser<'_> {
         builder::DeactivateUser::new(self)
     }
@@ -7364,18 +6755,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 
 Sends a `GET` request to `/users/{user_guid}/managed_members`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_managed_members()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListManagedMembers`].*/
     pub fn list_managed_members(&self) -> builder::ListManagedMembers<'_> {
         builder::ListManagedMembers::new(self)
     }
@@ -7389,16 +6769,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 
 Sends a `POST` request to `/users/{user_guid}/managed_members`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`: Managed member to be created.
-```ignore
-let response = client.create_managed_member()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateManagedMember`].*/
     pub fn create_managed_member(&self) -> builder::CreateManagedMember<'_> {
         builder::CreateManagedMember::new(self)
     }
@@ -7412,16 +6783,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 
 Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-```ignore
-let response = client.read_managed_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadManagedMember`].*/
     pub fn read_managed_member(&self) -> builder::ReadManagedMember<'_> {
         builder::ReadManagedMember::new(self)
     }
@@ -7435,23 +6797,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 
 Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `body`: Managed member object to be updated (While no single parameter is required, the request body can't be empty).
-
-:::warning Deprecated
-This endpoint has been deprecated. For more information, reference the [Migration guide](https://docs.mx.com/api-reference/platform-api/overview/migration).
-:::
-
-```ignore
-let response = client.update_managed_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateManagedMember`].*/
     pub fn update_managed_member(&self) -> builder::UpdateManagedMember<'_> {
         builder::UpdateManagedMember::new(self)
     }
@@ -7465,18 +6811,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 
 Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `accept`: Specifies the media type expected in the response.
-```ignore
-let response = client.delete_managed_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .accept(accept)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteManagedMember`].*/
     pub fn delete_managed_member(&self) -> builder::DeleteManagedMember<'_> {
         builder::DeleteManagedMember::new(self)
     }
@@ -7490,20 +6825,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 
 Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_managed_accounts()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListManagedAccounts`].*/
     pub fn list_managed_accounts(&self) -> builder::ListManagedAccounts<'_> {
         builder::ListManagedAccounts::new(self)
     }
@@ -7517,18 +6839,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 
 Sends a `POST` request to `/users/{user_guid}/managed_members/{member_guid}/accounts`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `body`: Managed account to be created.
-```ignore
-let response = client.create_managed_account()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateManagedAccount`].*/
     pub fn create_managed_account(&self) -> builder::CreateManagedAccount<'_> {
         builder::CreateManagedAccount::new(self)
     }
@@ -7542,18 +6853,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 
 Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `account_guid`: The unique id for an `account`.
-```ignore
-let response = client.read_managed_account()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .account_guid(account_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadManagedAccount`].*/
     pub fn read_managed_account(&self) -> builder::ReadManagedAccount<'_> {
         builder::ReadManagedAccount::new(self)
     }
@@ -7567,20 +6867,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 
 Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `account_guid`: The unique id for an `account`.
-- `body`: Managed account object to be updated (While no single parameter is required, the request body can't be empty).
-```ignore
-let response = client.update_managed_account()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .account_guid(account_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateManagedAccount`].*/
     pub fn update_managed_account(&self) -> builder::UpdateManagedAccount<'_> {
         builder::UpdateManagedAccount::new(self)
     }
@@ -7594,18 +6881,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 
 Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `account_guid`: The unique id for an `account`.
-```ignore
-let response = client.delete_managed_account()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .account_guid(account_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteManagedAccount`].*/
     pub fn delete_managed_account(&self) -> builder::DeleteManagedAccount<'_> {
         builder::DeleteManagedAccount::new(self)
     }
@@ -7619,26 +6895,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 
 Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `account_guid`: The unique id for an `account`.
-- `from_date`: Filter transactions from this date. This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 120 days ago if not provided.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-- `to_date`: Filter transactions to this date (at midnight). This only supports ISO 8601 format without timestamp (YYYY-MM-DD). Defaults to 5 days forward from the day the request is made to capture pending transactions.
-```ignore
-let response = client.list_managed_transactions()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .account_guid(account_guid)
-    .from_date(from_date)
-    .page(page)
-    .records_per_page(records_per_page)
-    .to_date(to_date)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListManagedTransactions`].*/
     pub fn list_managed_transactions(&self) -> builder::ListManagedTransactions<'_> {
         builder::ListManagedTransactions::new(self)
     }
@@ -7652,20 +6909,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 
 Sends a `POST` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `account_guid`: The unique id for an `account`.
-- `body`: Managed transaction to be created.
-```ignore
-let response = client.create_managed_transaction()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .account_guid(account_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateManagedTransaction`].*/
     pub fn create_managed_transaction(&self) -> builder::CreateManagedTransaction<'_> {
         builder::CreateManagedTransaction::new(self)
     }
@@ -7679,20 +6923,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 
 Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `account_guid`: The unique id for an `account`.
-- `transaction_guid`: The unique id for a `transaction`.
-```ignore
-let response = client.read_managed_transaction()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .account_guid(account_guid)
-    .transaction_guid(transaction_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadManagedTransaction`].*/
     pub fn read_managed_transaction(&self) -> builder::ReadManagedTransaction<'_> {
         builder::ReadManagedTransaction::new(self)
     }
@@ -7706,22 +6937,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 
 Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `account_guid`: The unique id for an `account`.
-- `transaction_guid`: The unique id for a `transaction`.
-- `body`: Managed transaction object to be updated (While no single parameter is required, the request body can't be empty)
-```ignore
-let response = client.update_managed_transaction()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .account_guid(account_guid)
-    .transaction_guid(transaction_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateManagedTransaction`].*/
     pub fn update_managed_transaction(&self) -> builder::UpdateManagedTransaction<'_> {
         builder::UpdateManagedTransaction::new(self)
     }
@@ -7735,20 +6951,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 
 Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `account_guid`: The unique id for an `account`.
-- `transaction_guid`: The unique id for a `transaction`.
-```ignore
-let response = client.delete_managed_transaction()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .account_guid(account_guid)
-    .transaction_guid(transaction_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteManagedTransaction`].*/
     pub fn delete_managed_transaction(&self) -> builder::DeleteManagedTransaction<'_> {
         builder::DeleteManagedTransaction::new(self)
     }
@@ -7758,20 +6961,7 @@ This endpoint returns a list of account numbers associated with the specified `m
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_numbers`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_account_numbers_by_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListAccountNumbersByMember`].*/
     pub fn list_account_numbers_by_member(
         &self,
     ) -> builder::ListAccountNumbersByMember<'_> {
@@ -7783,48 +6973,7 @@ Requests to this endpoint return a list of transactions associated with the spec
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}/transactions`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `account_guid`: The unique id for an `account`.
-- `from_created_at`: Filter transactions from the date the transaction was created. This only supports unix timestamp format.
-- `from_date`: Filter transactions from this date. This only supports unix timestamp format. Defaults to 120 days ago if not provided.
-- `from_updated_at`: Filter transactions from the date in which the transaction was updated. This only supports unix timestamp format.
-- `includes`: Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
-
-`?includes=repeating_transactions,merchants,classifications,geolocations`.
-
-The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
-
-`?includes=repeating_transactions,geolocations`.
-
-- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
-- Merchants: Enriches transactions with merchant name.
-- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
-- Geolocation: Provides geographic metadata.
-
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-- `to_created_at`: Filter transaction to the date in which the transaction was created. This only supports unix timestamp format.
-- `to_date`: Filter transactions to this date (at midnight). This only supports unix timestamp format. Defaults to 5 days forward from the day the request is made to capture pending transactions.
-- `to_updated_at`: Filter transactions to the date in which the transaction was updated. This only supports unix timestamp format.
-```ignore
-let response = client.list_transactions_by_account_per_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .account_guid(account_guid)
-    .from_created_at(from_created_at)
-    .from_date(from_date)
-    .from_updated_at(from_updated_at)
-    .includes(includes)
-    .page(page)
-    .records_per_page(records_per_page)
-    .to_created_at(to_created_at)
-    .to_date(to_date)
-    .to_updated_at(to_updated_at)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListTransactionsByAccountPerMember`].*/
     pub fn list_transactions_by_account_per_member(
         &self,
     ) -> builder::ListTransactionsByAccountPerMember<'_> {
@@ -7836,20 +6985,7 @@ This endpoint lists all holdings associated with the specified member.
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/investment_holdings`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_holdings_by_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListHoldingsByMember`].*/
     pub fn list_holdings_by_member(&self) -> builder::ListHoldingsByMember<'_> {
         builder::ListHoldingsByMember::new(self)
     }
@@ -7859,16 +6995,7 @@ Use this endpoint to list all the `rewards` associated with a specified `member`
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/rewards`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-```ignore
-let response = client.list_rewards()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListRewards`].*/
     pub fn list_rewards(&self) -> builder::ListRewards<'_> {
         builder::ListRewards::new(self)
     }
@@ -7878,18 +7005,7 @@ Use this endpoint to read a specific `reward` based on its unique GUID. Member a
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/rewards/{reward_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `reward_guid`: The unique identifier for the rewards. Defined by MX.
-```ignore
-let response = client.read_rewards()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .reward_guid(reward_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadRewards`].*/
     pub fn read_rewards(&self) -> builder::ReadRewards<'_> {
         builder::ReadRewards::new(self)
     }
@@ -7899,20 +7015,7 @@ Use this endpoint to get an array of available statements.
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_statements_by_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListStatementsByMember`].*/
     pub fn list_statements_by_member(&self) -> builder::ListStatementsByMember<'_> {
         builder::ListStatementsByMember::new(self)
     }
@@ -7922,18 +7025,7 @@ Use this endpoint to read a JSON representation of the statement.
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `statement_guid`: The unique id for a `statement`.
-```ignore
-let response = client.read_statement_by_member()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .statement_guid(statement_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadStatementByMember`].*/
     pub fn read_statement_by_member(&self) -> builder::ReadStatementByMember<'_> {
         builder::ReadStatementByMember::new(self)
     }
@@ -7943,18 +7035,7 @@ Use this endpoint to download a specified statement PDF.
 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-- `statement_guid`: The unique id for a `statement`.
-```ignore
-let response = client.download_statement_pdf()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .statement_guid(statement_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DownloadStatementPdf`].*/
     pub fn download_statement_pdf(&self) -> builder::DownloadStatementPdf<'_> {
         builder::DownloadStatementPdf::new(self)
     }
@@ -7964,14 +7045,7 @@ Use this endpoint to read the attributes of a specific microdeposit according to
 
 Sends a `GET` request to `/users/{user_guid}/micro_deposits`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-```ignore
-let response = client.list_user_microdeposits()
-    .user_guid(user_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListUserMicrodeposits`].*/
     pub fn list_user_microdeposits(&self) -> builder::ListUserMicrodeposits<'_> {
         builder::ListUserMicrodeposits::new(self)
     }
@@ -7986,16 +7060,7 @@ Pre-initiating a microdeposit allows you to pass the end user's first name, last
 
 Sends a `POST` request to `/users/{user_guid}/micro_deposits`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`
-```ignore
-let response = client.create_microdeposit()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateMicrodeposit`].*/
     pub fn create_microdeposit(&self) -> builder::CreateMicrodeposit<'_> {
         builder::CreateMicrodeposit::new(self)
     }
@@ -8005,16 +7070,7 @@ Use this endpoint to read the attributes of a specific microdeposit according to
 
 Sends a `GET` request to `/users/{user_guid}/micro_deposits/{micro_deposit_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `micro_deposit_guid`: The unique identifier for the microdeposit. Defined by MX.
-```ignore
-let response = client.read_user_microdeposit()
-    .user_guid(user_guid)
-    .micro_deposit_guid(micro_deposit_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadUserMicrodeposit`].*/
     pub fn read_user_microdeposit(&self) -> builder::ReadUserMicrodeposit<'_> {
         builder::ReadUserMicrodeposit::new(self)
     }
@@ -8024,16 +7080,7 @@ Use this endpoint to delete the specified microdeposit.
 
 Sends a `DELETE` request to `/users/{user_guid}/micro_deposits/{micro_deposit_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `micro_deposit_guid`: The unique identifier for the microdeposit. Defined by MX.
-```ignore
-let response = client.delete_microdeposit()
-    .user_guid(user_guid)
-    .micro_deposit_guid(micro_deposit_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteMicrodeposit`].*/
     pub fn delete_microdeposit(&self) -> builder::DeleteMicrodeposit<'_> {
         builder::DeleteMicrodeposit::new(self)
     }
@@ -8043,18 +7090,7 @@ All notifications for the user can be listed, including notifications created by
 
 Sends a `GET` request to `/users/{user_guid}/notifications`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_notifications()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListNotifications`].*/
     pub fn list_notifications(&self) -> builder::ListNotifications<'_> {
         builder::ListNotifications::new(self)
     }
@@ -8064,16 +7100,7 @@ All notifications created through the API will be of notification type `API_NOTI
 
 Sends a `POST` request to `/users/{user_guid}/notifications`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`
-```ignore
-let response = client.create_notification()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateNotification`].*/
     pub fn create_notification(&self) -> builder::CreateNotification<'_> {
         builder::CreateNotification::new(self)
     }
@@ -8084,16 +7111,7 @@ Can pull up any notification associated with the user, including notifications c
 
 Sends a `GET` request to `/users/{user_guid}/notifications/{notification_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `notification_guid`: The unique identifier for notifications. Defined by MX.
-```ignore
-let response = client.read_notifications()
-    .user_guid(user_guid)
-    .notification_guid(notification_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadNotifications`].*/
     pub fn read_notifications(&self) -> builder::ReadNotifications<'_> {
         builder::ReadNotifications::new(self)
     }
@@ -8103,14 +7121,7 @@ Retrieve a list of all recurring transactions for a user. <br /><br />For more s
 
 Sends a `GET` request to `/users/{user_guid}/repeating_transactions`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-```ignore
-let response = client.repeating_transactions()
-    .user_guid(user_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::RepeatingTransactions`].*/
     pub fn repeating_transactions(&self) -> builder::RepeatingTransactions<'_> {
         builder::RepeatingTransactions::new(self)
     }
@@ -8120,16 +7131,7 @@ Get a Specific Repeating Transaction. <br /><br />List For more see the [Repeati
 
 Sends a `GET` request to `/users/{user_guid}/repeating_transactions/{repeating_transaction_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `repeating_transaction_guid`: The unique id for a recurring transaction.
-```ignore
-let response = client.specific_repeating_transaction()
-    .user_guid(user_guid)
-    .repeating_transaction_guid(repeating_transaction_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::SpecificRepeatingTransaction`].*/
     pub fn specific_repeating_transaction(
         &self,
     ) -> builder::SpecificRepeatingTransaction<'_> {
@@ -8141,18 +7143,7 @@ Use this endpoint to list all the spending plans associated with the user.
 
 Sends a `GET` request to `/users/{user_guid}/spending_plans`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_spending_plans()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListSpendingPlans`].*/
     pub fn list_spending_plans(&self) -> builder::ListSpendingPlans<'_> {
         builder::ListSpendingPlans::new(self)
     }
@@ -8162,14 +7153,7 @@ This endpoint creates a new `spending_plan` for the user.
 
 Sends a `POST` request to `/users/{user_guid}/spending_plans`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-```ignore
-let response = client.create_spending_plan()
-    .user_guid(user_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateSpendingPlan`].*/
     pub fn create_spending_plan(&self) -> builder::CreateSpendingPlan<'_> {
         builder::CreateSpendingPlan::new(self)
     }
@@ -8179,20 +7163,7 @@ Use this endpoint to read the attributes of a specific spending plan according t
 
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.read_spending_plan_user()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadSpendingPlanUser`].*/
     pub fn read_spending_plan_user(&self) -> builder::ReadSpendingPlanUser<'_> {
         builder::ReadSpendingPlanUser::new(self)
     }
@@ -8202,16 +7173,7 @@ Use this endpoint to delete a user's `spending_plan`.
 
 Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-```ignore
-let response = client.delete_spending_plan()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteSpendingPlan`].*/
     pub fn delete_spending_plan(&self) -> builder::DeleteSpendingPlan<'_> {
         builder::DeleteSpendingPlan::new(self)
     }
@@ -8221,20 +7183,7 @@ Use this endpoint to list all the spending plan `iterations` associated with the
 
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_spending_plan_iterations()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListSpendingPlanIterations`].*/
     pub fn list_spending_plan_iterations(
         &self,
     ) -> builder::ListSpendingPlanIterations<'_> {
@@ -8246,20 +7195,7 @@ Use this endpoint to read the attributes of the current spending plan `iteration
 
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.read_current_spending_plan_iteration()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadCurrentSpendingPlanIteration`].*/
     pub fn read_current_spending_plan_iteration(
         &self,
     ) -> builder::ReadCurrentSpendingPlanIteration<'_> {
@@ -8271,20 +7207,7 @@ Use this endpoint to list all the spending plan `iteration_items` associated wit
 
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_spending_plan_iteration_items()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListSpendingPlanIterationItems`].*/
     pub fn list_spending_plan_iteration_items(
         &self,
     ) -> builder::ListSpendingPlanIterationItems<'_> {
@@ -8296,18 +7219,7 @@ This endpoint creates a new `spending_plan_iteration_item`.
 
 Sends a `POST` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `body`: Iteration item to be created with required parameter (planned_amount)
-```ignore
-let response = client.create_spending_plan_iteration_item()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateSpendingPlanIterationItem`].*/
     pub fn create_spending_plan_iteration_item(
         &self,
     ) -> builder::CreateSpendingPlanIterationItem<'_> {
@@ -8319,22 +7231,7 @@ Use this endpoint to read the attributes of a specific spending plan `iteration_
 
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `iteration_item_guid`: The unique ID for the `iteration_item`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.read_spending_plan_iteration_item()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .iteration_item_guid(iteration_item_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadSpendingPlanIterationItem`].*/
     pub fn read_spending_plan_iteration_item(
         &self,
     ) -> builder::ReadSpendingPlanIterationItem<'_> {
@@ -8346,20 +7243,7 @@ Use this endpoint to update an existing `spending_plan_iteration_item`.
 
 Sends a `PUT` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `iteration_item_guid`: The unique ID for the `iteration_item`.
-- `body`: Iteration item to be updated with required parameter (planned_amount)
-```ignore
-let response = client.update_spending_plan_iteration_item()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .iteration_item_guid(iteration_item_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateSpendingPlanIterationItem`].*/
     pub fn update_spending_plan_iteration_item(
         &self,
     ) -> builder::UpdateSpendingPlanIterationItem<'_> {
@@ -8371,18 +7255,7 @@ Use this endpoint to delete a spending plan `iteration_item`.
 
 Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `iteration_item_guid`: The unique ID for the `iteration_item`.
-```ignore
-let response = client.delete_spending_plan_iteration_item()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .iteration_item_guid(iteration_item_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteSpendingPlanIterationItem`].*/
     pub fn delete_spending_plan_iteration_item(
         &self,
     ) -> builder::DeleteSpendingPlanIterationItem<'_> {
@@ -8394,22 +7267,7 @@ Use this endpoint to read the attributes of a specific spending plan `iteration`
 
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/{iteration_number}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `iteration_number`: The current iteration number for the spending plan `iteration`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.read_spending_plan_iteration()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .iteration_number(iteration_number)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadSpendingPlanIteration`].*/
     pub fn read_spending_plan_iteration(
         &self,
     ) -> builder::ReadSpendingPlanIteration<'_> {
@@ -8421,20 +7279,7 @@ Use this endpoint to list all the spending plan accounts associated with the spe
 
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_spending_plan_accounts()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListSpendingPlanAccounts`].*/
     pub fn list_spending_plan_accounts(&self) -> builder::ListSpendingPlanAccounts<'_> {
         builder::ListSpendingPlanAccounts::new(self)
     }
@@ -8444,22 +7289,7 @@ Use this endpoint to read the attributes of a specific spending plan account acc
 
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `spending_plan_account_guid`: The unique ID for the specified account.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.read_spending_plan_account()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .spending_plan_account_guid(spending_plan_account_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadSpendingPlanAccount`].*/
     pub fn read_spending_plan_account(&self) -> builder::ReadSpendingPlanAccount<'_> {
         builder::ReadSpendingPlanAccount::new(self)
     }
@@ -8469,18 +7299,7 @@ Use this endpoint to delete a `spending_plan_account`.
 
 Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `spending_plan_guid`: The unique ID for the `spending_plan`.
-- `spending_plan_account_guid`: The unique ID for the specified account.
-```ignore
-let response = client.delete_spending_plan_account()
-    .user_guid(user_guid)
-    .spending_plan_guid(spending_plan_guid)
-    .spending_plan_account_guid(spending_plan_account_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteSpendingPlanAccount`].*/
     pub fn delete_spending_plan_account(
         &self,
     ) -> builder::DeleteSpendingPlanAccount<'_> {
@@ -8492,18 +7311,7 @@ Use this endpoint to retrieve a list of all the taggings associated with a speci
 
 Sends a `GET` request to `/users/{user_guid}/taggings`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_taggings()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListTaggings`].*/
     pub fn list_taggings(&self) -> builder::ListTaggings<'_> {
         builder::ListTaggings::new(self)
     }
@@ -8513,16 +7321,7 @@ Use this endpoint to create a new association between a tag and a particular tra
 
 Sends a `POST` request to `/users/{user_guid}/taggings`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`: Tagging object to be created with required parameters (tag_guid and transaction_guid)
-```ignore
-let response = client.create_tagging()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateTagging`].*/
     pub fn create_tagging(&self) -> builder::CreateTagging<'_> {
         builder::CreateTagging::new(self)
     }
@@ -8532,16 +7331,7 @@ Use this endpoint to read the attributes of a `tagging` according to its unique 
 
 Sends a `GET` request to `/users/{user_guid}/taggings/{tagging_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `tagging_guid`: The unique id for a `tagging`.
-```ignore
-let response = client.read_tagging()
-    .user_guid(user_guid)
-    .tagging_guid(tagging_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadTagging`].*/
     pub fn read_tagging(&self) -> builder::ReadTagging<'_> {
         builder::ReadTagging::new(self)
     }
@@ -8551,18 +7341,7 @@ Use this endpoint to update a tagging.
 
 Sends a `PUT` request to `/users/{user_guid}/taggings/{tagging_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `tagging_guid`: The unique id for a `tagging`.
-- `body`: Tagging object to be updated with required parameter (tag_guid)
-```ignore
-let response = client.update_tagging()
-    .user_guid(user_guid)
-    .tagging_guid(tagging_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateTagging`].*/
     pub fn update_tagging(&self) -> builder::UpdateTagging<'_> {
         builder::UpdateTagging::new(self)
     }
@@ -8572,16 +7351,7 @@ Use this endpoint to delete a tagging according to its unique GUID. If successfu
 
 Sends a `DELETE` request to `/users/{user_guid}/taggings/{tagging_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `tagging_guid`: The unique id for a `tagging`.
-```ignore
-let response = client.delete_tagging()
-    .user_guid(user_guid)
-    .tagging_guid(tagging_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteTagging`].*/
     pub fn delete_tagging(&self) -> builder::DeleteTagging<'_> {
         builder::DeleteTagging::new(self)
     }
@@ -8591,18 +7361,7 @@ Use this endpoint to list all tags associated with the specified `user`. Each us
 
 Sends a `GET` request to `/users/{user_guid}/tags`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_tags()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListTags`].*/
     pub fn list_tags(&self) -> builder::ListTags<'_> {
         builder::ListTags::new(self)
     }
@@ -8612,16 +7371,7 @@ Use this endpoint to create a new custom tag.
 
 Sends a `POST` request to `/users/{user_guid}/tags`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`: Tag object to be created with required parameters (tag_guid)
-```ignore
-let response = client.create_tag()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateTag`].*/
     pub fn create_tag(&self) -> builder::CreateTag<'_> {
         builder::CreateTag::new(self)
     }
@@ -8631,16 +7381,7 @@ Use this endpoint to read the attributes of a particular tag according to its un
 
 Sends a `GET` request to `/users/{user_guid}/tags/{tag_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `tag_guid`: The unique id for a `tag`.
-```ignore
-let response = client.read_tag()
-    .user_guid(user_guid)
-    .tag_guid(tag_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadTag`].*/
     pub fn read_tag(&self) -> builder::ReadTag<'_> {
         builder::ReadTag::new(self)
     }
@@ -8650,18 +7391,7 @@ Use this endpoint to update the name of a specific tag according to its unique G
 
 Sends a `PUT` request to `/users/{user_guid}/tags/{tag_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `tag_guid`: The unique id for a `tag`.
-- `body`: Tag object to be updated with required parameter (tag_guid)
-```ignore
-let response = client.update_tag()
-    .user_guid(user_guid)
-    .tag_guid(tag_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateTag`].*/
     pub fn update_tag(&self) -> builder::UpdateTag<'_> {
         builder::UpdateTag::new(self)
     }
@@ -8671,18 +7401,7 @@ Use this endpoint to permanently delete a specific tag based on its unique GUID.
 
 Sends a `DELETE` request to `/users/{user_guid}/tags/{tag_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `tag_guid`: The unique id for a `tag`.
-- `accept`: Specifies the media type expected in the response.
-```ignore
-let response = client.delete_tag()
-    .user_guid(user_guid)
-    .tag_guid(tag_guid)
-    .accept(accept)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteTag`].*/
     pub fn delete_tag(&self) -> builder::DeleteTag<'_> {
         builder::DeleteTag::new(self)
     }
@@ -8692,18 +7411,7 @@ Use this endpoint to read the attributes of all existing transaction rules belon
 
 Sends a `GET` request to `/users/{user_guid}/transaction_rules`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_transaction_rules()
-    .user_guid(user_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListTransactionRules`].*/
     pub fn list_transaction_rules(&self) -> builder::ListTransactionRules<'_> {
         builder::ListTransactionRules::new(self)
     }
@@ -8716,16 +7424,7 @@ For more information about transaction rules, see the [Transaction Rules Guide](
 
 Sends a `POST` request to `/users/{user_guid}/transaction_rules`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `body`: TransactionRule object to be created with optional parameters (description) and required parameters (category_guid and match_description)
-```ignore
-let response = client.create_transaction_rule()
-    .user_guid(user_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateTransactionRule`].*/
     pub fn create_transaction_rule(&self) -> builder::CreateTransactionRule<'_> {
         builder::CreateTransactionRule::new(self)
     }
@@ -8735,16 +7434,7 @@ Use this endpoint to read the attributes of an existing transaction rule based o
 
 Sends a `GET` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `transaction_rule_guid`: The unique id for a `transaction_rule`.
-```ignore
-let response = client.read_transaction_rule()
-    .user_guid(user_guid)
-    .transaction_rule_guid(transaction_rule_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadTransactionRule`].*/
     pub fn read_transaction_rule(&self) -> builder::ReadTransactionRule<'_> {
         builder::ReadTransactionRule::new(self)
     }
@@ -8757,18 +7447,7 @@ For more information about transaction rules, see the [Transaction Rules Guide](
 
 Sends a `PUT` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `transaction_rule_guid`: The unique id for a `transaction_rule`.
-- `body`: TransactionRule object to be updated
-```ignore
-let response = client.update_transaction_rule()
-    .user_guid(user_guid)
-    .transaction_rule_guid(transaction_rule_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateTransactionRule`].*/
     pub fn update_transaction_rule(&self) -> builder::UpdateTransactionRule<'_> {
         builder::UpdateTransactionRule::new(self)
     }
@@ -8778,16 +7457,7 @@ Use this endpoint to permanently delete a transaction rule based on its unique G
 
 Sends a `DELETE` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `transaction_rule_guid`: The unique id for a `transaction_rule`.
-```ignore
-let response = client.delete_transaction_rule()
-    .user_guid(user_guid)
-    .transaction_rule_guid(transaction_rule_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteTransactionRule`].*/
     pub fn delete_transaction_rule(&self) -> builder::DeleteTransactionRule<'_> {
         builder::DeleteTransactionRule::new(self)
     }
@@ -8797,30 +7467,7 @@ Requests to this endpoint will return the attributes of the specified `transacti
 
 Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `transaction_guid`: The unique id for a `transaction`.
-- `includes`: Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
-
-`?includes=repeating_transactions,merchants,classifications,geolocations`.
-
-The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
-
-`?includes=repeating_transactions,geolocations`.
-
-- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
-- Merchants: Enriches transactions with merchant name.
-- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
-- Geolocation: Provides geographic metadata.
-
-```ignore
-let response = client.read_transaction()
-    .user_guid(user_guid)
-    .transaction_guid(transaction_guid)
-    .includes(includes)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadTransaction`].*/
     pub fn read_transaction(&self) -> builder::ReadTransaction<'_> {
         builder::ReadTransaction::new(self)
     }
@@ -8830,18 +7477,7 @@ Use this endpoint to update the `description` of a specific transaction accordin
 
 Sends a `PUT` request to `/users/{user_guid}/transactions/{transaction_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `transaction_guid`: The unique id for a `transaction`.
-- `body`: Transaction object to be updated with a new description
-```ignore
-let response = client.update_transaction()
-    .user_guid(user_guid)
-    .transaction_guid(transaction_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateTransaction`].*/
     pub fn update_transaction(&self) -> builder::UpdateTransaction<'_> {
         builder::UpdateTransaction::new(self)
     }
@@ -8851,16 +7487,7 @@ Delete a manual transaction. In the path, use the manual transaction guid as the
 
 Sends a `DELETE` request to `/users/{user_guid}/transactions/{transaction_guid}`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `transaction_guid`: The unique id for a `transaction`.
-```ignore
-let response = client.delete_manual_transactions()
-    .user_guid(user_guid)
-    .transaction_guid(transaction_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteManualTransactions`].*/
     pub fn delete_manual_transactions(&self) -> builder::DeleteManualTransactions<'_> {
         builder::DeleteManualTransactions::new(self)
     }
@@ -8870,20 +7497,7 @@ Use this endpoint to list all insights associated with a transaction GUID.
 
 Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}/insights`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `transaction_guid`: The unique id for a `transaction`.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `100`. If the value exceeds `100`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_insights_by_transaction()
-    .user_guid(user_guid)
-    .transaction_guid(transaction_guid)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListInsightsByTransaction`].*/
     pub fn list_insights_by_transaction(
         &self,
     ) -> builder::ListInsightsByTransaction<'_> {
@@ -8896,18 +7510,7 @@ This endpoint creates two or more child transactions that are branched from a pr
 
 Sends a `POST` request to `/users/{user_guid}/transactions/{transaction_guid}/split`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `transaction_guid`: The unique id for a `transaction`.
-- `body`
-```ignore
-let response = client.create_split_transactions()
-    .user_guid(user_guid)
-    .transaction_guid(transaction_guid)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateSplitTransactions`].*/
     pub fn create_split_transactions(&self) -> builder::CreateSplitTransactions<'_> {
         builder::CreateSplitTransactions::new(self)
     }
@@ -8917,16 +7520,7 @@ This endpoint deletes all split transactions linked to a parent transaction, but
 
 Sends a `DELETE` request to `/users/{user_guid}/transactions/{transaction_guid}/split`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `transaction_guid`: The unique id for a `transaction`.
-```ignore
-let response = client.delete_split_transactions()
-    .user_guid(user_guid)
-    .transaction_guid(transaction_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteSplitTransactions`].*/
     pub fn delete_split_transactions(&self) -> builder::DeleteSplitTransactions<'_> {
         builder::DeleteSplitTransactions::new(self)
     }
@@ -8943,20 +7537,7 @@ For a full list of available widget types, see [Widget Types](https://docs.mx.co
 
 Sends a `POST` request to `/users/{user_guid}/widget_urls`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `accept_language`: The desired language of the widget.
-- `x_callback_payload`: The base64 encoded string defined in this header will be returned in the [Member](https://docs.mx.com/resources/webhooks/member/) and [Member Data Updated](https://docs.mx.com/resources/webhooks/member/#member-data-updated) webhooks. This allows you to trace user interactions and workflows initiated externally and internally in the MX Platform. Max 1024 characters.
-- `body`: The widget url configuration options.
-```ignore
-let response = client.request_widget_url()
-    .user_guid(user_guid)
-    .accept_language(accept_language)
-    .x_callback_payload(x_callback_payload)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::RequestWidgetUrl`].*/
     pub fn request_widget_url(&self) -> builder::RequestWidgetUrl<'_> {
         builder::RequestWidgetUrl::new(self)
     }
@@ -8966,14 +7547,7 @@ Use this endpoint to read the attributes of a specific user.
 
 Sends a `GET` request to `/users/{user_identifier}`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-```ignore
-let response = client.read_user()
-    .user_identifier(user_identifier)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadUser`].*/
     pub fn read_user(&self) -> builder::ReadUser<'_> {
         builder::ReadUser::new(self)
     }
@@ -8983,16 +7557,7 @@ Use this endpoint to update the attributes of the specified user.
 
 Sends a `PUT` request to `/users/{user_identifier}`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `body`: User object to be updated (None of these parameters are required, but the user object cannot be empty.)
-```ignore
-let response = client.update_user()
-    .user_identifier(user_identifier)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateUser`].*/
     pub fn update_user(&self) -> builder::UpdateUser<'_> {
         builder::UpdateUser::new(self)
     }
@@ -9007,16 +7572,7 @@ Deleting a user is permanent. Deleted users can never be restored. For more info
 
 Sends a `DELETE` request to `/users/{user_identifier}`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `accept`: Specifies the media type expected in the response.
-```ignore
-let response = client.delete_user()
-    .user_identifier(user_identifier)
-    .accept(accept)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteUser`].*/
     pub fn delete_user(&self) -> builder::DeleteUser<'_> {
         builder::DeleteUser::new(self)
     }
@@ -9030,26 +7586,7 @@ This request will not return the full account number. It may return the last fou
 
 Sends a `GET` request to `/users/{user_identifier}/accounts`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `is_manual`: List only accounts that were manually created.
-- `member_is_managed_by_user`: List only accounts whose member is managed by the user.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-- `use_case`: The use case associated with the member. Valid values are `PFM` and/or `MONEY_MOVEMENT`.
-- `accept`: Specifies the media type expected in the response.
-```ignore
-let response = client.list_user_accounts()
-    .user_identifier(user_identifier)
-    .is_manual(is_manual)
-    .member_is_managed_by_user(member_is_managed_by_user)
-    .page(page)
-    .records_per_page(records_per_page)
-    .use_case(use_case)
-    .accept(accept)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListUserAccounts`].*/
     pub fn list_user_accounts(&self) -> builder::ListUserAccounts<'_> {
         builder::ListUserAccounts::new(self)
     }
@@ -9063,16 +7600,7 @@ You must use the user `guid` when setting `user_identifier` in the path.
 
 Sends a `POST` request to `/users/{user_identifier}/accounts`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `body`: Manual account object to be created.
-```ignore
-let response = client.create_manual_account()
-    .user_identifier(user_identifier)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateManualAccount`].*/
     pub fn create_manual_account(&self) -> builder::CreateManualAccount<'_> {
         builder::CreateManualAccount::new(self)
     }
@@ -9082,20 +7610,7 @@ This endpoint returns a list of account numbers associated with the specified `a
 
 Sends a `GET` request to `/users/{user_identifier}/accounts/{account_identifier}/account_numbers`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `account_identifier`: Use either the account `id` you defined or the MX-defined account `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_account_numbers_by_account()
-    .user_identifier(user_identifier)
-    .account_identifier(account_identifier)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListAccountNumbersByAccount`].*/
     pub fn list_account_numbers_by_account(
         &self,
     ) -> builder::ListAccountNumbersByAccount<'_> {
@@ -9107,20 +7622,7 @@ This endpoint returns an array which contains information on every member associ
 
 Sends a `GET` request to `/users/{user_identifier}/members`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-- `use_case`: The use case associated with the member. Valid values are `PFM` and/or `MONEY_MOVEMENT`.
-```ignore
-let response = client.list_members()
-    .user_identifier(user_identifier)
-    .page(page)
-    .records_per_page(records_per_page)
-    .use_case(use_case)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListMembers`].*/
     pub fn list_members(&self) -> builder::ListMembers<'_> {
         builder::ListMembers::new(self)
     }
@@ -9130,18 +7632,7 @@ This endpoint allows you to create a new member. Members are created with the re
 
 Sends a `POST` request to `/users/{user_identifier}/members`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `x_callback_payload`: The base64 encoded string defined in this header will be returned in the [Member](https://docs.mx.com/resources/webhooks/member/) and [Member Data Updated](https://docs.mx.com/resources/webhooks/member/#member-data-updated) webhooks. This allows you to trace user interactions and workflows initiated externally and internally in the MX Platform. Max 1024 characters.
-- `body`: Member object to be created with optional parameters (id and metadata) and required parameters (credentials and institution_code)
-```ignore
-let response = client.create_member()
-    .user_identifier(user_identifier)
-    .x_callback_payload(x_callback_payload)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateMember`].*/
     pub fn create_member(&self) -> builder::CreateMember<'_> {
         builder::CreateMember::new(self)
     }
@@ -9151,16 +7642,7 @@ Use this endpoint to read the attributes of a specific member.
 
 Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-```ignore
-let response = client.read_member()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadMember`].*/
     pub fn read_member(&self) -> builder::ReadMember<'_> {
         builder::ReadMember::new(self)
     }
@@ -9170,20 +7652,7 @@ Use this endpoint to update a members attributes. Only the credentials, id, and 
 
 Sends a `PUT` request to `/users/{user_identifier}/members/{member_identifier}`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `x_callback_payload`: The base64 encoded string defined in this header will be returned in the [Member](https://docs.mx.com/resources/webhooks/member/) and [Member Data Updated](https://docs.mx.com/resources/webhooks/member/#member-data-updated) webhooks. This allows you to trace user interactions and workflows initiated externally and internally in the MX Platform. Max 1024 characters.
-- `body`: Member object to be updated (While no single parameter is required, the request body can't be empty)
-```ignore
-let response = client.update_member()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .x_callback_payload(x_callback_payload)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateMember`].*/
     pub fn update_member(&self) -> builder::UpdateMember<'_> {
         builder::UpdateMember::new(self)
     }
@@ -9193,16 +7662,7 @@ Accessing this endpoint will permanently delete a member.
 
 Sends a `DELETE` request to `/users/{user_identifier}/members/{member_identifier}`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-```ignore
-let response = client.delete_member()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteMember`].*/
     pub fn delete_member(&self) -> builder::DeleteMember<'_> {
         builder::DeleteMember::new(self)
     }
@@ -9212,20 +7672,7 @@ This endpoint returns an array with information about every account associated w
 
 Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/account_owners`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_account_owners_by_member()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListAccountOwnersByMember`].*/
     pub fn list_account_owners_by_member(
         &self,
     ) -> builder::ListAccountOwnersByMember<'_> {
@@ -9237,22 +7684,7 @@ This endpoint returns a list of all the accounts associated with the specified `
 
 Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/accounts`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_is_managed_by_user`: List only accounts whose member is managed by the user.
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_member_accounts()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .member_is_managed_by_user(member_is_managed_by_user)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListMemberAccounts`].*/
     pub fn list_member_accounts(&self) -> builder::ListMemberAccounts<'_> {
         builder::ListMemberAccounts::new(self)
     }
@@ -9262,18 +7694,7 @@ This endpoint allows you to read the attributes of an `account` resource.
 
 Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `account_identifier`: Use either the account `id` you defined or the MX-defined account `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-```ignore
-let response = client.read_account_by_member()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .account_identifier(account_identifier)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadAccountByMember`].*/
     pub fn read_account_by_member(&self) -> builder::ReadAccountByMember<'_> {
         builder::ReadAccountByMember::new(self)
     }
@@ -9283,20 +7704,7 @@ This endpoint allows you to update certain attributes of an `account` resource, 
 
 Sends a `PUT` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `account_identifier`: Use either the account `id` you defined or the MX-defined account `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `body`
-```ignore
-let response = client.update_account_by_member()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .account_identifier(account_identifier)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateAccountByMember`].*/
     pub fn update_account_by_member(&self) -> builder::UpdateAccountByMember<'_> {
         builder::UpdateAccountByMember::new(self)
     }
@@ -9306,34 +7714,7 @@ Requests to this endpoint will return the attributes of the specified `transacti
 
 Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `account_identifier`: Use either the account `id` you defined or the MX-defined account `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `transaction_identifier`: Use either the transaction `id` you defined or the MX-defined transaction `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `includes`: Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
-
-`?includes=repeating_transactions,merchants,classifications,geolocations`.
-
-The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
-
-`?includes=repeating_transactions,geolocations`.
-
-- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
-- Merchants: Enriches transactions with merchant name.
-- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
-- Geolocation: Provides geographic metadata.
-
-```ignore
-let response = client.read_transaction_by_account()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .account_identifier(account_identifier)
-    .transaction_identifier(transaction_identifier)
-    .includes(includes)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadTransactionByAccount`].*/
     pub fn read_transaction_by_account(&self) -> builder::ReadTransactionByAccount<'_> {
         builder::ReadTransactionByAccount::new(self)
     }
@@ -9343,22 +7724,7 @@ Use this endpoint to update the `description` of a specific transaction accordin
 
 Sends a `PUT` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `account_identifier`: Use either the account `id` you defined or the MX-defined account `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `transaction_identifier`: Use either the transaction `id` you defined or the MX-defined transaction `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `body`: Transaction object to be updated with a new description
-```ignore
-let response = client.update_transaction_by_account()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .account_identifier(account_identifier)
-    .transaction_identifier(transaction_identifier)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateTransactionByAccount`].*/
     pub fn update_transaction_by_account(
         &self,
     ) -> builder::UpdateTransactionByAccount<'_> {
@@ -9371,22 +7737,7 @@ This endpoint creates two or more child transactions that are branched from a pr
 
 Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}/split`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `account_identifier`: Use either the account `id` you defined or the MX-defined account `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `transaction_identifier`: Use either the transaction `id` you defined or the MX-defined transaction `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `body`
-```ignore
-let response = client.create_split_transactions_by_account()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .account_identifier(account_identifier)
-    .transaction_identifier(transaction_identifier)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CreateSplitTransactionsByAccount`].*/
     pub fn create_split_transactions_by_account(
         &self,
     ) -> builder::CreateSplitTransactionsByAccount<'_> {
@@ -9398,20 +7749,7 @@ This endpoint deletes all split transactions linked to a parent transaction, but
 
 Sends a `DELETE` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}/split`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `account_identifier`: Use either the account `id` you defined or the MX-defined account `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `transaction_identifier`: Use either the transaction `id` you defined or the MX-defined transaction `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-```ignore
-let response = client.delete_split_transaction_by_account()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .account_identifier(account_identifier)
-    .transaction_identifier(transaction_identifier)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::DeleteSplitTransactionByAccount`].*/
     pub fn delete_split_transaction_by_account(
         &self,
     ) -> builder::DeleteSplitTransactionByAccount<'_> {
@@ -9423,18 +7761,7 @@ Calling this endpoint initiates an aggregation event for the member. This brings
 
 Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/aggregate`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `x_callback_payload`: The base64 encoded string defined in this header will be returned in the [Member](https://docs.mx.com/resources/webhooks/member/) and [Member Data Updated](https://docs.mx.com/resources/webhooks/member/#member-data-updated) webhooks. This allows you to trace user interactions and workflows initiated externally and internally in the MX Platform. Max 1024 characters.
-```ignore
-let response = client.aggregate_member()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .x_callback_payload(x_callback_payload)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::AggregateMember`].*/
     pub fn aggregate_member(&self) -> builder::AggregateMember<'_> {
         builder::AggregateMember::new(self)
     }
@@ -9444,20 +7771,7 @@ Use this endpoint for information on what multi-factor authentication challenges
 
 Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/challenges`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_member_challenges()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListMemberChallenges`].*/
     pub fn list_member_challenges(&self) -> builder::ListMemberChallenges<'_> {
         builder::ListMemberChallenges::new(self)
     }
@@ -9467,16 +7781,7 @@ This endpoint operates much like the aggregate member endpoint except that it ga
 
 Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/check_balance`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-```ignore
-let response = client.check_balances()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::CheckBalances`].*/
     pub fn check_balances(&self) -> builder::CheckBalances<'_> {
         builder::CheckBalances::new(self)
     }
@@ -9486,20 +7791,7 @@ This endpoint returns an array which contains information on every non-MFA crede
 
 Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/credentials`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-```ignore
-let response = client.list_member_credentials()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .page(page)
-    .records_per_page(records_per_page)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListMemberCredentials`].*/
     pub fn list_member_credentials(&self) -> builder::ListMemberCredentials<'_> {
         builder::ListMemberCredentials::new(self)
     }
@@ -9509,16 +7801,7 @@ Some institutions allow developers to access an extended transaction history wit
 
 Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/extend_history`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-```ignore
-let response = client.extend_history()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ExtendHistory`].*/
     pub fn extend_history(&self) -> builder::ExtendHistory<'_> {
         builder::ExtendHistory::new(self)
     }
@@ -9528,16 +7811,7 @@ Calling this endpoint initiates an aggregation-type event which will gather the 
 
 Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/fetch_rewards`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-```ignore
-let response = client.fetch_rewards()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::FetchRewards`].*/
     pub fn fetch_rewards(&self) -> builder::FetchRewards<'_> {
         builder::FetchRewards::new(self)
     }
@@ -9547,16 +7821,7 @@ Use this endpoint to fetch the statements associated with a particular member.
 
 Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/fetch_statements`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-```ignore
-let response = client.fetch_statements()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::FetchStatements`].*/
     pub fn fetch_statements(&self) -> builder::FetchStatements<'_> {
         builder::FetchStatements::new(self)
     }
@@ -9566,16 +7831,7 @@ The identify endpoint begins an identification process for an already-existing m
 
 Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/identify`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-```ignore
-let response = client.identify_member()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::IdentifyMember`].*/
     pub fn identify_member(&self) -> builder::IdentifyMember<'_> {
         builder::IdentifyMember::new(self)
     }
@@ -9585,26 +7841,7 @@ This endpoint will generate an `oauth_window_uri` for the specified `member`.
 
 Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/oauth_window_uri`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `client_redirect_url`: A URL that MX will redirect to at the end of OAuth with additional query parameters. Only available with `referral_source=APP`.
-- `enable_app2app`: This indicates whether OAuth app2app behavior is enabled for institutions that support it. Defaults to `true`. When set to `false`, any `oauth_window_uri` generated will **not** direct the end user to the institution's mobile application. This setting is not persistent. This setting currently only affects Chase institutions.
-- `referral_source`: Must be either `BROWSER` or `APP` depending on the implementation. Defaults to `BROWSER`.
-- `skip_aggregation`: Setting this parameter to `true` will prevent the member from automatically aggregating after being redirected from the authorization page.
-- `ui_message_webview_url_scheme`: A scheme for routing the user back to the application state they were previously in. Only available with `referral_source=APP`.
-```ignore
-let response = client.request_o_auth_window_uri()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .client_redirect_url(client_redirect_url)
-    .enable_app2app(enable_app2app)
-    .referral_source(referral_source)
-    .skip_aggregation(skip_aggregation)
-    .ui_message_webview_url_scheme(ui_message_webview_url_scheme)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::RequestOAuthWindowUri`].*/
     pub fn request_o_auth_window_uri(&self) -> builder::RequestOAuthWindowUri<'_> {
         builder::RequestOAuthWindowUri::new(self)
     }
@@ -9614,18 +7851,7 @@ This endpoint answers the challenges needed when a member has been challenged by
 
 Sends a `PUT` request to `/users/{user_identifier}/members/{member_identifier}/resume`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `body`: Member object with MFA challenge answers
-```ignore
-let response = client.resume_aggregation()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ResumeAggregation`].*/
     pub fn resume_aggregation(&self) -> builder::ResumeAggregation<'_> {
         builder::ResumeAggregation::new(self)
     }
@@ -9635,16 +7861,7 @@ This endpoint provides the status of the members most recent aggregation event. 
 
 Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/status`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-```ignore
-let response = client.read_member_status()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadMemberStatus`].*/
     pub fn read_member_status(&self) -> builder::ReadMemberStatus<'_> {
         builder::ReadMemberStatus::new(self)
     }
@@ -9654,50 +7871,7 @@ Requests to this endpoint return a list of transactions associated with the spec
 
 Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/transactions`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `from_created_at`: Filter transactions from the date the transaction was created. This only supports unix timestamp format.
-- `from_date`: Filter transactions from this date. This only supports unix timestamp format. Defaults to 120 days ago if not provided.
-- `from_timestamp`: Filter transactions from the date the transaction was created. This only supports unix timestamp format.
-- `from_updated_at`: Filter transactions from the date in which the transaction was updated. This only supports unix timestamp format.
-- `includes`: Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
-
-`?includes=repeating_transactions,merchants,classifications,geolocations`.
-
-The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
-
-`?includes=repeating_transactions,geolocations`.
-
-- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
-- Merchants: Enriches transactions with merchant name.
-- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
-- Geolocation: Provides geographic metadata.
-
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-- `to_created_at`: Filter transaction to the date in which the transaction was created. This only supports unix timestamp format.
-- `to_date`: Filter transactions to this date (at midnight). This only supports unix timestamp format. Defaults to 5 days forward from the day the request is made to capture pending transactions.
-- `to_timestamp`: Filter transaction to the date in which the transaction was created. This only supports unix timestamp format.
-- `to_updated_at`: Filter transactions to the date in which the transaction was updated. This only supports unix timestamp format.
-```ignore
-let response = client.list_transactions_by_member()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .from_created_at(from_created_at)
-    .from_date(from_date)
-    .from_timestamp(from_timestamp)
-    .from_updated_at(from_updated_at)
-    .includes(includes)
-    .page(page)
-    .records_per_page(records_per_page)
-    .to_created_at(to_created_at)
-    .to_date(to_date)
-    .to_timestamp(to_timestamp)
-    .to_updated_at(to_updated_at)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListTransactionsByMember`].*/
     pub fn list_transactions_by_member(&self) -> builder::ListTransactionsByMember<'_> {
         builder::ListTransactionsByMember::new(self)
     }
@@ -9707,18 +7881,7 @@ The verify endpoint begins a verification process for a member.
 
 Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/verify`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `member_identifier`: Use either the member `id` you defined or the MX-defined member `guid`. See [MX-Defined GUIDs vs IDs Defined by You](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `x_callback_payload`: The base64 encoded string defined in this header will be returned in the [Member](https://docs.mx.com/resources/webhooks/member/) and [Member Data Updated](https://docs.mx.com/resources/webhooks/member/#member-data-updated) webhooks. This allows you to trace user interactions and workflows initiated externally and internally in the MX Platform. Max 1024 characters.
-```ignore
-let response = client.verify_member()
-    .user_identifier(user_identifier)
-    .member_identifier(member_identifier)
-    .x_callback_payload(x_callback_payload)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::VerifyMember`].*/
     pub fn verify_member(&self) -> builder::VerifyMember<'_> {
         builder::VerifyMember::new(self)
     }
@@ -9728,14 +7891,7 @@ Read monthly cash flow profile.
 
 Sends a `GET` request to `/users/{user_identifier}/monthly_cash_flow_profile`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-```ignore
-let response = client.read_monthly_cash_flow_profile()
-    .user_identifier(user_identifier)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ReadMonthlyCashFlowProfile`].*/
     pub fn read_monthly_cash_flow_profile(
         &self,
     ) -> builder::ReadMonthlyCashFlowProfile<'_> {
@@ -9747,16 +7903,7 @@ Use this endpoint to update the attributes of a `monthly_cash_flow_profile`.
 
 Sends a `PUT` request to `/users/{user_identifier}/monthly_cash_flow_profile`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `body`
-```ignore
-let response = client.update_monthly_cash_flow_profile()
-    .user_identifier(user_identifier)
-    .body(body)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::UpdateMonthlyCashFlowProfile`].*/
     pub fn update_monthly_cash_flow_profile(
         &self,
     ) -> builder::UpdateMonthlyCashFlowProfile<'_> {
@@ -9768,46 +7915,7 @@ Use this endpoint to get a list of all transactions associated with a particular
 
 Sends a `GET` request to `/users/{user_identifier}/tags/{tag_guid}/transactions`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `tag_guid`: The unique id for a `tag`.
-- `from_created_at`: Filter transactions from the date the transaction was created. This only supports unix timestamp format.
-- `from_date`: Filter transactions from this date. This only supports unix timestamp format. Defaults to 120 days ago if not provided.
-- `from_updated_at`: Filter transactions from the date in which the transaction was updated. This only supports unix timestamp format.
-- `includes`: Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
-
-`?includes=repeating_transactions,merchants,classifications,geolocations`.
-
-The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
-
-`?includes=repeating_transactions,geolocations`.
-
-- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
-- Merchants: Enriches transactions with merchant name.
-- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
-- Geolocation: Provides geographic metadata.
-
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-- `to_created_at`: Filter transaction to the date in which the transaction was created. This only supports unix timestamp format.
-- `to_date`: Filter transactions to this date (at midnight). This only supports unix timestamp format. Defaults to 5 days forward from the day the request is made to capture pending transactions.
-- `to_updated_at`: Filter transactions to the date in which the transaction was updated. This only supports unix timestamp format.
-```ignore
-let response = client.list_transactions_by_tag()
-    .user_identifier(user_identifier)
-    .tag_guid(tag_guid)
-    .from_created_at(from_created_at)
-    .from_date(from_date)
-    .from_updated_at(from_updated_at)
-    .includes(includes)
-    .page(page)
-    .records_per_page(records_per_page)
-    .to_created_at(to_created_at)
-    .to_date(to_date)
-    .to_updated_at(to_updated_at)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListTransactionsByTag`].*/
     pub fn list_transactions_by_tag(&self) -> builder::ListTransactionsByTag<'_> {
         builder::ListTransactionsByTag::new(self)
     }
@@ -9817,46 +7925,7 @@ Requests to this endpoint return a list of transactions associated with the spec
 
 Sends a `GET` request to `/users/{user_identifier}/transactions`
 
-Arguments:
-- `user_identifier`: Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
-- `from_created_at`: Filter transactions from the date the transaction was created. This only supports unix timestamp format.
-- `from_date`: Filter transactions from this date. This only supports unix timestamp format. Defaults to 120 days ago if not provided.
-- `from_updated_at`: Filter transactions from the date in which the transaction was updated. This only supports unix timestamp format.
-- `includes`: Options for enhanced transactions. This query parameter is optional. Possible additional metadata: `repeating_transactions`, `merchants`, `classifications`, `geolocations`. The query value is format sensitive. To retrieve all available enhancements, append:
-
-`?includes=repeating_transactions,merchants,classifications,geolocations`.
-
-The query options may be combined to specific enhancements. For example, to request Repeating Transactions and Geolocation data, use:
-
-`?includes=repeating_transactions,geolocations`.
-
-- Repeating Transactions: Identifies transactions with predictable recurrence patterns (e.g., Bill, Income, Subscription).
-- Merchants: Enriches transactions with merchant name.
-- Classifications: Provides more insight into the type of money movement that is occurring on the transaction, whether it be retail or investments.
-- Geolocation: Provides geographic metadata.
-
-- `page`: Results are paginated. Specify current page.
-- `records_per_page`: This specifies the number of records to be returned on each page. Defaults to `25`. The valid range is from `10` to `1000`. If the value exceeds `1000`, the default value of `25` will be used instead.
-- `to_created_at`: Filter transaction to the date in which the transaction was created. This only supports unix timestamp format.
-- `to_date`: Filter transactions to this date (at midnight). This only supports unix timestamp format. Defaults to 5 days forward from the day the request is made to capture pending transactions.
-- `to_updated_at`: Filter transactions to the date in which the transaction was updated. This only supports unix timestamp format.
-- `use_case`: The use case associated with the member. Valid values are `PFM` and/or `MONEY_MOVEMENT`.
-```ignore
-let response = client.list_transactions()
-    .user_identifier(user_identifier)
-    .from_created_at(from_created_at)
-    .from_date(from_date)
-    .from_updated_at(from_updated_at)
-    .includes(includes)
-    .page(page)
-    .records_per_page(records_per_page)
-    .to_created_at(to_created_at)
-    .to_date(to_date)
-    .to_updated_at(to_updated_at)
-    .use_case(use_case)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::ListTransactions`].*/
     pub fn list_transactions(&self) -> builder::ListTransactions<'_> {
         builder::ListTransactions::new(self)
     }
@@ -9866,20 +7935,7 @@ Get an MX-issued verifiable credential of a user's transaction data.
 
 Sends a `GET` request to `/vc/users/{user_guid}/accounts/{account_guid}/transactions`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `account_guid`: The unique id for an `account`.
-- `end_time`: Filter transactions to this date. Must be in the format YYYY-MM-DD. The range is limited to 1 year.
-- `start_time`: Filter transactions from this date. Must be in the format YYYY-MM-DD. The range is limited to 1 year.
-```ignore
-let response = client.get_transactions_data()
-    .user_guid(user_guid)
-    .account_guid(account_guid)
-    .end_time(end_time)
-    .start_time(start_time)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::GetTransactionsData`].*/
     pub fn get_transactions_data(&self) -> builder::GetTransactionsData<'_> {
         builder::GetTransactionsData::new(self)
     }
@@ -9889,16 +7945,7 @@ Get an MX-issued verifiable credential of a user's accounts data.
 
 Sends a `GET` request to `/vc/users/{user_guid}/members/{member_guid}/accounts`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-```ignore
-let response = client.get_accounts_data()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::GetAccountsData`].*/
     pub fn get_accounts_data(&self) -> builder::GetAccountsData<'_> {
         builder::GetAccountsData::new(self)
     }
@@ -9908,16 +7955,7 @@ Get an MX-issued verifiable credential of a user's identity data.
 
 Sends a `GET` request to `/vc/users/{user_guid}/members/{member_guid}/customers`
 
-Arguments:
-- `user_guid`: The unique identifier for a `user`, beginning with the prefix `USR-`.
-- `member_guid`: The unique id for a `member`.
-```ignore
-let response = client.get_identity_data()
-    .user_guid(user_guid)
-    .member_guid(member_guid)
-    .send()
-    .await;
-```*/
+Its parameters are set on [`builder::GetIdentityData`].*/
     pub fn get_identity_data(&self) -> builder::GetIdentityData<'_> {
         builder::GetIdentityData::new(self)
     }
@@ -27474,16 +25512,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/members/{member_identifier}/aggregate",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["202"],
-        errors: &[("409", "Conflict: a job of another type is running for this member.")],
+        errors: &ERRORS_0,
     },
     ::mx_client::__private::Operation {
         id: "autoGenerateBudgets",
@@ -27492,16 +25526,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/budgets/generate",
         tags: &["budgets"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "checkBalances",
@@ -27510,16 +25540,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/members/{member_identifier}/check_balance",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["202"],
-        errors: &[("409", "Conflict: a job of another type is running for this member.")],
+        errors: &ERRORS_0,
     },
     ::mx_client::__private::Operation {
         id: "checkRealTimeAccountBalance",
@@ -27528,16 +25554,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/account/check_balance",
         tags: &["processor token"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BearerAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createACHReturn",
@@ -27545,19 +25567,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/ach_returns",
         tags: &["ach return"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createBudget",
@@ -27565,19 +25581,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/budgets",
         tags: &["budgets"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createCategory",
@@ -27585,19 +25595,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/categories",
         tags: &["categories"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createGoal",
@@ -27605,19 +25609,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/goals",
         tags: &["goals"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createManagedAccount",
@@ -27625,19 +25623,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/managed_members/{member_guid}/accounts",
         tags: &["managed data [deprecated]"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createManagedMember",
@@ -27645,19 +25637,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/managed_members",
         tags: &["managed data [deprecated]"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["202"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createManagedTransaction",
@@ -27665,19 +25651,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions",
         tags: &["managed data [deprecated]"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createManualAccount",
@@ -27685,19 +25665,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_identifier}/accounts",
         tags: &["accounts"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createManualTransaction",
@@ -27705,19 +25679,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/accounts/{account_guid}/transactions",
         tags: &["transactions"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createMember",
@@ -27725,19 +25693,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_identifier}/members",
         tags: &["members"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200", "202"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createMicrodeposit",
@@ -27745,19 +25707,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/micro_deposits",
         tags: &["microdeposits"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createNotification",
@@ -27765,19 +25721,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/notifications",
         tags: &["notifications"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createSpendingPlan",
@@ -27786,16 +25736,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/spending_plans",
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createSpendingPlanIterationItem",
@@ -27803,19 +25749,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items",
         tags: &["spending plan"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createSplitTransactions",
@@ -27823,19 +25763,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/transactions/{transaction_guid}/split",
         tags: &["transactions"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createSplitTransactionsByAccount",
@@ -27843,19 +25777,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}/split",
         tags: &["transactions"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createTag",
@@ -27863,19 +25791,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/tags",
         tags: &["tags"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createTagging",
@@ -27883,19 +25805,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/taggings",
         tags: &["taggings"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createTransactionRule",
@@ -27903,19 +25819,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/transaction_rules",
         tags: &["transaction rules"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "createUser",
@@ -27923,19 +25833,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/users",
         tags: &["users"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "creditCard",
@@ -27944,16 +25848,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/credit_card_products/{credit_card_product_guid}",
         tags: &["rewards"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deactivateUser",
@@ -27962,16 +25862,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/investment_holdings_deactivate",
         tags: &["investment holdings"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteBudget",
@@ -27981,13 +25877,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         tags: &["budgets"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteCategory",
@@ -27997,13 +25891,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         tags: &["categories"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteGoal",
@@ -28013,13 +25905,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         tags: &["goals"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteManagedAccount",
@@ -28029,13 +25919,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         tags: &["managed data [deprecated]"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteManagedMember",
@@ -28045,13 +25933,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         tags: &["managed data [deprecated]"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteManagedTransaction",
@@ -28061,13 +25947,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         tags: &["managed data [deprecated]"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteManualAccount",
@@ -28077,13 +25961,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         tags: &["accounts"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteManualTransactions",
@@ -28093,13 +25975,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteMember",
@@ -28109,13 +25989,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         tags: &["members"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteMicrodeposit",
@@ -28125,13 +26003,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         tags: &["microdeposits"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteSpendingPlan",
@@ -28141,13 +26017,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteSpendingPlanAccount",
@@ -28157,13 +26031,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteSpendingPlanIterationItem",
@@ -28173,13 +26045,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteSplitTransactionByAccount",
@@ -28189,13 +26059,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteSplitTransactions",
@@ -28205,13 +26073,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteTag",
@@ -28221,13 +26087,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         tags: &["tags"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteTagging",
@@ -28237,13 +26101,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         tags: &["taggings"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteTransactionRule",
@@ -28253,13 +26115,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "deleteUser",
@@ -28269,13 +26129,11 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         tags: &["users"],
         content_type: ::core::option::Option::None,
         response_media: ::core::option::Option::None,
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "downloadStatementPDF",
@@ -28284,16 +26142,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf",
         tags: &["statements"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+pdf"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/vnd.mx.api.v1+pdf"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_1),
+        accept: ::core::option::Option::Some(MEDIA_1),
         response_json: false,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "enhanceTransactions",
@@ -28301,19 +26155,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/transactions/enhance",
         tags: &["transactions"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "extendHistory",
@@ -28322,16 +26170,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/members/{member_identifier}/extend_history",
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["202"],
-        errors: &[("409", "Conflict: a job of another type is running for this member.")],
+        errors: &ERRORS_0,
     },
     ::mx_client::__private::Operation {
         id: "fetchRewards",
@@ -28340,16 +26184,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/members/{member_identifier}/fetch_rewards",
         tags: &["rewards"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "fetchStatements",
@@ -28358,16 +26198,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/members/{member_identifier}/fetch_statements",
         tags: &["statements"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["202"],
-        errors: &[("409", "Conflict: a job of another type is running for this member.")],
+        errors: &ERRORS_0,
     },
     ::mx_client::__private::Operation {
         id: "getAccountOwnerInfo",
@@ -28376,16 +26212,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/account/transactions",
         tags: &["processor token"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BearerAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "getAccountsData",
@@ -28394,20 +26226,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/vc/users/{user_guid}/members/{member_guid}/accounts",
         tags: &["verifiable credentials"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.api.v2beta+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.api.v2beta+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_2),
+        accept: ::core::option::Option::Some(MEDIA_2),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "getIdentityData",
@@ -28416,20 +26240,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/vc/users/{user_guid}/members/{member_guid}/customers",
         tags: &["verifiable credentials"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.api.v2beta+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.api.v2beta+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_2),
+        accept: ::core::option::Option::Some(MEDIA_2),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "getTransactionsData",
@@ -28438,20 +26254,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/vc/users/{user_guid}/accounts/{account_guid}/transactions",
         tags: &["verifiable credentials"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.api.v2beta+json",
-            ),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static(
-                "application/vnd.mx.api.v2beta+json",
-            ),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_2),
+        accept: ::core::option::Option::Some(MEDIA_2),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "identifyMember",
@@ -28460,16 +26268,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/members/{member_identifier}/identify",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["202"],
-        errors: &[("409", "Conflict: a job of another type is running for this member.")],
+        errors: &ERRORS_0,
     },
     ::mx_client::__private::Operation {
         id: "listAccountNumbersByAccount",
@@ -28478,16 +26282,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/accounts/{account_identifier}/account_numbers",
         tags: &["accounts"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listAccountNumbersByMember",
@@ -28496,16 +26296,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/members/{member_guid}/account_numbers",
         tags: &["accounts"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listAccountOwnersByMember",
@@ -28514,16 +26310,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/members/{member_identifier}/account_owners",
         tags: &["accounts"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listAccountsInsight",
@@ -28532,16 +26324,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/insights/{insight_guid}/accounts",
         tags: &["insights"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listACHRetruns",
@@ -28550,16 +26338,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/ach_returns",
         tags: &["ach return"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listAllBudgets",
@@ -28568,16 +26352,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/budgets",
         tags: &["budgets"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listCategories",
@@ -28586,16 +26366,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/categories",
         tags: &["categories"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listCategoriesInsight",
@@ -28604,16 +26380,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/insights/{insight_guid}/categories",
         tags: &["insights"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listDefaultCategories",
@@ -28622,16 +26394,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/categories/default",
         tags: &["categories"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listDefaultCategoriesByUser",
@@ -28640,16 +26408,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/categories/default",
         tags: &["categories"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listFavoriteInstitutions",
@@ -28658,16 +26422,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/institutions/favorites",
         tags: &["institutions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listGoals",
@@ -28676,16 +26436,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/goals",
         tags: &["goals"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listHoldings",
@@ -28694,16 +26450,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/investment_holdings",
         tags: &["investment holdings"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listHoldingsByAccount",
@@ -28712,16 +26464,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/accounts/{account_guid}/investment_holdings",
         tags: &["investment holdings"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listHoldingsByMember",
@@ -28730,16 +26478,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/members/{member_guid}/investment_holdings",
         tags: &["investment holdings"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listInsightsByAccount",
@@ -28748,16 +26492,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/accounts/{account_guid}/insights",
         tags: &["insights"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listInsightsByTransaction",
@@ -28766,16 +26506,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/transactions/{transaction_guid}/insights",
         tags: &["insights"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listInsightsUser",
@@ -28784,16 +26520,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/insights",
         tags: &["insights"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listInstitutionCredentials",
@@ -28802,16 +26534,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/institutions/{institution_identifier}/credentials",
         tags: &["institutions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listInstitutions",
@@ -28820,16 +26548,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/institutions",
         tags: &["institutions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listManagedAccounts",
@@ -28838,16 +26562,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/managed_members/{member_guid}/accounts",
         tags: &["managed data [deprecated]"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listManagedInstitutions",
@@ -28856,16 +26576,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/managed_institutions",
         tags: &["managed data [deprecated]"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listManagedMembers",
@@ -28874,16 +26590,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/managed_members",
         tags: &["managed data [deprecated]"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listManagedTransactions",
@@ -28892,16 +26604,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions",
         tags: &["managed data [deprecated]"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listMemberAccounts",
@@ -28910,16 +26618,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/members/{member_identifier}/accounts",
         tags: &["accounts"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listMemberChallenges",
@@ -28928,16 +26632,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/members/{member_identifier}/challenges",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200", "204"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listMemberCredentials",
@@ -28946,16 +26646,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/members/{member_identifier}/credentials",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listMembers",
@@ -28964,16 +26660,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/members",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listMerchants",
@@ -28982,16 +26674,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/merchants",
         tags: &["merchants"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listMerchantsInsight",
@@ -29000,16 +26688,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/insights/{insight_guid}/merchants",
         tags: &["insights"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listNotifications",
@@ -29018,16 +26702,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/notifications",
         tags: &["notifications"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listRewards",
@@ -29036,16 +26716,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/members/{member_guid}/rewards",
         tags: &["rewards"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listScheduledPaymentsInsight",
@@ -29054,16 +26730,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/insights/{insight_guid}/scheduled_payments",
         tags: &["insights"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listSpendingPlanAccounts",
@@ -29072,16 +26744,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts",
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listSpendingPlanIterationItems",
@@ -29090,16 +26758,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items",
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listSpendingPlanIterations",
@@ -29108,16 +26772,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations",
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listSpendingPlans",
@@ -29126,16 +26786,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/spending_plans",
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listStatementsByMember",
@@ -29144,16 +26800,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/members/{member_guid}/statements",
         tags: &["statements"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listTaggings",
@@ -29162,16 +26814,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/taggings",
         tags: &["taggings"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listTags",
@@ -29180,16 +26828,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/tags",
         tags: &["tags"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listTokens",
@@ -29197,19 +26841,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::GET,
         path: "/tokens",
         tags: &["processor token"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listTransactionRules",
@@ -29218,16 +26856,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/transaction_rules",
         tags: &["transaction rules"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listTransactions",
@@ -29236,16 +26870,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/transactions",
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listTransactionsByAccount",
@@ -29254,16 +26884,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/accounts/{account_guid}/transactions",
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listTransactionsByAccountPerMember",
@@ -29272,16 +26898,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/members/{member_guid}/accounts/{account_guid}/transactions",
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listTransactionsByMember",
@@ -29290,16 +26912,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/members/{member_identifier}/transactions",
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listTransactionsByTag",
@@ -29308,16 +26926,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/tags/{tag_guid}/transactions",
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listTransactionsInsight",
@@ -29326,16 +26940,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/insights/{insight_guid}/transactions",
         tags: &["insights"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listUserAccounts",
@@ -29344,16 +26954,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/accounts",
         tags: &["accounts"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listUserMicrodeposits",
@@ -29362,16 +26968,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/micro_deposits",
         tags: &["microdeposits"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listUserVerifications",
@@ -29380,16 +26982,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/account_verifications",
         tags: &["microdeposits"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "listUsers",
@@ -29398,16 +26996,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users",
         tags: &["users"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "mergeAccounts",
@@ -29415,19 +27009,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/accounts/merge",
         tags: &["accounts"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readAccount",
@@ -29436,16 +27024,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/accounts/{account_guid}",
         tags: &["accounts"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readAccountBalance",
@@ -29454,16 +27038,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/payment_account",
         tags: &["processor token"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BearerAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readAccountByMember",
@@ -29472,16 +27052,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}",
         tags: &["accounts"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readACHRetrun",
@@ -29490,16 +27066,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/ach_returns/{ach_return_guid}",
         tags: &["ach return"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readCategory",
@@ -29508,16 +27080,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/categories/{category_guid}",
         tags: &["categories"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readCurrentSpendingPlanIteration",
@@ -29526,16 +27094,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current",
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readDefaultCategory",
@@ -29544,16 +27108,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/categories/{category_guid}",
         tags: &["categories"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readGoal",
@@ -29562,16 +27122,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/goals/{goal_guid}",
         tags: &["goals"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readHolding",
@@ -29580,16 +27136,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/investment_holdings/{holding_guid}",
         tags: &["investment holdings"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readInsightUser",
@@ -29598,16 +27150,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/insights/{insight_guid}",
         tags: &["insights"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readInstitution",
@@ -29616,16 +27164,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/institutions/{institution_code}",
         tags: &["institutions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readManagedAccount",
@@ -29634,16 +27178,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}",
         tags: &["managed data [deprecated]"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readManagedMember",
@@ -29652,16 +27192,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/managed_members/{member_guid}",
         tags: &["managed data [deprecated]"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readManagedTransaction",
@@ -29670,16 +27206,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}",
         tags: &["managed data [deprecated]"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readMember",
@@ -29688,16 +27220,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/members/{member_identifier}",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readMemberStatus",
@@ -29706,16 +27234,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/members/{member_identifier}/status",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readMerchant",
@@ -29724,16 +27248,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/merchants/{merchant_guid}",
         tags: &["merchants"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readMerchantLocation",
@@ -29742,16 +27262,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/merchant_locations/{merchant_location_guid}",
         tags: &["merchants"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readMonthlyCashFlowProfile",
@@ -29760,16 +27276,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/monthly_cash_flow_profile",
         tags: &["monthly cash flow profile"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readNotifications",
@@ -29778,16 +27290,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/notifications/{notification_guid}",
         tags: &["notifications"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readRewards",
@@ -29796,16 +27304,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/members/{member_guid}/rewards/{reward_guid}",
         tags: &["rewards"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readSpecificBudget",
@@ -29814,16 +27318,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/budgets/{budget_guid}",
         tags: &["budgets"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readSpendingPlanAccount",
@@ -29832,16 +27332,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}",
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readSpendingPlanIteration",
@@ -29850,16 +27346,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/{iteration_number}",
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readSpendingPlanIterationItem",
@@ -29868,16 +27360,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}",
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readSpendingPlanUser",
@@ -29886,16 +27374,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/spending_plans/{spending_plan_guid}",
         tags: &["spending plan"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readStatementByMember",
@@ -29904,16 +27388,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/members/{member_guid}/statements/{statement_guid}",
         tags: &["statements"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readTag",
@@ -29922,16 +27402,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/tags/{tag_guid}",
         tags: &["tags"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readTagging",
@@ -29940,16 +27416,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/taggings/{tagging_guid}",
         tags: &["taggings"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readTransaction",
@@ -29958,16 +27430,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/transactions/{transaction_guid}",
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readTransactionByAccount",
@@ -29976,16 +27444,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}",
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readTransactionRule",
@@ -29994,16 +27458,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/transaction_rules/{transaction_rule_guid}",
         tags: &["transaction rules"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readUser",
@@ -30012,16 +27472,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}",
         tags: &["users"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "readUserMicrodeposit",
@@ -30030,16 +27486,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/micro_deposits/{micro_deposit_guid}",
         tags: &["microdeposits"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "repeatingTransactions",
@@ -30048,16 +27500,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/repeating_transactions",
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "repositionGoals",
@@ -30065,19 +27513,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/goals/reposition",
         tags: &["goals"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "requestAccountNumber",
@@ -30086,16 +27528,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/account/account_numbers",
         tags: &["processor token"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BearerAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "requestAuthorizationCode",
@@ -30103,19 +27541,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/authorization_code",
         tags: &["processor token"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "requestOAuthWindowURI",
@@ -30124,16 +27556,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/members/{member_identifier}/oauth_window_uri",
         tags: &["widgets"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "requestWidgetURL",
@@ -30141,19 +27569,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::POST,
         path: "/users/{user_guid}/widget_urls",
         tags: &["widgets"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "resumeAggregation",
@@ -30161,19 +27583,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_identifier}/members/{member_identifier}/resume",
         tags: &["members"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["202"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "specificRepeatingTransaction",
@@ -30182,16 +27598,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_guid}/repeating_transactions/{repeating_transaction_guid}",
         tags: &["transactions"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateAccountByMember",
@@ -30199,19 +27611,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}",
         tags: &["accounts"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateCategory",
@@ -30219,19 +27625,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/categories/{category_guid}",
         tags: &["categories"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateGoal",
@@ -30239,19 +27639,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/goals/{goal_guid}",
         tags: &["goals"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateInsight",
@@ -30259,19 +27653,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/insights/{insight_guid}",
         tags: &["insights"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateManagedAccount",
@@ -30279,19 +27667,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}",
         tags: &["managed data [deprecated]"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateManagedMember",
@@ -30299,19 +27681,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/managed_members/{member_guid}",
         tags: &["managed data [deprecated]"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateManagedTransaction",
@@ -30319,19 +27695,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}",
         tags: &["managed data [deprecated]"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateMember",
@@ -30339,19 +27709,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_identifier}/members/{member_identifier}",
         tags: &["members"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateMonthlyCashFlowProfile",
@@ -30359,19 +27723,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_identifier}/monthly_cash_flow_profile",
         tags: &["monthly cash flow profile"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateSpecificBudget",
@@ -30379,19 +27737,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/budgets/{budget_guid}",
         tags: &["budgets"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateSpendingPlanIterationItem",
@@ -30399,19 +27751,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}",
         tags: &["spending plan"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateTag",
@@ -30419,19 +27765,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/tags/{tag_guid}",
         tags: &["tags"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateTagging",
@@ -30439,19 +27779,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/taggings/{tagging_guid}",
         tags: &["taggings"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateTransaction",
@@ -30459,19 +27793,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/transactions/{transaction_guid}",
         tags: &["transactions"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateTransactionByAccount",
@@ -30479,19 +27807,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}",
         tags: &["transactions"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateTransactionRule",
@@ -30499,19 +27821,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_guid}/transaction_rules/{transaction_rule_guid}",
         tags: &["transaction rules"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "updateUser",
@@ -30519,19 +27835,13 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::PUT,
         path: "/users/{user_identifier}",
         tags: &["users"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
         id: "verifyMember",
@@ -30540,16 +27850,12 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         path: "/users/{user_identifier}/members/{member_identifier}/verify",
         tags: &["members"],
         content_type: ::core::option::Option::None,
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200", "202"],
-        errors: &[("409", "Conflict: a job of another type is running for this member.")],
+        errors: &ERRORS_0,
     },
     ::mx_client::__private::Operation {
         id: "verifyMicrodeposit",
@@ -30557,21 +27863,31 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         method: ::reqwest::Method::PUT,
         path: "/micro_deposits/{micro_deposit_guid}/verify",
         tags: &["microdeposits"],
-        content_type: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        response_media: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
-        accept: ::core::option::Option::Some(
-            ::reqwest::header::HeaderValue::from_static("application/json"),
-        ),
+        content_type: ::core::option::Option::Some(MEDIA_0),
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
         response_json: true,
         security: &[SecurityScheme::BasicAuth as usize],
         success: &["200"],
-        errors: &[],
+        errors: &ERRORS_1,
     },
 ];
+#[allow(clippy::declare_interior_mutable_const)]
+const MEDIA_0: ::reqwest::header::HeaderValue = ::reqwest::header::HeaderValue::from_static(
+    "application/json",
+);
+#[allow(clippy::declare_interior_mutable_const)]
+const MEDIA_1: ::reqwest::header::HeaderValue = ::reqwest::header::HeaderValue::from_static(
+    "application/vnd.mx.api.v1+pdf",
+);
+#[allow(clippy::declare_interior_mutable_const)]
+const MEDIA_2: ::reqwest::header::HeaderValue = ::reqwest::header::HeaderValue::from_static(
+    "application/vnd.mx.api.v2beta+json",
+);
+static ERRORS_0: [(&str, &str); 1usize] = [
+    ("409", "Conflict: a job of another type is running for this member."),
+];
+static ERRORS_1: [(&str, &str); 0usize] = [];
 impl<'a> builder::ListAccountNumbersByAccount<'a> {
     ///Streams every `AccountNumberResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(

@@ -187,7 +187,7 @@ pub fn report() -> Result<(), String> {
     Ok(())
 }
 
-fn cargo(root: &Path, args: &[&str]) -> Result<(Duration, String), String> {
+pub(crate) fn cargo(root: &Path, args: &[&str]) -> Result<(Duration, String), String> {
     let started = Instant::now();
     let out = Command::new(env!("CARGO"))
         .args(args)
@@ -212,13 +212,13 @@ fn touch(path: &Path) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
+pub(crate) fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
 }
 
 /// `median s (min – max)` of a set of runs.
-fn summary(v: &[Duration]) -> String {
+pub(crate) fn summary(v: &[Duration]) -> String {
     let secs = |d: &Duration| d.as_secs_f64();
     let min = v.iter().map(secs).fold(f64::INFINITY, f64::min);
     let max = v.iter().map(secs).fold(0.0, f64::max);

@@ -1,6 +1,7 @@
 //! `cargo xtask …`: the project's maintenance commands, in plain Rust.
 
 mod bench;
+mod features_cost;
 mod generate;
 mod instructions;
 mod package;
@@ -52,6 +53,17 @@ enum Command {
         /// target directories.
         #[arg(long, num_args = 0..=1, default_missing_value = "1", value_name = "N")]
         clean: Option<usize>,
+    },
+    /// Measure what each API feature adds to a debug build of the library
+    /// (`cargo clean -p mx-client`, then a build with only that feature, on
+    /// built dependencies), here and at an earlier commit in the same run.
+    BenchFeatures {
+        /// Builds per feature set.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Also measure this commit (extracted under target/bench-features).
+        #[arg(long, value_name = "REV")]
+        against: Option<String>,
     },
     /// Prove that an upstream-style spec change (a new nullable response
     /// field, a new operation with its own schema, a new enum value in every
@@ -114,6 +126,7 @@ fn main() -> ExitCode {
         Command::BenchReport => bench::report(),
         Command::BenchInstructions => instructions::run(),
         Command::BenchBuild { runs, clean } => bench::build(runs, clean),
+        Command::BenchFeatures { runs, against } => features_cost::run(runs, against),
         Command::UpstreamCheck { keep } => upstream::run(keep),
         Command::PackageCheck => package::run(),
         Command::SpecSync {

@@ -1,11 +1,11 @@
 //! One checked request, as the rules see it, and what they answer.
 
+use axum::http::HeaderMap;
 use serde_json::{Map, Value};
 
 use crate::api::ApiDef;
 use crate::config::Config;
 use crate::spec::{Kind, Operation};
-use crate::world::World;
 
 /// A request that passed every check of its operation.
 #[derive(Debug)]
@@ -20,11 +20,8 @@ pub struct Call<'a> {
     /// `http://ADDR`: where the simulator's own pages are.
     pub base: &'a str,
     pub config: &'a Config,
-    /// `X-CALLBACK-PAYLOAD`: echoed in the webhooks of the member the
-    /// request creates or updates.
-    pub callback_payload: Option<String>,
-    /// `MX-Skip-Webhook: true`: no webhook for what the request causes.
-    pub skip_webhook: bool,
+    /// The request's headers, for the rules that read one.
+    pub headers: &'a HeaderMap,
 }
 
 /// A rule's answer, before the engine shapes it by the response schema.
@@ -72,24 +69,12 @@ impl Fail {
 
 pub type Answer = Result<Reply, Fail>;
 
-/// A hand-written rule for an operation.
-pub type Rule = fn(&mut World, &Call<'_>) -> Answer;
-
-/// The rules the engine applies on top of the specs (MX's).
-#[derive(Debug, Clone, Copy)]
-pub struct Rules {
-    /// The rule for (the API's dialect, method, path template), if any.
-    pub find: fn(crate::api::Dialect, &str, &str) -> Option<Rule>,
-    /// Lets time pass (jobs finish) before a request is answered.
-    pub settle: fn(&mut World, std::time::Instant),
-    /// The key a record of `table` is stored under, for a path value that
-    /// may be another of its identifiers (v20250224's `user_identifier`:
-    /// "the user `id` you defined or the MX-defined user `guid`"); `None`
-    /// leaves the value as it is.
-    pub resolve: fn(&World, &str, &str) -> Option<String>,
-}
-
 impl Call<'_> {
+    /// A header of the request, if it is text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
     pub fn param(&self, name: &str) -> &str {
         self.params
             .iter()

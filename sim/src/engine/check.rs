@@ -1,4 +1,4 @@
-//! The checks every request goes through, in MX's order: security (401),
+//! The checks every request goes through, in order: security (401),
 //! `Accept` (406), `Content-Type` (415), parameters (400), body (400).
 
 use axum::http::{header, HeaderMap};
@@ -6,47 +6,55 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use super::call::Fail;
+use super::rules::{Credential, Rules};
 use crate::api::ApiDef;
-use crate::config::Config;
 use crate::spec::{In, Kind, Operation, Schema, Scheme};
-
-/// The secret a header-borne scheme names (MX's header names).
-fn header_secret<'a>(config: &'a Config, name: &str) -> Option<&'a str> {
-    match name {
-        "md-session-token" => Some(&config.session_token),
-        "mx-api-key" => Some(&config.api_key),
-        "mx-client-id" => Some(&config.client_id),
-        _ => None,
-    }
-}
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Does one of the operation's security alternatives pass?
-pub fn security(op: &Operation, headers: &HeaderMap, config: &Config) -> Result<(), Fail> {
+/// The credential a request presents for `scheme`, if any.
+fn presented<'a>(
+    scheme: &'a Scheme,
+    headers: &'a HeaderMap,
+    basic: &'a Option<String>,
+) -> Option<Credential<'a>> {
+    match scheme {
+        Scheme::Header(name) => {
+            header(headers, name).map(|value| Credential::Header { name, value })
+        }
+        Scheme::Basic => {
+            let (user, password) = basic.as_deref()?.split_once(':')?;
+            Some(Credential::Basic { user, password })
+        }
+        Scheme::Bearer => header(headers, "authorization")
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| Credential::Bearer(t.trim())),
+    }
+}
+
+/// Does one of the operation's security alternatives pass? The rules say
+/// whether a presented credential is valid.
+pub fn security(
+    op: &Operation,
+    headers: &HeaderMap,
+    api: &ApiDef,
+    rules: &dyn Rules,
+) -> Result<(), Fail> {
     if op.security.is_empty() {
         return Ok(());
     }
-    let passes = |scheme: &Scheme| match scheme {
-        Scheme::Header(name) => match (header(headers, name), header_secret(config, name)) {
-            (Some(got), Some(want)) => got == want,
-            // A header MX's rules do not know: any value.
-            (Some(got), None) => !got.is_empty(),
-            _ => false,
-        },
-        Scheme::Basic => header(headers, "authorization")
-            .and_then(|v| v.strip_prefix("Basic "))
-            .and_then(|b| {
-                base64::engine::general_purpose::STANDARD
-                    .decode(b.trim())
-                    .ok()
-            })
-            .is_some_and(|d| d == format!("{}:{}", config.client_id, config.api_key).as_bytes()),
-        Scheme::Bearer => header(headers, "authorization")
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .is_some_and(|t| t.trim() == config.session_token),
+    let basic = header(headers, "authorization")
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b.trim())
+                .ok()
+        })
+        .and_then(|d| String::from_utf8(d).ok());
+    let passes = |scheme: &Scheme| {
+        presented(scheme, headers, &basic).is_some_and(|c| rules.accepts(api, op, &c))
     };
     if op.security.iter().any(|alt| alt.iter().all(passes)) {
         return Ok(());

@@ -8,8 +8,21 @@
 use serde_json::Value;
 
 use super::call::{Answer, Call, Fail, Reply};
-use crate::store::{guid, prefix, Record};
-use crate::world::World;
+use crate::store::{guid, prefix, Record, Store};
+
+/// What the generic rules act on: the records, and what the rules on top
+/// decide for them (what a removal takes with it, how a list is paged).
+pub trait Resources {
+    fn store(&self) -> &Store;
+    fn store_mut(&mut self) -> &mut Store;
+    /// Removes a record and what refers to it (`field` names the
+    /// reference, `user_guid` for a user).
+    fn remove(&mut self, table: &str, guid: &str, field: &str) -> bool;
+    /// The page of a list of `total` records a paged call gets: the
+    /// records to skip, the records to take, and the answer's
+    /// `pagination`.
+    fn page(&self, call: &Call<'_>, total: usize) -> (usize, usize, Value);
+}
 
 /// The lowest documented 2xx of the operation.
 fn success(call: &Call<'_>) -> u16 {
@@ -29,15 +42,14 @@ pub fn filters(call: &Call<'_>) -> Vec<(String, String)> {
 /// consistent with the parameters before it; answers the last one's
 /// (table, GUID, parameter).
 pub fn resolve<'c>(
-    world: &World,
+    store: &Store,
     call: &'c Call<'_>,
 ) -> Result<Option<(&'c str, &'c str, &'c str)>, Fail> {
     let mut last = None;
     let mut before: Vec<(&str, &str)> = Vec::new();
     for (table, param) in call.op.template.pairs() {
         let id = call.param(param);
-        let record = world
-            .store
+        let record = store
             .get(table, id)
             .ok_or_else(|| Fail::not_found(param.trim_end_matches("_guid"), id))?;
         for (p, v) in &before {
@@ -71,8 +83,8 @@ fn answers_parent(call: &Call<'_>, parent: Option<(&str, &str, &str)>) -> bool {
         .is_some_and(|key| table == key || table.strip_suffix('s') == Some(key))
 }
 
-pub fn answer(world: &mut World, call: &Call<'_>) -> Answer {
-    let parent = resolve(world, call)?;
+pub fn answer(world: &mut impl Resources, call: &Call<'_>) -> Answer {
+    let parent = resolve(world.store(), call)?;
     let t = &call.op.template;
     let method = call.op.method.as_str();
     if t.ends_with_param() {
@@ -89,7 +101,7 @@ pub fn answer(world: &mut World, call: &Call<'_>) -> Answer {
             "PUT" | "PATCH" => {
                 let changes = call.inner();
                 let r = world
-                    .store
+                    .store_mut()
                     .get_mut(table, id)
                     .ok_or_else(|| Fail::not_found(table, id))?;
                 for (k, v) in changes {
@@ -101,7 +113,7 @@ pub fn answer(world: &mut World, call: &Call<'_>) -> Answer {
             }
             _ => {
                 let r = world
-                    .store
+                    .store()
                     .get(table, id)
                     .ok_or_else(|| Fail::not_found(table, id))?;
                 Ok(one_of(call, success(call), r))
@@ -121,12 +133,11 @@ pub fn answer(world: &mut World, call: &Call<'_>) -> Answer {
                 from.is_none_or(|f| date.is_some_and(|d| d >= f))
                     && to.is_none_or(|t| date.is_some_and(|d| d <= t))
             };
-            let records = || world.store.select(collection, &filters).filter(in_range);
+            let records = || world.store().select(collection, &filters).filter(in_range);
             let items = records().map(|r| Value::Object(r.clone()));
             if call.is_paged() {
-                let total = records().count();
-                let (page, pagination) = super::paging::page(call, items, total, 1000);
-                Ok(call.list(page, Some(pagination)))
+                let (skip, take, pagination) = world.page(call, records().count());
+                Ok(call.list(items.skip(skip).take(take).collect(), Some(pagination)))
             } else {
                 Ok(call.list(items.collect(), None))
             }
@@ -139,12 +150,12 @@ pub fn answer(world: &mut World, call: &Call<'_>) -> Answer {
             }
             let status = success(call);
             let reply = one_of(call, status, &record);
-            world.store.put(collection, record);
+            world.store_mut().put(collection, record);
             Ok(reply)
         }
         (_, Some((table, id, _))) => {
             let r = world
-                .store
+                .store()
                 .get(table, id)
                 .ok_or_else(|| Fail::not_found(table, id))?;
             Ok(one_of(call, success(call), r))

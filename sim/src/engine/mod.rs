@@ -5,10 +5,9 @@
 pub mod call;
 pub mod check;
 pub mod generic;
-pub mod paging;
+pub mod rules;
 
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -20,26 +19,17 @@ use serde_json::{json, Value};
 use crate::api::{ErrorStyle, LoadedApi};
 use crate::config::Config;
 use crate::spec::Operation;
-use crate::world::World;
 use call::{Call, Fail, Reply};
+use rules::Rules;
 
-/// The simulator's shared state: the compiled APIs and the world.
+/// The spec-driven server: the compiled APIs and the rules on top of them.
 #[derive(Debug)]
 pub struct Engine {
     pub apis: Arc<[LoadedApi]>,
-    pub rules: call::Rules,
-    pub world: Mutex<World>,
+    pub rules: Arc<dyn Rules>,
     pub config: Config,
     /// `http://ADDR`
     pub base: String,
-}
-
-impl Engine {
-    pub fn world(&self) -> MutexGuard<'_, World> {
-        // Every rule completes under the lock, so a poisoned lock (a panic
-        // elsewhere) still holds a consistent world.
-        self.world.lock().unwrap_or_else(|p| p.into_inner())
-    }
 }
 
 /// A JSON answer with `media` as its type.
@@ -171,15 +161,9 @@ async fn answer(
         return Err(fail);
     };
     let config = &engine.config;
-    check::security(op, req.headers(), config)?;
-    let params = &resolve_ids(&engine.rules, &engine.world(), op, params);
-    if api.def.session_of_demo_user && !engine.world().session_is_live() {
-        return Err(Fail::coded(
-            401,
-            4011,
-            "the session's user no longer exists: the session has ended",
-        ));
-    }
+    check::security(op, req.headers(), &api.def, &*engine.rules)?;
+    let params = engine.rules.resolve(op, params.clone());
+    engine.rules.admit(&api.def, op)?;
     check::accept(op, req.headers(), &api.def)?;
     let (parts, body) = req.into_parts();
     let bytes = Limited::new(body, config.max_body_bytes)
@@ -197,65 +181,27 @@ async fn answer(
             }
         })?;
     check::content_type(op, &parts.headers, !bytes.is_empty())?;
-    let query = check::params(op, params, parts.uri.query())?;
+    let query = check::params(op, &params, parts.uri.query())?;
     let body = check::body(op, &bytes)?;
     let call = Call {
         api: &api.def,
         op,
-        params: params.clone(),
+        params,
         query,
         body,
         base: &engine.base,
         config,
-        callback_payload: parts
-            .headers
-            .get("x-callback-payload")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string),
-        skip_webhook: parts
-            .headers
-            .get("mx-skip-webhook")
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true")),
+        headers: &parts.headers,
     };
-    let reply = {
-        let mut world = engine.world();
-        (engine.rules.settle)(&mut world, Instant::now());
-        match (engine.rules.find)(api.def.dialect, &op.method, &op.template.text) {
-            Some(rule) => rule(&mut world, &call)?,
-            None => generic::answer(&mut world, &call)?,
-        }
-    };
+    let reply = engine.rules.answer(&call)?;
     Ok(render(api, &call, documented(op, reply)))
 }
 
-/// The path parameters with each alternative identifier (v20250224's
-/// `{user_identifier}`: a guid or the partner's id) replaced by the key its
-/// record is stored under, as MX's rules say, so that the rules and the
-/// store see one key per record.
-fn resolve_ids(
-    rules: &call::Rules,
-    world: &World,
-    op: &Operation,
-    params: &[(String, String)],
-) -> Vec<(String, String)> {
-    let pairs = op.template.pairs();
-    params
-        .iter()
-        .map(|(name, value)| {
-            let key = pairs
-                .iter()
-                .find(|(_, p)| p == name)
-                .filter(|_| op.ids.contains(name))
-                .and_then(|(table, _)| (rules.resolve)(world, table, value));
-            (name.clone(), key.unwrap_or_else(|| value.clone()))
-        })
-        .collect()
-}
-
-/// MX's rules answer in Atrium's statuses (a job starts with 200); an API
-/// over the same objects may document another success for the operation
-/// (the Platform API: 202). A JSON success the operation does not document
-/// is sent with the status of its documented answer body.
+/// A rule may answer with a success status the operation does not
+/// document (rules shared by APIs over the same records: a job starts with
+/// Atrium's 200, which the Platform API documents as 202). A JSON success
+/// the operation does not document is sent with the status of its
+/// documented answer body.
 fn documented(op: &Operation, reply: Reply) -> Reply {
     match reply {
         Reply::Json(status, value)

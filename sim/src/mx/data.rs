@@ -9,10 +9,10 @@ use std::time::SystemTime;
 
 use serde_json::{json, Value};
 
+use super::world::World;
 use crate::engine::call::{Answer, Call};
 use crate::store::{guid, text, Record};
 use crate::time::{date, rfc3339};
-use crate::world::World;
 
 /// (guid, name, website, category, city, state, latitude, longitude)
 type MerchantSeed = (

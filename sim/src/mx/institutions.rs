@@ -178,7 +178,7 @@ impl Institution {
 
 /// `GET /institutions`: `name` contains, the `supports_*` filters, paged
 /// with at most 100 per page.
-pub fn list(_: &mut crate::world::World, call: &Call<'_>) -> Answer {
+pub fn list(_: &mut super::world::World, call: &Call<'_>) -> Answer {
     let name = call.query_str("name").map(str::to_lowercase);
     let matching: Vec<&Institution> = INSTITUTIONS
         .iter()
@@ -197,7 +197,7 @@ pub fn list(_: &mut crate::world::World, call: &Call<'_>) -> Answer {
         .collect();
     let total = matching.len();
     let items = matching.into_iter().map(Institution::record);
-    let (page, pagination) = crate::engine::paging::page(call, items, total, 100);
+    let (page, pagination) = super::paging::page(call, items, total, 100);
     Ok(call.list(page, Some(pagination)))
 }
 
@@ -206,10 +206,10 @@ fn named(call: &Call<'_>) -> Result<&'static Institution, Fail> {
     by_code(code).ok_or_else(|| Fail::not_found("institution", code))
 }
 
-pub fn read(_: &mut crate::world::World, call: &Call<'_>) -> Answer {
+pub fn read(_: &mut super::world::World, call: &Call<'_>) -> Answer {
     Ok(call.one(200, named(call)?.record()))
 }
 
-pub fn credentials(_: &mut crate::world::World, call: &Call<'_>) -> Answer {
+pub fn credentials(_: &mut super::world::World, call: &Call<'_>) -> Answer {
     Ok(call.list(named(call)?.credential_records(), None))
 }

@@ -9,10 +9,10 @@ use serde_json::json;
 
 use super::member::{record, refresh, set_status};
 use super::mxbank::{self, Outcome};
+use super::world::{Job, JobKind, World};
 use crate::config::Config;
 use crate::engine::call::{Answer, Call, Fail};
 use crate::time::rfc3339;
-use crate::world::{Job, JobKind, World};
 
 /// The job an action path starts (`…/members/{guid}/verify`).
 pub fn of_action(action: &str) -> Option<JobKind> {

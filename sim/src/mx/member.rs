@@ -7,10 +7,10 @@ use serde_json::Value;
 
 use super::institutions::Institution;
 use super::mxbank::{self, Outcome};
+use super::world::{Event, MemberRt, World};
 use crate::engine::call::{Call, Fail};
 use crate::engine::generic;
 use crate::store::text;
-use crate::world::{Event, MemberRt, World};
 
 /// How a member's next aggregation ends.
 pub fn outcome(rt: &MemberRt) -> Outcome {
@@ -104,32 +104,6 @@ pub fn refresh(world: &mut World, member_guid: &str) {
 /// The events kept: the older half goes when there are more.
 const MAX_EVENTS: usize = 100_000;
 
-/// MX's connection statuses (Nexus "Members overview").
-pub const STATUSES: &[&str] = &[
-    "CREATED",
-    "PREVENTED",
-    "DENIED",
-    "CHALLENGED",
-    "REJECTED",
-    "LOCKED",
-    "CONNECTED",
-    "IMPEDED",
-    "RECONNECTED",
-    "DEGRADED",
-    "DISCONNECTED",
-    "DISCONTINUED",
-    "CLOSED",
-    "DELAYED",
-    "FAILED",
-    "UPDATED",
-    "DISABLED",
-    "IMPORTED",
-    "RESUMED",
-    "EXPIRED",
-    "IMPAIRED",
-    "PENDING",
-];
-
 /// Sets a member's connection status, recording the change as an event.
 pub fn set_status(world: &mut World, member_guid: &str, status: &str) {
     let Some(r) = world.store.get_mut("members", member_guid) else {
@@ -189,7 +163,7 @@ pub fn challenges_of(world: &World, member_guid: &str) -> Vec<Value> {
 
 /// The member the path names, checked to belong to the path's user.
 pub fn member_of(world: &World, call: &Call<'_>) -> Result<String, Fail> {
-    generic::resolve(world, call)?;
+    generic::resolve(&world.store, call)?;
     let guid = call.param("member_guid");
     match world.store.get("members", guid) {
         Some(_) => Ok(guid.to_string()),

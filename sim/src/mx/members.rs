@@ -6,14 +6,14 @@ use serde_json::{json, Map, Value};
 use super::institutions::{by_code, by_guid, Institution};
 use super::member::{
     challenges_of, check_new, count_of, credential_set, member_of, record, set_status, status_of,
-    STATUSES,
 };
 use super::mxbank::CORRECT;
+use super::statuses::STATUSES;
+use super::world::{JobKind, MemberRt, World};
 use super::{jobs, windows};
 use crate::config::DEMO_USER_GUID;
 use crate::engine::call::{Answer, Call, Fail, Reply};
 use crate::store::{guid, text};
-use crate::world::{JobKind, MemberRt, World};
 
 /// Keeps the request's fields a record stores (not credentials).
 fn kept(inner: &Map<String, Value>, keys: &[&str]) -> Map<String, Value> {
@@ -165,8 +165,8 @@ pub fn update(world: &mut World, call: &Call<'_>) -> Answer {
         r.extend(kept(&inner, &["identifier", "metadata"]));
     }
     if let Some(rt) = world.members.get_mut(&guid) {
-        rt.callback_payload = call.callback_payload.clone();
-        rt.skip_webhooks = call.skip_webhook;
+        rt.callback_payload = super::webhooks::callback_payload(call);
+        rt.skip_webhooks = super::webhooks::skip_webhook(call);
     }
     let new = credential_set(inner.get("credentials"), "guid");
     if !new.is_empty() {
@@ -333,8 +333,8 @@ fn create(world: &mut World, new: NewMember, call: &Call<'_>) -> String {
             mfa_passed: false,
             skip_aggregation: new.skip_aggregation,
             data_loaded: false,
-            callback_payload: call.callback_payload.clone(),
-            skip_webhooks: call.skip_webhook,
+            callback_payload: super::webhooks::callback_payload(call),
+            skip_webhooks: super::webhooks::skip_webhook(call),
         },
     );
     if new.is_oauth {

@@ -3,30 +3,118 @@
 //! Operations are found by method and path template; everything else is
 //! answered by the engine's generic resource rules.
 
+pub mod credentials;
 pub mod data;
 pub mod institutions;
 pub mod jobs;
 pub mod member;
 pub mod members;
 pub mod mxbank;
+pub mod paging;
 pub mod pdf;
+pub mod statuses;
 pub mod webhooks;
 pub mod windows;
+pub mod world;
+
+use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
 
 use serde_json::{json, Value};
 
-use crate::api::Dialect;
-use crate::config::DEMO_USER_GUID;
-use crate::engine::call::{Answer, Call, Fail, Rule, Rules};
+use crate::api::{ApiDef, Dialect};
+use crate::config::{Config, DEMO_USER_GUID};
+use crate::engine::call::{Answer, Call, Fail};
+use crate::engine::generic;
+use crate::engine::rules::{Credential, Rules};
+use crate::spec::Operation;
 use crate::store::text;
-use crate::world::World;
+use world::World;
 
-/// MX's rules, as the engine calls them.
-pub fn rules() -> Rules {
-    Rules {
-        find: rule,
-        settle: jobs::settle,
-        resolve,
+/// A hand-written rule for an operation.
+pub type Rule = fn(&mut World, &Call<'_>) -> Answer;
+
+/// MX: its world (the records, the members' MX state, jobs, one-time
+/// windows, events) and its rules, behind the engine's [`Rules`] seam.
+#[derive(Debug)]
+pub struct Mx {
+    world: Mutex<World>,
+    config: Config,
+}
+
+impl Mx {
+    /// MX with `config`'s seed (merchants, and the demo user when
+    /// `config.seed`); webhooks are queued when a webhook URL is set.
+    pub fn new(config: Config) -> Mx {
+        let mut world = World::default();
+        seed(&mut world, config.seed);
+        if config.webhook.is_some() {
+            world.outbox = Some(Vec::new());
+        }
+        Mx {
+            world: Mutex::new(world),
+            config,
+        }
+    }
+
+    /// The world, after letting the jobs due by now finish.
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        // Every rule completes under the lock, so a poisoned lock (a panic
+        // elsewhere) still holds a consistent world.
+        let mut world = self.world.lock().unwrap_or_else(|p| p.into_inner());
+        jobs::settle(&mut world, Instant::now());
+        world
+    }
+
+    /// The configuration it runs with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+}
+
+impl Rules for Mx {
+    fn accepts(&self, api: &ApiDef, op: &Operation, credential: &Credential<'_>) -> bool {
+        credentials::accepts(&self.config, &self.world(), api, op, credential)
+    }
+
+    fn resolve(&self, op: &Operation, params: Vec<(String, String)>) -> Vec<(String, String)> {
+        if op.ids.is_empty() {
+            return params;
+        }
+        let world = self.world();
+        let pairs = op.template.pairs();
+        params
+            .into_iter()
+            .map(|(name, value)| {
+                let key = pairs
+                    .iter()
+                    .find(|(_, p)| *p == name)
+                    .filter(|_| op.ids.contains(&name))
+                    .and_then(|(table, _)| resolve(&world, table, &value));
+                (name, key.unwrap_or(value))
+            })
+            .collect()
+    }
+
+    /// Nexus's session is the demo user's: it ends with that user (MX's
+    /// error code 4011).
+    fn admit(&self, api: &ApiDef, _: &Operation) -> Result<(), Fail> {
+        if api.session_of_demo_user && !self.world().session_is_live() {
+            return Err(Fail::coded(
+                401,
+                4011,
+                "the session's user no longer exists: the session has ended",
+            ));
+        }
+        Ok(())
+    }
+
+    fn answer(&self, call: &Call<'_>) -> Answer {
+        let mut world = self.world();
+        match rule(call.api.dialect, &call.op.method, &call.op.template.text) {
+            Some(rule) => rule(&mut world, call),
+            None => generic::answer(&mut *world, call),
+        }
     }
 }
 
@@ -108,7 +196,7 @@ fn create_user(world: &mut World, call: &Call<'_>) -> Answer {
 
 /// The world a simulator starts with: merchants, and the demo user (whose
 /// session Nexus uses) when `seed` is set.
-pub fn seed(world: &mut World, seed: bool) {
+fn seed(world: &mut World, seed: bool) {
     data::seed_merchants(world);
     if seed {
         let mut user = serde_json::Map::new();

@@ -1,8 +1,8 @@
 //! A tiny but valid one-page PDF (correct cross-reference offsets), the
 //! bytes of every simulated statement.
 
+use super::world::World;
 use crate::engine::call::{Answer, Call, Fail, Reply};
-use crate::world::World;
 
 /// A one-page PDF that reads `text`.
 pub fn statement_pdf(text: &str) -> Vec<u8> {

@@ -19,7 +19,7 @@
 //! retried with doubling delays. Plain `http://` only (no TLS client).
 
 use std::sync::Weak;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
 use axum::http::{header, HeaderValue, Request, Uri};
@@ -29,11 +29,34 @@ use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
 use serde_json::{json, Value};
 
-use super::member::STATUSES;
+use super::statuses::STATUSES;
+use super::world::{Event, JobKind, World};
+use super::Mx;
 use crate::config::WebhookConfig;
-use crate::engine::Engine;
+use crate::engine::call::Call;
 use crate::store::text;
-use crate::world::{JobKind, World};
+
+/// MX's connection-status webhook payload of a recorded status change,
+/// with the change's time.
+pub fn event_payload(event: &Event) -> Value {
+    let mut payload = connection_status_payload(&event.connection_status);
+    payload["member_guid"] = json!(event.member_guid);
+    payload["user_guid"] = json!(event.user_guid);
+    payload["at"] = json!(crate::time::rfc3339(event.at));
+    payload
+}
+
+/// A create or update's `X-CALLBACK-PAYLOAD`: echoed in the webhooks of
+/// the member it creates or updates.
+pub fn callback_payload(call: &Call<'_>) -> Option<String> {
+    call.header("x-callback-payload").map(str::to_string)
+}
+
+/// `MX-Skip-Webhook: true`: no webhook for what the request causes.
+pub fn skip_webhook(call: &Call<'_>) -> bool {
+    call.header("mx-skip-webhook")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+}
 
 /// The statuses MX sends a connection-status webhook for.
 pub const CONNECTION_STATUS_WEBHOOKS: &[&str] = &[
@@ -159,7 +182,7 @@ type Http = Client<HttpConnector, Full<Bytes>>;
 
 /// Lets due jobs finish and sends the queued webhooks, until the simulator
 /// is gone.
-pub async fn run(engine: Weak<Engine>, config: WebhookConfig, url: Uri) {
+pub async fn run(mx: Weak<Mx>, config: WebhookConfig, url: Uri) {
     let http: Http = Client::builder(TokioExecutor::new()).build_http();
     let auth = config.basic_auth.as_ref().and_then(|(user, password)| {
         let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
@@ -167,19 +190,18 @@ pub async fn run(engine: Weak<Engine>, config: WebhookConfig, url: Uri) {
     });
     loop {
         tokio::time::sleep(TICK).await;
-        let Some(engine) = engine.upgrade() else {
+        let Some(mx) = mx.upgrade() else {
             return;
         };
         let due = {
-            let mut world = engine.world();
-            (engine.rules.settle)(&mut world, Instant::now());
+            let mut world = mx.world();
             world
                 .outbox
                 .as_mut()
                 .map(std::mem::take)
                 .unwrap_or_default()
         };
-        drop(engine);
+        drop(mx);
         for payload in due {
             let post = Post {
                 http: http.clone(),

@@ -12,10 +12,9 @@ use serde_json::json;
 
 use super::jobs;
 use super::member::set_status;
+use super::world::JobKind;
+use super::world::World;
 use crate::engine::call::{Answer, Call, Fail};
-use crate::engine::Engine;
-use crate::world::JobKind;
-use crate::world::World;
 
 /// A fresh one-time OAuth window for a member (the old one stops working).
 pub fn new_oauth_window(world: &mut World, member_guid: &str, base: &str) {
@@ -43,11 +42,8 @@ fn page(status: StatusCode, text: &str) -> Response {
 /// `GET /oauth/{token}`: the first visit logs in and connects the member
 /// (aggregating unless it was created with `skip_aggregation`); any later
 /// visit is refused with 410.
-pub async fn oauth_window(
-    State(engine): State<Arc<Engine>>,
-    Path(token): Path<String>,
-) -> Response {
-    let mut world = engine.world();
+pub async fn oauth_window(State(mx): State<Arc<super::Mx>>, Path(token): Path<String>) -> Response {
+    let mut world = mx.world();
     let Some(member_guid) = world.oauth.remove(&token) else {
         return page(
             StatusCode::GONE,
@@ -64,7 +60,7 @@ pub async fn oauth_window(
     if skip {
         set_status(&mut world, &member_guid, "CONNECTED");
     } else {
-        jobs::start(&mut world, &member_guid, JobKind::Aggregate, &engine.config);
+        jobs::start(&mut world, &member_guid, JobKind::Aggregate, mx.config());
     }
     page(StatusCode::OK, "Connected. You can close this window.")
 }
@@ -122,10 +118,10 @@ pub fn widget_url(world: &mut World, call: &Call<'_>) -> Answer {
 
 /// `GET /connect/{token}`: the widget, once, before it expires.
 pub async fn connect_widget(
-    State(engine): State<Arc<Engine>>,
+    State(mx): State<Arc<super::Mx>>,
     Path(token): Path<String>,
 ) -> Response {
-    let mut world = engine.world();
+    let mut world = mx.world();
     match world.widgets.remove(&token) {
         Some((_, expires)) if Instant::now() < expires => page(
             StatusCode::OK,

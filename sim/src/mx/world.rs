@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::time::{Instant, SystemTime};
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::store::Store;
 
@@ -76,17 +76,6 @@ pub struct Event {
     pub at: SystemTime,
 }
 
-impl Event {
-    /// MX's connection-status webhook payload, with the change's time.
-    pub fn payload(&self) -> Value {
-        let mut payload = crate::mx::webhooks::connection_status_payload(&self.connection_status);
-        payload["member_guid"] = json!(self.member_guid);
-        payload["user_guid"] = json!(self.user_guid);
-        payload["at"] = json!(crate::time::rfc3339(self.at));
-        payload
-    }
-}
-
 #[derive(Debug, Default)]
 pub struct World {
     pub store: Store,
@@ -146,5 +135,23 @@ impl World {
             }
         }
         true
+    }
+}
+
+impl crate::engine::generic::Resources for World {
+    fn store(&self) -> &Store {
+        &self.store
+    }
+
+    fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    fn remove(&mut self, table: &str, guid: &str, field: &str) -> bool {
+        World::remove(self, table, guid, field)
+    }
+
+    fn page(&self, call: &crate::engine::call::Call<'_>, total: usize) -> (usize, usize, Value) {
+        super::paging::window(call, total, super::paging::MAX_PER_PAGE)
     }
 }

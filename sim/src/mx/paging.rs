@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::call::Call;
+use crate::engine::call::Call;
 
 pub const DEFAULT_PER_PAGE: i64 = 25;
 pub const MIN_PER_PAGE: i64 = 10;
@@ -18,6 +18,27 @@ pub fn per_page(requested: Option<i64>, max: i64) -> i64 {
     }
 }
 
+/// The most records per page of a list, but institutions'.
+pub const MAX_PER_PAGE: i64 = 1000;
+
+/// The page of a list of `total` records whose maximum per page is `max`:
+/// the records to skip, the records to take, and its `pagination` object.
+pub fn window(call: &Call<'_>, total: usize, max: i64) -> (usize, usize, Value) {
+    let per = per_page(call.query_i64("records_per_page"), max);
+    let current = call.query_i64("page").unwrap_or(1).max(1);
+    let total = total as i64;
+    let pages = ((total + per - 1) / per).max(1);
+    // Saturating: a huge page number is past the end, not an overflow.
+    let start = (current - 1).saturating_mul(per).min(total) as usize;
+    let pagination = json!({
+        "current_page": current,
+        "per_page": per,
+        "total_entries": total,
+        "total_pages": pages,
+    });
+    (start, per as usize, pagination)
+}
+
 /// One page of the `total` `items` (only the page is collected), and its
 /// `pagination` object.
 pub fn page<T>(
@@ -26,20 +47,8 @@ pub fn page<T>(
     total: usize,
     max: i64,
 ) -> (Vec<T>, Value) {
-    let per = per_page(call.query_i64("records_per_page"), max);
-    let current = call.query_i64("page").unwrap_or(1).max(1);
-    let total = total as i64;
-    let pages = ((total + per - 1) / per).max(1);
-    // Saturating: a huge page number is past the end, not an overflow.
-    let start = (current - 1).saturating_mul(per).min(total) as usize;
-    let page: Vec<T> = items.skip(start).take(per as usize).collect();
-    let pagination = json!({
-        "current_page": current,
-        "per_page": per,
-        "total_entries": total,
-        "total_pages": pages,
-    });
-    (page, pagination)
+    let (skip, take, pagination) = window(call, total, max);
+    (items.skip(skip).take(take).collect(), pagination)
 }
 
 #[cfg(test)]
