@@ -23,6 +23,7 @@ mod api;
 mod builders;
 mod cache;
 mod config;
+mod de;
 mod docs;
 mod enums;
 pub mod error;

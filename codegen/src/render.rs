@@ -118,6 +118,7 @@ impl Config {
         crate::rewrite::text_fences(&mut file);
         crate::enums::open(&mut file, &rt);
         crate::nulls::null_as_default(&mut file, &self.runtime);
+        crate::de::lean(&mut file, &rt);
         crate::rewrite::private_client(&mut file);
         let sends = crate::send::rewrite(&mut file, &rt, &normalized.wire).map_err(|message| {
             SpecError::at(

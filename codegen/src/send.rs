@@ -1,23 +1,24 @@
 //! Rewrites of each generated builder's `send()` (`syn`):
 //!
-//! - the request goes to the runtime directly: the operation's wire-table
-//!   entry is a constant of the method (no lookup by name), and the runtime
-//!   is called as plain functions (`Hooks::pre`, then `Hooks::exec`, which
-//!   sends the request and takes or refuses its answer), not through
-//!   progenitor's `ClientHooks`;
+//! - the request is built by a plain (not `async`) `request()`, which calls
+//!   the runtime directly: the operation's wire-table entry is a constant of
+//!   the method (no lookup by name), and `Hooks::pre` is a plain function,
+//!   not progenitor's `ClientHooks`;
 //! - what progenitor adds and the runtime would only replace is not built:
 //!   the `api-version` header (the spec's `info.version` is no header MX
 //!   documents) and the `Accept: application/json` (the runtime sends the
 //!   documented media type);
-//! - a JSON answer is decoded by the runtime, which moves its headers into
-//!   the `ResponseValue` instead of copying them;
-//! - `send()` returns the crate's typed error: progenitor's `send` becomes
-//!   the private `send_raw`, and a new `send` runs it inside the runtime's
-//!   per-request channel (`rt::send`), where the hooks report typed
-//!   failures.
+//! - sending and taking the answer is one generic function of the runtime
+//!   (`rt::call`), which `send()` returns: it sends the prepared request
+//!   (`Hooks::exec`), takes a status the operation documents and decodes
+//!   the answer by its type (JSON, none, a byte stream), and returns the
+//!   crate's typed error. The generated module holds no `async` code: what
+//!   is compiled per operation is the request's construction, and the
+//!   answer's decoding is compiled where a program awaits it.
 //!
 //! The hook calls are rewritten or the generation fails: a request that
-//! skipped them would go out without its credentials.
+//! skipped them would go out without its credentials; a `send` whose
+//! documented statuses are not the operation's fails it too.
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
@@ -45,6 +46,9 @@ pub(crate) fn rewrite(
             .lifetimes()
             .map(|l| l.lifetime.clone())
             .collect();
+        let lifetime = lifetimes.first().cloned().ok_or(
+            "a generated builder has no lifetime: the pipeline expects the output of progenitor",
+        )?;
         let mut added = Vec::new();
         for item in &mut imp.items {
             let syn::ImplItem::Fn(f) = item else { continue };
@@ -56,7 +60,7 @@ pub(crate) fn rewrite(
             };
             let index = direct_calls(&mut f.block, rt, wire)?;
             answers.push((index, ok.clone()));
-            typed_failure(&mut f.sig.output, &mut f.block, rt)?;
+            let taken = prepared(&mut f.block, rt, &wire.operations[index])?;
             let docs: Vec<syn::Attribute> = f
                 .attrs
                 .iter()
@@ -64,7 +68,10 @@ pub(crate) fn rewrite(
                 .cloned()
                 .collect();
             f.attrs.retain(|a| !a.path().is_ident("doc"));
-            f.sig.ident = syn::Ident::new("send_raw", f.sig.ident.span());
+            f.sig.ident = syn::Ident::new("request", f.sig.ident.span());
+            f.sig.asyncness = None;
+            f.sig.output =
+                syn::parse_quote!(-> ::std::result::Result<#rt::Prepared<#lifetime>, #rt::Failed>);
             f.vis = syn::Visibility::Inherited;
             added.push(syn::parse_quote! {
                 #(#docs)*
@@ -74,8 +81,7 @@ pub(crate) fn rewrite(
                 ) -> impl ::std::future::Future<
                     Output = ::std::result::Result<#ok, #rt::Error>,
                 > + use<#(#lifetimes),*> {
-                    let body_limit = self.client.inner.body_limit();
-                    #rt::send(self.send_raw(), &super::OPERATIONS[#index], body_limit)
+                    #rt::call(self.request(), &super::OPERATIONS[#index], &[#(#taken),*])
                 }
             });
         }
@@ -117,14 +123,9 @@ fn direct_calls(
                 seen.pre += 1;
                 stmts.push(syn::parse_quote!(client.inner.pre(&mut request, op)?;));
             }
-            Some(Stmt::Exec) => {
-                seen.exec += 1;
-                stmts.push(syn::parse_quote!(
-                    let response = client.inner.exec(&client.client, request, op).await?;
-                ));
-            }
-            // `exec` takes the answer (the `post` hook's checks) and returns
-            // it, or the failure.
+            // Sending is the runtime's (`rt::call`), and so is taking the
+            // answer (the `post` hook's checks).
+            Some(Stmt::Exec) => seen.exec += 1,
             Some(Stmt::Post) => seen.post += 1,
             Some(Stmt::Answer) => seen.answer += 1,
             Some(Stmt::ApiVersion) => {}
@@ -182,23 +183,58 @@ fn direct_calls(
     Ok(index)
 }
 
-/// `send_raw` returns the runtime's `Failed`: progenitor's errors convert
-/// through `?`, the hooks' typed failures too, and the answer's `match`
-/// (the body's last expression) is mapped.
-fn typed_failure(
-    output: &mut syn::ReturnType,
+/// The end of `request()`: progenitor's answer `match` (the body's last
+/// expression) becomes the prepared request the runtime sends. Answers the
+/// statuses the `match` took (each one the operation documents: progenitor
+/// takes those of the answer it types, e.g. Atrium's MFA challenges take
+/// 200 and leave the documented 204 to the hand-written code).
+fn prepared(
     block: &mut syn::Block,
     rt: &TokenStream,
-) -> Result<(), String> {
-    let ok = result_ok_type(output).ok_or("a generated `send` does not return a `Result`")?;
-    *output = syn::parse_quote!(-> ::std::result::Result<#ok, #rt::Failed>);
-    match block.stmts.last_mut() {
-        Some(syn::Stmt::Expr(tail, None)) => {
-            let answer = std::mem::replace(tail, syn::Expr::Verbatim(TokenStream::new()));
-            *tail = syn::parse_quote!((#answer).map_err(#rt::Failed::from));
-            Ok(())
+    op: &crate::wire::OperationWire,
+) -> Result<Vec<u16>, String> {
+    let shape_changed = || {
+        format!("the generated `send` of `{}` does not end in its answer's `match` on the status: the pipeline expects the output of {GENERATOR}", op.name)
+    };
+    let Some(syn::Stmt::Expr(syn::Expr::Match(answer), None)) = block.stmts.last() else {
+        return Err(shape_changed());
+    };
+    let mut statuses = Vec::new();
+    for arm in &answer.arms {
+        collect_statuses(&arm.pat, &mut statuses).ok_or_else(shape_changed)?;
+    }
+    if let Some(extra) = statuses.iter().find(|s| !op.success.contains(s)) {
+        return Err(format!(
+            "the generated `send` of `{}` takes the status {extra}, which the spec does not document as a success ({:?}): the pipeline expects the output of {GENERATOR}",
+            op.name, op.success
+        ));
+    }
+    let taken = statuses
+        .iter()
+        .map(|s| s.parse::<u16>().map_err(|_| shape_changed()))
+        .collect::<Result<Vec<u16>, String>>()?;
+    block.stmts.pop();
+    let tail: syn::Expr = syn::parse_quote!(
+        ::std::result::Result::Ok(#rt::Prepared::new(&client.inner, &client.client, request))
+    );
+    block.stmts.push(syn::Stmt::Expr(tail, None));
+    Ok(taken)
+}
+
+/// The statuses an arm's pattern names (`200u16`, `200u16 | 202u16`; the
+/// wildcard none); `None` for another pattern.
+fn collect_statuses(pat: &syn::Pat, out: &mut Vec<String>) -> Option<()> {
+    match pat {
+        syn::Pat::Wild(_) => Some(()),
+        syn::Pat::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(n),
+            ..
+        }) => {
+            out.push(n.base10_digits().to_string());
+            Some(())
         }
-        _ => Err("a generated `send` does not end in its answer's `match`".to_string()),
+        syn::Pat::Or(or) => or.cases.iter().try_for_each(|c| collect_statuses(c, out)),
+        _ => None,
     }
 }
 
@@ -528,7 +564,7 @@ mod tests {
                 request_media: None,
                 response_media: None,
                 security: vec![],
-                success: vec![],
+                success: vec!["200".into()],
                 errors: vec![],
                 paginated: None,
                 query_renames: vec![],
@@ -575,6 +611,39 @@ mod tests {
             code.contains("client . inner . pre (& mut request , op) ?"),
             "{code}"
         );
+        // `request()` prepares the request, `send()` hands it to the
+        // runtime with the statuses its answer takes.
+        assert!(
+            code.contains("fn request (self) -> :: std :: result :: Result < :: rt :: Prepared < 'a > , :: rt :: Failed >"),
+            "{code}"
+        );
+        assert!(
+            code.contains(
+                ":: rt :: call (self . request () , & super :: OPERATIONS [0usize] , & [200u16])"
+            ),
+            "{code}"
+        );
+        assert!(!code.contains("async"), "{code}");
+
+        // A status the spec does not document as a success fails the
+        // generation.
+        let undocumented = quote::quote! {
+            let Self { client } = self;
+            let mut request = client.client.get(url).build()?;
+            let info = OperationInfo { operation_id: "read_user" };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => Ok(ResponseValue::empty(response)),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        };
+        let e = rewrite(&mut file(undocumented), &rt, &table())
+            .err()
+            .unwrap();
+        assert!(e.contains("`read_user` takes the status 201"), "{e}");
 
         let without_pre = quote::quote! {
             let Self { client } = self;

@@ -61,17 +61,20 @@ fn atrium_gets_a_scheme_enum_and_typed_constants() {
 #[test]
 fn every_builder_send_is_typed_and_calls_the_runtime_directly() {
     let code = squash(&rendered("nexus"));
-    assert_eq!(code.matches("asyncfnsend_raw(self").count(), 1);
-    // `send` is the request's future, wrapped: no `async fn` holding it.
+    // No async code is generated: `request()` prepares the request, and
+    // `send()` returns the runtime's `call`, with the operation's
+    // wire-table entry and the statuses its answer takes.
+    assert!(!code.contains("async"));
+    assert_eq!(code.matches("fnrequest(self,)").count(), 1);
     assert!(code.contains(
-        "pubfnsend(self,)->impl::std::future::Future<Output=::std::result::Result<ResponseValue<types::MemberResponseBody>,::mx_client::__private::Error,>,>+use<'a>{letbody_limit=self.client.inner.body_limit();::mx_client::__private::send(self.send_raw(),&super::OPERATIONS[0usize],body_limit,)}"
+        "pubfnsend(self,)->impl::std::future::Future<Output=::std::result::Result<ResponseValue<types::MemberResponseBody>,::mx_client::__private::Error,>,>+use<'a>{::mx_client::__private::call(self.request(),&super::OPERATIONS[0usize],&[200u16],)}"
     ));
-    assert!(!code.contains("pubasyncfnsend_raw"));
-    // `send_raw` returns the runtime's typed failure; the runtime is called
-    // with the operation's wire-table entry, not through `ClientHooks`, and
-    // `exec` takes (or refuses) the answer.
-    assert!(code.contains("::std::result::Result<ResponseValue<types::MemberResponseBody>,::mx_client::__private::Failed,>"));
-    assert!(code.contains("letop=&super::OPERATIONS[0usize];client.inner.pre(&mutrequest,op)?;letresponse=client.inner.exec(&client.client,request,op).await?;(matchresponse.status().as_u16(){"));
+    // `request()` returns the runtime's typed failure or the prepared
+    // request, after the hooks' `pre` with the operation's entry (not
+    // through `ClientHooks`); the runtime sends it and takes the answer.
+    assert!(code.contains("fnrequest(self,)->::std::result::Result<::mx_client::__private::Prepared<'a>,::mx_client::__private::Failed,>"));
+    assert!(code.contains("letop=&super::OPERATIONS[0usize];client.inner.pre(&mutrequest,op)?;::std::result::Result::Ok(::mx_client::__private::Prepared::new(&client.inner,&client.client,request"));
+    assert!(!code.contains(".exec("));
     assert!(!code.contains("client.pre("));
     assert!(!code.contains("OperationInfo{"));
     // No hooks trait, no `ClientInfo` handing out the runtime's `Hooks`,
@@ -88,9 +91,8 @@ fn every_builder_send_is_typed_and_calls_the_runtime_directly() {
     assert!(!code.contains("header::ACCEPT"));
     assert!(!code.contains("header_map"));
     assert!(code.contains("letmutrequest=client.client.post(url).json(&body).build()?;"));
-    // A JSON answer is decoded by the runtime, headers moved.
-    assert!(code.contains("200u16=>::mx_client::__private::json_response(response).await,"));
-    assert!(code.contains(".map_err(::mx_client::__private::Failed::from)"));
+    // The answer is the runtime's to take.
+    assert!(!code.contains("json_response"));
     assert!(!code.contains(".post(&result"));
     assert!(!code.contains("from_response"));
     assert!(!code.contains("Error::Custom"));
@@ -112,7 +114,7 @@ fn header_parameters_keep_their_header_map() {
     assert!(code.contains("::mx_client::__private::Segment(&user_guid)"));
     assert!(!code.contains("encode_path(&"));
     assert_eq!(
-        code.matches("asyncfnsend_raw(self").count(),
+        code.matches("fnrequest(self,)").count(),
         code.matches("client.inner.pre(&mutrequest,op)?;").count()
     );
 }

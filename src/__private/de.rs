@@ -109,6 +109,161 @@ where
     }
 }
 
+/// The index of an object's key in a generated struct's key list (the
+/// list's length for a key it does not have), read without allocating:
+/// the lean `Deserialize` impls match keys through it once.
+#[derive(Debug, Clone, Copy)]
+pub struct Key(pub &'static [&'static str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Key {
+    type Value = usize;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+
+impl serde::de::Visitor<'_> for Key {
+    type Value = usize;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<usize, E> {
+        Ok(self.0.iter().position(|k| *k == v).unwrap_or(self.0.len()))
+    }
+    fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<usize, E> {
+        Ok(self
+            .0
+            .iter()
+            .position(|k| k.as_bytes() == v)
+            .unwrap_or(self.0.len()))
+    }
+}
+
+/// Fills a field's slot, refusing a key given twice (as serde's derive
+/// does).
+pub fn put<T, E: serde::de::Error>(
+    slot: &mut Option<T>,
+    value: T,
+    key: &'static str,
+) -> Result<(), E> {
+    if slot.is_some() {
+        return Err(E::duplicate_field(key));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+/// A required field's value, or serde's missing-field error.
+pub fn required<T, E: serde::de::Error>(slot: Option<T>, key: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(key))
+}
+
+/// Reads a field through [`null_as_default`].
+#[derive(Debug)]
+pub struct NullAsDefault<T>(pub T);
+
+impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for NullAsDefault<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        null_as_default(d).map(NullAsDefault)
+    }
+}
+
+/// Reads a field through [`number_or_string`].
+#[derive(Debug)]
+pub struct NumberOrString<T>(pub T);
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for NumberOrString<Option<T>> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        number_or_string(d).map(NumberOrString)
+    }
+}
+
+/// Reads a field through [`one_or_list`].
+#[derive(Debug)]
+pub struct OneOrList<T>(pub T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrList<Option<T>> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        one_or_list(d).map(OneOrList)
+    }
+}
+
+/// `Deserialize` for a generated struct (the pipeline's lean impl, in place
+/// of serde's derive): a map visitor that matches each key once through
+/// [`Key`] and fills one slot per field; unknown keys are skipped, the last
+/// of a repeated key is kept. Each field is `index => field: "key" kind`,
+/// the kind `opt` (absent is the field's default), `req` (absent is serde's
+/// missing-field error) or `default(path)`, optionally `via Wrapper` (a
+/// wrapper type of this module that reads the value).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __de_object {
+    ($name:ident { $($index:literal => $field:ident: $key:literal $kind:ident $(($default:path))? $(via $wrap:ident)?),* $(,)? }) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                const KEYS: &[&str] = &[$($key),*];
+                struct Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str(::core::concat!("struct ", ::core::stringify!($name)))
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::core::result::Result<$name, A::Error> {
+                        $(let mut $field = ::core::option::Option::None;)*
+                        while let ::core::option::Option::Some(key) =
+                            map.next_key_seed($crate::__private::de::Key(KEYS))?
+                        {
+                            match key {
+                                $($index => $field = ::core::option::Option::Some(
+                                    $crate::__de_value!(map $($wrap)?)
+                                ),)*
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        ::core::result::Result::Ok($name {
+                            $($field: $crate::__de_finish!($field, $key, $kind $(($default))?),)*
+                        })
+                    }
+                }
+                d.deserialize_struct(::core::stringify!($name), KEYS, Visitor)
+            }
+        }
+    };
+}
+
+/// A field's value in [`__de_object!`]: read as its type, or through a
+/// wrapper of `__private::de`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __de_value {
+    ($map:ident) => {
+        $map.next_value()?
+    };
+    ($map:ident $wrap:ident) => {
+        $map.next_value::<$crate::__private::de::$wrap<_>>()?.0
+    };
+}
+
+/// A field's slot as its value in [`__de_object!`], by the field's kind.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __de_finish {
+    ($slot:ident, $key:literal, opt) => {
+        $slot.unwrap_or_default()
+    };
+    ($slot:ident, $key:literal, req) => {
+        $crate::__private::de::required($slot, $key)?
+    };
+    ($slot:ident, $key:literal, default($default:path)) => {
+        $slot.unwrap_or_else($default)
+    };
+}
+
 #[cfg(test)]
 mod tests {
     #[derive(serde::Deserialize, Debug, PartialEq)]

@@ -6,13 +6,15 @@
 //! Each file has one job: `wire` (the table's types), `client` (what a
 //! generated client provides), `hooks` (credentials, `pre`, `post`), `exec`
 //! (sending, retries, renewal), `body` (bounded and buffered answers),
-//! `decode` (a JSON answer into its generated type), `path` (a path
+//! `call` (sending a prepared request, taking its answer), `decode` (a
+//! JSON answer into its generated type), `path` (a path
 //! parameter percent-encoded into the URL), `failure` (typed
 //! failures into `Error`), `send` (what a generated request returns, read
 //! as an `Error`). An API's error codes are its module's `ApiRules`
 //! (`src/rules.rs`).
 
 mod body;
+mod call;
 mod client;
 pub mod de;
 mod decode;
@@ -29,8 +31,9 @@ pub use crate::builder::ApiClient;
 pub use crate::error::Error;
 pub use crate::pagination::{paginate, Page, PageStream, Pagination};
 pub use crate::rules::{ApiRules, ErrorClass};
-pub use crate::{__open_enum as open_enum, __string_enum as string_enum};
+pub use crate::{__de_object as de_object, __open_enum as open_enum, __string_enum as string_enum};
 pub use body::ErrorBody;
+pub use call::{call, Answer, Prepared};
 pub use client::ClientParts;
 
 /// A request builder's parameter, converted: the message of a value that
