@@ -46,7 +46,7 @@ pub use builder::{ApiClient, ClientBuilder};
 pub use credentials::{ApiKey, ClientId};
 pub use error::{ApiError, Error, InvalidRequest};
 pub use http::{install_crypto_provider, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-pub use pagination::{Page, PageStream, Pagination};
+pub use pagination::{Page, PageStream, Pages, Pagination};
 pub use retry::RetryPolicy;
 #[allow(deprecated)]
 pub use rules::NEXUS_DUPLICATE_MEMBER;

@@ -29,13 +29,57 @@ pub struct Page<T> {
     pub pagination: Option<Pagination>,
 }
 
-/// The stream of every item of a list operation.
+/// The stream of every item of a list operation, boxed: what a list
+/// builder's `stream_all()` returns, for a field or a return type that has
+/// to name it (`Box::pin(builder.stream_all())`).
 pub type PageStream<'a, T> =
     Pin<Box<dyn futures_core::Stream<Item = Result<T, Error>> + Send + 'a>>;
 
-struct PagerState<B, F, T> {
+/// The stream `stream_all()` returns: the pages' items, fetched as it is
+/// polled. `Unpin` (it boxes its state at the first poll), so `next()`
+/// takes it as it is; its code is compiled where it is polled, for the
+/// lists a program reads.
+#[must_use = "a stream fetches nothing until it is polled"]
+pub struct Pages<St> {
+    start: Option<St>,
+    running: Option<Pin<Box<St>>>,
+}
+
+impl<St> std::fmt::Debug for Pages<St> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pages")
+            .field("started", &self.running.is_some())
+            .finish()
+    }
+}
+
+// `start` is never pinned where it is: it is moved into a box before its
+// first poll.
+impl<St> Unpin for Pages<St> {}
+
+impl<St: futures_core::Stream> futures_core::Stream for Pages<St> {
+    type Item = St::Item;
+
+    fn poll_next(
+        self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<St::Item>> {
+        let this = self.get_mut();
+        if let Some(start) = this.start.take() {
+            this.running = Some(Box::pin(start));
+        }
+        match &mut this.running {
+            Some(stream) => stream.as_mut().poll_next(cx),
+            None => std::task::Poll::Ready(None),
+        }
+    }
+}
+
+struct PagerState<B, F, P, T> {
     builder: B,
     fetch: F,
+    /// Reads a page's items and pagination from its answer.
+    page: P,
     next_page: Option<i64>,
     last_seen: Option<i64>,
     /// The first item of the last page: a page that starts with it again
@@ -46,37 +90,45 @@ struct PagerState<B, F, T> {
     buffer: VecDeque<T>,
 }
 
-/// Streams the items of every page: `fetch(builder, n)` fetches page `n`
-/// (from 1). Stops after the last page (`current_page >= total_pages`, or
+/// Streams the items of every page: `fetch(builder, n)` sends the request
+/// for page `n` (from 1), `page(answer)` reads its items and pagination.
+/// Stops after the last page (`current_page >= total_pages`, or
 /// `total_entries` items), when a page comes back empty or short, when the
 /// server answers a page it already answered (a `current_page` not past the
 /// last one, or the same first item: a server that ignores `page` cannot make
 /// it loop forever), and after the first page when the answer has no
 /// `pagination`.
-pub fn paginate<'a, B, T, F, Fut>(builder: B, fetch: F) -> PageStream<'a, T>
+pub fn paginate<'a, B, T, R, F, Fut, P>(
+    builder: B,
+    fetch: F,
+    page: P,
+) -> Pages<impl futures_core::Stream<Item = Result<T, Error>> + Send + 'a>
 where
     B: Clone + Send + 'a,
     T: Clone + PartialEq + Send + 'a,
+    R: Send + 'a,
     F: Fn(B, i64) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<Page<T>, Error>> + Send + 'a,
+    Fut: Future<Output = Result<progenitor_client::ResponseValue<R>, Error>> + Send + 'a,
+    P: Fn(R) -> Page<T> + Send + 'a,
 {
     let state = PagerState {
         builder,
         fetch,
+        page,
         next_page: Some(1),
         last_seen: None,
         last_first: None,
         fetched: 0,
         buffer: VecDeque::new(),
     };
-    Box::pin(futures_util::stream::unfold(state, |mut s| async move {
+    let stream = futures_util::stream::unfold(state, |mut s| async move {
         loop {
             if let Some(item) = s.buffer.pop_front() {
                 return Some((Ok(item), s));
             }
             let page = s.next_page.take()?;
             let fetched = match (s.fetch)(s.builder.clone(), page).await {
-                Ok(p) => p,
+                Ok(answer) => (s.page)(answer.into_inner()),
                 Err(e) => return Some((Err(e), s)),
             };
             let Some(p) = fetched.pagination else {
@@ -106,5 +158,9 @@ where
             }
             s.buffer.extend(fetched.items);
         }
-    }))
+    });
+    Pages {
+        start: Some(stream),
+        running: None,
+    }
 }

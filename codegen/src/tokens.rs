@@ -31,18 +31,17 @@ pub(crate) fn support_tokens(
         Some(quote! {
             impl<'a> builder::#builder<'a> {
                 #[doc = #doc]
-                pub fn stream_all(self) -> #rt::PageStream<'a, types::#item> {
-                    #rt::paginate(self, |b: Self, page: i64| async move {
-                        let r = b.page(page).send().await?.into_inner();
-                        Ok(#rt::Page {
-                            items: r.#items,
-                            pagination: r.pagination.map(|p| #rt::Pagination {
-                                current_page: p.current_page,
-                                per_page: p.per_page,
-                                total_entries: p.total_entries,
-                                total_pages: p.total_pages,
-                            }),
-                        })
+                pub fn stream_all(
+                    self,
+                ) -> #rt::Pages<impl #rt::Stream<Item = ::std::result::Result<types::#item, #rt::Error>> + Send + use<'a>> {
+                    #rt::paginate(self, |b: Self, page: i64| b.page(page).send(), |r| #rt::Page {
+                        items: r.#items,
+                        pagination: r.pagination.map(|p| #rt::Pagination {
+                            current_page: p.current_page,
+                            per_page: p.per_page,
+                            total_entries: p.total_entries,
+                            total_pages: p.total_pages,
+                        }),
                     })
                 }
             }

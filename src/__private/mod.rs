@@ -29,12 +29,13 @@ mod wire;
 
 pub use crate::builder::ApiClient;
 pub use crate::error::Error;
-pub use crate::pagination::{paginate, Page, PageStream, Pagination};
+pub use crate::pagination::{paginate, Page, PageStream, Pages, Pagination};
 pub use crate::rules::{ApiRules, ErrorClass};
 pub use crate::{__de_object as de_object, __open_enum as open_enum, __string_enum as string_enum};
 pub use body::ErrorBody;
 pub use call::{call, Answer, Prepared};
 pub use client::ClientParts;
+pub use futures_core::Stream;
 
 /// A request builder's parameter, converted: the message of a value that
 /// does not convert names the parameter and the type it wanted.
