@@ -227,10 +227,10 @@ impl<'a> Shared<'a> {
     }
 
     /// `Some(MEDIA_i)` for `s`, or `None`.
-    fn media(&mut self, s: Option<&'a String>) -> TokenStream {
+    fn media(&mut self, s: Option<&'a str>) -> TokenStream {
         match s {
             Some(s) => {
-                let c = quote::format_ident!("MEDIA_{}", Self::index(&mut self.media, s.as_str()));
+                let c = quote::format_ident!("MEDIA_{}", Self::index(&mut self.media, s));
                 quote!(::core::option::Option::Some(#c))
             }
             None => quote!(::core::option::Option::None),
@@ -292,10 +292,10 @@ impl WireTable {
             query_renames: _,
         } = o;
         let method = quote::format_ident!("{}", method.to_ascii_uppercase());
-        let content_type = shared.media(request_media.as_ref());
+        let content_type = shared.media(request_media.as_deref());
         let accept = shared.media(self.accept(response_media.as_ref()));
         let json = response_media.as_deref().is_some_and(mx_specs::is_json);
-        let resp = shared.media(response_media.as_ref());
+        let resp = shared.media(response_media.as_deref());
         let errors = shared.errors(errors);
         quote! {
             #rt::Operation {
@@ -316,16 +316,11 @@ impl WireTable {
     }
 
     /// The `Accept` of an operation whose documented answer is `response_media`.
-    pub fn accept<'a>(&'a self, response_media: Option<&'a String>) -> Option<&'a String> {
+    pub fn accept<'a>(&'a self, response_media: Option<&'a String>) -> Option<&'a str> {
         match (response_media, &self.json_accept) {
-            (Some(m), Some(vendor))
-                if m.split(';').next().unwrap_or("").trim() == "application/json" =>
-            {
-                Some(vendor)
-            }
-            (Some(m), _) => Some(m),
+            (Some(m), vendor) => Some(mx_specs::accept_for(m, vendor.as_deref())),
             (None, Some(vendor)) => Some(vendor),
-            (None, None) => self.default_accept.as_ref(),
+            (None, None) => self.default_accept.as_deref(),
         }
     }
 

@@ -264,6 +264,7 @@ components:
         "{}",
         r.code
     );
-    assert!(r.code.contains("pub fn stream_all(self)"));
+    let squashed: String = r.code.split_whitespace().collect();
+    assert!(squashed.contains("pubfnstream_all(self,)"), "{}", r.code);
     assert!(r.code.contains("items: r.thing_list"), "{}", r.code);
 }

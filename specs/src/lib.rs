@@ -3,7 +3,8 @@
 //!
 //! - [`APIS`]: every API, its files, and what every request of it carries
 //!   beyond its spec;
-//! - [`is_json`]: which media types are JSON on the wire;
+//! - [`is_json`]: which media types are JSON on the wire, [`essence`] and
+//!   [`accept_for`]: the `Accept` that asks for a documented answer;
 //! - [`SchemeKind`]: how a security scheme travels;
 //! - with the `parse` feature, [`merge`] (an overlay over a spec) and
 //!   [`scheme_kind`] (the security-scheme walk);
@@ -141,11 +142,27 @@ impl SpecApi {
 #[cfg(feature = "embed")]
 mod embed;
 
+/// A media type without its parameters (`; charset=…`) and surrounding
+/// space; compare it without regard to case.
+pub fn essence(media: &str) -> &str {
+    media.split(';').next().unwrap_or("").trim()
+}
+
+/// The `Accept` that asks for an answer documented as `media`: an API's
+/// `json_accept` ([`SpecApi::json_accept`]) in place of plain
+/// `application/json`, else `media` itself.
+pub fn accept_for<'a>(media: &'a str, json_accept: Option<&'a str>) -> &'a str {
+    match json_accept {
+        Some(vendor) if essence(media).eq_ignore_ascii_case("application/json") => vendor,
+        _ => media,
+    }
+}
+
 /// Is `media` JSON on the wire: `application/json`, or an
 /// `application/…+json` vendor type (`application/vnd.mx.atrium.v1+json`)?
 /// Parameters after `;` are ignored, and case too.
 pub fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or("").trim().as_bytes();
+    let essence = essence(media).as_bytes();
     let starts = |p: &[u8]| essence.len() >= p.len() && essence[..p.len()].eq_ignore_ascii_case(p);
     let ends = |p: &[u8]| {
         essence.len() >= p.len() && essence[essence.len() - p.len()..].eq_ignore_ascii_case(p)
@@ -176,6 +193,20 @@ pub use parse::{merge, scheme_kind};
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_json_is_asked_for_with_the_apis_json_accept() {
+        let vendor = Some("application/vnd.mx.api.v1+json");
+        assert_eq!(accept_for("application/json", vendor), vendor.unwrap());
+        assert_eq!(
+            accept_for("Application/JSON; charset=utf-8", vendor),
+            vendor.unwrap()
+        );
+        assert_eq!(accept_for("application/json", None), "application/json");
+        let pdf = "application/vnd.mx.atrium.v1+pdf";
+        assert_eq!(accept_for(pdf, vendor), pdf);
+        assert_eq!(essence(" text/html ; q=1"), "text/html");
+    }
 
     #[test]
     fn json_media_types_are_recognised_in_any_case() {

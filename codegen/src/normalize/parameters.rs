@@ -54,11 +54,17 @@ pub(super) fn check_path(
     Ok(())
 }
 
-/// Removes the header parameters the API sends as constants (MX's
-/// `Accept-Version`: a required header parameter with a default in
-/// v20250224, which would make every call ask for it): the runtime sends
-/// them from the wire table. A declared default or set of values that does
-/// not hold the constant fails, naming the place.
+/// The headers the runtime sends from an operation's documented media
+/// types (the wire table), whatever a spec declares as parameters.
+const MEDIA_HEADERS: [&str; 2] = ["Accept", "Content-Type"];
+
+/// Removes the header parameters the runtime sends itself: the API's
+/// constants (MX's `Accept-Version`: a required header parameter with a
+/// default in v20250224, which would make every call ask for it) and the
+/// media headers (`Accept`, a required parameter of seven v20250224
+/// operations, which the runtime sets from the documented answer anyway).
+/// A declared default or set of values that does not hold a constant
+/// fails, naming the place.
 pub(super) fn strip_constant_headers(
     file: &Path,
     at: &str,
@@ -66,9 +72,6 @@ pub(super) fn strip_constant_headers(
     components: &Components,
     constant: &[(String, String)],
 ) -> Result<(), SpecError> {
-    if constant.is_empty() {
-        return Ok(());
-    }
     let mut kept = Vec::with_capacity(params.len());
     for p in std::mem::take(params) {
         let Some(Parameter::Header { parameter_data, .. }) = resolve(&p, &components.parameters)
@@ -76,6 +79,12 @@ pub(super) fn strip_constant_headers(
             kept.push(p);
             continue;
         };
+        if MEDIA_HEADERS
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case(&parameter_data.name))
+        {
+            continue;
+        }
         let Some((name, value)) = constant
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case(&parameter_data.name))
