@@ -122,25 +122,22 @@ struct HAtriumResponse {
 }
 
 fn nexus_generated_body() -> nexus::types::MemberCreateRequestBody {
-    nexus::types::MemberCreateRequestBody {
-        member: Some(nexus::types::MemberCreateRequest {
-            credentials: vec![
-                nexus::types::MemberCreateRequestCredentialsItem {
-                    credential_guid: Some("CRD-18cd14ce-2628-5eb6-ae17-b11f89d0b667".into()),
-                    value: Some("ExampleUsername".into()),
-                    ..Default::default()
-                },
-                nexus::types::MemberCreateRequestCredentialsItem {
-                    credential_guid: Some("CRD-4f6a8b2c-1d3e-5f7a-9b0c-2d4e6f8a0b1c".into()),
-                    value: Some("Pa$$vv@Rd".into()),
-                    ..Default::default()
-                },
-            ],
-            skip_aggregation: Some(true),
-            ..nexus::types::MemberCreateRequest::new("INS-1572a04c-912b-59bf-5841-332c7dfafaef")
-        }),
-        ..Default::default()
-    }
+    nexus::types::MemberCreateRequestBody::new(nexus::types::MemberCreateRequest {
+        credentials: vec![
+            nexus::types::MemberCreateRequestCredentialsItem {
+                credential_guid: Some("CRD-18cd14ce-2628-5eb6-ae17-b11f89d0b667".into()),
+                value: Some("ExampleUsername".into()),
+                ..Default::default()
+            },
+            nexus::types::MemberCreateRequestCredentialsItem {
+                credential_guid: Some("CRD-4f6a8b2c-1d3e-5f7a-9b0c-2d4e6f8a0b1c".into()),
+                value: Some("Pa$$vv@Rd".into()),
+                ..Default::default()
+            },
+        ],
+        skip_aggregation: Some(true),
+        ..nexus::types::MemberCreateRequest::new("INS-1572a04c-912b-59bf-5841-332c7dfafaef")
+    })
 }
 
 fn nexus_baseline_body() -> HNexusBody<'static> {

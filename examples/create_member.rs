@@ -198,10 +198,7 @@ async fn nexus_create(
     // The spec leaves `member` optional in the answer.
     Ok(client
         .create_member()
-        .body(nexus::types::MemberCreateRequestBody {
-            member: Some(member),
-            ..Default::default()
-        })
+        .body(nexus::types::MemberCreateRequestBody::new(member))
         .send()
         .await?
         .into_inner()

@@ -7,12 +7,10 @@
 //! let nexus = Client::from_environment(Environment::Integration, "session-token")?;
 //! let member = nexus
 //!     .create_member()
-//!     .body(types::MemberCreateRequestBody {
-//!         member: Some(types::MemberCreateRequest {
-//!             is_oauth: Some(true),
-//!             ..types::MemberCreateRequest::new("INS-1572a04c-912b-59bf-5841-332c7dfafaef")
-//!         }),
-//!     })
+//!     .body(types::MemberCreateRequestBody::new(types::MemberCreateRequest {
+//!         is_oauth: Some(true),
+//!         ..types::MemberCreateRequest::new("INS-1572a04c-912b-59bf-5841-332c7dfafaef")
+//!     }))
 //!     .send()
 //!     .await?
 //!     .into_inner();

@@ -56,6 +56,14 @@ pub struct ApiDef {
     pub version: Option<&'static str>,
 }
 
+impl ApiDef {
+    /// The `Accept` its clients send for a plain `application/json` answer
+    /// (`mx_specs::SpecApi::json_accept`), if it has one.
+    pub fn json_accept(&self) -> Option<&'static str> {
+        self.json_is_vendor.then_some(self.json_media)
+    }
+}
+
 /// The JSON media type of `spec`'s answers, where it fixes one.
 const fn json_of(spec: &SpecApi, otherwise: &'static str) -> &'static str {
     match spec.json_accept {

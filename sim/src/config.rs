@@ -8,6 +8,11 @@ pub const DEMO_API_KEY: &str = "demo-api-key";
 pub const DEMO_CLIENT_ID: &str = "demo-client-id";
 /// The demo `MD-SESSION-TOKEN`.
 pub const DEMO_SESSION_TOKEN: &str = "demo-session-token";
+/// The demo `processor_id` of the Platform's processor (the HTTP Basic user
+/// of `POST /token`).
+pub const DEMO_PROCESSOR_ID: &str = "demo-processor-id";
+/// The demo processor's `api_key` (the HTTP Basic password of `POST /token`).
+pub const DEMO_PROCESSOR_API_KEY: &str = "demo-processor-api-key";
 /// The GUID of the Nexus session's user, and of the seeded Atrium user.
 pub const DEMO_USER_GUID: &str = "USR-fa7537f3-48aa-a683-a02a-b18940482f54";
 
@@ -20,6 +25,12 @@ pub struct Config {
     pub client_id: String,
     /// The `MD-SESSION-TOKEN` Nexus requests must carry.
     pub session_token: String,
+    /// The Platform processor's `processor_id`: with
+    /// [`processor_api_key`](Self::processor_api_key), the only HTTP Basic
+    /// credentials `POST /token` accepts (a client's are refused).
+    pub processor_id: String,
+    /// The Platform processor's `api_key`.
+    pub processor_api_key: String,
     /// How long the first aggregation of a new member runs.
     pub aggregation_time: Duration,
     /// How long every job (aggregate, balance, extend_history,
@@ -100,6 +111,8 @@ impl std::fmt::Debug for Config {
             .field("api_key", &"[REDACTED]")
             .field("client_id", &"[REDACTED]")
             .field("session_token", &"[REDACTED]")
+            .field("processor_id", &"[REDACTED]")
+            .field("processor_api_key", &"[REDACTED]")
             .field("aggregation_time", &self.aggregation_time)
             .field("job_time", &self.job_time)
             .field("widget_lifetime", &self.widget_lifetime)
@@ -117,6 +130,8 @@ impl Default for Config {
             api_key: DEMO_API_KEY.into(),
             client_id: DEMO_CLIENT_ID.into(),
             session_token: DEMO_SESSION_TOKEN.into(),
+            processor_id: DEMO_PROCESSOR_ID.into(),
+            processor_api_key: DEMO_PROCESSOR_API_KEY.into(),
             aggregation_time: Duration::from_millis(300),
             job_time: Duration::from_millis(300),
             widget_lifetime: Duration::from_secs(600),

@@ -39,7 +39,8 @@ pub use api::{
     PLATFORM_V20250224,
 };
 pub use config::{
-    Config, WebhookConfig, DEMO_API_KEY, DEMO_CLIENT_ID, DEMO_SESSION_TOKEN, DEMO_USER_GUID,
+    Config, WebhookConfig, DEMO_API_KEY, DEMO_CLIENT_ID, DEMO_PROCESSOR_API_KEY, DEMO_PROCESSOR_ID,
+    DEMO_SESSION_TOKEN, DEMO_USER_GUID,
 };
 pub use mx::institutions::{Institution, INSTITUTIONS};
 pub use spec::{Operation, Schema, Spec};

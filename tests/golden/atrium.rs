@@ -8,7 +8,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///An account held at an institution, gathered through a member.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Account {
         ///Account number as given by the institution, often partly masked.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -126,7 +126,7 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///Account and routing numbers of one account, gathered by verification.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountNumber {
         ///GUID of the account the numbers belong to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -151,13 +151,13 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///Answer of the account number lists.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AccountNumbersResponseBody {
         ///Account and routing numbers found.
         pub account_numbers: ::std::vec::Vec<AccountNumber>,
     }
     ///Owner information of one account, gathered by identification.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountOwner {
         ///GUID of the account the owner holds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -194,19 +194,19 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///Answer of list_account_owners.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AccountOwnersResponseBody {
         ///Account owners found.
         pub account_owners: ::std::vec::Vec<AccountOwner>,
     }
     ///Answer with one account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AccountResponseBody {
         /// `account` of `AccountResponseBody`, as MX's spec names it (the spec describes it no further).
         pub account: Account,
     }
     ///Answer with a page of accounts.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AccountsResponseBody {
         ///The accounts of this page.
         pub accounts: ::std::vec::Vec<Account>,
@@ -215,7 +215,7 @@ pub mod types {
         pub pagination: ::std::option::Option<Pagination>,
     }
     ///An MFA challenge the end user must answer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Challenge {
         ///Name of the field the answer belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -242,7 +242,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///An image choice of an IMAGE_OPTIONS challenge.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ChallengeImageOption {
         ///The image, as a data URI.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -255,7 +255,7 @@ pub mod types {
         pub value: ::std::option::Option<::std::string::String>,
     }
     ///A choice of an OPTIONS challenge.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ChallengeOption {
         ///Text to show the end user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -265,13 +265,13 @@ pub mod types {
         pub value: ::std::option::Option<::std::string::String>,
     }
     ///Answer of list_member_mfa_challenges.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ChallengesResponseBody {
         ///The challenges to answer.
         pub challenges: ::std::vec::Vec<Challenge>,
     }
     ///A Connect widget URL issued for a user.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ConnectWidget {
         ///One-time URL that loads the Connect widget; it expires soon after it is issued.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -281,7 +281,7 @@ pub mod types {
         pub guid: ::std::option::Option<::std::string::String>,
     }
     ///Options of the Connect widget. All are optional.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ConnectWidgetRequestBody {
         ///Colour scheme of the widget; known values light and dark.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -318,13 +318,13 @@ pub mod types {
         pub wait_for_full_aggregation: ::std::option::Option<bool>,
     }
     ///Answer of get_connect_widget; MX names its key user.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ConnectWidgetResponseBody {
         /// `user` of `ConnectWidgetResponseBody`, as MX's spec names it (the spec describes it no further).
         pub user: ConnectWidget,
     }
     ///A choice of an OPTIONS credential.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialOption {
         ///Text to show the end user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -334,7 +334,7 @@ pub mod types {
         pub value: ::std::option::Option<::std::string::String>,
     }
     ///A credential or MFA answer sent by the partner: the credential's or challenge's guid and the end user's value.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialRequest {
         ///GUID of the institution credential (CRD-...) or MFA challenge answered.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -344,7 +344,7 @@ pub mod types {
         pub value: ::std::option::Option<::mx_client::CredentialValue>,
     }
     ///A credential an institution requires, or a member holds (without its value).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialResponse {
         ///The order in which to show the credential to the end user (MX's Read institution credentials page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -367,13 +367,13 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///Answer with a list of credentials.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CredentialsResponseBody {
         ///The credentials.
         pub credentials: ::std::vec::Vec<CredentialResponse>,
     }
     ///An investment holding of an account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Holding {
         ///GUID of the account the holding belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -425,13 +425,13 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///Answer with one holding.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HoldingResponseBody {
         /// `holding` of `HoldingResponseBody`, as MX's spec names it (the spec describes it no further).
         pub holding: Holding,
     }
     ///Answer with a page of holdings.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HoldingsResponseBody {
         ///The holdings of this page.
         pub holdings: ::std::vec::Vec<Holding>,
@@ -440,7 +440,7 @@ pub mod types {
         pub pagination: ::std::option::Option<Pagination>,
     }
     ///A financial institution partners can connect to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Institution {
         ///Code of the institution used in requests, e.g. mxbank.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -474,13 +474,13 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
     }
     ///Answer with one institution.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InstitutionResponseBody {
         /// `institution` of `InstitutionResponseBody`, as MX's spec names it (the spec describes it no further).
         pub institution: Institution,
     }
     ///Answer with a page of institutions.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InstitutionsResponseBody {
         ///The institutions of this page.
         pub institutions: ::std::vec::Vec<Institution>,
@@ -489,7 +489,7 @@ pub mod types {
         pub pagination: ::std::option::Option<Pagination>,
     }
     ///A user's connection to one institution.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Member {
         ///When the latest aggregation started (ISO 8601 date-time).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -535,7 +535,7 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///The state of a member's most recent aggregation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberConnectionStatus {
         ///When the latest aggregation started (ISO 8601 date-time).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -573,13 +573,13 @@ pub mod types {
         pub successfully_aggregated_at: ::std::option::Option<::std::string::String>,
     }
     ///Answer of read_member_status.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberConnectionStatusResponseBody {
         /// `member` of `MemberConnectionStatusResponseBody`, as MX's spec names it (the spec describes it no further).
         pub member: MemberConnectionStatus,
     }
     ///The member to create. institution_code is required; standard members also need credentials, OAuth members need is_oauth.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberCreateRequest {
         ///URL MX sends the end user to after the OAuth flow (OAuth members). The Atrium Create Member page lists it among the fields of member, so it is sent inside member here; MX's newer Platform API sends it beside member at the top of the body, and this spec follows the Atrium page because it is the page for this API.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -610,19 +610,19 @@ pub mod types {
         pub ui_message_webview_url_scheme: ::std::option::Option<::std::string::String>,
     }
     ///Body of create_member.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberCreateRequestBody {
         /// `member` of `MemberCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: MemberCreateRequest,
     }
     ///Answer with one member.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberResponseBody {
         /// `member` of `MemberResponseBody`, as MX's spec names it (the spec describes it no further).
         pub member: Member,
     }
     ///Answers to the MFA challenges of a member.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberResumeRequest {
         ///Answers: the guid of each challenge with the end user's answer as value.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -630,13 +630,13 @@ pub mod types {
         pub challenges: ::std::vec::Vec<CredentialRequest>,
     }
     ///Body of resume_member.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberResumeRequestBody {
         /// `member` of `MemberResumeRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: MemberResumeRequest,
     }
     ///The member attributes to change; only these can be updated.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberUpdateRequest {
         ///New credential values (the end user's secrets) to replace the stored ones.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -650,13 +650,13 @@ pub mod types {
         pub metadata: ::std::option::Option<::std::string::String>,
     }
     ///Body of update_member.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberUpdateRequestBody {
         /// `member` of `MemberUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: MemberUpdateRequest,
     }
     ///Answer with a page of members.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MembersResponseBody {
         ///The members of this page.
         pub members: ::std::vec::Vec<Member>,
@@ -665,7 +665,7 @@ pub mod types {
         pub pagination: ::std::option::Option<Pagination>,
     }
     ///A merchant that transactions are matched to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Merchant {
         ///When the merchant was created (ISO 8601 date-time).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -687,7 +687,7 @@ pub mod types {
         pub website_url: ::std::option::Option<::std::string::String>,
     }
     ///A physical location of a merchant.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MerchantLocation {
         ///City.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -721,13 +721,13 @@ pub mod types {
         pub street_address: ::std::option::Option<::std::string::String>,
     }
     ///Answer with one merchant location.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MerchantLocationResponseBody {
         /// `merchant_location` of `MerchantLocationResponseBody`, as MX's spec names it (the spec describes it no further).
         pub merchant_location: MerchantLocation,
     }
     ///Answer with a page of merchant locations.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MerchantLocationsResponseBody {
         ///The merchant locations of this page.
         pub merchant_locations: ::std::vec::Vec<MerchantLocation>,
@@ -736,13 +736,13 @@ pub mod types {
         pub pagination: ::std::option::Option<Pagination>,
     }
     ///Answer with one merchant.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MerchantResponseBody {
         /// `merchant` of `MerchantResponseBody`, as MX's spec names it (the spec describes it no further).
         pub merchant: Merchant,
     }
     ///Answer with a page of merchants.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MerchantsResponseBody {
         ///The merchants of this page.
         pub merchants: ::std::vec::Vec<Merchant>,
@@ -751,7 +751,7 @@ pub mod types {
         pub pagination: ::std::option::Option<Pagination>,
     }
     ///Paging information of a list answer. Not required in the list answers: older Atrium answers were seen without it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Pagination {
         ///Number of the current page, starting at 1.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -767,7 +767,7 @@ pub mod types {
         pub total_pages: ::std::option::Option<i64>,
     }
     ///An account statement fetched from the institution.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Statement {
         ///GUID of the account the statement belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -795,13 +795,13 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///Answer of read_member_statement, {"statement": {...}} as the Atrium "Read statement" page shows. (MX's generated SDKs use the key user here, a bug of theirs.)
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StatementResponseBody {
         /// `statement` of `StatementResponseBody`, as MX's spec names it (the spec describes it no further).
         pub statement: Statement,
     }
     ///Answer with a page of statements.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StatementsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `StatementsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -810,7 +810,7 @@ pub mod types {
         pub statements: ::std::vec::Vec<Statement>,
     }
     ///A transaction of an account, cleansed and categorized by MX.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Transaction {
         ///GUID of the account the transaction belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -913,7 +913,7 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///A transaction to cleanse and categorize.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionCleanseAndCategorizeRequest {
         ///Amount of the transaction; its direction (DEBIT or CREDIT) is given by type.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -932,7 +932,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///A cleansed and categorized transaction.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionCleanseAndCategorizeResponse {
         ///Amount of the transaction; its direction (DEBIT or CREDIT) is given by type.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -984,25 +984,25 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///Answer with one transaction.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TransactionResponseBody {
         /// `transaction` of `TransactionResponseBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: Transaction,
     }
     ///Body of cleanse_and_categorize_transactions.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TransactionsCleanseAndCategorizeRequestBody {
         ///The transactions to cleanse and categorize.
         pub transactions: ::std::vec::Vec<TransactionCleanseAndCategorizeRequest>,
     }
     ///Answer of cleanse_and_categorize_transactions.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TransactionsCleanseAndCategorizeResponseBody {
         ///The cleansed and categorized transactions, in request order.
         pub transactions: ::std::vec::Vec<TransactionCleanseAndCategorizeResponse>,
     }
     ///Answer with a page of transactions.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TransactionsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `TransactionsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -1011,7 +1011,7 @@ pub mod types {
         pub transactions: ::std::vec::Vec<Transaction>,
     }
     ///An end user of the partner.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct User {
         ///Unique identifier of the user (USR-...), defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1027,25 +1027,25 @@ pub mod types {
         pub metadata: ::std::option::Option<::std::string::String>,
     }
     ///Body of create_user; guid is assigned by MX and not sent.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserCreateRequestBody {
         /// `user` of `UserCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub user: User,
     }
     ///Answer with one user.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserResponseBody {
         /// `user` of `UserResponseBody`, as MX's spec names it (the spec describes it no further).
         pub user: User,
     }
     ///Body of update_user.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserUpdateRequestBody {
         /// `user` of `UserUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub user: User,
     }
     ///Answer with a page of users.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UsersResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `UsersResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -1143,6 +1143,300 @@ pub mod types {
         /// A `UserUpdateRequestBody` with its required fields (`user`) and nothing else set: set the others with struct update syntax (`..UserUpdateRequestBody::new(…)`), which keeps compiling when MX adds a field.
         pub fn new(user: impl ::std::convert::Into<User>) -> Self {
             Self { user: user.into() }
+        }
+    }
+    ::mx_client::__private::de_object! {
+        Account { 0 => account_number : "account_number" opt, 1 => apr : "apr" opt, 2 =>
+        apy : "apy" opt, 3 => available_balance : "available_balance" opt, 4 =>
+        available_credit : "available_credit" opt, 5 => balance : "balance" opt, 6 =>
+        cash_balance : "cash_balance" opt, 7 => cash_surrender_value :
+        "cash_surrender_value" opt, 8 => created_at : "created_at" opt, 9 => credit_limit
+        : "credit_limit" opt, 10 => currency_code : "currency_code" opt, 11 =>
+        day_payment_is_due : "day_payment_is_due" opt, 12 => death_benefit :
+        "death_benefit" opt, 13 => guid : "guid" opt, 14 => holdings_value :
+        "holdings_value" opt, 15 => institution_code : "institution_code" opt, 16 =>
+        insured_name : "insured_name" opt, 17 => interest_rate : "interest_rate" opt, 18
+        => is_closed : "is_closed" opt, 19 => last_payment : "last_payment" opt, 20 =>
+        last_payment_at : "last_payment_at" opt, 21 => loan_amount : "loan_amount" opt,
+        22 => matures_on : "matures_on" opt, 23 => member_guid : "member_guid" opt, 24 =>
+        minimum_balance : "minimum_balance" opt, 25 => minimum_payment :
+        "minimum_payment" opt, 26 => name : "name" opt, 27 => original_balance :
+        "original_balance" opt, 28 => pay_out_amount : "pay_out_amount" opt, 29 =>
+        payment_due_at : "payment_due_at" opt, 30 => payoff_balance : "payoff_balance"
+        opt, 31 => premium_amount : "premium_amount" opt, 32 => started_on : "started_on"
+        opt, 33 => subtype : "subtype" opt, 34 => total_account_value :
+        "total_account_value" opt, 35 => type_ : "type" opt, 36 => updated_at :
+        "updated_at" opt, 37 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountNumber { 0 => account_guid : "account_guid" opt, 1 => account_number :
+        "account_number" opt, 2 => institution_number : "institution_number" opt, 3 =>
+        member_guid : "member_guid" opt, 4 => routing_number : "routing_number" opt, 5 =>
+        transit_number : "transit_number" opt, 6 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountNumbersResponseBody { 0 => account_numbers : "account_numbers" req }
+    }
+    ::mx_client::__private::de_object! {
+        AccountOwner { 0 => account_guid : "account_guid" opt, 1 => address : "address"
+        opt, 2 => city : "city" opt, 3 => country : "country" opt, 4 => email : "email"
+        opt, 5 => guid : "guid" opt, 6 => member_guid : "member_guid" opt, 7 =>
+        owner_name : "owner_name" opt, 8 => postal_code : "postal_code" opt, 9 => state :
+        "state" opt, 10 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountOwnersResponseBody { 0 => account_owners : "account_owners" req }
+    }
+    ::mx_client::__private::de_object! {
+        AccountResponseBody { 0 => account : "account" req }
+    }
+    ::mx_client::__private::de_object! {
+        AccountsResponseBody { 0 => accounts : "accounts" req, 1 => pagination :
+        "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        Challenge { 0 => field_name : "field_name" opt, 1 => guid : "guid" opt, 2 =>
+        image_data : "image_data" opt, 3 => image_options : "image_options" opt via
+        NullAsDefault, 4 => label : "label" opt, 5 => options : "options" opt via
+        NullAsDefault, 6 => type_ : "type" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ChallengeImageOption { 0 => data_uri : "data_uri" opt, 1 => label : "label" opt,
+        2 => value : "value" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ChallengeOption { 0 => label : "label" opt, 1 => value : "value" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ChallengesResponseBody { 0 => challenges : "challenges" req }
+    }
+    ::mx_client::__private::de_object! {
+        ConnectWidget { 0 => connect_widget_url : "connect_widget_url" opt, 1 => guid :
+        "guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ConnectWidgetRequestBody { 0 => color_scheme : "color_scheme" opt, 1 =>
+        current_institution_code : "current_institution_code" opt, 2 =>
+        current_member_guid : "current_member_guid" opt, 3 => disable_institution_search
+        : "disable_institution_search" opt, 4 => include_transactions :
+        "include_transactions" opt, 5 => is_mobile_webview : "is_mobile_webview" opt, 6
+        => mode : "mode" opt, 7 => ui_message_version : "ui_message_version" opt, 8 =>
+        ui_message_webview_url_scheme : "ui_message_webview_url_scheme" opt, 9 =>
+        update_credentials : "update_credentials" opt, 10 => wait_for_full_aggregation :
+        "wait_for_full_aggregation" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ConnectWidgetResponseBody { 0 => user : "user" req }
+    }
+    ::mx_client::__private::de_object! {
+        CredentialOption { 0 => label : "label" opt, 1 => value : "value" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CredentialRequest { 0 => guid : "guid" opt, 1 => value : "value" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CredentialResponse { 0 => display_order : "display_order" opt, 1 => field_name :
+        "field_name" opt, 2 => guid : "guid" opt, 3 => label : "label" opt, 4 => options
+        : "options" opt via NullAsDefault, 5 => type_ : "type" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CredentialsResponseBody { 0 => credentials : "credentials" req }
+    }
+    ::mx_client::__private::de_object! {
+        Holding { 0 => account_guid : "account_guid" opt, 1 => cost_basis : "cost_basis"
+        opt, 2 => created_at : "created_at" opt, 3 => currency_code : "currency_code"
+        opt, 4 => cusip : "cusip" opt, 5 => daily_change : "daily_change" opt, 6 =>
+        description : "description" opt, 7 => guid : "guid" opt, 8 => holding_type :
+        "holding_type" opt, 9 => market_value : "market_value" opt, 10 => member_guid :
+        "member_guid" opt, 11 => purchase_price : "purchase_price" opt, 12 => shares :
+        "shares" opt, 13 => symbol : "symbol" opt, 14 => updated_at : "updated_at" opt,
+        15 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        HoldingResponseBody { 0 => holding : "holding" req }
+    }
+    ::mx_client::__private::de_object! {
+        HoldingsResponseBody { 0 => holdings : "holdings" req, 1 => pagination :
+        "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        Institution { 0 => code : "code" opt, 1 => medium_logo_url : "medium_logo_url"
+        opt, 2 => name : "name" opt, 3 => small_logo_url : "small_logo_url" opt, 4 =>
+        supports_account_identification : "supports_account_identification" opt, 5 =>
+        supports_account_statement : "supports_account_statement" opt, 6 =>
+        supports_account_verification : "supports_account_verification" opt, 7 =>
+        supports_oauth : "supports_oauth" opt, 8 => supports_transaction_history :
+        "supports_transaction_history" opt, 9 => url : "url" opt }
+    }
+    ::mx_client::__private::de_object! {
+        InstitutionResponseBody { 0 => institution : "institution" req }
+    }
+    ::mx_client::__private::de_object! {
+        InstitutionsResponseBody { 0 => institutions : "institutions" req, 1 =>
+        pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        Member { 0 => aggregated_at : "aggregated_at" opt, 1 => connection_status :
+        "connection_status" opt, 2 => guid : "guid" opt, 3 => identifier : "identifier"
+        opt, 4 => institution_code : "institution_code" opt, 5 => is_being_aggregated :
+        "is_being_aggregated" opt, 6 => is_oauth : "is_oauth" opt, 7 => metadata :
+        "metadata" opt, 8 => name : "name" opt, 9 => oauth_window_uri :
+        "oauth_window_uri" opt, 10 => status : "status" opt, 11 =>
+        successfully_aggregated_at : "successfully_aggregated_at" opt, 12 => user_guid :
+        "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberConnectionStatus { 0 => aggregated_at : "aggregated_at" opt, 1 =>
+        challenges : "challenges" opt via NullAsDefault, 2 => connection_status :
+        "connection_status" opt, 3 => guid : "guid" opt, 4 => has_processed_accounts :
+        "has_processed_accounts" opt, 5 => has_processed_transactions :
+        "has_processed_transactions" opt, 6 => is_authenticated : "is_authenticated" opt,
+        7 => is_being_aggregated : "is_being_aggregated" opt, 8 => status : "status" opt,
+        9 => successfully_aggregated_at : "successfully_aggregated_at" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberConnectionStatusResponseBody { 0 => member : "member" req }
+    }
+    ::mx_client::__private::de_object! {
+        MemberCreateRequest { 0 => client_redirect_url : "client_redirect_url" opt, 1 =>
+        credentials : "credentials" opt via NullAsDefault, 2 => identifier : "identifier"
+        opt, 3 => institution_code : "institution_code" req, 4 => is_oauth : "is_oauth"
+        opt, 5 => metadata : "metadata" opt, 6 => referral_source : "referral_source"
+        opt, 7 => skip_aggregation : "skip_aggregation" opt, 8 =>
+        ui_message_webview_url_scheme : "ui_message_webview_url_scheme" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberCreateRequestBody { 0 => member : "member" req }
+    }
+    ::mx_client::__private::de_object! {
+        MemberResponseBody { 0 => member : "member" req }
+    }
+    ::mx_client::__private::de_object! {
+        MemberResumeRequest { 0 => challenges : "challenges" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        MemberResumeRequestBody { 0 => member : "member" req }
+    }
+    ::mx_client::__private::de_object! {
+        MemberUpdateRequest { 0 => credentials : "credentials" opt via NullAsDefault, 1
+        => identifier : "identifier" opt, 2 => metadata : "metadata" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberUpdateRequestBody { 0 => member : "member" req }
+    }
+    ::mx_client::__private::de_object! {
+        MembersResponseBody { 0 => members : "members" req, 1 => pagination :
+        "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        Merchant { 0 => created_at : "created_at" opt, 1 => guid : "guid" opt, 2 =>
+        logo_url : "logo_url" opt, 3 => name : "name" opt, 4 => updated_at : "updated_at"
+        opt, 5 => website_url : "website_url" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MerchantLocation { 0 => city : "city" opt, 1 => guid : "guid" opt, 2 => latitude
+        : "latitude" opt, 3 => longitude : "longitude" opt, 4 => merchant_guid :
+        "merchant_guid" opt, 5 => phone_number : "phone_number" opt, 6 => postal_code :
+        "postal_code" opt, 7 => state : "state" opt, 8 => store_number : "store_number"
+        opt, 9 => street_address : "street_address" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MerchantLocationResponseBody { 0 => merchant_location : "merchant_location" req }
+    }
+    ::mx_client::__private::de_object! {
+        MerchantLocationsResponseBody { 0 => merchant_locations : "merchant_locations"
+        req, 1 => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MerchantResponseBody { 0 => merchant : "merchant" req }
+    }
+    ::mx_client::__private::de_object! {
+        MerchantsResponseBody { 0 => merchants : "merchants" req, 1 => pagination :
+        "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        Pagination { 0 => current_page : "current_page" opt, 1 => per_page : "per_page"
+        opt, 2 => total_entries : "total_entries" opt, 3 => total_pages : "total_pages"
+        opt }
+    }
+    ::mx_client::__private::de_object! {
+        Statement { 0 => account_guid : "account_guid" opt, 1 => content_hash :
+        "content_hash" opt, 2 => created_at : "created_at" opt, 3 => guid : "guid" opt, 4
+        => member_guid : "member_guid" opt, 5 => updated_at : "updated_at" opt, 6 => uri
+        : "uri" opt, 7 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        StatementResponseBody { 0 => statement : "statement" req }
+    }
+    ::mx_client::__private::de_object! {
+        StatementsResponseBody { 0 => pagination : "pagination" opt, 1 => statements :
+        "statements" req }
+    }
+    ::mx_client::__private::de_object! {
+        Transaction { 0 => account_guid : "account_guid" opt, 1 => amount : "amount" opt,
+        2 => category : "category" opt, 3 => check_number : "check_number" opt, 4 =>
+        check_number_string : "check_number_string" opt, 5 => created_at : "created_at"
+        opt, 6 => currency_code : "currency_code" opt, 7 => date : "date" opt, 8 =>
+        description : "description" opt, 9 => guid : "guid" opt, 10 => is_bill_pay :
+        "is_bill_pay" opt, 11 => is_direct_deposit : "is_direct_deposit" opt, 12 =>
+        is_expense : "is_expense" opt, 13 => is_fee : "is_fee" opt, 14 => is_income :
+        "is_income" opt, 15 => is_international : "is_international" opt, 16 =>
+        is_overdraft_fee : "is_overdraft_fee" opt, 17 => is_payroll_advance :
+        "is_payroll_advance" opt, 18 => is_subscription : "is_subscription" opt, 19 =>
+        latitude : "latitude" opt, 20 => longitude : "longitude" opt, 21 => member_guid :
+        "member_guid" opt, 22 => memo : "memo" opt, 23 => merchant_category_code :
+        "merchant_category_code" opt, 24 => merchant_guid : "merchant_guid" opt, 25 =>
+        original_description : "original_description" opt, 26 => posted_at : "posted_at"
+        opt, 27 => status : "status" opt, 28 => top_level_category : "top_level_category"
+        opt, 29 => transacted_at : "transacted_at" opt, 30 => type_ : "type" opt, 31 =>
+        updated_at : "updated_at" opt, 32 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionCleanseAndCategorizeRequest { 0 => amount : "amount" opt, 1 =>
+        description : "description" opt, 2 => identifier : "identifier" opt, 3 =>
+        merchant_category_code : "merchant_category_code" opt, 4 => type_ : "type" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionCleanseAndCategorizeResponse { 0 => amount : "amount" opt, 1 =>
+        category : "category" opt, 2 => description : "description" opt, 3 => identifier
+        : "identifier" opt, 4 => is_bill_pay : "is_bill_pay" opt, 5 => is_direct_deposit
+        : "is_direct_deposit" opt, 6 => is_expense : "is_expense" opt, 7 => is_fee :
+        "is_fee" opt, 8 => is_income : "is_income" opt, 9 => is_international :
+        "is_international" opt, 10 => is_overdraft_fee : "is_overdraft_fee" opt, 11 =>
+        is_payroll_advance : "is_payroll_advance" opt, 12 => merchant_category_code :
+        "merchant_category_code" opt, 13 => merchant_guid : "merchant_guid" opt, 14 =>
+        original_description : "original_description" opt, 15 => type_ : "type" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionResponseBody { 0 => transaction : "transaction" req }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionsCleanseAndCategorizeRequestBody { 0 => transactions : "transactions"
+        req }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionsCleanseAndCategorizeResponseBody { 0 => transactions : "transactions"
+        req }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionsResponseBody { 0 => pagination : "pagination" opt, 1 => transactions
+        : "transactions" req }
+    }
+    ::mx_client::__private::de_object! {
+        User { 0 => guid : "guid" opt, 1 => identifier : "identifier" opt, 2 =>
+        is_disabled : "is_disabled" opt, 3 => metadata : "metadata" opt }
+    }
+    ::mx_client::__private::de_object! {
+        UserCreateRequestBody { 0 => user : "user" req }
+    }
+    ::mx_client::__private::de_object! {
+        UserResponseBody { 0 => user : "user" req }
+    }
+    ::mx_client::__private::de_object! {
+        UserUpdateRequestBody { 0 => user : "user" req }
+    }
+    ::mx_client::__private::de_object! {
+        UsersResponseBody { 0 => pagination : "pagination" opt, 1 => users : "users" req
         }
     }
     impl ::mx_client::__private::Fields for AccountNumbersResponseBody {
@@ -1969,10 +2263,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InstitutionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -2036,12 +2330,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[19usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/institutions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -2053,11 +2348,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[19usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -2088,10 +2382,10 @@ pub mod builder {
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InstitutionResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, institution_code } = self;
@@ -2104,12 +2398,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[34usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/institutions/{institution_code}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -2121,11 +2416,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[34usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -2156,10 +2450,10 @@ pub mod builder {
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CredentialsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, institution_code } = self;
@@ -2172,12 +2466,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[35usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/institutions/{institution_code}/credentials`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -2189,11 +2484,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[35usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -2235,10 +2529,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MerchantsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, page, records_per_page } = self;
@@ -2259,12 +2553,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[27usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/merchants`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -2276,11 +2571,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[27usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -2308,10 +2602,10 @@ pub mod builder {
             self.merchant_guid = ::mx_client::__private::param(value, "merchant_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MerchantResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, merchant_guid } = self;
@@ -2324,12 +2618,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[39usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/merchants/{merchant_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -2341,11 +2636,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[39usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -2397,10 +2691,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MerchantLocationsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, merchant_guid, page, records_per_page } = self;
@@ -2425,12 +2719,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[26usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/merchants/{merchant_guid}/merchant_locations`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -2442,11 +2737,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[26usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -2489,10 +2783,10 @@ pub mod builder {
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MerchantLocationResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, merchant_guid, merchant_location_guid } = self;
@@ -2508,12 +2802,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[40usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/merchants/{merchant_guid}/merchant_locations/{merchant_location_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -2525,11 +2820,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[40usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -2568,10 +2862,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsCleanseAndCategorizeResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, body } = self;
@@ -2586,12 +2880,13 @@ pub mod builder {
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[2usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/transactions/cleanse_and_categorize`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -2603,11 +2898,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[2usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -2649,10 +2943,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::UsersResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, page, records_per_page } = self;
@@ -2673,12 +2967,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[30usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -2690,11 +2985,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[30usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -2732,10 +3026,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::UserResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, body } = self;
@@ -2749,12 +3043,13 @@ pub mod builder {
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[4usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -2766,11 +3061,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[4usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -2798,10 +3092,10 @@ pub mod builder {
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::UserResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid } = self;
@@ -2814,12 +3108,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[43usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -2831,11 +3126,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[43usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -2883,10 +3177,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::UserResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -2904,12 +3198,13 @@ pub mod builder {
             let mut request = client.client.put(url).json(&body).build()?;
             let op = &super::OPERATIONS[46usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -2921,11 +3216,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[46usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -2953,9 +3247,12 @@ pub mod builder {
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -2966,12 +3263,13 @@ pub mod builder {
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[6usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -2983,11 +3281,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[6usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -3039,10 +3336,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -3067,12 +3364,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[28usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -3084,11 +3382,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[28usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -3126,10 +3423,10 @@ pub mod builder {
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, account_guid } = self;
@@ -3144,12 +3441,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[31usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -3161,11 +3459,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[31usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -3203,10 +3500,10 @@ pub mod builder {
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountNumbersResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, account_guid } = self;
@@ -3221,12 +3518,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[13usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/account_numbers`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -3238,11 +3536,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[13usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -3304,10 +3601,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::HoldingsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, account_guid, page, records_per_page } = self;
@@ -3334,12 +3631,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[17usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -3351,11 +3649,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[17usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -3437,10 +3734,10 @@ pub mod builder {
             self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -3479,12 +3776,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[15usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -3496,11 +3794,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[15usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -3548,10 +3845,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::ConnectWidgetResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -3570,12 +3867,13 @@ pub mod builder {
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[10usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/connect_widget_url`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -3587,11 +3885,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[10usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -3643,10 +3940,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::HoldingsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -3671,12 +3968,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[16usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -3688,11 +3986,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[16usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -3730,10 +4027,10 @@ pub mod builder {
             self.holding_guid = ::mx_client::__private::param(value, "holding_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::HoldingResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, holding_guid } = self;
@@ -3748,12 +4045,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[33usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/holdings/{holding_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -3765,11 +4063,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[33usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -3821,10 +4118,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MembersResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -3849,12 +4146,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[25usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -3866,11 +4164,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[25usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -3918,10 +4215,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -3940,13 +4237,13 @@ pub mod builder {
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[3usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/members`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -3958,11 +4255,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[3usize],
-                body_limit,
+                &[200u16, 202u16],
             )
         }
     }
@@ -4000,10 +4296,10 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -4018,12 +4314,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[36usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -4035,11 +4332,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[36usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -4097,10 +4393,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, body } = self;
@@ -4121,12 +4417,13 @@ pub mod builder {
             let mut request = client.client.put(url).json(&body).build()?;
             let op = &super::OPERATIONS[45usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -4138,11 +4435,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[45usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -4180,9 +4476,12 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -4195,12 +4494,13 @@ pub mod builder {
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[5usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -4212,11 +4512,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[5usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -4254,10 +4553,10 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountNumbersResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -4272,12 +4571,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[12usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_numbers`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -4289,11 +4589,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[12usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -4331,10 +4630,10 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountOwnersResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -4349,12 +4648,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[14usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_owners`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -4366,11 +4666,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[14usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -4432,10 +4731,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
@@ -4462,12 +4761,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[20usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -4479,11 +4779,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[20usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -4531,10 +4830,10 @@ pub mod builder {
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, account_guid } = self;
@@ -4551,12 +4850,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[32usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -4568,11 +4868,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[32usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -4610,10 +4909,10 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -4628,13 +4927,13 @@ pub mod builder {
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[0usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/aggregate`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -4646,11 +4945,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[0usize],
-                body_limit,
+                &[200u16, 202u16],
             )
         }
     }
@@ -4688,10 +4986,10 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -4706,13 +5004,13 @@ pub mod builder {
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[1usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/balance`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -4724,11 +5022,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[1usize],
-                body_limit,
+                &[200u16, 202u16],
             )
         }
     }
@@ -4766,10 +5063,10 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::ChallengesResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -4784,12 +5081,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[22usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/challenges`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -4801,11 +5099,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[22usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -4843,10 +5140,10 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CredentialsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -4861,12 +5158,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[21usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/credentials`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -4878,11 +5176,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[21usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -4920,10 +5217,10 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -4938,13 +5235,13 @@ pub mod builder {
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[8usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/extend_history`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -4956,11 +5253,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[8usize],
-                body_limit,
+                &[200u16, 202u16],
             )
         }
     }
@@ -4998,10 +5294,10 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -5016,13 +5312,13 @@ pub mod builder {
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[9usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/fetch_statements`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -5034,11 +5330,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[9usize],
-                body_limit,
+                &[200u16, 202u16],
             )
         }
     }
@@ -5100,10 +5395,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::HoldingsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
@@ -5130,12 +5425,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[18usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -5147,11 +5443,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[18usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -5189,10 +5484,10 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -5207,13 +5502,13 @@ pub mod builder {
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[11usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/identify`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -5225,11 +5520,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[11usize],
-                body_limit,
+                &[200u16, 202u16],
             )
         }
     }
@@ -5323,10 +5617,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -5382,12 +5676,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[41usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/oauth_window_uri`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -5399,11 +5694,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[41usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -5461,10 +5755,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, body } = self;
@@ -5485,12 +5779,13 @@ pub mod builder {
             let mut request = client.client.put(url).json(&body).build()?;
             let op = &super::OPERATIONS[44usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/resume`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -5502,11 +5797,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[44usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -5568,10 +5862,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::StatementsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
@@ -5598,12 +5892,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[23usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -5615,11 +5910,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[23usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -5667,10 +5961,10 @@ pub mod builder {
             self.statement_guid = ::mx_client::__private::param(value, "statement_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::StatementResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, statement_guid } = self;
@@ -5687,12 +5981,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[37usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -5704,11 +5999,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[37usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -5756,10 +6050,10 @@ pub mod builder {
             self.statement_guid = ::mx_client::__private::param(value, "statement_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<ByteStream>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, statement_guid } = self;
@@ -5776,12 +6070,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[7usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -5793,11 +6088,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[7usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -5835,10 +6129,10 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberConnectionStatusResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -5853,12 +6147,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[38usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/status`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -5870,11 +6165,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[38usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -5956,10 +6250,10 @@ pub mod builder {
             self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -5998,12 +6292,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[24usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -6015,11 +6310,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[24usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -6057,10 +6351,10 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -6075,13 +6369,13 @@ pub mod builder {
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[47usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/verify`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -6093,11 +6387,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[47usize],
-                body_limit,
+                &[200u16, 202u16],
             )
         }
     }
@@ -6169,10 +6462,10 @@ pub mod builder {
             self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, from_date, page, records_per_page, to_date } = self;
@@ -6201,12 +6494,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[29usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -6218,11 +6512,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[29usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -6263,10 +6556,10 @@ pub mod builder {
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, transaction_guid } = self;
@@ -6281,12 +6574,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[42usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -6298,11 +6592,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[42usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -7305,88 +7598,105 @@ impl<'a> builder::ListAccountTransactions<'a> {
     ///Streams every `Transaction` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::Transaction> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::Transaction,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.transactions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.transactions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
 }
 impl<'a> builder::ListHoldings<'a> {
     ///Streams every `Holding` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
-    pub fn stream_all(self) -> ::mx_client::__private::PageStream<'a, types::Holding> {
+    pub fn stream_all(
+        self,
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<types::Holding, ::mx_client::__private::Error>,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.holdings,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.holdings,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
 }
 impl<'a> builder::ListHoldingsByAccount<'a> {
     ///Streams every `Holding` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
-    pub fn stream_all(self) -> ::mx_client::__private::PageStream<'a, types::Holding> {
+    pub fn stream_all(
+        self,
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<types::Holding, ::mx_client::__private::Error>,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.holdings,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.holdings,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
 }
 impl<'a> builder::ListHoldingsByMember<'a> {
     ///Streams every `Holding` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
-    pub fn stream_all(self) -> ::mx_client::__private::PageStream<'a, types::Holding> {
+    pub fn stream_all(
+        self,
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<types::Holding, ::mx_client::__private::Error>,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.holdings,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.holdings,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -7395,66 +7705,79 @@ impl<'a> builder::ListInstitutions<'a> {
     ///Streams every `Institution` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::Institution> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::Institution,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.institutions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.institutions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
 }
 impl<'a> builder::ListMemberAccounts<'a> {
     ///Streams every `Account` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
-    pub fn stream_all(self) -> ::mx_client::__private::PageStream<'a, types::Account> {
+    pub fn stream_all(
+        self,
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<types::Account, ::mx_client::__private::Error>,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.accounts,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.accounts,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
 }
 impl<'a> builder::ListMemberStatements<'a> {
     ///Streams every `Statement` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
-    pub fn stream_all(self) -> ::mx_client::__private::PageStream<'a, types::Statement> {
+    pub fn stream_all(
+        self,
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<types::Statement, ::mx_client::__private::Error>,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.statements,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.statements,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -7463,44 +7786,53 @@ impl<'a> builder::ListMemberTransactions<'a> {
     ///Streams every `Transaction` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::Transaction> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::Transaction,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.transactions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.transactions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
 }
 impl<'a> builder::ListMembers<'a> {
     ///Streams every `Member` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
-    pub fn stream_all(self) -> ::mx_client::__private::PageStream<'a, types::Member> {
+    pub fn stream_all(
+        self,
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<types::Member, ::mx_client::__private::Error>,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.members,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.members,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -7509,66 +7841,79 @@ impl<'a> builder::ListMerchantLocations<'a> {
     ///Streams every `MerchantLocation` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::MerchantLocation> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::MerchantLocation,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.merchant_locations,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.merchant_locations,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
 }
 impl<'a> builder::ListMerchants<'a> {
     ///Streams every `Merchant` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
-    pub fn stream_all(self) -> ::mx_client::__private::PageStream<'a, types::Merchant> {
+    pub fn stream_all(
+        self,
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<types::Merchant, ::mx_client::__private::Error>,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.merchants,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.merchants,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
 }
 impl<'a> builder::ListUserAccounts<'a> {
     ///Streams every `Account` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
-    pub fn stream_all(self) -> ::mx_client::__private::PageStream<'a, types::Account> {
+    pub fn stream_all(
+        self,
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<types::Account, ::mx_client::__private::Error>,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.accounts,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.accounts,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -7577,44 +7922,53 @@ impl<'a> builder::ListUserTransactions<'a> {
     ///Streams every `Transaction` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::Transaction> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::Transaction,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.transactions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.transactions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
 }
 impl<'a> builder::ListUsers<'a> {
     ///Streams every `User` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
-    pub fn stream_all(self) -> ::mx_client::__private::PageStream<'a, types::User> {
+    pub fn stream_all(
+        self,
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<types::User, ::mx_client::__private::Error>,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.users,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.users,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }

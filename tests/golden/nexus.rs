@@ -8,7 +8,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///`MemberCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberCreateRequest {
         ///This field indicates whether background aggregation is disabled for the member.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -52,14 +52,13 @@ pub mod types {
         pub use_cases: ::std::vec::Vec<::mx_client::UseCase>,
     }
     ///`MemberCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberCreateRequestBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `member` of `MemberCreateRequestBody`, as MX's spec names it (the spec describes it no further).
-        pub member: ::std::option::Option<MemberCreateRequest>,
+        pub member: MemberCreateRequest,
     }
     ///`MemberCreateRequestCredentialsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberCreateRequestCredentialsItem {
         ///The unique identifier for the institution credential. Obtained from the institution required credentials endpoint.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -69,7 +68,7 @@ pub mod types {
         pub value: ::std::option::Option<::mx_client::CredentialValue>,
     }
     ///`MemberResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberResponse {
         ///The date and time the most recent aggregation-type job was started, given in ISO 8601 format with a time component. A job will automatically be started when a member is created or its credentials are updated, unless the `skip_aggregation` parameter is used. Jobs can also be started via manual aggregations, background aggregations, API endpoints, or when opening an MX widget. A job can be a normal aggregation, or a premium job such as identification, verification, fetching statements, or fetching an extended transaction history. If a member is deleted and then re-created with the `skip_aggregation` parameter set to true or if it is re-created within the throttle window (typically three hours), the previous value will be returned.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -128,7 +127,7 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`MemberResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `member` of `MemberResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -187,6 +186,48 @@ pub mod types {
                 use_cases: ::std::default::Default::default(),
             }
         }
+    }
+    impl MemberCreateRequestBody {
+        /// A `MemberCreateRequestBody` with its required fields (`member`) and nothing else set: set the others with struct update syntax (`..MemberCreateRequestBody::new(…)`), which keeps compiling when MX adds a field.
+        pub fn new(member: impl ::std::convert::Into<MemberCreateRequest>) -> Self {
+            Self { member: member.into() }
+        }
+    }
+    ::mx_client::__private::de_object! {
+        MemberCreateRequest { 0 => background_aggregation_is_disabled :
+        "background_aggregation_is_disabled" opt, 1 => client_redirect_url :
+        "client_redirect_url" opt, 2 => connection_status : "connection_status" opt, 3 =>
+        credentials : "credentials" opt via NullAsDefault, 4 => external_guid :
+        "external_guid" opt, 5 => institution_guid : "institution_guid" req, 6 =>
+        is_oauth : "is_oauth" opt, 7 => metadata : "metadata" opt, 8 => referral_source :
+        "referral_source" opt, 9 => skip_aggregation : "skip_aggregation" opt, 10 =>
+        skip_webhook : "skip_webhook" opt, 11 => ui_message_webview_url_scheme :
+        "ui_message_webview_url_scheme" opt, 12 => use_cases : "use_cases" opt via
+        NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        MemberCreateRequestBody { 0 => member : "member" req }
+    }
+    ::mx_client::__private::de_object! {
+        MemberCreateRequestCredentialsItem { 0 => credential_guid : "credential_guid"
+        opt, 1 => value : "value" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberResponse { 0 => aggregated_at : "aggregated_at" opt, 1 =>
+        background_aggregation_is_disabled : "background_aggregation_is_disabled" opt, 2
+        => connection_status : "connection_status" opt, 3 => external_guid :
+        "external_guid" opt, 4 => guid : "guid" opt, 5 => institution_code :
+        "institution_code" opt, 6 => institution_guid : "institution_guid" opt, 7 =>
+        is_being_aggregated : "is_being_aggregated" opt, 8 => is_managed_by_user :
+        "is_managed_by_user" opt, 9 => is_oauth : "is_oauth" opt, 10 => is_user_created :
+        "is_user_created" opt, 11 => metadata : "metadata" opt, 12 =>
+        most_recent_job_guid : "most_recent_job_guid" opt, 13 => name : "name" opt, 14 =>
+        oauth_window_uri : "oauth_window_uri" opt, 15 => successfully_aggregated_at :
+        "successfully_aggregated_at" opt, 16 => use_cases : "use_cases" opt via
+        NullAsDefault, 17 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberResponseBody { 0 => member : "member" opt }
     }
     impl ::mx_client::__private::Fields for MemberResponseBody {
         const NAMES: &'static [&'static str] = &["member"];
@@ -259,7 +300,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not set".to_string()),
             }
         }
         /// Sets the request body: The parameters to create a member.
@@ -280,10 +321,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, body } = self;
@@ -298,12 +339,13 @@ pub mod builder {
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[0usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/members`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -315,11 +357,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[0usize],
-                body_limit,
+                &[200u16],
             )
         }
     }

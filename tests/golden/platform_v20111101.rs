@@ -8,7 +8,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///`AccountCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AccountCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_subtype` of `AccountCreateRequest`, as MX's spec names it (the spec describes it no further).
@@ -73,14 +73,14 @@ pub mod types {
         pub skip_webhook: ::std::option::Option<bool>,
     }
     ///`AccountCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account` of `AccountCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub account: ::std::option::Option<AccountCreateRequest>,
     }
     ///`AccountNumberResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountNumberResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_guid` of `AccountNumberResponse`, as MX's spec names it (the spec describes it no further).
@@ -120,7 +120,7 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`AccountNumbersResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountNumbersResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `account_numbers` of `AccountNumbersResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -131,7 +131,7 @@ pub mod types {
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`AccountOwnerResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountOwnerResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_guid` of `AccountOwnerResponse`, as MX's spec names it (the spec describes it no further).
@@ -177,7 +177,7 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`AccountOwnersResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountOwnersResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `account_owners` of `AccountOwnersResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -188,7 +188,7 @@ pub mod types {
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`AccountResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_number` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
@@ -561,14 +561,14 @@ pub mod types {
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     ///`AccountResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account` of `AccountResponseBody`, as MX's spec names it (the spec describes it no further).
         pub account: ::std::option::Option<AccountResponse>,
     }
     ///`AccountUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountUpdateRequest {
         ///Can only be updated for manual accounts.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -635,14 +635,14 @@ pub mod types {
         pub skip_webhook: ::std::option::Option<bool>,
     }
     ///`AccountUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account` of `AccountUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub account: ::std::option::Option<AccountUpdateRequest>,
     }
     ///`AccountsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `accounts` of `AccountsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -653,7 +653,7 @@ pub mod types {
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`AchResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AchResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_guid` of `AchResponse`, as MX's spec names it (the spec describes it no further).
@@ -744,7 +744,7 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`AchReturnCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AchReturnCreateRequest {
         ///The unique identifier for the account associated with the transaction. Defined by MX.
         pub account_guid: ::std::string::String,
@@ -791,21 +791,21 @@ pub mod types {
         pub user_guid: ::std::string::String,
     }
     ///`AchReturnCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AchReturnCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `ach_return` of `AchReturnCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub ach_return: ::std::option::Option<AchReturnCreateRequest>,
     }
     ///`AchReturnResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AchReturnResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `ach_return` of `AchReturnResponseBody`, as MX's spec names it (the spec describes it no further).
         pub ach_return: ::std::option::Option<AchResponse>,
     }
     ///`AchReturnsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AchReturnsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `ach_returns` of `AchReturnsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -816,35 +816,35 @@ pub mod types {
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`AuthorizationCodeRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AuthorizationCodeRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `scope` of `AuthorizationCodeRequest`, as MX's spec names it (the spec describes it no further).
         pub scope: ::std::option::Option<::std::string::String>,
     }
     ///`AuthorizationCodeRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AuthorizationCodeRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `authorization_code` of `AuthorizationCodeRequestBody`, as MX's spec names it (the spec describes it no further).
         pub authorization_code: ::std::option::Option<AuthorizationCodeRequest>,
     }
     ///`AuthorizationCodeResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AuthorizationCodeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `code` of `AuthorizationCodeResponse`, as MX's spec names it (the spec describes it no further).
         pub code: ::std::option::Option<::std::string::String>,
     }
     ///`AuthorizationCodeResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AuthorizationCodeResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `authorization_code` of `AuthorizationCodeResponseBody`, as MX's spec names it (the spec describes it no further).
         pub authorization_code: ::std::option::Option<AuthorizationCodeResponse>,
     }
     ///`BudgetCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BudgetCreateRequest {
         ///Amount of the budget.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -861,14 +861,14 @@ pub mod types {
         pub skip_webhook: ::std::option::Option<bool>,
     }
     ///`BudgetCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BudgetCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `budget` of `BudgetCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub budget: ::std::option::Option<BudgetCreateRequest>,
     }
     ///`BudgetResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BudgetResponse {
         ///A goal amount set by the user for a category's transaction total during a month.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -920,14 +920,14 @@ pub mod types {
         pub user_guid: ::std::option::Option<::serde_json::Value>,
     }
     ///`BudgetResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BudgetResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `budget` of `BudgetResponseBody`, as MX's spec names it (the spec describes it no further).
         pub budget: ::std::option::Option<BudgetResponse>,
     }
     ///`BudgetUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BudgetUpdateRequest {
         ///Amount of the budget.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -940,14 +940,14 @@ pub mod types {
         pub skip_webhook: ::std::option::Option<bool>,
     }
     ///`BudgetUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BudgetUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `budget` of `BudgetUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub budget: ::std::option::Option<BudgetUpdateRequest>,
     }
     ///`BudgetsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BudgetsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `budgets` of `BudgetsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -958,7 +958,7 @@ pub mod types {
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`CategoriesResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CategoriesResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `categories` of `CategoriesResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -969,7 +969,7 @@ pub mod types {
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`CategoryCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CategoryCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `metadata` of `CategoryCreateRequest`, as MX's spec names it (the spec describes it no further).
@@ -980,14 +980,14 @@ pub mod types {
         pub parent_guid: ::std::string::String,
     }
     ///`CategoryCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CategoryCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `category` of `CategoryCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub category: ::std::option::Option<CategoryCreateRequest>,
     }
     ///`CategoryResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CategoryResponse {
         ///Category creation date-time.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1015,14 +1015,14 @@ pub mod types {
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
     ///`CategoryResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CategoryResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `category` of `CategoryResponseBody`, as MX's spec names it (the spec describes it no further).
         pub category: ::std::option::Option<CategoryResponse>,
     }
     ///`CategoryUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CategoryUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `metadata` of `CategoryUpdateRequest`, as MX's spec names it (the spec describes it no further).
@@ -1032,14 +1032,14 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
     }
     ///`CategoryUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CategoryUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `category` of `CategoryUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub category: ::std::option::Option<CategoryUpdateRequest>,
     }
     ///`ChallengeResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ChallengeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `field_name` of `ChallengeResponse`, as MX's spec names it (the spec describes it no further).
@@ -1066,7 +1066,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`ChallengesResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ChallengesResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `challenges` of `ChallengesResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -1077,7 +1077,7 @@ pub mod types {
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`ConnectWidgetRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ConnectWidgetRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `client_redirect_url` of `ConnectWidgetRequest`, as MX's spec names it (the spec describes it no further).
@@ -1127,14 +1127,14 @@ pub mod types {
         pub update_credentials: ::std::option::Option<bool>,
     }
     ///`ConnectWidgetRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ConnectWidgetRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `config` of `ConnectWidgetRequestBody`, as MX's spec names it (the spec describes it no further).
         pub config: ::std::option::Option<ConnectWidgetRequest>,
     }
     ///`ConnectWidgetResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ConnectWidgetResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `connect_widget_url` of `ConnectWidgetResponse`, as MX's spec names it (the spec describes it no further).
@@ -1144,14 +1144,14 @@ pub mod types {
         pub guid: ::std::option::Option<::std::string::String>,
     }
     ///`ConnectWidgetResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ConnectWidgetResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `user` of `ConnectWidgetResponseBody`, as MX's spec names it (the spec describes it no further).
         pub user: ::std::option::Option<ConnectWidgetResponse>,
     }
     ///`CredentialRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `guid` of `CredentialRequest`, as MX's spec names it (the spec describes it no further).
@@ -1161,7 +1161,7 @@ pub mod types {
         pub value: ::std::option::Option<::mx_client::CredentialValue>,
     }
     ///`CredentialResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `display_order` of `CredentialResponse`, as MX's spec names it (the spec describes it no further).
@@ -1183,7 +1183,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`CredentialsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `credentials` of `CredentialsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -1194,7 +1194,7 @@ pub mod types {
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`CreditCardProduct`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CreditCardProduct {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `annual_fee` of `CreditCardProduct`, as MX's spec names it (the spec describes it no further).
@@ -1244,14 +1244,14 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
     }
     ///`CreditCardProductResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CreditCardProductResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `credit_card_product` of `CreditCardProductResponse`, as MX's spec names it (the spec describes it no further).
         pub credit_card_product: ::std::option::Option<CreditCardProduct>,
     }
     ///`EnhanceTransactionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EnhanceTransactionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `amount` of `EnhanceTransactionResponse`, as MX's spec names it (the spec describes it no further).
@@ -1324,7 +1324,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`EnhanceTransactionsRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EnhanceTransactionsRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `amount` of `EnhanceTransactionsRequest`, as MX's spec names it (the spec describes it no further).
@@ -1347,7 +1347,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`EnhanceTransactionsRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EnhanceTransactionsRequestBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `transactions` of `EnhanceTransactionsRequestBody`, as MX's spec names it (the spec describes it no further).
@@ -1355,7 +1355,7 @@ pub mod types {
         pub transactions: ::std::vec::Vec<EnhanceTransactionsRequest>,
     }
     ///`EnhanceTransactionsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EnhanceTransactionsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `transactions` of `EnhanceTransactionsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -1363,7 +1363,7 @@ pub mod types {
         pub transactions: ::std::vec::Vec<EnhanceTransactionResponse>,
     }
     ///`GoalRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GoalRequest {
         ///Unique identifier of the account for the goal.
         pub account_guid: ::std::string::String,
@@ -1395,14 +1395,14 @@ pub mod types {
         pub targeted_to_complete_at: ::std::option::Option<::std::string::String>,
     }
     ///`GoalRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GoalRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `goal` of `GoalRequestBody`, as MX's spec names it (the spec describes it no further).
         pub goal: ::std::option::Option<GoalRequest>,
     }
     ///`GoalResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GoalResponse {
         ///Unique identifier of the account for the goal.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1454,14 +1454,14 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`GoalResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GoalResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `goal` of `GoalResponseBody`, as MX's spec names it (the spec describes it no further).
         pub goal: ::std::option::Option<GoalResponse>,
     }
     ///`GoalsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GoalsResponse {
         ///Unique identifier of the account for the goal.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1513,7 +1513,7 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`GoalsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GoalsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `goals` of `GoalsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -1524,7 +1524,7 @@ pub mod types {
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`ImageOptionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ImageOptionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `data_uri` of `ImageOptionResponse`, as MX's spec names it (the spec describes it no further).
@@ -1540,7 +1540,7 @@ pub mod types {
         pub value: ::std::option::Option<::std::string::String>,
     }
     ///`InsightResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InsightResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `active_at` of `InsightResponse`, as MX's spec names it (the spec describes it no further).
@@ -1607,14 +1607,14 @@ pub mod types {
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     ///`InsightResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InsightResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `insight` of `InsightResponseBody`, as MX's spec names it (the spec describes it no further).
         pub insight: ::std::option::Option<InsightResponse>,
     }
     ///`InsightUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InsightUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `has_been_displayed` of `InsightUpdateRequest`, as MX's spec names it (the spec describes it no further).
@@ -1624,14 +1624,14 @@ pub mod types {
         pub is_dismissed: ::std::option::Option<bool>,
     }
     ///`InsightUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InsightUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `insight` of `InsightUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub insight: ::std::option::Option<InsightUpdateRequest>,
     }
     ///`InsightsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InsightsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `insights` of `InsightsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -1642,7 +1642,7 @@ pub mod types {
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`InstitutionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InstitutionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `code` of `InstitutionResponse`, as MX's spec names it (the spec describes it no further).
@@ -1702,14 +1702,14 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
     }
     ///`InstitutionResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InstitutionResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `institution` of `InstitutionResponseBody`, as MX's spec names it (the spec describes it no further).
         pub institution: ::std::option::Option<InstitutionResponse>,
     }
     ///`InstitutionsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InstitutionsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `institutions` of `InstitutionsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -1720,7 +1720,7 @@ pub mod types {
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`InvestmentHoldingResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InvestmentHoldingResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_guid` of `InvestmentHoldingResponse`, as MX's spec names it (the spec describes it no further).
@@ -1835,14 +1835,14 @@ pub mod types {
         pub vesting_start_date: ::std::option::Option<::std::string::String>,
     }
     ///`InvestmentHoldingResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InvestmentHoldingResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `investment_holding` of `InvestmentHoldingResponseBody`, as MX's spec names it (the spec describes it no further).
         pub investment_holding: ::std::option::Option<InvestmentHoldingResponse>,
     }
     ///`InvestmentHoldingsDeactivation`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InvestmentHoldingsDeactivation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `message` of `InvestmentHoldingsDeactivation`, as MX's spec names it (the spec describes it no further).
@@ -1852,7 +1852,7 @@ pub mod types {
         pub status: ::std::option::Option<::serde_json::Value>,
     }
     ///`InvestmentHoldingsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InvestmentHoldingsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `investment_holdings` of `InvestmentHoldingsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -1863,7 +1863,7 @@ pub mod types {
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`ManagedAccountCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ManagedAccountCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_number` of `ManagedAccountCreateRequest`, as MX's spec names it (the spec describes it no further).
@@ -1957,14 +1957,14 @@ pub mod types {
         pub type_: ::std::string::String,
     }
     ///`ManagedAccountCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedAccountCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account` of `ManagedAccountCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub account: ::std::option::Option<ManagedAccountCreateRequest>,
     }
     ///`ManagedAccountUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedAccountUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_number` of `ManagedAccountUpdateRequest`, as MX's spec names it (the spec describes it no further).
@@ -2061,14 +2061,14 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`ManagedAccountUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedAccountUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account` of `ManagedAccountUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub account: ::std::option::Option<ManagedAccountUpdateRequest>,
     }
     ///`ManagedMemberCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ManagedMemberCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `id` of `ManagedMemberCreateRequest`, as MX's spec names it (the spec describes it no further).
@@ -2083,14 +2083,14 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
     }
     ///`ManagedMemberCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedMemberCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `member` of `ManagedMemberCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<ManagedMemberCreateRequest>,
     }
     ///`ManagedMemberUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedMemberUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `id` of `ManagedMemberUpdateRequest`, as MX's spec names it (the spec describes it no further).
@@ -2103,14 +2103,14 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
     }
     ///`ManagedMemberUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedMemberUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `member` of `ManagedMemberUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<ManagedMemberUpdateRequest>,
     }
     ///`ManagedTransactionCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ManagedTransactionCreateRequest {
         /// `amount` of `ManagedTransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub amount: ::std::string::String,
@@ -2169,14 +2169,14 @@ pub mod types {
         pub type_: ::std::string::String,
     }
     ///`ManagedTransactionCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedTransactionCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `transaction` of `ManagedTransactionCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: ::std::option::Option<ManagedTransactionCreateRequest>,
     }
     ///`ManagedTransactionUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedTransactionUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `amount` of `ManagedTransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
@@ -2240,14 +2240,14 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`ManagedTransactionUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedTransactionUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `transaction` of `ManagedTransactionUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: ::std::option::Option<ManagedTransactionUpdateRequest>,
     }
     ///`MemberCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `background_aggregation_is_disabled` of `MemberCreateRequest`, as MX's spec names it (the spec describes it no further).
@@ -2274,7 +2274,7 @@ pub mod types {
         pub use_cases: ::std::vec::Vec<::mx_client::UseCase>,
     }
     ///`MemberCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `client_redirect_url` of `MemberCreateRequestBody`, as MX's spec names it (the spec describes it no further).
@@ -2294,7 +2294,7 @@ pub mod types {
         pub ui_message_webview_url_scheme: ::std::option::Option<::std::string::String>,
     }
     ///`MemberElements`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberElements {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_guid` of `MemberElements`, as MX's spec names it (the spec describes it no further).
@@ -2307,7 +2307,7 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`MemberResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `aggregated_at` of `MemberResponse`, as MX's spec names it (the spec describes it no further).
@@ -2381,14 +2381,14 @@ pub mod types {
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     ///`MemberResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `member` of `MemberResponseBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<MemberResponse>,
     }
     ///`MemberResumeRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberResumeRequest {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `challenges` of `MemberResumeRequest`, as MX's spec names it (the spec describes it no further).
@@ -2396,14 +2396,14 @@ pub mod types {
         pub challenges: ::std::vec::Vec<CredentialRequest>,
     }
     ///`MemberResumeRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberResumeRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `member` of `MemberResumeRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<MemberResumeRequest>,
     }
     ///`MemberStatusResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberStatusResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `aggregated_at` of `MemberStatusResponse`, as MX's spec names it (the spec describes it no further).
@@ -2438,14 +2438,14 @@ pub mod types {
         pub successfully_aggregated_at: ::std::option::Option<::std::string::String>,
     }
     ///`MemberStatusResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberStatusResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `member` of `MemberStatusResponseBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<MemberStatusResponse>,
     }
     ///`MemberUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `background_aggregation_is_disabled` of `MemberUpdateRequest`, as MX's spec names it (the spec describes it no further).
@@ -2469,14 +2469,14 @@ pub mod types {
         pub use_cases: ::std::vec::Vec<::mx_client::UseCase>,
     }
     ///`MemberUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `member` of `MemberUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<MemberUpdateRequest>,
     }
     ///`MembersResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MembersResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `members` of `MembersResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -2487,7 +2487,7 @@ pub mod types {
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`MerchantLocationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MerchantLocationResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `city` of `MerchantLocationResponse`, as MX's spec names it (the spec describes it no further).
@@ -2527,14 +2527,14 @@ pub mod types {
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
     ///`MerchantLocationResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MerchantLocationResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `merchant_location` of `MerchantLocationResponseBody`, as MX's spec names it (the spec describes it no further).
         pub merchant_location: ::std::option::Option<MerchantLocationResponse>,
     }
     ///`MerchantResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MerchantResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `created_at` of `MerchantResponse`, as MX's spec names it (the spec describes it no further).
@@ -2556,14 +2556,14 @@ pub mod types {
         pub website_url: ::std::option::Option<::std::string::String>,
     }
     ///`MerchantResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MerchantResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `merchant` of `MerchantResponseBody`, as MX's spec names it (the spec describes it no further).
         pub merchant: ::std::option::Option<MerchantResponse>,
     }
     ///`MerchantsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MerchantsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `merchants` of `MerchantsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -2574,7 +2574,7 @@ pub mod types {
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`MicrodepositElements`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MicrodepositElements {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_name` of `MicrodepositElements`, as MX's spec names it (the spec describes it no further).
@@ -2596,14 +2596,14 @@ pub mod types {
         pub routing_number: ::std::string::String,
     }
     ///`MicrodepositRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `micro_deposit` of `MicrodepositRequestBody`, as MX's spec names it (the spec describes it no further).
         pub micro_deposit: ::std::option::Option<MicrodepositElements>,
     }
     ///`MicrodepositResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_name` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
@@ -2655,7 +2655,7 @@ pub mod types {
         pub verified_at: ::std::option::Option<::std::string::String>,
     }
     ///`MicrodepositResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `micro_deposit` of `MicrodepositResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -2663,7 +2663,7 @@ pub mod types {
         pub micro_deposit: ::std::option::Option<MicrodepositResponse>,
     }
     ///`MicrodepositVerifyRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositVerifyRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `deposit_amount_1` of `MicrodepositVerifyRequest`, as MX's spec names it (the spec describes it no further).
@@ -2673,14 +2673,14 @@ pub mod types {
         pub deposit_amount_2: ::std::option::Option<f64>,
     }
     ///`MicrodepositVerifyRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositVerifyRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `micro_deposit` of `MicrodepositVerifyRequestBody`, as MX's spec names it (the spec describes it no further).
         pub micro_deposit: ::std::option::Option<MicrodepositVerifyRequest>,
     }
     ///`MicrodepositsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `micro_deposits` of `MicrodepositsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -2691,7 +2691,7 @@ pub mod types {
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`MonthlyCashFlowProfileRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MonthlyCashFlowProfileRequest {
         ///The monthly dollar amount allocated for goals.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2701,14 +2701,14 @@ pub mod types {
         pub uses_estimated_goals_contribution: ::std::option::Option<bool>,
     }
     ///`MonthlyCashFlowProfileRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MonthlyCashFlowProfileRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `institution` of `MonthlyCashFlowProfileRequestBody`, as MX's spec names it (the spec describes it no further).
         pub institution: ::std::option::Option<MonthlyCashFlowProfileRequest>,
     }
     ///`MonthlyCashFlowResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MonthlyCashFlowResponse {
         ///The amount of the budgeted expenses for the user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2733,14 +2733,14 @@ pub mod types {
         pub uses_estimated_goals_contribution: ::std::option::Option<bool>,
     }
     ///`MonthlyCashFlowResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MonthlyCashFlowResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `monthly_cash_flow_profile` of `MonthlyCashFlowResponseBody`, as MX's spec names it (the spec describes it no further).
         pub monthly_cash_flow_profile: ::std::option::Option<MonthlyCashFlowResponse>,
     }
     ///`NotificationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct NotificationResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `channel` of `NotificationResponse`, as MX's spec names it (the spec describes it no further).
@@ -2774,14 +2774,14 @@ pub mod types {
         pub subject: ::std::option::Option<::serde_json::Value>,
     }
     ///`NotificationResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct NotificationResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `notification` of `NotificationResponseBody`, as MX's spec names it (the spec describes it no further).
         pub notification: ::std::option::Option<NotificationResponse>,
     }
     ///`NotificationsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct NotificationsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `notifications` of `NotificationsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -2789,7 +2789,7 @@ pub mod types {
         pub notifications: ::std::vec::Vec<NotificationResponse>,
     }
     ///`OAuthWindowResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OAuthWindowResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `guid` of `OAuthWindowResponse`, as MX's spec names it (the spec describes it no further).
@@ -2799,14 +2799,14 @@ pub mod types {
         pub oauth_window_uri: ::std::option::Option<::std::string::String>,
     }
     ///`OAuthWindowResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OAuthWindowResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `member` of `OAuthWindowResponseBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<OAuthWindowResponse>,
     }
     ///`OptionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OptionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `guid` of `OptionResponse`, as MX's spec names it (the spec describes it no further).
@@ -2819,7 +2819,7 @@ pub mod types {
         pub value: ::std::option::Option<::std::string::String>,
     }
     ///`PaginationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PaginationResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `current_page` of `PaginationResponse`, as MX's spec names it (the spec describes it no further).
@@ -2835,7 +2835,7 @@ pub mod types {
         pub total_pages: ::std::option::Option<i64>,
     }
     ///`PaymentAccount`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PaymentAccount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_name` of `PaymentAccount`, as MX's spec names it (the spec describes it no further).
@@ -2866,14 +2866,14 @@ pub mod types {
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
     ///`PaymentAccountBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PaymentAccountBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `payment_account` of `PaymentAccountBody`, as MX's spec names it (the spec describes it no further).
         pub payment_account: ::std::option::Option<PaymentAccountBodyPaymentAccount>,
     }
     ///`PaymentAccountBodyPaymentAccount`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PaymentAccountBodyPaymentAccount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_guid` of `PaymentAccountBodyPaymentAccount`, as MX's spec names it (the spec describes it no further).
@@ -2913,7 +2913,7 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`PaymentProcessorAuthorizationCodeRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PaymentProcessorAuthorizationCodeRequest {
         /// `account_guid` of `PaymentProcessorAuthorizationCodeRequest`, as MX's spec names it (the spec describes it no further).
         pub account_guid: ::std::string::String,
@@ -2923,7 +2923,7 @@ pub mod types {
         pub user_guid: ::std::string::String,
     }
     ///`PaymentProcessorAuthorizationCodeRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PaymentProcessorAuthorizationCodeRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `payment_processor_authorization_code` of `PaymentProcessorAuthorizationCodeRequestBody`, as MX's spec names it (the spec describes it no further).
@@ -2932,14 +2932,14 @@ pub mod types {
         >,
     }
     ///`PaymentProcessorAuthorizationCodeResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PaymentProcessorAuthorizationCodeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `authorization_code` of `PaymentProcessorAuthorizationCodeResponse`, as MX's spec names it (the spec describes it no further).
         pub authorization_code: ::std::option::Option<::std::string::String>,
     }
     ///`PaymentProcessorAuthorizationCodeResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PaymentProcessorAuthorizationCodeResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `payment_processor_authorization_code` of `PaymentProcessorAuthorizationCodeResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -2948,7 +2948,7 @@ pub mod types {
         >,
     }
     ///`ProcessorAccountNumber`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProcessorAccountNumber {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_number` of `ProcessorAccountNumber`, as MX's spec names it (the spec describes it no further).
@@ -2979,7 +2979,7 @@ pub mod types {
         pub transit_number: ::std::option::Option<::serde_json::Value>,
     }
     ///`ProcessorAccountNumberBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProcessorAccountNumberBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `account_numbers` of `ProcessorAccountNumberBody`, as MX's spec names it (the spec describes it no further).
@@ -2989,7 +2989,7 @@ pub mod types {
         >,
     }
     ///`ProcessorAccountNumberBodyAccountNumbersItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProcessorAccountNumberBodyAccountNumbersItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_guid` of `ProcessorAccountNumberBodyAccountNumbersItem`, as MX's spec names it (the spec describes it no further).
@@ -3029,7 +3029,7 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`ProcessorOwner`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProcessorOwner {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `address` of `ProcessorOwner`, as MX's spec names it (the spec describes it no further).
@@ -3060,7 +3060,7 @@ pub mod types {
         pub state: ::std::option::Option<::std::string::String>,
     }
     ///`ProcessorOwnerBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProcessorOwnerBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `account_owners` of `ProcessorOwnerBody`, as MX's spec names it (the spec describes it no further).
@@ -3071,7 +3071,7 @@ pub mod types {
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`ProcessorOwnerBodyAccountOwnersItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProcessorOwnerBodyAccountOwnersItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_guid` of `ProcessorOwnerBodyAccountOwnersItem`, as MX's spec names it (the spec describes it no further).
@@ -3110,8 +3110,24 @@ pub mod types {
         /// `user_guid` of `ProcessorOwnerBodyAccountOwnersItem`, as MX's spec names it (the spec describes it no further).
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
+    ///`ProcessorTokenResponseBody`
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ProcessorTokenResponseBody {
+        ///The bearer token of the processor operations. It expires after 60 days.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub access_token: ::std::option::Option<::std::string::String>,
+        ///When the token expires; null in MX's example.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_at: ::std::option::Option<::std::string::String>,
+        ///The scope of the authorization code the token was exchanged for.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scope: ::std::option::Option<::std::string::String>,
+        ///Always `Bearer`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token_type: ::std::option::Option<::std::string::String>,
+    }
     ///`RepeatingTransactionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RepeatingTransactionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_guid` of `RepeatingTransactionResponse`, as MX's spec names it (the spec describes it no further).
@@ -3153,7 +3169,7 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`RepeatingTransactionsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RepeatingTransactionsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `repeating_transactions` of `RepeatingTransactionsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3161,7 +3177,7 @@ pub mod types {
         pub repeating_transactions: ::std::vec::Vec<RepeatingTransactionResponse>,
     }
     ///`RepositionRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RepositionRequest {
         ///The unique identifier for the goal. Defined by MX.
         pub guid: ::std::string::String,
@@ -3169,7 +3185,7 @@ pub mod types {
         pub position: i64,
     }
     ///`RepositionRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RepositionRequestBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `goals` of `RepositionRequestBody`, as MX's spec names it (the spec describes it no further).
@@ -3177,7 +3193,7 @@ pub mod types {
         pub goals: ::std::vec::Vec<RepositionRequest>,
     }
     ///`RepositionResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RepositionResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `goals` of `RepositionResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3185,7 +3201,7 @@ pub mod types {
         pub goals: ::std::vec::Vec<GoalsResponse>,
     }
     ///`RewardElements`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RewardElements {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `balance` of `RewardElements`, as MX's spec names it (the spec describes it no further).
@@ -3213,14 +3229,14 @@ pub mod types {
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
     ///`RewardResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RewardResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `reward` of `RewardResponseBody`, as MX's spec names it (the spec describes it no further).
         pub reward: ::std::option::Option<RewardResponseBodyReward>,
     }
     ///`RewardResponseBodyReward`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RewardResponseBodyReward {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_guid` of `RewardResponseBodyReward`, as MX's spec names it (the spec describes it no further).
@@ -3257,7 +3273,7 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`RewardsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RewardsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `RewardsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3268,7 +3284,7 @@ pub mod types {
         pub rewards: ::std::vec::Vec<RewardsResponseBodyRewardsItem>,
     }
     ///`RewardsResponseBodyRewardsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RewardsResponseBodyRewardsItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_guid` of `RewardsResponseBodyRewardsItem`, as MX's spec names it (the spec describes it no further).
@@ -3305,7 +3321,7 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`ScheduledPaymentResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ScheduledPaymentResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `amount` of `ScheduledPaymentResponse`, as MX's spec names it (the spec describes it no further).
@@ -3348,7 +3364,7 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`ScheduledPaymentsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ScheduledPaymentsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `ScheduledPaymentsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3359,7 +3375,7 @@ pub mod types {
         pub scheduled_payments: ::std::vec::Vec<ScheduledPaymentResponse>,
     }
     ///`SpendingPlanAccountResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanAccountResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_guid` of `SpendingPlanAccountResponse`, as MX's spec names it (the spec describes it no further).
@@ -3384,7 +3400,7 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`SpendingPlanAccountsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanAccountsResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `SpendingPlanAccountsResponse`, as MX's spec names it (the spec describes it no further).
@@ -3395,7 +3411,7 @@ pub mod types {
         pub spending_plan_accounts: ::std::vec::Vec<SpendingPlanAccountResponse>,
     }
     ///`SpendingPlanIterationItemCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SpendingPlanIterationItemCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `category_guid` of `SpendingPlanIterationItemCreateRequestBody`, as MX's spec names it (the spec describes it no further).
@@ -3413,7 +3429,7 @@ pub mod types {
         pub top_level_category_guid: ::std::option::Option<::std::string::String>,
     }
     ///`SpendingPlanIterationItemResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanIterationItemResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `actual_amount` of `SpendingPlanIterationItemResponse`, as MX's spec names it (the spec describes it no further).
@@ -3460,7 +3476,7 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`SpendingPlanIterationItemsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanIterationItemsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `iteration_items` of `SpendingPlanIterationItemsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3471,7 +3487,7 @@ pub mod types {
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`SpendingPlanIterationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanIterationResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `created_at` of `SpendingPlanIterationResponse`, as MX's spec names it (the spec describes it no further).
@@ -3499,7 +3515,7 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`SpendingPlanIterationsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanIterationsResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `iterations` of `SpendingPlanIterationsResponse`, as MX's spec names it (the spec describes it no further).
@@ -3510,7 +3526,7 @@ pub mod types {
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`SpendingPlanResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `created_at` of `SpendingPlanResponse`, as MX's spec names it (the spec describes it no further).
@@ -3529,7 +3545,7 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`SpendingPlansResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlansResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `SpendingPlansResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3540,7 +3556,7 @@ pub mod types {
         pub spending_plans: ::std::vec::Vec<SpendingPlanResponse>,
     }
     ///`SplitTransactionRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SplitTransactionRequest {
         ///Amount of money you want to re-categorize.
         pub amount: f64,
@@ -3555,13 +3571,13 @@ pub mod types {
         pub memo: ::std::option::Option<::std::string::String>,
     }
     ///`SplitTransactionRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SplitTransactionRequestBody {
         /// `transactions` of `SplitTransactionRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transactions: SplitTransactionRequest,
     }
     ///`SplitTransactionsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SplitTransactionsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `transactions` of `SplitTransactionsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3569,7 +3585,7 @@ pub mod types {
         pub transactions: ::std::vec::Vec<TransactionResponse>,
     }
     ///`StatementResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StatementResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_guid` of `StatementResponse`, as MX's spec names it (the spec describes it no further).
@@ -3597,14 +3613,14 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`StatementResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StatementResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `statement` of `StatementResponseBody`, as MX's spec names it (the spec describes it no further).
         pub statement: ::std::option::Option<StatementResponse>,
     }
     ///`StatementsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StatementsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `StatementsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3615,20 +3631,20 @@ pub mod types {
         pub statements: ::std::vec::Vec<StatementResponse>,
     }
     ///`TagCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TagCreateRequest {
         /// `name` of `TagCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub name: ::std::string::String,
     }
     ///`TagCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TagCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `tag` of `TagCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub tag: ::std::option::Option<TagCreateRequest>,
     }
     ///`TagResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TagResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `guid` of `TagResponse`, as MX's spec names it (the spec describes it no further).
@@ -3641,27 +3657,27 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`TagResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TagResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `tag` of `TagResponseBody`, as MX's spec names it (the spec describes it no further).
         pub tag: ::std::option::Option<TagResponse>,
     }
     ///`TagUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TagUpdateRequest {
         /// `name` of `TagUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub name: ::std::string::String,
     }
     ///`TagUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TagUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `tag` of `TagUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub tag: ::std::option::Option<TagUpdateRequest>,
     }
     ///`TaggingCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TaggingCreateRequest {
         /// `tag_guid` of `TaggingCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub tag_guid: ::std::string::String,
@@ -3669,14 +3685,14 @@ pub mod types {
         pub transaction_guid: ::std::string::String,
     }
     ///`TaggingCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TaggingCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `tagging` of `TaggingCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub tagging: ::std::option::Option<TaggingCreateRequest>,
     }
     ///`TaggingResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TaggingResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `guid` of `TaggingResponse`, as MX's spec names it (the spec describes it no further).
@@ -3695,27 +3711,27 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`TaggingResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TaggingResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `tagging` of `TaggingResponseBody`, as MX's spec names it (the spec describes it no further).
         pub tagging: ::std::option::Option<TaggingResponse>,
     }
     ///`TaggingUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TaggingUpdateRequest {
         /// `tag_guid` of `TaggingUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub tag_guid: ::std::string::String,
     }
     ///`TaggingUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TaggingUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `tagging` of `TaggingUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub tagging: ::std::option::Option<TaggingUpdateRequest>,
     }
     ///`TaggingsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TaggingsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `TaggingsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3726,7 +3742,7 @@ pub mod types {
         pub taggings: ::std::vec::Vec<TaggingResponse>,
     }
     ///`TagsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TagsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `TagsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3737,14 +3753,14 @@ pub mod types {
         pub tags: ::std::vec::Vec<TagResponse>,
     }
     ///`TokenRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TokenRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `scope` of `TokenRequestBody`, as MX's spec names it (the spec describes it no further).
         pub scope: ::std::option::Option<MemberElements>,
     }
     ///`TokenResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TokenResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `access_token` of `TokenResponse`, as MX's spec names it (the spec describes it no further).
@@ -3760,7 +3776,7 @@ pub mod types {
         pub payment_processor_guid: ::std::option::Option<::std::string::String>,
     }
     ///`TokenResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TokenResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `tokens` of `TokenResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3768,7 +3784,7 @@ pub mod types {
         pub tokens: ::std::vec::Vec<TokenResponse>,
     }
     ///`TransactionCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TransactionCreateRequest {
         /// `amount` of `TransactionCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub amount: f64,
@@ -3805,14 +3821,14 @@ pub mod types {
         pub type_: ::std::string::String,
     }
     ///`TransactionCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `transaction` of `TransactionCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: ::std::option::Option<TransactionCreateRequest>,
     }
     ///`TransactionCreateResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionCreateResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_guid` of `TransactionCreateResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3948,7 +3964,7 @@ pub mod types {
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionIncludesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_guid` of `TransactionIncludesResponse`, as MX's spec names it (the spec describes it no further).
@@ -4100,14 +4116,14 @@ pub mod types {
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionIncludesResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `transaction` of `TransactionIncludesResponseBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: ::std::option::Option<TransactionIncludesResponse>,
     }
     ///`TransactionIncludesResponseClassification`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponseClassification {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `guid` of `TransactionIncludesResponseClassification`, as MX's spec names it (the spec describes it no further).
@@ -4127,7 +4143,7 @@ pub mod types {
         = "Corporate Actions", Other = "Other", }
     }
     ///`TransactionIncludesResponseGeolocation`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponseGeolocation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `city` of `TransactionIncludesResponseGeolocation`, as MX's spec names it (the spec describes it no further).
@@ -4146,7 +4162,7 @@ pub mod types {
         pub state: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionIncludesResponseMerchant`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponseMerchant {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `guid` of `TransactionIncludesResponseMerchant`, as MX's spec names it (the spec describes it no further).
@@ -4162,7 +4178,7 @@ pub mod types {
         pub website_url: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionIncludesResponseRepeatingTransaction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponseRepeatingTransaction {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `guid` of `TransactionIncludesResponseRepeatingTransaction`, as MX's spec names it (the spec describes it no further).
@@ -4191,7 +4207,7 @@ pub mod types {
         "UNKNOWN", }
     }
     ///`TransactionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_guid` of `TransactionResponse`, as MX's spec names it (the spec describes it no further).
@@ -4327,14 +4343,14 @@ pub mod types {
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `transaction` of `TransactionResponseBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: ::std::option::Option<TransactionResponse>,
     }
     ///`TransactionRuleCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TransactionRuleCreateRequest {
         /// `category_guid` of `TransactionRuleCreateRequest`, as MX's spec names it (the spec describes it no further).
         pub category_guid: ::std::string::String,
@@ -4345,14 +4361,14 @@ pub mod types {
         pub match_description: ::std::string::String,
     }
     ///`TransactionRuleCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRuleCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `transaction_rule` of `TransactionRuleCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transaction_rule: ::std::option::Option<TransactionRuleCreateRequest>,
     }
     ///`TransactionRuleResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRuleResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `category_guid` of `TransactionRuleResponse`, as MX's spec names it (the spec describes it no further).
@@ -4377,14 +4393,14 @@ pub mod types {
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionRuleResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRuleResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `transaction_rule` of `TransactionRuleResponseBody`, as MX's spec names it (the spec describes it no further).
         pub transaction_rule: ::std::option::Option<TransactionRuleResponse>,
     }
     ///`TransactionRuleUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRuleUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `category_guid` of `TransactionRuleUpdateRequest`, as MX's spec names it (the spec describes it no further).
@@ -4397,14 +4413,14 @@ pub mod types {
         pub match_description: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionRuleUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRuleUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `transaction_rule` of `TransactionRuleUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transaction_rule: ::std::option::Option<TransactionRuleUpdateRequest>,
     }
     ///`TransactionRulesResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRulesResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `TransactionRulesResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -4415,7 +4431,7 @@ pub mod types {
         pub transaction_rules: ::std::vec::Vec<TransactionRuleResponse>,
     }
     ///`TransactionUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `category_guid` of `TransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
@@ -4431,14 +4447,14 @@ pub mod types {
         pub memo: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `transaction` of `TransactionUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: ::std::option::Option<TransactionUpdateRequest>,
     }
     ///`TransactionsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `TransactionsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -4449,7 +4465,7 @@ pub mod types {
         pub transactions: ::std::vec::Vec<TransactionResponse>,
     }
     ///`TransactionsResponseBodyIncludes`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionsResponseBodyIncludes {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `TransactionsResponseBodyIncludes`, as MX's spec names it (the spec describes it no further).
@@ -4460,7 +4476,7 @@ pub mod types {
         pub transactions: ::std::vec::Vec<TransactionIncludesResponse>,
     }
     ///`UpdateGoalRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdateGoalRequest {
         ///Unique identifier of the account for the goal.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4497,14 +4513,14 @@ pub mod types {
         pub targeted_to_complete_at: ::std::option::Option<::std::string::String>,
     }
     ///`UpdateGoalRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdateGoalRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `goal` of `UpdateGoalRequestBody`, as MX's spec names it (the spec describes it no further).
         pub goal: ::std::option::Option<UpdateGoalRequest>,
     }
     ///`UserCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserCreateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `email` of `UserCreateRequest`, as MX's spec names it (the spec describes it no further).
@@ -4520,14 +4536,14 @@ pub mod types {
         pub metadata: ::std::option::Option<::std::string::String>,
     }
     ///`UserCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `user` of `UserCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub user: ::std::option::Option<UserCreateRequest>,
     }
     ///`UserResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `email` of `UserResponse`, as MX's spec names it (the spec describes it no further).
@@ -4546,14 +4562,14 @@ pub mod types {
         pub metadata: ::std::option::Option<::std::string::String>,
     }
     ///`UserResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `user` of `UserResponseBody`, as MX's spec names it (the spec describes it no further).
         pub user: ::std::option::Option<UserResponse>,
     }
     ///`UserUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserUpdateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `email` of `UserUpdateRequest`, as MX's spec names it (the spec describes it no further).
@@ -4569,14 +4585,14 @@ pub mod types {
         pub metadata: ::std::option::Option<::std::string::String>,
     }
     ///`UserUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `user` of `UserUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub user: ::std::option::Option<UserUpdateRequest>,
     }
     ///`UsersResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UsersResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `UsersResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -4587,7 +4603,7 @@ pub mod types {
         pub users: ::std::vec::Vec<UserResponse>,
     }
     ///`VcResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct VcResponse {
         #[serde(
             rename = "verifiableCredential",
@@ -4597,7 +4613,7 @@ pub mod types {
         pub verifiable_credential: ::std::option::Option<::std::string::String>,
     }
     ///`WidgetRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WidgetRequest {
         /**Only use this option if the `widget_type` is set to `connect_widget`. This determines the redirect destination at the end of OAuth when used with `is_mobile_webview: true` or `oauth_referral_source: 'APP'`.
 */
@@ -4689,14 +4705,14 @@ See [Widget Types](/api-reference/platform-api/reference/widget-types) for a lis
         pub widget_type: ::std::string::String,
     }
     ///`WidgetRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct WidgetRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `widget_url` of `WidgetRequestBody`, as MX's spec names it (the spec describes it no further).
         pub widget_url: ::std::option::Option<WidgetRequest>,
     }
     ///`WidgetResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct WidgetResponse {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         /// `type` of `WidgetResponse`, as MX's spec names it (the spec describes it no further).
@@ -4709,7 +4725,7 @@ See [Widget Types](/api-reference/platform-api/reference/widget-types) for a lis
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     ///`WidgetResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct WidgetResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `widget_url` of `WidgetResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -5159,6 +5175,1276 @@ See [Widget Types](/api-reference/platform-api/reference/widget-types) for a lis
             }
         }
     }
+    ::mx_client::__private::de_object! {
+        AccountCreateRequest { 0 => account_subtype : "account_subtype" opt, 1 =>
+        account_type : "account_type" req, 2 => apr : "apr" opt, 3 => apy : "apy" opt, 4
+        => available_balance : "available_balance" opt, 5 => balance : "balance" opt, 6
+        => cash_surrender_value : "cash_surrender_value" opt, 7 => credit_limit :
+        "credit_limit" opt, 8 => currency_code : "currency_code" opt, 9 => death_benefit
+        : "death_benefit" opt, 10 => interest_rate : "interest_rate" opt, 11 =>
+        is_business : "is_business" opt, 12 => is_closed : "is_closed" opt, 13 =>
+        is_hidden : "is_hidden" opt, 14 => loan_amount : "loan_amount" opt, 15 =>
+        metadata : "metadata" opt, 16 => name : "name" req, 17 => nickname : "nickname"
+        opt, 18 => original_balance : "original_balance" opt, 19 => property_type :
+        "property_type" opt, 20 => skip_webhook : "skip_webhook" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountCreateRequestBody { 0 => account : "account" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountNumberResponse { 0 => account_guid : "account_guid" opt, 1 =>
+        account_number : "account_number" opt, 2 => guid : "guid" opt, 3 =>
+        institution_number : "institution_number" opt, 4 => loan_guarantor :
+        "loan_guarantor" opt, 5 => loan_reference_number : "loan_reference_number" opt, 6
+        => member_guid : "member_guid" opt, 7 => passed_validation : "passed_validation"
+        opt, 8 => routing_number : "routing_number" opt, 9 => sequence_number :
+        "sequence_number" opt, 10 => transit_number : "transit_number" opt, 11 =>
+        user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountNumbersResponseBody { 0 => account_numbers : "account_numbers" opt via
+        NullAsDefault, 1 => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountOwnerResponse { 0 => account_guid : "account_guid" opt, 1 => address :
+        "address" opt, 2 => city : "city" opt, 3 => country : "country" opt, 4 => email :
+        "email" opt, 5 => first_name : "first_name" opt, 6 => guid : "guid" opt, 7 =>
+        last_name : "last_name" opt, 8 => member_guid : "member_guid" opt, 9 =>
+        owner_name : "owner_name" opt, 10 => phone : "phone" opt, 11 => postal_code :
+        "postal_code" opt, 12 => state : "state" opt, 13 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountOwnersResponseBody { 0 => account_owners : "account_owners" opt via
+        NullAsDefault, 1 => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountResponse { 0 => account_number : "account_number" opt, 1 =>
+        account_number_set_by : "account_number_set_by" opt, 2 => account_ownership :
+        "account_ownership" opt, 3 => annuity_policy_to_date : "annuity_policy_to_date"
+        opt, 4 => annuity_provider : "annuity_provider" opt, 5 => annuity_term_year :
+        "annuity_term_year" opt, 6 => apr : "apr" opt, 7 => apr_set_by : "apr_set_by"
+        opt, 8 => apy : "apy" opt, 9 => apy_set_by : "apy_set_by" opt, 10 =>
+        available_balance : "available_balance" opt, 11 => available_balance_set_by :
+        "available_balance_set_by" opt, 12 => available_credit : "available_credit" opt,
+        13 => available_credit_set_by : "available_credit_set_by" opt, 14 => balance :
+        "balance" opt, 15 => balance_set_by : "balance_set_by" opt, 16 => calculated_apr
+        : "calculated_apr" opt, 17 => cash_balance : "cash_balance" opt, 18 =>
+        cash_balance_set_by : "cash_balance_set_by" opt, 19 => cash_surrender_value :
+        "cash_surrender_value" opt, 20 => cash_surrender_value_set_by :
+        "cash_surrender_value_set_by" opt, 21 => created_at : "created_at" opt, 22 =>
+        credit_limit : "credit_limit" opt, 23 => credit_limit_set_by :
+        "credit_limit_set_by" opt, 24 => currency_code : "currency_code" opt, 25 =>
+        currency_code_set_by : "currency_code_set_by" opt, 26 => day_payment_is_due :
+        "day_payment_is_due" opt, 27 => day_payment_is_due_set_by :
+        "day_payment_is_due_set_by" opt, 28 => death_benefit : "death_benefit" opt, 29 =>
+        death_benefit_set_by : "death_benefit_set_by" opt, 30 => federal_insurance_status
+        : "federal_insurance_status" opt, 31 => feed_account_number :
+        "feed_account_number" opt, 32 => feed_account_subtype : "feed_account_subtype"
+        opt, 33 => feed_account_type : "feed_account_type" opt, 34 => feed_apr :
+        "feed_apr" opt, 35 => feed_apy : "feed_apy" opt, 36 => feed_available_balance :
+        "feed_available_balance" opt, 37 => feed_balance : "feed_balance" opt, 38 =>
+        feed_cash_balance : "feed_cash_balance" opt, 39 => feed_cash_surrender_value :
+        "feed_cash_surrender_value" opt, 40 => feed_credit_limit : "feed_credit_limit"
+        opt, 41 => feed_currency_code : "feed_currency_code" opt, 42 =>
+        feed_day_payment_is_due : "feed_day_payment_is_due" opt, 43 => feed_death_benefit
+        : "feed_death_benefit" opt, 44 => feed_holdings_value : "feed_holdings_value"
+        opt, 45 => feed_interest_rate : "feed_interest_rate" opt, 46 => feed_is_closed :
+        "feed_is_closed" opt, 47 => feed_last_payment : "feed_last_payment" opt, 48 =>
+        feed_last_payment_at : "feed_last_payment_at" opt, 49 => feed_loan_amount :
+        "feed_loan_amount" opt, 50 => feed_matures_on : "feed_matures_on" opt, 51 =>
+        feed_minimum_balance : "feed_minimum_balance" opt, 52 => feed_minimum_payment :
+        "feed_minimum_payment" opt, 53 => feed_name : "feed_name" opt, 54 =>
+        feed_nickname : "feed_nickname" opt, 55 => feed_original_balance :
+        "feed_original_balance" opt, 56 => feed_payment_due_at : "feed_payment_due_at"
+        opt, 57 => feed_payoff_balance : "feed_payoff_balance" opt, 58 =>
+        feed_routing_number : "feed_routing_number" opt, 59 => feed_started_on :
+        "feed_started_on" opt, 60 => feed_statement_balance : "feed_statement_balance"
+        opt, 61 => feed_total_account_value : "feed_total_account_value" opt, 62 => guid
+        : "guid" opt, 63 => holdings_value : "holdings_value" opt, 64 =>
+        holdings_value_set_by : "holdings_value_set_by" opt, 65 => id : "id" opt, 66 =>
+        imported_at : "imported_at" opt, 67 => institution_code : "institution_code" opt,
+        68 => institution_guid : "institution_guid" opt, 69 => insured_name :
+        "insured_name" opt, 70 => interest_rate : "interest_rate" opt, 71 =>
+        interest_rate_set_by : "interest_rate_set_by" opt, 72 => is_closed : "is_closed"
+        opt, 73 => is_closed_set_by : "is_closed_set_by" opt, 74 => is_hidden :
+        "is_hidden" opt, 75 => is_manual : "is_manual" opt, 76 => last_payment :
+        "last_payment" opt, 77 => last_payment_at : "last_payment_at" opt, 78 =>
+        last_payment_at_set_by : "last_payment_at_set_by" opt, 79 => last_payment_set_by
+        : "last_payment_set_by" opt, 80 => loan_amount : "loan_amount" opt, 81 =>
+        loan_amount_set_by : "loan_amount_set_by" opt, 82 => margin_balance :
+        "margin_balance" opt, 83 => matures_on : "matures_on" opt, 84 =>
+        matures_on_set_by : "matures_on_set_by" opt, 85 => member_guid : "member_guid"
+        opt, 86 => member_id : "member_id" opt, 87 => member_is_managed_by_user :
+        "member_is_managed_by_user" opt, 88 => metadata : "metadata" opt, 89 =>
+        minimum_balance : "minimum_balance" opt, 90 => minimum_balance_set_by :
+        "minimum_balance_set_by" opt, 91 => minimum_payment : "minimum_payment" opt, 92
+        => minimum_payment_set_by : "minimum_payment_set_by" opt, 93 => name : "name"
+        opt, 94 => name_set_by : "name_set_by" opt, 95 => nickname : "nickname" opt, 96
+        => nickname_set_by : "nickname_set_by" opt, 97 => original_balance :
+        "original_balance" opt, 98 => original_balance_set_by : "original_balance_set_by"
+        opt, 99 => pay_out_amount : "pay_out_amount" opt, 100 => payment_due_at :
+        "payment_due_at" opt, 101 => payment_due_at_set_by : "payment_due_at_set_by" opt,
+        102 => payoff_balance : "payoff_balance" opt, 103 => payoff_balance_set_by :
+        "payoff_balance_set_by" opt, 104 => premium_amount : "premium_amount" opt, 105 =>
+        property_type : "property_type" opt, 106 => routing_number : "routing_number"
+        opt, 107 => started_on : "started_on" opt, 108 => started_on_set_by :
+        "started_on_set_by" opt, 109 => statement_balance : "statement_balance" opt, 110
+        => statement_balance_set_by : "statement_balance_set_by" opt, 111 => subtype :
+        "subtype" opt, 112 => subtype_set_by : "subtype_set_by" opt, 113 =>
+        today_ugl_amount : "today_ugl_amount" opt, 114 => today_ugl_percentage :
+        "today_ugl_percentage" opt, 115 => total_account_value : "total_account_value"
+        opt, 116 => total_account_value_set_by : "total_account_value_set_by" opt, 117 =>
+        total_account_value_ugl : "total_account_value_ugl" opt, 118 => type_ : "type"
+        opt, 119 => type_set_by : "type_set_by" opt, 120 => updated_at : "updated_at"
+        opt, 121 => user_guid : "user_guid" opt, 122 => user_id : "user_id" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountResponseBody { 0 => account : "account" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountUpdateRequest { 0 => account_subtype : "account_subtype" opt, 1 =>
+        account_type : "account_type" opt, 2 => apr : "apr" opt, 3 => apy : "apy" opt, 4
+        => available_balance : "available_balance" opt, 5 => balance : "balance" opt, 6
+        => cash_surrender_value : "cash_surrender_value" opt, 7 => credit_limit :
+        "credit_limit" opt, 8 => currency_code : "currency_code" opt, 9 => death_benefit
+        : "death_benefit" opt, 10 => interest_rate : "interest_rate" opt, 11 =>
+        is_business : "is_business" opt, 12 => is_closed : "is_closed" opt, 13 =>
+        is_hidden : "is_hidden" opt, 14 => loan_amount : "loan_amount" opt, 15 =>
+        metadata : "metadata" opt, 16 => name : "name" opt, 17 => nickname : "nickname"
+        opt, 18 => original_balance : "original_balance" opt, 19 => property_type :
+        "property_type" opt, 20 => skip_webhook : "skip_webhook" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountUpdateRequestBody { 0 => account : "account" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountsResponseBody { 0 => accounts : "accounts" opt via NullAsDefault, 1 =>
+        pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AchResponse { 0 => account_guid : "account_guid" opt, 1 =>
+        account_number_last_four : "account_number_last_four" opt, 2 => account_type :
+        "account_type" opt, 3 => ach_initiated_at : "ach_initiated_at" opt, 4 =>
+        client_guid : "client_guid" opt, 5 => corrected_account_number :
+        "corrected_account_number" opt, 6 => corrected_routing_number :
+        "corrected_routing_number" opt, 7 => created_at : "created_at" opt, 8 => guid :
+        "guid" opt, 9 => id : "id" opt, 10 => institution_guid : "institution_guid" opt,
+        11 => investigation_notes : "investigation_notes" opt, 12 => member_guid :
+        "member_guid" opt, 13 => processing_errors : "processing_errors" opt, 14 =>
+        resolution_code : "resolution_code" opt, 15 => resolution_detail :
+        "resolution_detail" opt, 16 => resolved_status_at : "resolved_status_at" opt, 17
+        => return_account_number : "return_account_number" opt, 18 => return_code :
+        "return_code" opt, 19 => return_notes : "return_notes" opt, 20 =>
+        return_routing_number : "return_routing_number" opt, 21 => return_status :
+        "return_status" opt, 22 => returned_at : "returned_at" opt, 23 => sec_code :
+        "sec_code" opt, 24 => started_processing_at : "started_processing_at" opt, 25 =>
+        submitted_at : "submitted_at" opt, 26 => transaction_amount :
+        "transaction_amount" opt, 27 => updated_at : "updated_at" opt, 28 => user_guid :
+        "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AchReturnCreateRequest { 0 => account_guid : "account_guid" req, 1 =>
+        account_number_last_four : "account_number_last_four" opt, 2 => ach_initiated_at
+        : "ach_initiated_at" opt, 3 => corrected_account_number :
+        "corrected_account_number" opt, 4 => corrected_routing_number :
+        "corrected_routing_number" opt, 5 => id : "id" req, 6 => member_guid :
+        "member_guid" req, 7 => return_account_number : "return_account_number" opt, 8 =>
+        return_code : "return_code" req, 9 => return_notes : "return_notes" opt, 10 =>
+        return_routing_number : "return_routing_number" opt, 11 => returned_at :
+        "returned_at" opt, 12 => sec_code : "sec_code" opt, 13 => transaction_amount :
+        "transaction_amount" opt, 14 => transaction_amount_range :
+        "transaction_amount_range" opt, 15 => user_guid : "user_guid" req }
+    }
+    ::mx_client::__private::de_object! {
+        AchReturnCreateRequestBody { 0 => ach_return : "ach_return" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AchReturnResponseBody { 0 => ach_return : "ach_return" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AchReturnsResponseBody { 0 => ach_returns : "ach_returns" opt via NullAsDefault,
+        1 => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AuthorizationCodeRequest { 0 => scope : "scope" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AuthorizationCodeRequestBody { 0 => authorization_code : "authorization_code" opt
+        }
+    }
+    ::mx_client::__private::de_object! {
+        AuthorizationCodeResponse { 0 => code : "code" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AuthorizationCodeResponseBody { 0 => authorization_code : "authorization_code"
+        opt }
+    }
+    ::mx_client::__private::de_object! {
+        BudgetCreateRequest { 0 => amount : "amount" opt, 1 => category_guid :
+        "category_guid" req, 2 => metadata : "metadata" opt, 3 => parent_guid :
+        "parent_guid" req, 4 => skip_webhook : "skip_webhook" opt }
+    }
+    ::mx_client::__private::de_object! {
+        BudgetCreateRequestBody { 0 => budget : "budget" opt }
+    }
+    ::mx_client::__private::de_object! {
+        BudgetResponse { 0 => amount : "amount" opt, 1 => category_guid : "category_guid"
+        opt, 2 => created_at : "created_at" opt, 3 => guid : "guid" opt, 4 => is_exceeded
+        : "is_exceeded" opt, 5 => is_off_track : "is_off_track" opt, 6 => metadata :
+        "metadata" opt, 7 => name : "name" opt, 8 => off_track_percentage :
+        "off_track_percentage" opt, 9 => parent_guid : "parent_guid" opt, 10 =>
+        percent_spent : "percent_spent" opt, 11 => projected_spending :
+        "projected_spending" opt, 12 => revision : "revision" opt, 13 =>
+        transaction_total : "transaction_total" opt, 14 => updated_at : "updated_at" opt,
+        15 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        BudgetResponseBody { 0 => budget : "budget" opt }
+    }
+    ::mx_client::__private::de_object! {
+        BudgetUpdateRequest { 0 => amount : "amount" opt, 1 => metadata : "metadata" opt,
+        2 => skip_webhook : "skip_webhook" opt }
+    }
+    ::mx_client::__private::de_object! {
+        BudgetUpdateRequestBody { 0 => budget : "budget" opt }
+    }
+    ::mx_client::__private::de_object! {
+        BudgetsResponseBody { 0 => budgets : "budgets" opt via NullAsDefault, 1 =>
+        pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CategoriesResponseBody { 0 => categories : "categories" opt via NullAsDefault, 1
+        => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CategoryCreateRequest { 0 => metadata : "metadata" opt, 1 => name : "name" req, 2
+        => parent_guid : "parent_guid" req }
+    }
+    ::mx_client::__private::de_object! {
+        CategoryCreateRequestBody { 0 => category : "category" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CategoryResponse { 0 => created_at : "created_at" opt, 1 => guid : "guid" opt, 2
+        => is_default : "is_default" opt, 3 => is_income : "is_income" opt, 4 => metadata
+        : "metadata" opt, 5 => name : "name" opt, 6 => parent_guid : "parent_guid" opt, 7
+        => updated_at : "updated_at" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CategoryResponseBody { 0 => category : "category" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CategoryUpdateRequest { 0 => metadata : "metadata" opt, 1 => name : "name" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CategoryUpdateRequestBody { 0 => category : "category" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ChallengeResponse { 0 => field_name : "field_name" opt, 1 => guid : "guid" opt, 2
+        => image_data : "image_data" opt, 3 => image_options : "image_options" opt via
+        NullAsDefault, 4 => label : "label" opt, 5 => options : "options" opt via
+        NullAsDefault, 6 => type_ : "type" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ChallengesResponseBody { 0 => challenges : "challenges" opt via NullAsDefault, 1
+        => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ConnectWidgetRequest { 0 => client_redirect_url : "client_redirect_url" opt, 1 =>
+        color_scheme : "color_scheme" opt, 2 => current_institution_code :
+        "current_institution_code" opt, 3 => current_member_guid : "current_member_guid"
+        opt, 4 => disable_background_agg : "disable_background_agg" opt, 5 =>
+        disable_institution_search : "disable_institution_search" opt, 6 =>
+        enable_app2app : "enable_app2app" opt, 7 => include_identity : "include_identity"
+        opt, 8 => include_transactions : "include_transactions" opt, 9 =>
+        is_mobile_webview : "is_mobile_webview" opt, 10 => mode : "mode" opt, 11 =>
+        oauth_referral_source : "oauth_referral_source" opt, 12 => ui_message_version :
+        "ui_message_version" opt, 13 => ui_message_webview_url_scheme :
+        "ui_message_webview_url_scheme" opt, 14 => update_credentials :
+        "update_credentials" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ConnectWidgetRequestBody { 0 => config : "config" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ConnectWidgetResponse { 0 => connect_widget_url : "connect_widget_url" opt, 1 =>
+        guid : "guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ConnectWidgetResponseBody { 0 => user : "user" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CredentialRequest { 0 => guid : "guid" opt, 1 => value : "value" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CredentialResponse { 0 => display_order : "display_order" opt, 1 => field_name :
+        "field_name" opt, 2 => field_type : "field_type" opt, 3 => guid : "guid" opt, 4
+        => label : "label" opt, 5 => type_ : "type" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CredentialsResponseBody { 0 => credentials : "credentials" opt via NullAsDefault,
+        1 => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CreditCardProduct { 0 => annual_fee : "annual_fee" opt, 1 =>
+        duration_of_introductory_rate_on_balance_transfer :
+        "duration_of_introductory_rate_on_balance_transfer" opt, 2 =>
+        duration_of_introductory_rate_on_purchases :
+        "duration_of_introductory_rate_on_purchases" opt, 3 => guid : "guid" opt, 4 =>
+        has_cashback_rewards : "has_cashback_rewards" opt, 5 => has_other_rewards :
+        "has_other_rewards" opt, 6 => has_travel_rewards : "has_travel_rewards" opt, 7 =>
+        has_zero_introductory_annual_fee : "has_zero_introductory_annual_fee" opt, 8 =>
+        has_zero_percent_introductory_rate : "has_zero_percent_introductory_rate" opt, 9
+        => has_zero_percent_introductory_rate_on_balance_transfer :
+        "has_zero_percent_introductory_rate_on_balance_transfer" opt, 10 =>
+        is_accepting_applicants : "is_accepting_applicants" opt, 11 =>
+        is_active_credit_card_product : "is_active_credit_card_product" opt, 12 =>
+        is_small_business_card : "is_small_business_card" opt, 13 => name : "name" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CreditCardProductResponse { 0 => credit_card_product : "credit_card_product" opt
+        }
+    }
+    ::mx_client::__private::de_object! {
+        EnhanceTransactionResponse { 0 => amount : "amount" opt, 1 => categorized_by :
+        "categorized_by" opt, 2 => category : "category" opt, 3 => category_guid :
+        "category_guid" opt, 4 => described_by : "described_by" opt, 5 => description :
+        "description" opt, 6 => extended_transaction_type : "extended_transaction_type"
+        opt, 7 => id : "id" opt, 8 => is_bill_pay : "is_bill_pay" opt, 9 =>
+        is_direct_deposit : "is_direct_deposit" opt, 10 => is_expense : "is_expense" opt,
+        11 => is_fee : "is_fee" opt, 12 => is_income : "is_income" opt, 13 =>
+        is_international : "is_international" opt, 14 => is_overdraft_fee :
+        "is_overdraft_fee" opt, 15 => is_payroll_advance : "is_payroll_advance" opt, 16
+        => is_subscription : "is_subscription" opt, 17 => memo : "memo" opt, 18 =>
+        merchant_category_code : "merchant_category_code" opt, 19 => merchant_guid :
+        "merchant_guid" opt, 20 => merchant_location_guid : "merchant_location_guid" opt,
+        21 => original_description : "original_description" opt, 22 => type_ : "type" opt
+        }
+    }
+    ::mx_client::__private::de_object! {
+        EnhanceTransactionsRequest { 0 => amount : "amount" opt, 1 => description :
+        "description" req, 2 => extended_transaction_type : "extended_transaction_type"
+        opt, 3 => id : "id" req, 4 => memo : "memo" opt, 5 => merchant_category_code :
+        "merchant_category_code" opt, 6 => type_ : "type" opt }
+    }
+    ::mx_client::__private::de_object! {
+        EnhanceTransactionsRequestBody { 0 => transactions : "transactions" opt via
+        NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        EnhanceTransactionsResponseBody { 0 => transactions : "transactions" opt via
+        NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        GoalRequest { 0 => account_guid : "account_guid" req, 1 => amount : "amount" req,
+        2 => completed_at : "completed_at" opt, 3 => goal_type_name : "goal_type_name"
+        req, 4 => has_been_spent : "has_been_spent" opt, 5 => is_complete : "is_complete"
+        opt, 6 => meta_type_name : "meta_type_name" req, 7 => metadata : "metadata" opt,
+        8 => name : "name" req, 9 => position : "position" opt, 10 =>
+        targeted_to_complete_at : "targeted_to_complete_at" opt }
+    }
+    ::mx_client::__private::de_object! {
+        GoalRequestBody { 0 => goal : "goal" opt }
+    }
+    ::mx_client::__private::de_object! {
+        GoalResponse { 0 => account_guid : "account_guid" opt, 1 => amount : "amount"
+        opt, 2 => completed_at : "completed_at" opt, 3 => current_amount :
+        "current_amount" opt, 4 => goal_type_name : "goal_type_name" opt, 5 => guid :
+        "guid" opt, 6 => has_been_spent : "has_been_spent" opt, 7 => is_complete :
+        "is_complete" opt, 8 => meta_type_name : "meta_type_name" opt, 9 => metadata :
+        "metadata" opt, 10 => name : "name" opt, 11 => position : "position" opt, 12 =>
+        projected_to_complete_at : "projected_to_complete_at" opt, 13 =>
+        targeted_to_complete_at : "targeted_to_complete_at" opt, 14 => track_type_name :
+        "track_type_name" opt, 15 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        GoalResponseBody { 0 => goal : "goal" opt }
+    }
+    ::mx_client::__private::de_object! {
+        GoalsResponse { 0 => account_guid : "account_guid" opt, 1 => amount : "amount"
+        opt, 2 => completed_at : "completed_at" opt, 3 => current_amount :
+        "current_amount" opt, 4 => goal_type_name : "goal_type_name" opt, 5 => guid :
+        "guid" opt, 6 => has_been_spent : "has_been_spent" opt, 7 => is_complete :
+        "is_complete" opt, 8 => meta_type_name : "meta_type_name" opt, 9 => metadata :
+        "metadata" opt, 10 => name : "name" opt, 11 => position : "position" opt, 12 =>
+        projected_to_complete_at : "projected_to_complete_at" opt, 13 =>
+        targeted_to_complete_at : "targeted_to_complete_at" opt, 14 => track_type_name :
+        "track_type_name" opt, 15 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        GoalsResponseBody { 0 => goals : "goals" opt via NullAsDefault, 1 => pagination :
+        "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ImageOptionResponse { 0 => data_uri : "data_uri" opt, 1 => guid : "guid" opt, 2
+        => label : "label" opt, 3 => value : "value" opt }
+    }
+    ::mx_client::__private::de_object! {
+        InsightResponse { 0 => active_at : "active_at" opt, 1 => client_guid :
+        "client_guid" opt, 2 => created_at : "created_at" opt, 3 => cta_clicked_at :
+        "cta_clicked_at" opt, 4 => description : "description" opt, 5 => guid : "guid"
+        opt, 6 => has_associated_accounts : "has_associated_accounts" opt, 7 =>
+        has_associated_categories : "has_associated_categories" opt, 8 =>
+        has_associated_merchants : "has_associated_merchants" opt, 9 =>
+        has_associated_scheduled_payments : "has_associated_scheduled_payments" opt, 10
+        => has_associated_transactions : "has_associated_transactions" opt, 11 =>
+        has_been_displayed : "has_been_displayed" opt, 12 => is_dismissed :
+        "is_dismissed" opt, 13 => micro_call_to_action : "micro_call_to_action" opt, 14
+        => micro_description : "micro_description" opt, 15 => micro_title : "micro_title"
+        opt, 16 => template : "template" opt, 17 => title : "title" opt, 18 => updated_at
+        : "updated_at" opt, 19 => user_guid : "user_guid" opt, 20 => user_id : "user_id"
+        opt }
+    }
+    ::mx_client::__private::de_object! {
+        InsightResponseBody { 0 => insight : "insight" opt }
+    }
+    ::mx_client::__private::de_object! {
+        InsightUpdateRequest { 0 => has_been_displayed : "has_been_displayed" opt, 1 =>
+        is_dismissed : "is_dismissed" opt }
+    }
+    ::mx_client::__private::de_object! {
+        InsightUpdateRequestBody { 0 => insight : "insight" opt }
+    }
+    ::mx_client::__private::de_object! {
+        InsightsResponseBody { 0 => insights : "insights" opt via NullAsDefault, 1 =>
+        pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        InstitutionResponse { 0 => code : "code" opt, 1 => forgot_password_url :
+        "forgot_password_url" opt, 2 => forgot_username_url : "forgot_username_url" opt,
+        3 => instructional_text : "instructional_text" opt, 4 => instructional_text_steps
+        : "instructional_text_steps" opt, 5 => is_disabled_by_client :
+        "is_disabled_by_client" opt, 6 => iso_country_code : "iso_country_code" opt, 7 =>
+        medium_logo_url : "medium_logo_url" opt, 8 => name : "name" opt, 9 =>
+        small_logo_url : "small_logo_url" opt, 10 => supports_account_identification :
+        "supports_account_identification" opt, 11 => supports_account_statement :
+        "supports_account_statement" opt, 12 => supports_account_verification :
+        "supports_account_verification" opt, 13 => supports_oauth : "supports_oauth" opt,
+        14 => supports_tax_document : "supports_tax_document" opt, 15 =>
+        supports_transaction_history : "supports_transaction_history" opt, 16 =>
+        trouble_signing_in_url : "trouble_signing_in_url" opt, 17 => url : "url" opt }
+    }
+    ::mx_client::__private::de_object! {
+        InstitutionResponseBody { 0 => institution : "institution" opt }
+    }
+    ::mx_client::__private::de_object! {
+        InstitutionsResponseBody { 0 => institutions : "institutions" opt via
+        NullAsDefault, 1 => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        InvestmentHoldingResponse { 0 => account_guid : "account_guid" opt, 1 =>
+        cost_basis : "cost_basis" opt, 2 => coupon_yield : "coupon_yield" opt, 3 =>
+        created_at : "created_at" opt, 4 => currency_code : "currency_code" opt, 5 =>
+        current_price : "current_price" opt, 6 => current_price_as_of :
+        "current_price_as_of" opt, 7 => daily_change : "daily_change" opt, 8 =>
+        description : "description" opt, 9 => expiration : "expiration" opt, 10 =>
+        face_value : "face_value" opt, 11 => frequency : "frequency" opt, 12 => guid :
+        "guid" opt, 13 => holding_type : "holding_type" opt, 14 => issue_date :
+        "issue_date" opt, 15 => market_value : "market_value" opt, 16 => maturity_date :
+        "maturity_date" opt, 17 => percentage_change : "percentage_change" opt, 18 =>
+        purchase_price : "purchase_price" opt, 19 => put_or_call : "put_or_call" opt, 20
+        => quantity : "quantity" opt, 21 => rate : "rate" opt, 22 => strike_price :
+        "strike_price" opt, 23 => symbol : "symbol" opt, 24 => term : "term" opt, 25 =>
+        term_unit : "term_unit" opt, 26 => today_ugl_amount : "today_ugl_amount" opt, 27
+        => today_ugl_percentage : "today_ugl_percentage" opt, 28 => total_ugl_amount :
+        "total_ugl_amount" opt, 29 => total_ugl_percentage : "total_ugl_percentage" opt,
+        30 => unvested_quantity : "unvested_quantity" opt, 31 => unvested_value :
+        "unvested_value" opt, 32 => user_guid : "user_guid" opt, 33 => vested_quantity :
+        "vested_quantity" opt, 34 => vested_value : "vested_value" opt, 35 =>
+        vesting_end_date : "vesting_end_date" opt, 36 => vesting_start_date :
+        "vesting_start_date" opt }
+    }
+    ::mx_client::__private::de_object! {
+        InvestmentHoldingResponseBody { 0 => investment_holding : "investment_holding"
+        opt }
+    }
+    ::mx_client::__private::de_object! {
+        InvestmentHoldingsDeactivation { 0 => message : "message" opt, 1 => status :
+        "status" opt }
+    }
+    ::mx_client::__private::de_object! {
+        InvestmentHoldingsResponseBody { 0 => investment_holdings : "investment_holdings"
+        opt via NullAsDefault, 1 => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedAccountCreateRequest { 0 => account_number : "account_number" opt, 1 =>
+        apr : "apr" opt, 2 => apy : "apy" opt, 3 => available_balance :
+        "available_balance" opt, 4 => available_credit : "available_credit" opt, 5 =>
+        balance : "balance" req, 6 => cash_surrender_value : "cash_surrender_value" opt,
+        7 => credit_limit : "credit_limit" opt, 8 => currency_code : "currency_code" opt,
+        9 => day_payment_is_due : "day_payment_is_due" opt, 10 => death_benefit :
+        "death_benefit" opt, 11 => id : "id" req, 12 => interest_rate : "interest_rate"
+        opt, 13 => is_closed : "is_closed" opt, 14 => is_hidden : "is_hidden" opt, 15 =>
+        last_payment : "last_payment" opt, 16 => last_payment_at : "last_payment_at" opt,
+        17 => loan_amount : "loan_amount" opt, 18 => matures_on : "matures_on" opt, 19 =>
+        metadata : "metadata" opt, 20 => minimum_balance : "minimum_balance" opt, 21 =>
+        minimum_payment : "minimum_payment" opt, 22 => name : "name" req, 23 => nickname
+        : "nickname" opt, 24 => original_balance : "original_balance" opt, 25 =>
+        payment_due_at : "payment_due_at" opt, 26 => payoff_balance : "payoff_balance"
+        opt, 27 => routing_number : "routing_number" opt, 28 => started_on : "started_on"
+        opt, 29 => subtype : "subtype" opt, 30 => type_ : "type" req }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedAccountCreateRequestBody { 0 => account : "account" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedAccountUpdateRequest { 0 => account_number : "account_number" opt, 1 =>
+        apr : "apr" opt, 2 => apy : "apy" opt, 3 => available_balance :
+        "available_balance" opt, 4 => available_credit : "available_credit" opt, 5 =>
+        balance : "balance" opt, 6 => cash_surrender_value : "cash_surrender_value" opt,
+        7 => credit_limit : "credit_limit" opt, 8 => currency_code : "currency_code" opt,
+        9 => day_payment_is_due : "day_payment_is_due" opt, 10 => death_benefit :
+        "death_benefit" opt, 11 => id : "id" opt, 12 => interest_rate : "interest_rate"
+        opt, 13 => is_closed : "is_closed" opt, 14 => is_hidden : "is_hidden" opt, 15 =>
+        last_payment : "last_payment" opt, 16 => last_payment_at : "last_payment_at" opt,
+        17 => loan_amount : "loan_amount" opt, 18 => matures_on : "matures_on" opt, 19 =>
+        metadata : "metadata" opt, 20 => minimum_balance : "minimum_balance" opt, 21 =>
+        minimum_payment : "minimum_payment" opt, 22 => name : "name" opt, 23 => nickname
+        : "nickname" opt, 24 => original_balance : "original_balance" opt, 25 =>
+        payment_due_at : "payment_due_at" opt, 26 => payoff_balance : "payoff_balance"
+        opt, 27 => routing_number : "routing_number" opt, 28 => started_on : "started_on"
+        opt, 29 => subtype : "subtype" opt, 30 => type_ : "type" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedAccountUpdateRequestBody { 0 => account : "account" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedMemberCreateRequest { 0 => id : "id" opt, 1 => institution_code :
+        "institution_code" req, 2 => metadata : "metadata" opt, 3 => name : "name" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedMemberCreateRequestBody { 0 => member : "member" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedMemberUpdateRequest { 0 => id : "id" opt, 1 => metadata : "metadata" opt,
+        2 => name : "name" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedMemberUpdateRequestBody { 0 => member : "member" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedTransactionCreateRequest { 0 => amount : "amount" req, 1 => category :
+        "category" opt, 2 => check_number_string : "check_number_string" opt, 3 =>
+        currency_code : "currency_code" opt, 4 => description : "description" req, 5 =>
+        id : "id" opt, 6 => is_international : "is_international" opt, 7 => latitude :
+        "latitude" opt, 8 => localized_description : "localized_description" opt, 9 =>
+        localized_memo : "localized_memo" opt, 10 => longitude : "longitude" opt, 11 =>
+        memo : "memo" opt, 12 => merchant_category_code : "merchant_category_code" opt,
+        13 => merchant_guid : "merchant_guid" opt, 14 => merchant_location_guid :
+        "merchant_location_guid" opt, 15 => metadata : "metadata" opt, 16 => posted_at :
+        "posted_at" req, 17 => status : "status" req, 18 => transacted_at :
+        "transacted_at" req, 19 => type_ : "type" req }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedTransactionCreateRequestBody { 0 => transaction : "transaction" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedTransactionUpdateRequest { 0 => amount : "amount" opt, 1 => category :
+        "category" opt, 2 => check_number_string : "check_number_string" opt, 3 =>
+        currency_code : "currency_code" opt, 4 => description : "description" opt, 5 =>
+        id : "id" opt, 6 => is_international : "is_international" opt, 7 => latitude :
+        "latitude" opt, 8 => localized_description : "localized_description" opt, 9 =>
+        localized_memo : "localized_memo" opt, 10 => longitude : "longitude" opt, 11 =>
+        memo : "memo" opt, 12 => merchant_category_code : "merchant_category_code" opt,
+        13 => merchant_guid : "merchant_guid" opt, 14 => merchant_location_guid :
+        "merchant_location_guid" opt, 15 => metadata : "metadata" opt, 16 => posted_at :
+        "posted_at" opt, 17 => status : "status" opt, 18 => transacted_at :
+        "transacted_at" opt, 19 => type_ : "type" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedTransactionUpdateRequestBody { 0 => transaction : "transaction" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberCreateRequest { 0 => background_aggregation_is_disabled :
+        "background_aggregation_is_disabled" opt, 1 => credentials : "credentials" req, 2
+        => id : "id" opt, 3 => institution_code : "institution_code" req, 4 => is_oauth :
+        "is_oauth" opt, 5 => metadata : "metadata" opt, 6 => skip_aggregation :
+        "skip_aggregation" opt, 7 => use_cases : "use_cases" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        MemberCreateRequestBody { 0 => client_redirect_url : "client_redirect_url" opt, 1
+        => enable_app2app : "enable_app2app" opt, 2 => member : "member" opt, 3 =>
+        referral_source : "referral_source" opt, 4 => ui_message_webview_url_scheme :
+        "ui_message_webview_url_scheme" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberElements { 0 => account_guid : "account_guid" opt, 1 => member_guid :
+        "member_guid" opt, 2 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberResponse { 0 => aggregated_at : "aggregated_at" opt, 1 =>
+        background_aggregation_is_disabled : "background_aggregation_is_disabled" opt, 2
+        => connection_status : "connection_status" opt, 3 => connection_status_message :
+        "connection_status_message" opt, 4 => guid : "guid" opt, 5 => id : "id" opt, 6 =>
+        institution_code : "institution_code" opt, 7 => institution_guid :
+        "institution_guid" opt, 8 => is_being_aggregated : "is_being_aggregated" opt, 9
+        => is_managed_by_user : "is_managed_by_user" opt, 10 => is_manual : "is_manual"
+        opt, 11 => is_oauth : "is_oauth" opt, 12 => metadata : "metadata" opt, 13 =>
+        most_recent_job_detail_code : "most_recent_job_detail_code" opt, 14 =>
+        most_recent_job_detail_text : "most_recent_job_detail_text" opt, 15 =>
+        most_recent_job_guid : "most_recent_job_guid" opt, 16 => name : "name" opt, 17 =>
+        needs_updated_credentials : "needs_updated_credentials" opt, 18 =>
+        oauth_window_uri : "oauth_window_uri" opt, 19 => successfully_aggregated_at :
+        "successfully_aggregated_at" opt, 20 => use_cases : "use_cases" opt via
+        NullAsDefault, 21 => user_guid : "user_guid" opt, 22 => user_id : "user_id" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberResponseBody { 0 => member : "member" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberResumeRequest { 0 => challenges : "challenges" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        MemberResumeRequestBody { 0 => member : "member" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberStatusResponse { 0 => aggregated_at : "aggregated_at" opt, 1 => challenges
+        : "challenges" opt via NullAsDefault, 2 => connection_status :
+        "connection_status" opt, 3 => guid : "guid" opt, 4 =>
+        has_processed_account_numbers : "has_processed_account_numbers" opt, 5 =>
+        has_processed_accounts : "has_processed_accounts" opt, 6 =>
+        has_processed_transactions : "has_processed_transactions" opt, 7 =>
+        is_authenticated : "is_authenticated" opt, 8 => is_being_aggregated :
+        "is_being_aggregated" opt, 9 => successfully_aggregated_at :
+        "successfully_aggregated_at" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberStatusResponseBody { 0 => member : "member" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberUpdateRequest { 0 => background_aggregation_is_disabled :
+        "background_aggregation_is_disabled" opt, 1 => credentials : "credentials" opt
+        via NullAsDefault, 2 => id : "id" opt, 3 => metadata : "metadata" opt, 4 =>
+        skip_aggregation : "skip_aggregation" opt, 5 => use_cases : "use_cases" opt via
+        NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        MemberUpdateRequestBody { 0 => member : "member" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MembersResponseBody { 0 => members : "members" opt via NullAsDefault, 1 =>
+        pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MerchantLocationResponse { 0 => city : "city" opt, 1 => country : "country" opt,
+        2 => created_at : "created_at" opt, 3 => guid : "guid" opt, 4 => latitude :
+        "latitude" opt, 5 => longitude : "longitude" opt, 6 => merchant_guid :
+        "merchant_guid" opt, 7 => phone_number : "phone_number" opt, 8 => postal_code :
+        "postal_code" opt, 9 => state : "state" opt, 10 => street_address :
+        "street_address" opt, 11 => updated_at : "updated_at" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MerchantLocationResponseBody { 0 => merchant_location : "merchant_location" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MerchantResponse { 0 => created_at : "created_at" opt, 1 => guid : "guid" opt, 2
+        => logo_url : "logo_url" opt, 3 => name : "name" opt, 4 => updated_at :
+        "updated_at" opt, 5 => website_url : "website_url" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MerchantResponseBody { 0 => merchant : "merchant" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MerchantsResponseBody { 0 => merchants : "merchants" opt via NullAsDefault, 1 =>
+        pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MicrodepositElements { 0 => account_name : "account_name" opt, 1 =>
+        account_number : "account_number" req, 2 => account_type : "account_type" req, 3
+        => email : "email" opt, 4 => first_name : "first_name" opt, 5 => last_name :
+        "last_name" opt, 6 => routing_number : "routing_number" req }
+    }
+    ::mx_client::__private::de_object! {
+        MicrodepositRequestBody { 0 => micro_deposit : "micro_deposit" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MicrodepositResponse { 0 => account_name : "account_name" opt, 1 =>
+        account_number : "account_number" opt, 2 => account_type : "account_type" opt, 3
+        => created_at : "created_at" opt, 4 => email : "email" opt, 5 => error_code :
+        "error_code" opt, 6 => error_message : "error_message" opt, 7 => first_name :
+        "first_name" opt, 8 => guid : "guid" opt, 9 => institution_code :
+        "institution_code" opt, 10 => institution_name : "institution_name" opt, 11 =>
+        last_name : "last_name" opt, 12 => routing_number : "routing_number" opt, 13 =>
+        status : "status" opt, 14 => updated_at : "updated_at" opt, 15 => verified_at :
+        "verified_at" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MicrodepositResponseBody { 0 => micro_deposit : "micro_deposit" opt via OneOrList
+        }
+    }
+    ::mx_client::__private::de_object! {
+        MicrodepositVerifyRequest { 0 => deposit_amount_1 : "deposit_amount_1" opt, 1 =>
+        deposit_amount_2 : "deposit_amount_2" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MicrodepositVerifyRequestBody { 0 => micro_deposit : "micro_deposit" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MicrodepositsResponseBody { 0 => micro_deposits : "micro_deposits" opt via
+        NullAsDefault, 1 => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MonthlyCashFlowProfileRequest { 0 => goals_contribution : "goals_contribution"
+        opt, 1 => uses_estimated_goals_contribution : "uses_estimated_goals_contribution"
+        opt }
+    }
+    ::mx_client::__private::de_object! {
+        MonthlyCashFlowProfileRequestBody { 0 => institution : "institution" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MonthlyCashFlowResponse { 0 => budgeted_expenses : "budgeted_expenses" opt, 1 =>
+        budgeted_income : "budgeted_income" opt, 2 => estimated_goals_contribution :
+        "estimated_goals_contribution" opt, 3 => goals_contribution :
+        "goals_contribution" opt, 4 => guid : "guid" opt, 5 => user_guid : "user_guid"
+        opt, 6 => uses_estimated_goals_contribution : "uses_estimated_goals_contribution"
+        opt }
+    }
+    ::mx_client::__private::de_object! {
+        MonthlyCashFlowResponseBody { 0 => monthly_cash_flow_profile :
+        "monthly_cash_flow_profile" opt }
+    }
+    ::mx_client::__private::de_object! {
+        NotificationResponse { 0 => channel : "channel" opt, 1 => content : "content"
+        opt, 2 => deep_link_guid : "deep_link_guid" opt, 3 => delivered_at :
+        "delivered_at" opt, 4 => entity_guid : "entity_guid" opt, 5 => guid : "guid" opt,
+        6 => has_been_delivered : "has_been_delivered" opt, 7 => has_been_viewed :
+        "has_been_viewed" opt, 8 => notification_type : "notification_type" opt, 9 =>
+        subject : "subject" opt }
+    }
+    ::mx_client::__private::de_object! {
+        NotificationResponseBody { 0 => notification : "notification" opt }
+    }
+    ::mx_client::__private::de_object! {
+        NotificationsResponseBody { 0 => notifications : "notifications" opt via
+        NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        OAuthWindowResponse { 0 => guid : "guid" opt, 1 => oauth_window_uri :
+        "oauth_window_uri" opt }
+    }
+    ::mx_client::__private::de_object! {
+        OAuthWindowResponseBody { 0 => member : "member" opt }
+    }
+    ::mx_client::__private::de_object! {
+        OptionResponse { 0 => guid : "guid" opt, 1 => label : "label" opt, 2 => value :
+        "value" opt }
+    }
+    ::mx_client::__private::de_object! {
+        PaginationResponse { 0 => current_page : "current_page" opt, 1 => per_page :
+        "per_page" opt, 2 => total_entries : "total_entries" opt, 3 => total_pages :
+        "total_pages" opt }
+    }
+    ::mx_client::__private::de_object! {
+        PaymentAccount { 0 => account_name : "account_name" opt, 1 => account_number :
+        "account_number" opt, 2 => account_type : "account_type" opt, 3 =>
+        available_balance : "available_balance" opt, 4 => balance : "balance" opt, 5 =>
+        created_at : "created_at" opt, 6 => routing_number : "routing_number" opt, 7 =>
+        transit_number : "transit_number" opt, 8 => updated_at : "updated_at" opt }
+    }
+    ::mx_client::__private::de_object! {
+        PaymentAccountBody { 0 => payment_account : "payment_account" opt }
+    }
+    ::mx_client::__private::de_object! {
+        PaymentAccountBodyPaymentAccount { 0 => account_guid : "account_guid" opt, 1 =>
+        account_name : "account_name" opt, 2 => account_number : "account_number" opt, 3
+        => account_type : "account_type" opt, 4 => available_balance :
+        "available_balance" opt, 5 => balance : "balance" opt, 6 => created_at :
+        "created_at" opt, 7 => member_guid : "member_guid" opt, 8 => routing_number :
+        "routing_number" opt, 9 => transit_number : "transit_number" opt, 10 =>
+        updated_at : "updated_at" opt, 11 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        PaymentProcessorAuthorizationCodeRequest { 0 => account_guid : "account_guid"
+        req, 1 => member_guid : "member_guid" req, 2 => user_guid : "user_guid" req }
+    }
+    ::mx_client::__private::de_object! {
+        PaymentProcessorAuthorizationCodeRequestBody { 0 =>
+        payment_processor_authorization_code : "payment_processor_authorization_code" opt
+        }
+    }
+    ::mx_client::__private::de_object! {
+        PaymentProcessorAuthorizationCodeResponse { 0 => authorization_code :
+        "authorization_code" opt }
+    }
+    ::mx_client::__private::de_object! {
+        PaymentProcessorAuthorizationCodeResponseBody { 0 =>
+        payment_processor_authorization_code : "payment_processor_authorization_code" opt
+        }
+    }
+    ::mx_client::__private::de_object! {
+        ProcessorAccountNumber { 0 => account_number : "account_number" opt, 1 => guid :
+        "guid" opt, 2 => institution_number : "institution_number" opt, 3 =>
+        loan_guarantor : "loan_guarantor" opt, 4 => loan_reference_number :
+        "loan_reference_number" opt, 5 => passed_validation : "passed_validation" opt, 6
+        => routing_number : "routing_number" opt, 7 => sequence_number :
+        "sequence_number" opt, 8 => transit_number : "transit_number" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ProcessorAccountNumberBody { 0 => account_numbers : "account_numbers" opt via
+        NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        ProcessorAccountNumberBodyAccountNumbersItem { 0 => account_guid : "account_guid"
+        opt, 1 => account_number : "account_number" opt, 2 => guid : "guid" opt, 3 =>
+        institution_number : "institution_number" opt, 4 => loan_guarantor :
+        "loan_guarantor" opt, 5 => loan_reference_number : "loan_reference_number" opt, 6
+        => member_guid : "member_guid" opt, 7 => passed_validation : "passed_validation"
+        opt, 8 => routing_number : "routing_number" opt, 9 => sequence_number :
+        "sequence_number" opt, 10 => transit_number : "transit_number" opt, 11 =>
+        user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ProcessorOwner { 0 => address : "address" opt, 1 => city : "city" opt, 2 =>
+        country : "country" opt, 3 => email : "email" opt, 4 => guid : "guid" opt, 5 =>
+        owner_name : "owner_name" opt, 6 => phone : "phone" opt, 7 => postal_code :
+        "postal_code" opt, 8 => state : "state" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ProcessorOwnerBody { 0 => account_owners : "account_owners" opt via
+        NullAsDefault, 1 => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ProcessorOwnerBodyAccountOwnersItem { 0 => account_guid : "account_guid" opt, 1
+        => address : "address" opt, 2 => city : "city" opt, 3 => country : "country" opt,
+        4 => email : "email" opt, 5 => guid : "guid" opt, 6 => member_guid :
+        "member_guid" opt, 7 => owner_name : "owner_name" opt, 8 => phone : "phone" opt,
+        9 => postal_code : "postal_code" opt, 10 => state : "state" opt, 11 => user_guid
+        : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ProcessorTokenResponseBody { 0 => access_token : "access_token" opt, 1 =>
+        expires_at : "expires_at" opt, 2 => scope : "scope" opt, 3 => token_type :
+        "token_type" opt }
+    }
+    ::mx_client::__private::de_object! {
+        RepeatingTransactionResponse { 0 => account_guid : "account_guid" opt, 1 =>
+        amount : "amount" opt, 2 => description : "description" opt, 3 => guid : "guid"
+        opt, 4 => last_posted_date : "last_posted_date" opt, 5 => member_guid :
+        "member_guid" opt, 6 => merchant_guid : "merchant_guid" opt, 7 =>
+        predicted_occurs_on : "predicted_occurs_on" opt, 8 => recurrence_type :
+        "recurrence_type" opt, 9 => repeating_transaction_type :
+        "repeating_transaction_type" opt, 10 => transaction_type : "transaction_type"
+        opt, 11 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        RepeatingTransactionsResponseBody { 0 => repeating_transactions :
+        "repeating_transactions" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        RepositionRequest { 0 => guid : "guid" req, 1 => position : "position" req }
+    }
+    ::mx_client::__private::de_object! {
+        RepositionRequestBody { 0 => goals : "goals" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        RepositionResponseBody { 0 => goals : "goals" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        RewardElements { 0 => balance : "balance" opt, 1 => balance_type : "balance_type"
+        opt, 2 => created_at : "created_at" opt, 3 => description : "description" opt, 4
+        => expires_on : "expires_on" opt, 5 => guid : "guid" opt, 6 => unit_type :
+        "unit_type" opt, 7 => updated_at : "updated_at" opt }
+    }
+    ::mx_client::__private::de_object! {
+        RewardResponseBody { 0 => reward : "reward" opt }
+    }
+    ::mx_client::__private::de_object! {
+        RewardResponseBodyReward { 0 => account_guid : "account_guid" opt, 1 => balance :
+        "balance" opt, 2 => balance_type : "balance_type" opt, 3 => created_at :
+        "created_at" opt, 4 => description : "description" opt, 5 => expires_on :
+        "expires_on" opt, 6 => guid : "guid" opt, 7 => member_guid : "member_guid" opt, 8
+        => unit_type : "unit_type" opt, 9 => updated_at : "updated_at" opt, 10 =>
+        user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        RewardsResponseBody { 0 => pagination : "pagination" opt, 1 => rewards :
+        "rewards" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        RewardsResponseBodyRewardsItem { 0 => account_guid : "account_guid" opt, 1 =>
+        balance : "balance" opt, 2 => balance_type : "balance_type" opt, 3 => created_at
+        : "created_at" opt, 4 => description : "description" opt, 5 => expires_on :
+        "expires_on" opt, 6 => guid : "guid" opt, 7 => member_guid : "member_guid" opt, 8
+        => unit_type : "unit_type" opt, 9 => updated_at : "updated_at" opt, 10 =>
+        user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ScheduledPaymentResponse { 0 => amount : "amount" opt, 1 => created_at :
+        "created_at" opt, 2 => description : "description" opt, 3 => guid : "guid" opt, 4
+        => is_completed : "is_completed" opt, 5 => is_recurring : "is_recurring" opt, 6
+        => merchant_guid : "merchant_guid" opt, 7 => occurs_on : "occurs_on" opt, 8 =>
+        recurrence_day : "recurrence_day" opt, 9 => recurrence_type : "recurrence_type"
+        opt, 10 => transaction_type : "transaction_type" opt, 11 => updated_at :
+        "updated_at" opt, 12 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ScheduledPaymentsResponseBody { 0 => pagination : "pagination" opt, 1 =>
+        scheduled_payments : "scheduled_payments" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        SpendingPlanAccountResponse { 0 => account_guid : "account_guid" opt, 1 =>
+        client_guid : "client_guid" opt, 2 => created_at : "created_at" opt, 3 => guid :
+        "guid" opt, 4 => spending_plan_guid : "spending_plan_guid" opt, 5 => updated_at :
+        "updated_at" opt, 6 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        SpendingPlanAccountsResponse { 0 => pagination : "pagination" opt, 1 =>
+        spending_plan_accounts : "spending_plan_accounts" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        SpendingPlanIterationItemCreateRequestBody { 0 => category_guid : "category_guid"
+        opt, 1 => item_type : "item_type" opt, 2 => planned_amount : "planned_amount"
+        req, 3 => scheduled_payment_guid : "scheduled_payment_guid" opt, 4 =>
+        top_level_category_guid : "top_level_category_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        SpendingPlanIterationItemResponse { 0 => actual_amount : "actual_amount" opt, 1
+        => category_guid : "category_guid" opt, 2 => created_at : "created_at" opt, 3 =>
+        guid : "guid" opt, 4 => item_type : "item_type" opt via NumberOrString, 5 =>
+        planned_amount : "planned_amount" opt, 6 => scheduled_payment_guid :
+        "scheduled_payment_guid" opt, 7 => spending_plan_iteration_guid :
+        "spending_plan_iteration_guid" opt, 8 => top_level_category_guid :
+        "top_level_category_guid" opt, 9 => transaction_guids : "transaction_guids" opt
+        via NullAsDefault, 10 => updated_at : "updated_at" opt, 11 => user_guid :
+        "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        SpendingPlanIterationItemsResponseBody { 0 => iteration_items : "iteration_items"
+        opt via NullAsDefault, 1 => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        SpendingPlanIterationResponse { 0 => created_at : "created_at" opt, 1 => end_on :
+        "end_on" opt, 2 => guid : "guid" opt, 3 => iteration_number : "iteration_number"
+        opt, 4 => spending_plan_guid : "spending_plan_guid" opt, 5 => start_on :
+        "start_on" opt, 6 => updated_at : "updated_at" opt, 7 => user_guid : "user_guid"
+        opt }
+    }
+    ::mx_client::__private::de_object! {
+        SpendingPlanIterationsResponse { 0 => iterations : "iterations" opt via
+        NullAsDefault, 1 => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        SpendingPlanResponse { 0 => created_at : "created_at" opt, 1 =>
+        current_iteration_number : "current_iteration_number" opt, 2 => guid : "guid"
+        opt, 3 => updated_at : "updated_at" opt, 4 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        SpendingPlansResponseBody { 0 => pagination : "pagination" opt, 1 =>
+        spending_plans : "spending_plans" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        SplitTransactionRequest { 0 => amount : "amount" req, 1 => category_guid :
+        "category_guid" opt, 2 => description : "description" opt, 3 => memo : "memo" opt
+        }
+    }
+    ::mx_client::__private::de_object! {
+        SplitTransactionRequestBody { 0 => transactions : "transactions" req }
+    }
+    ::mx_client::__private::de_object! {
+        SplitTransactionsResponseBody { 0 => transactions : "transactions" opt via
+        NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        StatementResponse { 0 => account_guid : "account_guid" opt, 1 => content_hash :
+        "content_hash" opt, 2 => created_at : "created_at" opt, 3 => guid : "guid" opt, 4
+        => member_guid : "member_guid" opt, 5 => updated_at : "updated_at" opt, 6 => uri
+        : "uri" opt, 7 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        StatementResponseBody { 0 => statement : "statement" opt }
+    }
+    ::mx_client::__private::de_object! {
+        StatementsResponseBody { 0 => pagination : "pagination" opt, 1 => statements :
+        "statements" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        TagCreateRequest { 0 => name : "name" req }
+    }
+    ::mx_client::__private::de_object! {
+        TagCreateRequestBody { 0 => tag : "tag" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TagResponse { 0 => guid : "guid" opt, 1 => name : "name" opt, 2 => user_guid :
+        "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TagResponseBody { 0 => tag : "tag" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TagUpdateRequest { 0 => name : "name" req }
+    }
+    ::mx_client::__private::de_object! {
+        TagUpdateRequestBody { 0 => tag : "tag" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TaggingCreateRequest { 0 => tag_guid : "tag_guid" req, 1 => transaction_guid :
+        "transaction_guid" req }
+    }
+    ::mx_client::__private::de_object! {
+        TaggingCreateRequestBody { 0 => tagging : "tagging" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TaggingResponse { 0 => guid : "guid" opt, 1 => member_is_managed_by_user :
+        "member_is_managed_by_user" opt, 2 => tag_guid : "tag_guid" opt, 3 =>
+        transaction_guid : "transaction_guid" opt, 4 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TaggingResponseBody { 0 => tagging : "tagging" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TaggingUpdateRequest { 0 => tag_guid : "tag_guid" req }
+    }
+    ::mx_client::__private::de_object! {
+        TaggingUpdateRequestBody { 0 => tagging : "tagging" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TaggingsResponseBody { 0 => pagination : "pagination" opt, 1 => taggings :
+        "taggings" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        TagsResponseBody { 0 => pagination : "pagination" opt, 1 => tags : "tags" opt via
+        NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        TokenRequestBody { 0 => scope : "scope" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TokenResponse { 0 => access_token : "access_token" opt, 1 => active : "active"
+        opt, 2 => expires_at : "expires_at" opt, 3 => payment_processor_guid :
+        "payment_processor_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TokenResponseBody { 0 => tokens : "tokens" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionCreateRequest { 0 => amount : "amount" req, 1 => category_guid :
+        "category_guid" opt, 2 => currency_code : "currency_code" opt, 3 => date : "date"
+        req, 4 => description : "description" req, 5 => has_been_viewed :
+        "has_been_viewed" opt, 6 => is_hidden : "is_hidden" opt, 7 => is_international :
+        "is_international" opt, 8 => memo : "memo" opt, 9 => metadata : "metadata" opt,
+        10 => skip_webhook : "skip_webhook" opt, 11 => type_ : "type" req }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionCreateRequestBody { 0 => transaction : "transaction" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionCreateResponseBody { 0 => account_guid : "account_guid" opt, 1 =>
+        account_id : "account_id" opt, 2 => amount : "amount" opt, 3 => category :
+        "category" opt, 4 => category_guid : "category_guid" opt, 5 =>
+        check_number_string : "check_number_string" opt, 6 => created_at : "created_at"
+        opt, 7 => currency_code : "currency_code" opt, 8 => date : "date" opt, 9 =>
+        description : "description" opt, 10 => extended_transaction_type :
+        "extended_transaction_type" opt, 11 => guid : "guid" opt, 12 => id : "id" opt, 13
+        => is_bill_pay : "is_bill_pay" opt, 14 => is_direct_deposit : "is_direct_deposit"
+        opt, 15 => is_expense : "is_expense" opt, 16 => is_fee : "is_fee" opt, 17 =>
+        is_income : "is_income" opt, 18 => is_international : "is_international" opt, 19
+        => is_manual : "is_manual" opt, 20 => is_overdraft_fee : "is_overdraft_fee" opt,
+        21 => is_payroll_advance : "is_payroll_advance" opt, 22 => is_recurring :
+        "is_recurring" opt, 23 => is_subscription : "is_subscription" opt, 24 => latitude
+        : "latitude" opt, 25 => localized_description : "localized_description" opt, 26
+        => localized_memo : "localized_memo" opt, 27 => longitude : "longitude" opt, 28
+        => member_guid : "member_guid" opt, 29 => member_is_managed_by_user :
+        "member_is_managed_by_user" opt, 30 => memo : "memo" opt, 31 =>
+        merchant_category_code : "merchant_category_code" opt, 32 => merchant_guid :
+        "merchant_guid" opt, 33 => merchant_location_guid : "merchant_location_guid" opt,
+        34 => metadata : "metadata" opt, 35 => original_description :
+        "original_description" opt, 36 => posted_at : "posted_at" opt, 37 => status :
+        "status" opt, 38 => top_level_category : "top_level_category" opt, 39 =>
+        transacted_at : "transacted_at" opt, 40 => type_ : "type" opt, 41 => updated_at :
+        "updated_at" opt, 42 => user_guid : "user_guid" opt, 43 => user_id : "user_id"
+        opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionIncludesResponse { 0 => account_guid : "account_guid" opt, 1 =>
+        account_id : "account_id" opt, 2 => amount : "amount" opt, 3 => category :
+        "category" opt, 4 => category_guid : "category_guid" opt, 5 =>
+        check_number_string : "check_number_string" opt, 6 => classification :
+        "classification" opt, 7 => created_at : "created_at" opt, 8 => currency_code :
+        "currency_code" opt, 9 => date : "date" opt, 10 => description : "description"
+        opt, 11 => extended_transaction_type : "extended_transaction_type" opt, 12 =>
+        geolocation : "geolocation" opt, 13 => guid : "guid" opt, 14 => id : "id" opt, 15
+        => is_bill_pay : "is_bill_pay" opt, 16 => is_direct_deposit : "is_direct_deposit"
+        opt, 17 => is_expense : "is_expense" opt, 18 => is_fee : "is_fee" opt, 19 =>
+        is_income : "is_income" opt, 20 => is_international : "is_international" opt, 21
+        => is_manual : "is_manual" opt, 22 => is_overdraft_fee : "is_overdraft_fee" opt,
+        23 => is_payroll_advance : "is_payroll_advance" opt, 24 => is_recurring :
+        "is_recurring" opt, 25 => is_subscription : "is_subscription" opt, 26 => latitude
+        : "latitude" opt, 27 => localized_description : "localized_description" opt, 28
+        => localized_memo : "localized_memo" opt, 29 => longitude : "longitude" opt, 30
+        => member_guid : "member_guid" opt, 31 => member_is_managed_by_user :
+        "member_is_managed_by_user" opt, 32 => memo : "memo" opt, 33 => merchant :
+        "merchant" opt, 34 => merchant_category_code : "merchant_category_code" opt, 35
+        => merchant_guid : "merchant_guid" opt, 36 => merchant_location_guid :
+        "merchant_location_guid" opt, 37 => metadata : "metadata" opt, 38 =>
+        original_description : "original_description" opt, 39 => posted_at : "posted_at"
+        opt, 40 => repeating_transaction : "repeating_transaction" opt, 41 => status :
+        "status" opt, 42 => top_level_category : "top_level_category" opt, 43 =>
+        transacted_at : "transacted_at" opt, 44 => type_ : "type" opt, 45 => updated_at :
+        "updated_at" opt, 46 => user_guid : "user_guid" opt, 47 => user_id : "user_id"
+        opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionIncludesResponseBody { 0 => transaction : "transaction" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionIncludesResponseClassification { 0 => guid : "guid" opt, 1 =>
+        parent_class : "parent_class" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionIncludesResponseGeolocation { 0 => city : "city" opt, 1 => country :
+        "country" opt, 2 => postal_code : "postal code" opt, 3 => state : "state" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionIncludesResponseMerchant { 0 => guid : "guid" opt, 1 => logo_url :
+        "logo_url" opt, 2 => name : "name" opt, 3 => website_url : "website_url" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionIncludesResponseRepeatingTransaction { 0 => guid : "guid" opt, 1 =>
+        recurrence_type : "recurrence_type" opt, 2 => repeating_transaction_type :
+        "repeating_transaction_type" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionResponse { 0 => account_guid : "account_guid" opt, 1 => account_id :
+        "account_id" opt, 2 => amount : "amount" opt, 3 => category : "category" opt, 4
+        => category_guid : "category_guid" opt, 5 => check_number_string :
+        "check_number_string" opt, 6 => created_at : "created_at" opt, 7 => currency_code
+        : "currency_code" opt, 8 => date : "date" opt, 9 => description : "description"
+        opt, 10 => extended_transaction_type : "extended_transaction_type" opt, 11 =>
+        guid : "guid" opt, 12 => id : "id" opt, 13 => is_bill_pay : "is_bill_pay" opt, 14
+        => is_direct_deposit : "is_direct_deposit" opt, 15 => is_expense : "is_expense"
+        opt, 16 => is_fee : "is_fee" opt, 17 => is_income : "is_income" opt, 18 =>
+        is_international : "is_international" opt, 19 => is_manual : "is_manual" opt, 20
+        => is_overdraft_fee : "is_overdraft_fee" opt, 21 => is_payroll_advance :
+        "is_payroll_advance" opt, 22 => is_recurring : "is_recurring" opt, 23 =>
+        is_subscription : "is_subscription" opt, 24 => latitude : "latitude" opt, 25 =>
+        localized_description : "localized_description" opt, 26 => localized_memo :
+        "localized_memo" opt, 27 => longitude : "longitude" opt, 28 => member_guid :
+        "member_guid" opt, 29 => member_is_managed_by_user : "member_is_managed_by_user"
+        opt, 30 => memo : "memo" opt, 31 => merchant_category_code :
+        "merchant_category_code" opt, 32 => merchant_guid : "merchant_guid" opt, 33 =>
+        merchant_location_guid : "merchant_location_guid" opt, 34 => metadata :
+        "metadata" opt, 35 => original_description : "original_description" opt, 36 =>
+        posted_at : "posted_at" opt, 37 => status : "status" opt, 38 =>
+        top_level_category : "top_level_category" opt, 39 => transacted_at :
+        "transacted_at" opt, 40 => type_ : "type" opt, 41 => updated_at : "updated_at"
+        opt, 42 => user_guid : "user_guid" opt, 43 => user_id : "user_id" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionResponseBody { 0 => transaction : "transaction" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionRuleCreateRequest { 0 => category_guid : "category_guid" req, 1 =>
+        description : "description" opt, 2 => match_description : "match_description" req
+        }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionRuleCreateRequestBody { 0 => transaction_rule : "transaction_rule" opt
+        }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionRuleResponse { 0 => category_guid : "category_guid" opt, 1 =>
+        created_at : "created_at" opt, 2 => description : "description" opt, 3 => guid :
+        "guid" opt, 4 => match_description : "match_description" opt, 5 => updated_at :
+        "updated_at" opt, 6 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionRuleResponseBody { 0 => transaction_rule : "transaction_rule" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionRuleUpdateRequest { 0 => category_guid : "category_guid" opt, 1 =>
+        description : "description" opt, 2 => match_description : "match_description" opt
+        }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionRuleUpdateRequestBody { 0 => transaction_rule : "transaction_rule" opt
+        }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionRulesResponseBody { 0 => pagination : "pagination" opt, 1 =>
+        transaction_rules : "transaction_rules" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionUpdateRequest { 0 => category_guid : "category_guid" opt, 1 => date :
+        "date" opt, 2 => description : "description" opt, 3 => memo : "memo" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionUpdateRequestBody { 0 => transaction : "transaction" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionsResponseBody { 0 => pagination : "pagination" opt, 1 => transactions
+        : "transactions" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionsResponseBodyIncludes { 0 => pagination : "pagination" opt, 1 =>
+        transactions : "transactions" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        UpdateGoalRequest { 0 => account_guid : "account_guid" opt, 1 => amount :
+        "amount" opt, 2 => completed_at : "completed_at" opt, 3 => goal_type_name :
+        "goal_type_name" opt, 4 => has_been_spent : "has_been_spent" opt, 5 =>
+        is_complete : "is_complete" opt, 6 => meta_type_name : "meta_type_name" opt, 7 =>
+        metadata : "metadata" opt, 8 => name : "name" opt, 9 => position : "position"
+        opt, 10 => targeted_to_complete_at : "targeted_to_complete_at" opt }
+    }
+    ::mx_client::__private::de_object! {
+        UpdateGoalRequestBody { 0 => goal : "goal" opt }
+    }
+    ::mx_client::__private::de_object! {
+        UserCreateRequest { 0 => email : "email" opt, 1 => id : "id" opt, 2 =>
+        is_disabled : "is_disabled" opt, 3 => metadata : "metadata" opt }
+    }
+    ::mx_client::__private::de_object! {
+        UserCreateRequestBody { 0 => user : "user" opt }
+    }
+    ::mx_client::__private::de_object! {
+        UserResponse { 0 => email : "email" opt, 1 => guid : "guid" opt, 2 => id : "id"
+        opt, 3 => is_disabled : "is_disabled" opt, 4 => metadata : "metadata" opt }
+    }
+    ::mx_client::__private::de_object! {
+        UserResponseBody { 0 => user : "user" opt }
+    }
+    ::mx_client::__private::de_object! {
+        UserUpdateRequest { 0 => email : "email" opt, 1 => id : "id" opt, 2 =>
+        is_disabled : "is_disabled" opt, 3 => metadata : "metadata" opt }
+    }
+    ::mx_client::__private::de_object! {
+        UserUpdateRequestBody { 0 => user : "user" opt }
+    }
+    ::mx_client::__private::de_object! {
+        UsersResponseBody { 0 => pagination : "pagination" opt, 1 => users : "users" opt
+        via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        VcResponse { 0 => verifiable_credential : "verifiableCredential" opt }
+    }
+    ::mx_client::__private::de_object! {
+        WidgetRequest { 0 => client_redirect_url : "client_redirect_url" opt, 1 =>
+        color_scheme : "color_scheme" opt, 2 => connections_use_case_filter :
+        "connections_use_case_filter" opt, 3 => current_institution_code :
+        "current_institution_code" opt, 4 => current_institution_guid :
+        "current_institution_guid" opt, 5 => current_member_guid : "current_member_guid"
+        opt, 6 => disable_background_agg : "disable_background_agg" opt, 7 =>
+        disable_institution_search : "disable_institution_search" opt, 8 =>
+        enable_app2app : "enable_app2app" opt, 9 => include_identity : "include_identity"
+        opt, 10 => include_transactions : "include_transactions" opt, 11 => insight_guid
+        : "insight_guid" opt, 12 => is_mobile_webview : "is_mobile_webview" opt, 13 =>
+        iso_country_code : "iso_country_code" opt via NullAsDefault, 14 =>
+        microwidget_instance_id : "microwidget_instance_id" opt, 15 => mode : "mode" opt,
+        16 => oauth_referral_source : "oauth_referral_source" opt, 17 =>
+        ui_message_version : "ui_message_version" opt, 18 =>
+        ui_message_webview_url_scheme : "ui_message_webview_url_scheme" opt, 19 =>
+        update_credentials : "update_credentials" opt, 20 => use_cases : "use_cases" opt
+        via NullAsDefault, 21 => widget_type : "widget_type" req }
+    }
+    ::mx_client::__private::de_object! {
+        WidgetRequestBody { 0 => widget_url : "widget_url" opt }
+    }
+    ::mx_client::__private::de_object! {
+        WidgetResponse { 0 => type_ : "type" opt, 1 => url : "url" opt, 2 => user_id :
+        "user_id" opt }
+    }
+    ::mx_client::__private::de_object! {
+        WidgetResponseBody { 0 => widget_url : "widget_url" opt }
+    }
     impl ::mx_client::__private::Fields for AccountNumbersResponseBody {
         const NAMES: &'static [&'static str] = &["account_numbers", "pagination"];
         fn all_absent(&self) -> bool {
@@ -5445,6 +6731,18 @@ See [Widget Types](/api-reference/platform-api/reference/widget-types) for a lis
         const NAMES: &'static [&'static str] = &["account_owners", "pagination"];
         fn all_absent(&self) -> bool {
             self.account_owners.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for ProcessorTokenResponseBody {
+        const NAMES: &'static [&'static str] = &[
+            "access_token",
+            "expires_at",
+            "scope",
+            "token_type",
+        ];
+        fn all_absent(&self) -> bool {
+            self.access_token.is_none() && self.expires_at.is_none()
+                && self.scope.is_none() && self.token_type.is_none()
         }
     }
     impl ::mx_client::__private::Fields for RepeatingTransactionsResponseBody {
@@ -7540,6 +8838,16 @@ Its parameters are set on [`builder::GetIdentityData`].*/
     pub fn get_identity_data(&self) -> builder::GetIdentityData<'_> {
         builder::GetIdentityData::new(self)
     }
+    /**Request an access token (Processors Only)
+
+Processors exchange the one-time authorization code a client requested (`requestAuthorizationCode`) for an access token, authenticating with their own `processor_id` and `api_key` (HTTP Basic). The token is the bearer credential of the processor operations; it expires after 60 days, after which the processor needs a new code from the client.
+
+Sends a `POST` request to `/token`
+
+Its parameters are set on [`builder::RequestProcessorToken`].*/
+    pub fn request_processor_token(&self) -> builder::RequestProcessorToken<'_> {
+        builder::RequestProcessorToken::new(self)
+    }
 }
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
@@ -7562,10 +8870,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::ProcessorAccountNumberBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client } = self;
@@ -7574,12 +8882,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[140usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/account/account_numbers`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -7591,11 +8900,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[140usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -7611,10 +8919,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client } = self;
@@ -7623,12 +8931,13 @@ pub mod builder {
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[3usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/account/check_balance`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -7640,11 +8949,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[3usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -7660,10 +8968,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::ProcessorOwnerBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client } = self;
@@ -7672,12 +8980,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[49usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/account/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -7689,11 +8998,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[49usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -7796,10 +9104,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AchReturnsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -7851,12 +9159,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[58usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/ach_returns`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -7868,11 +9177,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[58usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -7911,10 +9219,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AchReturnResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, body } = self;
@@ -7929,12 +9237,13 @@ pub mod builder {
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[4usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/ach_returns`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -7946,11 +9255,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[4usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -7981,10 +9289,10 @@ pub mod builder {
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AchReturnResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, ach_return_guid } = self;
@@ -7997,12 +9305,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[108usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/ach_returns/{ach_return_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8014,11 +9323,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[108usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -8057,10 +9365,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AuthorizationCodeResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, body } = self;
@@ -8075,12 +9383,13 @@ pub mod builder {
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[141usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/authorization_code`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8092,11 +9401,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[141usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -8138,10 +9446,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CategoriesResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, page, records_per_page } = self;
@@ -8162,12 +9470,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[62usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/categories/default`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8179,11 +9488,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[62usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -8211,10 +9519,10 @@ pub mod builder {
             self.category_guid = ::mx_client::__private::param(value, "category_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CategoryResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, category_guid } = self;
@@ -8227,12 +9535,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[111usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/categories/{category_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8244,11 +9553,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[111usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -8281,10 +9589,10 @@ pub mod builder {
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CreditCardProductResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, credit_card_product_guid } = self;
@@ -8298,12 +9606,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[23usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/credit_card_products/{credit_card_product_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8315,11 +9624,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[23usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -8441,10 +9749,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InstitutionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -8516,12 +9824,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[73usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/institutions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8533,11 +9842,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[73usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -8593,10 +9901,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InstitutionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, iso_country_code, page, records_per_page } = self;
@@ -8624,12 +9932,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[64usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/institutions/favorites`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8641,11 +9950,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[64usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -8676,10 +9984,10 @@ pub mod builder {
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InstitutionResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, institution_code } = self;
@@ -8692,12 +10000,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[115usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/institutions/{institution_code}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8709,11 +10018,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[115usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -8770,10 +10078,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CredentialsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, institution_code, page, records_per_page } = self;
@@ -8798,12 +10106,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[72usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/institutions/{institution_code}/credentials`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8815,11 +10124,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[72usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -8861,10 +10169,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InstitutionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, page, records_per_page } = self;
@@ -8885,12 +10193,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[75usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/managed_institutions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8902,11 +10211,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[75usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -8939,10 +10247,10 @@ pub mod builder {
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MerchantLocationResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, merchant_location_guid } = self;
@@ -8956,12 +10264,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[122usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/merchant_locations/{merchant_location_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8973,11 +10282,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[122usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -9029,10 +10337,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MerchantsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, name, page, records_per_page } = self;
@@ -9055,12 +10363,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[82usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/merchants`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9072,11 +10381,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[82usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -9104,10 +10412,10 @@ pub mod builder {
             self.merchant_guid = ::mx_client::__private::param(value, "merchant_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MerchantResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, merchant_guid } = self;
@@ -9120,12 +10428,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[121usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/merchants/{merchant_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9137,11 +10446,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[121usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -9195,10 +10503,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MicrodepositResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, micro_deposit_guid, body } = self;
@@ -9215,14 +10523,15 @@ pub mod builder {
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[165usize];
+            let op = &super::OPERATIONS[166usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/micro_deposits/{micro_deposit_guid}/verify`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9234,11 +10543,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[165usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[166usize],
+                &[200u16],
             )
         }
     }
@@ -9254,10 +10562,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::PaymentAccountBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client } = self;
@@ -9266,12 +10574,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[106usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/payment_account`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9283,11 +10592,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[106usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -9328,10 +10636,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::PaymentProcessorAuthorizationCodeResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, body } = self;
@@ -9348,12 +10656,13 @@ pub mod builder {
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[43usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/payment_processor_authorization_code`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9365,11 +10674,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[43usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -9405,10 +10713,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TokenResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, body } = self;
@@ -9422,12 +10730,13 @@ pub mod builder {
             let mut request = client.client.get(url).json(&body).build()?;
             let op = &super::OPERATIONS[94usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/tokens`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9439,11 +10748,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[94usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -9482,10 +10790,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EnhanceTransactionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, body } = self;
@@ -9500,12 +10808,13 @@ pub mod builder {
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[45usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/transactions/enhance`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9517,11 +10826,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[45usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -9594,10 +10902,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::UsersResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, email, id, is_disabled, page, records_per_page } = self;
@@ -9624,12 +10932,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[104usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9641,11 +10950,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[104usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -9683,10 +10991,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::UserResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, body } = self;
@@ -9700,12 +11008,13 @@ pub mod builder {
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[22usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9717,11 +11026,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[22usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -9749,10 +11057,10 @@ pub mod builder {
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::UserResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid } = self;
@@ -9765,12 +11073,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[136usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9782,11 +11091,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[136usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -9834,10 +11142,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::UserResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -9853,14 +11161,15 @@ pub mod builder {
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[163usize];
+            let op = &super::OPERATIONS[164usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9872,11 +11181,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[163usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[164usize],
+                &[200u16],
             )
         }
     }
@@ -9887,7 +11195,6 @@ pub mod builder {
     pub struct DeleteUser<'a> {
         client: &'a super::Client,
         user_guid: Result<::std::string::String, String>,
-        accept: Result<::std::string::String, String>,
     }
     impl<'a> DeleteUser<'a> {
         /// A new `DeleteUser` request of `client`, as its method on the `Client` makes it.
@@ -9895,7 +11202,6 @@ pub mod builder {
             Self {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
-                accept: Err("accept was not initialized".to_string()),
             }
         }
         /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
@@ -9906,36 +11212,29 @@ pub mod builder {
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
-        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
-        pub fn accept<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.accept = ::mx_client::__private::param(value, "accept");
-            self
-        }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
-            let Self { client, user_guid, accept } = self;
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
+            let Self { client, user_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
-            let accept = accept.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}", client.baseurl, ::mx_client::__private::Segment(&
                 user_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
+            let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[42usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9947,11 +11246,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[42usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -9979,10 +11277,10 @@ pub mod builder {
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MicrodepositResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid } = self;
@@ -9995,12 +11293,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[103usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/account_verifications`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -10012,11 +11311,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[103usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -10102,10 +11400,10 @@ pub mod builder {
             self.use_case = ::mx_client::__private::param(value, "use_case").map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -10150,12 +11448,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[101usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -10167,11 +11466,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[101usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -10219,10 +11517,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -10241,12 +11539,13 @@ pub mod builder {
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[11usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -10258,11 +11557,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[11usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -10300,10 +11598,10 @@ pub mod builder {
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, account_guid } = self;
@@ -10318,12 +11616,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[105usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -10335,11 +11634,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[105usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -10351,7 +11649,6 @@ pub mod builder {
         client: &'a super::Client,
         user_guid: Result<::std::string::String, String>,
         account_guid: Result<::std::string::String, String>,
-        accept: Result<::std::string::String, String>,
     }
     impl<'a> DeleteManualAccount<'a> {
         /// A new `DeleteManualAccount` request of `client`, as its method on the `Client` makes it.
@@ -10360,7 +11657,6 @@ pub mod builder {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
                 account_guid: Err("account_guid was not initialized".to_string()),
-                accept: Err("accept was not initialized".to_string()),
             }
         }
         /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
@@ -10379,38 +11675,31 @@ pub mod builder {
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
-        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
-        pub fn accept<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.accept = ::mx_client::__private::param(value, "accept");
-            self
-        }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
-            let Self { client, user_guid, account_guid, accept } = self;
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
+            let Self { client, user_guid, account_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let account_guid = account_guid.map_err(Error::InvalidRequest)?;
-            let accept = accept.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/accounts/{}", client.baseurl,
                 ::mx_client::__private::Segment(& user_guid),
                 ::mx_client::__private::Segment(& account_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
+            let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[31usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -10422,11 +11711,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[31usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -10488,10 +11776,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountNumbersResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, account_guid, page, records_per_page } = self;
@@ -10518,12 +11806,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[54usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/account_numbers`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -10535,11 +11824,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[54usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -10601,10 +11889,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InsightsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, account_guid, page, records_per_page } = self;
@@ -10631,12 +11919,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[69usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/insights`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -10648,11 +11937,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[69usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -10714,10 +12002,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InvestmentHoldingsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, account_guid, page, records_per_page } = self;
@@ -10744,12 +12032,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[67usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/investment_holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -10761,11 +12050,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[67usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -10979,10 +12267,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBodyIncludes>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -11081,12 +12369,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[97usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11098,11 +12387,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[97usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -11161,10 +12449,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionCreateResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, account_guid, body } = self;
@@ -11185,12 +12473,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[12usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11202,11 +12491,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[12usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -11234,10 +12522,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::BudgetsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid } = self;
@@ -11250,12 +12538,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[59usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/budgets`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11267,11 +12556,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[59usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -11319,10 +12607,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::BudgetResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -11341,12 +12629,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[5usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/budgets`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11358,11 +12647,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[5usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -11390,10 +12678,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::BudgetResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid } = self;
@@ -11406,12 +12694,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[1usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/budgets/generate`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11423,11 +12712,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[1usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -11465,10 +12753,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.budget_guid = ::mx_client::__private::param(value, "budget_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::BudgetResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, budget_guid } = self;
@@ -11483,12 +12771,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[126usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/budgets/{budget_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11500,11 +12789,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[126usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -11562,10 +12850,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::BudgetResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, budget_guid, body } = self;
@@ -11584,14 +12872,15 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[156usize];
+            let op = &super::OPERATIONS[157usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/budgets/{budget_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11603,11 +12892,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[156usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[157usize],
+                &[200u16],
             )
         }
     }
@@ -11645,9 +12933,12 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.budget_guid = ::mx_client::__private::param(value, "budget_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, budget_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let budget_guid = budget_guid.map_err(Error::InvalidRequest)?;
@@ -11660,12 +12951,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[25usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/budgets/{budget_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11677,11 +12969,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[25usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -11733,10 +13024,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CategoriesResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -11761,12 +13052,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[60usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/categories`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11778,11 +13070,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[60usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -11831,10 +13122,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CategoryResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -11853,12 +13144,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[6usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/categories`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11870,11 +13162,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[6usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -11926,10 +13217,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CategoriesResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -11954,12 +13245,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[63usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/categories/default`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11971,11 +13263,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[63usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -12013,10 +13304,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.category_guid = ::mx_client::__private::param(value, "category_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CategoryResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, category_guid } = self;
@@ -12031,12 +13322,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[109usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/categories/{category_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12048,11 +13340,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[109usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -12111,10 +13402,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CategoryResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, category_guid, body } = self;
@@ -12133,14 +13424,15 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[148usize];
+            let op = &super::OPERATIONS[149usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/categories/{category_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12152,11 +13444,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[148usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[149usize],
+                &[200u16],
             )
         }
     }
@@ -12194,9 +13485,12 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.category_guid = ::mx_client::__private::param(value, "category_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, category_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let category_guid = category_guid.map_err(Error::InvalidRequest)?;
@@ -12209,12 +13503,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[26usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/categories/{category_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12226,11 +13521,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[26usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -12278,10 +13572,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::ConnectWidgetResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -12300,12 +13594,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[142usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/connect_widget_url`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12317,11 +13612,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[142usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -12334,7 +13628,6 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         user_guid: Result<::std::string::String, String>,
         page: Result<Option<i64>, String>,
         records_per_page: Result<Option<i64>, String>,
-        accept: Result<::std::string::String, String>,
     }
     impl<'a> ListGoals<'a> {
         /// A new `ListGoals` request of `client`, as its method on the `Client` makes it.
@@ -12344,7 +13637,6 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 user_guid: Err("user_guid was not initialized".to_string()),
                 page: Ok(None),
                 records_per_page: Ok(None),
-                accept: Err("accept was not initialized".to_string()),
             }
         }
         /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
@@ -12375,31 +13667,20 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
-        pub fn accept<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.accept = ::mx_client::__private::param(value, "accept");
-            self
-        }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::GoalsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
-            let Self { client, user_guid, page, records_per_page, accept } = self;
+            let Self { client, user_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
-            let accept = accept.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/goals", client.baseurl, ::mx_client::__private::Segment(&
                 user_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12411,16 +13692,16 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
             let op = &super::OPERATIONS[65usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/goals`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12432,11 +13713,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[65usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -12482,10 +13762,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::GoalResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -12503,12 +13783,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[7usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/goals`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12520,11 +13801,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[7usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -12572,10 +13852,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::RepositionResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -12593,12 +13873,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.put(url).json(&body).build()?;
             let op = &super::OPERATIONS[139usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/goals/reposition`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12610,11 +13891,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[139usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -12652,10 +13932,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.goal_guid = ::mx_client::__private::param(value, "goal_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::GoalResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, goal_guid } = self;
@@ -12669,12 +13949,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[112usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/goals/{goal_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12686,11 +13967,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[112usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -12748,10 +14028,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::GoalResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, goal_guid, body } = self;
@@ -12768,14 +14048,15 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[149usize];
+            let op = &super::OPERATIONS[150usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/goals/{goal_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12787,11 +14068,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[149usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[150usize],
+                &[200u16],
             )
         }
     }
@@ -12803,7 +14083,6 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         client: &'a super::Client,
         user_guid: Result<::std::string::String, String>,
         goal_guid: Result<::std::string::String, String>,
-        accept: Result<::std::string::String, String>,
     }
     impl<'a> DeleteGoal<'a> {
         /// A new `DeleteGoal` request of `client`, as its method on the `Client` makes it.
@@ -12812,7 +14091,6 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
                 goal_guid: Err("goal_guid was not initialized".to_string()),
-                accept: Err("accept was not initialized".to_string()),
             }
         }
         /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
@@ -12831,37 +14109,30 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.goal_guid = ::mx_client::__private::param(value, "goal_guid");
             self
         }
-        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
-        pub fn accept<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.accept = ::mx_client::__private::param(value, "accept");
-            self
-        }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
-            let Self { client, user_guid, goal_guid, accept } = self;
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
+            let Self { client, user_guid, goal_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let goal_guid = goal_guid.map_err(Error::InvalidRequest)?;
-            let accept = accept.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/goals/{}", client.baseurl, ::mx_client::__private::Segment(&
                 user_guid), ::mx_client::__private::Segment(& goal_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
+            let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[27usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/goals/{goal_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12873,11 +14144,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[27usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -12929,10 +14199,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InsightsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -12957,12 +14227,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[71usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12974,11 +14245,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[71usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -13016,10 +14286,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.insight_guid = ::mx_client::__private::param(value, "insight_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InsightResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, insight_guid } = self;
@@ -13034,12 +14304,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[114usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -13051,11 +14322,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[114usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -13113,10 +14383,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InsightResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, insight_guid, body } = self;
@@ -13135,14 +14405,15 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[150usize];
+            let op = &super::OPERATIONS[151usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/insights/{insight_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -13154,11 +14425,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[150usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[151usize],
+                &[200u16],
             )
         }
     }
@@ -13220,10 +14490,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, insight_guid, page, records_per_page } = self;
@@ -13250,12 +14520,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[57usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -13267,11 +14538,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[57usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -13333,10 +14603,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CategoriesResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, insight_guid, page, records_per_page } = self;
@@ -13363,12 +14633,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[61usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/categories`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -13380,11 +14651,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[61usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -13446,10 +14716,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MerchantsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, insight_guid, page, records_per_page } = self;
@@ -13476,12 +14746,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[83usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/merchants`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -13493,11 +14764,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[83usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -13559,10 +14829,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::ScheduledPaymentsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, insight_guid, page, records_per_page } = self;
@@ -13589,12 +14859,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[86usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/scheduled_payments`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -13606,11 +14877,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[86usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -13672,10 +14942,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, insight_guid, page, records_per_page } = self;
@@ -13702,12 +14972,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[100usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -13719,11 +14990,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[100usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -13775,10 +15045,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InvestmentHoldingsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -13803,12 +15073,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[66usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/investment_holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -13820,11 +15091,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[66usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -13862,10 +15132,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.holding_guid = ::mx_client::__private::param(value, "holding_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InvestmentHoldingResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, holding_guid } = self;
@@ -13880,12 +15150,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[113usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/investment_holdings/{holding_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -13897,11 +15168,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[113usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -13929,10 +15199,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InvestmentHoldingsDeactivation>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid } = self;
@@ -13945,12 +15215,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[24usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/investment_holdings_deactivate`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -13962,11 +15233,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[24usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -14018,10 +15288,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MembersResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -14046,12 +15316,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[76usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -14063,11 +15334,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[76usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -14116,10 +15386,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -14138,12 +15408,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[9usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/managed_members`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -14155,11 +15426,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[9usize],
-                body_limit,
+                &[202u16],
             )
         }
     }
@@ -14197,10 +15467,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -14215,12 +15485,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[117usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -14232,11 +15503,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[117usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -14295,10 +15565,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, body } = self;
@@ -14317,14 +15587,15 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[152usize];
+            let op = &super::OPERATIONS[153usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -14336,11 +15607,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[152usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[153usize],
+                &[200u16],
             )
         }
     }
@@ -14352,7 +15622,6 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         client: &'a super::Client,
         user_guid: Result<::std::string::String, String>,
         member_guid: Result<::std::string::String, String>,
-        accept: Result<::std::string::String, String>,
     }
     impl<'a> DeleteManagedMember<'a> {
         /// A new `DeleteManagedMember` request of `client`, as its method on the `Client` makes it.
@@ -14361,7 +15630,6 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
                 member_guid: Err("member_guid was not initialized".to_string()),
-                accept: Err("accept was not initialized".to_string()),
             }
         }
         /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
@@ -14380,38 +15648,31 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
-        pub fn accept<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.accept = ::mx_client::__private::param(value, "accept");
-            self
-        }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
-            let Self { client, user_guid, member_guid, accept } = self;
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
+            let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
-            let accept = accept.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/managed_members/{}", client.baseurl,
                 ::mx_client::__private::Segment(& user_guid),
                 ::mx_client::__private::Segment(& member_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
+            let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[29usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -14423,11 +15684,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[29usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -14489,10 +15749,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
@@ -14519,12 +15779,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[74usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -14536,11 +15797,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[74usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -14599,10 +15859,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, body } = self;
@@ -14623,12 +15883,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[8usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/managed_members/{member_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -14640,11 +15901,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[8usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -14692,10 +15952,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, account_guid } = self;
@@ -14712,12 +15972,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[116usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -14729,11 +15990,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[116usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -14802,10 +16062,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, account_guid, body } = self;
@@ -14826,14 +16086,15 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[151usize];
+            let op = &super::OPERATIONS[152usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -14845,11 +16106,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[151usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[152usize],
+                &[200u16],
             )
         }
     }
@@ -14897,9 +16157,12 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, account_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -14914,12 +16177,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[28usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -14931,11 +16195,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[28usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -15027,10 +16290,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -15072,12 +16335,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[77usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -15089,11 +16353,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[77usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -15162,10 +16425,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, account_guid, body } = self;
@@ -15188,12 +16451,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[10usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -15205,11 +16469,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[10usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -15270,10 +16533,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -15298,12 +16561,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[118usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -15315,11 +16579,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[118usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -15403,10 +16666,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -15436,14 +16699,15 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[153usize];
+            let op = &super::OPERATIONS[154usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -15455,11 +16719,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[153usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[154usize],
+                &[200u16],
             )
         }
     }
@@ -15520,9 +16783,12 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -15545,12 +16811,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[30usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -15562,11 +16829,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[30usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -15628,10 +16894,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.use_case = ::mx_client::__private::param(value, "use_case").map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MembersResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page, use_case } = self;
@@ -15658,12 +16924,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[81usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -15675,11 +16942,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[81usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -15741,10 +17007,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, x_callback_payload, body } = self;
@@ -15773,13 +17039,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[13usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/members`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -15791,11 +17057,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[13usize],
-                body_limit,
+                &[200u16, 202u16],
             )
         }
     }
@@ -15833,10 +17098,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -15851,12 +17116,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[119usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -15868,11 +17134,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[119usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -15944,10 +17209,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, x_callback_payload, body } = self;
@@ -15976,14 +17241,15 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .json(&body)
                 .headers(header_map)
                 .build()?;
-            let op = &super::OPERATIONS[154usize];
+            let op = &super::OPERATIONS[155usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -15995,11 +17261,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[154usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[155usize],
+                &[200u16],
             )
         }
     }
@@ -16037,9 +17302,12 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -16052,12 +17320,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[33usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -16069,11 +17338,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[33usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -16135,10 +17403,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountNumbersResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
@@ -16165,12 +17433,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[55usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_numbers`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -16182,11 +17451,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[55usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -16248,10 +17516,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountOwnersResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
@@ -16278,12 +17546,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[56usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_owners`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -16295,11 +17564,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[56usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -16375,10 +17643,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -16420,12 +17688,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[78usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -16437,11 +17706,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[78usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -16489,10 +17757,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, account_guid } = self;
@@ -16509,12 +17777,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[107usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -16526,11 +17795,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[107usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -16598,10 +17866,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, account_guid, body } = self;
@@ -16622,14 +17890,15 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[147usize];
+            let op = &super::OPERATIONS[148usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -16641,11 +17910,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[147usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[148usize],
+                &[200u16],
             )
         }
     }
@@ -16729,10 +17997,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -16762,14 +18030,15 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[161usize];
+            let op = &super::OPERATIONS[162usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -16781,11 +18050,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[161usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[162usize],
+                &[200u16],
             )
         }
     }
@@ -16865,10 +18133,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -16914,12 +18182,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[0usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/aggregate`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -16931,11 +18200,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[0usize],
-                body_limit,
+                &[202u16],
             )
         }
     }
@@ -16997,10 +18265,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::ChallengesResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
@@ -17027,12 +18295,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[79usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/challenges`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -17044,11 +18313,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[79usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -17086,10 +18354,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -17104,12 +18372,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[2usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/check_balance`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -17121,11 +18390,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[2usize],
-                body_limit,
+                &[202u16],
             )
         }
     }
@@ -17187,10 +18455,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CredentialsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
@@ -17217,12 +18485,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[80usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/credentials`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -17234,11 +18503,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[80usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -17276,10 +18544,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -17294,12 +18562,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[46usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/extend_history`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -17311,11 +18580,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[46usize],
-                body_limit,
+                &[202u16],
             )
         }
     }
@@ -17353,10 +18621,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -17371,12 +18639,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[47usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/fetch_rewards`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -17388,11 +18657,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[47usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -17430,10 +18698,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -17448,12 +18716,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[48usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/fetch_statements`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -17465,11 +18734,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[48usize],
-                body_limit,
+                &[202u16],
             )
         }
     }
@@ -17507,10 +18775,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -17525,12 +18793,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[53usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/identify`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -17542,11 +18811,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[53usize],
-                body_limit,
+                &[202u16],
             )
         }
     }
@@ -17608,10 +18876,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InvestmentHoldingsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
@@ -17638,12 +18906,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[68usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/investment_holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -17655,11 +18924,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[68usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -17764,10 +19032,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::OAuthWindowResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -17831,12 +19099,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[143usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/oauth_window_uri`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -17848,11 +19117,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[143usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -17910,10 +19178,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, body } = self;
@@ -17932,14 +19200,15 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[145usize];
+            let op = &super::OPERATIONS[146usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/resume`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -17951,11 +19220,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[145usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[146usize],
+                &[202u16],
             )
         }
     }
@@ -17993,10 +19261,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::RewardsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -18011,12 +19279,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[85usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/rewards`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -18028,11 +19297,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[85usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -18080,10 +19348,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.reward_guid = ::mx_client::__private::param(value, "reward_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::RewardResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, reward_guid } = self;
@@ -18100,12 +19368,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[125usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/rewards/{reward_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -18117,11 +19386,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[125usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -18183,10 +19451,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::StatementsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
@@ -18213,12 +19481,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[91usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -18230,11 +19499,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[91usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -18282,10 +19550,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.statement_guid = ::mx_client::__private::param(value, "statement_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::StatementResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, statement_guid } = self;
@@ -18302,12 +19570,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[131usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -18319,11 +19588,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[131usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -18371,10 +19639,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.statement_guid = ::mx_client::__private::param(value, "statement_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<ByteStream>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, statement_guid } = self;
@@ -18391,12 +19659,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[44usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -18408,11 +19677,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[44usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -18450,10 +19718,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberStatusResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -18468,12 +19736,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[120usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/status`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -18485,11 +19754,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[120usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -18703,10 +19971,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBodyIncludes>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -18805,12 +20073,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[98usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -18822,11 +20091,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[98usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -18878,10 +20146,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, x_callback_payload } = self;
@@ -18899,15 +20167,15 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             }
             #[allow(unused_mut)]
             let mut request = client.client.post(url).headers(header_map).build()?;
-            let op = &super::OPERATIONS[164usize];
+            let op = &super::OPERATIONS[165usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/verify`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -18919,11 +20187,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[164usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[165usize],
+                &[200u16, 202u16],
             )
         }
     }
@@ -18951,10 +20218,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MicrodepositsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid } = self;
@@ -18967,12 +20234,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[102usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/micro_deposits`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -18984,11 +20252,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[102usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -19036,10 +20303,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MicrodepositResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -19058,12 +20325,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[14usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/micro_deposits`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -19075,11 +20343,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[14usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -19122,10 +20389,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MicrodepositResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, micro_deposit_guid } = self;
@@ -19140,12 +20407,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[137usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/micro_deposits/{micro_deposit_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -19157,11 +20425,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[137usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -19204,9 +20471,12 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, micro_deposit_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let micro_deposit_guid = micro_deposit_guid.map_err(Error::InvalidRequest)?;
@@ -19219,12 +20489,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[34usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/micro_deposits/{micro_deposit_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -19236,11 +20507,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[34usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -19268,10 +20538,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MonthlyCashFlowResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid } = self;
@@ -19284,12 +20554,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[123usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/monthly_cash_flow_profile`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -19301,11 +20572,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[123usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -19354,10 +20624,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MonthlyCashFlowResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -19374,14 +20644,15 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[155usize];
+            let op = &super::OPERATIONS[156usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/monthly_cash_flow_profile`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -19393,11 +20664,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[155usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[156usize],
+                &[200u16],
             )
         }
     }
@@ -19469,10 +20739,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::NotificationsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, from_date, page, records_per_page, to_date } = self;
@@ -19501,12 +20771,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[84usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/notifications`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -19518,11 +20789,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[84usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -19570,10 +20840,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.subject = ::mx_client::__private::param(value, "subject");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::NotificationResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, content, subject } = self;
@@ -19593,12 +20863,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[15usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/notifications`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -19610,11 +20881,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[15usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -19657,10 +20927,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::NotificationResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, notification_guid } = self;
@@ -19675,12 +20945,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[124usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/notifications/{notification_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -19692,11 +20963,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[124usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -19724,10 +20994,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::RepeatingTransactionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid } = self;
@@ -19740,12 +21010,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[138usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/repeating_transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -19757,11 +21028,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[138usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -19804,10 +21074,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::RepeatingTransactionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, repeating_transaction_guid } = self;
@@ -19821,14 +21091,15 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
-            let op = &super::OPERATIONS[146usize];
+            let op = &super::OPERATIONS[147usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/repeating_transactions/{repeating_transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -19840,11 +21111,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[146usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[147usize],
+                &[200u16],
             )
         }
     }
@@ -19896,10 +21166,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlansResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -19924,12 +21194,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[90usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -19941,11 +21212,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[90usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -19973,10 +21243,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid } = self;
@@ -19989,12 +21259,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[16usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/spending_plans`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -20006,11 +21277,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[16usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -20077,10 +21347,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, spending_plan_guid, page, records_per_page } = self;
@@ -20107,12 +21377,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[130usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -20124,11 +21395,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[130usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -20171,9 +21441,12 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, spending_plan_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let spending_plan_guid = spending_plan_guid.map_err(Error::InvalidRequest)?;
@@ -20186,12 +21459,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[35usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -20203,11 +21477,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[35usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -20274,10 +21547,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanIterationsResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, spending_plan_guid, page, records_per_page } = self;
@@ -20304,12 +21577,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[89usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -20321,11 +21595,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[89usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -20392,10 +21665,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanIterationResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, spending_plan_guid, page, records_per_page } = self;
@@ -20422,12 +21695,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[110usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -20439,11 +21713,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[110usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -20510,10 +21783,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanIterationItemsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, spending_plan_guid, page, records_per_page } = self;
@@ -20540,12 +21813,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[88usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -20557,11 +21831,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[88usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -20625,10 +21898,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanIterationItemResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, spending_plan_guid, body } = self;
@@ -20649,12 +21922,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[17usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -20666,11 +21940,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[17usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -20752,10 +22025,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanIterationItemResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -20792,12 +22065,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[129usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -20809,11 +22083,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[129usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -20892,10 +22165,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanIterationItemResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -20923,14 +22196,15 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[157usize];
+            let op = &super::OPERATIONS[158usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -20942,11 +22216,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[157usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[158usize],
+                &[200u16],
             )
         }
     }
@@ -21004,9 +22277,12 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, spending_plan_guid, iteration_item_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let spending_plan_guid = spending_plan_guid.map_err(Error::InvalidRequest)?;
@@ -21022,12 +22298,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[37usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -21039,11 +22316,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[37usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -21125,10 +22401,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanIterationResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -21164,12 +22440,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[128usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/{iteration_number}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -21181,11 +22458,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[128usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -21252,10 +22528,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanAccountsResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, spending_plan_guid, page, records_per_page } = self;
@@ -21282,12 +22558,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[87usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -21299,11 +22576,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[87usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -21385,10 +22661,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanAccountResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -21425,12 +22701,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[127usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -21442,11 +22719,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[127usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -21504,9 +22780,12 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -21527,12 +22806,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[36usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -21544,11 +22824,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[36usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -21600,10 +22879,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TaggingsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -21628,12 +22907,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[92usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/taggings`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -21645,11 +22925,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[92usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -21697,10 +22976,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TaggingResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -21719,12 +22998,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[20usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/taggings`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -21736,11 +23016,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[20usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -21778,10 +23057,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.tagging_guid = ::mx_client::__private::param(value, "tagging_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TaggingResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, tagging_guid } = self;
@@ -21796,12 +23075,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[133usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/taggings/{tagging_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -21813,11 +23093,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[133usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -21875,10 +23154,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TaggingResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, tagging_guid, body } = self;
@@ -21897,14 +23176,15 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[159usize];
+            let op = &super::OPERATIONS[160usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/taggings/{tagging_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -21916,11 +23196,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[159usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[160usize],
+                &[200u16],
             )
         }
     }
@@ -21958,9 +23237,12 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.tagging_guid = ::mx_client::__private::param(value, "tagging_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, tagging_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let tagging_guid = tagging_guid.map_err(Error::InvalidRequest)?;
@@ -21973,12 +23255,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[40usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/taggings/{tagging_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -21990,11 +23273,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[40usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -22046,10 +23328,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TagsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -22074,12 +23356,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[93usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/tags`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -22091,11 +23374,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[93usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -22143,10 +23425,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TagResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -22164,12 +23446,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[19usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/tags`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -22181,11 +23464,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[19usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -22223,10 +23505,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.tag_guid = ::mx_client::__private::param(value, "tag_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TagResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, tag_guid } = self;
@@ -22240,12 +23522,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[132usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/tags/{tag_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -22257,11 +23540,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[132usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -22319,10 +23601,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TagResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, tag_guid, body } = self;
@@ -22339,14 +23621,15 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[158usize];
+            let op = &super::OPERATIONS[159usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/tags/{tag_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -22358,11 +23641,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[158usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[159usize],
+                &[200u16],
             )
         }
     }
@@ -22374,7 +23656,6 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         client: &'a super::Client,
         user_guid: Result<::std::string::String, String>,
         tag_guid: Result<::std::string::String, String>,
-        accept: Result<::std::string::String, String>,
     }
     impl<'a> DeleteTag<'a> {
         /// A new `DeleteTag` request of `client`, as its method on the `Client` makes it.
@@ -22383,7 +23664,6 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
                 tag_guid: Err("tag_guid was not initialized".to_string()),
-                accept: Err("accept was not initialized".to_string()),
             }
         }
         /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
@@ -22402,37 +23682,30 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.tag_guid = ::mx_client::__private::param(value, "tag_guid");
             self
         }
-        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
-        pub fn accept<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.accept = ::mx_client::__private::param(value, "accept");
-            self
-        }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
-            let Self { client, user_guid, tag_guid, accept } = self;
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
+            let Self { client, user_guid, tag_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let tag_guid = tag_guid.map_err(Error::InvalidRequest)?;
-            let accept = accept.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/tags/{}", client.baseurl, ::mx_client::__private::Segment(&
                 user_guid), ::mx_client::__private::Segment(& tag_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
+            let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[39usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/tags/{tag_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -22444,11 +23717,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[39usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -22672,10 +23944,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.use_case = ::mx_client::__private::param(value, "use_case").map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBodyIncludes>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -22777,12 +24049,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[99usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/tags/{tag_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -22794,11 +24067,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[99usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -22850,10 +24122,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionRulesResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -22878,12 +24150,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[95usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/transaction_rules`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -22895,11 +24168,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[95usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -22948,10 +24220,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionRuleResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -22970,12 +24242,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[21usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/transaction_rules`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -22987,11 +24260,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[21usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -23034,10 +24306,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionRuleResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, transaction_rule_guid } = self;
@@ -23053,12 +24325,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[135usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -23070,11 +24343,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[135usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -23138,10 +24410,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionRuleResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, transaction_rule_guid, body } = self;
@@ -23161,14 +24433,15 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[162usize];
+            let op = &super::OPERATIONS[163usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -23180,11 +24453,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[162usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[163usize],
+                &[200u16],
             )
         }
     }
@@ -23227,9 +24499,12 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, transaction_rule_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let transaction_rule_guid = transaction_rule_guid
@@ -23243,12 +24518,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[41usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -23260,11 +24536,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[41usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -23478,10 +24753,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.use_case = ::mx_client::__private::param(value, "use_case").map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBodyIncludes>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -23580,12 +24855,13 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .build()?;
             let op = &super::OPERATIONS[96usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -23597,11 +24873,10 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[96usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -23665,10 +24940,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.includes = ::mx_client::__private::param(value, "includes").map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionIncludesResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, transaction_guid, includes } = self;
@@ -23688,12 +24963,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[134usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -23705,11 +24981,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[134usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -23773,10 +25048,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, transaction_guid, body } = self;
@@ -23795,14 +25070,15 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[160usize];
+            let op = &super::OPERATIONS[161usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -23814,11 +25090,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[160usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[161usize],
+                &[200u16],
             )
         }
     }
@@ -23859,9 +25134,12 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, transaction_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let transaction_guid = transaction_guid.map_err(Error::InvalidRequest)?;
@@ -23874,12 +25152,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[32usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -23891,11 +25170,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[32usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -23962,10 +25240,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InsightsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, transaction_guid, page, records_per_page } = self;
@@ -23992,12 +25270,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[70usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}/insights`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -24009,11 +25288,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[70usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -24077,10 +25355,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SplitTransactionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, transaction_guid, body } = self;
@@ -24101,12 +25379,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[18usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/transactions/{transaction_guid}/split`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -24118,11 +25397,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[18usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -24163,9 +25441,12 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, transaction_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let transaction_guid = transaction_guid.map_err(Error::InvalidRequest)?;
@@ -24178,12 +25459,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[38usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/transactions/{transaction_guid}/split`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -24195,11 +25477,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[38usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -24273,10 +25554,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::WidgetResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, accept_language, x_callback_payload, body } = self;
@@ -24306,14 +25587,15 @@ The query options may be combined to specific enhancements. For example, to requ
                 .json(&body)
                 .headers(header_map)
                 .build()?;
-            let op = &super::OPERATIONS[144usize];
+            let op = &super::OPERATIONS[145usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/widget_urls`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -24325,11 +25607,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[144usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[145usize],
+                &[200u16],
             )
         }
     }
@@ -24388,10 +25669,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::VcResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, account_guid, end_time, start_time } = self;
@@ -24413,12 +25694,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[52usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/vc/users/{user_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -24430,11 +25712,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[52usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -24472,10 +25753,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::VcResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -24490,12 +25771,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[50usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/vc/users/{user_guid}/members/{member_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -24507,11 +25789,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[50usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -24549,10 +25830,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::VcResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -24567,12 +25848,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[51usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/vc/users/{user_guid}/members/{member_guid}/customers`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -24584,11 +25866,88 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[51usize],
-                body_limit,
+                &[200u16],
+            )
+        }
+    }
+    /**Builder for [`Client::request_processor_token`]
+
+[`Client::request_processor_token`]: super::Client::request_processor_token*/
+    #[derive(Debug, Clone)]
+    pub struct RequestProcessorToken<'a> {
+        client: &'a super::Client,
+        code: Result<::std::string::String, String>,
+        grant_type: Result<::std::string::String, String>,
+    }
+    impl<'a> RequestProcessorToken<'a> {
+        /// A new `RequestProcessorToken` request of `client`, as its method on the `Client` makes it.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                code: Err("code was not initialized".to_string()),
+                grant_type: Err("grant_type was not initialized".to_string()),
+            }
+        }
+        /// Sets `code` (query parameter, required): The authorization code the client passed to the processor (one-time use).
+        pub fn code<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.code = ::mx_client::__private::param(value, "code");
+            self
+        }
+        /// Sets `grant_type` (query parameter, required): Always `authorization_code`.
+        pub fn grant_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.grant_type = ::mx_client::__private::param(value, "grant_type");
+            self
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
+            let Self { client, code, grant_type } = self;
+            let code = code.map_err(Error::InvalidRequest)?;
+            let grant_type = grant_type.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/token", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .query(&progenitor_client::QueryParam::new("code", &code))
+                .query(&progenitor_client::QueryParam::new("grant_type", &grant_type))
+                .build()?;
+            let op = &super::OPERATIONS[144usize];
+            client.inner.pre(&mut request, op)?;
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
+        }
+        ///Sends a `POST` request to `/token`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub fn send(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::ProcessorTokenResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[144usize],
+                &[200u16],
             )
         }
     }
@@ -24671,7 +26030,7 @@ static HEADERS: [(
         ::reqwest::header::HeaderValue::from_static("v20111101"),
     ),
 ];
-static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
+static OPERATIONS: [::mx_client::__private::Operation; 167usize] = [
     ::mx_client::__private::Operation {
         id: "aggregateMember",
         name: "aggregate_member",
@@ -26689,6 +28048,20 @@ static OPERATIONS: [::mx_client::__private::Operation; 166usize] = [
         errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
+        id: "requestProcessorToken",
+        name: "request_processor_token",
+        method: ::reqwest::Method::POST,
+        path: "/token",
+        tags: &["processor token"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
+        response_json: true,
+        security: &[SecurityScheme::BasicAuth as usize],
+        success: &["200"],
+        errors: &ERRORS_1,
+    },
+    ::mx_client::__private::Operation {
         id: "requestWidgetURL",
         name: "request_widget_url",
         method: ::reqwest::Method::POST,
@@ -27021,22 +28394,27 @@ impl<'a> builder::ListAccountNumbersByAccount<'a> {
     ///Streams every `AccountNumberResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::AccountNumberResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::AccountNumberResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.account_numbers,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.account_numbers,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27045,22 +28423,27 @@ impl<'a> builder::ListAccountNumbersByMember<'a> {
     ///Streams every `AccountNumberResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::AccountNumberResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::AccountNumberResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.account_numbers,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.account_numbers,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27069,22 +28452,27 @@ impl<'a> builder::ListAccountOwnersByMember<'a> {
     ///Streams every `AccountOwnerResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::AccountOwnerResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::AccountOwnerResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.account_owners,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.account_owners,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27093,22 +28481,27 @@ impl<'a> builder::ListAccountsInsight<'a> {
     ///Streams every `AccountResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::AccountResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::AccountResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.accounts,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.accounts,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27117,22 +28510,27 @@ impl<'a> builder::ListAchRetruns<'a> {
     ///Streams every `ACHResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::AchResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::AchResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.ach_returns,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.ach_returns,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27141,22 +28539,27 @@ impl<'a> builder::ListCategories<'a> {
     ///Streams every `CategoryResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::CategoryResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::CategoryResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.categories,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.categories,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27165,22 +28568,27 @@ impl<'a> builder::ListCategoriesInsight<'a> {
     ///Streams every `CategoryResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::CategoryResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::CategoryResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.categories,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.categories,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27189,22 +28597,27 @@ impl<'a> builder::ListDefaultCategories<'a> {
     ///Streams every `CategoryResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::CategoryResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::CategoryResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.categories,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.categories,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27213,22 +28626,27 @@ impl<'a> builder::ListDefaultCategoriesByUser<'a> {
     ///Streams every `CategoryResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::CategoryResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::CategoryResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.categories,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.categories,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27237,22 +28655,27 @@ impl<'a> builder::ListFavoriteInstitutions<'a> {
     ///Streams every `InstitutionResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::InstitutionResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::InstitutionResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.institutions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.institutions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27261,22 +28684,27 @@ impl<'a> builder::ListGoals<'a> {
     ///Streams every `GoalsResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::GoalsResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::GoalsResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.goals,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.goals,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27285,22 +28713,27 @@ impl<'a> builder::ListHoldings<'a> {
     ///Streams every `InvestmentHoldingResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::InvestmentHoldingResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::InvestmentHoldingResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.investment_holdings,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.investment_holdings,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27309,22 +28742,27 @@ impl<'a> builder::ListHoldingsByAccount<'a> {
     ///Streams every `InvestmentHoldingResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::InvestmentHoldingResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::InvestmentHoldingResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.investment_holdings,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.investment_holdings,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27333,22 +28771,27 @@ impl<'a> builder::ListHoldingsByMember<'a> {
     ///Streams every `InvestmentHoldingResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::InvestmentHoldingResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::InvestmentHoldingResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.investment_holdings,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.investment_holdings,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27357,22 +28800,27 @@ impl<'a> builder::ListInsightsByAccount<'a> {
     ///Streams every `InsightResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::InsightResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::InsightResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.insights,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.insights,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27381,22 +28829,27 @@ impl<'a> builder::ListInsightsByTransaction<'a> {
     ///Streams every `InsightResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::InsightResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::InsightResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.insights,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.insights,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27405,22 +28858,27 @@ impl<'a> builder::ListInsightsUser<'a> {
     ///Streams every `InsightResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::InsightResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::InsightResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.insights,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.insights,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27429,22 +28887,27 @@ impl<'a> builder::ListInstitutionCredentials<'a> {
     ///Streams every `CredentialResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::CredentialResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::CredentialResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.credentials,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.credentials,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27453,22 +28916,27 @@ impl<'a> builder::ListInstitutions<'a> {
     ///Streams every `InstitutionResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::InstitutionResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::InstitutionResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.institutions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.institutions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27477,22 +28945,27 @@ impl<'a> builder::ListManagedAccounts<'a> {
     ///Streams every `AccountResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::AccountResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::AccountResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.accounts,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.accounts,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27501,22 +28974,27 @@ impl<'a> builder::ListManagedInstitutions<'a> {
     ///Streams every `InstitutionResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::InstitutionResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::InstitutionResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.institutions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.institutions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27525,22 +29003,27 @@ impl<'a> builder::ListManagedMembers<'a> {
     ///Streams every `MemberResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::MemberResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::MemberResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.members,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.members,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27549,22 +29032,27 @@ impl<'a> builder::ListManagedTransactions<'a> {
     ///Streams every `TransactionResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::TransactionResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::TransactionResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.transactions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.transactions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27573,22 +29061,27 @@ impl<'a> builder::ListMemberAccounts<'a> {
     ///Streams every `AccountResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::AccountResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::AccountResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.accounts,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.accounts,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27597,22 +29090,27 @@ impl<'a> builder::ListMemberChallenges<'a> {
     ///Streams every `ChallengeResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::ChallengeResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::ChallengeResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.challenges,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.challenges,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27621,22 +29119,27 @@ impl<'a> builder::ListMemberCredentials<'a> {
     ///Streams every `CredentialResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::CredentialResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::CredentialResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.credentials,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.credentials,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27645,22 +29148,27 @@ impl<'a> builder::ListMembers<'a> {
     ///Streams every `MemberResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::MemberResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::MemberResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.members,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.members,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27669,22 +29177,27 @@ impl<'a> builder::ListMerchants<'a> {
     ///Streams every `MerchantResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::MerchantResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::MerchantResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.merchants,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.merchants,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27693,22 +29206,27 @@ impl<'a> builder::ListMerchantsInsight<'a> {
     ///Streams every `MerchantResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::MerchantResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::MerchantResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.merchants,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.merchants,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27717,22 +29235,27 @@ impl<'a> builder::ListScheduledPaymentsInsight<'a> {
     ///Streams every `ScheduledPaymentResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::ScheduledPaymentResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::ScheduledPaymentResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.scheduled_payments,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.scheduled_payments,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27741,22 +29264,27 @@ impl<'a> builder::ListSpendingPlanAccounts<'a> {
     ///Streams every `SpendingPlanAccountResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::SpendingPlanAccountResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::SpendingPlanAccountResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.spending_plan_accounts,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.spending_plan_accounts,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27765,25 +29293,27 @@ impl<'a> builder::ListSpendingPlanIterationItems<'a> {
     ///Streams every `SpendingPlanIterationItemResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<
-        'a,
-        types::SpendingPlanIterationItemResponse,
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::SpendingPlanIterationItemResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
     > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.iteration_items,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.iteration_items,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27792,22 +29322,27 @@ impl<'a> builder::ListSpendingPlanIterations<'a> {
     ///Streams every `SpendingPlanIterationResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::SpendingPlanIterationResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::SpendingPlanIterationResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.iterations,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.iterations,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27816,22 +29351,27 @@ impl<'a> builder::ListSpendingPlans<'a> {
     ///Streams every `SpendingPlanResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::SpendingPlanResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::SpendingPlanResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.spending_plans,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.spending_plans,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27840,22 +29380,27 @@ impl<'a> builder::ListStatementsByMember<'a> {
     ///Streams every `StatementResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::StatementResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::StatementResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.statements,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.statements,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27864,22 +29409,27 @@ impl<'a> builder::ListTaggings<'a> {
     ///Streams every `TaggingResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::TaggingResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::TaggingResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.taggings,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.taggings,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27888,22 +29438,27 @@ impl<'a> builder::ListTags<'a> {
     ///Streams every `TagResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::TagResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::TagResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.tags,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.tags,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27912,22 +29467,27 @@ impl<'a> builder::ListTransactionRules<'a> {
     ///Streams every `TransactionRuleResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::TransactionRuleResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::TransactionRuleResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.transaction_rules,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.transaction_rules,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27936,22 +29496,27 @@ impl<'a> builder::ListTransactions<'a> {
     ///Streams every `TransactionIncludesResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::TransactionIncludesResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::TransactionIncludesResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.transactions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.transactions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27960,22 +29525,27 @@ impl<'a> builder::ListTransactionsByAccount<'a> {
     ///Streams every `TransactionIncludesResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::TransactionIncludesResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::TransactionIncludesResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.transactions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.transactions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27984,22 +29554,27 @@ impl<'a> builder::ListTransactionsByMember<'a> {
     ///Streams every `TransactionIncludesResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::TransactionIncludesResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::TransactionIncludesResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.transactions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.transactions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28008,22 +29583,27 @@ impl<'a> builder::ListTransactionsByTag<'a> {
     ///Streams every `TransactionIncludesResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::TransactionIncludesResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::TransactionIncludesResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.transactions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.transactions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28032,22 +29612,27 @@ impl<'a> builder::ListTransactionsInsight<'a> {
     ///Streams every `TransactionResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::TransactionResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::TransactionResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.transactions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.transactions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28056,22 +29641,27 @@ impl<'a> builder::ListUserAccounts<'a> {
     ///Streams every `AccountResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::AccountResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::AccountResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.accounts,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.accounts,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28080,22 +29670,27 @@ impl<'a> builder::ListUsers<'a> {
     ///Streams every `UserResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::UserResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::UserResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.users,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.users,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }

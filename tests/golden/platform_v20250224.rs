@@ -95,7 +95,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         "INSURANCE", Prepaid = "PREPAID", Property = "PROPERTY", }
     }
     ///`AccountCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account` of `AccountCreateRequestBody`, as MX's spec names it (the spec describes it no further).
@@ -110,7 +110,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         "REAL_ESTATE", SportsEquipment = "SPORTS_EQUIPMENT", Vehicle = "VEHICLE", }
     }
     ///`AccountNumberResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountNumberResponse {
         ///The unique identifier for an account. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -150,7 +150,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`AccountNumbersResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountNumbersResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `account_numbers` of `AccountNumbersResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -161,7 +161,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`AccountOwnerResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountOwnerResponse {
         ///The unique identifier for an account. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -207,7 +207,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`AccountOwnersResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountOwnersResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `account_owners` of `AccountOwnersResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -218,7 +218,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`AccountResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountResponse {
         ///The account number associated with the account. This will typically be a masked or partial account number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -427,7 +427,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         "INDIVIDUAL", Joint = "JOINT", Multiple = "MULTIPLE", }
     }
     ///`AccountResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account` of `AccountResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -456,7 +456,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         "PREPAID", Property = "PROPERTY", }
     }
     ///`AccountUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountUpdateRequest {
         ///Can only be updated for manual accounts.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -535,27 +535,27 @@ The balance that is available for use in asset accounts like checking and saving
         "INSURANCE", Prepaid = "PREPAID", Property = "PROPERTY", }
     }
     ///`AccountUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account` of `AccountUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub account: ::std::option::Option<AccountUpdateRequest>,
     }
     ///`AccountsMergeRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AccountsMergeRequest {
         ///A list of account GUIDs to merge. Must include at least two GUIDs belonging to the same user.
         pub account_guids: ::std::vec::Vec<::std::string::String>,
     }
     ///`AccountsMergeRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountsMergeRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account` of `AccountsMergeRequestBody`, as MX's spec names it (the spec describes it no further).
         pub account: ::std::option::Option<AccountsMergeRequest>,
     }
     ///`AccountsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AccountsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `accounts` of `AccountsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -566,7 +566,7 @@ The balance that is available for use in asset accounts like checking and saving
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`AchResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AchResponse {
         ///The unique identifier for an account. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -665,7 +665,7 @@ The balance that is available for use in asset accounts like checking and saving
         "PREPAID", Property = "PROPERTY", }
     }
     ///`AchReturnCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AchReturnCreateRequest {
         ///The unique identifier for the account associated with the transaction. Defined by MX.
         pub account_guid: ::std::string::String,
@@ -712,21 +712,21 @@ The balance that is available for use in asset accounts like checking and saving
         pub user_guid: ::std::string::String,
     }
     ///`AchReturnCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AchReturnCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `ach_return` of `AchReturnCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub ach_return: ::std::option::Option<AchReturnCreateRequest>,
     }
     ///`AchReturnResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AchReturnResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `ach_return` of `AchReturnResponseBody`, as MX's spec names it (the spec describes it no further).
         pub ach_return: ::std::option::Option<AchResponse>,
     }
     ///`AchReturnsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AchReturnsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `ach_returns` of `AchReturnsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -737,35 +737,35 @@ The balance that is available for use in asset accounts like checking and saving
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`AuthorizationCodeRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AuthorizationCodeRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `scope` of `AuthorizationCodeRequest`, as MX's spec names it (the spec describes it no further).
         pub scope: ::std::option::Option<::std::string::String>,
     }
     ///`AuthorizationCodeRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AuthorizationCodeRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `authorization_code` of `AuthorizationCodeRequestBody`, as MX's spec names it (the spec describes it no further).
         pub authorization_code: ::std::option::Option<AuthorizationCodeRequest>,
     }
     ///`AuthorizationCodeResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AuthorizationCodeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `code` of `AuthorizationCodeResponse`, as MX's spec names it (the spec describes it no further).
         pub code: ::std::option::Option<::std::string::String>,
     }
     ///`AuthorizationCodeResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AuthorizationCodeResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `authorization_code` of `AuthorizationCodeResponseBody`, as MX's spec names it (the spec describes it no further).
         pub authorization_code: ::std::option::Option<AuthorizationCodeResponse>,
     }
     ///`BudgetCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BudgetCreateRequest {
         ///Amount of the budget.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -782,14 +782,14 @@ The balance that is available for use in asset accounts like checking and saving
         pub skip_webhook: ::std::option::Option<bool>,
     }
     ///`BudgetCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BudgetCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `budget` of `BudgetCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub budget: ::std::option::Option<BudgetCreateRequest>,
     }
     ///`BudgetResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BudgetResponse {
         ///A goal amount set by the user for a category's transaction total during a month.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -841,14 +841,14 @@ The balance that is available for use in asset accounts like checking and saving
         pub user_guid: ::std::option::Option<::serde_json::Value>,
     }
     ///`BudgetResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BudgetResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `budget` of `BudgetResponseBody`, as MX's spec names it (the spec describes it no further).
         pub budget: ::std::option::Option<BudgetResponse>,
     }
     ///`BudgetUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BudgetUpdateRequest {
         ///Amount of the budget.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -861,14 +861,14 @@ The balance that is available for use in asset accounts like checking and saving
         pub skip_webhook: ::std::option::Option<bool>,
     }
     ///`BudgetUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BudgetUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `budget` of `BudgetUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub budget: ::std::option::Option<BudgetUpdateRequest>,
     }
     ///`BudgetsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BudgetsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `budgets` of `BudgetsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -879,7 +879,7 @@ The balance that is available for use in asset accounts like checking and saving
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`CategoriesResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CategoriesResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `categories` of `CategoriesResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -890,7 +890,7 @@ The balance that is available for use in asset accounts like checking and saving
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`CategoryCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CategoryCreateRequest {
         ///Additional information you can store on the `category`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -901,14 +901,14 @@ The balance that is available for use in asset accounts like checking and saving
         pub parent_guid: ::std::string::String,
     }
     ///`CategoryCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CategoryCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `category` of `CategoryCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub category: ::std::option::Option<CategoryCreateRequest>,
     }
     ///`CategoryResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CategoryResponse {
         ///The date and time the category was created, represented in ISO 8601 format with a timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -939,14 +939,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
     ///`CategoryResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CategoryResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `category` of `CategoryResponseBody`, as MX's spec names it (the spec describes it no further).
         pub category: ::std::option::Option<CategoryResponse>,
     }
     ///`CategoryUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CategoryUpdateRequest {
         ///Additional information you can store on the `category`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -956,14 +956,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub name: ::std::option::Option<::std::string::String>,
     }
     ///`CategoryUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CategoryUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `category` of `CategoryUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub category: ::std::option::Option<CategoryUpdateRequest>,
     }
     ///`ChallengeResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ChallengeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `field_name` of `ChallengeResponse`, as MX's spec names it (the spec describes it no further).
@@ -990,7 +990,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`ChallengesResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ChallengesResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `challenges` of `ChallengesResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -1001,7 +1001,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`CredentialRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `guid` of `CredentialRequest`, as MX's spec names it (the spec describes it no further).
@@ -1011,7 +1011,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub value: ::std::option::Option<::mx_client::CredentialValue>,
     }
     ///`CredentialResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `display_order` of `CredentialResponse`, as MX's spec names it (the spec describes it no further).
@@ -1033,7 +1033,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`CredentialsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `credentials` of `CredentialsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -1044,7 +1044,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`CreditCardProduct`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CreditCardProduct {
         ///The annual fee associated with the `credit_card_product`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1094,27 +1094,27 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub name: ::std::option::Option<::std::string::String>,
     }
     ///`CreditCardProductResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CreditCardProductResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `credit_card_product` of `CreditCardProductResponse`, as MX's spec names it (the spec describes it no further).
         pub credit_card_product: ::std::option::Option<CreditCardProduct>,
     }
     ///Contains a products array that specifies the products you want to aggregate.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DataRequest {
         ///Contains the products you want to aggregate upon a successful connection. For accepted products, see [Defining Products](/products/connectivity/overview/intro-to-unified-product-ordering/#defining-products).
         pub products: ::std::vec::Vec<SupportedProducts>,
     }
     ///Enables direct deposit within the Actionable Integration Widget.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct DeepLinkParams {
         ///Launches a deep link integration. Valid value is `direct-deposit`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub launch_integration: ::std::option::Option<::std::string::String>,
     }
     ///`EnhanceTransactionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EnhanceTransactionResponse {
         ///The monetary amount of the `transaction`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1197,7 +1197,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         Credit = "CREDIT", Debit = "DEBIT", }
     }
     ///`EnhanceTransactionsRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EnhanceTransactionsRequest {
         ///The monetary amount of the `transaction`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1220,7 +1220,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub type_: ::std::option::Option<EnhanceTransactionsRequestType>,
     }
     ///`EnhanceTransactionsRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EnhanceTransactionsRequestBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `transactions` of `EnhanceTransactionsRequestBody`, as MX's spec names it (the spec describes it no further).
@@ -1232,7 +1232,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         EnhanceTransactionsRequestType { Credit = "CREDIT", Debit = "DEBIT", }
     }
     ///`EnhanceTransactionsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EnhanceTransactionsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `transactions` of `EnhanceTransactionsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -1273,7 +1273,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub targeted_to_complete_at: ::std::option::Option<::std::string::String>,
     }
     ///`GoalRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GoalRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `goal` of `GoalRequestBody`, as MX's spec names it (the spec describes it no further).
@@ -1284,7 +1284,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         GoalRequestGoalTypeName { SaveAmount = "SAVE_AMOUNT", Payoff = "PAYOFF", }
     }
     ///`GoalResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GoalResponse {
         ///The unique identifier for an account. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1336,7 +1336,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`GoalResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GoalResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `goal` of `GoalResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -1352,7 +1352,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         "RETIREMENT_TRACK", EmergencyFundTrack = "EMERGENCY_FUND_TRACK", }
     }
     ///`GoalsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GoalsResponse {
         ///The unique identifier for an account. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1404,7 +1404,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`GoalsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GoalsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `goals` of `GoalsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -1424,7 +1424,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         "RETIREMENT_TRACK", EmergencyFundTrack = "EMERGENCY_FUND_TRACK", }
     }
     ///`ImageOptionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ImageOptionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `data_uri` of `ImageOptionResponse`, as MX's spec names it (the spec describes it no further).
@@ -1440,7 +1440,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub value: ::std::option::Option<::std::string::String>,
     }
     ///`InsightResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InsightResponse {
         ///The date and time when the insight was activated, represented in ISO 8601 format with a timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1510,14 +1510,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     ///`InsightResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InsightResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `insight` of `InsightResponseBody`, as MX's spec names it (the spec describes it no further).
         pub insight: ::std::option::Option<InsightResponse>,
     }
     ///`InsightUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InsightUpdateRequest {
         ///Indicates whether the insight has been shown to the end user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1527,14 +1527,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub is_dismissed: ::std::option::Option<bool>,
     }
     ///`InsightUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InsightUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `insight` of `InsightUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub insight: ::std::option::Option<InsightUpdateRequest>,
     }
     ///`InsightsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InsightsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `insights` of `InsightsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -1545,7 +1545,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`InstitutionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InstitutionResponse {
         ///The code identifying a financial institution.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1607,7 +1607,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub url: ::std::option::Option<::std::string::String>,
     }
     ///`InstitutionResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InstitutionResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `institution` of `InstitutionResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -1618,7 +1618,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         InstitutionResponseIsoCountryCode { Us = "US", Ca = "CA", }
     }
     ///`InstitutionsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InstitutionsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `institutions` of `InstitutionsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -1629,7 +1629,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`InvestmentHoldingResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InvestmentHoldingResponse {
         ///The unique identifier for an account. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1744,14 +1744,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub vesting_start_date: ::std::option::Option<::std::string::String>,
     }
     ///`InvestmentHoldingResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InvestmentHoldingResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `investment_holding` of `InvestmentHoldingResponseBody`, as MX's spec names it (the spec describes it no further).
         pub investment_holding: ::std::option::Option<InvestmentHoldingResponse>,
     }
     ///`InvestmentHoldingsDeactivation`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InvestmentHoldingsDeactivation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `message` of `InvestmentHoldingsDeactivation`, as MX's spec names it (the spec describes it no further).
@@ -1761,7 +1761,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub status: ::std::option::Option<::serde_json::Value>,
     }
     ///`InvestmentHoldingsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InvestmentHoldingsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `investment_holdings` of `InvestmentHoldingsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -1779,7 +1779,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         Investments = "investments", Rewards = "rewards", }
     }
     ///`ManagedAccountCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ManagedAccountCreateRequest {
         ///The account number associated with the account. This will typically be a masked or partial account number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1890,14 +1890,14 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         pub type_: ::std::string::String,
     }
     ///`ManagedAccountCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedAccountCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account` of `ManagedAccountCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub account: ::std::option::Option<ManagedAccountCreateRequest>,
     }
     ///`ManagedAccountUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedAccountUpdateRequest {
         ///The account number associated with the account. This will typically be a masked or partial account number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2011,14 +2011,14 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`ManagedAccountUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedAccountUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account` of `ManagedAccountUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub account: ::std::option::Option<ManagedAccountUpdateRequest>,
     }
     ///`ManagedMemberCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ManagedMemberCreateRequest {
         ///The unique partner-defined identifier for the member.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2033,14 +2033,14 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         pub name: ::std::option::Option<::std::string::String>,
     }
     ///`ManagedMemberCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedMemberCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `member` of `ManagedMemberCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<ManagedMemberCreateRequest>,
     }
     ///`ManagedMemberUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedMemberUpdateRequest {
         ///The unique partner-defined identifier for the member.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2053,14 +2053,14 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         pub name: ::std::option::Option<::std::string::String>,
     }
     ///`ManagedMemberUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedMemberUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `member` of `ManagedMemberUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<ManagedMemberUpdateRequest>,
     }
     ///`ManagedTransactionCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ManagedTransactionCreateRequest {
         ///The monetary amount of the `transaction`.
         pub amount: ::std::string::String,
@@ -2119,7 +2119,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         pub type_: ManagedTransactionCreateRequestType,
     }
     ///`ManagedTransactionCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedTransactionCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `transaction` of `ManagedTransactionCreateRequestBody`, as MX's spec names it (the spec describes it no further).
@@ -2135,7 +2135,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         ManagedTransactionCreateRequestType { Credit = "CREDIT", Debit = "DEBIT", }
     }
     ///`ManagedTransactionUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedTransactionUpdateRequest {
         ///The monetary amount of the `transaction`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2199,7 +2199,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         pub type_: ::std::option::Option<ManagedTransactionUpdateRequestType>,
     }
     ///`ManagedTransactionUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedTransactionUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `transaction` of `ManagedTransactionUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
@@ -2215,7 +2215,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         ManagedTransactionUpdateRequestType { Credit = "CREDIT", Debit = "DEBIT", }
     }
     ///`MemberCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberCreateRequest {
         ///Indicates whether background aggregation is disabled for the `member`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2239,7 +2239,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         pub use_cases: ::std::vec::Vec<::mx_client::UseCase>,
     }
     ///`MemberCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberCreateRequestBody {
         /**This determines the redirect destination at the end of OAuth when used with `is_mobile_webview: true` or `oauth_referral_source: 'APP'`.
 */
@@ -2263,7 +2263,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         pub ui_message_webview_url_scheme: ::std::option::Option<::std::string::String>,
     }
     ///`MemberElements`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberElements {
         ///The unique identifier for an account. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2276,7 +2276,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`MemberResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberResponse {
         /**The date and time the most recent aggregation-type job was started, given in ISO 8601 format with a time component.
 
@@ -2359,14 +2359,14 @@ If a member is deleted and then re-created with the `skip_aggregation` parameter
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     ///`MemberResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `member` of `MemberResponseBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<MemberResponse>,
     }
     ///`MemberResumeRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberResumeRequest {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `challenges` of `MemberResumeRequest`, as MX's spec names it (the spec describes it no further).
@@ -2374,14 +2374,14 @@ If a member is deleted and then re-created with the `skip_aggregation` parameter
         pub challenges: ::std::vec::Vec<CredentialRequest>,
     }
     ///`MemberResumeRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberResumeRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `member` of `MemberResumeRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<MemberResumeRequest>,
     }
     ///`MemberStatusResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberStatusResponse {
         /**The date and time the most recent aggregation-type job was started, given in ISO 8601 format with a time component.
 
@@ -2425,14 +2425,14 @@ If a member is deleted and then re-created with the `skip_aggregation` parameter
         pub successfully_aggregated_at: ::std::option::Option<::std::string::String>,
     }
     ///`MemberStatusResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberStatusResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `member` of `MemberStatusResponseBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<MemberStatusResponse>,
     }
     ///`MemberUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberUpdateRequest {
         ///Indicates whether background aggregation is disabled for the `member`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2453,14 +2453,14 @@ If a member is deleted and then re-created with the `skip_aggregation` parameter
         pub use_cases: ::std::vec::Vec<::mx_client::UseCase>,
     }
     ///`MemberUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MemberUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `member` of `MemberUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<MemberUpdateRequest>,
     }
     ///`MembersResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MembersResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `members` of `MembersResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -2471,7 +2471,7 @@ If a member is deleted and then re-created with the `skip_aggregation` parameter
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`MerchantLocationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MerchantLocationResponse {
         ///The city name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2514,14 +2514,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
     ///`MerchantLocationResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MerchantLocationResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `merchant_location` of `MerchantLocationResponseBody`, as MX's spec names it (the spec describes it no further).
         pub merchant_location: ::std::option::Option<MerchantLocationResponse>,
     }
     ///`MerchantResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MerchantResponse {
         ///The date and time the merchant was created, represented in ISO 8601 format with a timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2546,14 +2546,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub website_url: ::std::option::Option<::std::string::String>,
     }
     ///`MerchantResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MerchantResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `merchant` of `MerchantResponseBody`, as MX's spec names it (the spec describes it no further).
         pub merchant: ::std::option::Option<MerchantResponse>,
     }
     ///`MerchantsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MerchantsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `merchants` of `MerchantsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -2595,14 +2595,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         "INSURANCE", Prepaid = "PREPAID", Property = "PROPERTY", }
     }
     ///`MicrodepositRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `micro_deposit` of `MicrodepositRequestBody`, as MX's spec names it (the spec describes it no further).
         pub micro_deposit: ::std::option::Option<MicrodepositElements>,
     }
     ///`MicrodepositResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_name` of `MicrodepositResponse`, as MX's spec names it (the spec describes it no further).
@@ -2657,7 +2657,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub verified_at: ::std::option::Option<::std::string::String>,
     }
     ///`MicrodepositResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `micro_deposit` of `MicrodepositResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -2665,7 +2665,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub micro_deposit: ::std::option::Option<MicrodepositResponse>,
     }
     ///`MicrodepositVerifyRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositVerifyRequest {
         ///The amount of the first microdeposit sent for account verification.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2675,14 +2675,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub deposit_amount_2: ::std::option::Option<f64>,
     }
     ///`MicrodepositVerifyRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositVerifyRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `micro_deposit` of `MicrodepositVerifyRequestBody`, as MX's spec names it (the spec describes it no further).
         pub micro_deposit: ::std::option::Option<MicrodepositVerifyRequest>,
     }
     ///`MicrodepositsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MicrodepositsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `micro_deposits` of `MicrodepositsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -2693,7 +2693,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`MonthlyCashFlowProfileRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MonthlyCashFlowProfileRequest {
         ///The monthly dollar amount allocated for goals.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2703,7 +2703,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub uses_estimated_goals_contribution: ::std::option::Option<bool>,
     }
     ///`MonthlyCashFlowProfileRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MonthlyCashFlowProfileRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `monthly_cash_flow_profile` of `MonthlyCashFlowProfileRequestBody`, as MX's spec names it (the spec describes it no further).
@@ -2712,7 +2712,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         >,
     }
     ///`MonthlyCashFlowResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MonthlyCashFlowResponse {
         ///The amount of the budgeted expenses for the user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2737,14 +2737,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub uses_estimated_goals_contribution: ::std::option::Option<bool>,
     }
     ///`MonthlyCashFlowResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MonthlyCashFlowResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `monthly_cash_flow_profile` of `MonthlyCashFlowResponseBody`, as MX's spec names it (the spec describes it no further).
         pub monthly_cash_flow_profile: ::std::option::Option<MonthlyCashFlowResponse>,
     }
     ///`NotificationRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct NotificationRequest {
         ///The main body of the notification text sent to the user.
         pub content: ::std::string::String,
@@ -2752,14 +2752,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub subject: ::std::string::String,
     }
     ///`NotificationRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct NotificationRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `notification` of `NotificationRequestBody`, as MX's spec names it (the spec describes it no further).
         pub notification: ::std::option::Option<NotificationRequest>,
     }
     ///`NotificationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct NotificationResponse {
         /**The way the notification will be delivered to the user.
 
@@ -2802,7 +2802,7 @@ All notifications created through the API will be of notification type `API_NOTI
         pub threshold: ::std::option::Option<::serde_json::Value>,
     }
     ///`NotificationResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct NotificationResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `notification` of `NotificationResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -2815,7 +2815,7 @@ All notifications created through the API will be of notification type `API_NOTI
         "PUSH", InApp = "IN_APP", }
     }
     ///`NotificationsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct NotificationsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `notifications` of `NotificationsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -2823,7 +2823,7 @@ All notifications created through the API will be of notification type `API_NOTI
         pub notifications: ::std::vec::Vec<NotificationResponse>,
     }
     ///`OAuthWindowResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OAuthWindowResponse {
         ///The unique identifier for the member. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2833,14 +2833,14 @@ All notifications created through the API will be of notification type `API_NOTI
         pub oauth_window_uri: ::std::option::Option<::std::string::String>,
     }
     ///`OAuthWindowResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OAuthWindowResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `member` of `OAuthWindowResponseBody`, as MX's spec names it (the spec describes it no further).
         pub member: ::std::option::Option<OAuthWindowResponse>,
     }
     ///`OptionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OptionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `guid` of `OptionResponse`, as MX's spec names it (the spec describes it no further).
@@ -2853,7 +2853,7 @@ All notifications created through the API will be of notification type `API_NOTI
         pub value: ::std::option::Option<::std::string::String>,
     }
     ///`PaginationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PaginationResponse {
         ///The page delivered by the current response.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2869,7 +2869,7 @@ All notifications created through the API will be of notification type `API_NOTI
         pub total_pages: ::std::option::Option<i64>,
     }
     ///`PaymentAccount`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PaymentAccount {
         ///The human-readable name for the account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2923,14 +2923,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         "PREPAID", Property = "PROPERTY", }
     }
     ///`PaymentAccountBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PaymentAccountBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `payment_account` of `PaymentAccountBody`, as MX's spec names it (the spec describes it no further).
         pub payment_account: ::std::option::Option<PaymentAccountBodyPaymentAccount>,
     }
     ///`PaymentAccountBodyPaymentAccount`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PaymentAccountBodyPaymentAccount {
         ///The unique identifier for an account. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2995,7 +2995,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         = "INSURANCE", Prepaid = "PREPAID", Property = "PROPERTY", }
     }
     ///`ProcessorAccountNumber`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProcessorAccountNumber {
         ///The banking account number associated with a particular account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3026,7 +3026,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub transit_number: ::std::option::Option<::serde_json::Value>,
     }
     ///`ProcessorAccountNumberBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProcessorAccountNumberBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `account_numbers` of `ProcessorAccountNumberBody`, as MX's spec names it (the spec describes it no further).
@@ -3036,7 +3036,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         >,
     }
     ///`ProcessorAccountNumberBodyAccountNumbersItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProcessorAccountNumberBodyAccountNumbersItem {
         ///The unique identifier for an account. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3076,7 +3076,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`ProcessorOwner`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProcessorOwner {
         ///The account owner's street address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3107,7 +3107,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub state: ::std::option::Option<::std::string::String>,
     }
     ///`ProcessorOwnerBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProcessorOwnerBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `account_owners` of `ProcessorOwnerBody`, as MX's spec names it (the spec describes it no further).
@@ -3118,7 +3118,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`ProcessorOwnerBodyAccountOwnersItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProcessorOwnerBodyAccountOwnersItem {
         ///The unique identifier for an account. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3157,8 +3157,24 @@ For categories, this field will always be `null` when `is_default` is `true`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
+    ///`ProcessorTokenResponseBody`
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ProcessorTokenResponseBody {
+        ///The bearer token of the processor operations. It expires after 60 days.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub access_token: ::std::option::Option<::std::string::String>,
+        ///When the token expires; null in MX's example.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_at: ::std::option::Option<::std::string::String>,
+        ///The scope of the authorization code the token was exchanged for.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scope: ::std::option::Option<::std::string::String>,
+        ///Always `Bearer`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token_type: ::std::option::Option<::std::string::String>,
+    }
     ///`RepeatingTransactionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RepeatingTransactionResponse {
         ///The unique identifier for an account. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3200,7 +3216,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`RepeatingTransactionsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RepeatingTransactionsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `repeating_transactions` of `RepeatingTransactionsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3208,7 +3224,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub repeating_transactions: ::std::vec::Vec<RepeatingTransactionResponse>,
     }
     ///`RepositionRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RepositionRequest {
         ///The unique identifier for the goal. Defined by MX.
         pub guid: ::std::string::String,
@@ -3216,7 +3232,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub position: i64,
     }
     ///`RepositionRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RepositionRequestBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `goals` of `RepositionRequestBody`, as MX's spec names it (the spec describes it no further).
@@ -3224,7 +3240,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub goals: ::std::vec::Vec<RepositionRequest>,
     }
     ///`RepositionResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RepositionResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `goals` of `RepositionResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3232,14 +3248,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub goals: ::std::vec::Vec<GoalsResponse>,
     }
     ///`RequestWidgetUrlBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RequestWidgetUrlBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `widget_url` of `RequestWidgetUrlBody`, as MX's spec names it (the spec describes it no further).
         pub widget_url: ::std::option::Option<WidgetRequest>,
     }
     ///`RewardElements`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RewardElements {
         /**The current balance of the account.
 
@@ -3274,14 +3290,14 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
     ///`RewardResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RewardResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `reward` of `RewardResponseBody`, as MX's spec names it (the spec describes it no further).
         pub reward: ::std::option::Option<RewardResponseBodyReward>,
     }
     ///`RewardResponseBodyReward`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RewardResponseBodyReward {
         ///The unique identifier for an account. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3325,7 +3341,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`RewardsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RewardsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `RewardsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3336,7 +3352,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         pub rewards: ::std::vec::Vec<RewardsResponseBodyRewardsItem>,
     }
     ///`RewardsResponseBodyRewardsItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RewardsResponseBodyRewardsItem {
         ///The unique identifier for an account. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3380,7 +3396,7 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`ScheduledPaymentResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ScheduledPaymentResponse {
         ///The monetary amount of the `transaction`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3432,7 +3448,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         ScheduledPaymentResponseTransactionType { Credit = "CREDIT", Debit = "DEBIT", }
     }
     ///`ScheduledPaymentsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ScheduledPaymentsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `ScheduledPaymentsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3443,7 +3459,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub scheduled_payments: ::std::vec::Vec<ScheduledPaymentResponse>,
     }
     ///`SpendingPlanAccountResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanAccountResponse {
         ///The unique identifier for an account. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3471,7 +3487,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`SpendingPlanAccountsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanAccountsResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `SpendingPlanAccountsResponse`, as MX's spec names it (the spec describes it no further).
@@ -3482,7 +3498,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub spending_plan_accounts: ::std::vec::Vec<SpendingPlanAccountResponse>,
     }
     ///`SpendingPlanIterationItemCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SpendingPlanIterationItemCreateRequestBody {
         ///The unique identifier for the category. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3500,7 +3516,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub top_level_category_guid: ::std::option::Option<::std::string::String>,
     }
     ///`SpendingPlanIterationItemResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanIterationItemResponse {
         ///The sum of the transactions associated with the spending plan `iteration_item`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3586,7 +3602,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         }
     }
     ///`SpendingPlanIterationItemsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanIterationItemsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `iteration_items` of `SpendingPlanIterationItemsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3597,7 +3613,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`SpendingPlanIterationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanIterationResponse {
         ///The date and time the spending plan iteration was created, represented in ISO 8601 format with a timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3628,7 +3644,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`SpendingPlanIterationsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanIterationsResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `iterations` of `SpendingPlanIterationsResponse`, as MX's spec names it (the spec describes it no further).
@@ -3639,7 +3655,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub pagination: ::std::option::Option<PaginationResponse>,
     }
     ///`SpendingPlanResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlanResponse {
         ///The date and time the spending plan was created, represented in ISO 8601 format with a timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3661,7 +3677,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`SpendingPlansResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SpendingPlansResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `SpendingPlansResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3672,7 +3688,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub spending_plans: ::std::vec::Vec<SpendingPlanResponse>,
     }
     ///`SplitTransactionRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SplitTransactionRequest {
         ///The amount of money you want to recategorize.
         pub amount: f64,
@@ -3687,13 +3703,13 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub memo: ::std::option::Option<::std::string::String>,
     }
     ///`SplitTransactionRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SplitTransactionRequestBody {
         /// `transactions` of `SplitTransactionRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transactions: SplitTransactionRequest,
     }
     ///`SplitTransactionsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SplitTransactionsResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `transactions` of `SplitTransactionsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3701,7 +3717,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub transactions: ::std::vec::Vec<TransactionResponse>,
     }
     ///`StatementResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StatementResponse {
         ///The unique identifier for an account. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3732,14 +3748,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`StatementResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StatementResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `statement` of `StatementResponseBody`, as MX's spec names it (the spec describes it no further).
         pub statement: ::std::option::Option<StatementResponse>,
     }
     ///`StatementsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StatementsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `StatementsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3750,7 +3766,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub statements: ::std::vec::Vec<StatementResponse>,
     }
     ///Contains fields to customize the appearance of a widget.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Style {
         ///Sets the widget's font. Pass any Google font to change it.
         pub font_name: ::std::string::String,
@@ -3762,20 +3778,20 @@ For categories, this field will always be `null` when `is_default` is `true`.
         Statements = "statements", Investments = "investments", Rewards = "rewards", }
     }
     ///`TagCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TagCreateRequest {
         ///The name of the tag.
         pub name: ::std::string::String,
     }
     ///`TagCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TagCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `tag` of `TagCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub tag: ::std::option::Option<TagCreateRequest>,
     }
     ///`TagResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TagResponse {
         ///The unique identifier for the tag. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3788,27 +3804,27 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`TagResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TagResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `tag` of `TagResponseBody`, as MX's spec names it (the spec describes it no further).
         pub tag: ::std::option::Option<TagResponse>,
     }
     ///`TagUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TagUpdateRequest {
         ///The name of the tag.
         pub name: ::std::string::String,
     }
     ///`TagUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TagUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `tag` of `TagUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub tag: ::std::option::Option<TagUpdateRequest>,
     }
     ///`TaggingCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TaggingCreateRequest {
         ///The unique identifier for the tag.
         pub tag_guid: ::std::string::String,
@@ -3816,14 +3832,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub transaction_guid: ::std::string::String,
     }
     ///`TaggingCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TaggingCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `tagging` of `TaggingCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub tagging: ::std::option::Option<TaggingCreateRequest>,
     }
     ///`TaggingResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TaggingResponse {
         ///The unique identifier for the tagging. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3842,27 +3858,27 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`TaggingResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TaggingResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `tagging` of `TaggingResponseBody`, as MX's spec names it (the spec describes it no further).
         pub tagging: ::std::option::Option<TaggingResponse>,
     }
     ///`TaggingUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TaggingUpdateRequest {
         ///The unique identifier for the tagging.
         pub tag_guid: ::std::string::String,
     }
     ///`TaggingUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TaggingUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `tagging` of `TaggingUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub tagging: ::std::option::Option<TaggingUpdateRequest>,
     }
     ///`TaggingsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TaggingsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `TaggingsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3873,7 +3889,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub taggings: ::std::vec::Vec<TaggingResponse>,
     }
     ///`TagsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TagsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `TagsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3884,14 +3900,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub tags: ::std::vec::Vec<TagResponse>,
     }
     ///`TokenRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TokenRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `scope` of `TokenRequestBody`, as MX's spec names it (the spec describes it no further).
         pub scope: ::std::option::Option<MemberElements>,
     }
     ///`TokenResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TokenResponse {
         ///The access token you'll use to retrieve data. Every `access_token` expires after 60 days. To get a new token after an old one has expired, you must get a new code from the client. See [How-to Guide for Processors](https://docs.mx.com/products/connectivity/instant-account-verification/processor-token/processor-guide/#1-request-an-access-token).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3907,7 +3923,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub payment_processor_guid: ::std::option::Option<::std::string::String>,
     }
     ///`TokenResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TokenResponseBody {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         /// `tokens` of `TokenResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -3953,7 +3969,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub type_: TransactionCreateRequestType,
     }
     ///`TransactionCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `transaction` of `TransactionCreateRequestBody`, as MX's spec names it (the spec describes it no further).
@@ -3964,7 +3980,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         TransactionCreateRequestType { Credit = "CREDIT", Debit = "DEBIT", }
     }
     ///`TransactionCreateResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionCreateResponseBody {
         ///The unique identifier for an account. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4122,7 +4138,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         Credit = "CREDIT", Debit = "DEBIT", }
     }
     ///`TransactionIncludesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponse {
         ///The unique identifier for an account. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4286,14 +4302,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionIncludesResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `transaction` of `TransactionIncludesResponseBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: ::std::option::Option<TransactionIncludesResponse>,
     }
     ///`TransactionIncludesResponseClassification`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponseClassification {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `guid` of `TransactionIncludesResponseClassification`, as MX's spec names it (the spec describes it no further).
@@ -4313,7 +4329,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         = "Corporate Actions", Other = "Other", }
     }
     ///`TransactionIncludesResponseGeolocation`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponseGeolocation {
         ///The city name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4332,7 +4348,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub state: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionIncludesResponseMerchant`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponseMerchant {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `guid` of `TransactionIncludesResponseMerchant`, as MX's spec names it (the spec describes it no further).
@@ -4348,7 +4364,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub website_url: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionIncludesResponseRepeatingTransaction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionIncludesResponseRepeatingTransaction {
         ///The unique identifier for the repeating transaction. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4386,7 +4402,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         Credit = "CREDIT", Debit = "DEBIT", }
     }
     ///`TransactionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionResponse {
         ///The unique identifier for an account. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4534,7 +4550,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `transaction` of `TransactionResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -4562,14 +4578,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub match_description: ::std::string::String,
     }
     ///`TransactionRuleCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRuleCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `transaction_rule` of `TransactionRuleCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transaction_rule: ::std::option::Option<TransactionRuleCreateRequest>,
     }
     ///`TransactionRuleResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRuleResponse {
         ///The unique identifier for the category. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4597,14 +4613,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub user_guid: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionRuleResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRuleResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `transaction_rule` of `TransactionRuleResponseBody`, as MX's spec names it (the spec describes it no further).
         pub transaction_rule: ::std::option::Option<TransactionRuleResponse>,
     }
     ///`TransactionRuleUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRuleUpdateRequest {
         ///The unique identifier for the category. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4617,14 +4633,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub match_description: ::std::option::Option<::std::string::String>,
     }
     ///`TransactionRuleUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRuleUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `transaction_rule` of `TransactionRuleUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transaction_rule: ::std::option::Option<TransactionRuleUpdateRequest>,
     }
     ///`TransactionRulesResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionRulesResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `TransactionRulesResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -4635,20 +4651,20 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub transaction_rules: ::std::vec::Vec<TransactionRuleResponse>,
     }
     ///`TransactionUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TransactionUpdateRequest {
         /// `description` of `TransactionUpdateRequest`, as MX's spec names it (the spec describes it no further).
         pub description: ::std::string::String,
     }
     ///`TransactionUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `transaction` of `TransactionUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub transaction: ::std::option::Option<TransactionUpdateRequest>,
     }
     ///`TransactionsResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionsResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `TransactionsResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -4659,7 +4675,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub transactions: ::std::vec::Vec<TransactionResponse>,
     }
     ///`TransactionsResponseBodyIncludes`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TransactionsResponseBodyIncludes {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `TransactionsResponseBodyIncludes`, as MX's spec names it (the spec describes it no further).
@@ -4670,7 +4686,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub transactions: ::std::vec::Vec<TransactionIncludesResponse>,
     }
     ///`UpdateGoalRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdateGoalRequest {
         ///The unique identifier for an account. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4707,7 +4723,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub targeted_to_complete_at: ::std::option::Option<::std::string::String>,
     }
     ///`UpdateGoalRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdateGoalRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `goal` of `UpdateGoalRequestBody`, as MX's spec names it (the spec describes it no further).
@@ -4718,7 +4734,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         UpdateGoalRequestGoalTypeName { SaveAmount = "SAVE_AMOUNT", Payoff = "PAYOFF", }
     }
     ///`UserCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserCreateRequest {
         ///The email address associated with the account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4734,14 +4750,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub metadata: ::std::option::Option<::std::string::String>,
     }
     ///`UserCreateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserCreateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `user` of `UserCreateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub user: ::std::option::Option<UserCreateRequest>,
     }
     ///`UserResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserResponse {
         ///The email address associated with the account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4760,14 +4776,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub metadata: ::std::option::Option<::std::string::String>,
     }
     ///`UserResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `user` of `UserResponseBody`, as MX's spec names it (the spec describes it no further).
         pub user: ::std::option::Option<UserResponse>,
     }
     ///`UserUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserUpdateRequest {
         ///The email address associated with the account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4783,14 +4799,14 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub metadata: ::std::option::Option<::std::string::String>,
     }
     ///`UserUpdateRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UserUpdateRequestBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `user` of `UserUpdateRequestBody`, as MX's spec names it (the spec describes it no further).
         pub user: ::std::option::Option<UserUpdateRequest>,
     }
     ///`UsersResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UsersResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `pagination` of `UsersResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -4801,7 +4817,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub users: ::std::vec::Vec<UserResponse>,
     }
     ///`VcResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct VcResponse {
         ///The MX-issued verifiable credential.
         #[serde(
@@ -4811,7 +4827,7 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub verifiable_credential: ::std::option::Option<::std::string::String>,
     }
     ///`WidgetRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WidgetRequest {
         /**Only use this option if the `widget_type` is set to `connect_widget`.
 
@@ -4945,7 +4961,7 @@ See [Widget Types](https://docs.mx.com/api-reference/platform-api/reference/widg
         "dark", }
     }
     ///`WidgetResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct WidgetResponse {
         /**This determines which widget URL you'll receive. Additional request parameters may only apply to some widget types.
 */
@@ -4959,7 +4975,7 @@ See [Widget Types](https://docs.mx.com/api-reference/platform-api/reference/widg
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     ///`WidgetResponseBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct WidgetResponseBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `widget_url` of `WidgetResponseBody`, as MX's spec names it (the spec describes it no further).
@@ -5464,6 +5480,1172 @@ See [Widget Types](https://docs.mx.com/api-reference/platform-api/reference/widg
             }
         }
     }
+    ::mx_client::__private::de_object! {
+        AccountCreateRequestBody { 0 => account : "account" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountNumberResponse { 0 => account_guid : "account_guid" opt, 1 =>
+        account_number : "account_number" opt, 2 => guid : "guid" opt, 3 =>
+        institution_number : "institution_number" opt, 4 => loan_guarantor :
+        "loan_guarantor" opt, 5 => loan_reference_number : "loan_reference_number" opt, 6
+        => member_guid : "member_guid" opt, 7 => passed_validation : "passed_validation"
+        opt, 8 => routing_number : "routing_number" opt, 9 => sequence_number :
+        "sequence_number" opt, 10 => transit_number : "transit_number" opt, 11 =>
+        user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountNumbersResponseBody { 0 => account_numbers : "account_numbers" opt via
+        NullAsDefault, 1 => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountOwnerResponse { 0 => account_guid : "account_guid" opt, 1 => address :
+        "address" opt, 2 => city : "city" opt, 3 => country : "country" opt, 4 => email :
+        "email" opt, 5 => first_name : "first_name" opt, 6 => guid : "guid" opt, 7 =>
+        last_name : "last_name" opt, 8 => member_guid : "member_guid" opt, 9 =>
+        owner_name : "owner_name" opt, 10 => phone : "phone" opt, 11 => postal_code :
+        "postal_code" opt, 12 => state : "state" opt, 13 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountOwnersResponseBody { 0 => account_owners : "account_owners" opt via
+        NullAsDefault, 1 => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountResponse { 0 => account_number : "account_number" opt, 1 =>
+        account_ownership : "account_ownership" opt, 2 => annuity_policy_to_date :
+        "annuity_policy_to_date" opt, 3 => annuity_provider : "annuity_provider" opt, 4
+        => annuity_term_year : "annuity_term_year" opt, 5 => apr : "apr" opt, 6 => apy :
+        "apy" opt, 7 => available_balance : "available_balance" opt, 8 =>
+        available_credit : "available_credit" opt, 9 => balance : "balance" opt, 10 =>
+        cash_balance : "cash_balance" opt, 11 => cash_surrender_value :
+        "cash_surrender_value" opt, 12 => created_at : "created_at" opt, 13 =>
+        credit_limit : "credit_limit" opt, 14 => currency_code : "currency_code" opt, 15
+        => day_payment_is_due : "day_payment_is_due" opt, 16 => death_benefit :
+        "death_benefit" opt, 17 => federal_insurance_status : "federal_insurance_status"
+        opt, 18 => guid : "guid" opt, 19 => id : "id" opt, 20 => imported_at :
+        "imported_at" opt, 21 => institution_code : "institution_code" opt, 22 =>
+        insured_name : "insured_name" opt, 23 => interest_rate : "interest_rate" opt, 24
+        => is_closed : "is_closed" opt, 25 => is_hidden : "is_hidden" opt, 26 =>
+        is_manual : "is_manual" opt, 27 => last_payment : "last_payment" opt, 28 =>
+        last_payment_at : "last_payment_at" opt, 29 => loan_amount : "loan_amount" opt,
+        30 => margin_balance : "margin_balance" opt, 31 => matures_on : "matures_on" opt,
+        32 => member_guid : "member_guid" opt, 33 => member_id : "member_id" opt, 34 =>
+        member_is_managed_by_user : "member_is_managed_by_user" opt, 35 => metadata :
+        "metadata" opt, 36 => minimum_balance : "minimum_balance" opt, 37 =>
+        minimum_payment : "minimum_payment" opt, 38 => name : "name" opt, 39 => nickname
+        : "nickname" opt, 40 => original_balance : "original_balance" opt, 41 =>
+        pay_out_amount : "pay_out_amount" opt, 42 => payment_due_at : "payment_due_at"
+        opt, 43 => payoff_balance : "payoff_balance" opt, 44 => premium_amount :
+        "premium_amount" opt, 45 => property_type : "property_type" opt, 46 =>
+        routing_number : "routing_number" opt, 47 => started_on : "started_on" opt, 48 =>
+        statement_balance : "statement_balance" opt, 49 => subtype : "subtype" opt, 50 =>
+        today_ugl_amount : "today_ugl_amount" opt, 51 => today_ugl_percentage :
+        "today_ugl_percentage" opt, 52 => total_account_value : "total_account_value"
+        opt, 53 => total_account_value_ugl : "total_account_value_ugl" opt, 54 => type_ :
+        "type" opt, 55 => updated_at : "updated_at" opt, 56 => user_guid : "user_guid"
+        opt, 57 => user_id : "user_id" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountResponseBody { 0 => account : "account" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountUpdateRequest { 0 => account_subtype : "account_subtype" opt, 1 =>
+        account_type : "account_type" opt, 2 => apr : "apr" opt, 3 => apy : "apy" opt, 4
+        => available_balance : "available_balance" opt, 5 => balance : "balance" opt, 6
+        => cash_surrender_value : "cash_surrender_value" opt, 7 => credit_limit :
+        "credit_limit" opt, 8 => currency_code : "currency_code" opt, 9 => death_benefit
+        : "death_benefit" opt, 10 => interest_rate : "interest_rate" opt, 11 =>
+        is_business : "is_business" opt, 12 => is_closed : "is_closed" opt, 13 =>
+        is_hidden : "is_hidden" opt, 14 => loan_amount : "loan_amount" opt, 15 =>
+        metadata : "metadata" opt, 16 => name : "name" opt, 17 => nickname : "nickname"
+        opt, 18 => original_balance : "original_balance" opt, 19 => property_type :
+        "property_type" opt, 20 => skip_webhook : "skip_webhook" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountUpdateRequestBody { 0 => account : "account" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountsMergeRequest { 0 => account_guids : "account_guids" req }
+    }
+    ::mx_client::__private::de_object! {
+        AccountsMergeRequestBody { 0 => account : "account" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AccountsResponseBody { 0 => accounts : "accounts" opt via NullAsDefault, 1 =>
+        pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AchResponse { 0 => account_guid : "account_guid" opt, 1 =>
+        account_number_last_four : "account_number_last_four" opt, 2 => account_type :
+        "account_type" opt, 3 => ach_initiated_at : "ach_initiated_at" opt, 4 =>
+        client_guid : "client_guid" opt, 5 => corrected_account_number :
+        "corrected_account_number" opt, 6 => corrected_routing_number :
+        "corrected_routing_number" opt, 7 => created_at : "created_at" opt, 8 => guid :
+        "guid" opt, 9 => id : "id" opt, 10 => institution_guid : "institution_guid" opt,
+        11 => investigation_notes : "investigation_notes" opt, 12 => member_guid :
+        "member_guid" opt, 13 => processing_errors : "processing_errors" opt, 14 =>
+        resolution_code : "resolution_code" opt, 15 => resolution_detail :
+        "resolution_detail" opt, 16 => resolved_status_at : "resolved_status_at" opt, 17
+        => return_account_number : "return_account_number" opt, 18 => return_code :
+        "return_code" opt, 19 => return_notes : "return_notes" opt, 20 =>
+        return_routing_number : "return_routing_number" opt, 21 => return_status :
+        "return_status" opt, 22 => returned_at : "returned_at" opt, 23 => sec_code :
+        "sec_code" opt, 24 => started_processing_at : "started_processing_at" opt, 25 =>
+        submitted_at : "submitted_at" opt, 26 => transaction_amount :
+        "transaction_amount" opt, 27 => updated_at : "updated_at" opt, 28 => user_guid :
+        "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AchReturnCreateRequest { 0 => account_guid : "account_guid" req, 1 =>
+        account_number_last_four : "account_number_last_four" opt, 2 => ach_initiated_at
+        : "ach_initiated_at" opt, 3 => corrected_account_number :
+        "corrected_account_number" opt, 4 => corrected_routing_number :
+        "corrected_routing_number" opt, 5 => id : "id" req, 6 => member_guid :
+        "member_guid" req, 7 => return_account_number : "return_account_number" opt, 8 =>
+        return_code : "return_code" req, 9 => return_notes : "return_notes" opt, 10 =>
+        return_routing_number : "return_routing_number" opt, 11 => returned_at :
+        "returned_at" opt, 12 => sec_code : "sec_code" opt, 13 => transaction_amount :
+        "transaction_amount" opt, 14 => transaction_amount_range :
+        "transaction_amount_range" opt, 15 => user_guid : "user_guid" req }
+    }
+    ::mx_client::__private::de_object! {
+        AchReturnCreateRequestBody { 0 => ach_return : "ach_return" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AchReturnResponseBody { 0 => ach_return : "ach_return" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AchReturnsResponseBody { 0 => ach_returns : "ach_returns" opt via NullAsDefault,
+        1 => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AuthorizationCodeRequest { 0 => scope : "scope" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AuthorizationCodeRequestBody { 0 => authorization_code : "authorization_code" opt
+        }
+    }
+    ::mx_client::__private::de_object! {
+        AuthorizationCodeResponse { 0 => code : "code" opt }
+    }
+    ::mx_client::__private::de_object! {
+        AuthorizationCodeResponseBody { 0 => authorization_code : "authorization_code"
+        opt }
+    }
+    ::mx_client::__private::de_object! {
+        BudgetCreateRequest { 0 => amount : "amount" opt, 1 => category_guid :
+        "category_guid" req, 2 => metadata : "metadata" opt, 3 => parent_guid :
+        "parent_guid" req, 4 => skip_webhook : "skip_webhook" opt }
+    }
+    ::mx_client::__private::de_object! {
+        BudgetCreateRequestBody { 0 => budget : "budget" opt }
+    }
+    ::mx_client::__private::de_object! {
+        BudgetResponse { 0 => amount : "amount" opt, 1 => category_guid : "category_guid"
+        opt, 2 => created_at : "created_at" opt, 3 => guid : "guid" opt, 4 => is_exceeded
+        : "is_exceeded" opt, 5 => is_off_track : "is_off_track" opt, 6 => metadata :
+        "metadata" opt, 7 => name : "name" opt, 8 => off_track_percentage :
+        "off_track_percentage" opt, 9 => parent_guid : "parent_guid" opt, 10 =>
+        percent_spent : "percent_spent" opt, 11 => projected_spending :
+        "projected_spending" opt, 12 => revision : "revision" opt, 13 =>
+        transaction_total : "transaction_total" opt, 14 => updated_at : "updated_at" opt,
+        15 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        BudgetResponseBody { 0 => budget : "budget" opt }
+    }
+    ::mx_client::__private::de_object! {
+        BudgetUpdateRequest { 0 => amount : "amount" opt, 1 => metadata : "metadata" opt,
+        2 => skip_webhook : "skip_webhook" opt }
+    }
+    ::mx_client::__private::de_object! {
+        BudgetUpdateRequestBody { 0 => budget : "budget" opt }
+    }
+    ::mx_client::__private::de_object! {
+        BudgetsResponseBody { 0 => budgets : "budgets" opt via NullAsDefault, 1 =>
+        pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CategoriesResponseBody { 0 => categories : "categories" opt via NullAsDefault, 1
+        => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CategoryCreateRequest { 0 => metadata : "metadata" opt, 1 => name : "name" req, 2
+        => parent_guid : "parent_guid" req }
+    }
+    ::mx_client::__private::de_object! {
+        CategoryCreateRequestBody { 0 => category : "category" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CategoryResponse { 0 => created_at : "created_at" opt, 1 => guid : "guid" opt, 2
+        => is_default : "is_default" opt, 3 => is_income : "is_income" opt, 4 => metadata
+        : "metadata" opt, 5 => name : "name" opt, 6 => parent_guid : "parent_guid" opt, 7
+        => updated_at : "updated_at" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CategoryResponseBody { 0 => category : "category" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CategoryUpdateRequest { 0 => metadata : "metadata" opt, 1 => name : "name" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CategoryUpdateRequestBody { 0 => category : "category" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ChallengeResponse { 0 => field_name : "field_name" opt, 1 => guid : "guid" opt, 2
+        => image_data : "image_data" opt, 3 => image_options : "image_options" opt via
+        NullAsDefault, 4 => label : "label" opt, 5 => options : "options" opt via
+        NullAsDefault, 6 => type_ : "type" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ChallengesResponseBody { 0 => challenges : "challenges" opt via NullAsDefault, 1
+        => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CredentialRequest { 0 => guid : "guid" opt, 1 => value : "value" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CredentialResponse { 0 => display_order : "display_order" opt, 1 => field_name :
+        "field_name" opt, 2 => field_type : "field_type" opt, 3 => guid : "guid" opt, 4
+        => label : "label" opt, 5 => type_ : "type" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CredentialsResponseBody { 0 => credentials : "credentials" opt via NullAsDefault,
+        1 => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CreditCardProduct { 0 => annual_fee : "annual_fee" opt, 1 =>
+        duration_of_introductory_rate_on_balance_transfer :
+        "duration_of_introductory_rate_on_balance_transfer" opt, 2 =>
+        duration_of_introductory_rate_on_purchases :
+        "duration_of_introductory_rate_on_purchases" opt, 3 => guid : "guid" opt, 4 =>
+        has_cashback_rewards : "has_cashback_rewards" opt, 5 => has_other_rewards :
+        "has_other_rewards" opt, 6 => has_travel_rewards : "has_travel_rewards" opt, 7 =>
+        has_zero_introductory_annual_fee : "has_zero_introductory_annual_fee" opt, 8 =>
+        has_zero_percent_introductory_rate : "has_zero_percent_introductory_rate" opt, 9
+        => has_zero_percent_introductory_rate_on_balance_transfer :
+        "has_zero_percent_introductory_rate_on_balance_transfer" opt, 10 =>
+        is_accepting_applicants : "is_accepting_applicants" opt, 11 =>
+        is_active_credit_card_product : "is_active_credit_card_product" opt, 12 =>
+        is_small_business_card : "is_small_business_card" opt, 13 => name : "name" opt }
+    }
+    ::mx_client::__private::de_object! {
+        CreditCardProductResponse { 0 => credit_card_product : "credit_card_product" opt
+        }
+    }
+    ::mx_client::__private::de_object! {
+        DataRequest { 0 => products : "products" req }
+    }
+    ::mx_client::__private::de_object! {
+        DeepLinkParams { 0 => launch_integration : "launch_integration" opt }
+    }
+    ::mx_client::__private::de_object! {
+        EnhanceTransactionResponse { 0 => amount : "amount" opt, 1 => categorized_by :
+        "categorized_by" opt, 2 => category : "category" opt, 3 => category_guid :
+        "category_guid" opt, 4 => described_by : "described_by" opt, 5 => description :
+        "description" opt, 6 => extended_transaction_type : "extended_transaction_type"
+        opt, 7 => id : "id" opt, 8 => is_bill_pay : "is_bill_pay" opt, 9 =>
+        is_direct_deposit : "is_direct_deposit" opt, 10 => is_expense : "is_expense" opt,
+        11 => is_fee : "is_fee" opt, 12 => is_income : "is_income" opt, 13 =>
+        is_international : "is_international" opt, 14 => is_overdraft_fee :
+        "is_overdraft_fee" opt, 15 => is_payroll_advance : "is_payroll_advance" opt, 16
+        => is_subscription : "is_subscription" opt, 17 => memo : "memo" opt, 18 =>
+        merchant_category_code : "merchant_category_code" opt, 19 => merchant_guid :
+        "merchant_guid" opt, 20 => merchant_location_guid : "merchant_location_guid" opt,
+        21 => original_description : "original_description" opt, 22 =>
+        top_level_category_guid : "top_level_category_guid" opt, 23 => type_ : "type"
+        opt, 24 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        EnhanceTransactionsRequest { 0 => amount : "amount" opt, 1 => description :
+        "description" req, 2 => extended_transaction_type : "extended_transaction_type"
+        opt, 3 => id : "id" req, 4 => memo : "memo" opt, 5 => merchant_category_code :
+        "merchant_category_code" opt, 6 => type_ : "type" opt }
+    }
+    ::mx_client::__private::de_object! {
+        EnhanceTransactionsRequestBody { 0 => transactions : "transactions" opt via
+        NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        EnhanceTransactionsResponseBody { 0 => transactions : "transactions" opt via
+        NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        GoalRequestBody { 0 => goal : "goal" opt }
+    }
+    ::mx_client::__private::de_object! {
+        GoalResponse { 0 => account_guid : "account_guid" opt, 1 => amount : "amount"
+        opt, 2 => completed_at : "completed_at" opt, 3 => current_amount :
+        "current_amount" opt, 4 => goal_type_name : "goal_type_name" opt, 5 => guid :
+        "guid" opt, 6 => has_been_spent : "has_been_spent" opt, 7 => is_complete :
+        "is_complete" opt, 8 => meta_type_name : "meta_type_name" opt, 9 => metadata :
+        "metadata" opt, 10 => name : "name" opt, 11 => position : "position" opt, 12 =>
+        projected_to_complete_at : "projected_to_complete_at" opt, 13 =>
+        targeted_to_complete_at : "targeted_to_complete_at" opt, 14 => track_type_name :
+        "track_type_name" opt, 15 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        GoalResponseBody { 0 => goal : "goal" opt }
+    }
+    ::mx_client::__private::de_object! {
+        GoalsResponse { 0 => account_guid : "account_guid" opt, 1 => amount : "amount"
+        opt, 2 => completed_at : "completed_at" opt, 3 => current_amount :
+        "current_amount" opt, 4 => goal_type_name : "goal_type_name" opt, 5 => guid :
+        "guid" opt, 6 => has_been_spent : "has_been_spent" opt, 7 => is_complete :
+        "is_complete" opt, 8 => meta_type_name : "meta_type_name" opt, 9 => metadata :
+        "metadata" opt, 10 => name : "name" opt, 11 => position : "position" opt, 12 =>
+        projected_to_complete_at : "projected_to_complete_at" opt, 13 =>
+        targeted_to_complete_at : "targeted_to_complete_at" opt, 14 => track_type_name :
+        "track_type_name" opt, 15 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        GoalsResponseBody { 0 => goals : "goals" opt via NullAsDefault, 1 => pagination :
+        "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ImageOptionResponse { 0 => data_uri : "data_uri" opt, 1 => guid : "guid" opt, 2
+        => label : "label" opt, 3 => value : "value" opt }
+    }
+    ::mx_client::__private::de_object! {
+        InsightResponse { 0 => active_at : "active_at" opt, 1 => client_guid :
+        "client_guid" opt, 2 => created_at : "created_at" opt, 3 => cta_clicked_at :
+        "cta_clicked_at" opt, 4 => description : "description" opt, 5 => guid : "guid"
+        opt, 6 => has_associated_accounts : "has_associated_accounts" opt, 7 =>
+        has_associated_categories : "has_associated_categories" opt, 8 =>
+        has_associated_merchants : "has_associated_merchants" opt, 9 =>
+        has_associated_scheduled_payments : "has_associated_scheduled_payments" opt, 10
+        => has_associated_transactions : "has_associated_transactions" opt, 11 =>
+        has_been_displayed : "has_been_displayed" opt, 12 => is_dismissed :
+        "is_dismissed" opt, 13 => micro_call_to_action : "micro_call_to_action" opt, 14
+        => micro_description : "micro_description" opt, 15 => micro_title : "micro_title"
+        opt, 16 => template : "template" opt, 17 => title : "title" opt, 18 => updated_at
+        : "updated_at" opt, 19 => user_guid : "user_guid" opt, 20 => user_id : "user_id"
+        opt }
+    }
+    ::mx_client::__private::de_object! {
+        InsightResponseBody { 0 => insight : "insight" opt }
+    }
+    ::mx_client::__private::de_object! {
+        InsightUpdateRequest { 0 => has_been_displayed : "has_been_displayed" opt, 1 =>
+        is_dismissed : "is_dismissed" opt }
+    }
+    ::mx_client::__private::de_object! {
+        InsightUpdateRequestBody { 0 => insight : "insight" opt }
+    }
+    ::mx_client::__private::de_object! {
+        InsightsResponseBody { 0 => insights : "insights" opt via NullAsDefault, 1 =>
+        pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        InstitutionResponse { 0 => code : "code" opt, 1 => created_at : "created_at" opt,
+        2 => forgot_password_url : "forgot_password_url" opt, 3 => forgot_username_url :
+        "forgot_username_url" opt, 4 => guid : "guid" opt, 5 => instructional_text :
+        "instructional_text" opt, 6 => instructional_text_steps :
+        "instructional_text_steps" opt, 7 => is_disabled_by_client :
+        "is_disabled_by_client" opt, 8 => is_hidden : "is_hidden" opt, 9 =>
+        iso_country_code : "iso_country_code" opt, 10 => medium_logo_url :
+        "medium_logo_url" opt, 11 => name : "name" opt, 12 => small_logo_url :
+        "small_logo_url" opt, 13 => supported_products : "supported_products" opt via
+        NullAsDefault, 14 => supports_oauth : "supports_oauth" opt, 15 =>
+        supports_tax_document : "supports_tax_document" opt, 16 => trouble_signing_in_url
+        : "trouble_signing_in_url" opt, 17 => url : "url" opt }
+    }
+    ::mx_client::__private::de_object! {
+        InstitutionResponseBody { 0 => institution : "institution" opt }
+    }
+    ::mx_client::__private::de_object! {
+        InstitutionsResponseBody { 0 => institutions : "institutions" opt via
+        NullAsDefault, 1 => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        InvestmentHoldingResponse { 0 => account_guid : "account_guid" opt, 1 =>
+        cost_basis : "cost_basis" opt, 2 => coupon_yield : "coupon_yield" opt, 3 =>
+        created_at : "created_at" opt, 4 => currency_code : "currency_code" opt, 5 =>
+        current_price : "current_price" opt, 6 => current_price_as_of :
+        "current_price_as_of" opt, 7 => daily_change : "daily_change" opt, 8 =>
+        description : "description" opt, 9 => expiration : "expiration" opt, 10 =>
+        face_value : "face_value" opt, 11 => frequency : "frequency" opt, 12 => guid :
+        "guid" opt, 13 => holding_type : "holding_type" opt, 14 => issue_date :
+        "issue_date" opt, 15 => market_value : "market_value" opt, 16 => maturity_date :
+        "maturity_date" opt, 17 => percentage_change : "percentage_change" opt, 18 =>
+        purchase_price : "purchase_price" opt, 19 => put_or_call : "put_or_call" opt, 20
+        => quantity : "quantity" opt, 21 => rate : "rate" opt, 22 => strike_price :
+        "strike_price" opt, 23 => symbol : "symbol" opt, 24 => term : "term" opt, 25 =>
+        term_unit : "term_unit" opt, 26 => today_ugl_amount : "today_ugl_amount" opt, 27
+        => today_ugl_percentage : "today_ugl_percentage" opt, 28 => total_ugl_amount :
+        "total_ugl_amount" opt, 29 => total_ugl_percentage : "total_ugl_percentage" opt,
+        30 => unvested_quantity : "unvested_quantity" opt, 31 => unvested_value :
+        "unvested_value" opt, 32 => user_guid : "user_guid" opt, 33 => vested_quantity :
+        "vested_quantity" opt, 34 => vested_value : "vested_value" opt, 35 =>
+        vesting_end_date : "vesting_end_date" opt, 36 => vesting_start_date :
+        "vesting_start_date" opt }
+    }
+    ::mx_client::__private::de_object! {
+        InvestmentHoldingResponseBody { 0 => investment_holding : "investment_holding"
+        opt }
+    }
+    ::mx_client::__private::de_object! {
+        InvestmentHoldingsDeactivation { 0 => message : "message" opt, 1 => status :
+        "status" opt }
+    }
+    ::mx_client::__private::de_object! {
+        InvestmentHoldingsResponseBody { 0 => investment_holdings : "investment_holdings"
+        opt via NullAsDefault, 1 => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedAccountCreateRequest { 0 => account_number : "account_number" opt, 1 =>
+        apr : "apr" opt, 2 => apy : "apy" opt, 3 => available_balance :
+        "available_balance" opt, 4 => available_credit : "available_credit" opt, 5 =>
+        balance : "balance" req, 6 => cash_surrender_value : "cash_surrender_value" opt,
+        7 => credit_limit : "credit_limit" opt, 8 => currency_code : "currency_code" opt,
+        9 => day_payment_is_due : "day_payment_is_due" opt, 10 => death_benefit :
+        "death_benefit" opt, 11 => id : "id" req, 12 => interest_rate : "interest_rate"
+        opt, 13 => is_closed : "is_closed" opt, 14 => is_hidden : "is_hidden" opt, 15 =>
+        last_payment : "last_payment" opt, 16 => last_payment_at : "last_payment_at" opt,
+        17 => loan_amount : "loan_amount" opt, 18 => matures_on : "matures_on" opt, 19 =>
+        metadata : "metadata" opt, 20 => minimum_balance : "minimum_balance" opt, 21 =>
+        minimum_payment : "minimum_payment" opt, 22 => name : "name" req, 23 => nickname
+        : "nickname" opt, 24 => original_balance : "original_balance" opt, 25 =>
+        payment_due_at : "payment_due_at" opt, 26 => payoff_balance : "payoff_balance"
+        opt, 27 => routing_number : "routing_number" opt, 28 => started_on : "started_on"
+        opt, 29 => subtype : "subtype" opt, 30 => type_ : "type" req }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedAccountCreateRequestBody { 0 => account : "account" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedAccountUpdateRequest { 0 => account_number : "account_number" opt, 1 =>
+        apr : "apr" opt, 2 => apy : "apy" opt, 3 => available_balance :
+        "available_balance" opt, 4 => available_credit : "available_credit" opt, 5 =>
+        balance : "balance" opt, 6 => cash_surrender_value : "cash_surrender_value" opt,
+        7 => credit_limit : "credit_limit" opt, 8 => currency_code : "currency_code" opt,
+        9 => day_payment_is_due : "day_payment_is_due" opt, 10 => death_benefit :
+        "death_benefit" opt, 11 => id : "id" opt, 12 => interest_rate : "interest_rate"
+        opt, 13 => is_closed : "is_closed" opt, 14 => is_hidden : "is_hidden" opt, 15 =>
+        last_payment : "last_payment" opt, 16 => last_payment_at : "last_payment_at" opt,
+        17 => loan_amount : "loan_amount" opt, 18 => matures_on : "matures_on" opt, 19 =>
+        metadata : "metadata" opt, 20 => minimum_balance : "minimum_balance" opt, 21 =>
+        minimum_payment : "minimum_payment" opt, 22 => name : "name" opt, 23 => nickname
+        : "nickname" opt, 24 => original_balance : "original_balance" opt, 25 =>
+        payment_due_at : "payment_due_at" opt, 26 => payoff_balance : "payoff_balance"
+        opt, 27 => routing_number : "routing_number" opt, 28 => started_on : "started_on"
+        opt, 29 => subtype : "subtype" opt, 30 => type_ : "type" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedAccountUpdateRequestBody { 0 => account : "account" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedMemberCreateRequest { 0 => id : "id" opt, 1 => institution_code :
+        "institution_code" req, 2 => metadata : "metadata" opt, 3 => name : "name" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedMemberCreateRequestBody { 0 => member : "member" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedMemberUpdateRequest { 0 => id : "id" opt, 1 => metadata : "metadata" opt,
+        2 => name : "name" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedMemberUpdateRequestBody { 0 => member : "member" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedTransactionCreateRequest { 0 => amount : "amount" req, 1 => category :
+        "category" opt, 2 => check_number_string : "check_number_string" opt, 3 =>
+        currency_code : "currency_code" opt, 4 => description : "description" req, 5 =>
+        id : "id" opt, 6 => is_international : "is_international" opt, 7 => latitude :
+        "latitude" opt, 8 => localized_description : "localized_description" opt, 9 =>
+        localized_memo : "localized_memo" opt, 10 => longitude : "longitude" opt, 11 =>
+        memo : "memo" opt, 12 => merchant_category_code : "merchant_category_code" opt,
+        13 => merchant_guid : "merchant_guid" opt, 14 => merchant_location_guid :
+        "merchant_location_guid" opt, 15 => metadata : "metadata" opt, 16 => posted_at :
+        "posted_at" req, 17 => status : "status" req, 18 => transacted_at :
+        "transacted_at" req, 19 => type_ : "type" req }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedTransactionCreateRequestBody { 0 => transaction : "transaction" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedTransactionUpdateRequest { 0 => amount : "amount" opt, 1 => category :
+        "category" opt, 2 => check_number_string : "check_number_string" opt, 3 =>
+        currency_code : "currency_code" opt, 4 => description : "description" opt, 5 =>
+        id : "id" opt, 6 => is_international : "is_international" opt, 7 => latitude :
+        "latitude" opt, 8 => localized_description : "localized_description" opt, 9 =>
+        localized_memo : "localized_memo" opt, 10 => longitude : "longitude" opt, 11 =>
+        memo : "memo" opt, 12 => merchant_category_code : "merchant_category_code" opt,
+        13 => merchant_guid : "merchant_guid" opt, 14 => merchant_location_guid :
+        "merchant_location_guid" opt, 15 => metadata : "metadata" opt, 16 => posted_at :
+        "posted_at" opt, 17 => status : "status" opt, 18 => transacted_at :
+        "transacted_at" opt, 19 => type_ : "type" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ManagedTransactionUpdateRequestBody { 0 => transaction : "transaction" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberCreateRequest { 0 => background_aggregation_is_disabled :
+        "background_aggregation_is_disabled" opt, 1 => credentials : "credentials" req, 2
+        => id : "id" opt, 3 => institution_code : "institution_code" req, 4 => is_oauth :
+        "is_oauth" opt, 5 => metadata : "metadata" opt, 6 => use_cases : "use_cases" opt
+        via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        MemberCreateRequestBody { 0 => client_redirect_url : "client_redirect_url" opt, 1
+        => data_request : "data_request" opt, 2 => enable_app2app : "enable_app2app" opt,
+        3 => member : "member" opt, 4 => referral_source : "referral_source" opt, 5 =>
+        ui_message_webview_url_scheme : "ui_message_webview_url_scheme" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberElements { 0 => account_guid : "account_guid" opt, 1 => member_guid :
+        "member_guid" opt, 2 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberResponse { 0 => aggregated_at : "aggregated_at" opt, 1 =>
+        background_aggregation_is_disabled : "background_aggregation_is_disabled" opt, 2
+        => connection_status : "connection_status" opt, 3 => connection_status_message :
+        "connection_status_message" opt, 4 => guid : "guid" opt, 5 => id : "id" opt, 6 =>
+        institution_code : "institution_code" opt, 7 => institution_guid :
+        "institution_guid" opt, 8 => is_being_aggregated : "is_being_aggregated" opt, 9
+        => is_managed_by_user : "is_managed_by_user" opt, 10 => is_manual : "is_manual"
+        opt, 11 => is_oauth : "is_oauth" opt, 12 => metadata : "metadata" opt, 13 =>
+        most_recent_job_detail_code : "most_recent_job_detail_code" opt, 14 =>
+        most_recent_job_detail_text : "most_recent_job_detail_text" opt, 15 =>
+        most_recent_job_guid : "most_recent_job_guid" opt, 16 => name : "name" opt, 17 =>
+        needs_updated_credentials : "needs_updated_credentials" opt, 18 =>
+        oauth_window_uri : "oauth_window_uri" opt, 19 => successfully_aggregated_at :
+        "successfully_aggregated_at" opt, 20 => use_cases : "use_cases" opt via
+        NullAsDefault, 21 => user_guid : "user_guid" opt, 22 => user_id : "user_id" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberResponseBody { 0 => member : "member" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberResumeRequest { 0 => challenges : "challenges" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        MemberResumeRequestBody { 0 => member : "member" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberStatusResponse { 0 => aggregated_at : "aggregated_at" opt, 1 => challenges
+        : "challenges" opt via NullAsDefault, 2 => connection_status :
+        "connection_status" opt, 3 => guid : "guid" opt, 4 =>
+        has_processed_account_numbers : "has_processed_account_numbers" opt, 5 =>
+        has_processed_accounts : "has_processed_accounts" opt, 6 =>
+        has_processed_transactions : "has_processed_transactions" opt, 7 =>
+        is_authenticated : "is_authenticated" opt, 8 => is_being_aggregated :
+        "is_being_aggregated" opt, 9 => successfully_aggregated_at :
+        "successfully_aggregated_at" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberStatusResponseBody { 0 => member : "member" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MemberUpdateRequest { 0 => background_aggregation_is_disabled :
+        "background_aggregation_is_disabled" opt, 1 => credentials : "credentials" opt
+        via NullAsDefault, 2 => id : "id" opt, 3 => metadata : "metadata" opt, 4 =>
+        use_cases : "use_cases" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        MemberUpdateRequestBody { 0 => member : "member" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MembersResponseBody { 0 => members : "members" opt via NullAsDefault, 1 =>
+        pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MerchantLocationResponse { 0 => city : "city" opt, 1 => country : "country" opt,
+        2 => created_at : "created_at" opt, 3 => guid : "guid" opt, 4 => latitude :
+        "latitude" opt, 5 => longitude : "longitude" opt, 6 => merchant_guid :
+        "merchant_guid" opt, 7 => phone_number : "phone_number" opt, 8 => postal_code :
+        "postal_code" opt, 9 => state : "state" opt, 10 => street_address :
+        "street_address" opt, 11 => updated_at : "updated_at" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MerchantLocationResponseBody { 0 => merchant_location : "merchant_location" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MerchantResponse { 0 => created_at : "created_at" opt, 1 => guid : "guid" opt, 2
+        => logo_url : "logo_url" opt, 3 => name : "name" opt, 4 => updated_at :
+        "updated_at" opt, 5 => website_url : "website_url" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MerchantResponseBody { 0 => merchant : "merchant" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MerchantsResponseBody { 0 => merchants : "merchants" opt via NullAsDefault, 1 =>
+        pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MicrodepositRequestBody { 0 => micro_deposit : "micro_deposit" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MicrodepositResponse { 0 => account_name : "account_name" opt, 1 =>
+        account_number : "account_number" opt, 2 => account_type : "account_type" opt, 3
+        => created_at : "created_at" opt, 4 => email : "email" opt, 5 => error_code :
+        "error_code" opt, 6 => error_message : "error_message" opt, 7 => first_name :
+        "first_name" opt, 8 => guid : "guid" opt, 9 => institution_code :
+        "institution_code" opt, 10 => institution_name : "institution_name" opt, 11 =>
+        last_name : "last_name" opt, 12 => routing_number : "routing_number" opt, 13 =>
+        status : "status" opt, 14 => updated_at : "updated_at" opt, 15 => verified_at :
+        "verified_at" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MicrodepositResponseBody { 0 => micro_deposit : "micro_deposit" opt via OneOrList
+        }
+    }
+    ::mx_client::__private::de_object! {
+        MicrodepositVerifyRequest { 0 => deposit_amount_1 : "deposit_amount_1" opt, 1 =>
+        deposit_amount_2 : "deposit_amount_2" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MicrodepositVerifyRequestBody { 0 => micro_deposit : "micro_deposit" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MicrodepositsResponseBody { 0 => micro_deposits : "micro_deposits" opt via
+        NullAsDefault, 1 => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MonthlyCashFlowProfileRequest { 0 => goals_contribution : "goals_contribution"
+        opt, 1 => uses_estimated_goals_contribution : "uses_estimated_goals_contribution"
+        opt }
+    }
+    ::mx_client::__private::de_object! {
+        MonthlyCashFlowProfileRequestBody { 0 => monthly_cash_flow_profile :
+        "monthly_cash_flow_profile" opt }
+    }
+    ::mx_client::__private::de_object! {
+        MonthlyCashFlowResponse { 0 => budgeted_expenses : "budgeted_expenses" opt, 1 =>
+        budgeted_income : "budgeted_income" opt, 2 => estimated_goals_contribution :
+        "estimated_goals_contribution" opt, 3 => goals_contribution :
+        "goals_contribution" opt, 4 => guid : "guid" opt, 5 => user_guid : "user_guid"
+        opt, 6 => uses_estimated_goals_contribution : "uses_estimated_goals_contribution"
+        opt }
+    }
+    ::mx_client::__private::de_object! {
+        MonthlyCashFlowResponseBody { 0 => monthly_cash_flow_profile :
+        "monthly_cash_flow_profile" opt }
+    }
+    ::mx_client::__private::de_object! {
+        NotificationRequest { 0 => content : "content" req, 1 => subject : "subject" req
+        }
+    }
+    ::mx_client::__private::de_object! {
+        NotificationRequestBody { 0 => notification : "notification" opt }
+    }
+    ::mx_client::__private::de_object! {
+        NotificationResponse { 0 => channel : "channel" opt, 1 => content : "content"
+        opt, 2 => created_at : "created_at" opt, 3 => deep_link_guid : "deep_link_guid"
+        opt, 4 => delivered_at : "delivered_at" opt, 5 => entity_guid : "entity_guid"
+        opt, 6 => guid : "guid" opt, 7 => has_been_delivered : "has_been_delivered" opt,
+        8 => has_been_viewed : "has_been_viewed" opt, 9 => notification_type :
+        "notification_type" opt, 10 => subject : "subject" opt, 11 => threshold :
+        "threshold" opt }
+    }
+    ::mx_client::__private::de_object! {
+        NotificationResponseBody { 0 => notification : "notification" opt }
+    }
+    ::mx_client::__private::de_object! {
+        NotificationsResponseBody { 0 => notifications : "notifications" opt via
+        NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        OAuthWindowResponse { 0 => guid : "guid" opt, 1 => oauth_window_uri :
+        "oauth_window_uri" opt }
+    }
+    ::mx_client::__private::de_object! {
+        OAuthWindowResponseBody { 0 => member : "member" opt }
+    }
+    ::mx_client::__private::de_object! {
+        OptionResponse { 0 => guid : "guid" opt, 1 => label : "label" opt, 2 => value :
+        "value" opt }
+    }
+    ::mx_client::__private::de_object! {
+        PaginationResponse { 0 => current_page : "current_page" opt, 1 => per_page :
+        "per_page" opt, 2 => total_entries : "total_entries" opt, 3 => total_pages :
+        "total_pages" opt }
+    }
+    ::mx_client::__private::de_object! {
+        PaymentAccount { 0 => account_name : "account_name" opt, 1 => account_number :
+        "account_number" opt, 2 => account_type : "account_type" opt, 3 =>
+        available_balance : "available_balance" opt, 4 => balance : "balance" opt, 5 =>
+        created_at : "created_at" opt, 6 => routing_number : "routing_number" opt, 7 =>
+        transit_number : "transit_number" opt, 8 => updated_at : "updated_at" opt }
+    }
+    ::mx_client::__private::de_object! {
+        PaymentAccountBody { 0 => payment_account : "payment_account" opt }
+    }
+    ::mx_client::__private::de_object! {
+        PaymentAccountBodyPaymentAccount { 0 => account_guid : "account_guid" opt, 1 =>
+        account_name : "account_name" opt, 2 => account_number : "account_number" opt, 3
+        => account_type : "account_type" opt, 4 => available_balance :
+        "available_balance" opt, 5 => balance : "balance" opt, 6 => created_at :
+        "created_at" opt, 7 => member_guid : "member_guid" opt, 8 => routing_number :
+        "routing_number" opt, 9 => transit_number : "transit_number" opt, 10 =>
+        updated_at : "updated_at" opt, 11 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ProcessorAccountNumber { 0 => account_number : "account_number" opt, 1 => guid :
+        "guid" opt, 2 => institution_number : "institution_number" opt, 3 =>
+        loan_guarantor : "loan_guarantor" opt, 4 => loan_reference_number :
+        "loan_reference_number" opt, 5 => passed_validation : "passed_validation" opt, 6
+        => routing_number : "routing_number" opt, 7 => sequence_number :
+        "sequence_number" opt, 8 => transit_number : "transit_number" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ProcessorAccountNumberBody { 0 => account_numbers : "account_numbers" opt via
+        NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        ProcessorAccountNumberBodyAccountNumbersItem { 0 => account_guid : "account_guid"
+        opt, 1 => account_number : "account_number" opt, 2 => guid : "guid" opt, 3 =>
+        institution_number : "institution_number" opt, 4 => loan_guarantor :
+        "loan_guarantor" opt, 5 => loan_reference_number : "loan_reference_number" opt, 6
+        => member_guid : "member_guid" opt, 7 => passed_validation : "passed_validation"
+        opt, 8 => routing_number : "routing_number" opt, 9 => sequence_number :
+        "sequence_number" opt, 10 => transit_number : "transit_number" opt, 11 =>
+        user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ProcessorOwner { 0 => address : "address" opt, 1 => city : "city" opt, 2 =>
+        country : "country" opt, 3 => email : "email" opt, 4 => guid : "guid" opt, 5 =>
+        owner_name : "owner_name" opt, 6 => phone : "phone" opt, 7 => postal_code :
+        "postal_code" opt, 8 => state : "state" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ProcessorOwnerBody { 0 => account_owners : "account_owners" opt via
+        NullAsDefault, 1 => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ProcessorOwnerBodyAccountOwnersItem { 0 => account_guid : "account_guid" opt, 1
+        => address : "address" opt, 2 => city : "city" opt, 3 => country : "country" opt,
+        4 => email : "email" opt, 5 => guid : "guid" opt, 6 => member_guid :
+        "member_guid" opt, 7 => owner_name : "owner_name" opt, 8 => phone : "phone" opt,
+        9 => postal_code : "postal_code" opt, 10 => state : "state" opt, 11 => user_guid
+        : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ProcessorTokenResponseBody { 0 => access_token : "access_token" opt, 1 =>
+        expires_at : "expires_at" opt, 2 => scope : "scope" opt, 3 => token_type :
+        "token_type" opt }
+    }
+    ::mx_client::__private::de_object! {
+        RepeatingTransactionResponse { 0 => account_guid : "account_guid" opt, 1 =>
+        amount : "amount" opt, 2 => description : "description" opt, 3 => guid : "guid"
+        opt, 4 => last_posted_date : "last_posted_date" opt, 5 => member_guid :
+        "member_guid" opt, 6 => merchant_guid : "merchant_guid" opt, 7 =>
+        predicted_occurs_on : "predicted_occurs_on" opt, 8 => recurrence_type :
+        "recurrence_type" opt, 9 => repeating_transaction_type :
+        "repeating_transaction_type" opt, 10 => transaction_type : "transaction_type"
+        opt, 11 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        RepeatingTransactionsResponseBody { 0 => repeating_transactions :
+        "repeating_transactions" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        RepositionRequest { 0 => guid : "guid" req, 1 => position : "position" req }
+    }
+    ::mx_client::__private::de_object! {
+        RepositionRequestBody { 0 => goals : "goals" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        RepositionResponseBody { 0 => goals : "goals" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        RequestWidgetUrlBody { 0 => widget_url : "widget_url" opt }
+    }
+    ::mx_client::__private::de_object! {
+        RewardElements { 0 => balance : "balance" opt, 1 => balance_type : "balance_type"
+        opt, 2 => created_at : "created_at" opt, 3 => description : "description" opt, 4
+        => expires_on : "expires_on" opt, 5 => guid : "guid" opt, 6 => unit_type :
+        "unit_type" opt, 7 => updated_at : "updated_at" opt }
+    }
+    ::mx_client::__private::de_object! {
+        RewardResponseBody { 0 => reward : "reward" opt }
+    }
+    ::mx_client::__private::de_object! {
+        RewardResponseBodyReward { 0 => account_guid : "account_guid" opt, 1 => balance :
+        "balance" opt, 2 => balance_type : "balance_type" opt, 3 => created_at :
+        "created_at" opt, 4 => description : "description" opt, 5 => expires_on :
+        "expires_on" opt, 6 => guid : "guid" opt, 7 => member_guid : "member_guid" opt, 8
+        => unit_type : "unit_type" opt, 9 => updated_at : "updated_at" opt, 10 =>
+        user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        RewardsResponseBody { 0 => pagination : "pagination" opt, 1 => rewards :
+        "rewards" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        RewardsResponseBodyRewardsItem { 0 => account_guid : "account_guid" opt, 1 =>
+        balance : "balance" opt, 2 => balance_type : "balance_type" opt, 3 => created_at
+        : "created_at" opt, 4 => description : "description" opt, 5 => expires_on :
+        "expires_on" opt, 6 => guid : "guid" opt, 7 => member_guid : "member_guid" opt, 8
+        => unit_type : "unit_type" opt, 9 => updated_at : "updated_at" opt, 10 =>
+        user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ScheduledPaymentResponse { 0 => amount : "amount" opt, 1 => created_at :
+        "created_at" opt, 2 => description : "description" opt, 3 => guid : "guid" opt, 4
+        => is_completed : "is_completed" opt, 5 => is_recurring : "is_recurring" opt, 6
+        => merchant_guid : "merchant_guid" opt, 7 => occurs_on : "occurs_on" opt, 8 =>
+        recurrence_day : "recurrence_day" opt, 9 => recurrence_type : "recurrence_type"
+        opt, 10 => transaction_type : "transaction_type" opt, 11 => updated_at :
+        "updated_at" opt, 12 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        ScheduledPaymentsResponseBody { 0 => pagination : "pagination" opt, 1 =>
+        scheduled_payments : "scheduled_payments" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        SpendingPlanAccountResponse { 0 => account_guid : "account_guid" opt, 1 =>
+        client_guid : "client_guid" opt, 2 => created_at : "created_at" opt, 3 => guid :
+        "guid" opt, 4 => spending_plan_guid : "spending_plan_guid" opt, 5 => updated_at :
+        "updated_at" opt, 6 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        SpendingPlanAccountsResponse { 0 => pagination : "pagination" opt, 1 =>
+        spending_plan_accounts : "spending_plan_accounts" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        SpendingPlanIterationItemCreateRequestBody { 0 => category_guid : "category_guid"
+        opt, 1 => item_type : "item_type" opt, 2 => planned_amount : "planned_amount"
+        req, 3 => scheduled_payment_guid : "scheduled_payment_guid" opt, 4 =>
+        top_level_category_guid : "top_level_category_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        SpendingPlanIterationItemResponse { 0 => actual_amount : "actual_amount" opt, 1
+        => category_guid : "category_guid" opt, 2 => created_at : "created_at" opt, 3 =>
+        guid : "guid" opt, 4 => item_type : "item_type" opt via NumberOrString, 5 =>
+        planned_amount : "planned_amount" opt, 6 => scheduled_payment_guid :
+        "scheduled_payment_guid" opt, 7 => spending_plan_iteration_guid :
+        "spending_plan_iteration_guid" opt, 8 => top_level_category_guid :
+        "top_level_category_guid" opt, 9 => transaction_guids : "transaction_guids" opt
+        via NullAsDefault, 10 => updated_at : "updated_at" opt, 11 => user_guid :
+        "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        SpendingPlanIterationItemsResponseBody { 0 => iteration_items : "iteration_items"
+        opt via NullAsDefault, 1 => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        SpendingPlanIterationResponse { 0 => created_at : "created_at" opt, 1 => end_on :
+        "end_on" opt, 2 => guid : "guid" opt, 3 => iteration_number : "iteration_number"
+        opt, 4 => spending_plan_guid : "spending_plan_guid" opt, 5 => start_on :
+        "start_on" opt, 6 => updated_at : "updated_at" opt, 7 => user_guid : "user_guid"
+        opt }
+    }
+    ::mx_client::__private::de_object! {
+        SpendingPlanIterationsResponse { 0 => iterations : "iterations" opt via
+        NullAsDefault, 1 => pagination : "pagination" opt }
+    }
+    ::mx_client::__private::de_object! {
+        SpendingPlanResponse { 0 => created_at : "created_at" opt, 1 =>
+        current_iteration_number : "current_iteration_number" opt, 2 => guid : "guid"
+        opt, 3 => updated_at : "updated_at" opt, 4 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        SpendingPlansResponseBody { 0 => pagination : "pagination" opt, 1 =>
+        spending_plans : "spending_plans" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        SplitTransactionRequest { 0 => amount : "amount" req, 1 => category_guid :
+        "category_guid" opt, 2 => description : "description" opt, 3 => memo : "memo" opt
+        }
+    }
+    ::mx_client::__private::de_object! {
+        SplitTransactionRequestBody { 0 => transactions : "transactions" req }
+    }
+    ::mx_client::__private::de_object! {
+        SplitTransactionsResponseBody { 0 => transactions : "transactions" opt via
+        NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        StatementResponse { 0 => account_guid : "account_guid" opt, 1 => content_hash :
+        "content_hash" opt, 2 => created_at : "created_at" opt, 3 => guid : "guid" opt, 4
+        => member_guid : "member_guid" opt, 5 => updated_at : "updated_at" opt, 6 => uri
+        : "uri" opt, 7 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        StatementResponseBody { 0 => statement : "statement" opt }
+    }
+    ::mx_client::__private::de_object! {
+        StatementsResponseBody { 0 => pagination : "pagination" opt, 1 => statements :
+        "statements" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        Style { 0 => font_name : "font_name" req }
+    }
+    ::mx_client::__private::de_object! {
+        TagCreateRequest { 0 => name : "name" req }
+    }
+    ::mx_client::__private::de_object! {
+        TagCreateRequestBody { 0 => tag : "tag" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TagResponse { 0 => guid : "guid" opt, 1 => name : "name" opt, 2 => user_guid :
+        "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TagResponseBody { 0 => tag : "tag" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TagUpdateRequest { 0 => name : "name" req }
+    }
+    ::mx_client::__private::de_object! {
+        TagUpdateRequestBody { 0 => tag : "tag" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TaggingCreateRequest { 0 => tag_guid : "tag_guid" req, 1 => transaction_guid :
+        "transaction_guid" req }
+    }
+    ::mx_client::__private::de_object! {
+        TaggingCreateRequestBody { 0 => tagging : "tagging" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TaggingResponse { 0 => guid : "guid" opt, 1 => member_is_managed_by_user :
+        "member_is_managed_by_user" opt, 2 => tag_guid : "tag_guid" opt, 3 =>
+        transaction_guid : "transaction_guid" opt, 4 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TaggingResponseBody { 0 => tagging : "tagging" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TaggingUpdateRequest { 0 => tag_guid : "tag_guid" req }
+    }
+    ::mx_client::__private::de_object! {
+        TaggingUpdateRequestBody { 0 => tagging : "tagging" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TaggingsResponseBody { 0 => pagination : "pagination" opt, 1 => taggings :
+        "taggings" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        TagsResponseBody { 0 => pagination : "pagination" opt, 1 => tags : "tags" opt via
+        NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        TokenRequestBody { 0 => scope : "scope" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TokenResponse { 0 => access_token : "access_token" opt, 1 => active : "active"
+        opt, 2 => expires_at : "expires_at" opt, 3 => payment_processor_guid :
+        "payment_processor_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TokenResponseBody { 0 => tokens : "tokens" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionCreateRequestBody { 0 => transaction : "transaction" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionCreateResponseBody { 0 => account_guid : "account_guid" opt, 1 =>
+        account_id : "account_id" opt, 2 => amount : "amount" opt, 3 => category :
+        "category" opt, 4 => category_guid : "category_guid" opt, 5 =>
+        check_number_string : "check_number_string" opt, 6 => created_at : "created_at"
+        opt, 7 => currency_code : "currency_code" opt, 8 => date : "date" opt, 9 =>
+        description : "description" opt, 10 => extended_transaction_type :
+        "extended_transaction_type" opt, 11 => guid : "guid" opt, 12 => id : "id" opt, 13
+        => is_bill_pay : "is_bill_pay" opt, 14 => is_direct_deposit : "is_direct_deposit"
+        opt, 15 => is_expense : "is_expense" opt, 16 => is_fee : "is_fee" opt, 17 =>
+        is_income : "is_income" opt, 18 => is_international : "is_international" opt, 19
+        => is_manual : "is_manual" opt, 20 => is_overdraft_fee : "is_overdraft_fee" opt,
+        21 => is_payroll_advance : "is_payroll_advance" opt, 22 => is_recurring :
+        "is_recurring" opt, 23 => is_subscription : "is_subscription" opt, 24 => latitude
+        : "latitude" opt, 25 => localized_description : "localized_description" opt, 26
+        => localized_memo : "localized_memo" opt, 27 => longitude : "longitude" opt, 28
+        => member_guid : "member_guid" opt, 29 => member_is_managed_by_user :
+        "member_is_managed_by_user" opt, 30 => memo : "memo" opt, 31 =>
+        merchant_category_code : "merchant_category_code" opt, 32 => merchant_guid :
+        "merchant_guid" opt, 33 => merchant_location_guid : "merchant_location_guid" opt,
+        34 => metadata : "metadata" opt, 35 => original_description :
+        "original_description" opt, 36 => posted_at : "posted_at" opt, 37 => status :
+        "status" opt, 38 => top_level_category : "top_level_category" opt, 39 =>
+        transacted_at : "transacted_at" opt, 40 => type_ : "type" opt, 41 => updated_at :
+        "updated_at" opt, 42 => user_guid : "user_guid" opt, 43 => user_id : "user_id"
+        opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionIncludesResponse { 0 => account_guid : "account_guid" opt, 1 =>
+        account_id : "account_id" opt, 2 => amount : "amount" opt, 3 => category :
+        "category" opt, 4 => category_guid : "category_guid" opt, 5 =>
+        check_number_string : "check_number_string" opt, 6 => classification :
+        "classification" opt, 7 => created_at : "created_at" opt, 8 => currency_code :
+        "currency_code" opt, 9 => date : "date" opt, 10 => description : "description"
+        opt, 11 => extended_transaction_type : "extended_transaction_type" opt, 12 =>
+        geolocation : "geolocation" opt, 13 => guid : "guid" opt, 14 => id : "id" opt, 15
+        => is_bill_pay : "is_bill_pay" opt, 16 => is_direct_deposit : "is_direct_deposit"
+        opt, 17 => is_expense : "is_expense" opt, 18 => is_fee : "is_fee" opt, 19 =>
+        is_income : "is_income" opt, 20 => is_international : "is_international" opt, 21
+        => is_manual : "is_manual" opt, 22 => is_overdraft_fee : "is_overdraft_fee" opt,
+        23 => is_payroll_advance : "is_payroll_advance" opt, 24 => is_recurring :
+        "is_recurring" opt, 25 => is_subscription : "is_subscription" opt, 26 => latitude
+        : "latitude" opt, 27 => localized_description : "localized_description" opt, 28
+        => localized_memo : "localized_memo" opt, 29 => longitude : "longitude" opt, 30
+        => member_guid : "member_guid" opt, 31 => member_is_managed_by_user :
+        "member_is_managed_by_user" opt, 32 => memo : "memo" opt, 33 => merchant :
+        "merchant" opt, 34 => merchant_category_code : "merchant_category_code" opt, 35
+        => merchant_guid : "merchant_guid" opt, 36 => merchant_location_guid :
+        "merchant_location_guid" opt, 37 => metadata : "metadata" opt, 38 =>
+        original_description : "original_description" opt, 39 => posted_at : "posted_at"
+        opt, 40 => repeating_transaction : "repeating_transaction" opt, 41 => status :
+        "status" opt, 42 => top_level_category : "top_level_category" opt, 43 =>
+        transacted_at : "transacted_at" opt, 44 => type_ : "type" opt, 45 => updated_at :
+        "updated_at" opt, 46 => user_guid : "user_guid" opt, 47 => user_id : "user_id"
+        opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionIncludesResponseBody { 0 => transaction : "transaction" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionIncludesResponseClassification { 0 => guid : "guid" opt, 1 =>
+        parent_class : "parent_class" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionIncludesResponseGeolocation { 0 => city : "city" opt, 1 => country :
+        "country" opt, 2 => postal_code : "postal code" opt, 3 => state : "state" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionIncludesResponseMerchant { 0 => guid : "guid" opt, 1 => logo_url :
+        "logo_url" opt, 2 => name : "name" opt, 3 => website_url : "website_url" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionIncludesResponseRepeatingTransaction { 0 => guid : "guid" opt, 1 =>
+        recurrence_type : "recurrence_type" opt, 2 => repeating_transaction_type :
+        "repeating_transaction_type" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionResponse { 0 => account_guid : "account_guid" opt, 1 => account_id :
+        "account_id" opt, 2 => amount : "amount" opt, 3 => category : "category" opt, 4
+        => category_guid : "category_guid" opt, 5 => check_number_string :
+        "check_number_string" opt, 6 => created_at : "created_at" opt, 7 => currency_code
+        : "currency_code" opt, 8 => date : "date" opt, 9 => description : "description"
+        opt, 10 => extended_transaction_type : "extended_transaction_type" opt, 11 =>
+        guid : "guid" opt, 12 => id : "id" opt, 13 => is_bill_pay : "is_bill_pay" opt, 14
+        => is_direct_deposit : "is_direct_deposit" opt, 15 => is_expense : "is_expense"
+        opt, 16 => is_fee : "is_fee" opt, 17 => is_income : "is_income" opt, 18 =>
+        is_international : "is_international" opt, 19 => is_manual : "is_manual" opt, 20
+        => is_overdraft_fee : "is_overdraft_fee" opt, 21 => is_payroll_advance :
+        "is_payroll_advance" opt, 22 => is_recurring : "is_recurring" opt, 23 =>
+        is_subscription : "is_subscription" opt, 24 => latitude : "latitude" opt, 25 =>
+        localized_description : "localized_description" opt, 26 => localized_memo :
+        "localized_memo" opt, 27 => longitude : "longitude" opt, 28 => member_guid :
+        "member_guid" opt, 29 => member_is_managed_by_user : "member_is_managed_by_user"
+        opt, 30 => memo : "memo" opt, 31 => merchant_category_code :
+        "merchant_category_code" opt, 32 => merchant_guid : "merchant_guid" opt, 33 =>
+        merchant_location_guid : "merchant_location_guid" opt, 34 => metadata :
+        "metadata" opt, 35 => original_description : "original_description" opt, 36 =>
+        posted_at : "posted_at" opt, 37 => status : "status" opt, 38 =>
+        top_level_category : "top_level_category" opt, 39 => transacted_at :
+        "transacted_at" opt, 40 => type_ : "type" opt, 41 => updated_at : "updated_at"
+        opt, 42 => user_guid : "user_guid" opt, 43 => user_id : "user_id" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionResponseBody { 0 => transaction : "transaction" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionRuleCreateRequestBody { 0 => transaction_rule : "transaction_rule" opt
+        }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionRuleResponse { 0 => category_guid : "category_guid" opt, 1 =>
+        created_at : "created_at" opt, 2 => description : "description" opt, 3 => guid :
+        "guid" opt, 4 => match_description : "match_description" opt, 5 => updated_at :
+        "updated_at" opt, 6 => user_guid : "user_guid" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionRuleResponseBody { 0 => transaction_rule : "transaction_rule" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionRuleUpdateRequest { 0 => category_guid : "category_guid" opt, 1 =>
+        description : "description" opt, 2 => match_description : "match_description" opt
+        }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionRuleUpdateRequestBody { 0 => transaction_rule : "transaction_rule" opt
+        }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionRulesResponseBody { 0 => pagination : "pagination" opt, 1 =>
+        transaction_rules : "transaction_rules" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionUpdateRequest { 0 => description : "description" req }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionUpdateRequestBody { 0 => transaction : "transaction" opt }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionsResponseBody { 0 => pagination : "pagination" opt, 1 => transactions
+        : "transactions" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        TransactionsResponseBodyIncludes { 0 => pagination : "pagination" opt, 1 =>
+        transactions : "transactions" opt via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        UpdateGoalRequest { 0 => account_guid : "account_guid" opt, 1 => amount :
+        "amount" opt, 2 => completed_at : "completed_at" opt, 3 => goal_type_name :
+        "goal_type_name" opt, 4 => has_been_spent : "has_been_spent" opt, 5 =>
+        is_complete : "is_complete" opt, 6 => meta_type_name : "meta_type_name" opt, 7 =>
+        metadata : "metadata" opt, 8 => name : "name" opt, 9 => position : "position"
+        opt, 10 => targeted_to_complete_at : "targeted_to_complete_at" opt }
+    }
+    ::mx_client::__private::de_object! {
+        UpdateGoalRequestBody { 0 => goal : "goal" opt }
+    }
+    ::mx_client::__private::de_object! {
+        UserCreateRequest { 0 => email : "email" opt, 1 => id : "id" opt, 2 =>
+        is_disabled : "is_disabled" opt, 3 => metadata : "metadata" opt }
+    }
+    ::mx_client::__private::de_object! {
+        UserCreateRequestBody { 0 => user : "user" opt }
+    }
+    ::mx_client::__private::de_object! {
+        UserResponse { 0 => email : "email" opt, 1 => guid : "guid" opt, 2 => id : "id"
+        opt, 3 => is_disabled : "is_disabled" opt, 4 => metadata : "metadata" opt }
+    }
+    ::mx_client::__private::de_object! {
+        UserResponseBody { 0 => user : "user" opt }
+    }
+    ::mx_client::__private::de_object! {
+        UserUpdateRequest { 0 => email : "email" opt, 1 => id : "id" opt, 2 =>
+        is_disabled : "is_disabled" opt, 3 => metadata : "metadata" opt }
+    }
+    ::mx_client::__private::de_object! {
+        UserUpdateRequestBody { 0 => user : "user" opt }
+    }
+    ::mx_client::__private::de_object! {
+        UsersResponseBody { 0 => pagination : "pagination" opt, 1 => users : "users" opt
+        via NullAsDefault }
+    }
+    ::mx_client::__private::de_object! {
+        VcResponse { 0 => verifiable_credential : "verifiableCredential" opt }
+    }
+    ::mx_client::__private::de_object! {
+        WidgetRequest { 0 => client_redirect_url : "client_redirect_url" opt, 1 =>
+        color_scheme : "color_scheme" opt, 2 => current_institution_code :
+        "current_institution_code" opt, 3 => current_institution_guid :
+        "current_institution_guid" opt, 4 => current_member_guid : "current_member_guid"
+        opt, 5 => current_microdeposit_guid : "current_microdeposit_guid" opt, 6 =>
+        data_request : "data_request" opt, 7 => deep_link_params : "deep_link_params"
+        opt, 8 => disable_background_agg : "disable_background_agg" opt, 9 =>
+        disable_institution_search : "disable_institution_search" opt, 10 =>
+        enable_app2app : "enable_app2app" opt, 11 => include_identity :
+        "include_identity" opt, 12 => include_transactions : "include_transactions" opt,
+        13 => insight_guid : "insight_guid" opt, 14 => is_mobile_webview :
+        "is_mobile_webview" opt, 15 => iso_country_code : "iso_country_code" opt via
+        NullAsDefault, 16 => locale : "locale" opt, 17 => microwidget_instance_id :
+        "microwidget_instance_id" opt, 18 => mode : "mode" opt, 19 =>
+        oauth_referral_source : "oauth_referral_source" opt, 20 => style : "style" opt,
+        21 => ui_message_version : "ui_message_version" opt, 22 =>
+        ui_message_webview_url_scheme : "ui_message_webview_url_scheme" opt, 23 =>
+        update_credentials : "update_credentials" opt, 24 => use_cases : "use_cases" opt
+        via NullAsDefault, 25 => widget_type : "widget_type" req }
+    }
+    ::mx_client::__private::de_object! {
+        WidgetResponse { 0 => type_ : "type" opt, 1 => url : "url" opt, 2 => user_id :
+        "user_id" opt }
+    }
+    ::mx_client::__private::de_object! {
+        WidgetResponseBody { 0 => widget_url : "widget_url" opt }
+    }
     impl ::mx_client::__private::Fields for AccountNumbersResponseBody {
         const NAMES: &'static [&'static str] = &["account_numbers", "pagination"];
         fn all_absent(&self) -> bool {
@@ -5737,6 +6919,18 @@ See [Widget Types](https://docs.mx.com/api-reference/platform-api/reference/widg
         const NAMES: &'static [&'static str] = &["account_owners", "pagination"];
         fn all_absent(&self) -> bool {
             self.account_owners.is_empty() && self.pagination.is_none()
+        }
+    }
+    impl ::mx_client::__private::Fields for ProcessorTokenResponseBody {
+        const NAMES: &'static [&'static str] = &[
+            "access_token",
+            "expires_at",
+            "scope",
+            "token_type",
+        ];
+        fn all_absent(&self) -> bool {
+            self.access_token.is_none() && self.expires_at.is_none()
+                && self.scope.is_none() && self.token_type.is_none()
         }
     }
     impl ::mx_client::__private::Fields for RepeatingTransactionsResponseBody {
@@ -7959,6 +9153,16 @@ Its parameters are set on [`builder::GetIdentityData`].*/
     pub fn get_identity_data(&self) -> builder::GetIdentityData<'_> {
         builder::GetIdentityData::new(self)
     }
+    /**Request an access token (Processors Only)
+
+Processors exchange the one-time authorization code a client requested (`requestAuthorizationCode`) for an access token, authenticating with their own `processor_id` and `api_key` (HTTP Basic). The token is the bearer credential of the processor operations; it expires after 60 days, after which the processor needs a new code from the client.
+
+Sends a `POST` request to `/token`
+
+Its parameters are set on [`builder::RequestProcessorToken`].*/
+    pub fn request_processor_token(&self) -> builder::RequestProcessorToken<'_> {
+        builder::RequestProcessorToken::new(self)
+    }
 }
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
@@ -7981,10 +9185,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::ProcessorAccountNumberBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client } = self;
@@ -7993,12 +9197,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[144usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/account/account_numbers`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8010,11 +9215,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[144usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -8030,10 +9234,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client } = self;
@@ -8042,12 +9246,13 @@ pub mod builder {
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[3usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/account/check_balance`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8059,11 +9264,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[3usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -8079,10 +9283,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::ProcessorOwnerBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client } = self;
@@ -8091,12 +9295,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[50usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/account/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8108,11 +9313,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[50usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -8215,10 +9419,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AchReturnsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -8270,12 +9474,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[59usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/ach_returns`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8287,11 +9492,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[59usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -8330,10 +9534,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AchReturnResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, body } = self;
@@ -8348,12 +9552,13 @@ pub mod builder {
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[4usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/ach_returns`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8365,11 +9570,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[4usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -8400,10 +9604,10 @@ pub mod builder {
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AchReturnResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, ach_return_guid } = self;
@@ -8416,12 +9620,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[111usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/ach_returns/{ach_return_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8433,11 +9638,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[111usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -8476,10 +9680,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AuthorizationCodeResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, body } = self;
@@ -8494,12 +9698,13 @@ pub mod builder {
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[145usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/authorization_code`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8511,11 +9716,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[145usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -8557,10 +9761,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CategoriesResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, page, records_per_page } = self;
@@ -8581,12 +9785,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[63usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/categories/default`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8598,11 +9803,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[63usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -8630,10 +9834,10 @@ pub mod builder {
             self.category_guid = ::mx_client::__private::param(value, "category_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CategoryResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, category_guid } = self;
@@ -8646,12 +9850,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[114usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/categories/{category_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8663,11 +9868,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[114usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -8700,10 +9904,10 @@ pub mod builder {
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CreditCardProductResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, credit_card_product_guid } = self;
@@ -8717,12 +9921,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[24usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/credit_card_products/{credit_card_product_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8734,11 +9939,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[24usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -8823,10 +10027,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InstitutionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -8870,12 +10074,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[74usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/institutions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8887,11 +10092,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[74usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -8947,10 +10151,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InstitutionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, iso_country_code, page, records_per_page } = self;
@@ -8978,12 +10182,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[65usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/institutions/favorites`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -8995,11 +10200,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[65usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -9030,10 +10234,10 @@ pub mod builder {
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InstitutionResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, institution_code } = self;
@@ -9046,12 +10250,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[118usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/institutions/{institution_code}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9063,11 +10268,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[118usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -9124,10 +10328,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CredentialsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, institution_identifier, page, records_per_page } = self;
@@ -9153,12 +10357,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[73usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/institutions/{institution_identifier}/credentials`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9170,11 +10375,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[73usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -9216,10 +10420,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InstitutionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, page, records_per_page } = self;
@@ -9240,12 +10444,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[76usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/managed_institutions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9257,11 +10462,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[76usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -9294,10 +10498,10 @@ pub mod builder {
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MerchantLocationResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, merchant_location_guid } = self;
@@ -9311,12 +10515,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[125usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/merchant_locations/{merchant_location_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9328,11 +10533,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[125usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -9384,10 +10588,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MerchantsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, name, page, records_per_page } = self;
@@ -9410,12 +10614,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[83usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/merchants`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9427,11 +10632,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[83usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -9459,10 +10663,10 @@ pub mod builder {
             self.merchant_guid = ::mx_client::__private::param(value, "merchant_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MerchantResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, merchant_guid } = self;
@@ -9475,12 +10679,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[124usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/merchants/{merchant_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9492,11 +10697,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[124usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -9550,10 +10754,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MicrodepositResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, micro_deposit_guid, body } = self;
@@ -9570,14 +10774,15 @@ pub mod builder {
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[168usize];
+            let op = &super::OPERATIONS[169usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/micro_deposits/{micro_deposit_guid}/verify`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9589,11 +10794,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[168usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[169usize],
+                &[200u16],
             )
         }
     }
@@ -9609,10 +10813,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::PaymentAccountBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client } = self;
@@ -9621,12 +10825,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[109usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/payment_account`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9638,11 +10843,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[109usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -9678,10 +10882,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TokenResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, body } = self;
@@ -9695,12 +10899,13 @@ pub mod builder {
             let mut request = client.client.get(url).json(&body).build()?;
             let op = &super::OPERATIONS[95usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/tokens`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9712,11 +10917,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[95usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -9755,10 +10959,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::EnhanceTransactionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, body } = self;
@@ -9773,12 +10977,13 @@ pub mod builder {
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[46usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/transactions/enhance`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9790,11 +10995,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[46usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -9867,10 +11071,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::UsersResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, email, id, is_disabled, page, records_per_page } = self;
@@ -9897,12 +11101,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[106usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9914,11 +11119,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[106usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -9956,10 +11160,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::UserResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, body } = self;
@@ -9973,12 +11177,13 @@ pub mod builder {
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[23usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -9990,11 +11195,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[23usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -10022,10 +11226,10 @@ pub mod builder {
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MicrodepositResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid } = self;
@@ -10038,12 +11242,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[105usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/account_verifications`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -10055,11 +11260,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[105usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -10107,10 +11311,10 @@ pub mod builder {
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -10129,12 +11333,13 @@ pub mod builder {
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[107usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/accounts/merge`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -10146,11 +11351,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[107usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -10188,10 +11392,10 @@ pub mod builder {
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, account_guid } = self;
@@ -10206,12 +11410,13 @@ pub mod builder {
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[108usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -10223,11 +11428,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[108usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -10239,7 +11443,6 @@ pub mod builder {
         client: &'a super::Client,
         user_guid: Result<::std::string::String, String>,
         account_guid: Result<::std::string::String, String>,
-        accept: Result<::std::string::String, String>,
     }
     impl<'a> DeleteManualAccount<'a> {
         /// A new `DeleteManualAccount` request of `client`, as its method on the `Client` makes it.
@@ -10248,7 +11451,6 @@ pub mod builder {
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
                 account_guid: Err("account_guid was not initialized".to_string()),
-                accept: Err("accept was not initialized".to_string()),
             }
         }
         /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
@@ -10267,38 +11469,31 @@ pub mod builder {
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
-        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
-        pub fn accept<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.accept = ::mx_client::__private::param(value, "accept");
-            self
-        }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
-            let Self { client, user_guid, account_guid, accept } = self;
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
+            let Self { client, user_guid, account_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let account_guid = account_guid.map_err(Error::InvalidRequest)?;
-            let accept = accept.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/accounts/{}", client.baseurl,
                 ::mx_client::__private::Segment(& user_guid),
                 ::mx_client::__private::Segment(& account_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
+            let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[32usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -10310,11 +11505,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[32usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -10376,10 +11570,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InsightsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, account_guid, page, records_per_page } = self;
@@ -10406,12 +11600,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[70usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/insights`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -10423,11 +11618,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[70usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -10489,10 +11683,10 @@ pub mod builder {
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InvestmentHoldingsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, account_guid, page, records_per_page } = self;
@@ -10519,12 +11713,13 @@ pub mod builder {
                 .build()?;
             let op = &super::OPERATIONS[68usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/investment_holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -10536,11 +11731,10 @@ pub mod builder {
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[68usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -10693,10 +11887,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBodyIncludes>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -10764,12 +11958,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[98usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -10781,11 +11976,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[98usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -10844,10 +12038,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionCreateResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, account_guid, body } = self;
@@ -10868,12 +12062,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[12usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -10885,11 +12080,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[12usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -10917,10 +12111,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::BudgetsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid } = self;
@@ -10933,12 +12127,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[60usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/budgets`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -10950,11 +12145,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[60usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -11002,10 +12196,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::BudgetResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -11024,12 +12218,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[5usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/budgets`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11041,11 +12236,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[5usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -11073,10 +12267,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::BudgetResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid } = self;
@@ -11089,12 +12283,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[1usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/budgets/generate`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11106,11 +12301,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[1usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -11148,10 +12342,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.budget_guid = ::mx_client::__private::param(value, "budget_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::BudgetResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, budget_guid } = self;
@@ -11166,12 +12360,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[129usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/budgets/{budget_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11183,11 +12378,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[129usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -11245,10 +12439,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::BudgetResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, budget_guid, body } = self;
@@ -11267,14 +12461,15 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[159usize];
+            let op = &super::OPERATIONS[160usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/budgets/{budget_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11286,11 +12481,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[159usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[160usize],
+                &[200u16],
             )
         }
     }
@@ -11328,9 +12522,12 @@ The query options may be combined to specific enhancements. For example, to requ
             self.budget_guid = ::mx_client::__private::param(value, "budget_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, budget_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let budget_guid = budget_guid.map_err(Error::InvalidRequest)?;
@@ -11343,12 +12540,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[26usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/budgets/{budget_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11360,11 +12558,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[26usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -11416,10 +12613,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CategoriesResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -11444,12 +12641,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[61usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/categories`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11461,11 +12659,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[61usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -11514,10 +12711,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CategoryResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -11536,12 +12733,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[6usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/categories`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11553,11 +12751,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[6usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -11609,10 +12806,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CategoriesResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -11637,12 +12834,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[64usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/categories/default`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11654,11 +12852,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[64usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -11696,10 +12893,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.category_guid = ::mx_client::__private::param(value, "category_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CategoryResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, category_guid } = self;
@@ -11714,12 +12911,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[112usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/categories/{category_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11731,11 +12929,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[112usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -11794,10 +12991,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CategoryResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, category_guid, body } = self;
@@ -11816,14 +13013,15 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[151usize];
+            let op = &super::OPERATIONS[152usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/categories/{category_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11835,11 +13033,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[151usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[152usize],
+                &[200u16],
             )
         }
     }
@@ -11877,9 +13074,12 @@ The query options may be combined to specific enhancements. For example, to requ
             self.category_guid = ::mx_client::__private::param(value, "category_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, category_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let category_guid = category_guid.map_err(Error::InvalidRequest)?;
@@ -11892,12 +13092,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[27usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/categories/{category_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -11909,11 +13110,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[27usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -11926,7 +13126,6 @@ The query options may be combined to specific enhancements. For example, to requ
         user_guid: Result<::std::string::String, String>,
         page: Result<Option<i64>, String>,
         records_per_page: Result<Option<i64>, String>,
-        accept: Result<::std::string::String, String>,
     }
     impl<'a> ListGoals<'a> {
         /// A new `ListGoals` request of `client`, as its method on the `Client` makes it.
@@ -11936,7 +13135,6 @@ The query options may be combined to specific enhancements. For example, to requ
                 user_guid: Err("user_guid was not initialized".to_string()),
                 page: Ok(None),
                 records_per_page: Ok(None),
-                accept: Err("accept was not initialized".to_string()),
             }
         }
         /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
@@ -11967,31 +13165,20 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
-        pub fn accept<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.accept = ::mx_client::__private::param(value, "accept");
-            self
-        }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::GoalsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
-            let Self { client, user_guid, page, records_per_page, accept } = self;
+            let Self { client, user_guid, page, records_per_page } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
-            let accept = accept.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/goals", client.baseurl, ::mx_client::__private::Segment(&
                 user_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12003,16 +13190,16 @@ The query options may be combined to specific enhancements. For example, to requ
                         &records_per_page,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
             let op = &super::OPERATIONS[66usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/goals`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12024,11 +13211,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[66usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -12074,10 +13260,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::GoalResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -12095,12 +13281,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[7usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/goals`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12112,11 +13299,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[7usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -12164,10 +13350,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::RepositionResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -12185,12 +13371,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.put(url).json(&body).build()?;
             let op = &super::OPERATIONS[143usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/goals/reposition`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12202,11 +13389,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[143usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -12244,10 +13430,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.goal_guid = ::mx_client::__private::param(value, "goal_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::GoalResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, goal_guid } = self;
@@ -12261,12 +13447,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[115usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/goals/{goal_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12278,11 +13465,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[115usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -12340,10 +13526,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::GoalResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, goal_guid, body } = self;
@@ -12360,14 +13546,15 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[152usize];
+            let op = &super::OPERATIONS[153usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/goals/{goal_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12379,11 +13566,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[152usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[153usize],
+                &[200u16],
             )
         }
     }
@@ -12395,7 +13581,6 @@ The query options may be combined to specific enhancements. For example, to requ
         client: &'a super::Client,
         user_guid: Result<::std::string::String, String>,
         goal_guid: Result<::std::string::String, String>,
-        accept: Result<::std::string::String, String>,
     }
     impl<'a> DeleteGoal<'a> {
         /// A new `DeleteGoal` request of `client`, as its method on the `Client` makes it.
@@ -12404,7 +13589,6 @@ The query options may be combined to specific enhancements. For example, to requ
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
                 goal_guid: Err("goal_guid was not initialized".to_string()),
-                accept: Err("accept was not initialized".to_string()),
             }
         }
         /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
@@ -12423,37 +13607,30 @@ The query options may be combined to specific enhancements. For example, to requ
             self.goal_guid = ::mx_client::__private::param(value, "goal_guid");
             self
         }
-        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
-        pub fn accept<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.accept = ::mx_client::__private::param(value, "accept");
-            self
-        }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
-            let Self { client, user_guid, goal_guid, accept } = self;
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
+            let Self { client, user_guid, goal_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let goal_guid = goal_guid.map_err(Error::InvalidRequest)?;
-            let accept = accept.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/goals/{}", client.baseurl, ::mx_client::__private::Segment(&
                 user_guid), ::mx_client::__private::Segment(& goal_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
+            let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[28usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/goals/{goal_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12465,11 +13642,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[28usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -12521,10 +13697,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InsightsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -12549,12 +13725,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[72usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12566,11 +13743,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[72usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -12608,10 +13784,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.insight_guid = ::mx_client::__private::param(value, "insight_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InsightResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, insight_guid } = self;
@@ -12626,12 +13802,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[117usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12643,11 +13820,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[117usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -12705,10 +13881,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InsightResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, insight_guid, body } = self;
@@ -12727,14 +13903,15 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[153usize];
+            let op = &super::OPERATIONS[154usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/insights/{insight_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12746,11 +13923,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[153usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[154usize],
+                &[200u16],
             )
         }
     }
@@ -12812,10 +13988,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, insight_guid, page, records_per_page } = self;
@@ -12842,12 +14018,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[58usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12859,11 +14036,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[58usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -12925,10 +14101,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CategoriesResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, insight_guid, page, records_per_page } = self;
@@ -12955,12 +14131,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[62usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/categories`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -12972,11 +14149,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[62usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -13038,10 +14214,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MerchantsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, insight_guid, page, records_per_page } = self;
@@ -13068,12 +14244,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[84usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/merchants`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -13085,11 +14262,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[84usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -13151,10 +14327,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::ScheduledPaymentsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, insight_guid, page, records_per_page } = self;
@@ -13181,12 +14357,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[87usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/scheduled_payments`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -13198,11 +14375,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[87usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -13264,10 +14440,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, insight_guid, page, records_per_page } = self;
@@ -13294,12 +14470,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[102usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -13311,11 +14488,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[102usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -13367,10 +14543,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InvestmentHoldingsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -13395,12 +14571,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[67usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/investment_holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -13412,11 +14589,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[67usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -13454,10 +14630,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.holding_guid = ::mx_client::__private::param(value, "holding_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InvestmentHoldingResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, holding_guid } = self;
@@ -13472,12 +14648,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[116usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/investment_holdings/{holding_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -13489,11 +14666,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[116usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -13521,10 +14697,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InvestmentHoldingsDeactivation>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid } = self;
@@ -13537,12 +14713,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[25usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/investment_holdings_deactivate`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -13554,11 +14731,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[25usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -13610,10 +14786,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MembersResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -13638,12 +14814,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[77usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -13655,11 +14832,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[77usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -13708,10 +14884,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -13730,12 +14906,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[9usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/managed_members`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -13747,11 +14924,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[9usize],
-                body_limit,
+                &[202u16],
             )
         }
     }
@@ -13789,10 +14965,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -13807,12 +14983,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[120usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -13824,11 +15001,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[120usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -13891,10 +15067,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, body } = self;
@@ -13913,14 +15089,15 @@ This endpoint has been deprecated. For more information, reference the [Migratio
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[155usize];
+            let op = &super::OPERATIONS[156usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -13932,11 +15109,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[155usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[156usize],
+                &[200u16],
             )
         }
     }
@@ -13948,7 +15124,6 @@ This endpoint has been deprecated. For more information, reference the [Migratio
         client: &'a super::Client,
         user_guid: Result<::std::string::String, String>,
         member_guid: Result<::std::string::String, String>,
-        accept: Result<::std::string::String, String>,
     }
     impl<'a> DeleteManagedMember<'a> {
         /// A new `DeleteManagedMember` request of `client`, as its method on the `Client` makes it.
@@ -13957,7 +15132,6 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
                 member_guid: Err("member_guid was not initialized".to_string()),
-                accept: Err("accept was not initialized".to_string()),
             }
         }
         /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
@@ -13976,38 +15150,31 @@ This endpoint has been deprecated. For more information, reference the [Migratio
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
-        pub fn accept<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.accept = ::mx_client::__private::param(value, "accept");
-            self
-        }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
-            let Self { client, user_guid, member_guid, accept } = self;
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
+            let Self { client, user_guid, member_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
-            let accept = accept.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/managed_members/{}", client.baseurl,
                 ::mx_client::__private::Segment(& user_guid),
                 ::mx_client::__private::Segment(& member_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
+            let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[30usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -14019,11 +15186,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[30usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -14085,10 +15251,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
@@ -14115,12 +15281,13 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 .build()?;
             let op = &super::OPERATIONS[75usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -14132,11 +15299,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[75usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -14195,10 +15361,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, body } = self;
@@ -14219,12 +15385,13 @@ This endpoint has been deprecated. For more information, reference the [Migratio
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[8usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/managed_members/{member_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -14236,11 +15403,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[8usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -14288,10 +15454,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, account_guid } = self;
@@ -14308,12 +15474,13 @@ This endpoint has been deprecated. For more information, reference the [Migratio
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[119usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -14325,11 +15492,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[119usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -14398,10 +15564,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, account_guid, body } = self;
@@ -14422,14 +15588,15 @@ This endpoint has been deprecated. For more information, reference the [Migratio
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[154usize];
+            let op = &super::OPERATIONS[155usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -14441,11 +15608,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[154usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[155usize],
+                &[200u16],
             )
         }
     }
@@ -14493,9 +15659,12 @@ This endpoint has been deprecated. For more information, reference the [Migratio
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, member_guid, account_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let member_guid = member_guid.map_err(Error::InvalidRequest)?;
@@ -14510,12 +15679,13 @@ This endpoint has been deprecated. For more information, reference the [Migratio
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[29usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -14527,11 +15697,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[29usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -14623,10 +15792,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
             self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -14668,12 +15837,13 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 .build()?;
             let op = &super::OPERATIONS[78usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -14685,11 +15855,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[78usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -14758,10 +15927,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, account_guid, body } = self;
@@ -14784,12 +15953,13 @@ This endpoint has been deprecated. For more information, reference the [Migratio
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[10usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -14801,11 +15971,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[10usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -14866,10 +16035,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -14894,12 +16063,13 @@ This endpoint has been deprecated. For more information, reference the [Migratio
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[121usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -14911,11 +16081,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[121usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -14999,10 +16168,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -15032,14 +16201,15 @@ This endpoint has been deprecated. For more information, reference the [Migratio
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[156usize];
+            let op = &super::OPERATIONS[157usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -15051,11 +16221,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[156usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[157usize],
+                &[200u16],
             )
         }
     }
@@ -15116,9 +16285,12 @@ This endpoint has been deprecated. For more information, reference the [Migratio
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -15141,12 +16313,13 @@ This endpoint has been deprecated. For more information, reference the [Migratio
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[31usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -15158,11 +16331,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[31usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -15224,10 +16396,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountNumbersResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
@@ -15254,12 +16426,13 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 .build()?;
             let op = &super::OPERATIONS[56usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_numbers`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -15271,11 +16444,10 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[56usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -15438,10 +16610,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBodyIncludes>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -15512,12 +16684,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[99usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -15529,11 +16702,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[99usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -15595,10 +16767,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InvestmentHoldingsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
@@ -15625,12 +16797,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[69usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/investment_holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -15642,11 +16815,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[69usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -15684,10 +16856,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::RewardsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -15702,12 +16874,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[86usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/rewards`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -15719,11 +16892,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[86usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -15771,10 +16943,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.reward_guid = ::mx_client::__private::param(value, "reward_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::RewardResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, reward_guid } = self;
@@ -15791,12 +16963,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[128usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/rewards/{reward_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -15808,11 +16981,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[128usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -15874,10 +17046,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::StatementsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, page, records_per_page } = self;
@@ -15904,12 +17076,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[92usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -15921,11 +17094,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[92usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -15973,10 +17145,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.statement_guid = ::mx_client::__private::param(value, "statement_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::StatementResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, statement_guid } = self;
@@ -15993,12 +17165,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[134usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -16010,11 +17183,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[134usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -16062,10 +17234,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.statement_guid = ::mx_client::__private::param(value, "statement_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<ByteStream>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid, statement_guid } = self;
@@ -16082,12 +17254,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[45usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -16099,11 +17272,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[45usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -16131,10 +17303,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MicrodepositsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid } = self;
@@ -16147,12 +17319,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[104usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/micro_deposits`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -16164,11 +17337,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[104usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -16216,10 +17388,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MicrodepositResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -16238,12 +17410,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[14usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/micro_deposits`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -16255,11 +17428,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[14usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -16302,10 +17474,10 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MicrodepositResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, micro_deposit_guid } = self;
@@ -16320,12 +17492,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[141usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/micro_deposits/{micro_deposit_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -16337,11 +17510,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[141usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -16384,9 +17556,12 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, micro_deposit_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let micro_deposit_guid = micro_deposit_guid.map_err(Error::InvalidRequest)?;
@@ -16399,12 +17574,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[35usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/micro_deposits/{micro_deposit_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -16416,11 +17592,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[35usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -16472,10 +17647,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::NotificationsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -16500,12 +17675,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[85usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/notifications`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -16517,11 +17693,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[85usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -16569,10 +17744,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::NotificationResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -16591,12 +17766,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[15usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/notifications`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -16608,11 +17784,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[15usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -16655,10 +17830,10 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::NotificationResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, notification_guid } = self;
@@ -16673,12 +17848,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[127usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/notifications/{notification_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -16690,11 +17866,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[127usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -16722,10 +17897,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::RepeatingTransactionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid } = self;
@@ -16738,12 +17913,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[142usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/repeating_transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -16755,11 +17931,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[142usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -16802,10 +17977,10 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::RepeatingTransactionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, repeating_transaction_guid } = self;
@@ -16819,14 +17994,15 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
-            let op = &super::OPERATIONS[149usize];
+            let op = &super::OPERATIONS[150usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/repeating_transactions/{repeating_transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -16838,11 +18014,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[149usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[150usize],
+                &[200u16],
             )
         }
     }
@@ -16894,10 +18069,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlansResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -16922,12 +18097,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[91usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -16939,11 +18115,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[91usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -16971,10 +18146,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid } = self;
@@ -16987,12 +18162,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[16usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/spending_plans`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -17004,11 +18180,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[16usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -17075,10 +18250,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, spending_plan_guid, page, records_per_page } = self;
@@ -17105,12 +18280,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[133usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -17122,11 +18298,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[133usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -17169,9 +18344,12 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, spending_plan_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let spending_plan_guid = spending_plan_guid.map_err(Error::InvalidRequest)?;
@@ -17184,12 +18362,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[36usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -17201,11 +18380,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[36usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -17272,10 +18450,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanIterationsResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, spending_plan_guid, page, records_per_page } = self;
@@ -17302,12 +18480,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[90usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -17319,11 +18498,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[90usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -17390,10 +18568,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanIterationResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, spending_plan_guid, page, records_per_page } = self;
@@ -17420,12 +18598,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[113usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -17437,11 +18616,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[113usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -17508,10 +18686,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanIterationItemsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, spending_plan_guid, page, records_per_page } = self;
@@ -17538,12 +18716,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[89usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -17555,11 +18734,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[89usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -17623,10 +18801,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanIterationItemResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, spending_plan_guid, body } = self;
@@ -17647,12 +18825,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[17usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -17664,11 +18843,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[17usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -17750,10 +18928,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanIterationItemResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -17790,12 +18968,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[132usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -17807,11 +18986,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[132usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -17890,10 +19068,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanIterationItemResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -17921,14 +19099,15 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[160usize];
+            let op = &super::OPERATIONS[161usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -17940,11 +19119,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[160usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[161usize],
+                &[200u16],
             )
         }
     }
@@ -18002,9 +19180,12 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, spending_plan_guid, iteration_item_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let spending_plan_guid = spending_plan_guid.map_err(Error::InvalidRequest)?;
@@ -18020,12 +19201,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[38usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -18037,11 +19219,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[38usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -18123,10 +19304,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanIterationResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -18162,12 +19343,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[131usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/{iteration_number}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -18179,11 +19361,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[131usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -18250,10 +19431,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanAccountsResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, spending_plan_guid, page, records_per_page } = self;
@@ -18280,12 +19461,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[88usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -18297,11 +19479,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[88usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -18383,10 +19564,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SpendingPlanAccountResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -18423,12 +19604,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[130usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -18440,11 +19622,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[130usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -18502,9 +19683,12 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_guid,
@@ -18525,12 +19709,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[37usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -18542,11 +19727,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[37usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -18598,10 +19782,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TaggingsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -18626,12 +19810,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[93usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/taggings`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -18643,11 +19828,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[93usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -18695,10 +19879,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TaggingResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -18717,12 +19901,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[21usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/taggings`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -18734,11 +19919,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[21usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -18776,10 +19960,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.tagging_guid = ::mx_client::__private::param(value, "tagging_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TaggingResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, tagging_guid } = self;
@@ -18794,12 +19978,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[136usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/taggings/{tagging_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -18811,11 +19996,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[136usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -18873,10 +20057,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TaggingResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, tagging_guid, body } = self;
@@ -18895,14 +20079,15 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[162usize];
+            let op = &super::OPERATIONS[163usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/taggings/{tagging_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -18914,11 +20099,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[162usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[163usize],
+                &[200u16],
             )
         }
     }
@@ -18956,9 +20140,12 @@ The query options may be combined to specific enhancements. For example, to requ
             self.tagging_guid = ::mx_client::__private::param(value, "tagging_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, tagging_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let tagging_guid = tagging_guid.map_err(Error::InvalidRequest)?;
@@ -18971,12 +20158,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[42usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/taggings/{tagging_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -18988,11 +20176,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[42usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -19044,10 +20231,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TagsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -19072,12 +20259,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[94usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/tags`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -19089,11 +20277,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[94usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -19141,10 +20328,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TagResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -19162,12 +20349,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[20usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/tags`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -19179,11 +20367,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[20usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -19221,10 +20408,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.tag_guid = ::mx_client::__private::param(value, "tag_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TagResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, tag_guid } = self;
@@ -19238,12 +20425,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[135usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/tags/{tag_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -19255,11 +20443,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[135usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -19317,10 +20504,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TagResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, tag_guid, body } = self;
@@ -19337,14 +20524,15 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[161usize];
+            let op = &super::OPERATIONS[162usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/tags/{tag_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -19356,11 +20544,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[161usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[162usize],
+                &[200u16],
             )
         }
     }
@@ -19372,7 +20559,6 @@ The query options may be combined to specific enhancements. For example, to requ
         client: &'a super::Client,
         user_guid: Result<::std::string::String, String>,
         tag_guid: Result<::std::string::String, String>,
-        accept: Result<::std::string::String, String>,
     }
     impl<'a> DeleteTag<'a> {
         /// A new `DeleteTag` request of `client`, as its method on the `Client` makes it.
@@ -19381,7 +20567,6 @@ The query options may be combined to specific enhancements. For example, to requ
                 client: client,
                 user_guid: Err("user_guid was not initialized".to_string()),
                 tag_guid: Err("tag_guid was not initialized".to_string()),
-                accept: Err("accept was not initialized".to_string()),
             }
         }
         /// Sets `user_guid` (path parameter, required): The unique identifier for a `user`, beginning with the prefix `USR-`.
@@ -19400,37 +20585,30 @@ The query options may be combined to specific enhancements. For example, to requ
             self.tag_guid = ::mx_client::__private::param(value, "tag_guid");
             self
         }
-        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
-        pub fn accept<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.accept = ::mx_client::__private::param(value, "accept");
-            self
-        }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
-            let Self { client, user_guid, tag_guid, accept } = self;
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
+            let Self { client, user_guid, tag_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let tag_guid = tag_guid.map_err(Error::InvalidRequest)?;
-            let accept = accept.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/tags/{}", client.baseurl, ::mx_client::__private::Segment(&
                 user_guid), ::mx_client::__private::Segment(& tag_guid),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
+            let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[41usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/tags/{tag_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -19442,11 +20620,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[41usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -19498,10 +20675,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionRulesResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, page, records_per_page } = self;
@@ -19526,12 +20703,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[96usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/transaction_rules`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -19543,11 +20721,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[96usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -19596,10 +20773,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionRuleResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, body } = self;
@@ -19618,12 +20795,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[22usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/transaction_rules`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -19635,11 +20813,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[22usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -19682,10 +20859,10 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionRuleResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, transaction_rule_guid } = self;
@@ -19701,12 +20878,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[139usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -19718,11 +20896,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[139usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -19786,10 +20963,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionRuleResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, transaction_rule_guid, body } = self;
@@ -19809,14 +20986,15 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[165usize];
+            let op = &super::OPERATIONS[166usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -19828,11 +21006,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[165usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[166usize],
+                &[200u16],
             )
         }
     }
@@ -19875,9 +21052,12 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, transaction_rule_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let transaction_rule_guid = transaction_rule_guid
@@ -19891,12 +21071,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[43usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -19908,11 +21089,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[43usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -19976,10 +21156,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.includes = ::mx_client::__private::param(value, "includes").map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionIncludesResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, transaction_guid, includes } = self;
@@ -19999,12 +21179,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[137usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -20016,11 +21197,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[137usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -20084,10 +21264,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, transaction_guid, body } = self;
@@ -20106,14 +21286,15 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[163usize];
+            let op = &super::OPERATIONS[164usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -20125,11 +21306,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[163usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[164usize],
+                &[200u16],
             )
         }
     }
@@ -20170,9 +21350,12 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, transaction_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let transaction_guid = transaction_guid.map_err(Error::InvalidRequest)?;
@@ -20185,12 +21368,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[33usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -20202,11 +21386,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[33usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -20273,10 +21456,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::InsightsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, transaction_guid, page, records_per_page } = self;
@@ -20303,12 +21486,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[71usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}/insights`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -20320,11 +21504,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[71usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -20388,10 +21571,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SplitTransactionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, transaction_guid, body } = self;
@@ -20412,12 +21595,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[18usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/transactions/{transaction_guid}/split`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -20429,11 +21613,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[18usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -20474,9 +21657,12 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_guid, transaction_guid } = self;
             let user_guid = user_guid.map_err(Error::InvalidRequest)?;
             let transaction_guid = transaction_guid.map_err(Error::InvalidRequest)?;
@@ -20489,12 +21675,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[40usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/transactions/{transaction_guid}/split`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -20506,11 +21693,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[40usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -20586,10 +21772,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::WidgetResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, accept_language, x_callback_payload, body } = self;
@@ -20619,14 +21805,15 @@ The query options may be combined to specific enhancements. For example, to requ
                 .json(&body)
                 .headers(header_map)
                 .build()?;
-            let op = &super::OPERATIONS[147usize];
+            let op = &super::OPERATIONS[148usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_guid}/widget_urls`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -20638,11 +21825,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[147usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[148usize],
+                &[200u16],
             )
         }
     }
@@ -20673,10 +21859,10 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::UserResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_identifier } = self;
@@ -20689,12 +21875,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[140usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_identifier}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -20706,11 +21893,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[140usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -20761,10 +21947,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::UserResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_identifier, body } = self;
@@ -20780,14 +21966,15 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[166usize];
+            let op = &super::OPERATIONS[167usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_identifier}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -20799,11 +21986,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[166usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[167usize],
+                &[200u16],
             )
         }
     }
@@ -20814,7 +22000,6 @@ The query options may be combined to specific enhancements. For example, to requ
     pub struct DeleteUser<'a> {
         client: &'a super::Client,
         user_identifier: Result<::std::string::String, String>,
-        accept: Result<::std::string::String, String>,
     }
     impl<'a> DeleteUser<'a> {
         /// A new `DeleteUser` request of `client`, as its method on the `Client` makes it.
@@ -20822,7 +22007,6 @@ The query options may be combined to specific enhancements. For example, to requ
             Self {
                 client: client,
                 user_identifier: Err("user_identifier was not initialized".to_string()),
-                accept: Err("accept was not initialized".to_string()),
             }
         }
         /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
@@ -20836,36 +22020,29 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
-        pub fn accept<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.accept = ::mx_client::__private::param(value, "accept");
-            self
-        }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
-            let Self { client, user_identifier, accept } = self;
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
+            let Self { client, user_identifier } = self;
             let user_identifier = user_identifier.map_err(Error::InvalidRequest)?;
-            let accept = accept.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}", client.baseurl, ::mx_client::__private::Segment(&
                 user_identifier),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
+            let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[44usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_identifier}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -20877,11 +22054,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[44usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -20897,7 +22073,6 @@ The query options may be combined to specific enhancements. For example, to requ
         page: Result<Option<i64>, String>,
         records_per_page: Result<Option<i64>, String>,
         use_case: Result<Option<::std::string::String>, String>,
-        accept: Result<::std::string::String, String>,
     }
     impl<'a> ListUserAccounts<'a> {
         /// A new `ListUserAccounts` request of `client`, as its method on the `Client` makes it.
@@ -20910,7 +22085,6 @@ The query options may be combined to specific enhancements. For example, to requ
                 page: Ok(None),
                 records_per_page: Ok(None),
                 use_case: Ok(None),
-                accept: Err("accept was not initialized".to_string()),
             }
         }
         /// Sets `user_identifier` (path parameter, required): Use either the user `id` you defined or the MX-defined user `guid`. See [MX-Defined GUIDs vs IDs Defined by You​](https://docs.mx.com/products/connectivity/overview/held-data/#mx-defined-guids-vs-ids-defined-by-you).
@@ -20972,18 +22146,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.use_case = ::mx_client::__private::param(value, "use_case").map(Some);
             self
         }
-        /// Sets `Accept` (header parameter, required): Specifies the media type expected in the response.
-        pub fn accept<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.accept = ::mx_client::__private::param(value, "accept");
-            self
-        }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -20994,7 +22160,6 @@ The query options may be combined to specific enhancements. For example, to requ
                 page,
                 records_per_page,
                 use_case,
-                accept,
             } = self;
             let user_identifier = user_identifier.map_err(Error::InvalidRequest)?;
             let is_manual = is_manual.map_err(Error::InvalidRequest)?;
@@ -21003,13 +22168,10 @@ The query options may be combined to specific enhancements. For example, to requ
             let page = page.map_err(Error::InvalidRequest)?;
             let records_per_page = records_per_page.map_err(Error::InvalidRequest)?;
             let use_case = use_case.map_err(Error::InvalidRequest)?;
-            let accept = accept.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/users/{}/accounts", client.baseurl, ::mx_client::__private::Segment(&
                 user_identifier),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::new();
-            header_map.append("Accept", accept.to_string().try_into()?);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21029,16 +22191,16 @@ The query options may be combined to specific enhancements. For example, to requ
                     ),
                 )
                 .query(&progenitor_client::QueryParam::new("use_case", &use_case))
-                .headers(header_map)
                 .build()?;
             let op = &super::OPERATIONS[103usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_identifier}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -21050,11 +22212,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[103usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -21105,10 +22266,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_identifier, body } = self;
@@ -21127,12 +22288,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[11usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_identifier}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -21144,11 +22306,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[11usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -21218,10 +22379,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountNumbersResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -21254,12 +22415,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[55usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_identifier}/accounts/{account_identifier}/account_numbers`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -21271,11 +22433,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[55usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -21340,10 +22501,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.use_case = ::mx_client::__private::param(value, "use_case").map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MembersResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_identifier, page, records_per_page, use_case } = self;
@@ -21370,12 +22531,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[82usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -21387,11 +22549,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[82usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -21456,10 +22617,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_identifier, x_callback_payload, body } = self;
@@ -21488,13 +22649,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[13usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_identifier}/members`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -21506,11 +22667,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[13usize],
-                body_limit,
+                &[200u16, 202u16],
             )
         }
     }
@@ -21556,10 +22716,10 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_identifier, member_identifier } = self;
@@ -21574,12 +22734,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[122usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -21591,11 +22752,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[122usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -21675,10 +22835,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -21713,14 +22873,15 @@ The query options may be combined to specific enhancements. For example, to requ
                 .json(&body)
                 .headers(header_map)
                 .build()?;
-            let op = &super::OPERATIONS[157usize];
+            let op = &super::OPERATIONS[158usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_identifier}/members/{member_identifier}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -21732,11 +22893,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[157usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[158usize],
+                &[200u16],
             )
         }
     }
@@ -21782,9 +22942,12 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self { client, user_identifier, member_identifier } = self;
             let user_identifier = user_identifier.map_err(Error::InvalidRequest)?;
             let member_identifier = member_identifier.map_err(Error::InvalidRequest)?;
@@ -21797,12 +22960,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[34usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_identifier}/members/{member_identifier}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -21814,11 +22978,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[34usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -21888,10 +23051,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountOwnersResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -21924,12 +23087,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[57usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/account_owners`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -21941,11 +23105,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[57usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -22029,10 +23192,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -22074,12 +23237,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[79usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -22091,11 +23255,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[79usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -22156,10 +23319,10 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -22181,12 +23344,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[110usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -22198,11 +23362,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[110usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -22283,10 +23446,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::AccountResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -22313,14 +23476,15 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[150usize];
+            let op = &super::OPERATIONS[151usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -22332,11 +23496,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[150usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[151usize],
+                &[200u16],
             )
         }
     }
@@ -22433,10 +23596,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.includes = ::mx_client::__private::param(value, "includes").map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionIncludesResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -22468,12 +23631,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[138usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -22485,11 +23649,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[138usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -22586,10 +23749,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -22620,14 +23783,15 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[164usize];
+            let op = &super::OPERATIONS[165usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -22639,11 +23803,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[164usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[165usize],
+                &[200u16],
             )
         }
     }
@@ -22740,10 +23903,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::SplitTransactionsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -22776,12 +23939,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).json(&body).build()?;
             let op = &super::OPERATIONS[19usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}/split`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -22793,11 +23957,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[19usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -22873,9 +24036,12 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
-        ) -> ::std::result::Result<ResponseValue<()>, ::mx_client::__private::Failed> {
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
             let Self {
                 client,
                 user_identifier,
@@ -22899,12 +24065,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.delete(url).build()?;
             let op = &super::OPERATIONS[39usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `DELETE` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}/split`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -22916,11 +24083,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[39usize],
-                body_limit,
+                &[204u16],
             )
         }
     }
@@ -22980,10 +24146,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -23008,12 +24174,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).headers(header_map).build()?;
             let op = &super::OPERATIONS[0usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/aggregate`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -23025,11 +24192,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[0usize],
-                body_limit,
+                &[202u16],
             )
         }
     }
@@ -23099,10 +24265,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::ChallengesResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -23135,12 +24301,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[80usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/challenges`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -23152,11 +24319,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[80usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -23202,10 +24368,10 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_identifier, member_identifier } = self;
@@ -23220,12 +24386,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[2usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/check_balance`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -23237,11 +24404,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[2usize],
-                body_limit,
+                &[202u16],
             )
         }
     }
@@ -23311,10 +24477,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::CredentialsResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -23347,12 +24513,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[81usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/credentials`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -23364,11 +24531,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[81usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -23414,10 +24580,10 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_identifier, member_identifier } = self;
@@ -23432,12 +24598,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[47usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/extend_history`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -23449,11 +24616,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[47usize],
-                body_limit,
+                &[202u16],
             )
         }
     }
@@ -23499,10 +24665,10 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_identifier, member_identifier } = self;
@@ -23517,12 +24683,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[48usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/fetch_rewards`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -23534,11 +24701,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[48usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -23584,10 +24750,10 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_identifier, member_identifier } = self;
@@ -23602,12 +24768,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[49usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/fetch_statements`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -23619,11 +24786,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[49usize],
-                body_limit,
+                &[202u16],
             )
         }
     }
@@ -23669,10 +24835,10 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_identifier, member_identifier } = self;
@@ -23687,12 +24853,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.post(url).build()?;
             let op = &super::OPERATIONS[54usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/identify`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -23704,11 +24871,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[54usize],
-                body_limit,
+                &[202u16],
             )
         }
     }
@@ -23821,10 +24987,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::OAuthWindowResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -23888,12 +25054,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[146usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/oauth_window_uri`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -23905,11 +25072,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[146usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -23975,10 +25141,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_identifier, member_identifier, body } = self;
@@ -23997,14 +25163,15 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[148usize];
+            let op = &super::OPERATIONS[149usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_identifier}/members/{member_identifier}/resume`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -24016,11 +25183,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[148usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[149usize],
+                &[202u16],
             )
         }
     }
@@ -24066,10 +25232,10 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberStatusResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_identifier, member_identifier } = self;
@@ -24084,12 +25250,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[123usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/status`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -24101,11 +25268,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[123usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -24288,10 +25454,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBodyIncludes>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -24372,12 +25538,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[100usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -24389,11 +25556,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[100usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -24453,10 +25619,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MemberResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -24479,15 +25645,15 @@ The query options may be combined to specific enhancements. For example, to requ
             }
             #[allow(unused_mut)]
             let mut request = client.client.post(url).headers(header_map).build()?;
-            let op = &super::OPERATIONS[167usize];
+            let op = &super::OPERATIONS[168usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                202u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/verify`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -24499,11 +25665,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[167usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[168usize],
+                &[200u16, 202u16],
             )
         }
     }
@@ -24534,10 +25699,10 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MonthlyCashFlowResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_identifier } = self;
@@ -24550,12 +25715,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[126usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_identifier}/monthly_cash_flow_profile`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -24567,11 +25733,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[126usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -24623,10 +25788,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::MonthlyCashFlowResponseBody>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_identifier, body } = self;
@@ -24643,14 +25808,15 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
-            let op = &super::OPERATIONS[158usize];
+            let op = &super::OPERATIONS[159usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `PUT` request to `/users/{user_identifier}/monthly_cash_flow_profile`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -24662,11 +25828,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
-                &super::OPERATIONS[158usize],
-                body_limit,
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[159usize],
+                &[200u16],
             )
         }
     }
@@ -24822,10 +25987,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBodyIncludes>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -24893,12 +26058,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[101usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_identifier}/tags/{tag_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -24910,11 +26076,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[101usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -25070,10 +26235,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.use_case = ::mx_client::__private::param(value, "use_case").map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::TransactionsResponseBodyIncludes>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self {
@@ -25141,12 +26306,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[97usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/users/{user_identifier}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -25158,11 +26324,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[97usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -25221,10 +26386,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::VcResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, account_guid, end_time, start_time } = self;
@@ -25246,12 +26411,13 @@ The query options may be combined to specific enhancements. For example, to requ
                 .build()?;
             let op = &super::OPERATIONS[53usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/vc/users/{user_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -25263,11 +26429,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[53usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -25305,10 +26470,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::VcResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -25323,12 +26488,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[51usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/vc/users/{user_guid}/members/{member_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -25340,11 +26506,10 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[51usize],
-                body_limit,
+                &[200u16],
             )
         }
     }
@@ -25382,10 +26547,10 @@ The query options may be combined to specific enhancements. For example, to requ
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
-        async fn send_raw(
+        fn request(
             self,
         ) -> ::std::result::Result<
-            ResponseValue<types::VcResponse>,
+            ::mx_client::__private::Prepared<'a>,
             ::mx_client::__private::Failed,
         > {
             let Self { client, user_guid, member_guid } = self;
@@ -25400,12 +26565,13 @@ The query options may be combined to specific enhancements. For example, to requ
             let mut request = client.client.get(url).build()?;
             let op = &super::OPERATIONS[52usize];
             client.inner.pre(&mut request, op)?;
-            let response = client.inner.exec(&client.client, request, op).await?;
-            (match response.status().as_u16() {
-                200u16 => ::mx_client::__private::json_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            })
-                .map_err(::mx_client::__private::Failed::from)
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
         }
         ///Sends a `GET` request to `/vc/users/{user_guid}/members/{member_guid}/customers`
         /// Sends the request; every failure is the crate's typed `Error`.
@@ -25417,11 +26583,88 @@ The query options may be combined to specific enhancements. For example, to requ
                 ::mx_client::__private::Error,
             >,
         > + use<'a> {
-            let body_limit = self.client.inner.body_limit();
-            ::mx_client::__private::send(
-                self.send_raw(),
+            ::mx_client::__private::call(
+                self.request(),
                 &super::OPERATIONS[52usize],
-                body_limit,
+                &[200u16],
+            )
+        }
+    }
+    /**Builder for [`Client::request_processor_token`]
+
+[`Client::request_processor_token`]: super::Client::request_processor_token*/
+    #[derive(Debug, Clone)]
+    pub struct RequestProcessorToken<'a> {
+        client: &'a super::Client,
+        code: Result<::std::string::String, String>,
+        grant_type: Result<::std::string::String, String>,
+    }
+    impl<'a> RequestProcessorToken<'a> {
+        /// A new `RequestProcessorToken` request of `client`, as its method on the `Client` makes it.
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                code: Err("code was not initialized".to_string()),
+                grant_type: Err("grant_type was not initialized".to_string()),
+            }
+        }
+        /// Sets `code` (query parameter, required): The authorization code the client passed to the processor (one-time use).
+        pub fn code<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.code = ::mx_client::__private::param(value, "code");
+            self
+        }
+        /// Sets `grant_type` (query parameter, required): Always `authorization_code`.
+        pub fn grant_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.grant_type = ::mx_client::__private::param(value, "grant_type");
+            self
+        }
+        fn request(
+            self,
+        ) -> ::std::result::Result<
+            ::mx_client::__private::Prepared<'a>,
+            ::mx_client::__private::Failed,
+        > {
+            let Self { client, code, grant_type } = self;
+            let code = code.map_err(Error::InvalidRequest)?;
+            let grant_type = grant_type.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/token", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .query(&progenitor_client::QueryParam::new("code", &code))
+                .query(&progenitor_client::QueryParam::new("grant_type", &grant_type))
+                .build()?;
+            let op = &super::OPERATIONS[147usize];
+            client.inner.pre(&mut request, op)?;
+            ::std::result::Result::Ok(
+                ::mx_client::__private::Prepared::new(
+                    &client.inner,
+                    &client.client,
+                    request,
+                ),
+            )
+        }
+        ///Sends a `POST` request to `/token`
+        /// Sends the request; every failure is the crate's typed `Error`.
+        pub fn send(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                ResponseValue<types::ProcessorTokenResponseBody>,
+                ::mx_client::__private::Error,
+            >,
+        > + use<'a> {
+            ::mx_client::__private::call(
+                self.request(),
+                &super::OPERATIONS[147usize],
+                &[200u16],
             )
         }
     }
@@ -25504,7 +26747,7 @@ static HEADERS: [(
         ::reqwest::header::HeaderValue::from_static("v20250224"),
     ),
 ];
-static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
+static OPERATIONS: [::mx_client::__private::Operation; 170usize] = [
     ::mx_client::__private::Operation {
         id: "aggregateMember",
         name: "aggregate_member",
@@ -27564,6 +28807,20 @@ static OPERATIONS: [::mx_client::__private::Operation; 169usize] = [
         errors: &ERRORS_1,
     },
     ::mx_client::__private::Operation {
+        id: "requestProcessorToken",
+        name: "request_processor_token",
+        method: ::reqwest::Method::POST,
+        path: "/token",
+        tags: &["processor token"],
+        content_type: ::core::option::Option::None,
+        response_media: ::core::option::Option::Some(MEDIA_0),
+        accept: ::core::option::Option::Some(MEDIA_0),
+        response_json: true,
+        security: &[SecurityScheme::BasicAuth as usize],
+        success: &["200"],
+        errors: &ERRORS_1,
+    },
+    ::mx_client::__private::Operation {
         id: "requestWidgetURL",
         name: "request_widget_url",
         method: ::reqwest::Method::POST,
@@ -27892,22 +29149,27 @@ impl<'a> builder::ListAccountNumbersByAccount<'a> {
     ///Streams every `AccountNumberResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::AccountNumberResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::AccountNumberResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.account_numbers,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.account_numbers,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27916,22 +29178,27 @@ impl<'a> builder::ListAccountNumbersByMember<'a> {
     ///Streams every `AccountNumberResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::AccountNumberResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::AccountNumberResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.account_numbers,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.account_numbers,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27940,22 +29207,27 @@ impl<'a> builder::ListAccountOwnersByMember<'a> {
     ///Streams every `AccountOwnerResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::AccountOwnerResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::AccountOwnerResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.account_owners,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.account_owners,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27964,22 +29236,27 @@ impl<'a> builder::ListAccountsInsight<'a> {
     ///Streams every `AccountResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::AccountResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::AccountResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.accounts,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.accounts,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -27988,22 +29265,27 @@ impl<'a> builder::ListAchRetruns<'a> {
     ///Streams every `ACHResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::AchResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::AchResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.ach_returns,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.ach_returns,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28012,22 +29294,27 @@ impl<'a> builder::ListCategories<'a> {
     ///Streams every `CategoryResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::CategoryResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::CategoryResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.categories,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.categories,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28036,22 +29323,27 @@ impl<'a> builder::ListCategoriesInsight<'a> {
     ///Streams every `CategoryResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::CategoryResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::CategoryResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.categories,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.categories,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28060,22 +29352,27 @@ impl<'a> builder::ListDefaultCategories<'a> {
     ///Streams every `CategoryResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::CategoryResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::CategoryResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.categories,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.categories,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28084,22 +29381,27 @@ impl<'a> builder::ListDefaultCategoriesByUser<'a> {
     ///Streams every `CategoryResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::CategoryResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::CategoryResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.categories,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.categories,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28108,22 +29410,27 @@ impl<'a> builder::ListFavoriteInstitutions<'a> {
     ///Streams every `InstitutionResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::InstitutionResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::InstitutionResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.institutions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.institutions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28132,22 +29439,27 @@ impl<'a> builder::ListGoals<'a> {
     ///Streams every `GoalsResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::GoalsResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::GoalsResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.goals,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.goals,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28156,22 +29468,27 @@ impl<'a> builder::ListHoldings<'a> {
     ///Streams every `InvestmentHoldingResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::InvestmentHoldingResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::InvestmentHoldingResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.investment_holdings,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.investment_holdings,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28180,22 +29497,27 @@ impl<'a> builder::ListHoldingsByAccount<'a> {
     ///Streams every `InvestmentHoldingResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::InvestmentHoldingResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::InvestmentHoldingResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.investment_holdings,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.investment_holdings,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28204,22 +29526,27 @@ impl<'a> builder::ListHoldingsByMember<'a> {
     ///Streams every `InvestmentHoldingResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::InvestmentHoldingResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::InvestmentHoldingResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.investment_holdings,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.investment_holdings,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28228,22 +29555,27 @@ impl<'a> builder::ListInsightsByAccount<'a> {
     ///Streams every `InsightResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::InsightResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::InsightResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.insights,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.insights,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28252,22 +29584,27 @@ impl<'a> builder::ListInsightsByTransaction<'a> {
     ///Streams every `InsightResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::InsightResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::InsightResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.insights,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.insights,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28276,22 +29613,27 @@ impl<'a> builder::ListInsightsUser<'a> {
     ///Streams every `InsightResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::InsightResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::InsightResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.insights,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.insights,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28300,22 +29642,27 @@ impl<'a> builder::ListInstitutionCredentials<'a> {
     ///Streams every `CredentialResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::CredentialResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::CredentialResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.credentials,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.credentials,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28324,22 +29671,27 @@ impl<'a> builder::ListInstitutions<'a> {
     ///Streams every `InstitutionResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::InstitutionResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::InstitutionResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.institutions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.institutions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28348,22 +29700,27 @@ impl<'a> builder::ListManagedAccounts<'a> {
     ///Streams every `AccountResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::AccountResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::AccountResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.accounts,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.accounts,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28372,22 +29729,27 @@ impl<'a> builder::ListManagedInstitutions<'a> {
     ///Streams every `InstitutionResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::InstitutionResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::InstitutionResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.institutions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.institutions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28396,22 +29758,27 @@ impl<'a> builder::ListManagedMembers<'a> {
     ///Streams every `MemberResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::MemberResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::MemberResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.members,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.members,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28420,22 +29787,27 @@ impl<'a> builder::ListManagedTransactions<'a> {
     ///Streams every `TransactionResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::TransactionResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::TransactionResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.transactions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.transactions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28444,22 +29816,27 @@ impl<'a> builder::ListMemberAccounts<'a> {
     ///Streams every `AccountResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::AccountResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::AccountResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.accounts,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.accounts,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28468,22 +29845,27 @@ impl<'a> builder::ListMemberChallenges<'a> {
     ///Streams every `ChallengeResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::ChallengeResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::ChallengeResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.challenges,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.challenges,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28492,22 +29874,27 @@ impl<'a> builder::ListMemberCredentials<'a> {
     ///Streams every `CredentialResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::CredentialResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::CredentialResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.credentials,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.credentials,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28516,22 +29903,27 @@ impl<'a> builder::ListMembers<'a> {
     ///Streams every `MemberResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::MemberResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::MemberResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.members,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.members,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28540,22 +29932,27 @@ impl<'a> builder::ListMerchants<'a> {
     ///Streams every `MerchantResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::MerchantResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::MerchantResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.merchants,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.merchants,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28564,22 +29961,27 @@ impl<'a> builder::ListMerchantsInsight<'a> {
     ///Streams every `MerchantResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::MerchantResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::MerchantResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.merchants,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.merchants,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28588,22 +29990,27 @@ impl<'a> builder::ListScheduledPaymentsInsight<'a> {
     ///Streams every `ScheduledPaymentResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::ScheduledPaymentResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::ScheduledPaymentResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.scheduled_payments,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.scheduled_payments,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28612,22 +30019,27 @@ impl<'a> builder::ListSpendingPlanAccounts<'a> {
     ///Streams every `SpendingPlanAccountResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::SpendingPlanAccountResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::SpendingPlanAccountResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.spending_plan_accounts,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.spending_plan_accounts,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28636,25 +30048,27 @@ impl<'a> builder::ListSpendingPlanIterationItems<'a> {
     ///Streams every `SpendingPlanIterationItemResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<
-        'a,
-        types::SpendingPlanIterationItemResponse,
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::SpendingPlanIterationItemResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
     > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.iteration_items,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.iteration_items,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28663,22 +30077,27 @@ impl<'a> builder::ListSpendingPlanIterations<'a> {
     ///Streams every `SpendingPlanIterationResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::SpendingPlanIterationResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::SpendingPlanIterationResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.iterations,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.iterations,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28687,22 +30106,27 @@ impl<'a> builder::ListSpendingPlans<'a> {
     ///Streams every `SpendingPlanResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::SpendingPlanResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::SpendingPlanResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.spending_plans,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.spending_plans,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28711,22 +30135,27 @@ impl<'a> builder::ListStatementsByMember<'a> {
     ///Streams every `StatementResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::StatementResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::StatementResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.statements,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.statements,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28735,22 +30164,27 @@ impl<'a> builder::ListTaggings<'a> {
     ///Streams every `TaggingResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::TaggingResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::TaggingResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.taggings,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.taggings,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28759,22 +30193,27 @@ impl<'a> builder::ListTags<'a> {
     ///Streams every `TagResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::TagResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::TagResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.tags,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.tags,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28783,22 +30222,27 @@ impl<'a> builder::ListTransactionRules<'a> {
     ///Streams every `TransactionRuleResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::TransactionRuleResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::TransactionRuleResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.transaction_rules,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.transaction_rules,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28807,22 +30251,27 @@ impl<'a> builder::ListTransactions<'a> {
     ///Streams every `TransactionIncludesResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::TransactionIncludesResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::TransactionIncludesResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.transactions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.transactions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28831,22 +30280,27 @@ impl<'a> builder::ListTransactionsByAccount<'a> {
     ///Streams every `TransactionIncludesResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::TransactionIncludesResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::TransactionIncludesResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.transactions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.transactions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28855,22 +30309,27 @@ impl<'a> builder::ListTransactionsByAccountPerMember<'a> {
     ///Streams every `TransactionIncludesResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::TransactionIncludesResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::TransactionIncludesResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.transactions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.transactions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28879,22 +30338,27 @@ impl<'a> builder::ListTransactionsByMember<'a> {
     ///Streams every `TransactionIncludesResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::TransactionIncludesResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::TransactionIncludesResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.transactions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.transactions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28903,22 +30367,27 @@ impl<'a> builder::ListTransactionsByTag<'a> {
     ///Streams every `TransactionIncludesResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::TransactionIncludesResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::TransactionIncludesResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.transactions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.transactions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28927,22 +30396,27 @@ impl<'a> builder::ListTransactionsInsight<'a> {
     ///Streams every `TransactionResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::TransactionResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::TransactionResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.transactions,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.transactions,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28951,22 +30425,27 @@ impl<'a> builder::ListUserAccounts<'a> {
     ///Streams every `AccountResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::AccountResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::AccountResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.accounts,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.accounts,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }
@@ -28975,22 +30454,27 @@ impl<'a> builder::ListUsers<'a> {
     ///Streams every `UserResponse` of every page, asking for the next page as the stream is polled. Stops after the last page, at the first repeated page, and after one page when the answer has no `pagination`.
     pub fn stream_all(
         self,
-    ) -> ::mx_client::__private::PageStream<'a, types::UserResponse> {
+    ) -> ::mx_client::__private::Pages<
+        impl ::mx_client::__private::Stream<
+            Item = ::std::result::Result<
+                types::UserResponse,
+                ::mx_client::__private::Error,
+            >,
+        > + Send + use<'a>,
+    > {
         ::mx_client::__private::paginate(
             self,
-            |b: Self, page: i64| async move {
-                let r = b.page(page).send().await?.into_inner();
-                Ok(::mx_client::__private::Page {
-                    items: r.users,
-                    pagination: r
-                        .pagination
-                        .map(|p| ::mx_client::__private::Pagination {
-                            current_page: p.current_page,
-                            per_page: p.per_page,
-                            total_entries: p.total_entries,
-                            total_pages: p.total_pages,
-                        }),
-                })
+            |b: Self, page: i64| b.page(page).send(),
+            |r| ::mx_client::__private::Page {
+                items: r.users,
+                pagination: r
+                    .pagination
+                    .map(|p| ::mx_client::__private::Pagination {
+                        current_page: p.current_page,
+                        per_page: p.per_page,
+                        total_entries: p.total_entries,
+                        total_pages: p.total_pages,
+                    }),
             },
         )
     }

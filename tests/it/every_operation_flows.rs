@@ -203,20 +203,17 @@ pub async fn nexus_member(
             "nexus",
             "create_member",
             n.create_member()
-                .body(nt::MemberCreateRequestBody {
-                    member: Some(nt::MemberCreateRequest {
-                        credentials: fields
-                            .iter()
-                            .map(|f| nt::MemberCreateRequestCredentialsItem {
-                                credential_guid: f.guid.clone(),
-                                value: Some("nexus".into()),
-                                ..Default::default()
-                            })
-                            .collect(),
-                        ..nt::MemberCreateRequest::new(MXBANK_GUID)
-                    }),
-                    ..Default::default()
-                })
+                .body(nt::MemberCreateRequestBody::new(nt::MemberCreateRequest {
+                    credentials: fields
+                        .iter()
+                        .map(|f| nt::MemberCreateRequestCredentialsItem {
+                            credential_guid: f.guid.clone(),
+                            value: Some("nexus".into()),
+                            ..Default::default()
+                        })
+                        .collect(),
+                    ..nt::MemberCreateRequest::new(MXBANK_GUID)
+                }))
                 .send()
                 .await,
         )

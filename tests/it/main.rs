@@ -19,6 +19,26 @@ mod lifecycle_sim;
 mod lifecycle_webhooks;
 mod nexus_wire;
 #[cfg(any(feature = "platform-v20111101", feature = "platform-v20250224"))]
+mod platform_every_operation;
+#[cfg(any(feature = "platform-v20111101", feature = "platform-v20250224"))]
+mod platform_every_operation_data;
+#[cfg(any(feature = "platform-v20111101", feature = "platform-v20250224"))]
+mod platform_every_operation_flows;
+#[cfg(any(feature = "platform-v20111101", feature = "platform-v20250224"))]
+mod platform_every_operation_insights;
+#[cfg(any(feature = "platform-v20111101", feature = "platform-v20250224"))]
+mod platform_every_operation_managed;
+#[cfg(any(feature = "platform-v20111101", feature = "platform-v20250224"))]
+mod platform_every_operation_money;
+#[cfg(any(feature = "platform-v20111101", feature = "platform-v20250224"))]
+mod platform_every_operation_plans;
+#[cfg(any(feature = "platform-v20111101", feature = "platform-v20250224"))]
+mod platform_every_operation_records;
+#[cfg(any(feature = "platform-v20111101", feature = "platform-v20250224"))]
+mod platform_every_operation_versions;
+#[cfg(any(feature = "platform-v20111101", feature = "platform-v20250224"))]
+mod platform_processor;
+#[cfg(any(feature = "platform-v20111101", feature = "platform-v20250224"))]
 mod platform_wire;
 mod runtime;
 mod secrets_and_sessions;

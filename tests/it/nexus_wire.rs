@@ -67,27 +67,24 @@ fn assert_nexus_headers(r: &Recorded, with_body: bool) {
 async fn standard_member_sends_exactly_the_documented_request() {
     let server = serve(ok).await;
     let nexus = client(&server.base);
-    let body = types::MemberCreateRequestBody {
-        member: Some(types::MemberCreateRequest {
-            institution_guid: "INS-1572a04c-912b-59bf-5841-332c7dfafaef".into(),
-            credentials: vec![
-                types::MemberCreateRequestCredentialsItem {
-                    credential_guid: Some("CRD-18cd14ce-2628-5eb6-ae17-b11f89d0b667".into()),
-                    value: Some("ExampleUsername".into()),
-                    ..Default::default()
-                },
-                types::MemberCreateRequestCredentialsItem {
-                    credential_guid: Some("CRD-1ec152cd-e628-e81a-e852-d1e7104624da".into()),
-                    value: Some("Pa$$vv@Rd".into()),
-                    ..Default::default()
-                },
-            ],
-            metadata: Some("Additional information".into()),
-            use_cases: vec![mx_client::UseCase::Pfm],
-            ..member_request()
-        }),
-        ..Default::default()
-    };
+    let body = types::MemberCreateRequestBody::new(types::MemberCreateRequest {
+        institution_guid: "INS-1572a04c-912b-59bf-5841-332c7dfafaef".into(),
+        credentials: vec![
+            types::MemberCreateRequestCredentialsItem {
+                credential_guid: Some("CRD-18cd14ce-2628-5eb6-ae17-b11f89d0b667".into()),
+                value: Some("ExampleUsername".into()),
+                ..Default::default()
+            },
+            types::MemberCreateRequestCredentialsItem {
+                credential_guid: Some("CRD-1ec152cd-e628-e81a-e852-d1e7104624da".into()),
+                value: Some("Pa$$vv@Rd".into()),
+                ..Default::default()
+            },
+        ],
+        metadata: Some("Additional information".into()),
+        use_cases: vec![mx_client::UseCase::Pfm],
+        ..member_request()
+    });
     nexus.create_member().body(body).send().await.unwrap();
 
     let r = server.only_request();
@@ -116,14 +113,11 @@ fn member_request() -> types::MemberCreateRequest {
 #[tokio::test]
 async fn oauth_member_sends_is_oauth_and_no_credentials_and_no_nulls() {
     let server = serve(ok).await;
-    let body = types::MemberCreateRequestBody {
-        member: Some(types::MemberCreateRequest {
-            is_oauth: Some(true),
-            client_redirect_url: Some("https://example.com/oauth/done".into()),
-            ..member_request()
-        }),
-        ..Default::default()
-    };
+    let body = types::MemberCreateRequestBody::new(types::MemberCreateRequest {
+        is_oauth: Some(true),
+        client_redirect_url: Some("https://example.com/oauth/done".into()),
+        ..member_request()
+    });
     client(&server.base)
         .create_member()
         .body(body)
@@ -142,20 +136,17 @@ async fn oauth_member_sends_is_oauth_and_no_credentials_and_no_nulls() {
 #[tokio::test]
 async fn skip_aggregation_and_every_optional_field_reach_the_wire() {
     let server = serve(ok).await;
-    let body = types::MemberCreateRequestBody {
-        member: Some(types::MemberCreateRequest {
-            background_aggregation_is_disabled: Some(true),
-            connection_status: Some(ConnectionStatus::Challenged),
-            external_guid: Some("partner-1".into()),
-            referral_source: Some("APP".into()),
-            skip_aggregation: Some(true),
-            skip_webhook: Some(true),
-            ui_message_webview_url_scheme: Some("myapp".into()),
-            use_cases: vec![mx_client::UseCase::MoneyMovement, mx_client::UseCase::Pfm],
-            ..member_request()
-        }),
-        ..Default::default()
-    };
+    let body = types::MemberCreateRequestBody::new(types::MemberCreateRequest {
+        background_aggregation_is_disabled: Some(true),
+        connection_status: Some(ConnectionStatus::Challenged),
+        external_guid: Some("partner-1".into()),
+        referral_source: Some("APP".into()),
+        skip_aggregation: Some(true),
+        skip_webhook: Some(true),
+        ui_message_webview_url_scheme: Some("myapp".into()),
+        use_cases: vec![mx_client::UseCase::MoneyMovement, mx_client::UseCase::Pfm],
+        ..member_request()
+    });
     client(&server.base)
         .create_member()
         .body(body)
@@ -183,10 +174,7 @@ async fn the_page_example_response_decodes_field_by_field() {
     let server = serve(ok).await;
     let m = client(&server.base)
         .create_member()
-        .body(types::MemberCreateRequestBody {
-            member: Some(member_request()),
-            ..Default::default()
-        })
+        .body(types::MemberCreateRequestBody::new(member_request()))
         .send()
         .await
         .unwrap()
@@ -242,10 +230,7 @@ async fn null_and_unknown_connection_statuses_decode() {
     .await;
     let m = client(&server.base)
         .create_member()
-        .body(types::MemberCreateRequestBody {
-            member: Some(member_request()),
-            ..Default::default()
-        })
+        .body(types::MemberCreateRequestBody::new(member_request()))
         .send()
         .await
         .unwrap()
@@ -261,10 +246,7 @@ async fn null_and_unknown_connection_statuses_decode() {
         serve(|_| Reply::json(200, NEXUS, json!({"member": {"connection_status": null}}))).await;
     let m = client(&server.base)
         .create_member()
-        .body(types::MemberCreateRequestBody {
-            member: Some(member_request()),
-            ..Default::default()
-        })
+        .body(types::MemberCreateRequestBody::new(member_request()))
         .send()
         .await
         .unwrap()
@@ -276,10 +258,7 @@ async fn null_and_unknown_connection_statuses_decode() {
 async fn skip_webhook_header_is_sent_only_through_skip_webhook() {
     let server = serve(ok).await;
     let nexus = client(&server.base);
-    let body = types::MemberCreateRequestBody {
-        member: Some(member_request()),
-        ..Default::default()
-    };
+    let body = types::MemberCreateRequestBody::new(member_request());
     nexus
         .skip_webhook()
         .create_member()
@@ -301,10 +280,7 @@ async fn an_error_answer_keeps_status_code_message_and_body() {
     let server = serve(move |_| Reply::json(400, NEXUS, sent.clone())).await;
     let err: Error = client(&server.base)
         .create_member()
-        .body(types::MemberCreateRequestBody {
-            member: Some(member_request()),
-            ..Default::default()
-        })
+        .body(types::MemberCreateRequestBody::new(member_request()))
         .send()
         .await
         .unwrap_err();
@@ -334,10 +310,7 @@ async fn expired_session_is_its_own_variant_and_4220_is_unprocessable() {
     .await;
     let err: Error = client(&server.base)
         .create_member()
-        .body(types::MemberCreateRequestBody {
-            member: Some(member_request()),
-            ..Default::default()
-        })
+        .body(types::MemberCreateRequestBody::new(member_request()))
         .send()
         .await
         .unwrap_err();
@@ -363,10 +336,7 @@ async fn expired_session_is_its_own_variant_and_4220_is_unprocessable() {
         .await;
         let err = client(&server.base)
             .create_member()
-            .body(types::MemberCreateRequestBody {
-                member: Some(member_request()),
-                ..Default::default()
-            })
+            .body(types::MemberCreateRequestBody::new(member_request()))
             .send()
             .await
             .unwrap_err();
@@ -411,10 +381,7 @@ async fn a_base_url_with_a_path_prefix_is_kept() {
     .unwrap();
     nexus
         .create_member()
-        .body(types::MemberCreateRequestBody {
-            member: Some(member_request()),
-            ..Default::default()
-        })
+        .body(types::MemberCreateRequestBody::new(member_request()))
         .send()
         .await
         .unwrap();

@@ -280,10 +280,9 @@ async fn a_credential_set_by_scheme_reaches_its_header() {
         .build()
         .unwrap();
     n.create_member()
-        .body(nexus::types::MemberCreateRequestBody {
-            member: Some(nexus::types::MemberCreateRequest::new("INS-1")),
-            ..Default::default()
-        })
+        .body(nexus::types::MemberCreateRequestBody::new(
+            nexus::types::MemberCreateRequest::new("INS-1"),
+        ))
         .send()
         .await
         .unwrap();

@@ -95,17 +95,14 @@ async fn no_secret_in_debug_display_errors_or_traces() {
         ),
     );
 
-    let body = nexus::types::MemberCreateRequestBody {
-        member: Some(nexus::types::MemberCreateRequest {
-            credentials: vec![nexus::types::MemberCreateRequestCredentialsItem {
-                credential_guid: Some("CRD-1".into()),
-                value: Some(PASSWORD.into()),
-                ..Default::default()
-            }],
-            ..nexus::types::MemberCreateRequest::new("INS-1")
-        }),
-        ..Default::default()
-    };
+    let body = nexus::types::MemberCreateRequestBody::new(nexus::types::MemberCreateRequest {
+        credentials: vec![nexus::types::MemberCreateRequestCredentialsItem {
+            credential_guid: Some("CRD-1".into()),
+            value: Some(PASSWORD.into()),
+            ..Default::default()
+        }],
+        ..nexus::types::MemberCreateRequest::new("INS-1")
+    });
     assert_clean("nexus request", &format!("{body:?}"));
     let abody = atrium::types::MemberResumeRequestBody::new(atrium::types::MemberResumeRequest {
         challenges: vec![atrium::types::CredentialRequest {
@@ -183,10 +180,8 @@ async fn an_expired_session_renews_the_token_and_never_resends_a_create() {
         })
         .build()
         .unwrap();
-    let body = nexus::types::MemberCreateRequestBody {
-        member: Some(nexus::types::MemberCreateRequest::new("INS-1")),
-        ..Default::default()
-    };
+    let body =
+        nexus::types::MemberCreateRequestBody::new(nexus::types::MemberCreateRequest::new("INS-1"));
     let e: Error = nx
         .create_member()
         .body(body.clone())

@@ -58,20 +58,17 @@ pub(crate) fn atrium_member(
 }
 
 pub(crate) fn nexus_member(creds: &[(&str, &str)]) -> nt::MemberCreateRequestBody {
-    nt::MemberCreateRequestBody {
-        member: Some(nt::MemberCreateRequest {
-            credentials: creds
-                .iter()
-                .map(|(g, v)| nt::MemberCreateRequestCredentialsItem {
-                    credential_guid: Some(g.to_string()),
-                    value: Some((*v).into()),
-                    ..Default::default()
-                })
-                .collect(),
-            ..nt::MemberCreateRequest::new(CHASE)
-        }),
-        ..Default::default()
-    }
+    nt::MemberCreateRequestBody::new(nt::MemberCreateRequest {
+        credentials: creds
+            .iter()
+            .map(|(g, v)| nt::MemberCreateRequestCredentialsItem {
+                credential_guid: Some(g.to_string()),
+                value: Some((*v).into()),
+                ..Default::default()
+            })
+            .collect(),
+        ..nt::MemberCreateRequest::new(CHASE)
+    })
 }
 
 async fn raw(

@@ -118,7 +118,7 @@ async fn a_standard_member_aggregates_then_connects_unless_skipped() {
 
     let nexus = nexus_client(&sim);
     let mut body = nexus_member(&[(CHASE_LOGIN, "u")]);
-    body.member.as_mut().unwrap().skip_aggregation = Some(true);
+    body.member.skip_aggregation = Some(true);
     let m = nexus
         .create_member()
         .body(body)
@@ -184,13 +184,10 @@ async fn an_oauth_window_works_once_then_the_member_connects() {
     assert_ne!(again.oauth_window_uri, m.oauth_window_uri);
 
     let nexus = nexus_client(&sim);
-    let body = nt::MemberCreateRequestBody {
-        member: Some(nt::MemberCreateRequest {
-            is_oauth: Some(true),
-            ..nt::MemberCreateRequest::new(CHASE)
-        }),
-        ..Default::default()
-    };
+    let body = nt::MemberCreateRequestBody::new(nt::MemberCreateRequest {
+        is_oauth: Some(true),
+        ..nt::MemberCreateRequest::new(CHASE)
+    });
     let m = nexus
         .create_member()
         .body(body)
@@ -211,23 +208,20 @@ async fn nexus_connection_status_only_for_test_institutions_and_skip_webhook_acc
     let sim = start(0).await;
     let nexus = nexus_client(&sim);
     let mut body = nexus_member(&[]);
-    body.member.as_mut().unwrap().connection_status = Some(ConnectionStatus::Challenged);
-    body.member.as_mut().unwrap().is_oauth = Some(true);
+    body.member.connection_status = Some(ConnectionStatus::Challenged);
+    body.member.is_oauth = Some(true);
     let err: Error = nexus.create_member().body(body).send().await.unwrap_err();
     assert!(
         matches!(&err, Error::BadRequest(e) if e.message.as_deref().unwrap().contains("test institution")),
         "{err:?}"
     );
 
-    let body = nt::MemberCreateRequestBody {
-        member: Some(nt::MemberCreateRequest {
-            connection_status: Some(ConnectionStatus::Challenged),
-            is_oauth: Some(true),
-            skip_webhook: Some(true),
-            ..nt::MemberCreateRequest::new(TEST_BANK)
-        }),
-        ..Default::default()
-    };
+    let body = nt::MemberCreateRequestBody::new(nt::MemberCreateRequest {
+        connection_status: Some(ConnectionStatus::Challenged),
+        is_oauth: Some(true),
+        skip_webhook: Some(true),
+        ..nt::MemberCreateRequest::new(TEST_BANK)
+    });
     let m = nexus
         .skip_webhook()
         .create_member()

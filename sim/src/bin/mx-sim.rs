@@ -1,6 +1,7 @@
 //! `mx-sim`: the offline MX simulator as a standalone server.
 //!
 //! `cargo run -p mx-sim -- --addr 127.0.0.1:8080 [--api-key K] [--client-id C] [--session-token T]
+//! [--processor-id P] [--processor-api-key K]
 //! [--webhook-url URL [--webhook-basic-auth USER:PASSWORD]]`
 
 use std::net::SocketAddr;
@@ -26,6 +27,13 @@ struct Args {
     /// The MD-SESSION-TOKEN Nexus requests must carry.
     #[arg(long, default_value = mx_sim::DEMO_SESSION_TOKEN)]
     session_token: String,
+    /// The Platform processor's processor_id (HTTP Basic user of POST
+    /// /token, the processor-token exchange).
+    #[arg(long, default_value = mx_sim::DEMO_PROCESSOR_ID)]
+    processor_id: String,
+    /// The Platform processor's api_key (HTTP Basic password of POST /token).
+    #[arg(long, default_value = mx_sim::DEMO_PROCESSOR_API_KEY)]
+    processor_api_key: String,
     /// How long an aggregation runs before a member settles, in ms.
     #[arg(long, default_value_t = 2000)]
     aggregation_ms: u64,
@@ -66,6 +74,8 @@ async fn main() -> std::io::Result<()> {
         api_key: args.api_key,
         client_id: args.client_id,
         session_token: args.session_token,
+        processor_id: args.processor_id,
+        processor_api_key: args.processor_api_key,
         aggregation_time: Duration::from_millis(args.aggregation_ms),
         job_time: Duration::from_millis(args.job_ms),
         seed: !args.no_seed,
@@ -74,7 +84,9 @@ async fn main() -> std::io::Result<()> {
     // Only the public demo credentials are shown; custom ones are secrets.
     let demo = config.api_key == mx_sim::DEMO_API_KEY
         && config.client_id == mx_sim::DEMO_CLIENT_ID
-        && config.session_token == mx_sim::DEMO_SESSION_TOKEN;
+        && config.session_token == mx_sim::DEMO_SESSION_TOKEN
+        && config.processor_id == mx_sim::DEMO_PROCESSOR_ID
+        && config.processor_api_key == mx_sim::DEMO_PROCESSOR_API_KEY;
     let server = mx_sim::start_with(config, args.addr).await?;
     use std::fmt::Write as _;
     use std::io::Write as _;
@@ -102,6 +114,12 @@ async fn main() -> std::io::Result<()> {
             mx_sim::DEMO_API_KEY,
             mx_sim::DEMO_CLIENT_ID,
             mx_sim::DEMO_SESSION_TOKEN
+        );
+        let _ = writeln!(
+            banner,
+            "  Demo processor (Platform POST /token, HTTP Basic): {}:{}",
+            mx_sim::DEMO_PROCESSOR_ID,
+            mx_sim::DEMO_PROCESSOR_API_KEY
         );
     }
     if let Some(url) = webhook_url {

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::api::ApiDef;
 use crate::config::Config;
-use crate::spec::{Kind, Operation};
+use crate::spec::{Kind, Operation, Schema};
 
 /// A request that passed every check of its operation.
 #[derive(Debug)]
@@ -91,22 +91,71 @@ impl Call<'_> {
         self.query.get(name).and_then(Value::as_str)
     }
 
-    /// The body's wrapped object: `{"member": {…}}` → `{…}` (the body's only
-    /// object-valued key).
+    /// The record the body carries: its wrapper's object (`{"member":
+    /// {…}}` → `{…}`, the wrapper its schema names), or the body itself
+    /// where its schema wraps nothing.
     pub fn wrapped(&self) -> Option<&Map<String, Value>> {
-        let Some(Value::Object(body)) = &self.body else {
-            return None;
+        let body = self.body.as_ref()?;
+        match self.op.body.as_ref().and_then(|b| b.wrapper.as_deref()) {
+            Some(key) => body.get(key)?.as_object(),
+            None => body.as_object(),
+        }
+    }
+
+    /// The record the body carries, without its optional fields sent as
+    /// `null`: a null for an optional field is "not given" (an update
+    /// keeps the stored value, a create the default), as MX's pages
+    /// describe optional fields and the Atrium spec's stated assumptions
+    /// let them be null on the wire. An empty object when there is none.
+    pub fn inner(&self) -> Map<String, Value> {
+        let Some(record) = self.wrapped() else {
+            return Map::new();
         };
-        let mut objects = body.values().filter_map(Value::as_object);
-        match (objects.next(), objects.next()) {
-            (Some(o), None) => Some(o),
+        let required = self.record_schema().map_or(&[][..], |s| match &s.kind {
+            Kind::Object { required, .. } => required.as_slice(),
+            _ => &[],
+        });
+        record
+            .iter()
+            .filter(|(k, v)| !v.is_null() || required.contains(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    /// The record a create makes, as [`Call::inner`]; a 400 when the body's
+    /// schema wraps the record (`{"account": {…}}`) but the request sends
+    /// no wrapper or a `null` one: there is no record to create, whether
+    /// or not the spec marks the wrapper required.
+    pub fn record(&self) -> Result<Map<String, Value>, Fail> {
+        let wrapper = self.op.body.as_ref().and_then(|b| b.wrapper.as_deref());
+        match wrapper {
+            Some(key) if self.wrapped().is_none() => {
+                Err(Fail::new(400, format!("{key} is required")))
+            }
+            _ => Ok(self.inner()),
+        }
+    }
+
+    /// The schema of the record the body carries.
+    fn record_schema(&self) -> Option<&Schema> {
+        let body = self.op.body.as_ref()?;
+        match (&body.wrapper, &body.schema.kind) {
+            (Some(key), Kind::Object { properties, .. }) => properties.get(key),
+            (None, _) => Some(&body.schema),
             _ => None,
         }
     }
 
-    /// The wrapped object, or an empty one.
-    pub fn inner(&self) -> Map<String, Value> {
-        self.wrapped().cloned().unwrap_or_default()
+    /// The schema of one item of the answer's list.
+    pub fn list_item(&self) -> Option<&Schema> {
+        let schema = self.op.answer(200)?.schema.as_ref()?;
+        let Kind::Object { properties, .. } = &schema.kind else {
+            return None;
+        };
+        properties.values().find_map(|s| match &s.kind {
+            Kind::Array(items) => Some(&**items),
+            _ => None,
+        })
     }
 
     /// The key the response schema for `status` wraps one record in

@@ -1,6 +1,8 @@
 //! The checks every request goes through, in order: security (401),
 //! `Accept` (406), `Content-Type` (415), parameters (400), body (400).
 
+use std::num::IntErrorKind;
+
 use axum::http::{header, HeaderMap};
 use base64::Engine as _;
 use serde_json::{Map, Value};
@@ -8,7 +10,8 @@ use serde_json::{Map, Value};
 use super::call::Fail;
 use super::rules::{Credential, Rules};
 use crate::api::ApiDef;
-use crate::spec::{In, Kind, Operation, Schema, Scheme};
+use crate::spec::schema::out_of_range;
+use crate::spec::{In, Kind, Operation, Param, Schema, Scheme};
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
@@ -73,27 +76,11 @@ pub fn security(
     ))
 }
 
-/// The media type without parameters, lower case.
-fn essence(media: &str) -> String {
-    media
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
-}
-
 /// Does `Accept` name one of the operation's answer media types?
 pub fn accept(op: &Operation, headers: &HeaderMap, api: &ApiDef) -> Result<(), Fail> {
     let mut wanted: Vec<&str> = op
         .accept()
-        .map(|m| {
-            if api.json_is_vendor && m.eq_ignore_ascii_case("application/json") {
-                api.json_media
-            } else {
-                m
-            }
-        })
+        .map(|m| mx_specs::accept_for(m, api.json_accept()))
         .collect();
     if wanted.is_empty() {
         wanted.push(api.json_media);
@@ -103,8 +90,8 @@ pub fn accept(op: &Operation, headers: &HeaderMap, api: &ApiDef) -> Result<(), F
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .map(essence)
-        .any(|m| wanted.iter().any(|w| w.eq_ignore_ascii_case(&m)));
+        .map(mx_specs::essence)
+        .any(|m| wanted.iter().any(|w| w.eq_ignore_ascii_case(m)));
     if ok {
         Ok(())
     } else {
@@ -120,7 +107,7 @@ pub fn content_type(op: &Operation, headers: &HeaderMap, has_body: bool) -> Resu
     let (Some(body), true) = (&op.body, has_body) else {
         return Ok(());
     };
-    let got = header(headers, "content-type").map(essence);
+    let got = header(headers, "content-type").map(mx_specs::essence);
     if got
         .as_deref()
         .is_some_and(|g| body.media.iter().any(|m| m.eq_ignore_ascii_case(g)))
@@ -137,15 +124,44 @@ pub fn content_type(op: &Operation, headers: &HeaderMap, has_body: bool) -> Resu
     ))
 }
 
-/// A text parameter as its schema's type (`"2"` → 2 for an integer).
-fn typed(schema: &Schema, raw: &str) -> Value {
+/// A text parameter as its schema's type (`"2"` → 2 for an integer). An
+/// integer beyond 64 bits is `Err` with the nearest 64-bit one.
+fn typed(schema: &Schema, raw: &str) -> Result<Value, i64> {
     let parsed = match schema.kind {
-        Kind::Integer { .. } => raw.parse::<i64>().ok().map(Value::from),
+        Kind::Integer { .. } => match raw.parse::<i64>() {
+            Ok(n) => Some(Value::from(n)),
+            Err(e) => match e.kind() {
+                IntErrorKind::PosOverflow => return Err(i64::MAX),
+                IntErrorKind::NegOverflow => return Err(i64::MIN),
+                _ => None,
+            },
+        },
         Kind::Number { .. } => raw.parse::<f64>().ok().map(Value::from),
         Kind::Boolean => raw.parse::<bool>().ok().map(Value::from),
         _ => None,
     };
-    parsed.unwrap_or_else(|| Value::String(raw.to_string()))
+    Ok(parsed.unwrap_or_else(|| Value::String(raw.to_string())))
+}
+
+/// A query or path parameter's value, typed: an integer beyond 64 bits is
+/// refused as out of range (400), unless the rules take it as the nearest
+/// 64-bit integer (MX's paging: a `records_per_page` above the maximum,
+/// a `page` past the end).
+fn value_of(
+    op: &Operation,
+    p: &Param,
+    schema: &Schema,
+    raw: &str,
+    rules: &dyn Rules,
+) -> Result<Value, Fail> {
+    match typed(schema, raw) {
+        Ok(v) => Ok(v),
+        Err(nearest) if rules.clamps(op, &p.name) => Ok(Value::from(nearest)),
+        Err(_) => Err(Fail::new(
+            400,
+            format!("invalid parameter: {}", out_of_range(&p.name, raw)),
+        )),
+    }
 }
 
 /// Checks the path and query parameters; answers the query's declared
@@ -154,12 +170,14 @@ pub fn params(
     op: &Operation,
     path: &[(String, String)],
     query: Option<&str>,
+    rules: &dyn Rules,
 ) -> Result<Map<String, Value>, Fail> {
     let pairs: Vec<(String, String)> = query
         .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
         .unwrap_or_default();
     let mut out = Map::new();
     for p in &op.params {
+        let one = |raw: &str| value_of(op, p, &p.schema, raw, rules);
         let value = match (p.location, &p.schema.kind) {
             (In::Header, _) => continue,
             // An array in the query is its key repeated, one value each
@@ -167,21 +185,23 @@ pub fn params(
             // own serialization, `iso_country_code=US&iso_country_code=CA`,
             // `category_guid[]=CAT-1&category_guid[]=CAT-2`).
             (In::Query, Kind::Array(items)) => {
-                let values: Vec<Value> = pairs
+                let values = pairs
                     .iter()
                     .filter(|(k, _)| *k == p.name)
-                    .map(|(_, v)| typed(items, v))
-                    .collect();
+                    .map(|(_, v)| value_of(op, p, items, v, rules))
+                    .collect::<Result<Vec<Value>, Fail>>()?;
                 (!values.is_empty()).then_some(Value::Array(values))
             }
             (In::Path, _) => path
                 .iter()
                 .find(|(k, _)| *k == p.name)
-                .map(|(_, v)| typed(&p.schema, v)),
+                .map(|(_, v)| one(v))
+                .transpose()?,
             (In::Query, _) => pairs
                 .iter()
                 .find(|(k, _)| *k == p.name)
-                .map(|(_, v)| typed(&p.schema, v)),
+                .map(|(_, v)| one(v))
+                .transpose()?,
         };
         let Some(value) = value else {
             if p.required {

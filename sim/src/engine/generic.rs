@@ -8,6 +8,7 @@
 use serde_json::Value;
 
 use super::call::{Answer, Call, Fail, Reply};
+use crate::spec::{In, Kind};
 use crate::store::{guid, prefix, Record, Store};
 
 /// What the generic rules act on: the records, and what the rules on top
@@ -18,9 +19,9 @@ pub trait Resources {
     /// Removes a record and what refers to it (`field` names the
     /// reference, `user_guid` for a user).
     fn remove(&mut self, table: &str, guid: &str, field: &str) -> bool;
-    /// The page of a list of `total` records a paged call gets: the
-    /// records to skip, the records to take, and the answer's
-    /// `pagination`.
+    /// The page of a list of `total` records a call gets (the whole list
+    /// where the operation is not paged): the records to skip, the records
+    /// to take, and the answer's `pagination`.
     fn page(&self, call: &Call<'_>, total: usize) -> (usize, usize, Value);
 }
 
@@ -123,27 +124,9 @@ pub fn answer(world: &mut impl Resources, call: &Call<'_>) -> Answer {
     let collection = t.last_literal().unwrap_or("records");
     let wrapped = call.wrapped().is_some();
     match (method, parent) {
-        ("GET", _) => {
-            let filters = filters(call);
-            let (from, to) = (call.query_str("from_date"), call.query_str("to_date"));
-            // `from_date` / `to_date` bound the records' `date` (ISO dates
-            // compare as text).
-            let in_range = |r: &&Record| {
-                let date = r.get("date").and_then(Value::as_str);
-                from.is_none_or(|f| date.is_some_and(|d| d >= f))
-                    && to.is_none_or(|t| date.is_some_and(|d| d <= t))
-            };
-            let records = || world.store().select(collection, &filters).filter(in_range);
-            let items = records().map(|r| Value::Object(r.clone()));
-            if call.is_paged() {
-                let (skip, take, pagination) = world.page(call, records().count());
-                Ok(call.list(items.skip(skip).take(take).collect(), Some(pagination)))
-            } else {
-                Ok(call.list(items.collect(), None))
-            }
-        }
+        ("GET", _) => Ok(list(world, call, collection)),
         ("POST", _) if wrapped || !answers_parent(call, parent) => {
-            let mut record = call.inner();
+            let mut record = call.record()?;
             record.insert("guid".into(), Value::String(guid(&prefix(collection))));
             for (k, v) in filters(call) {
                 record.insert(k, Value::String(v));
@@ -165,4 +148,70 @@ pub fn answer(world: &mut impl Resources, call: &Call<'_>) -> Answer {
             format!("{method} {} has nothing to act on", t.text),
         )),
     }
+}
+
+/// A list of the collection's records: those of the path's parents, within
+/// `from_date` / `to_date`, matching the query's field filters; paged as
+/// the rules page it.
+fn list(world: &impl Resources, call: &Call<'_>, collection: &str) -> Reply {
+    let filters = filters(call);
+    let fields = field_filters(call);
+    let (from, to) = (call.query_str("from_date"), call.query_str("to_date"));
+    // `from_date` / `to_date` bound the records' `date` (ISO dates compare
+    // as text).
+    let in_range = |r: &&Record| {
+        let date = r.get("date").and_then(Value::as_str);
+        from.is_none_or(|f| date.is_some_and(|d| d >= f))
+            && to.is_none_or(|t| date.is_some_and(|d| d <= t))
+    };
+    let matching = |r: &&Record| {
+        fields
+            .iter()
+            .all(|(field, wanted)| wanted.contains(&r.get(*field).unwrap_or(&Value::Null)))
+    };
+    let records = || {
+        world
+            .store()
+            .select(collection, &filters)
+            .filter(in_range)
+            .filter(matching)
+    };
+    let (skip, take, pagination) = world.page(call, records().count());
+    let items = records().skip(skip).take(take);
+    call.list(
+        items.map(|r| Value::Object(r.clone())).collect(),
+        Some(pagination),
+    )
+}
+
+/// The query's filters on the records' fields: an array parameter naming a
+/// field of the listed records (`category_guid[]`: `category_guid`), any
+/// of its values, and its scalar twin (`category_guid`), that value: the
+/// spec's pairs of "records with any of these" filters. Other query
+/// parameters do not filter here (a `name` is a search, not a value).
+fn field_filters<'c>(call: &'c Call<'_>) -> Vec<(&'c str, Vec<&'c Value>)> {
+    let Some(Kind::Object { properties, .. }) = call.list_item().map(|s| &s.kind) else {
+        return Vec::new();
+    };
+    let arrays = call
+        .op
+        .params
+        .iter()
+        .filter(|p| p.location == In::Query && matches!(p.schema.kind, Kind::Array(_)));
+    let mut out = Vec::new();
+    for p in arrays {
+        let field = p.name.trim_end_matches("[]");
+        if !properties.contains_key(field) {
+            continue;
+        }
+        let twin = (field != p.name).then_some(field);
+        for name in std::iter::once(p.name.as_str()).chain(twin) {
+            match call.query.get(name) {
+                Some(Value::Array(values)) => out.push((field, values.iter().collect())),
+                Some(value) => out.push((field, vec![value])),
+                None => {}
+            }
+        }
+    }
+    out
 }

@@ -181,7 +181,7 @@ async fn answer(
             }
         })?;
     check::content_type(op, &parts.headers, !bytes.is_empty())?;
-    let query = check::params(op, &params, parts.uri.query())?;
+    let query = check::params(op, &params, parts.uri.query(), &*engine.rules)?;
     let body = check::body(op, &bytes)?;
     let call = Call {
         api: &api.def,
@@ -223,13 +223,11 @@ fn render(api: &LoadedApi, call: &Call<'_>, reply: Reply) -> Response {
     match reply {
         Reply::Json(status, value) => {
             let doc = call.op.answer(status);
+            // The media type the request asked for (its `Accept` was
+            // checked against it).
             let media = match doc.and_then(|a| a.media.as_deref()) {
-                Some(m)
-                    if !(api.def.json_is_vendor && m.eq_ignore_ascii_case("application/json")) =>
-                {
-                    m
-                }
-                _ => api.def.json_media,
+                Some(m) => mx_specs::accept_for(m, api.def.json_accept()),
+                None => api.def.json_media,
             };
             let shaped = match doc.and_then(|a| a.schema.as_ref()) {
                 Some(s) => s.shape(Some(value)),

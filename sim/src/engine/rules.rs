@@ -35,6 +35,11 @@ pub trait Rules: Send + Sync + fmt::Debug + 'static {
     /// body), once its credentials passed.
     fn admit(&self, api: &ApiDef, op: &Operation) -> Result<(), Fail>;
 
+    /// Does an integer parameter of `op` beyond 64 bits mean the nearest
+    /// 64-bit integer to the rules (`i64::MAX` for a huge one), rather than
+    /// a value out of range (400)?
+    fn clamps(&self, op: &Operation, param: &str) -> bool;
+
     /// The answer to a request that passed every check.
     fn answer(&self, call: &Call<'_>) -> Answer;
 }

@@ -1,7 +1,13 @@
 //! Which credentials MX accepts: the configured Nexus session token, the
 //! Atrium `MX-API-Key` and `MX-Client-ID`, HTTP Basic with the client id
-//! and API key (the Platform API), and as bearer the session token.
+//! and API key (the Platform API), HTTP Basic with the processor's
+//! `processor_id` and `api_key` for `POST /token` only, and as bearer an
+//! access token the Platform issued to the processor (its processor
+//! operations).
 
+use std::time::SystemTime;
+
+use super::processor::TOKEN_OPERATION;
 use super::world::World;
 use crate::api::ApiDef;
 use crate::config::Config;
@@ -19,11 +25,19 @@ fn header_secret<'a>(config: &'a Config, name: &str) -> Option<&'a str> {
 }
 
 /// Is `credential` valid for `op`?
+///
+/// HTTP Basic: `POST /token` takes the processor's `processor_id` and
+/// `api_key` ("In the authorization header, include your `processor_id`
+/// and `api_key`", MX's How-to Guide for Processors,
+/// https://docs.mx.com/products/connectivity/instant-account-verification/processor-token/processor-guide);
+/// every other operation the client's id and API key. Bearer (the
+/// processor operations): a token `POST /token` issued that has not
+/// expired.
 pub fn accepts(
     config: &Config,
-    _world: &World,
+    world: &World,
     _api: &ApiDef,
-    _op: &Operation,
+    op: &Operation,
     credential: &Credential<'_>,
 ) -> bool {
     match *credential {
@@ -32,9 +46,12 @@ pub fn accepts(
             // A header MX's rules do not know: any value.
             None => !value.is_empty(),
         },
+        Credential::Basic { user, password } if op.id == TOKEN_OPERATION => {
+            user == config.processor_id && password == config.processor_api_key
+        }
         Credential::Basic { user, password } => {
             user == config.client_id && password == config.api_key
         }
-        Credential::Bearer(token) => token == config.session_token,
+        Credential::Bearer(token) => world.processor.live(token, SystemTime::now()).is_some(),
     }
 }

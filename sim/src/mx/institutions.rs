@@ -211,5 +211,10 @@ pub fn read(_: &mut super::world::World, call: &Call<'_>) -> Answer {
 }
 
 pub fn credentials(_: &mut super::world::World, call: &Call<'_>) -> Answer {
-    Ok(call.list(named(call)?.credential_records(), None))
+    let records = named(call)?.credential_records();
+    Ok(super::paging::list(
+        call,
+        records,
+        super::paging::MAX_PER_PAGE,
+    ))
 }

@@ -10,7 +10,7 @@ use super::member::{
 use super::mxbank::CORRECT;
 use super::statuses::STATUSES;
 use super::world::{JobKind, MemberRt, World};
-use super::{jobs, windows};
+use super::{jobs, paging, windows};
 use crate::config::DEMO_USER_GUID;
 use crate::engine::call::{Answer, Call, Fail, Reply};
 use crate::store::{guid, text};
@@ -43,7 +43,11 @@ pub fn create_atrium(world: &mut World, call: &Call<'_>) -> Answer {
     if world.store.get("users", &user_guid).is_none() {
         return Err(Fail::not_found("user", &user_guid));
     }
-    let inner = call.inner();
+    // MX's Create member pages (Atrium; the Platform's, which show
+    // `member` optional, https://docs.mx.com/api-reference/platform-api/v20111101/reference/create-member):
+    // "Members are created with the required parameters credentials and
+    // institution_code": a body without a `member` has neither (400).
+    let inner = call.record()?;
     let code = inner
         .get("institution_code")
         .and_then(Value::as_str)
@@ -75,7 +79,7 @@ pub fn create_atrium(world: &mut World, call: &Call<'_>) -> Answer {
 
 /// Nexus `POST /members`: the session's user (the demo user) gets it.
 pub fn create_nexus(world: &mut World, call: &Call<'_>) -> Answer {
-    let inner = call.inner();
+    let inner = call.record()?;
     if inner.is_empty() {
         return Err(Fail::new(400, "member is required"));
     }
@@ -209,20 +213,36 @@ pub fn challenges(world: &mut World, call: &Call<'_>) -> Answer {
     if !challenged || challenges.is_empty() {
         return Ok(Reply::Empty(204));
     }
-    Ok(call.list(challenges, None))
+    Ok(paging::list(call, challenges, paging::MAX_PER_PAGE))
 }
 
 /// `PUT …/resume`: every challenge answered `correct` resumes aggregation
-/// (RESUMED, then CONNECTED); any other answer is REJECTED. 405 when the
-/// member is not CHALLENGED (Nexus "resume aggregation" page).
+/// (RESUMED, then CONNECTED); any other answer is REJECTED.
+///
+/// A member that is not CHALLENGED cannot be resumed: 405 with an empty
+/// `Allow`. MX's Nexus page documents the 405 ("A member must have a
+/// connection_status of CHALLENGED in order to successfully use the resume
+/// aggregation endpoint; a 405 Method Not Allowed error will be returned
+/// otherwise", https://docs.mx.com/api-reference/nexus/reference/resume-aggregation);
+/// Atrium's page says only that "Only a member with connection status
+/// CHALLENGED can be resumed"
+/// (https://docs.mx.com/api-reference/atrium/reference/members/resume-aggregation-mfa)
+/// and the Platform's errors page gives 405 for "A constraint on the
+/// requested endpoint wasn't met"; assumption: Atrium and the Platform
+/// answer as Nexus does. MX documents no `Allow`; RFC 9110 §15.5.6 wants
+/// one on every 405, listing the methods the resource supports now: none,
+/// while the member is not CHALLENGED (§10.2.1: an empty `Allow` means the
+/// resource allows no methods).
 pub fn resume(world: &mut World, call: &Call<'_>) -> Answer {
     let guid = member_of(world, call)?;
     let challenged = status_of(world, &guid) == "CHALLENGED";
     if !challenged {
-        return Err(Fail::new(
+        let mut fail = Fail::new(
             405,
             "the member is not CHALLENGED: there is nothing to resume",
-        ));
+        );
+        fail.allow = Some(String::new());
+        return Err(fail);
     }
     let answers = call.inner();
     let answers = answers
@@ -267,7 +287,7 @@ pub fn credentials(world: &mut World, call: &Call<'_>) -> Answer {
         .and_then(|m| by_code(m.institution))
         .map(|i| i.credential_records())
         .unwrap_or_default();
-    Ok(call.list(fields, None))
+    Ok(paging::list(call, fields, paging::MAX_PER_PAGE))
 }
 
 /// `GET …/oauth_window_uri`: a fresh one-time window (400 for a member that

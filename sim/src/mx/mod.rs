@@ -3,16 +3,30 @@
 //! Operations are found by method and path template; everything else is
 //! answered by the engine's generic resource rules.
 
+pub mod categories;
 pub mod credentials;
 pub mod data;
+pub mod enhance;
+pub mod holdings;
+pub mod insights;
 pub mod institutions;
 pub mod jobs;
+pub mod lists;
 pub mod member;
 pub mod members;
+pub mod microdeposits;
 pub mod mxbank;
+pub mod notifications;
 pub mod paging;
 pub mod pdf;
+pub mod platform_data;
+pub mod processor;
+pub mod repeating;
+pub mod rewards;
+pub mod spending_plan;
+pub mod split;
 pub mod statuses;
+pub mod vc;
 pub mod webhooks;
 pub mod windows;
 pub mod world;
@@ -109,6 +123,10 @@ impl Rules for Mx {
         Ok(())
     }
 
+    fn clamps(&self, _: &Operation, param: &str) -> bool {
+        paging::clamps(param)
+    }
+
     fn answer(&self, call: &Call<'_>) -> Answer {
         let mut world = self.world();
         match rule(call.api.dialect, &call.op.method, &call.op.template.text) {
@@ -153,7 +171,18 @@ pub fn rule(api: Dialect, method: &str, template: &str) -> Option<Rule> {
             windows::connect_widget_url
         }
         (Dialect::Atrium, "POST", "/users/{user_guid}/widget_urls", _) => windows::widget_url,
-        (Dialect::Atrium, "POST", "/transactions/cleanse_and_categorize", _) => data::cleanse,
+        (Dialect::Atrium, "POST", "/transactions/cleanse_and_categorize", _) => enhance::cleanse,
+        // The Platform's processor-token flow (processor.rs).
+        (Dialect::Atrium, "POST", "/authorization_code", _) => processor::authorization_code,
+        (Dialect::Atrium, "POST", "/payment_processor_authorization_code", _) => {
+            processor::payment_processor_authorization_code
+        }
+        (Dialect::Atrium, "POST", "/token", _) => processor::token,
+        (Dialect::Atrium, "GET", "/tokens", _) => processor::list_tokens,
+        (Dialect::Atrium, "GET", "/account/account_numbers", _) => processor::account_numbers,
+        (Dialect::Atrium, "POST", "/account/check_balance", _) => processor::check_balance,
+        (Dialect::Atrium, "GET", "/payment_account", _) => processor::payment_account,
+        (Dialect::Atrium, "GET", "/account/transactions", _) => processor::account_owners,
         (Dialect::Atrium, "PUT", _, Some("")) => members::update,
         (Dialect::Atrium, "POST", _, Some(action))
             if jobs::of_action(action.trim_start_matches('/')).is_some() =>
@@ -166,13 +195,17 @@ pub fn rule(api: Dialect, method: &str, template: &str) -> Option<Rule> {
         (Dialect::Atrium, "GET", _, Some("/credentials")) => members::credentials,
         (Dialect::Atrium, "GET", _, Some("/oauth_window_uri")) => members::oauth_window_uri,
         (Dialect::Atrium, "GET", _, Some("/statements/{statement_guid}.pdf")) => pdf::download,
+        (Dialect::Atrium, ..) => return platform_data::rule(method, template),
         _ => return None,
     })
 }
 
 /// Atrium `POST /users`: an identifier is unique (409).
 fn create_user(world: &mut World, call: &Call<'_>) -> Answer {
-    let mut user = call.inner();
+    // MX cannot create a user from nothing: `{"user": {}}` makes one (every
+    // field optional), a body without `user` is a 400 (the Platform specs
+    // do not mark the wrapper required; Atrium's does).
+    let mut user = call.record()?;
     if let Some(id) = user.get("identifier").and_then(Value::as_str) {
         if world
             .store
@@ -194,10 +227,11 @@ fn create_user(world: &mut World, call: &Call<'_>) -> Answer {
     Ok(reply)
 }
 
-/// The world a simulator starts with: merchants, and the demo user (whose
-/// session Nexus uses) when `seed` is set.
+/// The world a simulator starts with: merchants, MX's default categories,
+/// and the demo user (whose session Nexus uses) when `seed` is set.
 fn seed(world: &mut World, seed: bool) {
     data::seed_merchants(world);
+    categories::seed(world);
     if seed {
         let mut user = serde_json::Map::new();
         user.insert("guid".into(), json!(DEMO_USER_GUID));

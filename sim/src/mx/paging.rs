@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::engine::call::Call;
+use crate::engine::call::{Call, Reply};
 
 pub const DEFAULT_PER_PAGE: i64 = 25;
 pub const MIN_PER_PAGE: i64 = 10;
@@ -21,9 +21,32 @@ pub fn per_page(requested: Option<i64>, max: i64) -> i64 {
 /// The most records per page of a list, but institutions'.
 pub const MAX_PER_PAGE: i64 = 1000;
 
+/// The paging parameters whose values beyond 64 bits MX's paging takes as
+/// the largest (smallest) 64-bit integer rather than refusing them: a huge
+/// `records_per_page` is above the maximum (so 25 per page, as above), a
+/// huge `page` past the end (an empty page; `current_page` answers
+/// `i64::MAX`, the page asked for as far as 64 bits tell it).
+pub fn clamps(param: &str) -> bool {
+    matches!(param, "page" | "records_per_page")
+}
+
 /// The page of a list of `total` records whose maximum per page is `max`:
 /// the records to skip, the records to take, and its `pagination` object.
+///
+/// A list without `page` / `records_per_page` is answered whole, as one
+/// page (assumption: MX documents no pagination for those lists, but the
+/// Platform's answers carry a `pagination` object, which then says so:
+/// page 1 of 1, at least the default per page).
 pub fn window(call: &Call<'_>, total: usize, max: i64) -> (usize, usize, Value) {
+    if !call.is_paged() {
+        let pagination = json!({
+            "current_page": 1,
+            "per_page": (total as i64).max(DEFAULT_PER_PAGE),
+            "total_entries": total,
+            "total_pages": 1,
+        });
+        return (0, total, pagination);
+    }
     let per = per_page(call.query_i64("records_per_page"), max);
     let current = call.query_i64("page").unwrap_or(1).max(1);
     let total = total as i64;
@@ -37,6 +60,14 @@ pub fn window(call: &Call<'_>, total: usize, max: i64) -> (usize, usize, Value) 
         "total_pages": pages,
     });
     (start, per as usize, pagination)
+}
+
+/// A list answer of `items`: the page the call asks for and its
+/// `pagination` (the whole list where the operation is not paged).
+pub fn list(call: &Call<'_>, items: Vec<Value>, max: i64) -> Reply {
+    let total = items.len();
+    let (page, pagination) = page(call, items.into_iter(), total, max);
+    call.list(page, Some(pagination))
 }
 
 /// One page of the `total` `items` (only the page is collected), and its

@@ -93,6 +93,9 @@ pub struct World {
     pub outbox: Option<Vec<Value>>,
     /// The user the Nexus session belongs to.
     pub session_user: Option<String>,
+    /// The Platform's processor-token flow: authorization codes not yet
+    /// exchanged, and the access tokens issued for them.
+    pub processor: super::processor::Grants,
 }
 
 impl World {

@@ -35,6 +35,9 @@ pub struct Body {
     /// The media types it may be sent in.
     pub media: Vec<String>,
     pub schema: Schema,
+    /// The property the body wraps its record in (`{"member": {…}}`:
+    /// `member`), if its schema has one; `None`: the body is the record.
+    pub wrapper: Option<String>,
 }
 
 /// A documented answer.
@@ -130,20 +133,6 @@ impl Spec {
                     params.retain(|q| q.name != param.name || q.location != param.location);
                     params.push(param);
                 }
-                let body = op.get("requestBody").map(|b| {
-                    let b = schema::resolve(doc, b);
-                    let content = b.get("content").and_then(Value::as_object);
-                    Body {
-                        required: b.get("required").and_then(Value::as_bool).unwrap_or(false),
-                        media: content
-                            .map(|c| c.keys().cloned().collect())
-                            .unwrap_or_default(),
-                        schema: content
-                            .and_then(|c| c.values().find_map(|m| m.get("schema")))
-                            .map(|s| Schema::compile(doc, s))
-                            .unwrap_or(Schema::ANY),
-                    }
-                });
                 let mut answers: Vec<Answer> = op
                     .get("responses")
                     .and_then(Value::as_object)
@@ -170,6 +159,9 @@ impl Spec {
                     })
                     .collect();
                 answers.sort_by_key(|a| a.status);
+                let body = op
+                    .get("requestBody")
+                    .map(|b| request_body(doc, schema::resolve(doc, b), &answers));
                 let (path, ids) = guid_names(path);
                 for p in params.iter_mut().filter(|p| p.location == In::Path) {
                     if let Some(stem) = p.name.strip_suffix("_identifier") {
@@ -259,6 +251,43 @@ fn canonical_name(stem: &str) -> String {
         "institution" => "institution_code".to_string(),
         _ => format!("{stem}_guid"),
     }
+}
+
+/// A request body, compiled.
+fn request_body(doc: &Value, b: &Value, answers: &[Answer]) -> Body {
+    let content = b.get("content").and_then(Value::as_object);
+    let schema = content
+        .and_then(|c| c.values().find_map(|m| m.get("schema")))
+        .map(|s| Schema::compile(doc, s))
+        .unwrap_or(Schema::ANY);
+    Body {
+        required: b.get("required").and_then(Value::as_bool).unwrap_or(false),
+        media: content
+            .map(|c| c.keys().cloned().collect())
+            .unwrap_or_default(),
+        wrapper: wrapper(&schema, answers),
+        schema,
+    }
+}
+
+/// The property a body schema wraps its record in: its only object-typed
+/// property, or (a body with others beside it, such as v20250224's
+/// `data_request` beside `member`) the one the first documented answer
+/// wraps its record in too.
+fn wrapper(body: &Schema, answers: &[Answer]) -> Option<String> {
+    let objects = body.object_properties();
+    if let [only] = objects.as_slice() {
+        return Some(only.to_string());
+    }
+    let answered = answers
+        .iter()
+        .find_map(|a| a.schema.as_ref())
+        .map(Schema::object_properties)
+        .unwrap_or_default();
+    objects
+        .into_iter()
+        .find(|k| answered.contains(k))
+        .map(str::to_string)
 }
 
 fn param(doc: &Value, p: &Value) -> Option<Param> {

@@ -114,7 +114,12 @@ impl Schema {
                 }
             }
             Kind::Integer { min, max } => match value.as_f64() {
-                Some(n) if value.is_i64() || value.is_u64() => bounds(at, n, *min, *max),
+                Some(n) if value.is_i64() => bounds(at, n, *min, *max),
+                // An integer, but not one of 64 bits (the simulator's, and
+                // the clients' `i64`, integers).
+                Some(n) if value.is_u64() || (n.fract() == 0.0 && n.abs() >= 2f64.powi(63)) => {
+                    Err(out_of_range(at, value))
+                }
                 _ => Err(wrong(at, "an integer", value)),
             },
             Kind::Number { min, max } => match value.as_f64() {
@@ -143,20 +148,37 @@ impl Schema {
     /// `value` in this schema's shape: every property present (null, or `[]`
     /// for arrays, where `value` has none), nothing the schema lacks. Moves
     /// the values it keeps rather than copying them.
+    ///
+    /// A nested object with no data is `null`, never an object whose every
+    /// field is null, where its schema allows that (`nullable`, or an
+    /// optional property: absent, which the simulator answers as `null` as
+    /// it does for every optional field): a hollow object is not a record
+    /// (the Platform's transaction `geolocation`, `merchant`, …: an
+    /// all-null one breaks their enums and `anyOf`). Only a required,
+    /// non-nullable object with no data is filled with nulls.
     pub fn shape(&self, value: Option<Value>) -> Value {
         match (&self.kind, value) {
-            (Kind::Object { properties, .. }, Some(Value::Object(mut src))) => Value::Object(
+            (
+                Kind::Object {
+                    properties,
+                    required,
+                },
+                Some(Value::Object(mut src)),
+            ) => Value::Object(
                 properties
                     .iter()
-                    .map(|(key, s)| (key.clone(), s.shape(src.remove(key))))
+                    .map(|(key, s)| {
+                        let shaped = s.shape(src.remove(key));
+                        let hollow = s.is_object()
+                            && is_hollow(&shaped)
+                            && (s.nullable || !required.contains(key));
+                        (key.clone(), if hollow { Value::Null } else { shaped })
+                    })
                     .collect(),
             ),
-            (Kind::Object { properties, .. }, None | Some(Value::Null)) => Value::Object(
-                properties
-                    .iter()
-                    .map(|(key, s)| (key.clone(), s.shape(None)))
-                    .collect(),
-            ),
+            (Kind::Object { .. }, None | Some(Value::Null)) => {
+                self.shape(Some(Value::Object(serde_json::Map::new())))
+            }
             (Kind::Array(items), Some(Value::Array(list))) => {
                 Value::Array(list.into_iter().map(|v| items.shape(Some(v))).collect())
             }
@@ -177,6 +199,14 @@ impl Schema {
             (Kind::Integer { .. }, Some(Value::String(s))) => {
                 s.trim().parse::<i64>().map_or(Value::Null, Value::from)
             }
+            // A request may send a fraction where the answer documents an
+            // integer (the Platform's iteration items: `item_type` a number
+            // in the create body, an integer code in the answer): answered
+            // as the integer it is, or null when it is none.
+            (Kind::Integer { .. }, Some(Value::Number(n))) if !n.is_i64() => n
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 2f64.powi(63))
+                .map_or(Value::Null, |f| Value::from(f as i64)),
             (_, value) => value.unwrap_or(Value::Null),
         }
     }
@@ -206,6 +236,28 @@ impl Schema {
         }
     }
 
+    /// The object-typed properties of an object schema, in the spec's order.
+    pub fn object_properties(&self) -> Vec<&str> {
+        match &self.kind {
+            Kind::Object { properties, .. } => properties
+                .iter()
+                .filter(|(_, s)| matches!(s.kind, Kind::Object { .. }))
+                .map(|(k, _)| k.as_str())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Is it an object, or a choice whose first option is one (what
+    /// [`Schema::shape`] fills field by field)?
+    fn is_object(&self) -> bool {
+        match &self.kind {
+            Kind::Object { .. } => true,
+            Kind::OneOf(options) => options.first().is_some_and(Schema::is_object),
+            _ => false,
+        }
+    }
+
     /// The property names of an object schema, in the spec's order.
     pub fn property_names(&self) -> Vec<&str> {
         match &self.kind {
@@ -213,6 +265,12 @@ impl Schema {
             _ => Vec::new(),
         }
     }
+}
+
+/// An object whose every field is null (and that has one at least).
+fn is_hollow(v: &Value) -> bool {
+    v.as_object()
+        .is_some_and(|o| !o.is_empty() && o.values().all(Value::is_null))
 }
 
 fn bounds(at: &str, n: f64, min: Option<f64>, max: Option<f64>) -> Result<(), String> {
@@ -225,6 +283,16 @@ fn bounds(at: &str, n: f64, min: Option<f64>, max: Option<f64>) -> Result<(), St
         ));
     }
     Ok(())
+}
+
+/// The refusal of an integer beyond 64 bits.
+pub fn out_of_range(at: &str, value: impl std::fmt::Display) -> String {
+    format!(
+        "{} is out of range: {value} is not a 64-bit integer ({}..={})",
+        shown(at),
+        i64::MIN,
+        i64::MAX
+    )
 }
 
 fn shown(at: &str) -> &str {
@@ -386,11 +454,33 @@ mod tests {
 
     #[test]
     fn shaping_fills_every_property_and_drops_the_rest() {
-        let shaped = compiled().shape(Some(json!({ "guid": "USR-1", "secret": "x", "home": {} })));
+        let shaped = compiled().shape(Some(
+            json!({ "guid": "USR-1", "secret": "x", "home": { "city": "Lehi", "zip": 1 } }),
+        ));
         assert_eq!(
             shaped,
-            json!({ "guid": "USR-1", "age": null, "tags": [], "home": { "city": null } })
+            json!({ "guid": "USR-1", "age": null, "tags": [], "home": { "city": "Lehi" } })
         );
+    }
+
+    /// An optional (or nullable) nested object without data is null, not
+    /// an object of nulls; a required one is filled.
+    #[test]
+    fn a_nested_object_without_data_is_null_unless_required() {
+        let s = compiled();
+        for home in [json!({}), json!({ "city": null }), Value::Null] {
+            let shaped = s.shape(Some(json!({ "guid": "USR-1", "home": home })));
+            assert_eq!(shaped["home"], Value::Null, "{shaped}");
+        }
+        assert_eq!(s.shape(None)["home"], Value::Null);
+        let doc = json!({});
+        let required = Schema::compile(
+            &doc,
+            &json!({ "type": "object", "required": ["home"], "properties": {
+                "home": { "type": "object", "properties": { "city": { "type": "string" } } },
+            } }),
+        );
+        assert_eq!(required.shape(None), json!({ "home": { "city": null } }));
     }
 
     #[test]

@@ -142,13 +142,19 @@ fn url_text(s: &str) -> String {
 pub(crate) async fn call(sim: &Simulator, api: &str, op: &Operation, known: &mut Known, n: usize) {
     let basic = crate::platform::basic();
     let platform = crate::platform::version_of(api);
+    // The processor-token operations: a code request for the known
+    // account, the processor's exchange of a fresh code, a fresh token.
+    let prepared = match platform {
+        Some(v) => crate::processor::prepare(sim, v, op, known).await,
+        None => None,
+    };
     let (base, auth): (String, Vec<(&str, &str)>) = if api == "nexus" {
         (
             sim.nexus_base_url(),
             vec![("MD-SESSION-TOKEN", mx_sim::DEMO_SESSION_TOKEN)],
         )
     } else if let Some(v) = platform {
-        let mut auth = crate::platform::auth(op, &basic);
+        let mut auth = crate::platform::auth(prepared.as_ref(), &basic);
         auth.push(("Accept-Version", v.version));
         (sim.platform_base_url(), auth)
     } else {
@@ -172,7 +178,10 @@ pub(crate) async fn call(sim: &Simulator, api: &str, op: &Operation, known: &mut
         .to_string();
     let mut headers = auth;
     headers.push(("Accept", &accept));
-    let body = body(op, n);
+    let body = match &prepared {
+        Some(p) => p.body.clone(),
+        None => body(op, n),
+    };
     let media = op
         .body
         .as_ref()
@@ -181,7 +190,10 @@ pub(crate) async fn call(sim: &Simulator, api: &str, op: &Operation, known: &mut
     if body.is_some() {
         headers.push(("Content-Type", &media));
     }
-    let url = format!("{base}{}{}", path_of(op, known), required_query(op));
+    let query = prepared
+        .as_ref()
+        .map_or_else(|| required_query(op), |p| p.query.clone());
+    let url = format!("{base}{}{query}", path_of(op, known));
     let a = send(
         &op.method,
         &url,

@@ -3,10 +3,13 @@
 
 mod binary;
 mod every_operation;
+mod findings;
 mod helpers;
 mod jobs;
 mod mxbank;
 mod platform;
+mod platform_data;
+mod processor;
 mod runtime_spec;
 
 mod validation;

@@ -4,7 +4,6 @@
 //! operation of each version served.
 
 use base64::Engine as _;
-use mx_sim::spec::Scheme;
 use mx_sim::Operation;
 use serde_json::json;
 
@@ -30,14 +29,14 @@ pub const V20111101: Version = Version {
     api: "platform-v20111101",
     version: "v20111101",
     json: VENDOR,
-    operations: 166,
+    operations: 167,
 };
 
 pub const V20250224: Version = Version {
     api: "platform-v20250224",
     version: "v20250224",
     json: "application/json",
-    operations: 169,
+    operations: 170,
 };
 
 pub const VERSIONS: [Version; 2] = [V20111101, V20250224];
@@ -56,17 +55,15 @@ pub fn basic() -> String {
     )
 }
 
-/// The `Authorization` an operation needs: Basic, or the bearer token of
-/// the processor-token operations.
-pub fn auth<'a>(op: &Operation, basic: &'a str) -> Vec<(&'static str, &'a str)> {
-    let bearer = op
-        .security
-        .first()
-        .is_some_and(|alt| alt.iter().any(|s| matches!(s, Scheme::Bearer)));
-    if bearer {
-        vec![("Authorization", "Bearer demo-session-token")]
-    } else {
-        vec![("Authorization", basic)]
+/// The `Authorization` an operation needs: `prepared` (the processor-token
+/// operations' credentials, `processor::prepare`), else the client's Basic.
+pub fn auth<'a>(
+    prepared: Option<&'a crate::processor::Prepared>,
+    basic: &'a str,
+) -> Vec<(&'static str, &'a str)> {
+    match prepared {
+        Some(p) => vec![("Authorization", p.authorization.as_str())],
+        None => vec![("Authorization", basic)],
     }
 }
 
@@ -302,11 +299,24 @@ async fn every_operation_answers(v: Version) {
         format!("/users/{u}/accounts/{account_guid}/transactions"),
         format!("/users/{u}/members/{connected}/statements"),
         "/merchants".to_string(),
+        // The Platform's data of the connected member (platform_data.rs).
+        format!("/users/{u}/investment_holdings"),
+        format!("/users/{u}/insights"),
+        format!("/users/{u}/repeating_transactions"),
+        format!("/users/{u}/spending_plans"),
     ] {
         let a = platform(&sim, v, "GET", &path, &headers).await;
         assert_eq!(a.status, 200, "{path}: {a:?}");
         learn(&mut known, &sim, v.api, &a.json());
     }
+    let plan = known["spending_plan_guid"].clone();
+    let path = format!("/users/{u}/spending_plans/{plan}/spending_plan_accounts");
+    learn(
+        &mut known,
+        &sim,
+        v.api,
+        &platform(&sim, v, "GET", &path, &headers).await.json(),
+    );
 
     // Managed members, their accounts and transactions are their own
     // collections under the same parameter names: their GUIDs come only
@@ -422,6 +432,16 @@ async fn every_operation_answers(v: Version) {
             served += 1;
             continue;
         }
+        if op.method == "POST" && op.template.text.ends_with("/split") {
+            // MX: a split transaction can't be split again until it is
+            // un-split (Delete Split Transactions); v20250224's two split
+            // routes split the same transaction.
+            let (basic, t) = (basic(), &k["transaction_guid"]);
+            let path = format!("/users/{u}/transactions/{t}/split");
+            let headers = [("Authorization", basic.as_str()), ("Accept", v.json)];
+            let a = platform(&sim, v, "DELETE", &path, &headers).await;
+            assert_eq!(a.status, 204, "unsplit first: {a:?}");
+        }
         call(&sim, v.api, op, &mut k, n).await;
         if op.method == "POST" && !op.template.ends_with_param() {
             let scope = if is_managed { &mut managed } else { &mut known };
@@ -440,13 +460,9 @@ async fn every_operation_answers(v: Version) {
         unseeded,
         [
             "credit_card_product_guid",
-            "holding_guid",
-            "insight_guid",
             "iteration_number",
             "merchant_location_guid",
-            "repeating_transaction_guid",
             "reward_guid",
-            "spending_plan_account_guid",
         ]
     );
 }
