@@ -81,10 +81,24 @@ fn throughput(c: &mut Criterion) {
         )
         .unwrap()
     };
-    // BENCHMARKS.md §4 has the comparison with the hand-written simulator
-    // this crate replaced, measured in one run before it was removed.
-    let sim = rt.block_on(mx_sim::start()).unwrap();
-    let sims = [("mx-sim", client(sim.atrium_base_url()))];
+    // `MX_BENCH_SIMS=name=URL,name=URL` (`cargo xtask bench-sim`): running
+    // simulators to drive, e.g. this one and an earlier commit's, in one
+    // run; otherwise this crate's, in process.
+    let external: Vec<(String, Client)> = std::env::var("MX_BENCH_SIMS")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|s| s.split_once('='))
+        .map(|(name, url)| (name.to_string(), client(url.to_string())))
+        .collect();
+    let _in_process;
+    let sims = if external.is_empty() {
+        let sim = rt.block_on(mx_sim::start()).unwrap();
+        let sims = vec![("mx-sim".to_string(), client(sim.atrium_base_url()))];
+        _in_process = sim;
+        sims
+    } else {
+        external
+    };
     let bodies: Vec<_> = sims
         .iter()
         .map(|(_, c)| rt.block_on(member_body(c)))

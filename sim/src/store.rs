@@ -21,8 +21,9 @@ pub struct Store {
     refs: RefIndex,
 }
 
-/// The reference fields of a record: its `*_guid` string fields. They never
-/// change once stored (updates keep them; `get_mut` callers must too).
+/// The reference fields of a record: its `*_guid` string fields. A record
+/// whose references change is stored again with `put` (which re-indexes
+/// it); `get_mut` callers must keep them.
 fn references(r: &Record) -> impl Iterator<Item = (&str, &str)> {
     r.iter().filter_map(|(k, v)| {
         (k != "guid" && k.ends_with("_guid"))

@@ -34,6 +34,20 @@ pub fn month_of(t: SystemTime) -> (String, String) {
     (format!("{year:04}-{month:02}-01"), date(next, 1))
 }
 
+/// The first and last day of the calendar month `back` months before the
+/// month of `t` (0: its own month), in UTC.
+pub fn month_before(t: SystemTime, back: u32) -> (String, String) {
+    let mut month = month_of(t);
+    for _ in 0..back {
+        let first = humantime::parse_rfc3339(&format!("{}T00:00:00Z", month.0)).unwrap_or(t);
+        let day_before = first
+            .checked_sub(Duration::from_secs(86_400))
+            .unwrap_or(first);
+        month = month_of(day_before);
+    }
+    month
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,6 +71,23 @@ mod tests {
         assert_eq!(
             month("2026-04-30T00:00:00Z"),
             ("2026-04-01".into(), "2026-04-30".into())
+        );
+    }
+
+    #[test]
+    fn the_months_before_cross_years() {
+        let at = humantime::parse_rfc3339("2026-01-31T12:00:00Z").unwrap();
+        assert_eq!(
+            month_before(at, 0),
+            ("2026-01-01".into(), "2026-01-31".into())
+        );
+        assert_eq!(
+            month_before(at, 1),
+            ("2025-12-01".into(), "2025-12-31".into())
+        );
+        assert_eq!(
+            month_before(at, 2),
+            ("2025-11-01".into(), "2025-11-30".into())
         );
     }
 }

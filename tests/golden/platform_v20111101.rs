@@ -256,6 +256,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `created_at` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub created_at: ::std::option::Option<::std::string::String>,
+        ///The unique identifier for the `credit_card_product` associated with the account. Defined by MX.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub credit_card_product_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `credit_limit` of `AccountResponse`, as MX's spec names it (the spec describes it no further).
         pub credit_limit: ::std::option::Option<f64>,
@@ -5232,71 +5235,72 @@ See [Widget Types](/api-reference/platform-api/reference/widget-types) for a lis
         cash_balance_set_by : "cash_balance_set_by" opt, 19 => cash_surrender_value :
         "cash_surrender_value" opt, 20 => cash_surrender_value_set_by :
         "cash_surrender_value_set_by" opt, 21 => created_at : "created_at" opt, 22 =>
-        credit_limit : "credit_limit" opt, 23 => credit_limit_set_by :
-        "credit_limit_set_by" opt, 24 => currency_code : "currency_code" opt, 25 =>
-        currency_code_set_by : "currency_code_set_by" opt, 26 => day_payment_is_due :
-        "day_payment_is_due" opt, 27 => day_payment_is_due_set_by :
-        "day_payment_is_due_set_by" opt, 28 => death_benefit : "death_benefit" opt, 29 =>
-        death_benefit_set_by : "death_benefit_set_by" opt, 30 => federal_insurance_status
-        : "federal_insurance_status" opt, 31 => feed_account_number :
-        "feed_account_number" opt, 32 => feed_account_subtype : "feed_account_subtype"
-        opt, 33 => feed_account_type : "feed_account_type" opt, 34 => feed_apr :
-        "feed_apr" opt, 35 => feed_apy : "feed_apy" opt, 36 => feed_available_balance :
-        "feed_available_balance" opt, 37 => feed_balance : "feed_balance" opt, 38 =>
-        feed_cash_balance : "feed_cash_balance" opt, 39 => feed_cash_surrender_value :
-        "feed_cash_surrender_value" opt, 40 => feed_credit_limit : "feed_credit_limit"
-        opt, 41 => feed_currency_code : "feed_currency_code" opt, 42 =>
-        feed_day_payment_is_due : "feed_day_payment_is_due" opt, 43 => feed_death_benefit
-        : "feed_death_benefit" opt, 44 => feed_holdings_value : "feed_holdings_value"
-        opt, 45 => feed_interest_rate : "feed_interest_rate" opt, 46 => feed_is_closed :
-        "feed_is_closed" opt, 47 => feed_last_payment : "feed_last_payment" opt, 48 =>
-        feed_last_payment_at : "feed_last_payment_at" opt, 49 => feed_loan_amount :
-        "feed_loan_amount" opt, 50 => feed_matures_on : "feed_matures_on" opt, 51 =>
-        feed_minimum_balance : "feed_minimum_balance" opt, 52 => feed_minimum_payment :
-        "feed_minimum_payment" opt, 53 => feed_name : "feed_name" opt, 54 =>
-        feed_nickname : "feed_nickname" opt, 55 => feed_original_balance :
-        "feed_original_balance" opt, 56 => feed_payment_due_at : "feed_payment_due_at"
-        opt, 57 => feed_payoff_balance : "feed_payoff_balance" opt, 58 =>
-        feed_routing_number : "feed_routing_number" opt, 59 => feed_started_on :
-        "feed_started_on" opt, 60 => feed_statement_balance : "feed_statement_balance"
-        opt, 61 => feed_total_account_value : "feed_total_account_value" opt, 62 => guid
-        : "guid" opt, 63 => holdings_value : "holdings_value" opt, 64 =>
-        holdings_value_set_by : "holdings_value_set_by" opt, 65 => id : "id" opt, 66 =>
-        imported_at : "imported_at" opt, 67 => institution_code : "institution_code" opt,
-        68 => institution_guid : "institution_guid" opt, 69 => insured_name :
-        "insured_name" opt, 70 => interest_rate : "interest_rate" opt, 71 =>
-        interest_rate_set_by : "interest_rate_set_by" opt, 72 => is_closed : "is_closed"
-        opt, 73 => is_closed_set_by : "is_closed_set_by" opt, 74 => is_hidden :
-        "is_hidden" opt, 75 => is_manual : "is_manual" opt, 76 => last_payment :
-        "last_payment" opt, 77 => last_payment_at : "last_payment_at" opt, 78 =>
-        last_payment_at_set_by : "last_payment_at_set_by" opt, 79 => last_payment_set_by
-        : "last_payment_set_by" opt, 80 => loan_amount : "loan_amount" opt, 81 =>
-        loan_amount_set_by : "loan_amount_set_by" opt, 82 => margin_balance :
-        "margin_balance" opt, 83 => matures_on : "matures_on" opt, 84 =>
-        matures_on_set_by : "matures_on_set_by" opt, 85 => member_guid : "member_guid"
-        opt, 86 => member_id : "member_id" opt, 87 => member_is_managed_by_user :
-        "member_is_managed_by_user" opt, 88 => metadata : "metadata" opt, 89 =>
-        minimum_balance : "minimum_balance" opt, 90 => minimum_balance_set_by :
-        "minimum_balance_set_by" opt, 91 => minimum_payment : "minimum_payment" opt, 92
-        => minimum_payment_set_by : "minimum_payment_set_by" opt, 93 => name : "name"
-        opt, 94 => name_set_by : "name_set_by" opt, 95 => nickname : "nickname" opt, 96
-        => nickname_set_by : "nickname_set_by" opt, 97 => original_balance :
-        "original_balance" opt, 98 => original_balance_set_by : "original_balance_set_by"
-        opt, 99 => pay_out_amount : "pay_out_amount" opt, 100 => payment_due_at :
-        "payment_due_at" opt, 101 => payment_due_at_set_by : "payment_due_at_set_by" opt,
-        102 => payoff_balance : "payoff_balance" opt, 103 => payoff_balance_set_by :
-        "payoff_balance_set_by" opt, 104 => premium_amount : "premium_amount" opt, 105 =>
-        property_type : "property_type" opt, 106 => routing_number : "routing_number"
-        opt, 107 => started_on : "started_on" opt, 108 => started_on_set_by :
-        "started_on_set_by" opt, 109 => statement_balance : "statement_balance" opt, 110
-        => statement_balance_set_by : "statement_balance_set_by" opt, 111 => subtype :
-        "subtype" opt, 112 => subtype_set_by : "subtype_set_by" opt, 113 =>
-        today_ugl_amount : "today_ugl_amount" opt, 114 => today_ugl_percentage :
-        "today_ugl_percentage" opt, 115 => total_account_value : "total_account_value"
-        opt, 116 => total_account_value_set_by : "total_account_value_set_by" opt, 117 =>
-        total_account_value_ugl : "total_account_value_ugl" opt, 118 => type_ : "type"
-        opt, 119 => type_set_by : "type_set_by" opt, 120 => updated_at : "updated_at"
-        opt, 121 => user_guid : "user_guid" opt, 122 => user_id : "user_id" opt }
+        credit_card_product_guid : "credit_card_product_guid" opt, 23 => credit_limit :
+        "credit_limit" opt, 24 => credit_limit_set_by : "credit_limit_set_by" opt, 25 =>
+        currency_code : "currency_code" opt, 26 => currency_code_set_by :
+        "currency_code_set_by" opt, 27 => day_payment_is_due : "day_payment_is_due" opt,
+        28 => day_payment_is_due_set_by : "day_payment_is_due_set_by" opt, 29 =>
+        death_benefit : "death_benefit" opt, 30 => death_benefit_set_by :
+        "death_benefit_set_by" opt, 31 => federal_insurance_status :
+        "federal_insurance_status" opt, 32 => feed_account_number : "feed_account_number"
+        opt, 33 => feed_account_subtype : "feed_account_subtype" opt, 34 =>
+        feed_account_type : "feed_account_type" opt, 35 => feed_apr : "feed_apr" opt, 36
+        => feed_apy : "feed_apy" opt, 37 => feed_available_balance :
+        "feed_available_balance" opt, 38 => feed_balance : "feed_balance" opt, 39 =>
+        feed_cash_balance : "feed_cash_balance" opt, 40 => feed_cash_surrender_value :
+        "feed_cash_surrender_value" opt, 41 => feed_credit_limit : "feed_credit_limit"
+        opt, 42 => feed_currency_code : "feed_currency_code" opt, 43 =>
+        feed_day_payment_is_due : "feed_day_payment_is_due" opt, 44 => feed_death_benefit
+        : "feed_death_benefit" opt, 45 => feed_holdings_value : "feed_holdings_value"
+        opt, 46 => feed_interest_rate : "feed_interest_rate" opt, 47 => feed_is_closed :
+        "feed_is_closed" opt, 48 => feed_last_payment : "feed_last_payment" opt, 49 =>
+        feed_last_payment_at : "feed_last_payment_at" opt, 50 => feed_loan_amount :
+        "feed_loan_amount" opt, 51 => feed_matures_on : "feed_matures_on" opt, 52 =>
+        feed_minimum_balance : "feed_minimum_balance" opt, 53 => feed_minimum_payment :
+        "feed_minimum_payment" opt, 54 => feed_name : "feed_name" opt, 55 =>
+        feed_nickname : "feed_nickname" opt, 56 => feed_original_balance :
+        "feed_original_balance" opt, 57 => feed_payment_due_at : "feed_payment_due_at"
+        opt, 58 => feed_payoff_balance : "feed_payoff_balance" opt, 59 =>
+        feed_routing_number : "feed_routing_number" opt, 60 => feed_started_on :
+        "feed_started_on" opt, 61 => feed_statement_balance : "feed_statement_balance"
+        opt, 62 => feed_total_account_value : "feed_total_account_value" opt, 63 => guid
+        : "guid" opt, 64 => holdings_value : "holdings_value" opt, 65 =>
+        holdings_value_set_by : "holdings_value_set_by" opt, 66 => id : "id" opt, 67 =>
+        imported_at : "imported_at" opt, 68 => institution_code : "institution_code" opt,
+        69 => institution_guid : "institution_guid" opt, 70 => insured_name :
+        "insured_name" opt, 71 => interest_rate : "interest_rate" opt, 72 =>
+        interest_rate_set_by : "interest_rate_set_by" opt, 73 => is_closed : "is_closed"
+        opt, 74 => is_closed_set_by : "is_closed_set_by" opt, 75 => is_hidden :
+        "is_hidden" opt, 76 => is_manual : "is_manual" opt, 77 => last_payment :
+        "last_payment" opt, 78 => last_payment_at : "last_payment_at" opt, 79 =>
+        last_payment_at_set_by : "last_payment_at_set_by" opt, 80 => last_payment_set_by
+        : "last_payment_set_by" opt, 81 => loan_amount : "loan_amount" opt, 82 =>
+        loan_amount_set_by : "loan_amount_set_by" opt, 83 => margin_balance :
+        "margin_balance" opt, 84 => matures_on : "matures_on" opt, 85 =>
+        matures_on_set_by : "matures_on_set_by" opt, 86 => member_guid : "member_guid"
+        opt, 87 => member_id : "member_id" opt, 88 => member_is_managed_by_user :
+        "member_is_managed_by_user" opt, 89 => metadata : "metadata" opt, 90 =>
+        minimum_balance : "minimum_balance" opt, 91 => minimum_balance_set_by :
+        "minimum_balance_set_by" opt, 92 => minimum_payment : "minimum_payment" opt, 93
+        => minimum_payment_set_by : "minimum_payment_set_by" opt, 94 => name : "name"
+        opt, 95 => name_set_by : "name_set_by" opt, 96 => nickname : "nickname" opt, 97
+        => nickname_set_by : "nickname_set_by" opt, 98 => original_balance :
+        "original_balance" opt, 99 => original_balance_set_by : "original_balance_set_by"
+        opt, 100 => pay_out_amount : "pay_out_amount" opt, 101 => payment_due_at :
+        "payment_due_at" opt, 102 => payment_due_at_set_by : "payment_due_at_set_by" opt,
+        103 => payoff_balance : "payoff_balance" opt, 104 => payoff_balance_set_by :
+        "payoff_balance_set_by" opt, 105 => premium_amount : "premium_amount" opt, 106 =>
+        property_type : "property_type" opt, 107 => routing_number : "routing_number"
+        opt, 108 => started_on : "started_on" opt, 109 => started_on_set_by :
+        "started_on_set_by" opt, 110 => statement_balance : "statement_balance" opt, 111
+        => statement_balance_set_by : "statement_balance_set_by" opt, 112 => subtype :
+        "subtype" opt, 113 => subtype_set_by : "subtype_set_by" opt, 114 =>
+        today_ugl_amount : "today_ugl_amount" opt, 115 => today_ugl_percentage :
+        "today_ugl_percentage" opt, 116 => total_account_value : "total_account_value"
+        opt, 117 => total_account_value_set_by : "total_account_value_set_by" opt, 118 =>
+        total_account_value_ugl : "total_account_value_ugl" opt, 119 => type_ : "type"
+        opt, 120 => type_set_by : "type_set_by" opt, 121 => updated_at : "updated_at"
+        opt, 122 => user_guid : "user_guid" opt, 123 => user_id : "user_id" opt }
     }
     ::mx_client::__private::de_object! {
         AccountResponseBody { 0 => account : "account" opt }

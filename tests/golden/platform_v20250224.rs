@@ -276,6 +276,9 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         ///The date and time the account was created, represented in ISO 8601 format with a timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
+        ///The unique identifier for the `credit_card_product` associated with the account. Defined by MX.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub credit_card_product_guid: ::std::option::Option<::std::string::String>,
         ///The credit limit associated with the `account`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub credit_limit: ::std::option::Option<f64>,
@@ -5518,31 +5521,32 @@ See [Widget Types](https://docs.mx.com/api-reference/platform-api/reference/widg
         available_credit : "available_credit" opt, 9 => balance : "balance" opt, 10 =>
         cash_balance : "cash_balance" opt, 11 => cash_surrender_value :
         "cash_surrender_value" opt, 12 => created_at : "created_at" opt, 13 =>
-        credit_limit : "credit_limit" opt, 14 => currency_code : "currency_code" opt, 15
-        => day_payment_is_due : "day_payment_is_due" opt, 16 => death_benefit :
-        "death_benefit" opt, 17 => federal_insurance_status : "federal_insurance_status"
-        opt, 18 => guid : "guid" opt, 19 => id : "id" opt, 20 => imported_at :
-        "imported_at" opt, 21 => institution_code : "institution_code" opt, 22 =>
-        insured_name : "insured_name" opt, 23 => interest_rate : "interest_rate" opt, 24
-        => is_closed : "is_closed" opt, 25 => is_hidden : "is_hidden" opt, 26 =>
-        is_manual : "is_manual" opt, 27 => last_payment : "last_payment" opt, 28 =>
-        last_payment_at : "last_payment_at" opt, 29 => loan_amount : "loan_amount" opt,
-        30 => margin_balance : "margin_balance" opt, 31 => matures_on : "matures_on" opt,
-        32 => member_guid : "member_guid" opt, 33 => member_id : "member_id" opt, 34 =>
-        member_is_managed_by_user : "member_is_managed_by_user" opt, 35 => metadata :
-        "metadata" opt, 36 => minimum_balance : "minimum_balance" opt, 37 =>
-        minimum_payment : "minimum_payment" opt, 38 => name : "name" opt, 39 => nickname
-        : "nickname" opt, 40 => original_balance : "original_balance" opt, 41 =>
-        pay_out_amount : "pay_out_amount" opt, 42 => payment_due_at : "payment_due_at"
-        opt, 43 => payoff_balance : "payoff_balance" opt, 44 => premium_amount :
-        "premium_amount" opt, 45 => property_type : "property_type" opt, 46 =>
-        routing_number : "routing_number" opt, 47 => started_on : "started_on" opt, 48 =>
-        statement_balance : "statement_balance" opt, 49 => subtype : "subtype" opt, 50 =>
-        today_ugl_amount : "today_ugl_amount" opt, 51 => today_ugl_percentage :
-        "today_ugl_percentage" opt, 52 => total_account_value : "total_account_value"
-        opt, 53 => total_account_value_ugl : "total_account_value_ugl" opt, 54 => type_ :
-        "type" opt, 55 => updated_at : "updated_at" opt, 56 => user_guid : "user_guid"
-        opt, 57 => user_id : "user_id" opt }
+        credit_card_product_guid : "credit_card_product_guid" opt, 14 => credit_limit :
+        "credit_limit" opt, 15 => currency_code : "currency_code" opt, 16 =>
+        day_payment_is_due : "day_payment_is_due" opt, 17 => death_benefit :
+        "death_benefit" opt, 18 => federal_insurance_status : "federal_insurance_status"
+        opt, 19 => guid : "guid" opt, 20 => id : "id" opt, 21 => imported_at :
+        "imported_at" opt, 22 => institution_code : "institution_code" opt, 23 =>
+        insured_name : "insured_name" opt, 24 => interest_rate : "interest_rate" opt, 25
+        => is_closed : "is_closed" opt, 26 => is_hidden : "is_hidden" opt, 27 =>
+        is_manual : "is_manual" opt, 28 => last_payment : "last_payment" opt, 29 =>
+        last_payment_at : "last_payment_at" opt, 30 => loan_amount : "loan_amount" opt,
+        31 => margin_balance : "margin_balance" opt, 32 => matures_on : "matures_on" opt,
+        33 => member_guid : "member_guid" opt, 34 => member_id : "member_id" opt, 35 =>
+        member_is_managed_by_user : "member_is_managed_by_user" opt, 36 => metadata :
+        "metadata" opt, 37 => minimum_balance : "minimum_balance" opt, 38 =>
+        minimum_payment : "minimum_payment" opt, 39 => name : "name" opt, 40 => nickname
+        : "nickname" opt, 41 => original_balance : "original_balance" opt, 42 =>
+        pay_out_amount : "pay_out_amount" opt, 43 => payment_due_at : "payment_due_at"
+        opt, 44 => payoff_balance : "payoff_balance" opt, 45 => premium_amount :
+        "premium_amount" opt, 46 => property_type : "property_type" opt, 47 =>
+        routing_number : "routing_number" opt, 48 => started_on : "started_on" opt, 49 =>
+        statement_balance : "statement_balance" opt, 50 => subtype : "subtype" opt, 51 =>
+        today_ugl_amount : "today_ugl_amount" opt, 52 => today_ugl_percentage :
+        "today_ugl_percentage" opt, 53 => total_account_value : "total_account_value"
+        opt, 54 => total_account_value_ugl : "total_account_value_ugl" opt, 55 => type_ :
+        "type" opt, 56 => updated_at : "updated_at" opt, 57 => user_guid : "user_guid"
+        opt, 58 => user_id : "user_id" opt }
     }
     ::mx_client::__private::de_object! {
         AccountResponseBody { 0 => account : "account" opt }

@@ -128,17 +128,14 @@ pub struct Ids {
 }
 
 /// Instantiates the macro `$step` once per enabled Platform version, with
-/// the version's module name, its crate module, the `Accept` its JSON
-/// answers come in (a few operations declare `Accept` as a required header
-/// parameter), and the builder methods of the path parameters v20250224
-/// renames (`{user_identifier}` where v20111101 has `{user_guid}`, …).
+/// the version's module name, its crate module, and the builder methods of
+/// the path parameters v20250224 renames (`{user_identifier}` where v20111101 has `{user_guid}`, …).
 macro_rules! for_each_version {
     ($step:ident) => {
         #[cfg(feature = "platform-v20111101")]
         $step!(
             v20111101,
             mx_client::platform::v20111101,
-            accept: "application/vnd.mx.api.v1+json",
             user: user_guid,
             member: member_guid,
             account: account_guid,
@@ -149,7 +146,6 @@ macro_rules! for_each_version {
         $step!(
             v20250224,
             mx_client::platform::v20250224,
-            accept: "application/json",
             user: user_identifier,
             member: member_identifier,
             account: account_identifier,
@@ -165,7 +161,6 @@ macro_rules! every_operation {
     (
         $module:ident,
         $api:path,
-        accept: $accept:literal,
         user: $user:ident,
         member: $member:ident,
         account: $account:ident,
@@ -245,7 +240,7 @@ macro_rules! every_operation {
                 data::holdings_and_statements(&mx, &mut c, &ids).await;
                 data::merchants_and_categories(&mx, &mut c, &ids).await;
                 insights::insights(&mx, &mut c, &ids).await;
-                insights::derived(&sim, &mx, &mut c, &ids).await;
+                insights::derived(&mx, &mut c, &ids).await;
                 let made = records::records(&mx, &mut c, &ids).await;
                 let planned = plans::plans(&mx, &mut c, &ids).await;
                 let managed_made = managed::managed_data(&mx, &mut c, &ids).await;

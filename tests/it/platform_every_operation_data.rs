@@ -9,7 +9,6 @@ macro_rules! data {
     (
         $module:ident,
         $api:path,
-        accept: $accept:literal,
         user: $user:ident,
         member: $member:ident,
         account: $account:ident,

@@ -7,7 +7,6 @@ macro_rules! flows {
     (
         $module:ident,
         $api:path,
-        accept: $accept:literal,
         user: $user:ident,
         member: $member:ident,
         account: $account:ident,

@@ -23,7 +23,6 @@ macro_rules! insights {
     (
         $module:ident,
         $api:path,
-        accept: $accept:literal,
         user: $user:ident,
         member: $member:ident,
         account: $account:ident,
@@ -236,7 +235,7 @@ macro_rules! insights {
             /// Rewards after fetching them, the credit card's product,
             /// repeating transactions, verifiable credentials, the cash flow
             /// profile, and enhanced transactions.
-            pub async fn derived(sim: &mx_sim::Simulator, mx: &Client, c: &mut Calls, ids: &Ids) {
+            pub async fn derived(mx: &Client, c: &mut Calls, ids: &Ids) {
                 let (u, g) = (ids.user.as_str(), ids.member.as_str());
                 let fetched = c
                     .body(
@@ -278,7 +277,7 @@ macro_rules! insights {
                 let read = set(&read, "reward");
                 assert_eq!(read.guid.as_deref(), Some(r));
                 assert_eq!(read.balance, rewards[0].balance);
-                credit_card_product(sim, mx, c, ids).await;
+                credit_card_product(mx, c, ids).await;
                 repeating_and_credentials(mx, c, ids).await;
                 enhance(mx, c).await;
                 cash_flow_profile(mx, c, u).await;
@@ -318,36 +317,26 @@ macro_rules! insights {
 
             /// MX: "The required `credit_card_product_guid` can be found on
             /// the `account` object" (the spec's parameter, and
-            /// https://docs.mx.com/other/rewards/credit-card-products); the spec's
-            /// `AccountResponse` leaves the field out, so it is read from
-            /// the credit card account's JSON.
-            async fn credit_card_product(
-                sim: &mx_sim::Simulator,
-                mx: &Client,
-                c: &mut Calls,
-                ids: &Ids,
-            ) {
-                let url = format!(
-                    "{}/users/{}/accounts/{}",
-                    sim.platform_base_url(),
-                    ids.user,
-                    ids.credit_card
-                );
-                let account: serde_json::Value = reqwest::Client::new()
-                    .get(url)
-                    .basic_auth(mx_sim::DEMO_CLIENT_ID, Some(mx_sim::DEMO_API_KEY))
-                    .header("Accept", $accept)
-                    .header("Accept-Version", stringify!($module))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                let p = account["account"]["credit_card_product_guid"].as_str();
-                let p = p.unwrap_or_else(|| {
-                    panic!("no credit_card_product_guid on the credit card: {account}")
-                });
+            /// https://docs.mx.com/other/rewards/credit-card-products; the
+            /// overlays add the field the specs' `AccountResponse` leaves
+            /// out).
+            async fn credit_card_product(mx: &Client, c: &mut Calls, ids: &Ids) {
+                let account = c
+                    .body(
+                        "read_account",
+                        mx.read_account()
+                            .user_guid(&ids.user)
+                            .account_guid(&ids.credit_card)
+                            .send()
+                            .await,
+                    )
+                    .account;
+                let account = set(&account, "read_account: account");
+                let p = set(
+                    &account.credit_card_product_guid,
+                    "the credit card's credit_card_product_guid",
+                )
+                .as_str();
                 let product = c
                     .body(
                         "credit_card",

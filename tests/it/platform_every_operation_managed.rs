@@ -17,7 +17,6 @@ macro_rules! managed {
     (
         $module:ident,
         $api:path,
-        accept: $accept:literal,
         user: $user:ident,
         member: $member:ident,
         account: $account:ident,

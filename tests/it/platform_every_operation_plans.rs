@@ -19,7 +19,6 @@ macro_rules! plans {
     (
         $module:ident,
         $api:path,
-        accept: $accept:literal,
         user: $user:ident,
         member: $member:ident,
         account: $account:ident,

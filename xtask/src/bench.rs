@@ -174,17 +174,41 @@ pub fn report() -> Result<(), String> {
         println!("\nt(1000)/t(100) = {:.2} (linear: 10)", t1000 / t100);
     }
     println!();
+    simulator_rows(&dir.join("simulator_create_then_read"));
+    Ok(())
+}
+
+/// The simulator bench's rows: requests/s per simulator the bench drove
+/// (its id's first part: `mx-sim`, or `before` and `after` of `cargo
+/// xtask bench-sim`) and client count, with after / before when both ran.
+fn simulator_rows(group: &Path) {
+    let mut names: Vec<String> = std::fs::read_dir(group)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().is_dir() && e.file_name() != "report")
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    println!();
     println!(
-        "| simulator, concurrent clients | requests/s (median) | iteration (median [95% CI]) |"
+        "| simulator | concurrent clients | requests/s (median) | iteration (median [95% CI]) |"
     );
-    println!("|---|---|---|");
+    println!("|---|---|---|---|");
+    let rps = |name: &str, n: u32| {
+        estimate(&group.join(name).join(n.to_string()))
+            .map(|e| (f64::from(3 * n) / (e.median / 1e9), e))
+    };
     for n in [1u32, 8, 64] {
-        if let Some(e) = estimate(&dir.join("simulator_create_then_read").join(n.to_string())) {
-            let rps = f64::from(3 * n) / (e.median / 1e9);
-            println!("| {n} | {rps:.0} | {} |", spread(&e));
+        for name in &names {
+            if let Some((r, e)) = rps(name, n) {
+                println!("| {name} | {n} | {r:.0} | {} |", spread(&e));
+            }
+        }
+        if let (Some((before, _)), Some((after, _))) = (rps("before", n), rps("after", n)) {
+            println!("| after / before | {n} | **{:.3}** | |", after / before);
         }
     }
-    Ok(())
 }
 
 pub(crate) fn cargo(root: &Path, args: &[&str]) -> Result<(Duration, String), String> {

@@ -124,7 +124,7 @@ impl Checkout {
 
 /// Extracts commit `rev` of the repository at `root` into `dir` (`git
 /// archive`), replacing what was there.
-fn extract(root: &Path, rev: &str, dir: &Path) -> Result<(), String> {
+pub(crate) fn extract(root: &Path, rev: &str, dir: &Path) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let archive = Command::new("git")

@@ -5,6 +5,7 @@ mod features_cost;
 mod generate;
 mod instructions;
 mod package;
+mod sim_throughput;
 mod sync;
 mod upstream;
 
@@ -64,6 +65,13 @@ enum Command {
         /// Also measure this commit (extracted under target/bench-features).
         #[arg(long, value_name = "REV")]
         against: Option<String>,
+    },
+    /// Measure the simulator's throughput here and at an earlier commit in
+    /// one run: both built (release) and started, one bench driving both.
+    BenchSim {
+        /// The commit to compare with (extracted under target/bench-sim).
+        #[arg(long, value_name = "REV")]
+        against: String,
     },
     /// Prove that an upstream-style spec change (a new nullable response
     /// field, a new operation with its own schema, a new enum value in every
@@ -127,6 +135,7 @@ fn main() -> ExitCode {
         Command::BenchInstructions => instructions::run(),
         Command::BenchBuild { runs, clean } => bench::build(runs, clean),
         Command::BenchFeatures { runs, against } => features_cost::run(runs, against),
+        Command::BenchSim { against } => sim_throughput::run(&against),
         Command::UpstreamCheck { keep } => upstream::run(keep),
         Command::PackageCheck => package::run(),
         Command::SpecSync {

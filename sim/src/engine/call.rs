@@ -136,6 +136,14 @@ impl Call<'_> {
         }
     }
 
+    /// Does the schema of the record the body carries declare `field`?
+    pub fn declares(&self, field: &str) -> bool {
+        self.record_schema().is_some_and(|s| match &s.kind {
+            Kind::Object { properties, .. } => properties.contains_key(field),
+            _ => false,
+        })
+    }
+
     /// The schema of the record the body carries.
     fn record_schema(&self) -> Option<&Schema> {
         let body = self.op.body.as_ref()?;

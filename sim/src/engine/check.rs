@@ -108,10 +108,7 @@ pub fn content_type(op: &Operation, headers: &HeaderMap, has_body: bool) -> Resu
         return Ok(());
     };
     let got = header(headers, "content-type").map(mx_specs::essence);
-    if got
-        .as_deref()
-        .is_some_and(|g| body.media.iter().any(|m| m.eq_ignore_ascii_case(g)))
-    {
+    if got.is_some_and(|g| body.media.iter().any(|m| m.eq_ignore_ascii_case(g))) {
         return Ok(());
     }
     Err(Fail::new(
@@ -119,7 +116,7 @@ pub fn content_type(op: &Operation, headers: &HeaderMap, has_body: bool) -> Resu
         format!(
             "Content-Type must be {}, not {}",
             body.media.join(" or "),
-            got.as_deref().unwrap_or("absent")
+            got.unwrap_or("absent")
         ),
     ))
 }

@@ -68,6 +68,19 @@ pub fn resolve<'c>(
     Ok(last)
 }
 
+/// May an update change the field `key` of the record its path names? Not
+/// the record's own `guid`, nor the keys that tie it to the path's parents
+/// (the path's parameters: `user_guid`, …); another reference
+/// (`tag_guid`, `category_guid`) where the request's schema declares it,
+/// so that a body cannot move a record under a parent its path does not
+/// name.
+fn changeable(call: &Call<'_>, key: &str) -> bool {
+    if key == "guid" || call.params.iter().any(|(p, _)| p == key) {
+        return false;
+    }
+    !key.ends_with("_guid") || call.declares(key)
+}
+
 fn one_of(call: &Call<'_>, status: u16, r: &Record) -> Reply {
     call.one(status, Value::Object(r.clone()))
 }
@@ -100,17 +113,21 @@ pub fn answer(world: &mut impl Resources, call: &Call<'_>) -> Answer {
                 })
             }
             "PUT" | "PATCH" => {
-                let changes = call.inner();
-                let r = world
-                    .store_mut()
-                    .get_mut(table, id)
+                let mut r = world
+                    .store()
+                    .get(table, id)
+                    .cloned()
                     .ok_or_else(|| Fail::not_found(table, id))?;
-                for (k, v) in changes {
-                    if k != "guid" && !k.ends_with("_guid") {
+                for (k, v) in call.inner() {
+                    if changeable(call, &k) {
                         r.insert(k, v);
                     }
                 }
-                Ok(one_of(call, success(call), r))
+                let reply = one_of(call, success(call), &r);
+                // Stored again (not changed in place): a changed reference
+                // is one the store's index must follow.
+                world.store_mut().put(table, r);
+                Ok(reply)
             }
             _ => {
                 let r = world
@@ -154,7 +171,19 @@ pub fn answer(world: &mut impl Resources, call: &Call<'_>) -> Answer {
 /// `from_date` / `to_date`, matching the query's field filters; paged as
 /// the rules page it.
 fn list(world: &impl Resources, call: &Call<'_>, collection: &str) -> Reply {
-    let filters = filters(call);
+    list_of(world, call, collection, &filters(call), |_| true)
+}
+
+/// A list of the collection's records whose fields equal `filters` and
+/// that `keep` keeps, within `from_date` / `to_date`, matching the query's
+/// field filters; paged as the rules page it.
+pub fn list_of(
+    world: &impl Resources,
+    call: &Call<'_>,
+    collection: &str,
+    filters: &[(String, String)],
+    keep: impl Fn(&Record) -> bool,
+) -> Reply {
     let fields = field_filters(call);
     let (from, to) = (call.query_str("from_date"), call.query_str("to_date"));
     // `from_date` / `to_date` bound the records' `date` (ISO dates compare
@@ -172,7 +201,8 @@ fn list(world: &impl Resources, call: &Call<'_>, collection: &str) -> Reply {
     let records = || {
         world
             .store()
-            .select(collection, &filters)
+            .select(collection, filters)
+            .filter(|r| keep(r))
             .filter(in_range)
             .filter(matching)
     };

@@ -1,12 +1,12 @@
 //! MX's default categories: the 21 top-level categories every user shares
 //! (MX's Categories Overview,
-//! https://docs.mx.com/api-reference/platform-api/reference/categories),
+//! <https://docs.mx.com/api-reference/platform-api/reference/categories>),
 //! with the subcategories MX Bank's transactions are filed under, and the
 //! Platform's lists of them: `GET /categories/default`,
 //! `GET /users/{user_guid}/categories/default`, and
 //! `GET /users/{user_guid}/categories`, which lists "both default categories
 //! and custom categories" (MX's custom categories guide,
-//! https://docs.mx.com/personalization/guides/categories).
+//! <https://docs.mx.com/personalization/guides/categories>).
 //!
 //! The top-level GUIDs are MX's own: the Categories guide names Shopping
 //! `CAT-aad51b46-d6f7-3da5-fd6e-492328b3023f`, and MX's widget sources

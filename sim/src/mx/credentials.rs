@@ -29,7 +29,7 @@ fn header_secret<'a>(config: &'a Config, name: &str) -> Option<&'a str> {
 /// HTTP Basic: `POST /token` takes the processor's `processor_id` and
 /// `api_key` ("In the authorization header, include your `processor_id`
 /// and `api_key`", MX's How-to Guide for Processors,
-/// https://docs.mx.com/products/connectivity/instant-account-verification/processor-token/processor-guide);
+/// <https://docs.mx.com/products/connectivity/instant-account-verification/processor-token/processor-guide>);
 /// every other operation the client's id and API key. Bearer (the
 /// processor operations): a token `POST /token` issued that has not
 /// expired.

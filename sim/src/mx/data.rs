@@ -1,7 +1,8 @@
 //! MX-Bank-like test data: merchants and their locations (seeded once) and,
 //! when a member first connects, its accounts (checking, savings, credit
 //! card, investment with holdings), transactions at those merchants (filed
-//! under MX's default categories, at the merchant's location), account
+//! under MX's default categories, at the merchant's location; the checking
+//! account's with two months of history), account
 //! numbers, account owners and statements; then the Platform's data made
 //! from them (`insights`, `repeating`, `notifications`, `spending_plan`)
 //! and the rewards a fetch asked for (`rewards`). Everything is stored in
@@ -15,7 +16,7 @@ use serde_json::json;
 use super::lists::object;
 use super::world::World;
 use crate::store::{guid, text, Record};
-use crate::time::{date, rfc3339};
+use crate::time::{date, month_before, rfc3339};
 
 /// (guid, name, website, category, city, state, latitude, longitude)
 type MerchantSeed = (
@@ -240,10 +241,12 @@ fn create_account(
         "guid": account, "institution_code": owner.code, "name": format!("{} {name}", owner.bank),
         "type": kind, "balance": balance, "available_balance": balance, "currency_code": "USD",
         "account_number": format!("****{}", &number[number.len() - 4..]),
-        "is_closed": false, "created_at": stamp, "updated_at": stamp,
+        "is_closed": false, "is_manual": false, "created_at": stamp, "updated_at": stamp,
     })));
     match kind {
         "CREDIT_CARD" => {
+            let product = super::credit_cards::product_of(&owner.code);
+            a.insert("credit_card_product_guid".into(), json!(product));
             a.insert("credit_limit".into(), json!(5000.0));
             a.insert("available_credit".into(), json!(5000.0 - balance));
             a.insert("minimum_payment".into(), json!(25.0));
@@ -267,6 +270,9 @@ fn create_account(
     }
     if kind != "INVESTMENT" {
         create_transactions(world, owner, &account, n, kind);
+    }
+    if kind == "CHECKING" {
+        create_history(world, owner, &account);
     }
     create_owner_and_statement(world, owner, &account);
     world.store.put("accounts", a);
@@ -298,8 +304,8 @@ fn create_holdings(world: &mut World, owner: &Owner, account: &str) {
 /// location.
 fn create_transactions(world: &mut World, owner: &Owner, account: &str, n: usize, kind: &str) {
     let stamp = owner.stamp();
-    for (t, (mg, mname, _, category, ..)) in MERCHANTS.iter().enumerate() {
-        let income = *category == "Paycheck";
+    for (t, merchant) in MERCHANTS.iter().enumerate() {
+        let income = merchant.3 == "Paycheck";
         if income && kind == "CREDIT_CARD" {
             continue;
         }
@@ -308,24 +314,60 @@ fn create_transactions(world: &mut World, owner: &Owner, account: &str, n: usize
         } else {
             4.5 + 10.0 * t as f64
         };
-        let filed = super::categories::by_name(category);
-        let mut tx = owner.of(account);
-        tx.extend(object(json!({
-            "guid": guid("TRN"), "merchant_guid": mg, "merchant_location_guid": location_of(mg),
-            "description": mname, "original_description": mname.to_uppercase(), "amount": amount,
-            "type": if income { "CREDIT" } else { "DEBIT" }, "category": category,
-            "category_guid": filed.as_ref().map(|c| &c.guid),
-            "top_level_category": filed.as_ref().map(|c| c.top_name),
-            "top_level_category_guid": filed.as_ref().map(|c| &c.top_guid),
-            "date": date(owner.now, (t + n) as u64), "posted_at": stamp, "transacted_at": stamp,
-            "status": "POSTED", "currency_code": "USD", "is_expense": !income,
-            "is_income": income, "is_bill_pay": false, "is_direct_deposit": income,
-            "is_fee": false, "is_international": false, "is_overdraft_fee": false,
-            "is_payroll_advance": false, "is_subscription": false, "is_manual": false,
-            "created_at": stamp, "updated_at": stamp,
-        })));
+        let day = date(owner.now, (t + n) as u64);
+        let tx = transaction(owner, account, merchant, amount, day, &stamp);
         world.store.put("transactions", tx);
     }
+}
+
+/// The checking account's history: its gas purchase at Shell in each of
+/// the two previous calendar months (on the 15th). Assumption (MX Bank's
+/// data is not published): an MX Bank account has some history before the
+/// last days, as an aggregation brings in past transactions; this is the
+/// history MX's auto-generated budgets need (`budgets.rs`).
+fn create_history(world: &mut World, owner: &Owner, account: &str) {
+    let Some(shell) = MERCHANTS.iter().find(|m| m.1 == "Shell") else {
+        return;
+    };
+    for back in 1..=2 {
+        let (first, _) = month_before(owner.now, back);
+        let day = format!("{}15", first.get(..8).unwrap_or_default());
+        let at = format!("{day}T12:00:00Z");
+        let amount = 36.0 + 2.5 * f64::from(back);
+        let tx = transaction(owner, account, shell, amount, day, &at);
+        world.store.put("transactions", tx);
+    }
+}
+
+/// A transaction of `account` at `merchant` on `day` (posted at `at`),
+/// filed under MX's default category of the merchant, at its location.
+fn transaction(
+    owner: &Owner,
+    account: &str,
+    &(mg, mname, _, category, ..): &MerchantSeed,
+    amount: f64,
+    day: String,
+    at: &str,
+) -> Record {
+    let income = category == "Paycheck";
+    let filed = super::categories::by_name(category);
+    let stamp = owner.stamp();
+    let mut tx = owner.of(account);
+    tx.extend(object(json!({
+        "guid": guid("TRN"), "merchant_guid": mg, "merchant_location_guid": location_of(mg),
+        "description": mname, "original_description": mname.to_uppercase(), "amount": amount,
+        "type": if income { "CREDIT" } else { "DEBIT" }, "category": category,
+        "category_guid": filed.as_ref().map(|c| &c.guid),
+        "top_level_category": filed.as_ref().map(|c| c.top_name),
+        "top_level_category_guid": filed.as_ref().map(|c| &c.top_guid),
+        "date": day, "posted_at": at, "transacted_at": at,
+        "status": "POSTED", "currency_code": "USD", "is_expense": !income,
+        "is_income": income, "is_bill_pay": false, "is_direct_deposit": income,
+        "is_fee": false, "is_international": false, "is_overdraft_fee": false,
+        "is_payroll_advance": false, "is_subscription": false, "is_manual": false,
+        "created_at": stamp, "updated_at": stamp,
+    })));
+    tx
 }
 
 /// An account's owner and its statement.

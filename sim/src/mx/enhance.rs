@@ -5,7 +5,7 @@
 //! assigned one or more classifications, merchants, or merchant locations.
 //! Enhanced transactions are not persisted or stored by MX" (MX's Enhance
 //! Transactions page,
-//! https://docs.mx.com/other/business-suite/enhance-business-transactions).
+//! <https://docs.mx.com/other/business-suite/enhance-business-transactions>).
 //!
 //! The simulator knows the merchants it seeds (`data::merchant_in`): a
 //! description naming one gets its name, category and location; any other

@@ -2,18 +2,18 @@
 //! connects, and the Platform's routes that read what an insight is
 //! about. MX: "Insights are cards that are personalized for a user … based
 //! on cleansed, transaction data"; "new users may have few or no insights
-//! at first" (https://docs.mx.com/products/experience/insights/); the
+//! at first" (<https://docs.mx.com/products/experience/insights/>); the
 //! fields are the Insights Overview's
-//! (https://docs.mx.com/api-reference/platform-api/reference/insights).
+//! (<https://docs.mx.com/api-reference/platform-api/reference/insights>).
 //!
 //! Two insights per member, each following one of MX's templates:
 //! - `DebtPaymentReminder` ("notifies users of an upcoming payment for a
 //!   liability account": an open account with a positive balance and a
 //!   `payment_due_at` in the future, MX Academy's Insights that Guide,
-//!   https://academy.mx.com/hc/en-us/articles/4416110633869-Insights-that-Guide),
+//!   <https://academy.mx.com/hc/en-us/articles/4416110633869-Insights-that-Guide>),
 //!   about the credit card and its scheduled payment;
 //! - `MonthlyCategoryTotal` (a template the Insights webhook page names,
-//!   https://docs.mx.com/resources/webhooks/insights), about the Coffee
+//!   <https://docs.mx.com/resources/webhooks/insights>), about the Coffee
 //!   Shops category, its merchant and transactions.
 //!
 //! Assumptions (MX is silent): the copy of each card (MX's default texts

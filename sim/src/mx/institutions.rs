@@ -218,3 +218,38 @@ pub fn credentials(_: &mut super::world::World, call: &Call<'_>) -> Answer {
         super::paging::MAX_PER_PAGE,
     ))
 }
+
+/// The demo client's favorite institutions, most popular first.
+/// Assumption: MX sets a client's favorites on request ("Please contact MX
+/// to set a list of favorites", List favorite institutions); the demo
+/// client's are MX Bank and Chase.
+const FAVORITES: &[&str] = &["mxbank", "chase"];
+
+/// The institutions partner-managed members can be created at. Assumption:
+/// MX sets them up for a client; the demo client's is MX Bank, the
+/// institution of the Platform spec's Create managed member example
+/// (`institution_code: mxbank`).
+const MANAGED: &[&str] = &["mxbank"];
+
+/// The records of the institutions `codes` names, as a paged list.
+fn listed(call: &Call<'_>, codes: &[&str], max: i64) -> Answer {
+    let records: Vec<Value> = codes
+        .iter()
+        .filter_map(|c| by_code(c))
+        .map(Institution::record)
+        .collect();
+    Ok(super::paging::list(call, records, max))
+}
+
+/// `GET /institutions/favorites`: "institutions that have been set as the
+/// partner's favorites, sorted by popularity" (the Platform specs), paged
+/// as the institutions' list is.
+pub fn favorites(_: &mut super::world::World, call: &Call<'_>) -> Answer {
+    listed(call, FAVORITES, 100)
+}
+
+/// `GET /managed_institutions`: "institutions which can be used to create
+/// partner-managed members" (the Platform specs), paged.
+pub fn managed(_: &mut super::world::World, call: &Call<'_>) -> Answer {
+    listed(call, MANAGED, super::paging::MAX_PER_PAGE)
+}

@@ -223,10 +223,10 @@ pub fn challenges(world: &mut World, call: &Call<'_>) -> Answer {
 /// `Allow`. MX's Nexus page documents the 405 ("A member must have a
 /// connection_status of CHALLENGED in order to successfully use the resume
 /// aggregation endpoint; a 405 Method Not Allowed error will be returned
-/// otherwise", https://docs.mx.com/api-reference/nexus/reference/resume-aggregation);
+/// otherwise", <https://docs.mx.com/api-reference/nexus/reference/resume-aggregation>);
 /// Atrium's page says only that "Only a member with connection status
 /// CHALLENGED can be resumed"
-/// (https://docs.mx.com/api-reference/atrium/reference/members/resume-aggregation-mfa)
+/// (<https://docs.mx.com/api-reference/atrium/reference/members/resume-aggregation-mfa>)
 /// and the Platform's errors page gives 405 for "A constraint on the
 /// requested endpoint wasn't met"; assumption: Atrium and the Platform
 /// answer as Nexus does. MX documents no `Allow`; RFC 9110 §15.5.6 wants

@@ -1,7 +1,7 @@
 //! Microdeposits of a user (MX's Microdeposits Overview,
-//! https://docs.mx.com/api-reference/platform-api/reference/microdeposits,
+//! <https://docs.mx.com/api-reference/platform-api/reference/microdeposits>,
 //! and Create a Microdeposit,
-//! https://docs.mx.com/api-reference/platform-api/reference/create-microdeposit):
+//! <https://docs.mx.com/api-reference/platform-api/reference/create-microdeposit>):
 //! a create answers "the new microdeposit record with a status of
 //! INITIATED or PREINITIATED" (pre-initiating sends only `email`,
 //! `first_name` and `last_name`); a verification that succeeds makes it
@@ -13,7 +13,7 @@
 //! answers `micro_deposits`, the records themselves, with `pagination`
 //! (its schema, MicrodepositsResponseBody). MX's one list page with an
 //! example, Nexus's List Microdeposits
-//! (https://docs.mx.com/api-reference/nexus/reference/list-microdeposits),
+//! (<https://docs.mx.com/api-reference/nexus/reference/list-microdeposits>),
 //! shows the same fields on each record.
 //!
 //! Assumptions (MX is silent): the institution of a microdeposit is MX
@@ -84,6 +84,23 @@ pub fn list(world: &mut World, call: &Call<'_>) -> Answer {
         .map(|r| Value::Object(r.clone()))
         .collect();
     Ok(lists::paged(world, call, records))
+}
+
+/// `GET /users/{user_guid}/account_verifications` ("List all
+/// verifications for a user": "the account verifications associated with
+/// the user, as well as the status of those verifications"): the user's
+/// microdeposit, as the one `micro_deposit` object the overlays type the
+/// answer (MicrodepositResponseBody); `null` when the user has none.
+/// Assumption (MX's sources disagree on one or a list): the one answered
+/// is the user's most recent microdeposit.
+pub fn verifications(world: &mut World, call: &Call<'_>) -> Answer {
+    generic::resolve(&world.store, call)?;
+    let latest = world
+        .store
+        .select("micro_deposits", &generic::filters(call))
+        .last()
+        .map_or(Value::Null, |r| Value::Object(r.clone()));
+    Ok(call.one(200, latest))
 }
 
 /// `PUT /micro_deposits/{micro_deposit_guid}/verify`: the deposit amounts

@@ -3,17 +3,23 @@
 //! Operations are found by method and path template; everything else is
 //! answered by the engine's generic resource rules.
 
+pub mod budgets;
+pub mod cash_flow;
 pub mod categories;
 pub mod credentials;
+pub mod credit_cards;
 pub mod data;
 pub mod enhance;
+pub mod goals;
 pub mod holdings;
 pub mod insights;
 pub mod institutions;
 pub mod jobs;
 pub mod lists;
+pub mod manual;
 pub mod member;
 pub mod members;
+pub mod merge;
 pub mod microdeposits;
 pub mod mxbank;
 pub mod notifications;
@@ -26,6 +32,7 @@ pub mod rewards;
 pub mod spending_plan;
 pub mod split;
 pub mod statuses;
+pub mod taggings;
 pub mod vc;
 pub mod webhooks;
 pub mod windows;
@@ -228,10 +235,12 @@ fn create_user(world: &mut World, call: &Call<'_>) -> Answer {
 }
 
 /// The world a simulator starts with: merchants, MX's default categories,
-/// and the demo user (whose session Nexus uses) when `seed` is set.
+/// MX's credit card products, and the demo user (whose session Nexus
+/// uses) when `seed` is set.
 fn seed(world: &mut World, seed: bool) {
     data::seed_merchants(world);
     categories::seed(world);
+    credit_cards::seed(world);
     if seed {
         let mut user = serde_json::Map::new();
         user.insert("guid".into(), json!(DEMO_USER_GUID));

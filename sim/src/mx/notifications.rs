@@ -1,5 +1,5 @@
 //! MX's notifications of a user (MX's Notifications Overview,
-//! https://docs.mx.com/api-reference/platform-api/reference/notifications):
+//! <https://docs.mx.com/api-reference/platform-api/reference/notifications>):
 //! "The read and list endpoints can return any notification associated
 //! with the user, including notifications created by MX for other channels
 //! besides PUSH"; "All notifications created through the API will be of
@@ -8,7 +8,7 @@
 //!
 //! When a member first connects, MX notifies the user of its credit
 //! card's coming payment (notification type 3, DEBT_PAYMENT_REMINDER, in
-//! MX's list of types, https://docs.mx.com/api-reference/nexus/reference/notifications-overview).
+//! MX's list of types, <https://docs.mx.com/api-reference/nexus/reference/notifications-overview>).
 //!
 //! Assumptions (MX is silent): an API notification's `notification_type`
 //! is null (MX does not publish API_NOTIFICATION's code); it is not

@@ -3,14 +3,18 @@
 //! collections (holdings), lists of what a record is about (insights),
 //! lists MX pages or derives (categories, rewards, microdeposits,
 //! notifications), answers computed from the request (enhance, split),
-//! reads by number or of "current" (spending plans), and verifiable
-//! credentials. Both Platform versions' paths are compiled to the same
+//! reads by number or of "current" (spending plans), verifiable
+//! credentials; and the user's own records the generic rules would make
+//! hollow (manual records, merges, generated budgets, goal positions, the
+//! cash flow profile, a tag's transactions) and MX's lists of institutions
+//! for a client. Both Platform versions' paths are compiled to the same
 //! templates (`{user_identifier}` → `{user_guid}`), so one rule serves
 //! both.
 
 use super::{
-    categories, enhance, holdings, insights, microdeposits, notifications, repeating, rewards,
-    spending_plan, split, vc, Rule,
+    budgets, cash_flow, categories, enhance, goals, holdings, insights, institutions, manual,
+    merge, microdeposits, notifications, repeating, rewards, spending_plan, split, taggings, vc,
+    Rule,
 };
 
 /// A spending plan's path, which its iterations' routes extend.
@@ -55,6 +59,28 @@ pub fn rule(method: &str, template: &str) -> Option<Rule> {
         ("GET", "/users/{user_guid}/micro_deposits", _) => microdeposits::list,
         ("PUT", "/micro_deposits/{micro_deposit_guid}/verify", _) => microdeposits::verify,
         ("GET", t, _) if t.starts_with("/vc/users/{user_guid}/") => vc::credential,
+        _ => return own_records(method, template),
+    })
+}
+
+/// The rule for a route of the user's own records, or of MX's lists of
+/// institutions for the client, if any.
+fn own_records(method: &str, template: &str) -> Option<Rule> {
+    const USER: &str = "/users/{user_guid}";
+    let sub = template.strip_prefix(USER);
+    Some(match (method, template, sub) {
+        ("GET", "/institutions/favorites", _) => institutions::favorites,
+        ("GET", "/managed_institutions", _) => institutions::managed,
+        ("GET", _, Some("/investment_holdings_deactivate")) => holdings::deactivate,
+        ("GET", _, Some("/account_verifications")) => microdeposits::verifications,
+        ("POST", _, Some("/accounts")) => manual::create_account,
+        ("POST", _, Some("/accounts/{account_guid}/transactions")) => manual::create_transaction,
+        ("POST", _, Some("/accounts/merge")) => merge::merge,
+        ("POST", _, Some("/budgets/generate")) => budgets::generate,
+        ("PUT", _, Some("/goals/reposition")) => goals::reposition,
+        ("GET", _, Some("/monthly_cash_flow_profile")) => cash_flow::read,
+        ("PUT", _, Some("/monthly_cash_flow_profile")) => cash_flow::update,
+        ("GET", _, Some("/tags/{tag_guid}/transactions")) => taggings::transactions,
         _ => return None,
     })
 }

@@ -7,7 +7,7 @@
 //!
 //! MX's pages: the operations' descriptions in both Platform specs, and the
 //! How-to Guide for Processors
-//! (https://docs.mx.com/products/connectivity/instant-account-verification/processor-token/processor-guide):
+//! (<https://docs.mx.com/products/connectivity/instant-account-verification/processor-token/processor-guide>):
 //! "The authorization code used in this request is one-time use", "Every
 //! `access_token` expires after 60 days", and for balances "a request to
 //! gather (aggregate) the information, followed by a request to read the

@@ -4,7 +4,7 @@
 //! (`GET /users/{user_guid}/repeating_transactions/{repeating_transaction_guid}`),
 //! which MX answers as a list (`repeating_transactions`, its schema).
 //! Repeating Transactions guide:
-//! https://docs.mx.com/api-reference/platform-api/reference/repeating-transactions-overview.
+//! <https://docs.mx.com/api-reference/platform-api/reference/repeating-transactions-overview>.
 //!
 //! Assumption (MX does not say which of a user's transactions repeat): the
 //! paycheck on the checking account is INCOME every other week (the

@@ -1,5 +1,5 @@
 //! MX's rewards of a member (MX's Rewards Endpoints,
-//! https://docs.mx.com/other/rewards/rewards-endpoints): "Calling [fetch
+//! <https://docs.mx.com/other/rewards/rewards-endpoints>): "Calling [fetch
 //! rewards] initiates an aggregation-type event which will gather the
 //! member's rewards information, as well as account and transaction
 //! information"; then List Rewards and Read Rewards answer what it

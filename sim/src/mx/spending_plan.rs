@@ -1,5 +1,5 @@
 //! MX's spending plan of a user (MX's Spending Plan Overview,
-//! https://docs.mx.com/api-reference/platform-api/reference/spending-plan-overview):
+//! <https://docs.mx.com/api-reference/platform-api/reference/spending-plan-overview>):
 //! the plan, its accounts, its iterations (`current_iteration_number`
 //! names "the current active associated spending_plan_iteration") and the
 //! current iteration's items.
@@ -8,8 +8,9 @@
 //! one); each member's accounts join the user's plans as it connects.
 //!
 //! Assumptions (MX is silent): an iteration is a calendar month, the first
-//! is number 1 and is the current one; a plan tracks the user's spending
-//! accounts (checking, savings, credit card), not investments; an item's
+//! is number 1 and is the current one; a plan tracks the user's
+//! aggregated spending accounts (checking, savings, credit card), not
+//! investments nor manual accounts (which never aggregate); an item's
 //! `actual_amount` is what the user's transactions in its category during
 //! the iteration add up to, and those are its `transaction_guids`.
 
@@ -64,6 +65,7 @@ fn add_accounts(world: &mut World, user_guid: &str, plan: &str) {
         .store
         .select("accounts", &user)
         .filter(|a| text(a, "type").is_some_and(|t| SPENDING.contains(&t)))
+        .filter(|a| a.get("is_manual") != Some(&Value::Bool(true)))
         .filter_map(|a| {
             let g = text(a, "guid")?.to_string();
             (!included.contains(&g)).then(|| (g, text(a, "member_guid").map(str::to_string)))

@@ -1,6 +1,6 @@
 //! Split transactions (both Platform specs, createSplitTransactions and
 //! deleteSplitTransactions; MX's page
-//! https://docs.mx.com/api-reference/platform-api-2026/reference/create-split-transactions):
+//! <https://docs.mx.com/api-reference/platform-api-2026/reference/create-split-transactions>):
 //! "This endpoint creates two or more child transactions that are branched
 //! from a previous transaction … the parent transaction's `has_been_split`
 //! field will automatically be updated to true and the child transactions'

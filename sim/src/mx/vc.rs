@@ -1,5 +1,5 @@
 //! MX's verifiable credentials (MX's Verifiable Credentials page,
-//! https://docs.mx.com/api-reference/platform-api/reference/verifiable-credentials):
+//! <https://docs.mx.com/api-reference/platform-api/reference/verifiable-credentials>):
 //! "A VC is returned as a JWT in the response. Decode the JWT to read the
 //! data. All data is in FDX v5.3 standardized data format." The JWT's
 //! payload holds `vc`: `@context`, `id` (the request's URL), `type`,

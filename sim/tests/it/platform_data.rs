@@ -115,8 +115,14 @@ impl Connected {
             ("Accept", accept),
             ("Accept-Version", self.v.version),
         ];
+        // The body's media type the operation declares (some v20111101
+        // operations take the vendor type).
+        let media = operation(&self.sim, self.v, method, path)
+            .body
+            .and_then(|b| b.media.first().cloned())
+            .unwrap_or_else(|| "application/json".into());
         if body.is_some() {
-            headers.push(("Content-Type", "application/json"));
+            headers.push(("Content-Type", media.as_str()));
         }
         let url = format!("{}{path}", self.sim.platform_base_url());
         send(
@@ -741,4 +747,412 @@ async fn microdeposits_are_listed_as_records_and_verified() {
         );
         assert!(verified["micro_deposit"]["verified_at"].is_string());
     });
+}
+
+// What every Platform operation answers through the generated clients
+// (`tests/it/platform_every_operation*.rs`) asks of the simulator: each
+// answer below was hollow (nulls, `[]`, a record of the wrong kind) before.
+
+#[tokio::test]
+async fn the_demo_client_has_favorite_and_managed_institutions() {
+    each_version!(|c| {
+        for path in ["/institutions/favorites", "/managed_institutions"] {
+            let list = c.get(path).await;
+            let institutions = records(&list, "institutions", path);
+            assert!(
+                institutions.iter().any(|i| i["code"] == "mxbank"),
+                "{path}: {list}"
+            );
+            for i in &institutions {
+                let read = c
+                    .get(&format!("/institutions/{}", i["code"].as_str().unwrap()))
+                    .await;
+                assert_eq!(&read["institution"]["name"], &i["name"], "{path}: {i}");
+            }
+        }
+        // A managed member at a managed institution.
+        let code = c.get("/managed_institutions").await["institutions"][0]["code"].clone();
+        let body = json!({ "member": { "institution_code": code, "name": "Credit union" } });
+        let path = format!("/users/{}/managed_members", c.user);
+        let made = c.send("POST", &path, c.v.json, Some(body)).await;
+        assert_eq!(made.status, 202, "{made:?}");
+        assert_eq!(made.json()["member"]["institution_code"], code);
+    });
+}
+
+#[tokio::test]
+async fn deactivating_holdings_answers_mx_message_until_a_holdings_call() {
+    each_version!(|c| {
+        let u = c.user.clone();
+        let off = c
+            .get(&format!("/users/{u}/investment_holdings_deactivate"))
+            .await;
+        assert_eq!(
+            off,
+            json!({ "message": "Successfully deactivated user from billing", "status": 200 })
+        );
+        let flag = |c: &Connected| {
+            c.sim.record("users", &c.user).unwrap()["is_deactivated_from_investment_holdings"]
+                .clone()
+        };
+        assert_eq!(flag(&c), true);
+        records(
+            &c.get(&format!("/users/{u}/investment_holdings")).await,
+            "investment_holdings",
+            "holdings",
+        );
+        assert_eq!(flag(&c), false, "a holdings call reactivates the user");
+        let unknown = c
+            .send(
+                "GET",
+                "/users/USR-unknown/investment_holdings_deactivate",
+                c.v.json,
+                None,
+            )
+            .await;
+        assert_eq!(unknown.status, 404, "{unknown:?}");
+    });
+}
+
+#[tokio::test]
+async fn the_credit_card_names_its_product_which_reads_back() {
+    each_version!(|c| {
+        let card = c.account("CREDIT_CARD").await;
+        let p = card["credit_card_product_guid"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no credit_card_product_guid: {card}"));
+        let read = c.get(&format!("/credit_card_products/{p}")).await;
+        let product = &read["credit_card_product"];
+        assert_real(product, "credit card product");
+        assert_eq!(product["guid"], p);
+        assert!(product["annual_fee"].is_number(), "{product}");
+        assert!(product["name"].is_string(), "{product}");
+        let checking = c.account("CHECKING").await;
+        assert_eq!(checking["credit_card_product_guid"], Value::Null);
+    });
+}
+
+#[tokio::test]
+async fn the_user_has_one_monthly_cash_flow_profile() {
+    each_version!(|c| {
+        let path = format!("/users/{}/monthly_cash_flow_profile", c.user);
+        let read = c.get(&path).await;
+        let profile = &read["monthly_cash_flow_profile"];
+        assert!(
+            profile["guid"]
+                .as_str()
+                .is_some_and(|g| g.starts_with("MCF-")),
+            "{read}"
+        );
+        assert_eq!(profile["user_guid"], json!(c.user));
+        assert_eq!(profile["uses_estimated_goals_contribution"], false);
+        assert!(profile["budgeted_expenses"].is_number(), "{read}");
+        // v20111101's spec names the wrapper `institution`.
+        let wrapper = if c.v.version == "v20111101" {
+            "institution"
+        } else {
+            "monthly_cash_flow_profile"
+        };
+        let body = json!({ wrapper: { "goals_contribution": 250.0 } });
+        let updated = c.call("PUT", &path, Some(body)).await;
+        let updated = &updated["monthly_cash_flow_profile"];
+        assert_eq!(updated["goals_contribution"], 250.0, "{updated}");
+        assert_eq!(updated["guid"], profile["guid"], "one profile");
+        assert_eq!(c.get(&path).await["monthly_cash_flow_profile"], *updated);
+        // Its budgeted expenses are the user's budgets.
+        let budget = c
+            .call("POST", &format!("/users/{}/budgets/generate", c.user), None)
+            .await;
+        let read = c.get(&path).await;
+        assert_eq!(
+            read["monthly_cash_flow_profile"]["budgeted_expenses"], budget["budget"]["amount"],
+            "{read}"
+        );
+    });
+}
+
+/// A tag of the user's named `name`; its GUID.
+async fn tag(c: &Connected, name: &str) -> String {
+    let body = json!({ "tag": { "name": name } });
+    let made = c
+        .call("POST", &format!("/users/{}/tags", c.user), Some(body))
+        .await;
+    guid(&made["tag"])
+}
+
+/// The GUIDs of the transactions listed under tag `tag`.
+async fn tagged(c: &Connected, tag: &str) -> Vec<String> {
+    let list = c
+        .get(&format!("/users/{}/tags/{tag}/transactions", c.user))
+        .await;
+    let listed = list["transactions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{list}"));
+    listed.iter().map(guid).collect()
+}
+
+#[tokio::test]
+async fn a_tag_lists_its_tagged_transactions_and_a_tagging_moves_between_tags() {
+    each_version!(|c| {
+        let u = c.user.clone();
+        let (work, trips) = (tag(&c, "Work").await, tag(&c, "Trips").await);
+        let t = guid(&c.transactions().await[0]);
+        let body = json!({ "tagging": { "tag_guid": work, "transaction_guid": t } });
+        let tagging = c
+            .call("POST", &format!("/users/{u}/taggings"), Some(body))
+            .await;
+        let g = guid(&tagging["tagging"]);
+        assert_eq!(tagged(&c, &work).await, vec![t.clone()]);
+        assert!(tagged(&c, &trips).await.is_empty());
+        // An update may change the tagging's tag (a reference the request
+        // declares), never its own GUID or its user (the path's parent).
+        let path = format!("/users/{u}/taggings/{g}");
+        let body = json!({ "tagging": { "tag_guid": trips, "guid": "TGN-other", "user_guid": "USR-other" } });
+        let moved = c.call("PUT", &path, Some(body)).await;
+        assert_eq!(moved["tagging"]["tag_guid"], json!(trips), "{moved}");
+        assert_eq!(moved["tagging"]["guid"], json!(g), "{moved}");
+        let stored = c.sim.record("taggings", &g).unwrap();
+        assert_eq!(stored["user_guid"], json!(u), "{stored}");
+        assert_eq!(c.get(&path).await["tagging"]["tag_guid"], json!(trips));
+        assert_eq!(tagged(&c, &trips).await, vec![t]);
+        assert!(tagged(&c, &work).await.is_empty());
+    });
+}
+
+/// The first day of this month, as MX writes dates.
+fn this_month() -> String {
+    format!("{}01", &today()[..8])
+}
+
+#[tokio::test]
+async fn budgets_are_generated_from_the_two_previous_months_of_spending() {
+    each_version!(|c| {
+        let u = c.user.clone();
+        let path = format!("/users/{u}/budgets/generate");
+        let made = c.call("POST", &path, None).await;
+        let budget = &made["budget"];
+        assert_real(budget, "generated budget");
+        let category = budget["category_guid"].as_str().unwrap().to_string();
+        // The average of the category's spending over the earlier months.
+        let before: Vec<Value> = c
+            .transactions()
+            .await
+            .into_iter()
+            .filter(|t| t["top_level_category"] == budget["name"])
+            .filter(|t| t["date"].as_str().unwrap() < this_month().as_str())
+            .collect();
+        assert!(!before.is_empty(), "the budget's history");
+        let total: f64 = before.iter().map(|t| t["amount"].as_f64().unwrap()).sum();
+        assert_eq!(budget["amount"], json!(total / 2.0), "{budget}");
+        let top = c.get(&format!("/categories/{category}")).await;
+        assert_eq!(top["category"]["name"], budget["name"], "{top}");
+        assert_eq!(
+            top["category"]["parent_guid"],
+            Value::Null,
+            "a top-level category"
+        );
+        assert_eq!(budget["user_guid"], json!(u));
+        // Stored, listed, and generated again without a duplicate.
+        let list = c.get(&format!("/users/{u}/budgets")).await;
+        let listed = records(&list, "budgets", "budgets");
+        assert_eq!(listed, vec![budget.clone()], "{list}");
+        let again = c.call("POST", &path, None).await;
+        assert_eq!(again["budget"]["guid"], budget["guid"], "{again}");
+        // A user without that history: MX's 422 (error code 4221).
+        let other = c
+            .call(
+                "POST",
+                "/users",
+                Some(json!({ "user": { "id": "no-history" } })),
+            )
+            .await;
+        let other = guid(&other["user"]);
+        let none = c
+            .send(
+                "POST",
+                &format!("/users/{other}/budgets/generate"),
+                c.v.json,
+                None,
+            )
+            .await;
+        assert_eq!(none.status, 422, "{none:?}");
+        assert!(
+            error_of(&none, c.v.json).contains("There aren't enough transactions"),
+            "{none:?}"
+        );
+    });
+}
+
+#[tokio::test]
+async fn reposition_goals_answers_the_goals_at_their_new_positions() {
+    each_version!(|c| {
+        let u = c.user.clone();
+        let savings = guid(&c.account("SAVINGS").await);
+        let mut goals = Vec::new();
+        for name in ["Trip to Japan", "New bike", "Piano"] {
+            let body = json!({ "goal": {
+                "account_guid": savings, "amount": 5000.0, "goal_type_name": "SAVE_AMOUNT",
+                "meta_type_name": "VACATION", "name": name,
+            }});
+            let made = c
+                .call("POST", &format!("/users/{u}/goals"), Some(body))
+                .await;
+            goals.push(guid(&made["goal"]));
+        }
+        let body = json!({ "goals": [{ "guid": goals[2], "position": 1 }] });
+        let moved = c
+            .call("PUT", &format!("/users/{u}/goals/reposition"), Some(body))
+            .await;
+        let order: Vec<(String, Value)> = moved["goals"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{moved}"))
+            .iter()
+            .map(|g| (guid(g), g["position"].clone()))
+            .collect();
+        assert_eq!(
+            order,
+            vec![
+                (goals[2].clone(), json!(1)),
+                (goals[0].clone(), json!(2)),
+                (goals[1].clone(), json!(3)),
+            ],
+            "the others follow in their order"
+        );
+        let read = c.get(&format!("/users/{u}/goals/{}", goals[0])).await;
+        assert_eq!(read["goal"]["position"], 2, "{read}");
+        let body = json!({ "goals": [{ "guid": "GOL-unknown", "position": 1 }] });
+        let unknown = c
+            .send(
+                "PUT",
+                &format!("/users/{u}/goals/reposition"),
+                c.v.json,
+                Some(body),
+            )
+            .await;
+        assert_eq!(unknown.status, 404, "{unknown:?}");
+    });
+}
+
+/// A manual savings account named `name`; its answer.
+async fn manual_account(c: &Connected, name: &str) -> Value {
+    let body = json!({ "account": { "account_type": "SAVINGS", "name": name, "balance": 120.0 } });
+    let made = c
+        .call("POST", &format!("/users/{}/accounts", c.user), Some(body))
+        .await;
+    made["account"].clone()
+}
+
+#[tokio::test]
+async fn manual_records_are_manual_and_aggregated_ones_are_not() {
+    each_version!(|c| {
+        let u = c.user.clone();
+        let account = manual_account(&c, "Cash jar").await;
+        assert_eq!(account["is_manual"], true, "{account}");
+        assert_eq!(account["type"], "SAVINGS", "{account}");
+        let a = guid(&account);
+        let body = json!({ "transaction": {
+            "amount": 12.5, "date": "2025-03-01", "description": "Farmers market", "type": "DEBIT",
+        }});
+        let txn = c
+            .call(
+                "POST",
+                &format!("/users/{u}/accounts/{a}/transactions"),
+                Some(body),
+            )
+            .await;
+        assert_eq!(txn["is_manual"], true, "{txn}");
+        assert_eq!(txn["account_guid"], json!(a), "{txn}");
+        let read = c
+            .get(&format!("/users/{u}/transactions/{}", guid(&txn)))
+            .await;
+        assert_eq!(read["transaction"]["is_manual"], true, "{read}");
+        for a in c.accounts().await {
+            assert_eq!(a["is_manual"], false, "{a}");
+        }
+        // A spending plan tracks the aggregated accounts, not manual ones.
+        let plan = c
+            .call("POST", &format!("/users/{u}/spending_plans"), None)
+            .await;
+        let p = format!(
+            "/users/{u}/spending_plans/{}/spending_plan_accounts",
+            guid(&plan)
+        );
+        let planned = records(&c.get(&p).await, "spending_plan_accounts", "plan accounts");
+        assert!(
+            planned
+                .iter()
+                .all(|pa| pa["account_guid"] != account["guid"]),
+            "{planned:?}"
+        );
+        let checking = guid(&c.account("CHECKING").await);
+        let path = format!("/users/{u}/accounts/{checking}/transactions");
+        for t in records(&c.get(&path).await, "transactions", "checking") {
+            assert_eq!(t["is_manual"], false, "{t}");
+        }
+    });
+}
+
+#[tokio::test]
+async fn the_users_verifications_answer_its_microdeposit() {
+    each_version!(|c| {
+        let u = c.user.clone();
+        let path = format!("/users/{u}/account_verifications");
+        assert_eq!(c.get(&path).await["micro_deposit"], Value::Null);
+        let body = json!({ "micro_deposit": {
+            "account_name": "Rent account", "account_number": "3331261",
+            "account_type": "CHECKING", "routing_number": "091000019",
+        }});
+        let made = c
+            .call("POST", &format!("/users/{u}/micro_deposits"), Some(body))
+            .await;
+        let md = &made["micro_deposit"];
+        let listed = c.get(&path).await;
+        assert_eq!(&listed["micro_deposit"], md, "{listed}");
+        let verify = format!("/micro_deposits/{}/verify", guid(md));
+        let body =
+            json!({ "micro_deposit": { "deposit_amount_1": 0.09, "deposit_amount_2": 0.09 } });
+        c.call("PUT", &verify, Some(body)).await;
+        assert_eq!(
+            c.get(&path).await["micro_deposit"]["status"],
+            "VERIFIED",
+            "its status follows"
+        );
+    });
+}
+
+#[tokio::test]
+async fn merging_accounts_keeps_the_first_and_deletes_the_others() {
+    let c = Connected::new(crate::platform::V20250224).await;
+    let u = c.user.clone();
+    let kept = guid(&manual_account(&c, "Jar A").await);
+    let other = guid(&manual_account(&c, "Jar B").await);
+    let body = json!({ "transaction": {
+        "amount": 3.0, "date": "2025-03-01", "description": "Coins", "type": "CREDIT",
+    }});
+    let txn = c
+        .call(
+            "POST",
+            &format!("/users/{u}/accounts/{other}/transactions"),
+            Some(body),
+        )
+        .await;
+    let path = format!("/users/{u}/accounts/merge");
+    let one = json!({ "account": { "account_guids": [kept] } });
+    let refused = c.send("POST", &path, c.v.json, Some(one)).await;
+    assert_eq!(refused.status, 400, "at least two: {refused:?}");
+    let body = json!({ "account": { "account_guids": [kept, other] } });
+    let merged = c.call("POST", &path, Some(body)).await;
+    assert_eq!(merged["account"]["guid"], json!(kept), "{merged}");
+    assert_eq!(merged["account"]["name"], "Jar A", "{merged}");
+    let gone = c
+        .send(
+            "GET",
+            &format!("/users/{u}/accounts/{other}"),
+            c.v.json,
+            None,
+        )
+        .await;
+    assert_eq!(gone.status, 404, "{gone:?}");
+    assert!(c.sim.record("transactions", &guid(&txn)).is_none());
+    assert!(c.sim.record("accounts", &kept).is_some());
 }
