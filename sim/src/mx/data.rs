@@ -14,6 +14,7 @@ use std::time::{Duration, SystemTime};
 use serde_json::json;
 
 use super::lists::object;
+use super::owner::Owner;
 use super::world::World;
 use crate::store::{guid, text, Record};
 use crate::time::{date, month_before, rfc3339};
@@ -159,33 +160,6 @@ pub fn seed_merchants(world: &mut World) {
                 "created_at": now, "updated_at": now,
             })),
         );
-    }
-}
-
-/// Whom a member's records belong to, and when they are made.
-#[derive(Debug, Clone)]
-pub struct Owner {
-    pub member_guid: String,
-    pub user_guid: String,
-    /// Its institution's code.
-    pub code: String,
-    /// Its institution's name (account names start with it).
-    pub bank: &'static str,
-    /// When the member first connected: every record's timestamps.
-    pub now: SystemTime,
-}
-
-impl Owner {
-    /// The owner fields of a record of `account`.
-    fn of(&self, account: &str) -> Record {
-        object(json!({
-            "account_guid": account, "member_guid": self.member_guid, "user_guid": self.user_guid,
-        }))
-    }
-
-    /// `now` as MX writes timestamps.
-    pub fn stamp(&self) -> String {
-        rfc3339(self.now)
     }
 }
 

@@ -23,8 +23,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::data::Owner;
 use super::lists::{self, object};
+use super::owner::Owner;
 use super::world::World;
 use crate::engine::call::{Answer, Call, Fail};
 use crate::engine::generic;

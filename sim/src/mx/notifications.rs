@@ -17,8 +17,8 @@
 
 use serde_json::{json, Value};
 
-use super::data::Owner;
 use super::lists::object;
+use super::owner::Owner;
 use super::world::World;
 use crate::engine::call::{Answer, Call, Fail, Reply};
 use crate::engine::generic;

@@ -11,11 +11,13 @@
 //! templates (`{user_identifier}` → `{user_guid}`), so one rule serves
 //! both.
 
+use super::world::World;
 use super::{
     budgets, cash_flow, categories, enhance, goals, holdings, insights, institutions, manual,
     merge, microdeposits, notifications, repeating, rewards, spending_plan, split, taggings, vc,
     Rule,
 };
+use crate::engine::call::{Answer, Call};
 
 /// A spending plan's path, which its iterations' routes extend.
 const PLAN: &str = "/users/{user_guid}/spending_plans/{spending_plan_guid}";
@@ -38,7 +40,7 @@ pub fn rule(method: &str, template: &str) -> Option<Rule> {
             | "/users/{user_guid}/transactions/{transaction_guid}/insights",
             _,
         ) => insights::about,
-        ("POST", "/users/{user_guid}/members/{member_guid}/fetch_rewards", _) => rewards::fetch,
+        ("POST", "/users/{user_guid}/members/{member_guid}/fetch_rewards", _) => fetch_rewards,
         ("GET", "/users/{user_guid}/members/{member_guid}/rewards", _) => rewards::list,
         ("POST", "/users/{user_guid}/spending_plans", _) => spending_plan::create,
         ("GET", _, Some("/iterations/current")) => spending_plan::current,
@@ -89,4 +91,13 @@ fn own_records(method: &str, template: &str) -> Option<Rule> {
 fn is_split(template: &str) -> bool {
     template.starts_with("/users/{user_guid}/")
         && template.ends_with("/transactions/{transaction_guid}/split")
+}
+
+/// `POST /users/{user_guid}/members/{member_guid}/fetch_rewards`: an
+/// aggregation (the jobs' rules: 202 while one runs, 409 while another
+/// type runs) after which the member's rewards are there.
+fn fetch_rewards(world: &mut World, call: &Call<'_>) -> Answer {
+    let reply = super::jobs::run(world, call)?;
+    rewards::ask(world, call.param("member_guid"));
+    Ok(reply)
 }

@@ -13,13 +13,13 @@
 //! gather (aggregate) the information, followed by a request to read the
 //! information".
 
-use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
 
+use super::grants::{Scope, Token};
 use super::world::{JobKind, World};
 use crate::engine::call::{Answer, Call, Fail};
 use crate::store::{text, Record};
@@ -31,51 +31,6 @@ pub const TOKEN_OPERATION: &str = "requestProcessorToken";
 
 /// "Every `access_token` expires after 60 days" (the processor guide).
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(60 * 86_400);
-
-/// What a code, and the token exchanged for it, lets a processor read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scope {
-    pub user: String,
-    pub member: String,
-    pub account: String,
-    /// The scope as the client wrote it (the token answer repeats it).
-    pub text: String,
-}
-
-/// An access token a processor holds.
-#[derive(Debug, Clone)]
-pub struct Token {
-    pub scope: Scope,
-    /// The GUID of the processor it was issued to.
-    pub processor_guid: String,
-    pub expires: SystemTime,
-}
-
-/// The codes not yet exchanged and the tokens issued. Both are secrets:
-/// `Debug` shows only how many there are.
-#[derive(Default)]
-pub struct Grants {
-    /// Authorization code → its scope; removed when exchanged.
-    pub codes: HashMap<String, Scope>,
-    /// Access token → what it opens, expired ones included.
-    pub tokens: HashMap<String, Token>,
-}
-
-impl std::fmt::Debug for Grants {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Grants")
-            .field("codes", &format_args!("[{} redacted]", self.codes.len()))
-            .field("tokens", &format_args!("[{} redacted]", self.tokens.len()))
-            .finish()
-    }
-}
-
-impl Grants {
-    /// The token, if it was issued and has not expired at `now`.
-    pub fn live(&self, token: &str, now: SystemTime) -> Option<&Token> {
-        self.tokens.get(token).filter(|t| t.expires > now)
-    }
-}
 
 /// A fresh code or token: 32 random bytes, URL-safe base64 (MX's examples
 /// are 42 to 45 such characters: `9nN-9D8_4Z3WYazx7-zXfmqsD3jwgL_2W927Sb3otI`).
@@ -403,6 +358,7 @@ pub fn account_owners(world: &mut World, call: &Call<'_>) -> Answer {
 
 #[cfg(test)]
 mod tests {
+    use super::super::grants::Grants;
     use super::*;
 
     const SCOPE: &str = "user-guid:USR-1 member-guid:MBR-2 account-guid:ACT-3 read-protected";

@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::data::Owner;
 use super::lists::object;
+use super::owner::Owner;
 use super::world::World;
 use crate::engine::call::{Answer, Call, Fail};
 use crate::engine::generic;

@@ -38,15 +38,13 @@ const PROGRAM: &[(f64, &str, &str, Option<u64>)] = &[
     ),
 ];
 
-/// `POST /users/{user_guid}/members/{member_guid}/fetch_rewards`.
-pub fn fetch(world: &mut World, call: &Call<'_>) -> Answer {
-    let reply = super::jobs::run(world, call)?;
-    let member = call.param("member_guid").to_string();
+/// Asks for the rewards of `member`: gathered when it next connects (the
+/// aggregation `fetch_rewards` starts).
+pub fn ask(world: &mut World, member: &str) {
     world.store.put(
         ASKED,
         object(json!({ "guid": member, "member_guid": member })),
     );
-    Ok(reply)
 }
 
 /// The member connected: the rewards a fetch asked for are gathered.

@@ -95,7 +95,7 @@ pub struct World {
     pub session_user: Option<String>,
     /// The Platform's processor-token flow: authorization codes not yet
     /// exchanged, and the access tokens issued for them.
-    pub processor: super::processor::Grants,
+    pub processor: super::grants::Grants,
 }
 
 impl World {
