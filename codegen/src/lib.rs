@@ -28,6 +28,7 @@ mod docs;
 mod enums;
 pub mod error;
 mod fields;
+mod inline;
 pub mod load;
 mod mx;
 pub mod normalize;

@@ -136,6 +136,7 @@ impl Config {
             .map(|o| format!(" with the overlay {o}"))
             .unwrap_or_default();
         crate::fields::implement(&mut file, &rt);
+        crate::inline::per_operation(&mut file);
         crate::enums::check_open(&file).map_err(|message| {
             SpecError::at(
                 spec_path,

@@ -1650,6 +1650,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[inline]
     pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -1670,6 +1671,7 @@ Lists the institutions partners can connect to, optionally filtered by name and 
 Sends a `GET` request to `/institutions`
 
 Its parameters are set on [`builder::ListInstitutions`].*/
+    #[inline]
     pub fn list_institutions(&self) -> builder::ListInstitutions<'_> {
         builder::ListInstitutions::new(self)
     }
@@ -1680,6 +1682,7 @@ Reads one institution by its code.
 Sends a `GET` request to `/institutions/{institution_code}`
 
 Its parameters are set on [`builder::ReadInstitution`].*/
+    #[inline]
     pub fn read_institution(&self) -> builder::ReadInstitution<'_> {
         builder::ReadInstitution::new(self)
     }
@@ -1690,6 +1693,7 @@ Lists the credentials (e.g. username and password) that an institution requires 
 Sends a `GET` request to `/institutions/{institution_code}/credentials`
 
 Its parameters are set on [`builder::ReadInstitutionCredentials`].*/
+    #[inline]
     pub fn read_institution_credentials(
         &self,
     ) -> builder::ReadInstitutionCredentials<'_> {
@@ -1702,6 +1706,7 @@ Lists merchants.
 Sends a `GET` request to `/merchants`
 
 Its parameters are set on [`builder::ListMerchants`].*/
+    #[inline]
     pub fn list_merchants(&self) -> builder::ListMerchants<'_> {
         builder::ListMerchants::new(self)
     }
@@ -1712,6 +1717,7 @@ Reads one merchant.
 Sends a `GET` request to `/merchants/{merchant_guid}`
 
 Its parameters are set on [`builder::ReadMerchant`].*/
+    #[inline]
     pub fn read_merchant(&self) -> builder::ReadMerchant<'_> {
         builder::ReadMerchant::new(self)
     }
@@ -1722,6 +1728,7 @@ Lists the locations of one merchant.
 Sends a `GET` request to `/merchants/{merchant_guid}/merchant_locations`
 
 Its parameters are set on [`builder::ListMerchantLocations`].*/
+    #[inline]
     pub fn list_merchant_locations(&self) -> builder::ListMerchantLocations<'_> {
         builder::ListMerchantLocations::new(self)
     }
@@ -1732,6 +1739,7 @@ Reads one location of a merchant.
 Sends a `GET` request to `/merchants/{merchant_guid}/merchant_locations/{merchant_location_guid}`
 
 Its parameters are set on [`builder::ReadMerchantLocation`].*/
+    #[inline]
     pub fn read_merchant_location(&self) -> builder::ReadMerchantLocation<'_> {
         builder::ReadMerchantLocation::new(self)
     }
@@ -1742,6 +1750,7 @@ Cleanses and categorizes transactions that do not come from MX's aggregation, an
 Sends a `POST` request to `/transactions/cleanse_and_categorize`
 
 Its parameters are set on [`builder::CleanseAndCategorizeTransactions`].*/
+    #[inline]
     pub fn cleanse_and_categorize_transactions(
         &self,
     ) -> builder::CleanseAndCategorizeTransactions<'_> {
@@ -1754,6 +1763,7 @@ Lists the users of the partner.
 Sends a `GET` request to `/users`
 
 Its parameters are set on [`builder::ListUsers`].*/
+    #[inline]
     pub fn list_users(&self) -> builder::ListUsers<'_> {
         builder::ListUsers::new(self)
     }
@@ -1764,6 +1774,7 @@ Creates a user, the owner of members, accounts and transactions.
 Sends a `POST` request to `/users`
 
 Its parameters are set on [`builder::CreateUser`].*/
+    #[inline]
     pub fn create_user(&self) -> builder::CreateUser<'_> {
         builder::CreateUser::new(self)
     }
@@ -1774,6 +1785,7 @@ Reads one user.
 Sends a `GET` request to `/users/{user_guid}`
 
 Its parameters are set on [`builder::ReadUser`].*/
+    #[inline]
     pub fn read_user(&self) -> builder::ReadUser<'_> {
         builder::ReadUser::new(self)
     }
@@ -1784,6 +1796,7 @@ Updates the identifier, metadata or is_disabled flag of a user. The body is opti
 Sends a `PUT` request to `/users/{user_guid}`
 
 Its parameters are set on [`builder::UpdateUser`].*/
+    #[inline]
     pub fn update_user(&self) -> builder::UpdateUser<'_> {
         builder::UpdateUser::new(self)
     }
@@ -1794,6 +1807,7 @@ Permanently deletes a user and everything that belongs to it. Assumption: answer
 Sends a `DELETE` request to `/users/{user_guid}`
 
 Its parameters are set on [`builder::DeleteUser`].*/
+    #[inline]
     pub fn delete_user(&self) -> builder::DeleteUser<'_> {
         builder::DeleteUser::new(self)
     }
@@ -1804,6 +1818,7 @@ Lists every account of a user, across all of their members.
 Sends a `GET` request to `/users/{user_guid}/accounts`
 
 Its parameters are set on [`builder::ListUserAccounts`].*/
+    #[inline]
     pub fn list_user_accounts(&self) -> builder::ListUserAccounts<'_> {
         builder::ListUserAccounts::new(self)
     }
@@ -1814,6 +1829,7 @@ Reads one account of a user.
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}`
 
 Its parameters are set on [`builder::ReadAccount`].*/
+    #[inline]
     pub fn read_account(&self) -> builder::ReadAccount<'_> {
         builder::ReadAccount::new(self)
     }
@@ -1824,6 +1840,7 @@ Lists the account and routing numbers gathered by verify_member for one account.
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/account_numbers`
 
 Its parameters are set on [`builder::ListAccountNumbersByAccount`].*/
+    #[inline]
     pub fn list_account_numbers_by_account(
         &self,
     ) -> builder::ListAccountNumbersByAccount<'_> {
@@ -1836,6 +1853,7 @@ Lists the holdings of one investment account.
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/holdings`
 
 Its parameters are set on [`builder::ListHoldingsByAccount`].*/
+    #[inline]
     pub fn list_holdings_by_account(&self) -> builder::ListHoldingsByAccount<'_> {
         builder::ListHoldingsByAccount::new(self)
     }
@@ -1846,6 +1864,7 @@ Lists the transactions of one account, filtered by the date they were posted. As
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
 
 Its parameters are set on [`builder::ListAccountTransactions`].*/
+    #[inline]
     pub fn list_account_transactions(&self) -> builder::ListAccountTransactions<'_> {
         builder::ListAccountTransactions::new(self)
     }
@@ -1856,6 +1875,7 @@ Answers a one-time URL that loads MX's Connect widget for the user; the body con
 Sends a `POST` request to `/users/{user_guid}/connect_widget_url`
 
 Its parameters are set on [`builder::GetConnectWidget`].*/
+    #[inline]
     pub fn get_connect_widget(&self) -> builder::GetConnectWidget<'_> {
         builder::GetConnectWidget::new(self)
     }
@@ -1866,6 +1886,7 @@ Lists every holding of a user.
 Sends a `GET` request to `/users/{user_guid}/holdings`
 
 Its parameters are set on [`builder::ListHoldings`].*/
+    #[inline]
     pub fn list_holdings(&self) -> builder::ListHoldings<'_> {
         builder::ListHoldings::new(self)
     }
@@ -1876,6 +1897,7 @@ Reads one holding of a user.
 Sends a `GET` request to `/users/{user_guid}/holdings/{holding_guid}`
 
 Its parameters are set on [`builder::ReadHolding`].*/
+    #[inline]
     pub fn read_holding(&self) -> builder::ReadHolding<'_> {
         builder::ReadHolding::new(self)
     }
@@ -1886,6 +1908,7 @@ Lists every member of a user.
 Sends a `GET` request to `/users/{user_guid}/members`
 
 Its parameters are set on [`builder::ListMembers`].*/
+    #[inline]
     pub fn list_members(&self) -> builder::ListMembers<'_> {
         builder::ListMembers::new(self)
     }
@@ -1896,6 +1919,7 @@ Creates a member: a user's connection to one institution. Standard members need 
 Sends a `POST` request to `/users/{user_guid}/members`
 
 Its parameters are set on [`builder::CreateMember`].*/
+    #[inline]
     pub fn create_member(&self) -> builder::CreateMember<'_> {
         builder::CreateMember::new(self)
     }
@@ -1906,6 +1930,7 @@ Reads one member of a user.
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}`
 
 Its parameters are set on [`builder::ReadMember`].*/
+    #[inline]
     pub fn read_member(&self) -> builder::ReadMember<'_> {
         builder::ReadMember::new(self)
     }
@@ -1916,6 +1941,7 @@ Updates the credentials, identifier or metadata of a member. New credentials sta
 Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}`
 
 Its parameters are set on [`builder::UpdateMember`].*/
+    #[inline]
     pub fn update_member(&self) -> builder::UpdateMember<'_> {
         builder::UpdateMember::new(self)
     }
@@ -1926,6 +1952,7 @@ Permanently deletes a member and its accounts and transactions. Assumption: answ
 Sends a `DELETE` request to `/users/{user_guid}/members/{member_guid}`
 
 Its parameters are set on [`builder::DeleteMember`].*/
+    #[inline]
     pub fn delete_member(&self) -> builder::DeleteMember<'_> {
         builder::DeleteMember::new(self)
     }
@@ -1936,6 +1963,7 @@ Lists the account and routing numbers gathered by verify_member for the accounts
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_numbers`
 
 Its parameters are set on [`builder::ListAccountNumbers`].*/
+    #[inline]
     pub fn list_account_numbers(&self) -> builder::ListAccountNumbers<'_> {
         builder::ListAccountNumbers::new(self)
     }
@@ -1946,6 +1974,7 @@ Lists the account owner information gathered by identify_member.
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_owners`
 
 Its parameters are set on [`builder::ListAccountOwners`].*/
+    #[inline]
     pub fn list_account_owners(&self) -> builder::ListAccountOwners<'_> {
         builder::ListAccountOwners::new(self)
     }
@@ -1956,6 +1985,7 @@ Lists every account of one member.
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts`
 
 Its parameters are set on [`builder::ListMemberAccounts`].*/
+    #[inline]
     pub fn list_member_accounts(&self) -> builder::ListMemberAccounts<'_> {
         builder::ListMemberAccounts::new(self)
     }
@@ -1966,6 +1996,7 @@ Reads one account of a user through the member it belongs to.
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}`
 
 Its parameters are set on [`builder::ReadAccountByMemberGuid`].*/
+    #[inline]
     pub fn read_account_by_member_guid(&self) -> builder::ReadAccountByMemberGuid<'_> {
         builder::ReadAccountByMemberGuid::new(self)
     }
@@ -1976,6 +2007,7 @@ Starts an aggregation that brings in the latest account and transaction data fro
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/aggregate`
 
 Its parameters are set on [`builder::AggregateMember`].*/
+    #[inline]
     pub fn aggregate_member(&self) -> builder::AggregateMember<'_> {
         builder::AggregateMember::new(self)
     }
@@ -1986,6 +2018,7 @@ Like aggregate_member, but gathers only account balances, no transactions. MX an
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/balance`
 
 Its parameters are set on [`builder::AggregateMemberBalances`].*/
+    #[inline]
     pub fn aggregate_member_balances(&self) -> builder::AggregateMemberBalances<'_> {
         builder::AggregateMemberBalances::new(self)
     }
@@ -1996,6 +2029,7 @@ Lists the multi-factor authentication challenges to answer when the member has c
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/challenges`
 
 Its parameters are set on [`builder::ListMemberMfaChallenges`].*/
+    #[inline]
     pub fn list_member_mfa_challenges(&self) -> builder::ListMemberMfaChallenges<'_> {
         builder::ListMemberMfaChallenges::new(self)
     }
@@ -2006,6 +2040,7 @@ Lists the non-MFA credentials of a member (without their values).
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/credentials`
 
 Its parameters are set on [`builder::ListMemberCredentials`].*/
+    #[inline]
     pub fn list_member_credentials(&self) -> builder::ListMemberCredentials<'_> {
         builder::ListMemberCredentials::new(self)
     }
@@ -2016,6 +2051,7 @@ Starts fetching up to 24 months of transaction history for the member. Answers t
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/extend_history`
 
 Its parameters are set on [`builder::ExtendHistory`].*/
+    #[inline]
     pub fn extend_history(&self) -> builder::ExtendHistory<'_> {
         builder::ExtendHistory::new(self)
     }
@@ -2026,6 +2062,7 @@ Starts fetching the statements of a member from its institution. Answers the mem
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/fetch_statements`
 
 Its parameters are set on [`builder::FetchStatements`].*/
+    #[inline]
     pub fn fetch_statements(&self) -> builder::FetchStatements<'_> {
         builder::FetchStatements::new(self)
     }
@@ -2036,6 +2073,7 @@ Lists the holdings of the accounts of one member.
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/holdings`
 
 Its parameters are set on [`builder::ListHoldingsByMember`].*/
+    #[inline]
     pub fn list_holdings_by_member(&self) -> builder::ListHoldingsByMember<'_> {
         builder::ListHoldingsByMember::new(self)
     }
@@ -2046,6 +2084,7 @@ Starts an identification job that gathers the account owners' names, addresses a
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/identify`
 
 Its parameters are set on [`builder::IdentifyMember`].*/
+    #[inline]
     pub fn identify_member(&self) -> builder::IdentifyMember<'_> {
         builder::IdentifyMember::new(self)
     }
@@ -2056,6 +2095,7 @@ Generates a new one-time oauth_window_uri for an OAuth member and answers the me
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/oauth_window_uri`
 
 Its parameters are set on [`builder::ReadOAuthWindowUri`].*/
+    #[inline]
     pub fn read_o_auth_window_uri(&self) -> builder::ReadOAuthWindowUri<'_> {
         builder::ReadOAuthWindowUri::new(self)
     }
@@ -2066,6 +2106,7 @@ Answers the MFA challenges of a CHALLENGED member so that aggregation can resume
 Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/resume`
 
 Its parameters are set on [`builder::ResumeMember`].*/
+    #[inline]
     pub fn resume_member(&self) -> builder::ResumeMember<'_> {
         builder::ResumeMember::new(self)
     }
@@ -2076,6 +2117,7 @@ Lists the statements fetched for a member; call fetch_statements first.
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements`
 
 Its parameters are set on [`builder::ListMemberStatements`].*/
+    #[inline]
     pub fn list_member_statements(&self) -> builder::ListMemberStatements<'_> {
         builder::ListMemberStatements::new(self)
     }
@@ -2086,6 +2128,7 @@ Reads the JSON description of one statement.
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}`
 
 Its parameters are set on [`builder::ReadMemberStatement`].*/
+    #[inline]
     pub fn read_member_statement(&self) -> builder::ReadMemberStatement<'_> {
         builder::ReadMemberStatement::new(self)
     }
@@ -2096,6 +2139,7 @@ Answers the PDF's bytes of one statement. It must be requested with Accept: appl
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf`
 
 Its parameters are set on [`builder::DownloadStatementPdf`].*/
+    #[inline]
     pub fn download_statement_pdf(&self) -> builder::DownloadStatementPdf<'_> {
         builder::DownloadStatementPdf::new(self)
     }
@@ -2106,6 +2150,7 @@ Reads the state of the member's most recent aggregation, including any MFA chall
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/status`
 
 Its parameters are set on [`builder::ReadMemberStatus`].*/
+    #[inline]
     pub fn read_member_status(&self) -> builder::ReadMemberStatus<'_> {
         builder::ReadMemberStatus::new(self)
     }
@@ -2116,6 +2161,7 @@ Lists the transactions of every account of one member, filtered by the date they
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/transactions`
 
 Its parameters are set on [`builder::ListMemberTransactions`].*/
+    #[inline]
     pub fn list_member_transactions(&self) -> builder::ListMemberTransactions<'_> {
         builder::ListMemberTransactions::new(self)
     }
@@ -2126,6 +2172,7 @@ Starts a verification job that gathers account and routing numbers for the accou
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/verify`
 
 Its parameters are set on [`builder::VerifyMember`].*/
+    #[inline]
     pub fn verify_member(&self) -> builder::VerifyMember<'_> {
         builder::VerifyMember::new(self)
     }
@@ -2136,6 +2183,7 @@ Lists the transactions of every account of a user, filtered by the date they wer
 Sends a `GET` request to `/users/{user_guid}/transactions`
 
 Its parameters are set on [`builder::ListUserTransactions`].*/
+    #[inline]
     pub fn list_user_transactions(&self) -> builder::ListUserTransactions<'_> {
         builder::ListUserTransactions::new(self)
     }
@@ -2146,6 +2194,7 @@ Reads one transaction of a user.
 Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}`
 
 Its parameters are set on [`builder::ReadTransaction`].*/
+    #[inline]
     pub fn read_transaction(&self) -> builder::ReadTransaction<'_> {
         builder::ReadTransaction::new(self)
     }
@@ -2175,6 +2224,7 @@ pub mod builder {
     }
     impl<'a> ListInstitutions<'a> {
         /// A new `ListInstitutions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2263,6 +2313,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -2340,6 +2391,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/institutions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -2365,6 +2417,7 @@ pub mod builder {
     }
     impl<'a> ReadInstitution<'a> {
         /// A new `ReadInstitution` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2382,6 +2435,7 @@ pub mod builder {
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -2408,6 +2462,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/institutions/{institution_code}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -2433,6 +2488,7 @@ pub mod builder {
     }
     impl<'a> ReadInstitutionCredentials<'a> {
         /// A new `ReadInstitutionCredentials` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2450,6 +2506,7 @@ pub mod builder {
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -2476,6 +2533,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/institutions/{institution_code}/credentials`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -2502,6 +2560,7 @@ pub mod builder {
     }
     impl<'a> ListMerchants<'a> {
         /// A new `ListMerchants` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2529,6 +2588,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -2563,6 +2623,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/merchants`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -2588,6 +2649,7 @@ pub mod builder {
     }
     impl<'a> ReadMerchant<'a> {
         /// A new `ReadMerchant` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2602,6 +2664,7 @@ pub mod builder {
             self.merchant_guid = ::mx_client::__private::param(value, "merchant_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -2628,6 +2691,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/merchants/{merchant_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -2655,6 +2719,7 @@ pub mod builder {
     }
     impl<'a> ListMerchantLocations<'a> {
         /// A new `ListMerchantLocations` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2691,6 +2756,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -2729,6 +2795,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/merchants/{merchant_guid}/merchant_locations`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -2755,6 +2822,7 @@ pub mod builder {
     }
     impl<'a> ReadMerchantLocation<'a> {
         /// A new `ReadMerchantLocation` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2783,6 +2851,7 @@ pub mod builder {
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -2812,6 +2881,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/merchants/{merchant_guid}/merchant_locations/{merchant_location_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -2837,6 +2907,7 @@ pub mod builder {
     }
     impl<'a> CleanseAndCategorizeTransactions<'a> {
         /// A new `CleanseAndCategorizeTransactions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2862,6 +2933,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -2890,6 +2962,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/transactions/cleanse_and_categorize`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -2916,6 +2989,7 @@ pub mod builder {
     }
     impl<'a> ListUsers<'a> {
         /// A new `ListUsers` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2943,6 +3017,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -2977,6 +3052,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -3002,6 +3078,7 @@ pub mod builder {
     }
     impl<'a> CreateUser<'a> {
         /// A new `CreateUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3026,6 +3103,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -3053,6 +3131,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/users`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -3078,6 +3157,7 @@ pub mod builder {
     }
     impl<'a> ReadUser<'a> {
         /// A new `ReadUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3092,6 +3172,7 @@ pub mod builder {
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -3118,6 +3199,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -3144,6 +3226,7 @@ pub mod builder {
     }
     impl<'a> UpdateUser<'a> {
         /// A new `UpdateUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3177,6 +3260,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -3208,6 +3292,7 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/users/{user_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -3233,6 +3318,7 @@ pub mod builder {
     }
     impl<'a> DeleteUser<'a> {
         /// A new `DeleteUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3247,6 +3333,7 @@ pub mod builder {
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -3273,6 +3360,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/users/{user_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -3300,6 +3388,7 @@ pub mod builder {
     }
     impl<'a> ListUserAccounts<'a> {
         /// A new `ListUserAccounts` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3336,6 +3425,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -3374,6 +3464,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -3400,6 +3491,7 @@ pub mod builder {
     }
     impl<'a> ReadAccount<'a> {
         /// A new `ReadAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3423,6 +3515,7 @@ pub mod builder {
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -3451,6 +3544,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -3477,6 +3571,7 @@ pub mod builder {
     }
     impl<'a> ListAccountNumbersByAccount<'a> {
         /// A new `ListAccountNumbersByAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3500,6 +3595,7 @@ pub mod builder {
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -3528,6 +3624,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/account_numbers`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -3556,6 +3653,7 @@ pub mod builder {
     }
     impl<'a> ListHoldingsByAccount<'a> {
         /// A new `ListHoldingsByAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3601,6 +3699,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -3641,6 +3740,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -3671,6 +3771,7 @@ pub mod builder {
     }
     impl<'a> ListAccountTransactions<'a> {
         /// A new `ListAccountTransactions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3734,6 +3835,7 @@ pub mod builder {
             self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -3786,6 +3888,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -3812,6 +3915,7 @@ pub mod builder {
     }
     impl<'a> GetConnectWidget<'a> {
         /// A new `GetConnectWidget` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3845,6 +3949,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -3877,6 +3982,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/users/{user_guid}/connect_widget_url`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -3904,6 +4010,7 @@ pub mod builder {
     }
     impl<'a> ListHoldings<'a> {
         /// A new `ListHoldings` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3940,6 +4047,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -3978,6 +4086,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -4004,6 +4113,7 @@ pub mod builder {
     }
     impl<'a> ReadHolding<'a> {
         /// A new `ReadHolding` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4027,6 +4137,7 @@ pub mod builder {
             self.holding_guid = ::mx_client::__private::param(value, "holding_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -4055,6 +4166,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/holdings/{holding_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -4082,6 +4194,7 @@ pub mod builder {
     }
     impl<'a> ListMembers<'a> {
         /// A new `ListMembers` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4118,6 +4231,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -4156,6 +4270,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/members`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -4182,6 +4297,7 @@ pub mod builder {
     }
     impl<'a> CreateMember<'a> {
         /// A new `CreateMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4215,6 +4331,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -4247,6 +4364,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/users/{user_guid}/members`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -4273,6 +4391,7 @@ pub mod builder {
     }
     impl<'a> ReadMember<'a> {
         /// A new `ReadMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4296,6 +4415,7 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -4324,6 +4444,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -4351,6 +4472,7 @@ pub mod builder {
     }
     impl<'a> UpdateMember<'a> {
         /// A new `UpdateMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4393,6 +4515,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -4427,6 +4550,7 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -4453,6 +4577,7 @@ pub mod builder {
     }
     impl<'a> DeleteMember<'a> {
         /// A new `DeleteMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4476,6 +4601,7 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -4504,6 +4630,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -4530,6 +4657,7 @@ pub mod builder {
     }
     impl<'a> ListAccountNumbers<'a> {
         /// A new `ListAccountNumbers` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4553,6 +4681,7 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -4581,6 +4710,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_numbers`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -4607,6 +4737,7 @@ pub mod builder {
     }
     impl<'a> ListAccountOwners<'a> {
         /// A new `ListAccountOwners` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4630,6 +4761,7 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -4658,6 +4790,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_owners`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -4686,6 +4819,7 @@ pub mod builder {
     }
     impl<'a> ListMemberAccounts<'a> {
         /// A new `ListMemberAccounts` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4731,6 +4865,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -4771,6 +4906,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -4798,6 +4934,7 @@ pub mod builder {
     }
     impl<'a> ReadAccountByMemberGuid<'a> {
         /// A new `ReadAccountByMemberGuid` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4830,6 +4967,7 @@ pub mod builder {
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -4860,6 +4998,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -4886,6 +5025,7 @@ pub mod builder {
     }
     impl<'a> AggregateMember<'a> {
         /// A new `AggregateMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4909,6 +5049,7 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -4937,6 +5078,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/aggregate`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -4963,6 +5105,7 @@ pub mod builder {
     }
     impl<'a> AggregateMemberBalances<'a> {
         /// A new `AggregateMemberBalances` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -4986,6 +5129,7 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -5014,6 +5158,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/balance`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -5040,6 +5185,7 @@ pub mod builder {
     }
     impl<'a> ListMemberMfaChallenges<'a> {
         /// A new `ListMemberMfaChallenges` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5063,6 +5209,7 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -5091,6 +5238,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/challenges`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -5117,6 +5265,7 @@ pub mod builder {
     }
     impl<'a> ListMemberCredentials<'a> {
         /// A new `ListMemberCredentials` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5140,6 +5289,7 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -5168,6 +5318,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/credentials`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -5194,6 +5345,7 @@ pub mod builder {
     }
     impl<'a> ExtendHistory<'a> {
         /// A new `ExtendHistory` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5217,6 +5369,7 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -5245,6 +5398,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/extend_history`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -5271,6 +5425,7 @@ pub mod builder {
     }
     impl<'a> FetchStatements<'a> {
         /// A new `FetchStatements` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5294,6 +5449,7 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -5322,6 +5478,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/fetch_statements`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -5350,6 +5507,7 @@ pub mod builder {
     }
     impl<'a> ListHoldingsByMember<'a> {
         /// A new `ListHoldingsByMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5395,6 +5553,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -5435,6 +5594,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -5461,6 +5621,7 @@ pub mod builder {
     }
     impl<'a> IdentifyMember<'a> {
         /// A new `IdentifyMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5484,6 +5645,7 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -5512,6 +5674,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/identify`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -5542,6 +5705,7 @@ pub mod builder {
     }
     impl<'a> ReadOAuthWindowUri<'a> {
         /// A new `ReadOAuthWindowUri` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5617,6 +5781,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -5686,6 +5851,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/oauth_window_uri`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -5713,6 +5879,7 @@ pub mod builder {
     }
     impl<'a> ResumeMember<'a> {
         /// A new `ResumeMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5755,6 +5922,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -5789,6 +5957,7 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/resume`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -5817,6 +5986,7 @@ pub mod builder {
     }
     impl<'a> ListMemberStatements<'a> {
         /// A new `ListMemberStatements` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5862,6 +6032,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -5902,6 +6073,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -5929,6 +6101,7 @@ pub mod builder {
     }
     impl<'a> ReadMemberStatement<'a> {
         /// A new `ReadMemberStatement` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -5961,6 +6134,7 @@ pub mod builder {
             self.statement_guid = ::mx_client::__private::param(value, "statement_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -5991,6 +6165,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -6018,6 +6193,7 @@ pub mod builder {
     }
     impl<'a> DownloadStatementPdf<'a> {
         /// A new `DownloadStatementPdf` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6050,6 +6226,7 @@ pub mod builder {
             self.statement_guid = ::mx_client::__private::param(value, "statement_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -6080,6 +6257,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -6106,6 +6284,7 @@ pub mod builder {
     }
     impl<'a> ReadMemberStatus<'a> {
         /// A new `ReadMemberStatus` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6129,6 +6308,7 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -6157,6 +6337,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/status`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -6187,6 +6368,7 @@ pub mod builder {
     }
     impl<'a> ListMemberTransactions<'a> {
         /// A new `ListMemberTransactions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6250,6 +6432,7 @@ pub mod builder {
             self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -6302,6 +6485,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -6328,6 +6512,7 @@ pub mod builder {
     }
     impl<'a> VerifyMember<'a> {
         /// A new `VerifyMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6351,6 +6536,7 @@ pub mod builder {
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -6379,6 +6565,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/verify`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -6408,6 +6595,7 @@ pub mod builder {
     }
     impl<'a> ListUserTransactions<'a> {
         /// A new `ListUserTransactions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6462,6 +6650,7 @@ pub mod builder {
             self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -6504,6 +6693,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -6530,6 +6720,7 @@ pub mod builder {
     }
     impl<'a> ReadTransaction<'a> {
         /// A new `ReadTransaction` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -6556,6 +6747,7 @@ pub mod builder {
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -6584,6 +6776,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<

@@ -254,6 +254,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[inline]
     pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -274,6 +275,7 @@ This endpoint allows you to create a new member. Standard members are created wi
 Sends a `POST` request to `/members`
 
 Its parameters are set on [`builder::CreateMember`].*/
+    #[inline]
     pub fn create_member(&self) -> builder::CreateMember<'_> {
         builder::CreateMember::new(self)
     }
@@ -297,6 +299,7 @@ pub mod builder {
     }
     impl<'a> CreateMember<'a> {
         /// A new `CreateMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -321,6 +324,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -349,6 +353,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/members`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<

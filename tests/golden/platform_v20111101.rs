@@ -7080,6 +7080,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[inline]
     pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -7100,6 +7101,7 @@ Get account information such as routing number and account number, scoped to you
 Sends a `GET` request to `/account/account_numbers`
 
 Its parameters are set on [`builder::RequestAccountNumber`].*/
+    #[inline]
     pub fn request_account_number(&self) -> builder::RequestAccountNumber<'_> {
         builder::RequestAccountNumber::new(self)
     }
@@ -7110,6 +7112,7 @@ Check the real-time account balance using your access token.
 Sends a `POST` request to `/account/check_balance`
 
 Its parameters are set on [`builder::CheckRealTimeAccountBalance`].*/
+    #[inline]
     pub fn check_real_time_account_balance(
         &self,
     ) -> builder::CheckRealTimeAccountBalance<'_> {
@@ -7122,6 +7125,7 @@ Get account owner information (Processors Only)
 Sends a `GET` request to `/account/transactions`
 
 Its parameters are set on [`builder::GetAccountOwnerInfo`].*/
+    #[inline]
     pub fn get_account_owner_info(&self) -> builder::GetAccountOwnerInfo<'_> {
         builder::GetAccountOwnerInfo::new(self)
     }
@@ -7137,6 +7141,7 @@ Use this endpoint to get all ACH returns.
 Sends a `GET` request to `/ach_returns`
 
 Its parameters are set on [`builder::ListAchRetruns`].*/
+    #[inline]
     pub fn list_ach_retruns(&self) -> builder::ListAchRetruns<'_> {
         builder::ListAchRetruns::new(self)
     }
@@ -7152,6 +7157,7 @@ Use this endpoint to create an ACH return in our system.
 Sends a `POST` request to `/ach_returns`
 
 Its parameters are set on [`builder::CreateAchReturn`].*/
+    #[inline]
     pub fn create_ach_return(&self) -> builder::CreateAchReturn<'_> {
         builder::CreateAchReturn::new(self)
     }
@@ -7167,6 +7173,7 @@ Use this endpoint to get an ACH return by its `guid` or `id`.
 Sends a `GET` request to `/ach_returns/{ach_return_guid}`
 
 Its parameters are set on [`builder::ReadAchRetrun`].*/
+    #[inline]
     pub fn read_ach_retrun(&self) -> builder::ReadAchRetrun<'_> {
         builder::ReadAchRetrun::new(self)
     }
@@ -7177,6 +7184,7 @@ Clients use this endpoint to request an authorization code according to the para
 Sends a `POST` request to `/authorization_code`
 
 Its parameters are set on [`builder::RequestAuthorizationCode`].*/
+    #[inline]
     pub fn request_authorization_code(&self) -> builder::RequestAuthorizationCode<'_> {
         builder::RequestAuthorizationCode::new(self)
     }
@@ -7187,6 +7195,7 @@ Use this endpoint to retrieve a list of all the default categories and subcatego
 Sends a `GET` request to `/categories/default`
 
 Its parameters are set on [`builder::ListDefaultCategories`].*/
+    #[inline]
     pub fn list_default_categories(&self) -> builder::ListDefaultCategories<'_> {
         builder::ListDefaultCategories::new(self)
     }
@@ -7197,6 +7206,7 @@ Use this endpoint to read the attributes of a default category.
 Sends a `GET` request to `/categories/{category_guid}`
 
 Its parameters are set on [`builder::ReadDefaultCategory`].*/
+    #[inline]
     pub fn read_default_category(&self) -> builder::ReadDefaultCategory<'_> {
         builder::ReadDefaultCategory::new(self)
     }
@@ -7207,6 +7217,7 @@ This endpoint returns the specified `credit_card_product` according to the uniqu
 Sends a `GET` request to `/credit_card_products/{credit_card_product_guid}`
 
 Its parameters are set on [`builder::CreditCard`].*/
+    #[inline]
     pub fn credit_card(&self) -> builder::CreditCard<'_> {
         builder::CreditCard::new(self)
     }
@@ -7217,6 +7228,7 @@ This endpoint returns a list of institutions based on the specified search term 
 Sends a `GET` request to `/institutions`
 
 Its parameters are set on [`builder::ListInstitutions`].*/
+    #[inline]
     pub fn list_institutions(&self) -> builder::ListInstitutions<'_> {
         builder::ListInstitutions::new(self)
     }
@@ -7227,6 +7239,7 @@ This endpoint returns a paginated list containing institutions that have been se
 Sends a `GET` request to `/institutions/favorites`
 
 Its parameters are set on [`builder::ListFavoriteInstitutions`].*/
+    #[inline]
     pub fn list_favorite_institutions(&self) -> builder::ListFavoriteInstitutions<'_> {
         builder::ListFavoriteInstitutions::new(self)
     }
@@ -7237,6 +7250,7 @@ This endpoint returns information about the institution specified by `institutio
 Sends a `GET` request to `/institutions/{institution_code}`
 
 Its parameters are set on [`builder::ReadInstitution`].*/
+    #[inline]
     pub fn read_institution(&self) -> builder::ReadInstitution<'_> {
         builder::ReadInstitution::new(self)
     }
@@ -7250,6 +7264,7 @@ Passing an invalid `institution_code` returns a `404`.
 Sends a `GET` request to `/institutions/{institution_code}/credentials`
 
 Its parameters are set on [`builder::ListInstitutionCredentials`].*/
+    #[inline]
     pub fn list_institution_credentials(
         &self,
     ) -> builder::ListInstitutionCredentials<'_> {
@@ -7262,6 +7277,7 @@ This endpoint returns a list of institutions which can be used to create partner
 Sends a `GET` request to `/managed_institutions`
 
 Its parameters are set on [`builder::ListManagedInstitutions`].*/
+    #[inline]
     pub fn list_managed_institutions(&self) -> builder::ListManagedInstitutions<'_> {
         builder::ListManagedInstitutions::new(self)
     }
@@ -7272,6 +7288,7 @@ This endpoint returns the specified `merchant_location` resource. The `merchant_
 Sends a `GET` request to `/merchant_locations/{merchant_location_guid}`
 
 Its parameters are set on [`builder::ReadMerchantLocation`].*/
+    #[inline]
     pub fn read_merchant_location(&self) -> builder::ReadMerchantLocation<'_> {
         builder::ReadMerchantLocation::new(self)
     }
@@ -7282,6 +7299,7 @@ This endpoint returns a paginated list of all the merchants in the MX system.
 Sends a `GET` request to `/merchants`
 
 Its parameters are set on [`builder::ListMerchants`].*/
+    #[inline]
     pub fn list_merchants(&self) -> builder::ListMerchants<'_> {
         builder::ListMerchants::new(self)
     }
@@ -7292,6 +7310,7 @@ Returns information about a particular merchant, such as a logo, name, and websi
 Sends a `GET` request to `/merchants/{merchant_guid}`
 
 Its parameters are set on [`builder::ReadMerchant`].*/
+    #[inline]
     pub fn read_merchant(&self) -> builder::ReadMerchant<'_> {
         builder::ReadMerchant::new(self)
     }
@@ -7302,6 +7321,7 @@ Use this endpoint to verify the amounts deposited into the account during a micr
 Sends a `PUT` request to `/micro_deposits/{micro_deposit_guid}/verify`
 
 Its parameters are set on [`builder::VerifyMicrodeposit`].*/
+    #[inline]
     pub fn verify_microdeposit(&self) -> builder::VerifyMicrodeposit<'_> {
         builder::VerifyMicrodeposit::new(self)
     }
@@ -7312,6 +7332,7 @@ Read the account balance (Processors Only)
 Sends a `GET` request to `/payment_account`
 
 Its parameters are set on [`builder::ReadAccountBalance`].*/
+    #[inline]
     pub fn read_account_balance(&self) -> builder::ReadAccountBalance<'_> {
         builder::ReadAccountBalance::new(self)
     }
@@ -7322,6 +7343,7 @@ Its parameters are set on [`builder::ReadAccountBalance`].*/
 Sends a `POST` request to `/payment_processor_authorization_code`
 
 Its parameters are set on [`builder::DeprecatedRequestPaymentProcessorAuthorizationCode`].*/
+    #[inline]
     pub fn deprecated_request_payment_processor_authorization_code(
         &self,
     ) -> builder::DeprecatedRequestPaymentProcessorAuthorizationCode<'_> {
@@ -7334,6 +7356,7 @@ View a list of tokens that exist for a user, member, or account.
 Sends a `GET` request to `/tokens`
 
 Its parameters are set on [`builder::ListTokens`].*/
+    #[inline]
     pub fn list_tokens(&self) -> builder::ListTokens<'_> {
         builder::ListTokens::new(self)
     }
@@ -7344,6 +7367,7 @@ Use this endpoint to categorize, cleanse, and classify transactions. These trans
 Sends a `POST` request to `/transactions/enhance`
 
 Its parameters are set on [`builder::EnhanceTransactions`].*/
+    #[inline]
     pub fn enhance_transactions(&self) -> builder::EnhanceTransactions<'_> {
         builder::EnhanceTransactions::new(self)
     }
@@ -7354,6 +7378,7 @@ Use this endpoint to list every user you've created in the MX Platform API.
 Sends a `GET` request to `/users`
 
 Its parameters are set on [`builder::ListUsers`].*/
+    #[inline]
     pub fn list_users(&self) -> builder::ListUsers<'_> {
         builder::ListUsers::new(self)
     }
@@ -7364,6 +7389,7 @@ Use this endpoint to create a new user. The API will respond with the newly-crea
 Sends a `POST` request to `/users`
 
 Its parameters are set on [`builder::CreateUser`].*/
+    #[inline]
     pub fn create_user(&self) -> builder::CreateUser<'_> {
         builder::CreateUser::new(self)
     }
@@ -7374,6 +7400,7 @@ Use this endpoint to read the attributes of a specific user.
 Sends a `GET` request to `/users/{user_guid}`
 
 Its parameters are set on [`builder::ReadUser`].*/
+    #[inline]
     pub fn read_user(&self) -> builder::ReadUser<'_> {
         builder::ReadUser::new(self)
     }
@@ -7384,6 +7411,7 @@ Use this endpoint to update the attributes of the specified user.
 Sends a `PUT` request to `/users/{user_guid}`
 
 Its parameters are set on [`builder::UpdateUser`].*/
+    #[inline]
     pub fn update_user(&self) -> builder::UpdateUser<'_> {
         builder::UpdateUser::new(self)
     }
@@ -7399,6 +7427,7 @@ Deleting a user is permanent. Deleted users can never be restored. For more info
 Sends a `DELETE` request to `/users/{user_guid}`
 
 Its parameters are set on [`builder::DeleteUser`].*/
+    #[inline]
     pub fn delete_user(&self) -> builder::DeleteUser<'_> {
         builder::DeleteUser::new(self)
     }
@@ -7410,6 +7439,7 @@ This endpoint returns a list of the account verifications associated with the us
 Sends a `GET` request to `/users/{user_guid}/account_verifications`
 
 Its parameters are set on [`builder::ListUserVerifications`].*/
+    #[inline]
     pub fn list_user_verifications(&self) -> builder::ListUserVerifications<'_> {
         builder::ListUserVerifications::new(self)
     }
@@ -7425,6 +7455,7 @@ This request will not return the full account number. It may return the last fou
 Sends a `GET` request to `/users/{user_guid}/accounts`
 
 Its parameters are set on [`builder::ListUserAccounts`].*/
+    #[inline]
     pub fn list_user_accounts(&self) -> builder::ListUserAccounts<'_> {
         builder::ListUserAccounts::new(self)
     }
@@ -7435,6 +7466,7 @@ This endpoint can only be used to create manual accounts. Creating a manual acco
 Sends a `POST` request to `/users/{user_guid}/accounts`
 
 Its parameters are set on [`builder::CreateManualAccount`].*/
+    #[inline]
     pub fn create_manual_account(&self) -> builder::CreateManualAccount<'_> {
         builder::CreateManualAccount::new(self)
     }
@@ -7445,6 +7477,7 @@ This endpoint returns the specified `account` resource.
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}`
 
 Its parameters are set on [`builder::ReadAccount`].*/
+    #[inline]
     pub fn read_account(&self) -> builder::ReadAccount<'_> {
         builder::ReadAccount::new(self)
     }
@@ -7455,6 +7488,7 @@ This endpoint deletes accounts that were manually created. The API will respond 
 Sends a `DELETE` request to `/users/{user_guid}/accounts/{account_guid}`
 
 Its parameters are set on [`builder::DeleteManualAccount`].*/
+    #[inline]
     pub fn delete_manual_account(&self) -> builder::DeleteManualAccount<'_> {
         builder::DeleteManualAccount::new(self)
     }
@@ -7465,6 +7499,7 @@ This endpoint returns a list of account numbers associated with the specified `a
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/account_numbers`
 
 Its parameters are set on [`builder::ListAccountNumbersByAccount`].*/
+    #[inline]
     pub fn list_account_numbers_by_account(
         &self,
     ) -> builder::ListAccountNumbersByAccount<'_> {
@@ -7477,6 +7512,7 @@ Use this endpoint to list all insights associated with an account GUID.
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/insights`
 
 Its parameters are set on [`builder::ListInsightsByAccount`].*/
+    #[inline]
     pub fn list_insights_by_account(&self) -> builder::ListInsightsByAccount<'_> {
         builder::ListInsightsByAccount::new(self)
     }
@@ -7487,6 +7523,7 @@ This endpoint lists all holdings associated with the particular account defined.
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/investment_holdings`
 
 Its parameters are set on [`builder::ListHoldingsByAccount`].*/
+    #[inline]
     pub fn list_holdings_by_account(&self) -> builder::ListHoldingsByAccount<'_> {
         builder::ListHoldingsByAccount::new(self)
     }
@@ -7497,6 +7534,7 @@ Requests to this endpoint return a list of transactions associated with the spec
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
 
 Its parameters are set on [`builder::ListTransactionsByAccount`].*/
+    #[inline]
     pub fn list_transactions_by_account(
         &self,
     ) -> builder::ListTransactionsByAccount<'_> {
@@ -7509,6 +7547,7 @@ This endpoint can only be used to create manual transactions that are under a ma
 Sends a `POST` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
 
 Its parameters are set on [`builder::CreateManualTransaction`].*/
+    #[inline]
     pub fn create_manual_transaction(&self) -> builder::CreateManualTransaction<'_> {
         builder::CreateManualTransaction::new(self)
     }
@@ -7519,6 +7558,7 @@ List all budgets
 Sends a `GET` request to `/users/{user_guid}/budgets`
 
 Its parameters are set on [`builder::ListAllBudgets`].*/
+    #[inline]
     pub fn list_all_budgets(&self) -> builder::ListAllBudgets<'_> {
         builder::ListAllBudgets::new(self)
     }
@@ -7529,6 +7569,7 @@ Create a budget. This endpoint accepts the optional `MX-Skip-Webhook` header and
 Sends a `POST` request to `/users/{user_guid}/budgets`
 
 Its parameters are set on [`builder::CreateBudget`].*/
+    #[inline]
     pub fn create_budget(&self) -> builder::CreateBudget<'_> {
         builder::CreateBudget::new(self)
     }
@@ -7539,6 +7580,7 @@ This endpoint will automatically create budgets for several categories based on 
 Sends a `POST` request to `/users/{user_guid}/budgets/generate`
 
 Its parameters are set on [`builder::AutoGenerateBudgets`].*/
+    #[inline]
     pub fn auto_generate_budgets(&self) -> builder::AutoGenerateBudgets<'_> {
         builder::AutoGenerateBudgets::new(self)
     }
@@ -7549,6 +7591,7 @@ Read a specific budget.
 Sends a `GET` request to `/users/{user_guid}/budgets/{budget_guid}`
 
 Its parameters are set on [`builder::ReadSpecificBudget`].*/
+    #[inline]
     pub fn read_specific_budget(&self) -> builder::ReadSpecificBudget<'_> {
         builder::ReadSpecificBudget::new(self)
     }
@@ -7559,6 +7602,7 @@ Update a specific budget.
 Sends a `PUT` request to `/users/{user_guid}/budgets/{budget_guid}`
 
 Its parameters are set on [`builder::UpdateSpecificBudget`].*/
+    #[inline]
     pub fn update_specific_budget(&self) -> builder::UpdateSpecificBudget<'_> {
         builder::UpdateSpecificBudget::new(self)
     }
@@ -7569,6 +7613,7 @@ Delete a budget.
 Sends a `DELETE` request to `/users/{user_guid}/budgets/{budget_guid}`
 
 Its parameters are set on [`builder::DeleteBudget`].*/
+    #[inline]
     pub fn delete_budget(&self) -> builder::DeleteBudget<'_> {
         builder::DeleteBudget::new(self)
     }
@@ -7579,6 +7624,7 @@ Use this endpoint to list all categories associated with a `user`, including bot
 Sends a `GET` request to `/users/{user_guid}/categories`
 
 Its parameters are set on [`builder::ListCategories`].*/
+    #[inline]
     pub fn list_categories(&self) -> builder::ListCategories<'_> {
         builder::ListCategories::new(self)
     }
@@ -7589,6 +7635,7 @@ Use this endpoint to create a new custom category for a specific `user`.
 Sends a `POST` request to `/users/{user_guid}/categories`
 
 Its parameters are set on [`builder::CreateCategory`].*/
+    #[inline]
     pub fn create_category(&self) -> builder::CreateCategory<'_> {
         builder::CreateCategory::new(self)
     }
@@ -7599,6 +7646,7 @@ Use this endpoint to retrieve a list of all the default categories and subcatego
 Sends a `GET` request to `/users/{user_guid}/categories/default`
 
 Its parameters are set on [`builder::ListDefaultCategoriesByUser`].*/
+    #[inline]
     pub fn list_default_categories_by_user(
         &self,
     ) -> builder::ListDefaultCategoriesByUser<'_> {
@@ -7611,6 +7659,7 @@ Use this endpoint to read the attributes of either a default category or a custo
 Sends a `GET` request to `/users/{user_guid}/categories/{category_guid}`
 
 Its parameters are set on [`builder::ReadCategory`].*/
+    #[inline]
     pub fn read_category(&self) -> builder::ReadCategory<'_> {
         builder::ReadCategory::new(self)
     }
@@ -7621,6 +7670,7 @@ Use this endpoint to update the attributes of a custom category according to its
 Sends a `PUT` request to `/users/{user_guid}/categories/{category_guid}`
 
 Its parameters are set on [`builder::UpdateCategory`].*/
+    #[inline]
     pub fn update_category(&self) -> builder::UpdateCategory<'_> {
         builder::UpdateCategory::new(self)
     }
@@ -7631,6 +7681,7 @@ Use this endpoint to delete a specific custom category according to its unique G
 Sends a `DELETE` request to `/users/{user_guid}/categories/{category_guid}`
 
 Its parameters are set on [`builder::DeleteCategory`].*/
+    #[inline]
     pub fn delete_category(&self) -> builder::DeleteCategory<'_> {
         builder::DeleteCategory::new(self)
     }
@@ -7641,6 +7692,7 @@ This endpoint will return a URL for an embeddable version of MX Connect.
 Sends a `POST` request to `/users/{user_guid}/connect_widget_url`
 
 Its parameters are set on [`builder::RequestConnectWidgetUrl`].*/
+    #[inline]
     pub fn request_connect_widget_url(&self) -> builder::RequestConnectWidgetUrl<'_> {
         builder::RequestConnectWidgetUrl::new(self)
     }
@@ -7651,6 +7703,7 @@ List all goals a user can set.
 Sends a `GET` request to `/users/{user_guid}/goals`
 
 Its parameters are set on [`builder::ListGoals`].*/
+    #[inline]
     pub fn list_goals(&self) -> builder::ListGoals<'_> {
         builder::ListGoals::new(self)
     }
@@ -7661,6 +7714,7 @@ Create a goal. This endpoint accepts the optional `MX-Skip-Webhook` header and `
 Sends a `POST` request to `/users/{user_guid}/goals`
 
 Its parameters are set on [`builder::CreateGoal`].*/
+    #[inline]
     pub fn create_goal(&self) -> builder::CreateGoal<'_> {
         builder::CreateGoal::new(self)
     }
@@ -7671,6 +7725,7 @@ This endpoint repositions goal priority levels. If one goal is set to a lower pr
 Sends a `PUT` request to `/users/{user_guid}/goals/reposition`
 
 Its parameters are set on [`builder::RepositionGoals`].*/
+    #[inline]
     pub fn reposition_goals(&self) -> builder::RepositionGoals<'_> {
         builder::RepositionGoals::new(self)
     }
@@ -7681,6 +7736,7 @@ Read a specific goal.
 Sends a `GET` request to `/users/{user_guid}/goals/{goal_guid}`
 
 Its parameters are set on [`builder::ReadGoal`].*/
+    #[inline]
     pub fn read_goal(&self) -> builder::ReadGoal<'_> {
         builder::ReadGoal::new(self)
     }
@@ -7691,6 +7747,7 @@ This endpoint updates a specific goal.
 Sends a `PUT` request to `/users/{user_guid}/goals/{goal_guid}`
 
 Its parameters are set on [`builder::UpdateGoal`].*/
+    #[inline]
     pub fn update_goal(&self) -> builder::UpdateGoal<'_> {
         builder::UpdateGoal::new(self)
     }
@@ -7701,6 +7758,7 @@ Delete a goal.
 Sends a `DELETE` request to `/users/{user_guid}/goals/{goal_guid}`
 
 Its parameters are set on [`builder::DeleteGoal`].*/
+    #[inline]
     pub fn delete_goal(&self) -> builder::DeleteGoal<'_> {
         builder::DeleteGoal::new(self)
     }
@@ -7711,6 +7769,7 @@ Use this endpoint to list all the insights associated with the user.
 Sends a `GET` request to `/users/{user_guid}/insights`
 
 Its parameters are set on [`builder::ListInsightsUser`].*/
+    #[inline]
     pub fn list_insights_user(&self) -> builder::ListInsightsUser<'_> {
         builder::ListInsightsUser::new(self)
     }
@@ -7721,6 +7780,7 @@ Use this endpoint to read the attributes of an insight according to its unique G
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}`
 
 Its parameters are set on [`builder::ReadInsightUser`].*/
+    #[inline]
     pub fn read_insight_user(&self) -> builder::ReadInsightUser<'_> {
         builder::ReadInsightUser::new(self)
     }
@@ -7731,6 +7791,7 @@ Use this endpoint to update the attributes of an insight according to its unique
 Sends a `PUT` request to `/users/{user_guid}/insights/{insight_guid}`
 
 Its parameters are set on [`builder::UpdateInsight`].*/
+    #[inline]
     pub fn update_insight(&self) -> builder::UpdateInsight<'_> {
         builder::UpdateInsight::new(self)
     }
@@ -7741,6 +7802,7 @@ Use this endpoint to list all the accounts associated with the insight.
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/accounts`
 
 Its parameters are set on [`builder::ListAccountsInsight`].*/
+    #[inline]
     pub fn list_accounts_insight(&self) -> builder::ListAccountsInsight<'_> {
         builder::ListAccountsInsight::new(self)
     }
@@ -7751,6 +7813,7 @@ Use this endpoint to list all the categories associated with the insight.
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/categories`
 
 Its parameters are set on [`builder::ListCategoriesInsight`].*/
+    #[inline]
     pub fn list_categories_insight(&self) -> builder::ListCategoriesInsight<'_> {
         builder::ListCategoriesInsight::new(self)
     }
@@ -7761,6 +7824,7 @@ Use this endpoint to list all the merchants associated with the insight.
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/merchants`
 
 Its parameters are set on [`builder::ListMerchantsInsight`].*/
+    #[inline]
     pub fn list_merchants_insight(&self) -> builder::ListMerchantsInsight<'_> {
         builder::ListMerchantsInsight::new(self)
     }
@@ -7771,6 +7835,7 @@ Use this endpoint to list all the scheduled payments associated with the insight
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/scheduled_payments`
 
 Its parameters are set on [`builder::ListScheduledPaymentsInsight`].*/
+    #[inline]
     pub fn list_scheduled_payments_insight(
         &self,
     ) -> builder::ListScheduledPaymentsInsight<'_> {
@@ -7783,6 +7848,7 @@ Use this endpoint to list all the transactions associated with the insight.
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/transactions`
 
 Its parameters are set on [`builder::ListTransactionsInsight`].*/
+    #[inline]
     pub fn list_transactions_insight(&self) -> builder::ListTransactionsInsight<'_> {
         builder::ListTransactionsInsight::new(self)
     }
@@ -7793,6 +7859,7 @@ This endpoint lists all holdings associated with the user across all accounts.
 Sends a `GET` request to `/users/{user_guid}/investment_holdings`
 
 Its parameters are set on [`builder::ListHoldings`].*/
+    #[inline]
     pub fn list_holdings(&self) -> builder::ListHoldings<'_> {
         builder::ListHoldings::new(self)
     }
@@ -7803,6 +7870,7 @@ Use this endpoint to read the attributes of a specific `holding`.
 Sends a `GET` request to `/users/{user_guid}/investment_holdings/{holding_guid}`
 
 Its parameters are set on [`builder::ReadHolding`].*/
+    #[inline]
     pub fn read_holding(&self) -> builder::ReadHolding<'_> {
         builder::ReadHolding::new(self)
     }
@@ -7813,6 +7881,7 @@ This endpoint deactivates the specific user from the `/investment_holdings` prod
 Sends a `GET` request to `/users/{user_guid}/investment_holdings_deactivate`
 
 Its parameters are set on [`builder::DeactivateUser`].*/
+    #[inline]
     pub fn deactivate_user(&self) -> builder::DeactivateUser<'_> {
         builder::DeactivateUser::new(self)
     }
@@ -7823,6 +7892,7 @@ This endpoint returns a list of all the partner-managed members associated with 
 Sends a `GET` request to `/users/{user_guid}/managed_members`
 
 Its parameters are set on [`builder::ListManagedMembers`].*/
+    #[inline]
     pub fn list_managed_members(&self) -> builder::ListManagedMembers<'_> {
         builder::ListManagedMembers::new(self)
     }
@@ -7833,6 +7903,7 @@ Use this endpoint to create a new partner-managed `member`.
 Sends a `POST` request to `/users/{user_guid}/managed_members`
 
 Its parameters are set on [`builder::CreateManagedMember`].*/
+    #[inline]
     pub fn create_managed_member(&self) -> builder::CreateManagedMember<'_> {
         builder::CreateManagedMember::new(self)
     }
@@ -7843,6 +7914,7 @@ This endpoint returns the attributes of the specified partner-managed`member`.
 Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}`
 
 Its parameters are set on [`builder::ReadManagedMember`].*/
+    #[inline]
     pub fn read_managed_member(&self) -> builder::ReadManagedMember<'_> {
         builder::ReadManagedMember::new(self)
     }
@@ -7853,6 +7925,7 @@ Use this endpoint to update the attributes of the specified partner_managed `mem
 Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}`
 
 Its parameters are set on [`builder::UpdateManagedMember`].*/
+    #[inline]
     pub fn update_managed_member(&self) -> builder::UpdateManagedMember<'_> {
         builder::UpdateManagedMember::new(self)
     }
@@ -7863,6 +7936,7 @@ Use this endpoint to delete the specified partner-managed `member`. The endpoint
 Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}`
 
 Its parameters are set on [`builder::DeleteManagedMember`].*/
+    #[inline]
     pub fn delete_managed_member(&self) -> builder::DeleteManagedMember<'_> {
         builder::DeleteManagedMember::new(self)
     }
@@ -7873,6 +7947,7 @@ Use this endpoint to retrieve a list of all the partner-managed accounts associa
 Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts`
 
 Its parameters are set on [`builder::ListManagedAccounts`].*/
+    #[inline]
     pub fn list_managed_accounts(&self) -> builder::ListManagedAccounts<'_> {
         builder::ListManagedAccounts::new(self)
     }
@@ -7883,6 +7958,7 @@ Use this endpoint to create a partner-managed account.
 Sends a `POST` request to `/users/{user_guid}/managed_members/{member_guid}/accounts`
 
 Its parameters are set on [`builder::CreateManagedAccount`].*/
+    #[inline]
     pub fn create_managed_account(&self) -> builder::CreateManagedAccount<'_> {
         builder::CreateManagedAccount::new(self)
     }
@@ -7893,6 +7969,7 @@ Use this endpoint to read the attributes of a partner-managed account according 
 Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
 
 Its parameters are set on [`builder::ReadManagedAccount`].*/
+    #[inline]
     pub fn read_managed_account(&self) -> builder::ReadManagedAccount<'_> {
         builder::ReadManagedAccount::new(self)
     }
@@ -7903,6 +7980,7 @@ Use this endpoint to update the attributes of a partner-managed account accordin
 Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
 
 Its parameters are set on [`builder::UpdateManagedAccount`].*/
+    #[inline]
     pub fn update_managed_account(&self) -> builder::UpdateManagedAccount<'_> {
         builder::UpdateManagedAccount::new(self)
     }
@@ -7913,6 +7991,7 @@ Use this endpoint to delete a partner-managed account according to its unique GU
 Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
 
 Its parameters are set on [`builder::DeleteManagedAccount`].*/
+    #[inline]
     pub fn delete_managed_account(&self) -> builder::DeleteManagedAccount<'_> {
         builder::DeleteManagedAccount::new(self)
     }
@@ -7923,6 +8002,7 @@ This endpoint returns a list of all the partner-managed transactions associated 
 Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions`
 
 Its parameters are set on [`builder::ListManagedTransactions`].*/
+    #[inline]
     pub fn list_managed_transactions(&self) -> builder::ListManagedTransactions<'_> {
         builder::ListManagedTransactions::new(self)
     }
@@ -7933,6 +8013,7 @@ Use this endpoint to create a new partner-managed `transaction`.
 Sends a `POST` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions`
 
 Its parameters are set on [`builder::CreateManagedTransaction`].*/
+    #[inline]
     pub fn create_managed_transaction(&self) -> builder::CreateManagedTransaction<'_> {
         builder::CreateManagedTransaction::new(self)
     }
@@ -7943,6 +8024,7 @@ Requests to this endpoint will return the attributes of the specified partner-ma
 Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
 
 Its parameters are set on [`builder::ReadManagedTransaction`].*/
+    #[inline]
     pub fn read_managed_transaction(&self) -> builder::ReadManagedTransaction<'_> {
         builder::ReadManagedTransaction::new(self)
     }
@@ -7953,6 +8035,7 @@ Use this endpoint to update the attributes of the specified partner_managed `tra
 Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
 
 Its parameters are set on [`builder::UpdateManagedTransaction`].*/
+    #[inline]
     pub fn update_managed_transaction(&self) -> builder::UpdateManagedTransaction<'_> {
         builder::UpdateManagedTransaction::new(self)
     }
@@ -7963,6 +8046,7 @@ Use this endpoint to delete the specified partner-managed `transaction`. The end
 Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
 
 Its parameters are set on [`builder::DeleteManagedTransaction`].*/
+    #[inline]
     pub fn delete_managed_transaction(&self) -> builder::DeleteManagedTransaction<'_> {
         builder::DeleteManagedTransaction::new(self)
     }
@@ -7973,6 +8057,7 @@ This endpoint returns an array which contains information on every member associ
 Sends a `GET` request to `/users/{user_guid}/members`
 
 Its parameters are set on [`builder::ListMembers`].*/
+    #[inline]
     pub fn list_members(&self) -> builder::ListMembers<'_> {
         builder::ListMembers::new(self)
     }
@@ -7983,6 +8068,7 @@ This endpoint allows you to create a new member. Members are created with the re
 Sends a `POST` request to `/users/{user_guid}/members`
 
 Its parameters are set on [`builder::CreateMember`].*/
+    #[inline]
     pub fn create_member(&self) -> builder::CreateMember<'_> {
         builder::CreateMember::new(self)
     }
@@ -7993,6 +8079,7 @@ Use this endpoint to read the attributes of a specific member.
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}`
 
 Its parameters are set on [`builder::ReadMember`].*/
+    #[inline]
     pub fn read_member(&self) -> builder::ReadMember<'_> {
         builder::ReadMember::new(self)
     }
@@ -8003,6 +8090,7 @@ Use this endpoint to update a members attributes. Only the credentials, id, and 
 Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}`
 
 Its parameters are set on [`builder::UpdateMember`].*/
+    #[inline]
     pub fn update_member(&self) -> builder::UpdateMember<'_> {
         builder::UpdateMember::new(self)
     }
@@ -8013,6 +8101,7 @@ Accessing this endpoint will permanently delete a member.
 Sends a `DELETE` request to `/users/{user_guid}/members/{member_guid}`
 
 Its parameters are set on [`builder::DeleteMember`].*/
+    #[inline]
     pub fn delete_member(&self) -> builder::DeleteMember<'_> {
         builder::DeleteMember::new(self)
     }
@@ -8023,6 +8112,7 @@ This endpoint returns a list of account numbers associated with the specified `m
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_numbers`
 
 Its parameters are set on [`builder::ListAccountNumbersByMember`].*/
+    #[inline]
     pub fn list_account_numbers_by_member(
         &self,
     ) -> builder::ListAccountNumbersByMember<'_> {
@@ -8035,6 +8125,7 @@ This endpoint returns an array with information about every account associated w
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_owners`
 
 Its parameters are set on [`builder::ListAccountOwnersByMember`].*/
+    #[inline]
     pub fn list_account_owners_by_member(
         &self,
     ) -> builder::ListAccountOwnersByMember<'_> {
@@ -8047,6 +8138,7 @@ This endpoint returns a list of all the accounts associated with the specified `
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts`
 
 Its parameters are set on [`builder::ListMemberAccounts`].*/
+    #[inline]
     pub fn list_member_accounts(&self) -> builder::ListMemberAccounts<'_> {
         builder::ListMemberAccounts::new(self)
     }
@@ -8057,6 +8149,7 @@ This endpoint allows you to read the attributes of an `account` resource.
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}`
 
 Its parameters are set on [`builder::ReadAccountByMember`].*/
+    #[inline]
     pub fn read_account_by_member(&self) -> builder::ReadAccountByMember<'_> {
         builder::ReadAccountByMember::new(self)
     }
@@ -8067,6 +8160,7 @@ This endpoint allows you to update certain attributes of an `account` resource, 
 Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}`
 
 Its parameters are set on [`builder::UpdateAccountByMember`].*/
+    #[inline]
     pub fn update_account_by_member(&self) -> builder::UpdateAccountByMember<'_> {
         builder::UpdateAccountByMember::new(self)
     }
@@ -8077,6 +8171,7 @@ Use this endpoint to update a specific transaction according to its unique GUID.
 Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
 
 Its parameters are set on [`builder::UpdateTransactionByAccount`].*/
+    #[inline]
     pub fn update_transaction_by_account(
         &self,
     ) -> builder::UpdateTransactionByAccount<'_> {
@@ -8089,6 +8184,7 @@ Calling this endpoint initiates an aggregation event for the member. This brings
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/aggregate`
 
 Its parameters are set on [`builder::AggregateMember`].*/
+    #[inline]
     pub fn aggregate_member(&self) -> builder::AggregateMember<'_> {
         builder::AggregateMember::new(self)
     }
@@ -8099,6 +8195,7 @@ Use this endpoint for information on what multi-factor authentication challenges
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/challenges`
 
 Its parameters are set on [`builder::ListMemberChallenges`].*/
+    #[inline]
     pub fn list_member_challenges(&self) -> builder::ListMemberChallenges<'_> {
         builder::ListMemberChallenges::new(self)
     }
@@ -8109,6 +8206,7 @@ This endpoint operates much like the aggregate member endpoint except that it ga
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/check_balance`
 
 Its parameters are set on [`builder::CheckBalances`].*/
+    #[inline]
     pub fn check_balances(&self) -> builder::CheckBalances<'_> {
         builder::CheckBalances::new(self)
     }
@@ -8119,6 +8217,7 @@ This endpoint returns an array which contains information on every non-MFA crede
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/credentials`
 
 Its parameters are set on [`builder::ListMemberCredentials`].*/
+    #[inline]
     pub fn list_member_credentials(&self) -> builder::ListMemberCredentials<'_> {
         builder::ListMemberCredentials::new(self)
     }
@@ -8129,6 +8228,7 @@ Some institutions allow developers to access an extended transaction history wit
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/extend_history`
 
 Its parameters are set on [`builder::ExtendHistory`].*/
+    #[inline]
     pub fn extend_history(&self) -> builder::ExtendHistory<'_> {
         builder::ExtendHistory::new(self)
     }
@@ -8139,6 +8239,7 @@ Calling this endpoint initiates an aggregation-type event which will gather the 
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/fetch_rewards`
 
 Its parameters are set on [`builder::FetchRewards`].*/
+    #[inline]
     pub fn fetch_rewards(&self) -> builder::FetchRewards<'_> {
         builder::FetchRewards::new(self)
     }
@@ -8149,6 +8250,7 @@ Use this endpoint to fetch the statements associated with a particular member.
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/fetch_statements`
 
 Its parameters are set on [`builder::FetchStatements`].*/
+    #[inline]
     pub fn fetch_statements(&self) -> builder::FetchStatements<'_> {
         builder::FetchStatements::new(self)
     }
@@ -8159,6 +8261,7 @@ The identify endpoint begins an identification process for an already-existing m
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/identify`
 
 Its parameters are set on [`builder::IdentifyMember`].*/
+    #[inline]
     pub fn identify_member(&self) -> builder::IdentifyMember<'_> {
         builder::IdentifyMember::new(self)
     }
@@ -8169,6 +8272,7 @@ This endpoint lists all holdings associated with the specified member.
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/investment_holdings`
 
 Its parameters are set on [`builder::ListHoldingsByMember`].*/
+    #[inline]
     pub fn list_holdings_by_member(&self) -> builder::ListHoldingsByMember<'_> {
         builder::ListHoldingsByMember::new(self)
     }
@@ -8179,6 +8283,7 @@ This endpoint will generate an `oauth_window_uri` for the specified `member`.
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/oauth_window_uri`
 
 Its parameters are set on [`builder::RequestOAuthWindowUri`].*/
+    #[inline]
     pub fn request_o_auth_window_uri(&self) -> builder::RequestOAuthWindowUri<'_> {
         builder::RequestOAuthWindowUri::new(self)
     }
@@ -8189,6 +8294,7 @@ This endpoint answers the challenges needed when a member has been challenged by
 Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/resume`
 
 Its parameters are set on [`builder::ResumeAggregation`].*/
+    #[inline]
     pub fn resume_aggregation(&self) -> builder::ResumeAggregation<'_> {
         builder::ResumeAggregation::new(self)
     }
@@ -8199,6 +8305,7 @@ Use this endpoint to list all the `rewards` associated with a specified `member`
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/rewards`
 
 Its parameters are set on [`builder::ListRewards`].*/
+    #[inline]
     pub fn list_rewards(&self) -> builder::ListRewards<'_> {
         builder::ListRewards::new(self)
     }
@@ -8209,6 +8316,7 @@ Use this endpoint to read a specific `reward` based on its unique GUID. Member a
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/rewards/{reward_guid}`
 
 Its parameters are set on [`builder::ReadRewards`].*/
+    #[inline]
     pub fn read_rewards(&self) -> builder::ReadRewards<'_> {
         builder::ReadRewards::new(self)
     }
@@ -8219,6 +8327,7 @@ Use this endpoint to get an array of available statements.
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements`
 
 Its parameters are set on [`builder::ListStatementsByMember`].*/
+    #[inline]
     pub fn list_statements_by_member(&self) -> builder::ListStatementsByMember<'_> {
         builder::ListStatementsByMember::new(self)
     }
@@ -8229,6 +8338,7 @@ Use this endpoint to read a JSON representation of the statement.
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}`
 
 Its parameters are set on [`builder::ReadStatementByMember`].*/
+    #[inline]
     pub fn read_statement_by_member(&self) -> builder::ReadStatementByMember<'_> {
         builder::ReadStatementByMember::new(self)
     }
@@ -8239,6 +8349,7 @@ Use this endpoint to download a specified statement PDF.
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf`
 
 Its parameters are set on [`builder::DownloadStatementPdf`].*/
+    #[inline]
     pub fn download_statement_pdf(&self) -> builder::DownloadStatementPdf<'_> {
         builder::DownloadStatementPdf::new(self)
     }
@@ -8249,6 +8360,7 @@ This endpoint provides the status of the members most recent aggregation event. 
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/status`
 
 Its parameters are set on [`builder::ReadMemberStatus`].*/
+    #[inline]
     pub fn read_member_status(&self) -> builder::ReadMemberStatus<'_> {
         builder::ReadMemberStatus::new(self)
     }
@@ -8259,6 +8371,7 @@ Requests to this endpoint return a list of transactions associated with the spec
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/transactions`
 
 Its parameters are set on [`builder::ListTransactionsByMember`].*/
+    #[inline]
     pub fn list_transactions_by_member(&self) -> builder::ListTransactionsByMember<'_> {
         builder::ListTransactionsByMember::new(self)
     }
@@ -8269,6 +8382,7 @@ The verify endpoint begins a verification process for a member.
 Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/verify`
 
 Its parameters are set on [`builder::VerifyMember`].*/
+    #[inline]
     pub fn verify_member(&self) -> builder::VerifyMember<'_> {
         builder::VerifyMember::new(self)
     }
@@ -8279,6 +8393,7 @@ Use this endpoint to read the attributes of a specific microdeposit according to
 Sends a `GET` request to `/users/{user_guid}/micro_deposits`
 
 Its parameters are set on [`builder::ListUserMicrodeposits`].*/
+    #[inline]
     pub fn list_user_microdeposits(&self) -> builder::ListUserMicrodeposits<'_> {
         builder::ListUserMicrodeposits::new(self)
     }
@@ -8294,6 +8409,7 @@ Pre-initiating a microdeposit allows you to pass the end user's first name, last
 Sends a `POST` request to `/users/{user_guid}/micro_deposits`
 
 Its parameters are set on [`builder::CreateMicrodeposit`].*/
+    #[inline]
     pub fn create_microdeposit(&self) -> builder::CreateMicrodeposit<'_> {
         builder::CreateMicrodeposit::new(self)
     }
@@ -8304,6 +8420,7 @@ Use this endpoint to read the attributes of a specific microdeposit according to
 Sends a `GET` request to `/users/{user_guid}/micro_deposits/{micro_deposit_guid}`
 
 Its parameters are set on [`builder::ReadUserMicrodeposit`].*/
+    #[inline]
     pub fn read_user_microdeposit(&self) -> builder::ReadUserMicrodeposit<'_> {
         builder::ReadUserMicrodeposit::new(self)
     }
@@ -8314,6 +8431,7 @@ Use this endpoint to delete the specified microdeposit.
 Sends a `DELETE` request to `/users/{user_guid}/micro_deposits/{micro_deposit_guid}`
 
 Its parameters are set on [`builder::DeleteMicrodeposit`].*/
+    #[inline]
     pub fn delete_microdeposit(&self) -> builder::DeleteMicrodeposit<'_> {
         builder::DeleteMicrodeposit::new(self)
     }
@@ -8324,6 +8442,7 @@ Read monthly cash flow profile.
 Sends a `GET` request to `/users/{user_guid}/monthly_cash_flow_profile`
 
 Its parameters are set on [`builder::ReadMonthlyCashFlowProfile`].*/
+    #[inline]
     pub fn read_monthly_cash_flow_profile(
         &self,
     ) -> builder::ReadMonthlyCashFlowProfile<'_> {
@@ -8336,6 +8455,7 @@ Use this endpoint to update the attributes of a `monthly_cash_flow_profile`.
 Sends a `PUT` request to `/users/{user_guid}/monthly_cash_flow_profile`
 
 Its parameters are set on [`builder::UpdateMonthlyCashFlowProfile`].*/
+    #[inline]
     pub fn update_monthly_cash_flow_profile(
         &self,
     ) -> builder::UpdateMonthlyCashFlowProfile<'_> {
@@ -8348,6 +8468,7 @@ All notifications for the user can be listed, including notifications created by
 Sends a `GET` request to `/users/{user_guid}/notifications`
 
 Its parameters are set on [`builder::ListNotifications`].*/
+    #[inline]
     pub fn list_notifications(&self) -> builder::ListNotifications<'_> {
         builder::ListNotifications::new(self)
     }
@@ -8358,6 +8479,7 @@ All notifications created through the API will be of notification type `API_NOTI
 Sends a `POST` request to `/users/{user_guid}/notifications`
 
 Its parameters are set on [`builder::CreateNotification`].*/
+    #[inline]
     pub fn create_notification(&self) -> builder::CreateNotification<'_> {
         builder::CreateNotification::new(self)
     }
@@ -8369,6 +8491,7 @@ Can pull up any notification associated with the user, including notifications c
 Sends a `GET` request to `/users/{user_guid}/notifications/{notification_guid}`
 
 Its parameters are set on [`builder::ReadNotifications`].*/
+    #[inline]
     pub fn read_notifications(&self) -> builder::ReadNotifications<'_> {
         builder::ReadNotifications::new(self)
     }
@@ -8379,6 +8502,7 @@ Retrieve a list of all recurring transactions for a user. <br /><br />For more s
 Sends a `GET` request to `/users/{user_guid}/repeating_transactions`
 
 Its parameters are set on [`builder::RepeatingTransactions`].*/
+    #[inline]
     pub fn repeating_transactions(&self) -> builder::RepeatingTransactions<'_> {
         builder::RepeatingTransactions::new(self)
     }
@@ -8389,6 +8513,7 @@ Get a Specific Repeating Transaction. <br /><br />List For more see the [Repeati
 Sends a `GET` request to `/users/{user_guid}/repeating_transactions/{repeating_transaction_guid}`
 
 Its parameters are set on [`builder::SpecificRepeatingTransaction`].*/
+    #[inline]
     pub fn specific_repeating_transaction(
         &self,
     ) -> builder::SpecificRepeatingTransaction<'_> {
@@ -8401,6 +8526,7 @@ Use this endpoint to list all the spending plans associated with the user.
 Sends a `GET` request to `/users/{user_guid}/spending_plans`
 
 Its parameters are set on [`builder::ListSpendingPlans`].*/
+    #[inline]
     pub fn list_spending_plans(&self) -> builder::ListSpendingPlans<'_> {
         builder::ListSpendingPlans::new(self)
     }
@@ -8411,6 +8537,7 @@ This endpoint creates a new `spending_plan` for the user.
 Sends a `POST` request to `/users/{user_guid}/spending_plans`
 
 Its parameters are set on [`builder::CreateSpendingPlan`].*/
+    #[inline]
     pub fn create_spending_plan(&self) -> builder::CreateSpendingPlan<'_> {
         builder::CreateSpendingPlan::new(self)
     }
@@ -8421,6 +8548,7 @@ Use this endpoint to read the attributes of a specific spending plan according t
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}`
 
 Its parameters are set on [`builder::ReadSpendingPlanUser`].*/
+    #[inline]
     pub fn read_spending_plan_user(&self) -> builder::ReadSpendingPlanUser<'_> {
         builder::ReadSpendingPlanUser::new(self)
     }
@@ -8431,6 +8559,7 @@ Use this endpoint to delete a user's `spending_plan`.
 Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}`
 
 Its parameters are set on [`builder::DeleteSpendingPlan`].*/
+    #[inline]
     pub fn delete_spending_plan(&self) -> builder::DeleteSpendingPlan<'_> {
         builder::DeleteSpendingPlan::new(self)
     }
@@ -8441,6 +8570,7 @@ Use this endpoint to list all the spending plan `iterations` associated with the
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations`
 
 Its parameters are set on [`builder::ListSpendingPlanIterations`].*/
+    #[inline]
     pub fn list_spending_plan_iterations(
         &self,
     ) -> builder::ListSpendingPlanIterations<'_> {
@@ -8453,6 +8583,7 @@ Use this endpoint to read the attributes of the current spending plan `iteration
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current`
 
 Its parameters are set on [`builder::ReadCurrentSpendingPlanIteration`].*/
+    #[inline]
     pub fn read_current_spending_plan_iteration(
         &self,
     ) -> builder::ReadCurrentSpendingPlanIteration<'_> {
@@ -8465,6 +8596,7 @@ Use this endpoint to list all the spending plan `iteration_items` associated wit
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items`
 
 Its parameters are set on [`builder::ListSpendingPlanIterationItems`].*/
+    #[inline]
     pub fn list_spending_plan_iteration_items(
         &self,
     ) -> builder::ListSpendingPlanIterationItems<'_> {
@@ -8477,6 +8609,7 @@ This endpoint creates a new `spending_plan_iteration_item`.
 Sends a `POST` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items`
 
 Its parameters are set on [`builder::CreateSpendingPlanIterationItem`].*/
+    #[inline]
     pub fn create_spending_plan_iteration_item(
         &self,
     ) -> builder::CreateSpendingPlanIterationItem<'_> {
@@ -8489,6 +8622,7 @@ Use this endpoint to read the attributes of a specific spending plan `iteration_
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
 
 Its parameters are set on [`builder::ReadSpendingPlanIterationItem`].*/
+    #[inline]
     pub fn read_spending_plan_iteration_item(
         &self,
     ) -> builder::ReadSpendingPlanIterationItem<'_> {
@@ -8501,6 +8635,7 @@ Use this endpoint to update an existing `spending_plan_iteration_item`.
 Sends a `PUT` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
 
 Its parameters are set on [`builder::UpdateSpendingPlanIterationItem`].*/
+    #[inline]
     pub fn update_spending_plan_iteration_item(
         &self,
     ) -> builder::UpdateSpendingPlanIterationItem<'_> {
@@ -8513,6 +8648,7 @@ Use this endpoint to delete a spending plan `iteration_item`.
 Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
 
 Its parameters are set on [`builder::DeleteSpendingPlanIterationItem`].*/
+    #[inline]
     pub fn delete_spending_plan_iteration_item(
         &self,
     ) -> builder::DeleteSpendingPlanIterationItem<'_> {
@@ -8525,6 +8661,7 @@ Use this endpoint to read the attributes of a specific spending plan `iteration`
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/{iteration_number}`
 
 Its parameters are set on [`builder::ReadSpendingPlanIteration`].*/
+    #[inline]
     pub fn read_spending_plan_iteration(
         &self,
     ) -> builder::ReadSpendingPlanIteration<'_> {
@@ -8537,6 +8674,7 @@ Use this endpoint to list all the spending plan accounts associated with the spe
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts`
 
 Its parameters are set on [`builder::ListSpendingPlanAccounts`].*/
+    #[inline]
     pub fn list_spending_plan_accounts(&self) -> builder::ListSpendingPlanAccounts<'_> {
         builder::ListSpendingPlanAccounts::new(self)
     }
@@ -8547,6 +8685,7 @@ Use this endpoint to read the attributes of a specific spending plan account acc
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}`
 
 Its parameters are set on [`builder::ReadSpendingPlanAccount`].*/
+    #[inline]
     pub fn read_spending_plan_account(&self) -> builder::ReadSpendingPlanAccount<'_> {
         builder::ReadSpendingPlanAccount::new(self)
     }
@@ -8557,6 +8696,7 @@ Use this endpoint to delete a `spending_plan_account`.
 Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}`
 
 Its parameters are set on [`builder::DeleteSpendingPlanAccount`].*/
+    #[inline]
     pub fn delete_spending_plan_account(
         &self,
     ) -> builder::DeleteSpendingPlanAccount<'_> {
@@ -8569,6 +8709,7 @@ Use this endpoint to retrieve a list of all the taggings associated with a speci
 Sends a `GET` request to `/users/{user_guid}/taggings`
 
 Its parameters are set on [`builder::ListTaggings`].*/
+    #[inline]
     pub fn list_taggings(&self) -> builder::ListTaggings<'_> {
         builder::ListTaggings::new(self)
     }
@@ -8579,6 +8720,7 @@ Use this endpoint to create a new association between a tag and a particular tra
 Sends a `POST` request to `/users/{user_guid}/taggings`
 
 Its parameters are set on [`builder::CreateTagging`].*/
+    #[inline]
     pub fn create_tagging(&self) -> builder::CreateTagging<'_> {
         builder::CreateTagging::new(self)
     }
@@ -8589,6 +8731,7 @@ Use this endpoint to read the attributes of a `tagging` according to its unique 
 Sends a `GET` request to `/users/{user_guid}/taggings/{tagging_guid}`
 
 Its parameters are set on [`builder::ReadTagging`].*/
+    #[inline]
     pub fn read_tagging(&self) -> builder::ReadTagging<'_> {
         builder::ReadTagging::new(self)
     }
@@ -8599,6 +8742,7 @@ Use this endpoint to update a tagging.
 Sends a `PUT` request to `/users/{user_guid}/taggings/{tagging_guid}`
 
 Its parameters are set on [`builder::UpdateTagging`].*/
+    #[inline]
     pub fn update_tagging(&self) -> builder::UpdateTagging<'_> {
         builder::UpdateTagging::new(self)
     }
@@ -8609,6 +8753,7 @@ Use this endpoint to delete a tagging according to its unique GUID. If successfu
 Sends a `DELETE` request to `/users/{user_guid}/taggings/{tagging_guid}`
 
 Its parameters are set on [`builder::DeleteTagging`].*/
+    #[inline]
     pub fn delete_tagging(&self) -> builder::DeleteTagging<'_> {
         builder::DeleteTagging::new(self)
     }
@@ -8619,6 +8764,7 @@ Use this endpoint to list all tags associated with the specified `user`. Each us
 Sends a `GET` request to `/users/{user_guid}/tags`
 
 Its parameters are set on [`builder::ListTags`].*/
+    #[inline]
     pub fn list_tags(&self) -> builder::ListTags<'_> {
         builder::ListTags::new(self)
     }
@@ -8629,6 +8775,7 @@ Use this endpoint to create a new custom tag.
 Sends a `POST` request to `/users/{user_guid}/tags`
 
 Its parameters are set on [`builder::CreateTag`].*/
+    #[inline]
     pub fn create_tag(&self) -> builder::CreateTag<'_> {
         builder::CreateTag::new(self)
     }
@@ -8639,6 +8786,7 @@ Use this endpoint to read the attributes of a particular tag according to its un
 Sends a `GET` request to `/users/{user_guid}/tags/{tag_guid}`
 
 Its parameters are set on [`builder::ReadTag`].*/
+    #[inline]
     pub fn read_tag(&self) -> builder::ReadTag<'_> {
         builder::ReadTag::new(self)
     }
@@ -8649,6 +8797,7 @@ Use this endpoint to update the name of a specific tag according to its unique G
 Sends a `PUT` request to `/users/{user_guid}/tags/{tag_guid}`
 
 Its parameters are set on [`builder::UpdateTag`].*/
+    #[inline]
     pub fn update_tag(&self) -> builder::UpdateTag<'_> {
         builder::UpdateTag::new(self)
     }
@@ -8659,6 +8808,7 @@ Use this endpoint to permanently delete a specific tag based on its unique GUID.
 Sends a `DELETE` request to `/users/{user_guid}/tags/{tag_guid}`
 
 Its parameters are set on [`builder::DeleteTag`].*/
+    #[inline]
     pub fn delete_tag(&self) -> builder::DeleteTag<'_> {
         builder::DeleteTag::new(self)
     }
@@ -8669,6 +8819,7 @@ Use this endpoint to get a list of all transactions associated with a particular
 Sends a `GET` request to `/users/{user_guid}/tags/{tag_guid}/transactions`
 
 Its parameters are set on [`builder::ListTransactionsByTag`].*/
+    #[inline]
     pub fn list_transactions_by_tag(&self) -> builder::ListTransactionsByTag<'_> {
         builder::ListTransactionsByTag::new(self)
     }
@@ -8679,6 +8830,7 @@ Use this endpoint to read the attributes of all existing transaction rules belon
 Sends a `GET` request to `/users/{user_guid}/transaction_rules`
 
 Its parameters are set on [`builder::ListTransactionRules`].*/
+    #[inline]
     pub fn list_transaction_rules(&self) -> builder::ListTransactionRules<'_> {
         builder::ListTransactionRules::new(self)
     }
@@ -8689,6 +8841,7 @@ Use this endpoint to create a new transaction rule. The newly-created `transacti
 Sends a `POST` request to `/users/{user_guid}/transaction_rules`
 
 Its parameters are set on [`builder::CreateTransactionRule`].*/
+    #[inline]
     pub fn create_transaction_rule(&self) -> builder::CreateTransactionRule<'_> {
         builder::CreateTransactionRule::new(self)
     }
@@ -8699,6 +8852,7 @@ Use this endpoint to read the attributes of an existing transaction rule based o
 Sends a `GET` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
 
 Its parameters are set on [`builder::ReadTransactionRule`].*/
+    #[inline]
     pub fn read_transaction_rule(&self) -> builder::ReadTransactionRule<'_> {
         builder::ReadTransactionRule::new(self)
     }
@@ -8709,6 +8863,7 @@ Use this endpoint to update the attributes of a specific transaction rule based 
 Sends a `PUT` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
 
 Its parameters are set on [`builder::UpdateTransactionRule`].*/
+    #[inline]
     pub fn update_transaction_rule(&self) -> builder::UpdateTransactionRule<'_> {
         builder::UpdateTransactionRule::new(self)
     }
@@ -8719,6 +8874,7 @@ Use this endpoint to permanently delete a transaction rule based on its unique G
 Sends a `DELETE` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
 
 Its parameters are set on [`builder::DeleteTransactionRule`].*/
+    #[inline]
     pub fn delete_transaction_rule(&self) -> builder::DeleteTransactionRule<'_> {
         builder::DeleteTransactionRule::new(self)
     }
@@ -8729,6 +8885,7 @@ Requests to this endpoint return a list of transactions associated with the spec
 Sends a `GET` request to `/users/{user_guid}/transactions`
 
 Its parameters are set on [`builder::ListTransactions`].*/
+    #[inline]
     pub fn list_transactions(&self) -> builder::ListTransactions<'_> {
         builder::ListTransactions::new(self)
     }
@@ -8739,6 +8896,7 @@ Requests to this endpoint will return the attributes of the specified `transacti
 Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}`
 
 Its parameters are set on [`builder::ReadTransaction`].*/
+    #[inline]
     pub fn read_transaction(&self) -> builder::ReadTransaction<'_> {
         builder::ReadTransaction::new(self)
     }
@@ -8749,6 +8907,7 @@ Use this endpoint to update a specific transaction according to its unique GUID.
 Sends a `PUT` request to `/users/{user_guid}/transactions/{transaction_guid}`
 
 Its parameters are set on [`builder::UpdateTransaction`].*/
+    #[inline]
     pub fn update_transaction(&self) -> builder::UpdateTransaction<'_> {
         builder::UpdateTransaction::new(self)
     }
@@ -8759,6 +8918,7 @@ Delete a manual transaction. In the path, use the manual transaction guid as the
 Sends a `DELETE` request to `/users/{user_guid}/transactions/{transaction_guid}`
 
 Its parameters are set on [`builder::DeleteManualTransactions`].*/
+    #[inline]
     pub fn delete_manual_transactions(&self) -> builder::DeleteManualTransactions<'_> {
         builder::DeleteManualTransactions::new(self)
     }
@@ -8769,6 +8929,7 @@ Use this endpoint to list all insights associated with a transaction GUID.
 Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}/insights`
 
 Its parameters are set on [`builder::ListInsightsByTransaction`].*/
+    #[inline]
     pub fn list_insights_by_transaction(
         &self,
     ) -> builder::ListInsightsByTransaction<'_> {
@@ -8782,6 +8943,7 @@ This endpoint creates two or more child transactions that are branched from a pr
 Sends a `POST` request to `/users/{user_guid}/transactions/{transaction_guid}/split`
 
 Its parameters are set on [`builder::CreateSplitTransactions`].*/
+    #[inline]
     pub fn create_split_transactions(&self) -> builder::CreateSplitTransactions<'_> {
         builder::CreateSplitTransactions::new(self)
     }
@@ -8792,6 +8954,7 @@ This endpoint deletes all split transactions linked to a parent transaction, but
 Sends a `DELETE` request to `/users/{user_guid}/transactions/{transaction_guid}/split`
 
 Its parameters are set on [`builder::DeleteSplitTransactions`].*/
+    #[inline]
     pub fn delete_split_transactions(&self) -> builder::DeleteSplitTransactions<'_> {
         builder::DeleteSplitTransactions::new(self)
     }
@@ -8809,6 +8972,7 @@ For a full list of available widget types, see [Widget Types](/api-reference/pla
 Sends a `POST` request to `/users/{user_guid}/widget_urls`
 
 Its parameters are set on [`builder::RequestWidgetUrl`].*/
+    #[inline]
     pub fn request_widget_url(&self) -> builder::RequestWidgetUrl<'_> {
         builder::RequestWidgetUrl::new(self)
     }
@@ -8819,6 +8983,7 @@ Get an MX-issued verifiable credential of a user's transaction data.
 Sends a `GET` request to `/vc/users/{user_guid}/accounts/{account_guid}/transactions`
 
 Its parameters are set on [`builder::GetTransactionsData`].*/
+    #[inline]
     pub fn get_transactions_data(&self) -> builder::GetTransactionsData<'_> {
         builder::GetTransactionsData::new(self)
     }
@@ -8829,6 +8994,7 @@ Get an MX-issued verifiable credential of a user's accounts data.
 Sends a `GET` request to `/vc/users/{user_guid}/members/{member_guid}/accounts`
 
 Its parameters are set on [`builder::GetAccountsData`].*/
+    #[inline]
     pub fn get_accounts_data(&self) -> builder::GetAccountsData<'_> {
         builder::GetAccountsData::new(self)
     }
@@ -8839,6 +9005,7 @@ Get an MX-issued verifiable credential of a user's identity data.
 Sends a `GET` request to `/vc/users/{user_guid}/members/{member_guid}/customers`
 
 Its parameters are set on [`builder::GetIdentityData`].*/
+    #[inline]
     pub fn get_identity_data(&self) -> builder::GetIdentityData<'_> {
         builder::GetIdentityData::new(self)
     }
@@ -8849,6 +9016,7 @@ Processors exchange the one-time authorization code a client requested (`request
 Sends a `POST` request to `/token`
 
 Its parameters are set on [`builder::RequestProcessorToken`].*/
+    #[inline]
     pub fn request_processor_token(&self) -> builder::RequestProcessorToken<'_> {
         builder::RequestProcessorToken::new(self)
     }
@@ -8871,9 +9039,11 @@ pub mod builder {
     }
     impl<'a> RequestAccountNumber<'a> {
         /// A new `RequestAccountNumber` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -8896,6 +9066,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/account/account_numbers`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -8920,9 +9091,11 @@ pub mod builder {
     }
     impl<'a> CheckRealTimeAccountBalance<'a> {
         /// A new `CheckRealTimeAccountBalance` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -8945,6 +9118,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/account/check_balance`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -8969,9 +9143,11 @@ pub mod builder {
     }
     impl<'a> GetAccountOwnerInfo<'a> {
         /// A new `GetAccountOwnerInfo` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -8994,6 +9170,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/account/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -9025,6 +9202,7 @@ pub mod builder {
     }
     impl<'a> ListAchRetruns<'a> {
         /// A new `ListAchRetruns` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9108,6 +9286,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -9173,6 +9352,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/ach_returns`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -9198,6 +9378,7 @@ pub mod builder {
     }
     impl<'a> CreateAchReturn<'a> {
         /// A new `CreateAchReturn` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9223,6 +9404,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -9251,6 +9433,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/ach_returns`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -9276,6 +9459,7 @@ pub mod builder {
     }
     impl<'a> ReadAchRetrun<'a> {
         /// A new `ReadAchRetrun` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9293,6 +9477,7 @@ pub mod builder {
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -9319,6 +9504,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/ach_returns/{ach_return_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -9344,6 +9530,7 @@ pub mod builder {
     }
     impl<'a> RequestAuthorizationCode<'a> {
         /// A new `RequestAuthorizationCode` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9369,6 +9556,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -9397,6 +9585,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/authorization_code`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -9423,6 +9612,7 @@ pub mod builder {
     }
     impl<'a> ListDefaultCategories<'a> {
         /// A new `ListDefaultCategories` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9450,6 +9640,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -9484,6 +9675,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/categories/default`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -9509,6 +9701,7 @@ pub mod builder {
     }
     impl<'a> ReadDefaultCategory<'a> {
         /// A new `ReadDefaultCategory` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9523,6 +9716,7 @@ pub mod builder {
             self.category_guid = ::mx_client::__private::param(value, "category_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -9549,6 +9743,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/categories/{category_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -9574,6 +9769,7 @@ pub mod builder {
     }
     impl<'a> CreditCard<'a> {
         /// A new `CreditCard` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9593,6 +9789,7 @@ pub mod builder {
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -9620,6 +9817,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/credit_card_products/{credit_card_product_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -9652,6 +9850,7 @@ pub mod builder {
     }
     impl<'a> ListInstitutions<'a> {
         /// A new `ListInstitutions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9753,6 +9952,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -9838,6 +10038,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/institutions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -9865,6 +10066,7 @@ pub mod builder {
     }
     impl<'a> ListFavoriteInstitutions<'a> {
         /// A new `ListFavoriteInstitutions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9905,6 +10107,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -9946,6 +10149,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/institutions/favorites`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -9971,6 +10175,7 @@ pub mod builder {
     }
     impl<'a> ReadInstitution<'a> {
         /// A new `ReadInstitution` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9988,6 +10193,7 @@ pub mod builder {
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10014,6 +10220,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/institutions/{institution_code}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10041,6 +10248,7 @@ pub mod builder {
     }
     impl<'a> ListInstitutionCredentials<'a> {
         /// A new `ListInstitutionCredentials` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10082,6 +10290,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10120,6 +10329,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/institutions/{institution_code}/credentials`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10146,6 +10356,7 @@ pub mod builder {
     }
     impl<'a> ListManagedInstitutions<'a> {
         /// A new `ListManagedInstitutions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10173,6 +10384,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10207,6 +10419,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/managed_institutions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10232,6 +10445,7 @@ pub mod builder {
     }
     impl<'a> ReadMerchantLocation<'a> {
         /// A new `ReadMerchantLocation` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10251,6 +10465,7 @@ pub mod builder {
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10278,6 +10493,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/merchant_locations/{merchant_location_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10305,6 +10521,7 @@ pub mod builder {
     }
     impl<'a> ListMerchants<'a> {
         /// A new `ListMerchants` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10341,6 +10558,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10377,6 +10595,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/merchants`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10402,6 +10621,7 @@ pub mod builder {
     }
     impl<'a> ReadMerchant<'a> {
         /// A new `ReadMerchant` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10416,6 +10636,7 @@ pub mod builder {
             self.merchant_guid = ::mx_client::__private::param(value, "merchant_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10442,6 +10663,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/merchants/{merchant_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10468,6 +10690,7 @@ pub mod builder {
     }
     impl<'a> VerifyMicrodeposit<'a> {
         /// A new `VerifyMicrodeposit` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10507,6 +10730,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10539,6 +10763,7 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/micro_deposits/{micro_deposit_guid}/verify`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10563,9 +10788,11 @@ pub mod builder {
     }
     impl<'a> ReadAccountBalance<'a> {
         /// A new `ReadAccountBalance` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10588,6 +10815,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/payment_account`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10613,6 +10841,7 @@ pub mod builder {
     }
     impl<'a> DeprecatedRequestPaymentProcessorAuthorizationCode<'a> {
         /// A new `DeprecatedRequestPaymentProcessorAuthorizationCode` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10640,6 +10869,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10670,6 +10900,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/payment_processor_authorization_code`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10695,6 +10926,7 @@ pub mod builder {
     }
     impl<'a> ListTokens<'a> {
         /// A new `ListTokens` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10717,6 +10949,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10744,6 +10977,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/tokens`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10769,6 +11003,7 @@ pub mod builder {
     }
     impl<'a> EnhanceTransactions<'a> {
         /// A new `EnhanceTransactions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10794,6 +11029,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10822,6 +11058,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/transactions/enhance`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10851,6 +11088,7 @@ pub mod builder {
     }
     impl<'a> ListUsers<'a> {
         /// A new `ListUsers` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10906,6 +11144,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10946,6 +11185,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10971,6 +11211,7 @@ pub mod builder {
     }
     impl<'a> CreateUser<'a> {
         /// A new `CreateUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10995,6 +11236,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -11022,6 +11264,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/users`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -11047,6 +11290,7 @@ pub mod builder {
     }
     impl<'a> ReadUser<'a> {
         /// A new `ReadUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11061,6 +11305,7 @@ pub mod builder {
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -11087,6 +11332,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -11113,6 +11359,7 @@ pub mod builder {
     }
     impl<'a> UpdateUser<'a> {
         /// A new `UpdateUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11146,6 +11393,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -11177,6 +11425,7 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/users/{user_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -11202,6 +11451,7 @@ pub mod builder {
     }
     impl<'a> DeleteUser<'a> {
         /// A new `DeleteUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11216,6 +11466,7 @@ pub mod builder {
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -11242,6 +11493,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/users/{user_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -11267,6 +11519,7 @@ pub mod builder {
     }
     impl<'a> ListUserVerifications<'a> {
         /// A new `ListUserVerifications` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11281,6 +11534,7 @@ pub mod builder {
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -11307,6 +11561,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/account_verifications`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -11337,6 +11592,7 @@ pub mod builder {
     }
     impl<'a> ListUserAccounts<'a> {
         /// A new `ListUserAccounts` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11404,6 +11660,7 @@ pub mod builder {
             self.use_case = ::mx_client::__private::param(value, "use_case").map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -11462,6 +11719,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -11488,6 +11746,7 @@ pub mod builder {
     }
     impl<'a> CreateManualAccount<'a> {
         /// A new `CreateManualAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11521,6 +11780,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -11553,6 +11813,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/users/{user_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -11579,6 +11840,7 @@ pub mod builder {
     }
     impl<'a> ReadAccount<'a> {
         /// A new `ReadAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11602,6 +11864,7 @@ pub mod builder {
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -11630,6 +11893,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -11656,6 +11920,7 @@ pub mod builder {
     }
     impl<'a> DeleteManualAccount<'a> {
         /// A new `DeleteManualAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11679,6 +11944,7 @@ pub mod builder {
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -11707,6 +11973,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -11735,6 +12002,7 @@ pub mod builder {
     }
     impl<'a> ListAccountNumbersByAccount<'a> {
         /// A new `ListAccountNumbersByAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11780,6 +12048,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -11820,6 +12089,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/account_numbers`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -11848,6 +12118,7 @@ pub mod builder {
     }
     impl<'a> ListInsightsByAccount<'a> {
         /// A new `ListInsightsByAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11893,6 +12164,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -11933,6 +12205,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/insights`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -11961,6 +12234,7 @@ pub mod builder {
     }
     impl<'a> ListHoldingsByAccount<'a> {
         /// A new `ListHoldingsByAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12006,6 +12280,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -12046,6 +12321,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/investment_holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -12088,6 +12364,7 @@ pub mod builder {
     }
     impl<'a> ListTransactionsByAccount<'a> {
         /// A new `ListTransactionsByAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12271,6 +12548,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -12383,6 +12661,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -12410,6 +12689,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> CreateManualTransaction<'a> {
         /// A new `CreateManualTransaction` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12453,6 +12733,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -12487,6 +12768,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -12512,6 +12794,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListAllBudgets<'a> {
         /// A new `ListAllBudgets` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12526,6 +12809,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -12552,6 +12836,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/budgets`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -12578,6 +12863,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> CreateBudget<'a> {
         /// A new `CreateBudget` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12611,6 +12897,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -12643,6 +12930,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/budgets`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -12668,6 +12956,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> AutoGenerateBudgets<'a> {
         /// A new `AutoGenerateBudgets` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12682,6 +12971,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -12708,6 +12998,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/budgets/generate`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -12734,6 +13025,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadSpecificBudget<'a> {
         /// A new `ReadSpecificBudget` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12757,6 +13049,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.budget_guid = ::mx_client::__private::param(value, "budget_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -12785,6 +13078,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/budgets/{budget_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -12812,6 +13106,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> UpdateSpecificBudget<'a> {
         /// A new `UpdateSpecificBudget` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12854,6 +13149,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -12888,6 +13184,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `PUT` request to `/users/{user_guid}/budgets/{budget_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -12914,6 +13211,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> DeleteBudget<'a> {
         /// A new `DeleteBudget` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12937,6 +13235,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.budget_guid = ::mx_client::__private::param(value, "budget_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -12965,6 +13264,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/budgets/{budget_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -12992,6 +13292,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListCategories<'a> {
         /// A new `ListCategories` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13028,6 +13329,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13066,6 +13368,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/categories`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13092,6 +13395,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> CreateCategory<'a> {
         /// A new `CreateCategory` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13126,6 +13430,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13158,6 +13463,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/categories`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13185,6 +13491,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListDefaultCategoriesByUser<'a> {
         /// A new `ListDefaultCategoriesByUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13221,6 +13528,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13259,6 +13567,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/categories/default`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13285,6 +13594,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadCategory<'a> {
         /// A new `ReadCategory` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13308,6 +13618,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.category_guid = ::mx_client::__private::param(value, "category_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13336,6 +13647,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/categories/{category_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13363,6 +13675,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> UpdateCategory<'a> {
         /// A new `UpdateCategory` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13406,6 +13719,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13440,6 +13754,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `PUT` request to `/users/{user_guid}/categories/{category_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13466,6 +13781,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> DeleteCategory<'a> {
         /// A new `DeleteCategory` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13489,6 +13805,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.category_guid = ::mx_client::__private::param(value, "category_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13517,6 +13834,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/categories/{category_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13543,6 +13861,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> RequestConnectWidgetUrl<'a> {
         /// A new `RequestConnectWidgetUrl` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13576,6 +13895,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13608,6 +13928,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/connect_widget_url`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13635,6 +13956,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListGoals<'a> {
         /// A new `ListGoals` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13671,6 +13993,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13709,6 +14032,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/goals`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13735,6 +14059,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> CreateGoal<'a> {
         /// A new `CreateGoal` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13766,6 +14091,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13797,6 +14123,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/goals`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13823,6 +14150,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> RepositionGoals<'a> {
         /// A new `RepositionGoals` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13856,6 +14184,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13887,6 +14216,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `PUT` request to `/users/{user_guid}/goals/reposition`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13913,6 +14243,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadGoal<'a> {
         /// A new `ReadGoal` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13936,6 +14267,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.goal_guid = ::mx_client::__private::param(value, "goal_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13963,6 +14295,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/goals/{goal_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13990,6 +14323,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> UpdateGoal<'a> {
         /// A new `UpdateGoal` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14032,6 +14366,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -14064,6 +14399,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `PUT` request to `/users/{user_guid}/goals/{goal_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -14090,6 +14426,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> DeleteGoal<'a> {
         /// A new `DeleteGoal` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14113,6 +14450,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.goal_guid = ::mx_client::__private::param(value, "goal_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -14140,6 +14478,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/goals/{goal_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -14167,6 +14506,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListInsightsUser<'a> {
         /// A new `ListInsightsUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14203,6 +14543,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -14241,6 +14582,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -14267,6 +14609,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadInsightUser<'a> {
         /// A new `ReadInsightUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14290,6 +14633,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.insight_guid = ::mx_client::__private::param(value, "insight_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -14318,6 +14662,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -14345,6 +14690,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> UpdateInsight<'a> {
         /// A new `UpdateInsight` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14387,6 +14733,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -14421,6 +14768,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `PUT` request to `/users/{user_guid}/insights/{insight_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -14449,6 +14797,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListAccountsInsight<'a> {
         /// A new `ListAccountsInsight` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14494,6 +14843,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -14534,6 +14884,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -14562,6 +14913,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListCategoriesInsight<'a> {
         /// A new `ListCategoriesInsight` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14607,6 +14959,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -14647,6 +15000,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/categories`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -14675,6 +15029,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListMerchantsInsight<'a> {
         /// A new `ListMerchantsInsight` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14720,6 +15075,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -14760,6 +15116,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/merchants`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -14788,6 +15145,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListScheduledPaymentsInsight<'a> {
         /// A new `ListScheduledPaymentsInsight` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14833,6 +15191,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -14873,6 +15232,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/scheduled_payments`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -14901,6 +15261,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListTransactionsInsight<'a> {
         /// A new `ListTransactionsInsight` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14946,6 +15307,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -14986,6 +15348,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -15013,6 +15376,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListHoldings<'a> {
         /// A new `ListHoldings` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15049,6 +15413,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -15087,6 +15452,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/investment_holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -15113,6 +15479,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadHolding<'a> {
         /// A new `ReadHolding` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15136,6 +15503,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.holding_guid = ::mx_client::__private::param(value, "holding_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -15164,6 +15532,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/investment_holdings/{holding_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -15189,6 +15558,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> DeactivateUser<'a> {
         /// A new `DeactivateUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15203,6 +15573,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -15229,6 +15600,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/investment_holdings_deactivate`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -15256,6 +15628,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListManagedMembers<'a> {
         /// A new `ListManagedMembers` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15292,6 +15665,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -15330,6 +15704,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -15356,6 +15731,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> CreateManagedMember<'a> {
         /// A new `CreateManagedMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15390,6 +15766,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -15422,6 +15799,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/managed_members`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -15448,6 +15826,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadManagedMember<'a> {
         /// A new `ReadManagedMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15471,6 +15850,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -15499,6 +15879,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -15526,6 +15907,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> UpdateManagedMember<'a> {
         /// A new `UpdateManagedMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15569,6 +15951,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -15603,6 +15986,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -15629,6 +16013,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> DeleteManagedMember<'a> {
         /// A new `DeleteManagedMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15652,6 +16037,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -15680,6 +16066,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -15708,6 +16095,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListManagedAccounts<'a> {
         /// A new `ListManagedAccounts` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15753,6 +16141,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -15793,6 +16182,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -15820,6 +16210,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> CreateManagedAccount<'a> {
         /// A new `CreateManagedAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15863,6 +16254,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -15897,6 +16289,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/managed_members/{member_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -15924,6 +16317,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadManagedAccount<'a> {
         /// A new `ReadManagedAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15956,6 +16350,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -15986,6 +16381,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -16014,6 +16410,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> UpdateManagedAccount<'a> {
         /// A new `UpdateManagedAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16066,6 +16463,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -16102,6 +16500,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -16129,6 +16528,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> DeleteManagedAccount<'a> {
         /// A new `DeleteManagedAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16161,6 +16561,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -16191,6 +16592,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -16222,6 +16624,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListManagedTransactions<'a> {
         /// A new `ListManagedTransactions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16294,6 +16697,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -16349,6 +16753,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -16377,6 +16782,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> CreateManagedTransaction<'a> {
         /// A new `CreateManagedTransaction` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16429,6 +16835,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -16465,6 +16872,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -16493,6 +16901,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadManagedTransaction<'a> {
         /// A new `ReadManagedTransaction` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16537,6 +16946,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -16575,6 +16985,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -16604,6 +17015,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> UpdateManagedTransaction<'a> {
         /// A new `UpdateManagedTransaction` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16670,6 +17082,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -16715,6 +17128,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -16743,6 +17157,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> DeleteManagedTransaction<'a> {
         /// A new `DeleteManagedTransaction` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16787,6 +17202,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -16825,6 +17241,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -16853,6 +17270,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListMembers<'a> {
         /// A new `ListMembers` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16898,6 +17316,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.use_case = ::mx_client::__private::param(value, "use_case").map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -16938,6 +17357,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/members`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -16965,6 +17385,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> CreateMember<'a> {
         /// A new `CreateMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17011,6 +17432,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -17053,6 +17475,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/members`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -17079,6 +17502,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadMember<'a> {
         /// A new `ReadMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17102,6 +17526,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -17130,6 +17555,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -17158,6 +17584,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> UpdateMember<'a> {
         /// A new `UpdateMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17213,6 +17640,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -17257,6 +17685,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -17283,6 +17712,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> DeleteMember<'a> {
         /// A new `DeleteMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17306,6 +17736,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -17334,6 +17765,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -17362,6 +17794,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListAccountNumbersByMember<'a> {
         /// A new `ListAccountNumbersByMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17407,6 +17840,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -17447,6 +17881,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_numbers`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -17475,6 +17910,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListAccountOwnersByMember<'a> {
         /// A new `ListAccountOwnersByMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17520,6 +17956,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -17560,6 +17997,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_owners`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -17589,6 +18027,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListMemberAccounts<'a> {
         /// A new `ListMemberAccounts` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17647,6 +18086,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -17702,6 +18142,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -17729,6 +18170,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadAccountByMember<'a> {
         /// A new `ReadAccountByMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17761,6 +18203,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -17791,6 +18234,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -17819,6 +18263,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> UpdateAccountByMember<'a> {
         /// A new `UpdateAccountByMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17870,6 +18315,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -17906,6 +18352,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -17935,6 +18382,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> UpdateTransactionByAccount<'a> {
         /// A new `UpdateTransactionByAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18001,6 +18449,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -18046,6 +18495,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -18075,6 +18525,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> AggregateMember<'a> {
         /// A new `AggregateMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18137,6 +18588,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -18196,6 +18648,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/aggregate`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -18224,6 +18677,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListMemberChallenges<'a> {
         /// A new `ListMemberChallenges` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18269,6 +18723,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -18309,6 +18764,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/challenges`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -18335,6 +18791,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> CheckBalances<'a> {
         /// A new `CheckBalances` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18358,6 +18815,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -18386,6 +18844,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/check_balance`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -18414,6 +18873,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListMemberCredentials<'a> {
         /// A new `ListMemberCredentials` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18459,6 +18919,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -18499,6 +18960,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/credentials`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -18525,6 +18987,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ExtendHistory<'a> {
         /// A new `ExtendHistory` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18548,6 +19011,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -18576,6 +19040,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/extend_history`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -18602,6 +19067,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> FetchRewards<'a> {
         /// A new `FetchRewards` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18625,6 +19091,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -18653,6 +19120,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/fetch_rewards`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -18679,6 +19147,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> FetchStatements<'a> {
         /// A new `FetchStatements` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18702,6 +19171,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -18730,6 +19200,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/fetch_statements`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -18756,6 +19227,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> IdentifyMember<'a> {
         /// A new `IdentifyMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18779,6 +19251,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -18807,6 +19280,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/identify`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -18835,6 +19309,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListHoldingsByMember<'a> {
         /// A new `ListHoldingsByMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18880,6 +19355,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -18920,6 +19396,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/investment_holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -18951,6 +19428,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> RequestOAuthWindowUri<'a> {
         /// A new `RequestOAuthWindowUri` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19036,6 +19514,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -19113,6 +19592,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/oauth_window_uri`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -19140,6 +19620,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ResumeAggregation<'a> {
         /// A new `ResumeAggregation` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19182,6 +19663,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -19216,6 +19698,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `PUT` request to `/users/{user_guid}/members/{member_guid}/resume`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -19242,6 +19725,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListRewards<'a> {
         /// A new `ListRewards` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19265,6 +19749,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -19293,6 +19778,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/rewards`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -19320,6 +19806,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadRewards<'a> {
         /// A new `ReadRewards` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19352,6 +19839,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.reward_guid = ::mx_client::__private::param(value, "reward_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -19382,6 +19870,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/rewards/{reward_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -19410,6 +19899,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListStatementsByMember<'a> {
         /// A new `ListStatementsByMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19455,6 +19945,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -19495,6 +19986,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -19522,6 +20014,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadStatementByMember<'a> {
         /// A new `ReadStatementByMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19554,6 +20047,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.statement_guid = ::mx_client::__private::param(value, "statement_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -19584,6 +20078,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -19611,6 +20106,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> DownloadStatementPdf<'a> {
         /// A new `DownloadStatementPdf` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19643,6 +20139,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.statement_guid = ::mx_client::__private::param(value, "statement_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -19673,6 +20170,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -19699,6 +20197,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadMemberStatus<'a> {
         /// A new `ReadMemberStatus` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19722,6 +20221,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -19750,6 +20250,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/status`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -19792,6 +20293,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListTransactionsByMember<'a> {
         /// A new `ListTransactionsByMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19975,6 +20477,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -20087,6 +20590,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20114,6 +20618,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> VerifyMember<'a> {
         /// A new `VerifyMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20150,6 +20655,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -20183,6 +20689,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/members/{member_guid}/verify`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20208,6 +20715,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListUserMicrodeposits<'a> {
         /// A new `ListUserMicrodeposits` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20222,6 +20730,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -20248,6 +20757,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/micro_deposits`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20274,6 +20784,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> CreateMicrodeposit<'a> {
         /// A new `CreateMicrodeposit` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20307,6 +20818,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -20339,6 +20851,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/micro_deposits`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20365,6 +20878,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadUserMicrodeposit<'a> {
         /// A new `ReadUserMicrodeposit` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20393,6 +20907,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -20421,6 +20936,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/micro_deposits/{micro_deposit_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20447,6 +20963,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> DeleteMicrodeposit<'a> {
         /// A new `DeleteMicrodeposit` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20475,6 +20992,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -20503,6 +21021,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/micro_deposits/{micro_deposit_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20528,6 +21047,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadMonthlyCashFlowProfile<'a> {
         /// A new `ReadMonthlyCashFlowProfile` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20542,6 +21062,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -20568,6 +21089,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/monthly_cash_flow_profile`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20594,6 +21116,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> UpdateMonthlyCashFlowProfile<'a> {
         /// A new `UpdateMonthlyCashFlowProfile` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20628,6 +21151,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -20660,6 +21184,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `PUT` request to `/users/{user_guid}/monthly_cash_flow_profile`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20689,6 +21214,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListNotifications<'a> {
         /// A new `ListNotifications` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20743,6 +21269,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -20785,6 +21312,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/notifications`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20812,6 +21340,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> CreateNotification<'a> {
         /// A new `CreateNotification` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20844,6 +21373,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.subject = ::mx_client::__private::param(value, "subject");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -20877,6 +21407,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/notifications`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20903,6 +21434,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadNotifications<'a> {
         /// A new `ReadNotifications` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20931,6 +21463,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -20959,6 +21492,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/notifications/{notification_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20984,6 +21518,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> RepeatingTransactions<'a> {
         /// A new `RepeatingTransactions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20998,6 +21533,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -21024,6 +21560,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/repeating_transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -21050,6 +21587,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> SpecificRepeatingTransaction<'a> {
         /// A new `SpecificRepeatingTransaction` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21078,6 +21616,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -21107,6 +21646,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/repeating_transactions/{repeating_transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -21134,6 +21674,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListSpendingPlans<'a> {
         /// A new `ListSpendingPlans` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21170,6 +21711,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -21208,6 +21750,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -21233,6 +21776,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> CreateSpendingPlan<'a> {
         /// A new `CreateSpendingPlan` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21247,6 +21791,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -21273,6 +21818,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/spending_plans`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -21301,6 +21847,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadSpendingPlanUser<'a> {
         /// A new `ReadSpendingPlanUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21351,6 +21898,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -21391,6 +21939,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -21417,6 +21966,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> DeleteSpendingPlan<'a> {
         /// A new `DeleteSpendingPlan` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21445,6 +21995,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -21473,6 +22024,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -21501,6 +22053,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListSpendingPlanIterations<'a> {
         /// A new `ListSpendingPlanIterations` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21551,6 +22104,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -21591,6 +22145,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -21619,6 +22174,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadCurrentSpendingPlanIteration<'a> {
         /// A new `ReadCurrentSpendingPlanIteration` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21669,6 +22225,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -21709,6 +22266,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -21737,6 +22295,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListSpendingPlanIterationItems<'a> {
         /// A new `ListSpendingPlanIterationItems` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21787,6 +22346,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -21827,6 +22387,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -21854,6 +22415,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> CreateSpendingPlanIterationItem<'a> {
         /// A new `CreateSpendingPlanIterationItem` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21902,6 +22464,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -21936,6 +22499,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -21965,6 +22529,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadSpendingPlanIterationItem<'a> {
         /// A new `ReadSpendingPlanIterationItem` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22029,6 +22594,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -22079,6 +22645,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -22107,6 +22674,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> UpdateSpendingPlanIterationItem<'a> {
         /// A new `UpdateSpendingPlanIterationItem` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22169,6 +22737,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -22212,6 +22781,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `PUT` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -22239,6 +22809,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> DeleteSpendingPlanIterationItem<'a> {
         /// A new `DeleteSpendingPlanIterationItem` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22281,6 +22852,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -22312,6 +22884,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -22341,6 +22914,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadSpendingPlanIteration<'a> {
         /// A new `ReadSpendingPlanIteration` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22405,6 +22979,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -22454,6 +23029,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/{iteration_number}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -22482,6 +23058,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListSpendingPlanAccounts<'a> {
         /// A new `ListSpendingPlanAccounts` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22532,6 +23109,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -22572,6 +23150,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -22601,6 +23180,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadSpendingPlanAccount<'a> {
         /// A new `ReadSpendingPlanAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22665,6 +23245,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -22715,6 +23296,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -22742,6 +23324,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> DeleteSpendingPlanAccount<'a> {
         /// A new `DeleteSpendingPlanAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22784,6 +23367,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -22820,6 +23404,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -22847,6 +23432,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListTaggings<'a> {
         /// A new `ListTaggings` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22883,6 +23469,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -22921,6 +23508,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/taggings`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -22947,6 +23535,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> CreateTagging<'a> {
         /// A new `CreateTagging` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22980,6 +23569,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -23012,6 +23602,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/taggings`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -23038,6 +23629,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadTagging<'a> {
         /// A new `ReadTagging` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23061,6 +23653,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.tagging_guid = ::mx_client::__private::param(value, "tagging_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -23089,6 +23682,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/taggings/{tagging_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -23116,6 +23710,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> UpdateTagging<'a> {
         /// A new `UpdateTagging` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23158,6 +23753,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -23192,6 +23788,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `PUT` request to `/users/{user_guid}/taggings/{tagging_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -23218,6 +23815,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> DeleteTagging<'a> {
         /// A new `DeleteTagging` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23241,6 +23839,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.tagging_guid = ::mx_client::__private::param(value, "tagging_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -23269,6 +23868,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/taggings/{tagging_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -23296,6 +23896,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListTags<'a> {
         /// A new `ListTags` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23332,6 +23933,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -23370,6 +23972,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/tags`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -23396,6 +23999,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> CreateTag<'a> {
         /// A new `CreateTag` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23429,6 +24033,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -23460,6 +24065,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/tags`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -23486,6 +24092,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadTag<'a> {
         /// A new `ReadTag` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23509,6 +24116,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.tag_guid = ::mx_client::__private::param(value, "tag_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -23536,6 +24144,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/tags/{tag_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -23563,6 +24172,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> UpdateTag<'a> {
         /// A new `UpdateTag` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23605,6 +24215,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -23637,6 +24248,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `PUT` request to `/users/{user_guid}/tags/{tag_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -23663,6 +24275,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> DeleteTag<'a> {
         /// A new `DeleteTag` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23686,6 +24299,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.tag_guid = ::mx_client::__private::param(value, "tag_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -23713,6 +24327,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/tags/{tag_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -23756,6 +24371,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListTransactionsByTag<'a> {
         /// A new `ListTransactionsByTag` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23948,6 +24564,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.use_case = ::mx_client::__private::param(value, "use_case").map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -24063,6 +24680,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/tags/{tag_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -24090,6 +24708,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListTransactionRules<'a> {
         /// A new `ListTransactionRules` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24126,6 +24745,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -24164,6 +24784,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/transaction_rules`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -24190,6 +24811,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> CreateTransactionRule<'a> {
         /// A new `CreateTransactionRule` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24224,6 +24846,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -24256,6 +24879,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `POST` request to `/users/{user_guid}/transaction_rules`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -24282,6 +24906,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadTransactionRule<'a> {
         /// A new `ReadTransactionRule` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24310,6 +24935,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -24339,6 +24965,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -24366,6 +24993,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> UpdateTransactionRule<'a> {
         /// A new `UpdateTransactionRule` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24414,6 +25042,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -24449,6 +25078,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `PUT` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -24475,6 +25105,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> DeleteTransactionRule<'a> {
         /// A new `DeleteTransactionRule` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24503,6 +25134,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -24532,6 +25164,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -24574,6 +25207,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ListTransactions<'a> {
         /// A new `ListTransactions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24757,6 +25391,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
             self.use_case = ::mx_client::__private::param(value, "use_case").map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -24869,6 +25504,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
         }
         ///Sends a `GET` request to `/users/{user_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -24896,6 +25532,7 @@ For example, `?top_level_category_guid[]=CAT-7829f71c-2e8c-afa5-2f55-fa3634b8987
     }
     impl<'a> ReadTransaction<'a> {
         /// A new `ReadTransaction` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24944,6 +25581,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.includes = ::mx_client::__private::param(value, "includes").map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -24977,6 +25615,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -25004,6 +25643,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> UpdateTransaction<'a> {
         /// A new `UpdateTransaction` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25052,6 +25692,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -25086,6 +25727,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `PUT` request to `/users/{user_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -25112,6 +25754,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> DeleteManualTransactions<'a> {
         /// A new `DeleteManualTransactions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25138,6 +25781,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -25166,6 +25810,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -25194,6 +25839,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListInsightsByTransaction<'a> {
         /// A new `ListInsightsByTransaction` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25244,6 +25890,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -25284,6 +25931,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}/insights`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -25311,6 +25959,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> CreateSplitTransactions<'a> {
         /// A new `CreateSplitTransactions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25359,6 +26008,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -25393,6 +26043,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_guid}/transactions/{transaction_guid}/split`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -25419,6 +26070,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> DeleteSplitTransactions<'a> {
         /// A new `DeleteSplitTransactions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25445,6 +26097,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -25473,6 +26126,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/transactions/{transaction_guid}/split`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -25501,6 +26155,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> RequestWidgetUrl<'a> {
         /// A new `RequestWidgetUrl` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25558,6 +26213,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -25603,6 +26259,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_guid}/widget_urls`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -25631,6 +26288,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> GetTransactionsData<'a> {
         /// A new `GetTransactionsData` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25673,6 +26331,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -25708,6 +26367,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/vc/users/{user_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -25734,6 +26394,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> GetAccountsData<'a> {
         /// A new `GetAccountsData` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25757,6 +26418,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -25785,6 +26447,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/vc/users/{user_guid}/members/{member_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -25811,6 +26474,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> GetIdentityData<'a> {
         /// A new `GetIdentityData` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25834,6 +26498,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -25862,6 +26527,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/vc/users/{user_guid}/members/{member_guid}/customers`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -25888,6 +26554,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> RequestProcessorToken<'a> {
         /// A new `RequestProcessorToken` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25911,6 +26578,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.grant_type = ::mx_client::__private::param(value, "grant_type");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -25940,6 +26608,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/token`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<

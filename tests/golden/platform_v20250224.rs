@@ -7280,6 +7280,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[inline]
     pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -7300,6 +7301,7 @@ Get account information such as routing number and account number, scoped to you
 Sends a `GET` request to `/account/account_numbers`
 
 Its parameters are set on [`builder::RequestAccountNumber`].*/
+    #[inline]
     pub fn request_account_number(&self) -> builder::RequestAccountNumber<'_> {
         builder::RequestAccountNumber::new(self)
     }
@@ -7310,6 +7312,7 @@ Check the real-time account balance using your access token.
 Sends a `POST` request to `/account/check_balance`
 
 Its parameters are set on [`builder::CheckRealTimeAccountBalance`].*/
+    #[inline]
     pub fn check_real_time_account_balance(
         &self,
     ) -> builder::CheckRealTimeAccountBalance<'_> {
@@ -7322,6 +7325,7 @@ Get account owner information (Processors Only)
 Sends a `GET` request to `/account/transactions`
 
 Its parameters are set on [`builder::GetAccountOwnerInfo`].*/
+    #[inline]
     pub fn get_account_owner_info(&self) -> builder::GetAccountOwnerInfo<'_> {
         builder::GetAccountOwnerInfo::new(self)
     }
@@ -7336,6 +7340,7 @@ Use this endpoint to get all ACH returns.
 Sends a `GET` request to `/ach_returns`
 
 Its parameters are set on [`builder::ListAchRetruns`].*/
+    #[inline]
     pub fn list_ach_retruns(&self) -> builder::ListAchRetruns<'_> {
         builder::ListAchRetruns::new(self)
     }
@@ -7351,6 +7356,7 @@ Use this endpoint to create an ACH return in our system.
 Sends a `POST` request to `/ach_returns`
 
 Its parameters are set on [`builder::CreateAchReturn`].*/
+    #[inline]
     pub fn create_ach_return(&self) -> builder::CreateAchReturn<'_> {
         builder::CreateAchReturn::new(self)
     }
@@ -7365,6 +7371,7 @@ Use this endpoint to get an ACH return by its `guid` or `id`.
 Sends a `GET` request to `/ach_returns/{ach_return_guid}`
 
 Its parameters are set on [`builder::ReadAchRetrun`].*/
+    #[inline]
     pub fn read_ach_retrun(&self) -> builder::ReadAchRetrun<'_> {
         builder::ReadAchRetrun::new(self)
     }
@@ -7375,6 +7382,7 @@ Clients use this endpoint to request an authorization code according to the para
 Sends a `POST` request to `/authorization_code`
 
 Its parameters are set on [`builder::RequestAuthorizationCode`].*/
+    #[inline]
     pub fn request_authorization_code(&self) -> builder::RequestAuthorizationCode<'_> {
         builder::RequestAuthorizationCode::new(self)
     }
@@ -7385,6 +7393,7 @@ Use this endpoint to retrieve a list of all the default categories and subcatego
 Sends a `GET` request to `/categories/default`
 
 Its parameters are set on [`builder::ListDefaultCategories`].*/
+    #[inline]
     pub fn list_default_categories(&self) -> builder::ListDefaultCategories<'_> {
         builder::ListDefaultCategories::new(self)
     }
@@ -7395,6 +7404,7 @@ Use this endpoint to read the attributes of a default category.
 Sends a `GET` request to `/categories/{category_guid}`
 
 Its parameters are set on [`builder::ReadDefaultCategory`].*/
+    #[inline]
     pub fn read_default_category(&self) -> builder::ReadDefaultCategory<'_> {
         builder::ReadDefaultCategory::new(self)
     }
@@ -7405,6 +7415,7 @@ This endpoint returns the specified `credit_card_product` according to the uniqu
 Sends a `GET` request to `/credit_card_products/{credit_card_product_guid}`
 
 Its parameters are set on [`builder::CreditCard`].*/
+    #[inline]
     pub fn credit_card(&self) -> builder::CreditCard<'_> {
         builder::CreditCard::new(self)
     }
@@ -7415,6 +7426,7 @@ Lists financial institutions available through the MX platform. This endpoint ha
 Sends a `GET` request to `/institutions`
 
 Its parameters are set on [`builder::ListInstitutions`].*/
+    #[inline]
     pub fn list_institutions(&self) -> builder::ListInstitutions<'_> {
         builder::ListInstitutions::new(self)
     }
@@ -7425,6 +7437,7 @@ This endpoint returns a paginated list containing institutions that have been se
 Sends a `GET` request to `/institutions/favorites`
 
 Its parameters are set on [`builder::ListFavoriteInstitutions`].*/
+    #[inline]
     pub fn list_favorite_institutions(&self) -> builder::ListFavoriteInstitutions<'_> {
         builder::ListFavoriteInstitutions::new(self)
     }
@@ -7435,6 +7448,7 @@ This endpoint returns information about the institution specified by `institutio
 Sends a `GET` request to `/institutions/{institution_code}`
 
 Its parameters are set on [`builder::ReadInstitution`].*/
+    #[inline]
     pub fn read_institution(&self) -> builder::ReadInstitution<'_> {
         builder::ReadInstitution::new(self)
     }
@@ -7448,6 +7462,7 @@ Passing an invalid `institution_identifier` returns a `404`.
 Sends a `GET` request to `/institutions/{institution_identifier}/credentials`
 
 Its parameters are set on [`builder::ListInstitutionCredentials`].*/
+    #[inline]
     pub fn list_institution_credentials(
         &self,
     ) -> builder::ListInstitutionCredentials<'_> {
@@ -7464,6 +7479,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 Sends a `GET` request to `/managed_institutions`
 
 Its parameters are set on [`builder::ListManagedInstitutions`].*/
+    #[inline]
     pub fn list_managed_institutions(&self) -> builder::ListManagedInstitutions<'_> {
         builder::ListManagedInstitutions::new(self)
     }
@@ -7474,6 +7490,7 @@ This endpoint returns the specified `merchant_location` resource. The `merchant_
 Sends a `GET` request to `/merchant_locations/{merchant_location_guid}`
 
 Its parameters are set on [`builder::ReadMerchantLocation`].*/
+    #[inline]
     pub fn read_merchant_location(&self) -> builder::ReadMerchantLocation<'_> {
         builder::ReadMerchantLocation::new(self)
     }
@@ -7484,6 +7501,7 @@ This endpoint returns a paginated list of all the merchants in the MX system.
 Sends a `GET` request to `/merchants`
 
 Its parameters are set on [`builder::ListMerchants`].*/
+    #[inline]
     pub fn list_merchants(&self) -> builder::ListMerchants<'_> {
         builder::ListMerchants::new(self)
     }
@@ -7494,6 +7512,7 @@ Returns information about a particular merchant, such as a logo, name, and websi
 Sends a `GET` request to `/merchants/{merchant_guid}`
 
 Its parameters are set on [`builder::ReadMerchant`].*/
+    #[inline]
     pub fn read_merchant(&self) -> builder::ReadMerchant<'_> {
         builder::ReadMerchant::new(self)
     }
@@ -7504,6 +7523,7 @@ Use this endpoint to verify the amounts deposited into the account during a micr
 Sends a `PUT` request to `/micro_deposits/{micro_deposit_guid}/verify`
 
 Its parameters are set on [`builder::VerifyMicrodeposit`].*/
+    #[inline]
     pub fn verify_microdeposit(&self) -> builder::VerifyMicrodeposit<'_> {
         builder::VerifyMicrodeposit::new(self)
     }
@@ -7514,6 +7534,7 @@ Read the account balance (Processors Only)
 Sends a `GET` request to `/payment_account`
 
 Its parameters are set on [`builder::ReadAccountBalance`].*/
+    #[inline]
     pub fn read_account_balance(&self) -> builder::ReadAccountBalance<'_> {
         builder::ReadAccountBalance::new(self)
     }
@@ -7524,6 +7545,7 @@ View a list of tokens that exist for a user, member, or account.
 Sends a `GET` request to `/tokens`
 
 Its parameters are set on [`builder::ListTokens`].*/
+    #[inline]
     pub fn list_tokens(&self) -> builder::ListTokens<'_> {
         builder::ListTokens::new(self)
     }
@@ -7534,6 +7556,7 @@ Use this endpoint to categorize, cleanse, and classify transactions. These trans
 Sends a `POST` request to `/transactions/enhance`
 
 Its parameters are set on [`builder::EnhanceTransactions`].*/
+    #[inline]
     pub fn enhance_transactions(&self) -> builder::EnhanceTransactions<'_> {
         builder::EnhanceTransactions::new(self)
     }
@@ -7544,6 +7567,7 @@ Use this endpoint to list every user you've created in the MX Platform API.
 Sends a `GET` request to `/users`
 
 Its parameters are set on [`builder::ListUsers`].*/
+    #[inline]
     pub fn list_users(&self) -> builder::ListUsers<'_> {
         builder::ListUsers::new(self)
     }
@@ -7554,6 +7578,7 @@ Use this endpoint to create a new user. The API will respond with the newly-crea
 Sends a `POST` request to `/users`
 
 Its parameters are set on [`builder::CreateUser`].*/
+    #[inline]
     pub fn create_user(&self) -> builder::CreateUser<'_> {
         builder::CreateUser::new(self)
     }
@@ -7565,6 +7590,7 @@ This endpoint returns a list of the account verifications associated with the us
 Sends a `GET` request to `/users/{user_guid}/account_verifications`
 
 Its parameters are set on [`builder::ListUserVerifications`].*/
+    #[inline]
     pub fn list_user_verifications(&self) -> builder::ListUserVerifications<'_> {
         builder::ListUserVerifications::new(self)
     }
@@ -7583,6 +7609,7 @@ This is a destructive action and can't be undone.
 Sends a `POST` request to `/users/{user_guid}/accounts/merge`
 
 Its parameters are set on [`builder::MergeAccounts`].*/
+    #[inline]
     pub fn merge_accounts(&self) -> builder::MergeAccounts<'_> {
         builder::MergeAccounts::new(self)
     }
@@ -7593,6 +7620,7 @@ This endpoint returns the specified `account` resource.
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}`
 
 Its parameters are set on [`builder::ReadAccount`].*/
+    #[inline]
     pub fn read_account(&self) -> builder::ReadAccount<'_> {
         builder::ReadAccount::new(self)
     }
@@ -7603,6 +7631,7 @@ This endpoint deletes accounts that were manually created. The API will respond 
 Sends a `DELETE` request to `/users/{user_guid}/accounts/{account_guid}`
 
 Its parameters are set on [`builder::DeleteManualAccount`].*/
+    #[inline]
     pub fn delete_manual_account(&self) -> builder::DeleteManualAccount<'_> {
         builder::DeleteManualAccount::new(self)
     }
@@ -7613,6 +7642,7 @@ Use this endpoint to list all insights associated with an account GUID.
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/insights`
 
 Its parameters are set on [`builder::ListInsightsByAccount`].*/
+    #[inline]
     pub fn list_insights_by_account(&self) -> builder::ListInsightsByAccount<'_> {
         builder::ListInsightsByAccount::new(self)
     }
@@ -7623,6 +7653,7 @@ This endpoint lists all holdings associated with the particular account defined.
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/investment_holdings`
 
 Its parameters are set on [`builder::ListHoldingsByAccount`].*/
+    #[inline]
     pub fn list_holdings_by_account(&self) -> builder::ListHoldingsByAccount<'_> {
         builder::ListHoldingsByAccount::new(self)
     }
@@ -7633,6 +7664,7 @@ Requests to this endpoint return a list of transactions associated with the spec
 Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
 
 Its parameters are set on [`builder::ListTransactionsByAccount`].*/
+    #[inline]
     pub fn list_transactions_by_account(
         &self,
     ) -> builder::ListTransactionsByAccount<'_> {
@@ -7646,6 +7678,7 @@ This endpoint can only be used to create manual transactions that are under a ma
 Sends a `POST` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
 
 Its parameters are set on [`builder::CreateManualTransaction`].*/
+    #[inline]
     pub fn create_manual_transaction(&self) -> builder::CreateManualTransaction<'_> {
         builder::CreateManualTransaction::new(self)
     }
@@ -7656,6 +7689,7 @@ List all budgets
 Sends a `GET` request to `/users/{user_guid}/budgets`
 
 Its parameters are set on [`builder::ListAllBudgets`].*/
+    #[inline]
     pub fn list_all_budgets(&self) -> builder::ListAllBudgets<'_> {
         builder::ListAllBudgets::new(self)
     }
@@ -7666,6 +7700,7 @@ Create a budget. This endpoint accepts the optional `MX-Skip-Webhook` header and
 Sends a `POST` request to `/users/{user_guid}/budgets`
 
 Its parameters are set on [`builder::CreateBudget`].*/
+    #[inline]
     pub fn create_budget(&self) -> builder::CreateBudget<'_> {
         builder::CreateBudget::new(self)
     }
@@ -7676,6 +7711,7 @@ This endpoint will automatically create budgets for several categories based on 
 Sends a `POST` request to `/users/{user_guid}/budgets/generate`
 
 Its parameters are set on [`builder::AutoGenerateBudgets`].*/
+    #[inline]
     pub fn auto_generate_budgets(&self) -> builder::AutoGenerateBudgets<'_> {
         builder::AutoGenerateBudgets::new(self)
     }
@@ -7686,6 +7722,7 @@ Read a specific budget.
 Sends a `GET` request to `/users/{user_guid}/budgets/{budget_guid}`
 
 Its parameters are set on [`builder::ReadSpecificBudget`].*/
+    #[inline]
     pub fn read_specific_budget(&self) -> builder::ReadSpecificBudget<'_> {
         builder::ReadSpecificBudget::new(self)
     }
@@ -7696,6 +7733,7 @@ Update a specific budget.
 Sends a `PUT` request to `/users/{user_guid}/budgets/{budget_guid}`
 
 Its parameters are set on [`builder::UpdateSpecificBudget`].*/
+    #[inline]
     pub fn update_specific_budget(&self) -> builder::UpdateSpecificBudget<'_> {
         builder::UpdateSpecificBudget::new(self)
     }
@@ -7706,6 +7744,7 @@ Delete a budget.
 Sends a `DELETE` request to `/users/{user_guid}/budgets/{budget_guid}`
 
 Its parameters are set on [`builder::DeleteBudget`].*/
+    #[inline]
     pub fn delete_budget(&self) -> builder::DeleteBudget<'_> {
         builder::DeleteBudget::new(self)
     }
@@ -7716,6 +7755,7 @@ Use this endpoint to list all categories associated with a `user`, including bot
 Sends a `GET` request to `/users/{user_guid}/categories`
 
 Its parameters are set on [`builder::ListCategories`].*/
+    #[inline]
     pub fn list_categories(&self) -> builder::ListCategories<'_> {
         builder::ListCategories::new(self)
     }
@@ -7726,6 +7766,7 @@ Use this endpoint to create a new custom category for a specific `user`.
 Sends a `POST` request to `/users/{user_guid}/categories`
 
 Its parameters are set on [`builder::CreateCategory`].*/
+    #[inline]
     pub fn create_category(&self) -> builder::CreateCategory<'_> {
         builder::CreateCategory::new(self)
     }
@@ -7736,6 +7777,7 @@ Use this endpoint to retrieve a list of all the default categories and subcatego
 Sends a `GET` request to `/users/{user_guid}/categories/default`
 
 Its parameters are set on [`builder::ListDefaultCategoriesByUser`].*/
+    #[inline]
     pub fn list_default_categories_by_user(
         &self,
     ) -> builder::ListDefaultCategoriesByUser<'_> {
@@ -7748,6 +7790,7 @@ Use this endpoint to read the attributes of either a default category or a custo
 Sends a `GET` request to `/users/{user_guid}/categories/{category_guid}`
 
 Its parameters are set on [`builder::ReadCategory`].*/
+    #[inline]
     pub fn read_category(&self) -> builder::ReadCategory<'_> {
         builder::ReadCategory::new(self)
     }
@@ -7758,6 +7801,7 @@ Use this endpoint to update the attributes of a custom category according to its
 Sends a `PUT` request to `/users/{user_guid}/categories/{category_guid}`
 
 Its parameters are set on [`builder::UpdateCategory`].*/
+    #[inline]
     pub fn update_category(&self) -> builder::UpdateCategory<'_> {
         builder::UpdateCategory::new(self)
     }
@@ -7768,6 +7812,7 @@ Use this endpoint to delete a specific custom category according to its unique G
 Sends a `DELETE` request to `/users/{user_guid}/categories/{category_guid}`
 
 Its parameters are set on [`builder::DeleteCategory`].*/
+    #[inline]
     pub fn delete_category(&self) -> builder::DeleteCategory<'_> {
         builder::DeleteCategory::new(self)
     }
@@ -7778,6 +7823,7 @@ List all goals a user can set.
 Sends a `GET` request to `/users/{user_guid}/goals`
 
 Its parameters are set on [`builder::ListGoals`].*/
+    #[inline]
     pub fn list_goals(&self) -> builder::ListGoals<'_> {
         builder::ListGoals::new(self)
     }
@@ -7788,6 +7834,7 @@ Create a goal. This endpoint accepts the optional `MX-Skip-Webhook` header and `
 Sends a `POST` request to `/users/{user_guid}/goals`
 
 Its parameters are set on [`builder::CreateGoal`].*/
+    #[inline]
     pub fn create_goal(&self) -> builder::CreateGoal<'_> {
         builder::CreateGoal::new(self)
     }
@@ -7798,6 +7845,7 @@ This endpoint repositions goal priority levels. If one goal is set to a lower pr
 Sends a `PUT` request to `/users/{user_guid}/goals/reposition`
 
 Its parameters are set on [`builder::RepositionGoals`].*/
+    #[inline]
     pub fn reposition_goals(&self) -> builder::RepositionGoals<'_> {
         builder::RepositionGoals::new(self)
     }
@@ -7808,6 +7856,7 @@ Read a specific goal.
 Sends a `GET` request to `/users/{user_guid}/goals/{goal_guid}`
 
 Its parameters are set on [`builder::ReadGoal`].*/
+    #[inline]
     pub fn read_goal(&self) -> builder::ReadGoal<'_> {
         builder::ReadGoal::new(self)
     }
@@ -7818,6 +7867,7 @@ This endpoint updates a specific goal.
 Sends a `PUT` request to `/users/{user_guid}/goals/{goal_guid}`
 
 Its parameters are set on [`builder::UpdateGoal`].*/
+    #[inline]
     pub fn update_goal(&self) -> builder::UpdateGoal<'_> {
         builder::UpdateGoal::new(self)
     }
@@ -7828,6 +7878,7 @@ Delete a goal.
 Sends a `DELETE` request to `/users/{user_guid}/goals/{goal_guid}`
 
 Its parameters are set on [`builder::DeleteGoal`].*/
+    #[inline]
     pub fn delete_goal(&self) -> builder::DeleteGoal<'_> {
         builder::DeleteGoal::new(self)
     }
@@ -7838,6 +7889,7 @@ Use this endpoint to list all the insights associated with the user.
 Sends a `GET` request to `/users/{user_guid}/insights`
 
 Its parameters are set on [`builder::ListInsightsUser`].*/
+    #[inline]
     pub fn list_insights_user(&self) -> builder::ListInsightsUser<'_> {
         builder::ListInsightsUser::new(self)
     }
@@ -7848,6 +7900,7 @@ Use this endpoint to read the attributes of an insight according to its unique G
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}`
 
 Its parameters are set on [`builder::ReadInsightUser`].*/
+    #[inline]
     pub fn read_insight_user(&self) -> builder::ReadInsightUser<'_> {
         builder::ReadInsightUser::new(self)
     }
@@ -7858,6 +7911,7 @@ Use this endpoint to update the attributes of an insight according to its unique
 Sends a `PUT` request to `/users/{user_guid}/insights/{insight_guid}`
 
 Its parameters are set on [`builder::UpdateInsight`].*/
+    #[inline]
     pub fn update_insight(&self) -> builder::UpdateInsight<'_> {
         builder::UpdateInsight::new(self)
     }
@@ -7868,6 +7922,7 @@ Use this endpoint to list all the accounts associated with the insight.
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/accounts`
 
 Its parameters are set on [`builder::ListAccountsInsight`].*/
+    #[inline]
     pub fn list_accounts_insight(&self) -> builder::ListAccountsInsight<'_> {
         builder::ListAccountsInsight::new(self)
     }
@@ -7878,6 +7933,7 @@ Use this endpoint to list all the categories associated with the insight.
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/categories`
 
 Its parameters are set on [`builder::ListCategoriesInsight`].*/
+    #[inline]
     pub fn list_categories_insight(&self) -> builder::ListCategoriesInsight<'_> {
         builder::ListCategoriesInsight::new(self)
     }
@@ -7888,6 +7944,7 @@ Use this endpoint to list all the merchants associated with the insight.
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/merchants`
 
 Its parameters are set on [`builder::ListMerchantsInsight`].*/
+    #[inline]
     pub fn list_merchants_insight(&self) -> builder::ListMerchantsInsight<'_> {
         builder::ListMerchantsInsight::new(self)
     }
@@ -7898,6 +7955,7 @@ Use this endpoint to list all the scheduled payments associated with the insight
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/scheduled_payments`
 
 Its parameters are set on [`builder::ListScheduledPaymentsInsight`].*/
+    #[inline]
     pub fn list_scheduled_payments_insight(
         &self,
     ) -> builder::ListScheduledPaymentsInsight<'_> {
@@ -7910,6 +7968,7 @@ Use this endpoint to list all the transactions associated with the insight.
 Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/transactions`
 
 Its parameters are set on [`builder::ListTransactionsInsight`].*/
+    #[inline]
     pub fn list_transactions_insight(&self) -> builder::ListTransactionsInsight<'_> {
         builder::ListTransactionsInsight::new(self)
     }
@@ -7920,6 +7979,7 @@ This endpoint lists all holdings associated with the user across all accounts.
 Sends a `GET` request to `/users/{user_guid}/investment_holdings`
 
 Its parameters are set on [`builder::ListHoldings`].*/
+    #[inline]
     pub fn list_holdings(&self) -> builder::ListHoldings<'_> {
         builder::ListHoldings::new(self)
     }
@@ -7930,6 +7990,7 @@ Use this endpoint to read the attributes of a specific `holding`.
 Sends a `GET` request to `/users/{user_guid}/investment_holdings/{holding_guid}`
 
 Its parameters are set on [`builder::ReadHolding`].*/
+    #[inline]
     pub fn read_holding(&self) -> builder::ReadHolding<'_> {
         builder::ReadHolding::new(self)
     }
@@ -7940,6 +8001,7 @@ This endpoint deactivates the specific user from the `/investment_holdings` prod
 Sends a `GET` request to `/users/{user_guid}/investment_holdings_deactivate`
 
 Its parameters are set on [`builder::DeactivateUser`].*/
+    #[inline]
     pub fn deactivate_user(&self) -> builder::DeactivateUser<'_> {
         builder::DeactivateUser::new(self)
     }
@@ -7954,6 +8016,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 Sends a `GET` request to `/users/{user_guid}/managed_members`
 
 Its parameters are set on [`builder::ListManagedMembers`].*/
+    #[inline]
     pub fn list_managed_members(&self) -> builder::ListManagedMembers<'_> {
         builder::ListManagedMembers::new(self)
     }
@@ -7968,6 +8031,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 Sends a `POST` request to `/users/{user_guid}/managed_members`
 
 Its parameters are set on [`builder::CreateManagedMember`].*/
+    #[inline]
     pub fn create_managed_member(&self) -> builder::CreateManagedMember<'_> {
         builder::CreateManagedMember::new(self)
     }
@@ -7982,6 +8046,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}`
 
 Its parameters are set on [`builder::ReadManagedMember`].*/
+    #[inline]
     pub fn read_managed_member(&self) -> builder::ReadManagedMember<'_> {
         builder::ReadManagedMember::new(self)
     }
@@ -7996,6 +8061,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}`
 
 Its parameters are set on [`builder::UpdateManagedMember`].*/
+    #[inline]
     pub fn update_managed_member(&self) -> builder::UpdateManagedMember<'_> {
         builder::UpdateManagedMember::new(self)
     }
@@ -8010,6 +8076,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}`
 
 Its parameters are set on [`builder::DeleteManagedMember`].*/
+    #[inline]
     pub fn delete_managed_member(&self) -> builder::DeleteManagedMember<'_> {
         builder::DeleteManagedMember::new(self)
     }
@@ -8024,6 +8091,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts`
 
 Its parameters are set on [`builder::ListManagedAccounts`].*/
+    #[inline]
     pub fn list_managed_accounts(&self) -> builder::ListManagedAccounts<'_> {
         builder::ListManagedAccounts::new(self)
     }
@@ -8038,6 +8106,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 Sends a `POST` request to `/users/{user_guid}/managed_members/{member_guid}/accounts`
 
 Its parameters are set on [`builder::CreateManagedAccount`].*/
+    #[inline]
     pub fn create_managed_account(&self) -> builder::CreateManagedAccount<'_> {
         builder::CreateManagedAccount::new(self)
     }
@@ -8052,6 +8121,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
 
 Its parameters are set on [`builder::ReadManagedAccount`].*/
+    #[inline]
     pub fn read_managed_account(&self) -> builder::ReadManagedAccount<'_> {
         builder::ReadManagedAccount::new(self)
     }
@@ -8066,6 +8136,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
 
 Its parameters are set on [`builder::UpdateManagedAccount`].*/
+    #[inline]
     pub fn update_managed_account(&self) -> builder::UpdateManagedAccount<'_> {
         builder::UpdateManagedAccount::new(self)
     }
@@ -8080,6 +8151,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
 
 Its parameters are set on [`builder::DeleteManagedAccount`].*/
+    #[inline]
     pub fn delete_managed_account(&self) -> builder::DeleteManagedAccount<'_> {
         builder::DeleteManagedAccount::new(self)
     }
@@ -8094,6 +8166,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions`
 
 Its parameters are set on [`builder::ListManagedTransactions`].*/
+    #[inline]
     pub fn list_managed_transactions(&self) -> builder::ListManagedTransactions<'_> {
         builder::ListManagedTransactions::new(self)
     }
@@ -8108,6 +8181,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 Sends a `POST` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions`
 
 Its parameters are set on [`builder::CreateManagedTransaction`].*/
+    #[inline]
     pub fn create_managed_transaction(&self) -> builder::CreateManagedTransaction<'_> {
         builder::CreateManagedTransaction::new(self)
     }
@@ -8122,6 +8196,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
 
 Its parameters are set on [`builder::ReadManagedTransaction`].*/
+    #[inline]
     pub fn read_managed_transaction(&self) -> builder::ReadManagedTransaction<'_> {
         builder::ReadManagedTransaction::new(self)
     }
@@ -8136,6 +8211,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
 
 Its parameters are set on [`builder::UpdateManagedTransaction`].*/
+    #[inline]
     pub fn update_managed_transaction(&self) -> builder::UpdateManagedTransaction<'_> {
         builder::UpdateManagedTransaction::new(self)
     }
@@ -8150,6 +8226,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
 Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
 
 Its parameters are set on [`builder::DeleteManagedTransaction`].*/
+    #[inline]
     pub fn delete_managed_transaction(&self) -> builder::DeleteManagedTransaction<'_> {
         builder::DeleteManagedTransaction::new(self)
     }
@@ -8160,6 +8237,7 @@ This endpoint returns a list of account numbers associated with the specified `m
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_numbers`
 
 Its parameters are set on [`builder::ListAccountNumbersByMember`].*/
+    #[inline]
     pub fn list_account_numbers_by_member(
         &self,
     ) -> builder::ListAccountNumbersByMember<'_> {
@@ -8172,6 +8250,7 @@ Requests to this endpoint return a list of transactions associated with the spec
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}/transactions`
 
 Its parameters are set on [`builder::ListTransactionsByAccountPerMember`].*/
+    #[inline]
     pub fn list_transactions_by_account_per_member(
         &self,
     ) -> builder::ListTransactionsByAccountPerMember<'_> {
@@ -8184,6 +8263,7 @@ This endpoint lists all holdings associated with the specified member.
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/investment_holdings`
 
 Its parameters are set on [`builder::ListHoldingsByMember`].*/
+    #[inline]
     pub fn list_holdings_by_member(&self) -> builder::ListHoldingsByMember<'_> {
         builder::ListHoldingsByMember::new(self)
     }
@@ -8194,6 +8274,7 @@ Use this endpoint to list all the `rewards` associated with a specified `member`
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/rewards`
 
 Its parameters are set on [`builder::ListRewards`].*/
+    #[inline]
     pub fn list_rewards(&self) -> builder::ListRewards<'_> {
         builder::ListRewards::new(self)
     }
@@ -8204,6 +8285,7 @@ Use this endpoint to read a specific `reward` based on its unique GUID. Member a
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/rewards/{reward_guid}`
 
 Its parameters are set on [`builder::ReadRewards`].*/
+    #[inline]
     pub fn read_rewards(&self) -> builder::ReadRewards<'_> {
         builder::ReadRewards::new(self)
     }
@@ -8214,6 +8296,7 @@ Use this endpoint to get an array of available statements.
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements`
 
 Its parameters are set on [`builder::ListStatementsByMember`].*/
+    #[inline]
     pub fn list_statements_by_member(&self) -> builder::ListStatementsByMember<'_> {
         builder::ListStatementsByMember::new(self)
     }
@@ -8224,6 +8307,7 @@ Use this endpoint to read a JSON representation of the statement.
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}`
 
 Its parameters are set on [`builder::ReadStatementByMember`].*/
+    #[inline]
     pub fn read_statement_by_member(&self) -> builder::ReadStatementByMember<'_> {
         builder::ReadStatementByMember::new(self)
     }
@@ -8234,6 +8318,7 @@ Use this endpoint to download a specified statement PDF.
 Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf`
 
 Its parameters are set on [`builder::DownloadStatementPdf`].*/
+    #[inline]
     pub fn download_statement_pdf(&self) -> builder::DownloadStatementPdf<'_> {
         builder::DownloadStatementPdf::new(self)
     }
@@ -8244,6 +8329,7 @@ Use this endpoint to read the attributes of a specific microdeposit according to
 Sends a `GET` request to `/users/{user_guid}/micro_deposits`
 
 Its parameters are set on [`builder::ListUserMicrodeposits`].*/
+    #[inline]
     pub fn list_user_microdeposits(&self) -> builder::ListUserMicrodeposits<'_> {
         builder::ListUserMicrodeposits::new(self)
     }
@@ -8259,6 +8345,7 @@ Pre-initiating a microdeposit allows you to pass the end user's first name, last
 Sends a `POST` request to `/users/{user_guid}/micro_deposits`
 
 Its parameters are set on [`builder::CreateMicrodeposit`].*/
+    #[inline]
     pub fn create_microdeposit(&self) -> builder::CreateMicrodeposit<'_> {
         builder::CreateMicrodeposit::new(self)
     }
@@ -8269,6 +8356,7 @@ Use this endpoint to read the attributes of a specific microdeposit according to
 Sends a `GET` request to `/users/{user_guid}/micro_deposits/{micro_deposit_guid}`
 
 Its parameters are set on [`builder::ReadUserMicrodeposit`].*/
+    #[inline]
     pub fn read_user_microdeposit(&self) -> builder::ReadUserMicrodeposit<'_> {
         builder::ReadUserMicrodeposit::new(self)
     }
@@ -8279,6 +8367,7 @@ Use this endpoint to delete the specified microdeposit.
 Sends a `DELETE` request to `/users/{user_guid}/micro_deposits/{micro_deposit_guid}`
 
 Its parameters are set on [`builder::DeleteMicrodeposit`].*/
+    #[inline]
     pub fn delete_microdeposit(&self) -> builder::DeleteMicrodeposit<'_> {
         builder::DeleteMicrodeposit::new(self)
     }
@@ -8289,6 +8378,7 @@ All notifications for the user can be listed, including notifications created by
 Sends a `GET` request to `/users/{user_guid}/notifications`
 
 Its parameters are set on [`builder::ListNotifications`].*/
+    #[inline]
     pub fn list_notifications(&self) -> builder::ListNotifications<'_> {
         builder::ListNotifications::new(self)
     }
@@ -8299,6 +8389,7 @@ All notifications created through the API will be of notification type `API_NOTI
 Sends a `POST` request to `/users/{user_guid}/notifications`
 
 Its parameters are set on [`builder::CreateNotification`].*/
+    #[inline]
     pub fn create_notification(&self) -> builder::CreateNotification<'_> {
         builder::CreateNotification::new(self)
     }
@@ -8310,6 +8401,7 @@ Can pull up any notification associated with the user, including notifications c
 Sends a `GET` request to `/users/{user_guid}/notifications/{notification_guid}`
 
 Its parameters are set on [`builder::ReadNotifications`].*/
+    #[inline]
     pub fn read_notifications(&self) -> builder::ReadNotifications<'_> {
         builder::ReadNotifications::new(self)
     }
@@ -8320,6 +8412,7 @@ Retrieve a list of all recurring transactions for a user. <br /><br />For more s
 Sends a `GET` request to `/users/{user_guid}/repeating_transactions`
 
 Its parameters are set on [`builder::RepeatingTransactions`].*/
+    #[inline]
     pub fn repeating_transactions(&self) -> builder::RepeatingTransactions<'_> {
         builder::RepeatingTransactions::new(self)
     }
@@ -8330,6 +8423,7 @@ Get a Specific Repeating Transaction. <br /><br />List For more see the [Repeati
 Sends a `GET` request to `/users/{user_guid}/repeating_transactions/{repeating_transaction_guid}`
 
 Its parameters are set on [`builder::SpecificRepeatingTransaction`].*/
+    #[inline]
     pub fn specific_repeating_transaction(
         &self,
     ) -> builder::SpecificRepeatingTransaction<'_> {
@@ -8342,6 +8436,7 @@ Use this endpoint to list all the spending plans associated with the user.
 Sends a `GET` request to `/users/{user_guid}/spending_plans`
 
 Its parameters are set on [`builder::ListSpendingPlans`].*/
+    #[inline]
     pub fn list_spending_plans(&self) -> builder::ListSpendingPlans<'_> {
         builder::ListSpendingPlans::new(self)
     }
@@ -8352,6 +8447,7 @@ This endpoint creates a new `spending_plan` for the user.
 Sends a `POST` request to `/users/{user_guid}/spending_plans`
 
 Its parameters are set on [`builder::CreateSpendingPlan`].*/
+    #[inline]
     pub fn create_spending_plan(&self) -> builder::CreateSpendingPlan<'_> {
         builder::CreateSpendingPlan::new(self)
     }
@@ -8362,6 +8458,7 @@ Use this endpoint to read the attributes of a specific spending plan according t
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}`
 
 Its parameters are set on [`builder::ReadSpendingPlanUser`].*/
+    #[inline]
     pub fn read_spending_plan_user(&self) -> builder::ReadSpendingPlanUser<'_> {
         builder::ReadSpendingPlanUser::new(self)
     }
@@ -8372,6 +8469,7 @@ Use this endpoint to delete a user's `spending_plan`.
 Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}`
 
 Its parameters are set on [`builder::DeleteSpendingPlan`].*/
+    #[inline]
     pub fn delete_spending_plan(&self) -> builder::DeleteSpendingPlan<'_> {
         builder::DeleteSpendingPlan::new(self)
     }
@@ -8382,6 +8480,7 @@ Use this endpoint to list all the spending plan `iterations` associated with the
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations`
 
 Its parameters are set on [`builder::ListSpendingPlanIterations`].*/
+    #[inline]
     pub fn list_spending_plan_iterations(
         &self,
     ) -> builder::ListSpendingPlanIterations<'_> {
@@ -8394,6 +8493,7 @@ Use this endpoint to read the attributes of the current spending plan `iteration
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current`
 
 Its parameters are set on [`builder::ReadCurrentSpendingPlanIteration`].*/
+    #[inline]
     pub fn read_current_spending_plan_iteration(
         &self,
     ) -> builder::ReadCurrentSpendingPlanIteration<'_> {
@@ -8406,6 +8506,7 @@ Use this endpoint to list all the spending plan `iteration_items` associated wit
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items`
 
 Its parameters are set on [`builder::ListSpendingPlanIterationItems`].*/
+    #[inline]
     pub fn list_spending_plan_iteration_items(
         &self,
     ) -> builder::ListSpendingPlanIterationItems<'_> {
@@ -8418,6 +8519,7 @@ This endpoint creates a new `spending_plan_iteration_item`.
 Sends a `POST` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items`
 
 Its parameters are set on [`builder::CreateSpendingPlanIterationItem`].*/
+    #[inline]
     pub fn create_spending_plan_iteration_item(
         &self,
     ) -> builder::CreateSpendingPlanIterationItem<'_> {
@@ -8430,6 +8532,7 @@ Use this endpoint to read the attributes of a specific spending plan `iteration_
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
 
 Its parameters are set on [`builder::ReadSpendingPlanIterationItem`].*/
+    #[inline]
     pub fn read_spending_plan_iteration_item(
         &self,
     ) -> builder::ReadSpendingPlanIterationItem<'_> {
@@ -8442,6 +8545,7 @@ Use this endpoint to update an existing `spending_plan_iteration_item`.
 Sends a `PUT` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
 
 Its parameters are set on [`builder::UpdateSpendingPlanIterationItem`].*/
+    #[inline]
     pub fn update_spending_plan_iteration_item(
         &self,
     ) -> builder::UpdateSpendingPlanIterationItem<'_> {
@@ -8454,6 +8558,7 @@ Use this endpoint to delete a spending plan `iteration_item`.
 Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
 
 Its parameters are set on [`builder::DeleteSpendingPlanIterationItem`].*/
+    #[inline]
     pub fn delete_spending_plan_iteration_item(
         &self,
     ) -> builder::DeleteSpendingPlanIterationItem<'_> {
@@ -8466,6 +8571,7 @@ Use this endpoint to read the attributes of a specific spending plan `iteration`
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/{iteration_number}`
 
 Its parameters are set on [`builder::ReadSpendingPlanIteration`].*/
+    #[inline]
     pub fn read_spending_plan_iteration(
         &self,
     ) -> builder::ReadSpendingPlanIteration<'_> {
@@ -8478,6 +8584,7 @@ Use this endpoint to list all the spending plan accounts associated with the spe
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts`
 
 Its parameters are set on [`builder::ListSpendingPlanAccounts`].*/
+    #[inline]
     pub fn list_spending_plan_accounts(&self) -> builder::ListSpendingPlanAccounts<'_> {
         builder::ListSpendingPlanAccounts::new(self)
     }
@@ -8488,6 +8595,7 @@ Use this endpoint to read the attributes of a specific spending plan account acc
 Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}`
 
 Its parameters are set on [`builder::ReadSpendingPlanAccount`].*/
+    #[inline]
     pub fn read_spending_plan_account(&self) -> builder::ReadSpendingPlanAccount<'_> {
         builder::ReadSpendingPlanAccount::new(self)
     }
@@ -8498,6 +8606,7 @@ Use this endpoint to delete a `spending_plan_account`.
 Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}`
 
 Its parameters are set on [`builder::DeleteSpendingPlanAccount`].*/
+    #[inline]
     pub fn delete_spending_plan_account(
         &self,
     ) -> builder::DeleteSpendingPlanAccount<'_> {
@@ -8510,6 +8619,7 @@ Use this endpoint to retrieve a list of all the taggings associated with a speci
 Sends a `GET` request to `/users/{user_guid}/taggings`
 
 Its parameters are set on [`builder::ListTaggings`].*/
+    #[inline]
     pub fn list_taggings(&self) -> builder::ListTaggings<'_> {
         builder::ListTaggings::new(self)
     }
@@ -8520,6 +8630,7 @@ Use this endpoint to create a new association between a tag and a particular tra
 Sends a `POST` request to `/users/{user_guid}/taggings`
 
 Its parameters are set on [`builder::CreateTagging`].*/
+    #[inline]
     pub fn create_tagging(&self) -> builder::CreateTagging<'_> {
         builder::CreateTagging::new(self)
     }
@@ -8530,6 +8641,7 @@ Use this endpoint to read the attributes of a `tagging` according to its unique 
 Sends a `GET` request to `/users/{user_guid}/taggings/{tagging_guid}`
 
 Its parameters are set on [`builder::ReadTagging`].*/
+    #[inline]
     pub fn read_tagging(&self) -> builder::ReadTagging<'_> {
         builder::ReadTagging::new(self)
     }
@@ -8540,6 +8652,7 @@ Use this endpoint to update a tagging.
 Sends a `PUT` request to `/users/{user_guid}/taggings/{tagging_guid}`
 
 Its parameters are set on [`builder::UpdateTagging`].*/
+    #[inline]
     pub fn update_tagging(&self) -> builder::UpdateTagging<'_> {
         builder::UpdateTagging::new(self)
     }
@@ -8550,6 +8663,7 @@ Use this endpoint to delete a tagging according to its unique GUID. If successfu
 Sends a `DELETE` request to `/users/{user_guid}/taggings/{tagging_guid}`
 
 Its parameters are set on [`builder::DeleteTagging`].*/
+    #[inline]
     pub fn delete_tagging(&self) -> builder::DeleteTagging<'_> {
         builder::DeleteTagging::new(self)
     }
@@ -8560,6 +8674,7 @@ Use this endpoint to list all tags associated with the specified `user`. Each us
 Sends a `GET` request to `/users/{user_guid}/tags`
 
 Its parameters are set on [`builder::ListTags`].*/
+    #[inline]
     pub fn list_tags(&self) -> builder::ListTags<'_> {
         builder::ListTags::new(self)
     }
@@ -8570,6 +8685,7 @@ Use this endpoint to create a new custom tag.
 Sends a `POST` request to `/users/{user_guid}/tags`
 
 Its parameters are set on [`builder::CreateTag`].*/
+    #[inline]
     pub fn create_tag(&self) -> builder::CreateTag<'_> {
         builder::CreateTag::new(self)
     }
@@ -8580,6 +8696,7 @@ Use this endpoint to read the attributes of a particular tag according to its un
 Sends a `GET` request to `/users/{user_guid}/tags/{tag_guid}`
 
 Its parameters are set on [`builder::ReadTag`].*/
+    #[inline]
     pub fn read_tag(&self) -> builder::ReadTag<'_> {
         builder::ReadTag::new(self)
     }
@@ -8590,6 +8707,7 @@ Use this endpoint to update the name of a specific tag according to its unique G
 Sends a `PUT` request to `/users/{user_guid}/tags/{tag_guid}`
 
 Its parameters are set on [`builder::UpdateTag`].*/
+    #[inline]
     pub fn update_tag(&self) -> builder::UpdateTag<'_> {
         builder::UpdateTag::new(self)
     }
@@ -8600,6 +8718,7 @@ Use this endpoint to permanently delete a specific tag based on its unique GUID.
 Sends a `DELETE` request to `/users/{user_guid}/tags/{tag_guid}`
 
 Its parameters are set on [`builder::DeleteTag`].*/
+    #[inline]
     pub fn delete_tag(&self) -> builder::DeleteTag<'_> {
         builder::DeleteTag::new(self)
     }
@@ -8610,6 +8729,7 @@ Use this endpoint to read the attributes of all existing transaction rules belon
 Sends a `GET` request to `/users/{user_guid}/transaction_rules`
 
 Its parameters are set on [`builder::ListTransactionRules`].*/
+    #[inline]
     pub fn list_transaction_rules(&self) -> builder::ListTransactionRules<'_> {
         builder::ListTransactionRules::new(self)
     }
@@ -8623,6 +8743,7 @@ For more information about transaction rules, see the [Transaction Rules Guide](
 Sends a `POST` request to `/users/{user_guid}/transaction_rules`
 
 Its parameters are set on [`builder::CreateTransactionRule`].*/
+    #[inline]
     pub fn create_transaction_rule(&self) -> builder::CreateTransactionRule<'_> {
         builder::CreateTransactionRule::new(self)
     }
@@ -8633,6 +8754,7 @@ Use this endpoint to read the attributes of an existing transaction rule based o
 Sends a `GET` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
 
 Its parameters are set on [`builder::ReadTransactionRule`].*/
+    #[inline]
     pub fn read_transaction_rule(&self) -> builder::ReadTransactionRule<'_> {
         builder::ReadTransactionRule::new(self)
     }
@@ -8646,6 +8768,7 @@ For more information about transaction rules, see the [Transaction Rules Guide](
 Sends a `PUT` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
 
 Its parameters are set on [`builder::UpdateTransactionRule`].*/
+    #[inline]
     pub fn update_transaction_rule(&self) -> builder::UpdateTransactionRule<'_> {
         builder::UpdateTransactionRule::new(self)
     }
@@ -8656,6 +8779,7 @@ Use this endpoint to permanently delete a transaction rule based on its unique G
 Sends a `DELETE` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
 
 Its parameters are set on [`builder::DeleteTransactionRule`].*/
+    #[inline]
     pub fn delete_transaction_rule(&self) -> builder::DeleteTransactionRule<'_> {
         builder::DeleteTransactionRule::new(self)
     }
@@ -8666,6 +8790,7 @@ Requests to this endpoint will return the attributes of the specified `transacti
 Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}`
 
 Its parameters are set on [`builder::ReadTransaction`].*/
+    #[inline]
     pub fn read_transaction(&self) -> builder::ReadTransaction<'_> {
         builder::ReadTransaction::new(self)
     }
@@ -8676,6 +8801,7 @@ Use this endpoint to update the `description` of a specific transaction accordin
 Sends a `PUT` request to `/users/{user_guid}/transactions/{transaction_guid}`
 
 Its parameters are set on [`builder::UpdateTransaction`].*/
+    #[inline]
     pub fn update_transaction(&self) -> builder::UpdateTransaction<'_> {
         builder::UpdateTransaction::new(self)
     }
@@ -8686,6 +8812,7 @@ Delete a manual transaction. In the path, use the manual transaction guid as the
 Sends a `DELETE` request to `/users/{user_guid}/transactions/{transaction_guid}`
 
 Its parameters are set on [`builder::DeleteManualTransactions`].*/
+    #[inline]
     pub fn delete_manual_transactions(&self) -> builder::DeleteManualTransactions<'_> {
         builder::DeleteManualTransactions::new(self)
     }
@@ -8696,6 +8823,7 @@ Use this endpoint to list all insights associated with a transaction GUID.
 Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}/insights`
 
 Its parameters are set on [`builder::ListInsightsByTransaction`].*/
+    #[inline]
     pub fn list_insights_by_transaction(
         &self,
     ) -> builder::ListInsightsByTransaction<'_> {
@@ -8709,6 +8837,7 @@ This endpoint creates two or more child transactions that are branched from a pr
 Sends a `POST` request to `/users/{user_guid}/transactions/{transaction_guid}/split`
 
 Its parameters are set on [`builder::CreateSplitTransactions`].*/
+    #[inline]
     pub fn create_split_transactions(&self) -> builder::CreateSplitTransactions<'_> {
         builder::CreateSplitTransactions::new(self)
     }
@@ -8719,6 +8848,7 @@ This endpoint deletes all split transactions linked to a parent transaction, but
 Sends a `DELETE` request to `/users/{user_guid}/transactions/{transaction_guid}/split`
 
 Its parameters are set on [`builder::DeleteSplitTransactions`].*/
+    #[inline]
     pub fn delete_split_transactions(&self) -> builder::DeleteSplitTransactions<'_> {
         builder::DeleteSplitTransactions::new(self)
     }
@@ -8736,6 +8866,7 @@ For a full list of available widget types, see [Widget Types](https://docs.mx.co
 Sends a `POST` request to `/users/{user_guid}/widget_urls`
 
 Its parameters are set on [`builder::RequestWidgetUrl`].*/
+    #[inline]
     pub fn request_widget_url(&self) -> builder::RequestWidgetUrl<'_> {
         builder::RequestWidgetUrl::new(self)
     }
@@ -8746,6 +8877,7 @@ Use this endpoint to read the attributes of a specific user.
 Sends a `GET` request to `/users/{user_identifier}`
 
 Its parameters are set on [`builder::ReadUser`].*/
+    #[inline]
     pub fn read_user(&self) -> builder::ReadUser<'_> {
         builder::ReadUser::new(self)
     }
@@ -8756,6 +8888,7 @@ Use this endpoint to update the attributes of the specified user.
 Sends a `PUT` request to `/users/{user_identifier}`
 
 Its parameters are set on [`builder::UpdateUser`].*/
+    #[inline]
     pub fn update_user(&self) -> builder::UpdateUser<'_> {
         builder::UpdateUser::new(self)
     }
@@ -8771,6 +8904,7 @@ Deleting a user is permanent. Deleted users can never be restored. For more info
 Sends a `DELETE` request to `/users/{user_identifier}`
 
 Its parameters are set on [`builder::DeleteUser`].*/
+    #[inline]
     pub fn delete_user(&self) -> builder::DeleteUser<'_> {
         builder::DeleteUser::new(self)
     }
@@ -8785,6 +8919,7 @@ This request will not return the full account number. It may return the last fou
 Sends a `GET` request to `/users/{user_identifier}/accounts`
 
 Its parameters are set on [`builder::ListUserAccounts`].*/
+    #[inline]
     pub fn list_user_accounts(&self) -> builder::ListUserAccounts<'_> {
         builder::ListUserAccounts::new(self)
     }
@@ -8799,6 +8934,7 @@ You must use the user `guid` when setting `user_identifier` in the path.
 Sends a `POST` request to `/users/{user_identifier}/accounts`
 
 Its parameters are set on [`builder::CreateManualAccount`].*/
+    #[inline]
     pub fn create_manual_account(&self) -> builder::CreateManualAccount<'_> {
         builder::CreateManualAccount::new(self)
     }
@@ -8809,6 +8945,7 @@ This endpoint returns a list of account numbers associated with the specified `a
 Sends a `GET` request to `/users/{user_identifier}/accounts/{account_identifier}/account_numbers`
 
 Its parameters are set on [`builder::ListAccountNumbersByAccount`].*/
+    #[inline]
     pub fn list_account_numbers_by_account(
         &self,
     ) -> builder::ListAccountNumbersByAccount<'_> {
@@ -8821,6 +8958,7 @@ This endpoint returns an array which contains information on every member associ
 Sends a `GET` request to `/users/{user_identifier}/members`
 
 Its parameters are set on [`builder::ListMembers`].*/
+    #[inline]
     pub fn list_members(&self) -> builder::ListMembers<'_> {
         builder::ListMembers::new(self)
     }
@@ -8831,6 +8969,7 @@ This endpoint allows you to create a new member. Members are created with the re
 Sends a `POST` request to `/users/{user_identifier}/members`
 
 Its parameters are set on [`builder::CreateMember`].*/
+    #[inline]
     pub fn create_member(&self) -> builder::CreateMember<'_> {
         builder::CreateMember::new(self)
     }
@@ -8841,6 +8980,7 @@ Use this endpoint to read the attributes of a specific member.
 Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}`
 
 Its parameters are set on [`builder::ReadMember`].*/
+    #[inline]
     pub fn read_member(&self) -> builder::ReadMember<'_> {
         builder::ReadMember::new(self)
     }
@@ -8851,6 +8991,7 @@ Use this endpoint to update a members attributes. Only the credentials, id, and 
 Sends a `PUT` request to `/users/{user_identifier}/members/{member_identifier}`
 
 Its parameters are set on [`builder::UpdateMember`].*/
+    #[inline]
     pub fn update_member(&self) -> builder::UpdateMember<'_> {
         builder::UpdateMember::new(self)
     }
@@ -8861,6 +9002,7 @@ Accessing this endpoint will permanently delete a member.
 Sends a `DELETE` request to `/users/{user_identifier}/members/{member_identifier}`
 
 Its parameters are set on [`builder::DeleteMember`].*/
+    #[inline]
     pub fn delete_member(&self) -> builder::DeleteMember<'_> {
         builder::DeleteMember::new(self)
     }
@@ -8871,6 +9013,7 @@ This endpoint returns an array with information about every account associated w
 Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/account_owners`
 
 Its parameters are set on [`builder::ListAccountOwnersByMember`].*/
+    #[inline]
     pub fn list_account_owners_by_member(
         &self,
     ) -> builder::ListAccountOwnersByMember<'_> {
@@ -8883,6 +9026,7 @@ This endpoint returns a list of all the accounts associated with the specified `
 Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/accounts`
 
 Its parameters are set on [`builder::ListMemberAccounts`].*/
+    #[inline]
     pub fn list_member_accounts(&self) -> builder::ListMemberAccounts<'_> {
         builder::ListMemberAccounts::new(self)
     }
@@ -8893,6 +9037,7 @@ This endpoint allows you to read the attributes of an `account` resource.
 Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}`
 
 Its parameters are set on [`builder::ReadAccountByMember`].*/
+    #[inline]
     pub fn read_account_by_member(&self) -> builder::ReadAccountByMember<'_> {
         builder::ReadAccountByMember::new(self)
     }
@@ -8903,6 +9048,7 @@ This endpoint allows you to update certain attributes of an `account` resource, 
 Sends a `PUT` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}`
 
 Its parameters are set on [`builder::UpdateAccountByMember`].*/
+    #[inline]
     pub fn update_account_by_member(&self) -> builder::UpdateAccountByMember<'_> {
         builder::UpdateAccountByMember::new(self)
     }
@@ -8913,6 +9059,7 @@ Requests to this endpoint will return the attributes of the specified `transacti
 Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}`
 
 Its parameters are set on [`builder::ReadTransactionByAccount`].*/
+    #[inline]
     pub fn read_transaction_by_account(&self) -> builder::ReadTransactionByAccount<'_> {
         builder::ReadTransactionByAccount::new(self)
     }
@@ -8923,6 +9070,7 @@ Use this endpoint to update the `description` of a specific transaction accordin
 Sends a `PUT` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}`
 
 Its parameters are set on [`builder::UpdateTransactionByAccount`].*/
+    #[inline]
     pub fn update_transaction_by_account(
         &self,
     ) -> builder::UpdateTransactionByAccount<'_> {
@@ -8936,6 +9084,7 @@ This endpoint creates two or more child transactions that are branched from a pr
 Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}/split`
 
 Its parameters are set on [`builder::CreateSplitTransactionsByAccount`].*/
+    #[inline]
     pub fn create_split_transactions_by_account(
         &self,
     ) -> builder::CreateSplitTransactionsByAccount<'_> {
@@ -8948,6 +9097,7 @@ This endpoint deletes all split transactions linked to a parent transaction, but
 Sends a `DELETE` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}/split`
 
 Its parameters are set on [`builder::DeleteSplitTransactionByAccount`].*/
+    #[inline]
     pub fn delete_split_transaction_by_account(
         &self,
     ) -> builder::DeleteSplitTransactionByAccount<'_> {
@@ -8960,6 +9110,7 @@ Calling this endpoint initiates an aggregation event for the member. This brings
 Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/aggregate`
 
 Its parameters are set on [`builder::AggregateMember`].*/
+    #[inline]
     pub fn aggregate_member(&self) -> builder::AggregateMember<'_> {
         builder::AggregateMember::new(self)
     }
@@ -8970,6 +9121,7 @@ Use this endpoint for information on what multi-factor authentication challenges
 Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/challenges`
 
 Its parameters are set on [`builder::ListMemberChallenges`].*/
+    #[inline]
     pub fn list_member_challenges(&self) -> builder::ListMemberChallenges<'_> {
         builder::ListMemberChallenges::new(self)
     }
@@ -8980,6 +9132,7 @@ This endpoint operates much like the aggregate member endpoint except that it ga
 Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/check_balance`
 
 Its parameters are set on [`builder::CheckBalances`].*/
+    #[inline]
     pub fn check_balances(&self) -> builder::CheckBalances<'_> {
         builder::CheckBalances::new(self)
     }
@@ -8990,6 +9143,7 @@ This endpoint returns an array which contains information on every non-MFA crede
 Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/credentials`
 
 Its parameters are set on [`builder::ListMemberCredentials`].*/
+    #[inline]
     pub fn list_member_credentials(&self) -> builder::ListMemberCredentials<'_> {
         builder::ListMemberCredentials::new(self)
     }
@@ -9000,6 +9154,7 @@ Some institutions allow developers to access an extended transaction history wit
 Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/extend_history`
 
 Its parameters are set on [`builder::ExtendHistory`].*/
+    #[inline]
     pub fn extend_history(&self) -> builder::ExtendHistory<'_> {
         builder::ExtendHistory::new(self)
     }
@@ -9010,6 +9165,7 @@ Calling this endpoint initiates an aggregation-type event which will gather the 
 Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/fetch_rewards`
 
 Its parameters are set on [`builder::FetchRewards`].*/
+    #[inline]
     pub fn fetch_rewards(&self) -> builder::FetchRewards<'_> {
         builder::FetchRewards::new(self)
     }
@@ -9020,6 +9176,7 @@ Use this endpoint to fetch the statements associated with a particular member.
 Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/fetch_statements`
 
 Its parameters are set on [`builder::FetchStatements`].*/
+    #[inline]
     pub fn fetch_statements(&self) -> builder::FetchStatements<'_> {
         builder::FetchStatements::new(self)
     }
@@ -9030,6 +9187,7 @@ The identify endpoint begins an identification process for an already-existing m
 Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/identify`
 
 Its parameters are set on [`builder::IdentifyMember`].*/
+    #[inline]
     pub fn identify_member(&self) -> builder::IdentifyMember<'_> {
         builder::IdentifyMember::new(self)
     }
@@ -9040,6 +9198,7 @@ This endpoint will generate an `oauth_window_uri` for the specified `member`.
 Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/oauth_window_uri`
 
 Its parameters are set on [`builder::RequestOAuthWindowUri`].*/
+    #[inline]
     pub fn request_o_auth_window_uri(&self) -> builder::RequestOAuthWindowUri<'_> {
         builder::RequestOAuthWindowUri::new(self)
     }
@@ -9050,6 +9209,7 @@ This endpoint answers the challenges needed when a member has been challenged by
 Sends a `PUT` request to `/users/{user_identifier}/members/{member_identifier}/resume`
 
 Its parameters are set on [`builder::ResumeAggregation`].*/
+    #[inline]
     pub fn resume_aggregation(&self) -> builder::ResumeAggregation<'_> {
         builder::ResumeAggregation::new(self)
     }
@@ -9060,6 +9220,7 @@ This endpoint provides the status of the members most recent aggregation event. 
 Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/status`
 
 Its parameters are set on [`builder::ReadMemberStatus`].*/
+    #[inline]
     pub fn read_member_status(&self) -> builder::ReadMemberStatus<'_> {
         builder::ReadMemberStatus::new(self)
     }
@@ -9070,6 +9231,7 @@ Requests to this endpoint return a list of transactions associated with the spec
 Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/transactions`
 
 Its parameters are set on [`builder::ListTransactionsByMember`].*/
+    #[inline]
     pub fn list_transactions_by_member(&self) -> builder::ListTransactionsByMember<'_> {
         builder::ListTransactionsByMember::new(self)
     }
@@ -9080,6 +9242,7 @@ The verify endpoint begins a verification process for a member.
 Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/verify`
 
 Its parameters are set on [`builder::VerifyMember`].*/
+    #[inline]
     pub fn verify_member(&self) -> builder::VerifyMember<'_> {
         builder::VerifyMember::new(self)
     }
@@ -9090,6 +9253,7 @@ Read monthly cash flow profile.
 Sends a `GET` request to `/users/{user_identifier}/monthly_cash_flow_profile`
 
 Its parameters are set on [`builder::ReadMonthlyCashFlowProfile`].*/
+    #[inline]
     pub fn read_monthly_cash_flow_profile(
         &self,
     ) -> builder::ReadMonthlyCashFlowProfile<'_> {
@@ -9102,6 +9266,7 @@ Use this endpoint to update the attributes of a `monthly_cash_flow_profile`.
 Sends a `PUT` request to `/users/{user_identifier}/monthly_cash_flow_profile`
 
 Its parameters are set on [`builder::UpdateMonthlyCashFlowProfile`].*/
+    #[inline]
     pub fn update_monthly_cash_flow_profile(
         &self,
     ) -> builder::UpdateMonthlyCashFlowProfile<'_> {
@@ -9114,6 +9279,7 @@ Use this endpoint to get a list of all transactions associated with a particular
 Sends a `GET` request to `/users/{user_identifier}/tags/{tag_guid}/transactions`
 
 Its parameters are set on [`builder::ListTransactionsByTag`].*/
+    #[inline]
     pub fn list_transactions_by_tag(&self) -> builder::ListTransactionsByTag<'_> {
         builder::ListTransactionsByTag::new(self)
     }
@@ -9124,6 +9290,7 @@ Requests to this endpoint return a list of transactions associated with the spec
 Sends a `GET` request to `/users/{user_identifier}/transactions`
 
 Its parameters are set on [`builder::ListTransactions`].*/
+    #[inline]
     pub fn list_transactions(&self) -> builder::ListTransactions<'_> {
         builder::ListTransactions::new(self)
     }
@@ -9134,6 +9301,7 @@ Get an MX-issued verifiable credential of a user's transaction data.
 Sends a `GET` request to `/vc/users/{user_guid}/accounts/{account_guid}/transactions`
 
 Its parameters are set on [`builder::GetTransactionsData`].*/
+    #[inline]
     pub fn get_transactions_data(&self) -> builder::GetTransactionsData<'_> {
         builder::GetTransactionsData::new(self)
     }
@@ -9144,6 +9312,7 @@ Get an MX-issued verifiable credential of a user's accounts data.
 Sends a `GET` request to `/vc/users/{user_guid}/members/{member_guid}/accounts`
 
 Its parameters are set on [`builder::GetAccountsData`].*/
+    #[inline]
     pub fn get_accounts_data(&self) -> builder::GetAccountsData<'_> {
         builder::GetAccountsData::new(self)
     }
@@ -9154,6 +9323,7 @@ Get an MX-issued verifiable credential of a user's identity data.
 Sends a `GET` request to `/vc/users/{user_guid}/members/{member_guid}/customers`
 
 Its parameters are set on [`builder::GetIdentityData`].*/
+    #[inline]
     pub fn get_identity_data(&self) -> builder::GetIdentityData<'_> {
         builder::GetIdentityData::new(self)
     }
@@ -9164,6 +9334,7 @@ Processors exchange the one-time authorization code a client requested (`request
 Sends a `POST` request to `/token`
 
 Its parameters are set on [`builder::RequestProcessorToken`].*/
+    #[inline]
     pub fn request_processor_token(&self) -> builder::RequestProcessorToken<'_> {
         builder::RequestProcessorToken::new(self)
     }
@@ -9186,9 +9357,11 @@ pub mod builder {
     }
     impl<'a> RequestAccountNumber<'a> {
         /// A new `RequestAccountNumber` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -9211,6 +9384,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/account/account_numbers`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -9235,9 +9409,11 @@ pub mod builder {
     }
     impl<'a> CheckRealTimeAccountBalance<'a> {
         /// A new `CheckRealTimeAccountBalance` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -9260,6 +9436,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/account/check_balance`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -9284,9 +9461,11 @@ pub mod builder {
     }
     impl<'a> GetAccountOwnerInfo<'a> {
         /// A new `GetAccountOwnerInfo` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -9309,6 +9488,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/account/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -9340,6 +9520,7 @@ pub mod builder {
     }
     impl<'a> ListAchRetruns<'a> {
         /// A new `ListAchRetruns` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9423,6 +9604,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -9488,6 +9670,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/ach_returns`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -9513,6 +9696,7 @@ pub mod builder {
     }
     impl<'a> CreateAchReturn<'a> {
         /// A new `CreateAchReturn` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9538,6 +9722,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -9566,6 +9751,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/ach_returns`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -9591,6 +9777,7 @@ pub mod builder {
     }
     impl<'a> ReadAchRetrun<'a> {
         /// A new `ReadAchRetrun` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9608,6 +9795,7 @@ pub mod builder {
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -9634,6 +9822,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/ach_returns/{ach_return_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -9659,6 +9848,7 @@ pub mod builder {
     }
     impl<'a> RequestAuthorizationCode<'a> {
         /// A new `RequestAuthorizationCode` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9684,6 +9874,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -9712,6 +9903,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/authorization_code`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -9738,6 +9930,7 @@ pub mod builder {
     }
     impl<'a> ListDefaultCategories<'a> {
         /// A new `ListDefaultCategories` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9765,6 +9958,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -9799,6 +9993,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/categories/default`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -9824,6 +10019,7 @@ pub mod builder {
     }
     impl<'a> ReadDefaultCategory<'a> {
         /// A new `ReadDefaultCategory` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9838,6 +10034,7 @@ pub mod builder {
             self.category_guid = ::mx_client::__private::param(value, "category_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -9864,6 +10061,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/categories/{category_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -9889,6 +10087,7 @@ pub mod builder {
     }
     impl<'a> CreditCard<'a> {
         /// A new `CreditCard` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -9908,6 +10107,7 @@ pub mod builder {
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -9935,6 +10135,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/credit_card_products/{credit_card_product_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -9967,6 +10168,7 @@ pub mod builder {
     }
     impl<'a> ListInstitutions<'a> {
         /// A new `ListInstitutions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10031,6 +10233,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10088,6 +10291,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/institutions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10115,6 +10319,7 @@ pub mod builder {
     }
     impl<'a> ListFavoriteInstitutions<'a> {
         /// A new `ListFavoriteInstitutions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10155,6 +10360,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10196,6 +10402,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/institutions/favorites`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10221,6 +10428,7 @@ pub mod builder {
     }
     impl<'a> ReadInstitution<'a> {
         /// A new `ReadInstitution` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10238,6 +10446,7 @@ pub mod builder {
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10264,6 +10473,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/institutions/{institution_code}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10291,6 +10501,7 @@ pub mod builder {
     }
     impl<'a> ListInstitutionCredentials<'a> {
         /// A new `ListInstitutionCredentials` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10332,6 +10543,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10371,6 +10583,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/institutions/{institution_identifier}/credentials`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10397,6 +10610,7 @@ pub mod builder {
     }
     impl<'a> ListManagedInstitutions<'a> {
         /// A new `ListManagedInstitutions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10424,6 +10638,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10458,6 +10673,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/managed_institutions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10483,6 +10699,7 @@ pub mod builder {
     }
     impl<'a> ReadMerchantLocation<'a> {
         /// A new `ReadMerchantLocation` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10502,6 +10719,7 @@ pub mod builder {
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10529,6 +10747,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/merchant_locations/{merchant_location_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10556,6 +10775,7 @@ pub mod builder {
     }
     impl<'a> ListMerchants<'a> {
         /// A new `ListMerchants` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10592,6 +10812,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10628,6 +10849,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/merchants`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10653,6 +10875,7 @@ pub mod builder {
     }
     impl<'a> ReadMerchant<'a> {
         /// A new `ReadMerchant` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10667,6 +10890,7 @@ pub mod builder {
             self.merchant_guid = ::mx_client::__private::param(value, "merchant_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10693,6 +10917,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/merchants/{merchant_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10719,6 +10944,7 @@ pub mod builder {
     }
     impl<'a> VerifyMicrodeposit<'a> {
         /// A new `VerifyMicrodeposit` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10758,6 +10984,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10790,6 +11017,7 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/micro_deposits/{micro_deposit_guid}/verify`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10814,9 +11042,11 @@ pub mod builder {
     }
     impl<'a> ReadAccountBalance<'a> {
         /// A new `ReadAccountBalance` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10839,6 +11069,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/payment_account`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10864,6 +11095,7 @@ pub mod builder {
     }
     impl<'a> ListTokens<'a> {
         /// A new `ListTokens` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10886,6 +11118,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10913,6 +11146,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/tokens`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -10938,6 +11172,7 @@ pub mod builder {
     }
     impl<'a> EnhanceTransactions<'a> {
         /// A new `EnhanceTransactions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -10963,6 +11198,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -10991,6 +11227,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/transactions/enhance`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -11020,6 +11257,7 @@ pub mod builder {
     }
     impl<'a> ListUsers<'a> {
         /// A new `ListUsers` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11075,6 +11313,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -11115,6 +11354,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -11140,6 +11380,7 @@ pub mod builder {
     }
     impl<'a> CreateUser<'a> {
         /// A new `CreateUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11164,6 +11405,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -11191,6 +11433,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/users`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -11216,6 +11459,7 @@ pub mod builder {
     }
     impl<'a> ListUserVerifications<'a> {
         /// A new `ListUserVerifications` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11230,6 +11474,7 @@ pub mod builder {
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -11256,6 +11501,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/account_verifications`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -11282,6 +11528,7 @@ pub mod builder {
     }
     impl<'a> MergeAccounts<'a> {
         /// A new `MergeAccounts` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11315,6 +11562,7 @@ pub mod builder {
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -11347,6 +11595,7 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/users/{user_guid}/accounts/merge`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -11373,6 +11622,7 @@ pub mod builder {
     }
     impl<'a> ReadAccount<'a> {
         /// A new `ReadAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11396,6 +11646,7 @@ pub mod builder {
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -11424,6 +11675,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -11450,6 +11702,7 @@ pub mod builder {
     }
     impl<'a> DeleteManualAccount<'a> {
         /// A new `DeleteManualAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11473,6 +11726,7 @@ pub mod builder {
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -11501,6 +11755,7 @@ pub mod builder {
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -11529,6 +11784,7 @@ pub mod builder {
     }
     impl<'a> ListInsightsByAccount<'a> {
         /// A new `ListInsightsByAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11574,6 +11830,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -11614,6 +11871,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/insights`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -11642,6 +11900,7 @@ pub mod builder {
     }
     impl<'a> ListHoldingsByAccount<'a> {
         /// A new `ListHoldingsByAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11687,6 +11946,7 @@ pub mod builder {
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -11727,6 +11987,7 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/investment_holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -11762,6 +12023,7 @@ pub mod builder {
     }
     impl<'a> ListTransactionsByAccount<'a> {
         /// A new `ListTransactionsByAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -11891,6 +12153,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -11972,6 +12235,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -11999,6 +12263,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> CreateManualTransaction<'a> {
         /// A new `CreateManualTransaction` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12042,6 +12307,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -12076,6 +12342,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -12101,6 +12368,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListAllBudgets<'a> {
         /// A new `ListAllBudgets` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12115,6 +12383,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -12141,6 +12410,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/budgets`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -12167,6 +12437,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> CreateBudget<'a> {
         /// A new `CreateBudget` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12200,6 +12471,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -12232,6 +12504,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_guid}/budgets`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -12257,6 +12530,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> AutoGenerateBudgets<'a> {
         /// A new `AutoGenerateBudgets` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12271,6 +12545,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -12297,6 +12572,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_guid}/budgets/generate`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -12323,6 +12599,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadSpecificBudget<'a> {
         /// A new `ReadSpecificBudget` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12346,6 +12623,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.budget_guid = ::mx_client::__private::param(value, "budget_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -12374,6 +12652,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/budgets/{budget_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -12401,6 +12680,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> UpdateSpecificBudget<'a> {
         /// A new `UpdateSpecificBudget` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12443,6 +12723,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -12477,6 +12758,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `PUT` request to `/users/{user_guid}/budgets/{budget_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -12503,6 +12785,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> DeleteBudget<'a> {
         /// A new `DeleteBudget` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12526,6 +12809,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.budget_guid = ::mx_client::__private::param(value, "budget_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -12554,6 +12838,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/budgets/{budget_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -12581,6 +12866,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListCategories<'a> {
         /// A new `ListCategories` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12617,6 +12903,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -12655,6 +12942,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/categories`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -12681,6 +12969,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> CreateCategory<'a> {
         /// A new `CreateCategory` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12715,6 +13004,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -12747,6 +13037,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_guid}/categories`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -12774,6 +13065,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListDefaultCategoriesByUser<'a> {
         /// A new `ListDefaultCategoriesByUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12810,6 +13102,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -12848,6 +13141,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/categories/default`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -12874,6 +13168,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadCategory<'a> {
         /// A new `ReadCategory` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12897,6 +13192,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.category_guid = ::mx_client::__private::param(value, "category_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -12925,6 +13221,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/categories/{category_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -12952,6 +13249,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> UpdateCategory<'a> {
         /// A new `UpdateCategory` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -12995,6 +13293,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13029,6 +13328,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `PUT` request to `/users/{user_guid}/categories/{category_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13055,6 +13355,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> DeleteCategory<'a> {
         /// A new `DeleteCategory` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13078,6 +13379,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.category_guid = ::mx_client::__private::param(value, "category_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13106,6 +13408,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/categories/{category_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13133,6 +13436,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListGoals<'a> {
         /// A new `ListGoals` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13169,6 +13473,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13207,6 +13512,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/goals`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13233,6 +13539,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> CreateGoal<'a> {
         /// A new `CreateGoal` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13264,6 +13571,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13295,6 +13603,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_guid}/goals`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13321,6 +13630,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> RepositionGoals<'a> {
         /// A new `RepositionGoals` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13354,6 +13664,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13385,6 +13696,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `PUT` request to `/users/{user_guid}/goals/reposition`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13411,6 +13723,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadGoal<'a> {
         /// A new `ReadGoal` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13434,6 +13747,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.goal_guid = ::mx_client::__private::param(value, "goal_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13461,6 +13775,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/goals/{goal_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13488,6 +13803,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> UpdateGoal<'a> {
         /// A new `UpdateGoal` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13530,6 +13846,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13562,6 +13879,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `PUT` request to `/users/{user_guid}/goals/{goal_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13588,6 +13906,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> DeleteGoal<'a> {
         /// A new `DeleteGoal` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13611,6 +13930,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.goal_guid = ::mx_client::__private::param(value, "goal_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13638,6 +13958,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/goals/{goal_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13665,6 +13986,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListInsightsUser<'a> {
         /// A new `ListInsightsUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13701,6 +14023,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13739,6 +14062,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13765,6 +14089,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadInsightUser<'a> {
         /// A new `ReadInsightUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13788,6 +14113,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.insight_guid = ::mx_client::__private::param(value, "insight_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13816,6 +14142,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13843,6 +14170,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> UpdateInsight<'a> {
         /// A new `UpdateInsight` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13885,6 +14213,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -13919,6 +14248,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `PUT` request to `/users/{user_guid}/insights/{insight_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -13947,6 +14277,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListAccountsInsight<'a> {
         /// A new `ListAccountsInsight` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -13992,6 +14323,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -14032,6 +14364,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -14060,6 +14393,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListCategoriesInsight<'a> {
         /// A new `ListCategoriesInsight` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14105,6 +14439,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -14145,6 +14480,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/categories`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -14173,6 +14509,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListMerchantsInsight<'a> {
         /// A new `ListMerchantsInsight` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14218,6 +14555,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -14258,6 +14596,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/merchants`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -14286,6 +14625,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListScheduledPaymentsInsight<'a> {
         /// A new `ListScheduledPaymentsInsight` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14331,6 +14671,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -14371,6 +14712,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/scheduled_payments`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -14399,6 +14741,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListTransactionsInsight<'a> {
         /// A new `ListTransactionsInsight` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14444,6 +14787,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -14484,6 +14828,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/insights/{insight_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -14511,6 +14856,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListHoldings<'a> {
         /// A new `ListHoldings` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14547,6 +14893,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -14585,6 +14932,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/investment_holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -14611,6 +14959,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadHolding<'a> {
         /// A new `ReadHolding` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14634,6 +14983,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.holding_guid = ::mx_client::__private::param(value, "holding_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -14662,6 +15012,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/investment_holdings/{holding_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -14687,6 +15038,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> DeactivateUser<'a> {
         /// A new `DeactivateUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14701,6 +15053,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -14727,6 +15080,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/investment_holdings_deactivate`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -14754,6 +15108,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListManagedMembers<'a> {
         /// A new `ListManagedMembers` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14790,6 +15145,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -14828,6 +15184,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -14854,6 +15211,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> CreateManagedMember<'a> {
         /// A new `CreateManagedMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14888,6 +15246,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -14920,6 +15279,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_guid}/managed_members`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -14946,6 +15306,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadManagedMember<'a> {
         /// A new `ReadManagedMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -14969,6 +15330,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -14997,6 +15359,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -15024,6 +15387,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> UpdateManagedMember<'a> {
         /// A new `UpdateManagedMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15071,6 +15435,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -15105,6 +15470,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
         }
         ///Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -15131,6 +15497,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
     }
     impl<'a> DeleteManagedMember<'a> {
         /// A new `DeleteManagedMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15154,6 +15521,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -15182,6 +15550,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -15210,6 +15579,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
     }
     impl<'a> ListManagedAccounts<'a> {
         /// A new `ListManagedAccounts` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15255,6 +15625,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -15295,6 +15666,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -15322,6 +15694,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
     }
     impl<'a> CreateManagedAccount<'a> {
         /// A new `CreateManagedAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15365,6 +15738,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -15399,6 +15773,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
         }
         ///Sends a `POST` request to `/users/{user_guid}/managed_members/{member_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -15426,6 +15801,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
     }
     impl<'a> ReadManagedAccount<'a> {
         /// A new `ReadManagedAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15458,6 +15834,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -15488,6 +15865,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -15516,6 +15894,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
     }
     impl<'a> UpdateManagedAccount<'a> {
         /// A new `UpdateManagedAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15568,6 +15947,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -15604,6 +15984,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
         }
         ///Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -15631,6 +16012,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
     }
     impl<'a> DeleteManagedAccount<'a> {
         /// A new `DeleteManagedAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15663,6 +16045,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
             self.account_guid = ::mx_client::__private::param(value, "account_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -15693,6 +16076,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -15724,6 +16108,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
     }
     impl<'a> ListManagedTransactions<'a> {
         /// A new `ListManagedTransactions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15796,6 +16181,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
             self.to_date = ::mx_client::__private::param(value, "to_date").map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -15851,6 +16237,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -15879,6 +16266,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
     }
     impl<'a> CreateManagedTransaction<'a> {
         /// A new `CreateManagedTransaction` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -15931,6 +16319,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -15967,6 +16356,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
         }
         ///Sends a `POST` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -15995,6 +16385,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
     }
     impl<'a> ReadManagedTransaction<'a> {
         /// A new `ReadManagedTransaction` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16039,6 +16430,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -16077,6 +16469,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
         }
         ///Sends a `GET` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -16106,6 +16499,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
     }
     impl<'a> UpdateManagedTransaction<'a> {
         /// A new `UpdateManagedTransaction` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16172,6 +16566,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -16217,6 +16612,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
         }
         ///Sends a `PUT` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -16245,6 +16641,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
     }
     impl<'a> DeleteManagedTransaction<'a> {
         /// A new `DeleteManagedTransaction` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16289,6 +16686,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -16327,6 +16725,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/managed_members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -16355,6 +16754,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
     }
     impl<'a> ListAccountNumbersByMember<'a> {
         /// A new `ListAccountNumbersByMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16400,6 +16800,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -16440,6 +16841,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/account_numbers`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -16476,6 +16878,7 @@ This endpoint has been deprecated. For more information, reference the [Migratio
     }
     impl<'a> ListTransactionsByAccountPerMember<'a> {
         /// A new `ListTransactionsByAccountPerMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16614,6 +17017,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -16698,6 +17102,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -16726,6 +17131,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListHoldingsByMember<'a> {
         /// A new `ListHoldingsByMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16771,6 +17177,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -16811,6 +17218,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/investment_holdings`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -16837,6 +17245,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListRewards<'a> {
         /// A new `ListRewards` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16860,6 +17269,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -16888,6 +17298,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/rewards`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -16915,6 +17326,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadRewards<'a> {
         /// A new `ReadRewards` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -16947,6 +17359,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.reward_guid = ::mx_client::__private::param(value, "reward_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -16977,6 +17390,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/rewards/{reward_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -17005,6 +17419,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListStatementsByMember<'a> {
         /// A new `ListStatementsByMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17050,6 +17465,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -17090,6 +17506,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -17117,6 +17534,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadStatementByMember<'a> {
         /// A new `ReadStatementByMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17149,6 +17567,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.statement_guid = ::mx_client::__private::param(value, "statement_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -17179,6 +17598,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -17206,6 +17626,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> DownloadStatementPdf<'a> {
         /// A new `DownloadStatementPdf` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17238,6 +17659,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.statement_guid = ::mx_client::__private::param(value, "statement_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -17268,6 +17690,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -17293,6 +17716,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListUserMicrodeposits<'a> {
         /// A new `ListUserMicrodeposits` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17307,6 +17731,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -17333,6 +17758,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/micro_deposits`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -17359,6 +17785,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> CreateMicrodeposit<'a> {
         /// A new `CreateMicrodeposit` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17392,6 +17819,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -17424,6 +17852,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_guid}/micro_deposits`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -17450,6 +17879,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadUserMicrodeposit<'a> {
         /// A new `ReadUserMicrodeposit` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17478,6 +17908,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -17506,6 +17937,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/micro_deposits/{micro_deposit_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -17532,6 +17964,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> DeleteMicrodeposit<'a> {
         /// A new `DeleteMicrodeposit` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17560,6 +17993,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -17588,6 +18022,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/micro_deposits/{micro_deposit_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -17615,6 +18050,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListNotifications<'a> {
         /// A new `ListNotifications` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17651,6 +18087,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -17689,6 +18126,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/notifications`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -17715,6 +18153,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> CreateNotification<'a> {
         /// A new `CreateNotification` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17748,6 +18187,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -17780,6 +18220,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_guid}/notifications`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -17806,6 +18247,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadNotifications<'a> {
         /// A new `ReadNotifications` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17834,6 +18276,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -17862,6 +18305,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/notifications/{notification_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -17887,6 +18331,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> RepeatingTransactions<'a> {
         /// A new `RepeatingTransactions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17901,6 +18346,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -17927,6 +18373,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/repeating_transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -17953,6 +18400,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> SpecificRepeatingTransaction<'a> {
         /// A new `SpecificRepeatingTransaction` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -17981,6 +18429,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -18010,6 +18459,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/repeating_transactions/{repeating_transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -18037,6 +18487,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListSpendingPlans<'a> {
         /// A new `ListSpendingPlans` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18073,6 +18524,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -18111,6 +18563,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -18136,6 +18589,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> CreateSpendingPlan<'a> {
         /// A new `CreateSpendingPlan` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18150,6 +18604,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.user_guid = ::mx_client::__private::param(value, "user_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -18176,6 +18631,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_guid}/spending_plans`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -18204,6 +18660,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadSpendingPlanUser<'a> {
         /// A new `ReadSpendingPlanUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18254,6 +18711,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -18294,6 +18752,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -18320,6 +18779,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> DeleteSpendingPlan<'a> {
         /// A new `DeleteSpendingPlan` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18348,6 +18808,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -18376,6 +18837,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -18404,6 +18866,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListSpendingPlanIterations<'a> {
         /// A new `ListSpendingPlanIterations` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18454,6 +18917,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -18494,6 +18958,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -18522,6 +18987,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadCurrentSpendingPlanIteration<'a> {
         /// A new `ReadCurrentSpendingPlanIteration` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18572,6 +19038,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -18612,6 +19079,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -18640,6 +19108,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListSpendingPlanIterationItems<'a> {
         /// A new `ListSpendingPlanIterationItems` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18690,6 +19159,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -18730,6 +19200,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -18757,6 +19228,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> CreateSpendingPlanIterationItem<'a> {
         /// A new `CreateSpendingPlanIterationItem` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18805,6 +19277,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -18839,6 +19312,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -18868,6 +19342,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadSpendingPlanIterationItem<'a> {
         /// A new `ReadSpendingPlanIterationItem` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -18932,6 +19407,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -18982,6 +19458,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -19010,6 +19487,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> UpdateSpendingPlanIterationItem<'a> {
         /// A new `UpdateSpendingPlanIterationItem` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19072,6 +19550,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -19115,6 +19594,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `PUT` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -19142,6 +19622,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> DeleteSpendingPlanIterationItem<'a> {
         /// A new `DeleteSpendingPlanIterationItem` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19184,6 +19665,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -19215,6 +19697,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/current/iteration_items/{iteration_item_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -19244,6 +19727,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadSpendingPlanIteration<'a> {
         /// A new `ReadSpendingPlanIteration` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19308,6 +19792,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -19357,6 +19842,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/iterations/{iteration_number}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -19385,6 +19871,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListSpendingPlanAccounts<'a> {
         /// A new `ListSpendingPlanAccounts` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19435,6 +19922,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -19475,6 +19963,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -19504,6 +19993,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadSpendingPlanAccount<'a> {
         /// A new `ReadSpendingPlanAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19568,6 +20058,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -19618,6 +20109,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -19645,6 +20137,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> DeleteSpendingPlanAccount<'a> {
         /// A new `DeleteSpendingPlanAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19687,6 +20180,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -19723,6 +20217,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/spending_plans/{spending_plan_guid}/spending_plan_accounts/{spending_plan_account_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -19750,6 +20245,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListTaggings<'a> {
         /// A new `ListTaggings` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19786,6 +20282,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -19824,6 +20321,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/taggings`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -19850,6 +20348,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> CreateTagging<'a> {
         /// A new `CreateTagging` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19883,6 +20382,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -19915,6 +20415,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_guid}/taggings`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -19941,6 +20442,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadTagging<'a> {
         /// A new `ReadTagging` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -19964,6 +20466,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.tagging_guid = ::mx_client::__private::param(value, "tagging_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -19992,6 +20495,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/taggings/{tagging_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20019,6 +20523,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> UpdateTagging<'a> {
         /// A new `UpdateTagging` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20061,6 +20566,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -20095,6 +20601,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `PUT` request to `/users/{user_guid}/taggings/{tagging_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20121,6 +20628,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> DeleteTagging<'a> {
         /// A new `DeleteTagging` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20144,6 +20652,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.tagging_guid = ::mx_client::__private::param(value, "tagging_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -20172,6 +20681,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/taggings/{tagging_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20199,6 +20709,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListTags<'a> {
         /// A new `ListTags` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20235,6 +20746,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -20273,6 +20785,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/tags`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20299,6 +20812,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> CreateTag<'a> {
         /// A new `CreateTag` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20332,6 +20846,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -20363,6 +20878,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_guid}/tags`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20389,6 +20905,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadTag<'a> {
         /// A new `ReadTag` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20412,6 +20929,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.tag_guid = ::mx_client::__private::param(value, "tag_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -20439,6 +20957,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/tags/{tag_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20466,6 +20985,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> UpdateTag<'a> {
         /// A new `UpdateTag` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20508,6 +21028,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -20540,6 +21061,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `PUT` request to `/users/{user_guid}/tags/{tag_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20566,6 +21088,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> DeleteTag<'a> {
         /// A new `DeleteTag` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20589,6 +21112,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.tag_guid = ::mx_client::__private::param(value, "tag_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -20616,6 +21140,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/tags/{tag_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20643,6 +21168,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListTransactionRules<'a> {
         /// A new `ListTransactionRules` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20679,6 +21205,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -20717,6 +21244,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/transaction_rules`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20743,6 +21271,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> CreateTransactionRule<'a> {
         /// A new `CreateTransactionRule` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20777,6 +21306,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -20809,6 +21339,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_guid}/transaction_rules`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20835,6 +21366,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadTransactionRule<'a> {
         /// A new `ReadTransactionRule` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20863,6 +21395,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -20892,6 +21425,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -20919,6 +21453,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> UpdateTransactionRule<'a> {
         /// A new `UpdateTransactionRule` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -20967,6 +21502,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -21002,6 +21538,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `PUT` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -21028,6 +21565,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> DeleteTransactionRule<'a> {
         /// A new `DeleteTransactionRule` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21056,6 +21594,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -21085,6 +21624,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/transaction_rules/{transaction_rule_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -21112,6 +21652,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadTransaction<'a> {
         /// A new `ReadTransaction` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21160,6 +21701,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.includes = ::mx_client::__private::param(value, "includes").map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -21193,6 +21735,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -21220,6 +21763,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> UpdateTransaction<'a> {
         /// A new `UpdateTransaction` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21268,6 +21812,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -21302,6 +21847,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `PUT` request to `/users/{user_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -21328,6 +21874,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> DeleteManualTransactions<'a> {
         /// A new `DeleteManualTransactions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21354,6 +21901,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -21382,6 +21930,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/transactions/{transaction_guid}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -21410,6 +21959,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListInsightsByTransaction<'a> {
         /// A new `ListInsightsByTransaction` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21460,6 +22010,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -21500,6 +22051,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_guid}/transactions/{transaction_guid}/insights`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -21527,6 +22079,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> CreateSplitTransactions<'a> {
         /// A new `CreateSplitTransactions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21575,6 +22128,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -21609,6 +22163,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_guid}/transactions/{transaction_guid}/split`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -21635,6 +22190,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> DeleteSplitTransactions<'a> {
         /// A new `DeleteSplitTransactions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21661,6 +22217,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -21689,6 +22246,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `DELETE` request to `/users/{user_guid}/transactions/{transaction_guid}/split`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -21717,6 +22275,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> RequestWidgetUrl<'a> {
         /// A new `RequestWidgetUrl` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21776,6 +22335,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -21821,6 +22381,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_guid}/widget_urls`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -21846,6 +22407,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadUser<'a> {
         /// A new `ReadUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21863,6 +22425,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -21889,6 +22452,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_identifier}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -21915,6 +22479,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> UpdateUser<'a> {
         /// A new `UpdateUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -21951,6 +22516,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -21982,6 +22548,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `PUT` request to `/users/{user_identifier}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -22007,6 +22574,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> DeleteUser<'a> {
         /// A new `DeleteUser` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22024,6 +22592,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -22050,6 +22619,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `DELETE` request to `/users/{user_identifier}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -22080,6 +22650,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListUserAccounts<'a> {
         /// A new `ListUserAccounts` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22150,6 +22721,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.use_case = ::mx_client::__private::param(value, "use_case").map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -22208,6 +22780,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_identifier}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -22234,6 +22807,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> CreateManualAccount<'a> {
         /// A new `CreateManualAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22270,6 +22844,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -22302,6 +22877,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_identifier}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -22330,6 +22906,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListAccountNumbersByAccount<'a> {
         /// A new `ListAccountNumbersByAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22383,6 +22960,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -22429,6 +23007,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_identifier}/accounts/{account_identifier}/account_numbers`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -22457,6 +23036,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListMembers<'a> {
         /// A new `ListMembers` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22505,6 +23085,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.use_case = ::mx_client::__private::param(value, "use_case").map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -22545,6 +23126,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -22572,6 +23154,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> CreateMember<'a> {
         /// A new `CreateMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22621,6 +23204,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -22663,6 +23247,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_identifier}/members`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -22689,6 +23274,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadMember<'a> {
         /// A new `ReadMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22720,6 +23306,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -22748,6 +23335,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -22776,6 +23364,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> UpdateMember<'a> {
         /// A new `UpdateMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22839,6 +23428,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -22889,6 +23479,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `PUT` request to `/users/{user_identifier}/members/{member_identifier}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -22915,6 +23506,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> DeleteMember<'a> {
         /// A new `DeleteMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -22946,6 +23538,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -22974,6 +23567,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `DELETE` request to `/users/{user_identifier}/members/{member_identifier}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -23002,6 +23596,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListAccountOwnersByMember<'a> {
         /// A new `ListAccountOwnersByMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23055,6 +23650,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -23101,6 +23697,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/account_owners`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -23130,6 +23727,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListMemberAccounts<'a> {
         /// A new `ListMemberAccounts` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23196,6 +23794,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -23251,6 +23850,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -23278,6 +23878,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadAccountByMember<'a> {
         /// A new `ReadAccountByMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23323,6 +23924,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -23358,6 +23960,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -23386,6 +23989,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> UpdateAccountByMember<'a> {
         /// A new `UpdateAccountByMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23450,6 +24054,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -23492,6 +24097,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `PUT` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -23521,6 +24127,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadTransactionByAccount<'a> {
         /// A new `ReadTransactionByAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23600,6 +24207,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.includes = ::mx_client::__private::param(value, "includes").map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -23645,6 +24253,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -23674,6 +24283,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> UpdateTransactionByAccount<'a> {
         /// A new `UpdateTransactionByAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23753,6 +24363,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -23799,6 +24410,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `PUT` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -23828,6 +24440,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> CreateSplitTransactionsByAccount<'a> {
         /// A new `CreateSplitTransactionsByAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -23907,6 +24520,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -23953,6 +24567,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}/split`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -23981,6 +24596,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> DeleteSplitTransactionByAccount<'a> {
         /// A new `DeleteSplitTransactionByAccount` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24040,6 +24656,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -24079,6 +24696,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `DELETE` request to `/users/{user_identifier}/members/{member_identifier}/accounts/{account_identifier}/transactions/{transaction_identifier}/split`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -24106,6 +24724,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> AggregateMember<'a> {
         /// A new `AggregateMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24150,6 +24769,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -24188,6 +24808,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/aggregate`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -24216,6 +24837,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListMemberChallenges<'a> {
         /// A new `ListMemberChallenges` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24269,6 +24891,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -24315,6 +24938,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/challenges`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -24341,6 +24965,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> CheckBalances<'a> {
         /// A new `CheckBalances` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24372,6 +24997,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -24400,6 +25026,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/check_balance`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -24428,6 +25055,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListMemberCredentials<'a> {
         /// A new `ListMemberCredentials` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24481,6 +25109,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -24527,6 +25156,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/credentials`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -24553,6 +25183,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ExtendHistory<'a> {
         /// A new `ExtendHistory` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24584,6 +25215,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -24612,6 +25244,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/extend_history`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -24638,6 +25271,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> FetchRewards<'a> {
         /// A new `FetchRewards` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24669,6 +25303,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -24697,6 +25332,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/fetch_rewards`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -24723,6 +25359,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> FetchStatements<'a> {
         /// A new `FetchStatements` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24754,6 +25391,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -24782,6 +25420,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/fetch_statements`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -24808,6 +25447,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> IdentifyMember<'a> {
         /// A new `IdentifyMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24839,6 +25479,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -24867,6 +25508,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/identify`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -24898,6 +25540,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> RequestOAuthWindowUri<'a> {
         /// A new `RequestOAuthWindowUri` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -24991,6 +25634,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -25068,6 +25712,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/oauth_window_uri`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -25095,6 +25740,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ResumeAggregation<'a> {
         /// A new `ResumeAggregation` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25145,6 +25791,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -25179,6 +25826,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `PUT` request to `/users/{user_identifier}/members/{member_identifier}/resume`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -25205,6 +25853,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadMemberStatus<'a> {
         /// A new `ReadMemberStatus` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25236,6 +25885,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -25264,6 +25914,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/status`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -25301,6 +25952,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListTransactionsByMember<'a> {
         /// A new `ListTransactionsByMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25458,6 +26110,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -25552,6 +26205,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_identifier}/members/{member_identifier}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -25579,6 +26233,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> VerifyMember<'a> {
         /// A new `VerifyMember` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25623,6 +26278,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -25661,6 +26317,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/users/{user_identifier}/members/{member_identifier}/verify`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -25686,6 +26343,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ReadMonthlyCashFlowProfile<'a> {
         /// A new `ReadMonthlyCashFlowProfile` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25703,6 +26361,7 @@ The query options may be combined to specific enhancements. For example, to requ
             );
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -25729,6 +26388,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_identifier}/monthly_cash_flow_profile`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -25755,6 +26415,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> UpdateMonthlyCashFlowProfile<'a> {
         /// A new `UpdateMonthlyCashFlowProfile` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25792,6 +26453,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 });
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -25824,6 +26486,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `PUT` request to `/users/{user_identifier}/monthly_cash_flow_profile`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -25859,6 +26522,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListTransactionsByTag<'a> {
         /// A new `ListTransactionsByTag` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -25991,6 +26655,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -26072,6 +26737,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_identifier}/tags/{tag_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -26107,6 +26773,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> ListTransactions<'a> {
         /// A new `ListTransactions` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -26239,6 +26906,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.use_case = ::mx_client::__private::param(value, "use_case").map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -26320,6 +26988,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/users/{user_identifier}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -26348,6 +27017,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> GetTransactionsData<'a> {
         /// A new `GetTransactionsData` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -26390,6 +27060,7 @@ The query options may be combined to specific enhancements. For example, to requ
                 .map(Some);
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -26425,6 +27096,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/vc/users/{user_guid}/accounts/{account_guid}/transactions`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -26451,6 +27123,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> GetAccountsData<'a> {
         /// A new `GetAccountsData` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -26474,6 +27147,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -26502,6 +27176,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/vc/users/{user_guid}/members/{member_guid}/accounts`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -26528,6 +27203,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> GetIdentityData<'a> {
         /// A new `GetIdentityData` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -26551,6 +27227,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.member_guid = ::mx_client::__private::param(value, "member_guid");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -26579,6 +27256,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `GET` request to `/vc/users/{user_guid}/members/{member_guid}/customers`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -26605,6 +27283,7 @@ The query options may be combined to specific enhancements. For example, to requ
     }
     impl<'a> RequestProcessorToken<'a> {
         /// A new `RequestProcessorToken` request of `client`, as its method on the `Client` makes it.
+        #[inline]
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -26628,6 +27307,7 @@ The query options may be combined to specific enhancements. For example, to requ
             self.grant_type = ::mx_client::__private::param(value, "grant_type");
             self
         }
+        #[inline]
         fn request(
             self,
         ) -> ::std::result::Result<
@@ -26657,6 +27337,7 @@ The query options may be combined to specific enhancements. For example, to requ
         }
         ///Sends a `POST` request to `/token`
         /// Sends the request; every failure is the crate's typed `Error`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
