@@ -25,19 +25,17 @@ pub(crate) fn rewrite(file: &mut syn::File, rt: &TokenStream) {
     compact_setters(file, rt);
     let Some(types) = types_mut(file) else { return };
     types.retain(|item| !is_struct_builders(item));
-    let structs: BTreeMap<String, syn::ItemStruct> = types
+    let structs: BTreeMap<String, &syn::ItemStruct> = types
         .iter()
         .filter_map(|item| match item {
-            syn::Item::Struct(s) => Some((s.ident.to_string(), s.clone())),
+            syn::Item::Struct(s) => Some((s.ident.to_string(), s)),
             _ => None,
         })
         .collect();
-    let mut constructors = Vec::new();
-    for name in reachable(&bodies, &structs) {
-        if let Some(new) = constructor(&structs[&name]) {
-            constructors.push(new);
-        }
-    }
+    let constructors: Vec<syn::Item> = reachable(&bodies, &structs)
+        .iter()
+        .filter_map(|name| constructor(structs[name]))
+        .collect();
     types.extend(constructors);
 }
 
@@ -224,7 +222,7 @@ fn unset_body(block: &mut syn::Block) {
 /// The structs `bodies` reach through their fields' types.
 fn reachable(
     bodies: &BTreeSet<String>,
-    structs: &BTreeMap<String, syn::ItemStruct>,
+    structs: &BTreeMap<String, &syn::ItemStruct>,
 ) -> Vec<String> {
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut queue: Vec<String> = bodies.iter().cloned().collect();

@@ -38,6 +38,13 @@ pub(crate) fn rewrite(
     wire: &WireTable,
 ) -> Result<Vec<(usize, syn::Type)>, String> {
     let mut answers = Vec::new();
+    // Each operation's index in the wire table, by its name.
+    let indexes: std::collections::HashMap<&str, usize> = wire
+        .operations
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.name.as_str(), i))
+        .collect();
     for item in crate::rewrite::module_items(file, "builder") {
         let syn::Item::Impl(imp) = item else { continue };
         // The future borrows what the builder borrows (its client).
@@ -58,7 +65,7 @@ pub(crate) fn rewrite(
             let Some(ok) = result_ok_type(&f.sig.output) else {
                 continue;
             };
-            let index = direct_calls(&mut f.block, rt, wire)?;
+            let index = direct_calls(&mut f.block, rt, wire, &indexes)?;
             answers.push((index, ok.clone()));
             let taken = prepared(&mut f.block, rt, &wire.operations[index])?;
             let docs: Vec<syn::Attribute> = f
@@ -96,16 +103,15 @@ fn direct_calls(
     block: &mut syn::Block,
     rt: &TokenStream,
     wire: &WireTable,
+    indexes: &std::collections::HashMap<&str, usize>,
 ) -> Result<usize, String> {
     let name = operation_name(block).ok_or_else(|| {
         format!(
             "a generated `send` names no operation: the pipeline expects the output of {GENERATOR}"
         )
     })?;
-    let index = wire
-        .operations
-        .iter()
-        .position(|o| o.name == name)
+    let index = *indexes
+        .get(name.as_str())
         .ok_or_else(|| format!("operation `{name}` is not in the wire table"))?;
     let shape_changed = |what: &str| {
         format!("the generated `send` of `{name}` has no single {what} to rewrite: the pipeline expects the output of {GENERATOR}")

@@ -6,8 +6,9 @@
 use mx_codegen::Config;
 
 fn spec_file(name: &str, text: &str) -> std::path::PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("mx-codegen-answers-{name}-{}", std::process::id()));
+    // Under cargo's scratch directory for integration tests (target/tmp):
+    // one folder a test, rewritten by each run, removed by `cargo clean`.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("answers-{name}"));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("spec.yml");
     std::fs::write(&path, text).unwrap();

@@ -49,10 +49,9 @@ paths:
 const VENDOR: &str = "application/vnd.mx.api.v1+json";
 
 fn spec_file(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "mx-codegen-http-auth-{name}-{}",
-        std::process::id()
-    ));
+    // Under cargo's scratch directory for integration tests (target/tmp):
+    // one folder a test, rewritten by each run, removed by `cargo clean`.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("http-auth-{name}"));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("spec.yml");
     std::fs::write(&path, SPEC).unwrap();
@@ -89,10 +88,7 @@ fn basic_and_bearer_schemes_generate_and_name_authorization() {
 
 #[test]
 fn an_unsupported_scheme_is_refused_naming_the_three_kinds() {
-    let dir = std::env::temp_dir().join(format!(
-        "mx-codegen-http-auth-digest-{}",
-        std::process::id()
-    ));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("http-auth-digest");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("spec.yml");
     std::fs::write(&path, SPEC.replace("scheme: basic}", "scheme: digest}")).unwrap();
