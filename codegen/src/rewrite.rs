@@ -4,6 +4,8 @@
 
 use std::collections::BTreeSet;
 
+use quote::ToTokens;
+
 /// The items of the generated file's top-level module `name` (none when it
 /// has no such module).
 pub(crate) fn module_items<'a>(
@@ -90,18 +92,62 @@ pub(crate) fn private_client(file: &mut syn::File) {
 
 /// The lenient decodings of the runtime's `de` module an overlay may name
 /// with `x-mx-decode`.
-pub(crate) const LENIENT_FORMS: &[&str] = &["number_or_string", "one_or_list"];
+pub(crate) const LENIENT_FORMS: &[&str] = &["number_or_string", "one_or_list", "string_or_number"];
 
 /// Decodes the fields an overlay marks `x-mx-decode: <form>` with the
 /// runtime's `de::<form>` (where MX's own sources disagree on a field's
-/// type: a number or a numeric string, one object or a list of one).
+/// type: a number or a numeric string, one object or a list of one, a
+/// string of digits or a number).
+///
+/// The mark is on a component schema, and reaches every struct made of it:
+/// the schema's own, and each one typify merges from an `allOf` that names
+/// it (`ProcessorAccountNumberBodyAccountNumbersItem` of `[MemberElements,
+/// ProcessorAccountNumber]`), known as a struct that has every field of the
+/// schema's, the marked one of the same type.
 pub(crate) fn lenient(
     file: &mut syn::File,
     lenient: &std::collections::BTreeSet<(String, String, String)>,
     runtime: &str,
 ) {
+    use std::collections::BTreeMap;
     if lenient.is_empty() {
         return;
+    }
+    // A struct's fields: JSON key → the field's type, as text.
+    let keys_of = |s: &syn::ItemStruct| -> BTreeMap<String, String> {
+        s.fields
+            .iter()
+            .filter_map(|f| {
+                let ident = f.ident.as_ref()?;
+                let key = serde_rename(f).unwrap_or_else(|| ident.to_string());
+                Some((key, f.ty.to_token_stream().to_string()))
+            })
+            .collect()
+    };
+    let mut keys: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for item in module_items(file, "types") {
+        if let syn::Item::Struct(s) = item {
+            keys.insert(s.ident.to_string(), keys_of(s));
+        }
+    }
+    // (struct, JSON key) → decoding, for every struct made of a marked schema.
+    let mut forms: BTreeMap<(String, String), &str> = BTreeMap::new();
+    for (schema, prop, form) in lenient {
+        let Some(own) = keys.get(&crate::openapi::pascal(schema)) else {
+            continue;
+        };
+        // Every field of the schema's, the marked one of the same type (not a
+        // namesake of another type: a request's `micro_deposit` is not the
+        // answer's). The others' types may differ by name only (typify names
+        // a merged struct's inline enums after it).
+        let made_of = |fields: &BTreeMap<String, String>| {
+            own.keys().all(|k| fields.contains_key(k)) && fields.get(prop) == own.get(prop)
+        };
+        for (owner, fields) in &keys {
+            if own.contains_key(prop) && made_of(fields) {
+                forms.insert((owner.clone(), prop.clone()), form);
+            }
+        }
     }
     for item in module_items(file, "types") {
         let syn::Item::Struct(s) = item else { continue };
@@ -112,10 +158,7 @@ pub(crate) fn lenient(
         for field in &mut fields.named {
             let Some(ident) = &field.ident else { continue };
             let json = serde_rename(field).unwrap_or_else(|| ident.to_string());
-            let Some((_, _, form)) = lenient
-                .iter()
-                .find(|(schema, prop, _)| crate::openapi::pascal(schema) == owner && *prop == json)
-            else {
+            let Some(form) = forms.get(&(owner.clone(), json)) else {
                 continue;
             };
             let helper = format!("::{runtime}::de::{form}");

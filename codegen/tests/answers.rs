@@ -99,3 +99,74 @@ fn an_unknown_decoding_is_refused_with_its_place() {
     );
     assert!(text.contains("number_or_string, one_or_list"), "{text}");
 }
+
+/// An `x-mx-decode` mark reaches the struct typify merges from an `allOf`
+/// naming the marked schema (MX's processor account numbers are listed as
+/// `allOf: [MemberElements, ProcessorAccountNumber]`).
+#[test]
+fn a_decoding_reaches_the_structs_merged_from_its_schema() {
+    let spec = r#"
+openapi: 3.0.0
+info: {title: T, version: '1'}
+paths:
+  /numbers:
+    get:
+      operationId: listNumbers
+      responses:
+        '200':
+          description: OK
+          content: {application/json: {schema: {$ref: '#/components/schemas/NumbersBody'}}}
+components:
+  schemas:
+    NumbersBody:
+      type: object
+      properties:
+        numbers:
+          type: array
+          items:
+            allOf:
+            - $ref: '#/components/schemas/Elements'
+            - $ref: '#/components/schemas/Number'
+    Elements:
+      type: object
+      properties:
+        member_guid: {type: string}
+    Number:
+      type: object
+      x-mx-decode: {routing_number: string_or_number}
+      properties:
+        guid: {type: string}
+        routing_number: {type: string}
+"#;
+    let path = spec_file("merged", spec);
+    let file: syn::File = syn::parse_str(&Config::new().render(&path).unwrap().code).unwrap();
+    let types = file
+        .items
+        .iter()
+        .find_map(|i| match i {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
+            _ => None,
+        })
+        .unwrap();
+    // Each struct with a `routing_number`, and whether it decodes it leniently.
+    let mut decoded = Vec::new();
+    for item in types {
+        let syn::Item::Struct(s) = item else { continue };
+        for f in &s.fields {
+            if f.ident.as_ref().is_some_and(|i| i == "routing_number") {
+                let lenient = f.attrs.iter().any(|a| {
+                    quote::ToTokens::to_token_stream(a)
+                        .to_string()
+                        .contains("string_or_number")
+                });
+                decoded.push((s.ident.to_string(), lenient));
+            }
+        }
+    }
+    assert!(decoded.len() >= 2, "{decoded:?}");
+    assert!(decoded.iter().all(|(_, lenient)| *lenient), "{decoded:?}");
+    assert!(
+        decoded.iter().any(|(name, _)| name == "Number"),
+        "{decoded:?}"
+    );
+}

@@ -82,6 +82,28 @@ where
     T::deserialize(number).map(Some).map_err(D::Error::custom)
 }
 
+/// Decodes a string as it is and a number as its decimal digits, as
+/// `Some(String)`; `null` as `None`. For an identifier made of digits that
+/// one of MX's sources types as an integer (an overlay's `x-mx-decode:
+/// string_or_number`), e.g. a processor's `routing_number`: an integer in
+/// MX's Platform specs, a string on MX's account-number pages and in the
+/// member's own account numbers. As a string a leading zero survives
+/// (`"011000015"`); a number MX sends is kept digit for digit.
+pub fn string_or_number<'de, D>(d: D) -> Result<Option<String>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    use serde::de::Error as _;
+    match Option::<serde_json::Value>::deserialize(d)? {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => Ok(Some(s)),
+        Some(serde_json::Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(other) => Err(D::Error::custom(format!(
+            "expected a string or a number, got {other}"
+        ))),
+    }
+}
+
 /// Decodes one object as `Some(T)`, and a list of at most one as its
 /// element; a longer list is an error (no record is dropped in silence).
 /// For a field MX's sources type both ways (an overlay's `x-mx-decode:
@@ -175,6 +197,16 @@ pub struct NumberOrString<T>(pub T);
 impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for NumberOrString<Option<T>> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         number_or_string(d).map(NumberOrString)
+    }
+}
+
+/// Reads a field through [`string_or_number`].
+#[derive(Debug)]
+pub struct StringOrNumber<T>(pub T);
+
+impl<'de> Deserialize<'de> for StringOrNumber<Option<String>> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        string_or_number(d).map(StringOrNumber)
     }
 }
 
@@ -278,6 +310,8 @@ mod tests {
         item_type: Option<i64>,
         #[serde(default, deserialize_with = "super::one_or_list")]
         micro_deposit: Option<Challenge>,
+        #[serde(default, deserialize_with = "super::string_or_number")]
+        routing_number: Option<String>,
     }
 
     #[test]
@@ -290,7 +324,8 @@ mod tests {
             read("{}").unwrap(),
             Item {
                 item_type: None,
-                micro_deposit: None
+                micro_deposit: None,
+                routing_number: None,
             }
         );
         assert!(read(r#"{"item_type": "one"}"#).is_err());
@@ -307,6 +342,17 @@ mod tests {
         );
         let two = read(r#"{"micro_deposit": [{"options": []}, {"options": []}]}"#).unwrap_err();
         assert!(two.to_string().contains("a list of 2"), "{two}");
+        let routing = |s: &str| read(s).unwrap().routing_number;
+        assert_eq!(
+            routing(r#"{"routing_number": "011000015"}"#).as_deref(),
+            Some("011000015")
+        );
+        assert_eq!(
+            routing(r#"{"routing_number": 242564563}"#).as_deref(),
+            Some("242564563")
+        );
+        assert_eq!(routing(r#"{"routing_number": null}"#), None);
+        assert!(read(r#"{"routing_number": true}"#).is_err());
     }
 
     #[test]

@@ -87,6 +87,10 @@ pub mod types {
         pub account_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_number` of `AccountNumberResponse`, as MX's spec names it (the spec describes it no further).
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
         pub account_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `guid` of `AccountNumberResponse`, as MX's spec names it (the spec describes it no further).
@@ -108,6 +112,10 @@ pub mod types {
         pub passed_validation: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `routing_number` of `AccountNumberResponse`, as MX's spec names it (the spec describes it no further).
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
         pub routing_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `sequence_number` of `AccountNumberResponse`, as MX's spec names it (the spec describes it no further).
@@ -2845,7 +2853,11 @@ pub mod types {
         pub account_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_number` of `PaymentAccount`, as MX's spec names it (the spec describes it no further).
-        pub account_number: ::std::option::Option<::serde_json::Value>,
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
+        pub account_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_type` of `PaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub account_type: ::std::option::Option<::std::string::String>,
@@ -2860,10 +2872,18 @@ pub mod types {
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `routing_number` of `PaymentAccount`, as MX's spec names it (the spec describes it no further).
-        pub routing_number: ::std::option::Option<::serde_json::Value>,
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
+        pub routing_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `transit_number` of `PaymentAccount`, as MX's spec names it (the spec describes it no further).
-        pub transit_number: ::std::option::Option<::serde_json::Value>,
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
+        pub transit_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `updated_at` of `PaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
@@ -2886,7 +2906,11 @@ pub mod types {
         pub account_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_number` of `PaymentAccountBodyPaymentAccount`, as MX's spec names it (the spec describes it no further).
-        pub account_number: ::std::option::Option<::serde_json::Value>,
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
+        pub account_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_type` of `PaymentAccountBodyPaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub account_type: ::std::option::Option<::std::string::String>,
@@ -2904,10 +2928,18 @@ pub mod types {
         pub member_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `routing_number` of `PaymentAccountBodyPaymentAccount`, as MX's spec names it (the spec describes it no further).
-        pub routing_number: ::std::option::Option<::serde_json::Value>,
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
+        pub routing_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `transit_number` of `PaymentAccountBodyPaymentAccount`, as MX's spec names it (the spec describes it no further).
-        pub transit_number: ::std::option::Option<::serde_json::Value>,
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
+        pub transit_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `updated_at` of `PaymentAccountBodyPaymentAccount`, as MX's spec names it (the spec describes it no further).
         pub updated_at: ::std::option::Option<::std::string::String>,
@@ -2955,7 +2987,11 @@ pub mod types {
     pub struct ProcessorAccountNumber {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_number` of `ProcessorAccountNumber`, as MX's spec names it (the spec describes it no further).
-        pub account_number: ::std::option::Option<i64>,
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
+        pub account_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `guid` of `ProcessorAccountNumber`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
@@ -2973,7 +3009,11 @@ pub mod types {
         pub passed_validation: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `routing_number` of `ProcessorAccountNumber`, as MX's spec names it (the spec describes it no further).
-        pub routing_number: ::std::option::Option<i64>,
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
+        pub routing_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `sequence_number` of `ProcessorAccountNumber`, as MX's spec names it (the spec describes it no further).
         pub sequence_number: ::std::option::Option<::serde_json::Value>,
@@ -2999,7 +3039,11 @@ pub mod types {
         pub account_guid: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `account_number` of `ProcessorAccountNumberBodyAccountNumbersItem`, as MX's spec names it (the spec describes it no further).
-        pub account_number: ::std::option::Option<i64>,
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
+        pub account_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `guid` of `ProcessorAccountNumberBodyAccountNumbersItem`, as MX's spec names it (the spec describes it no further).
         pub guid: ::std::option::Option<::std::string::String>,
@@ -3020,7 +3064,11 @@ pub mod types {
         pub passed_validation: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `routing_number` of `ProcessorAccountNumberBodyAccountNumbersItem`, as MX's spec names it (the spec describes it no further).
-        pub routing_number: ::std::option::Option<i64>,
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
+        pub routing_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         /// `sequence_number` of `ProcessorAccountNumberBodyAccountNumbersItem`, as MX's spec names it (the spec describes it no further).
         pub sequence_number: ::std::option::Option<::serde_json::Value>,
@@ -5196,13 +5244,13 @@ See [Widget Types](/api-reference/platform-api/reference/widget-types) for a lis
     }
     ::mx_client::__private::de_object! {
         AccountNumberResponse { 0 => account_guid : "account_guid" opt, 1 =>
-        account_number : "account_number" opt, 2 => guid : "guid" opt, 3 =>
-        institution_number : "institution_number" opt, 4 => loan_guarantor :
+        account_number : "account_number" opt via StringOrNumber, 2 => guid : "guid" opt,
+        3 => institution_number : "institution_number" opt, 4 => loan_guarantor :
         "loan_guarantor" opt, 5 => loan_reference_number : "loan_reference_number" opt, 6
         => member_guid : "member_guid" opt, 7 => passed_validation : "passed_validation"
-        opt, 8 => routing_number : "routing_number" opt, 9 => sequence_number :
-        "sequence_number" opt, 10 => transit_number : "transit_number" opt, 11 =>
-        user_guid : "user_guid" opt }
+        opt, 8 => routing_number : "routing_number" opt via StringOrNumber, 9 =>
+        sequence_number : "sequence_number" opt, 10 => transit_number : "transit_number"
+        opt, 11 => user_guid : "user_guid" opt }
     }
     ::mx_client::__private::de_object! {
         AccountNumbersResponseBody { 0 => account_numbers : "account_numbers" opt via
@@ -5939,22 +5987,24 @@ See [Widget Types](/api-reference/platform-api/reference/widget-types) for a lis
     }
     ::mx_client::__private::de_object! {
         PaymentAccount { 0 => account_name : "account_name" opt, 1 => account_number :
-        "account_number" opt, 2 => account_type : "account_type" opt, 3 =>
-        available_balance : "available_balance" opt, 4 => balance : "balance" opt, 5 =>
-        created_at : "created_at" opt, 6 => routing_number : "routing_number" opt, 7 =>
-        transit_number : "transit_number" opt, 8 => updated_at : "updated_at" opt }
+        "account_number" opt via StringOrNumber, 2 => account_type : "account_type" opt,
+        3 => available_balance : "available_balance" opt, 4 => balance : "balance" opt, 5
+        => created_at : "created_at" opt, 6 => routing_number : "routing_number" opt via
+        StringOrNumber, 7 => transit_number : "transit_number" opt via StringOrNumber, 8
+        => updated_at : "updated_at" opt }
     }
     ::mx_client::__private::de_object! {
         PaymentAccountBody { 0 => payment_account : "payment_account" opt }
     }
     ::mx_client::__private::de_object! {
         PaymentAccountBodyPaymentAccount { 0 => account_guid : "account_guid" opt, 1 =>
-        account_name : "account_name" opt, 2 => account_number : "account_number" opt, 3
-        => account_type : "account_type" opt, 4 => available_balance :
+        account_name : "account_name" opt, 2 => account_number : "account_number" opt via
+        StringOrNumber, 3 => account_type : "account_type" opt, 4 => available_balance :
         "available_balance" opt, 5 => balance : "balance" opt, 6 => created_at :
         "created_at" opt, 7 => member_guid : "member_guid" opt, 8 => routing_number :
-        "routing_number" opt, 9 => transit_number : "transit_number" opt, 10 =>
-        updated_at : "updated_at" opt, 11 => user_guid : "user_guid" opt }
+        "routing_number" opt via StringOrNumber, 9 => transit_number : "transit_number"
+        opt via StringOrNumber, 10 => updated_at : "updated_at" opt, 11 => user_guid :
+        "user_guid" opt }
     }
     ::mx_client::__private::de_object! {
         PaymentProcessorAuthorizationCodeRequest { 0 => account_guid : "account_guid"
@@ -5975,12 +6025,13 @@ See [Widget Types](/api-reference/platform-api/reference/widget-types) for a lis
         }
     }
     ::mx_client::__private::de_object! {
-        ProcessorAccountNumber { 0 => account_number : "account_number" opt, 1 => guid :
-        "guid" opt, 2 => institution_number : "institution_number" opt, 3 =>
-        loan_guarantor : "loan_guarantor" opt, 4 => loan_reference_number :
-        "loan_reference_number" opt, 5 => passed_validation : "passed_validation" opt, 6
-        => routing_number : "routing_number" opt, 7 => sequence_number :
-        "sequence_number" opt, 8 => transit_number : "transit_number" opt }
+        ProcessorAccountNumber { 0 => account_number : "account_number" opt via
+        StringOrNumber, 1 => guid : "guid" opt, 2 => institution_number :
+        "institution_number" opt, 3 => loan_guarantor : "loan_guarantor" opt, 4 =>
+        loan_reference_number : "loan_reference_number" opt, 5 => passed_validation :
+        "passed_validation" opt, 6 => routing_number : "routing_number" opt via
+        StringOrNumber, 7 => sequence_number : "sequence_number" opt, 8 => transit_number
+        : "transit_number" opt }
     }
     ::mx_client::__private::de_object! {
         ProcessorAccountNumberBody { 0 => account_numbers : "account_numbers" opt via
@@ -5988,13 +6039,14 @@ See [Widget Types](/api-reference/platform-api/reference/widget-types) for a lis
     }
     ::mx_client::__private::de_object! {
         ProcessorAccountNumberBodyAccountNumbersItem { 0 => account_guid : "account_guid"
-        opt, 1 => account_number : "account_number" opt, 2 => guid : "guid" opt, 3 =>
-        institution_number : "institution_number" opt, 4 => loan_guarantor :
-        "loan_guarantor" opt, 5 => loan_reference_number : "loan_reference_number" opt, 6
-        => member_guid : "member_guid" opt, 7 => passed_validation : "passed_validation"
-        opt, 8 => routing_number : "routing_number" opt, 9 => sequence_number :
-        "sequence_number" opt, 10 => transit_number : "transit_number" opt, 11 =>
-        user_guid : "user_guid" opt }
+        opt, 1 => account_number : "account_number" opt via StringOrNumber, 2 => guid :
+        "guid" opt, 3 => institution_number : "institution_number" opt, 4 =>
+        loan_guarantor : "loan_guarantor" opt, 5 => loan_reference_number :
+        "loan_reference_number" opt, 6 => member_guid : "member_guid" opt, 7 =>
+        passed_validation : "passed_validation" opt, 8 => routing_number :
+        "routing_number" opt via StringOrNumber, 9 => sequence_number : "sequence_number"
+        opt, 10 => transit_number : "transit_number" opt, 11 => user_guid : "user_guid"
+        opt }
     }
     ::mx_client::__private::de_object! {
         ProcessorOwner { 0 => address : "address" opt, 1 => city : "city" opt, 2 =>

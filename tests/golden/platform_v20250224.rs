@@ -117,6 +117,10 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         pub account_guid: ::std::option::Option<::std::string::String>,
         ///The account number associated with the account. This will typically be a masked or partial account number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
         pub account_number: ::std::option::Option<::std::string::String>,
         ///Unique identifier for the account number. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -138,6 +142,10 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         pub passed_validation: ::std::option::Option<bool>,
         ///The routing number for the `account`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
         pub routing_number: ::std::option::Option<::std::string::String>,
         ///The sequence number of the student loan.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2879,7 +2887,11 @@ All notifications created through the API will be of notification type `API_NOTI
         pub account_name: ::std::option::Option<::std::string::String>,
         ///The banking account number associated with a particular account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_number: ::std::option::Option<::serde_json::Value>,
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
+        pub account_number: ::std::option::Option<::std::string::String>,
         ///The type of account. Some account types may include subtypes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_type: ::std::option::Option<PaymentAccountAccountType>,
@@ -2906,10 +2918,18 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         pub created_at: ::std::option::Option<::std::string::String>,
         ///The routing number for the `account`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub routing_number: ::std::option::Option<::serde_json::Value>,
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
+        pub routing_number: ::std::option::Option<::std::string::String>,
         ///The five-digit number identifying the branch of a Canadian financial institution.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub transit_number: ::std::option::Option<::serde_json::Value>,
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
+        pub transit_number: ::std::option::Option<::std::string::String>,
         /**The date and time the resource was last updated in ISO 8601 format with a timestamp.
 
 For categories, this field will always be `null` when `is_default` is `true`.
@@ -2943,7 +2963,11 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub account_name: ::std::option::Option<::std::string::String>,
         ///The banking account number associated with a particular account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_number: ::std::option::Option<::serde_json::Value>,
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
+        pub account_number: ::std::option::Option<::std::string::String>,
         ///The type of account. Some account types may include subtypes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_type: ::std::option::Option<
@@ -2975,10 +2999,18 @@ Debt-type accounts (`CREDIT_CARD`, `LOAN`, `LINE_OF_CREDIT`, `MORTGAGE`) may hav
         pub member_guid: ::std::option::Option<::std::string::String>,
         ///The routing number for the `account`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub routing_number: ::std::option::Option<::serde_json::Value>,
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
+        pub routing_number: ::std::option::Option<::std::string::String>,
         ///The five-digit number identifying the branch of a Canadian financial institution.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub transit_number: ::std::option::Option<::serde_json::Value>,
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
+        pub transit_number: ::std::option::Option<::std::string::String>,
         /**The date and time the resource was last updated in ISO 8601 format with a timestamp.
 
 For categories, this field will always be `null` when `is_default` is `true`.
@@ -3002,7 +3034,11 @@ For categories, this field will always be `null` when `is_default` is `true`.
     pub struct ProcessorAccountNumber {
         ///The banking account number associated with a particular account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_number: ::std::option::Option<i64>,
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
+        pub account_number: ::std::option::Option<::std::string::String>,
         ///The unique identifier for the account number. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub guid: ::std::option::Option<::std::string::String>,
@@ -3020,7 +3056,11 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub passed_validation: ::std::option::Option<::serde_json::Value>,
         ///The routing number for the `account`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub routing_number: ::std::option::Option<i64>,
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
+        pub routing_number: ::std::option::Option<::std::string::String>,
         ///The sequence number for the account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sequence_number: ::std::option::Option<::serde_json::Value>,
@@ -3046,7 +3086,11 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub account_guid: ::std::option::Option<::std::string::String>,
         ///The banking account number associated with a particular account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_number: ::std::option::Option<i64>,
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
+        pub account_number: ::std::option::Option<::std::string::String>,
         ///The unique identifier for the account number. Defined by MX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub guid: ::std::option::Option<::std::string::String>,
@@ -3067,7 +3111,11 @@ For categories, this field will always be `null` when `is_default` is `true`.
         pub passed_validation: ::std::option::Option<::serde_json::Value>,
         ///The routing number for the `account`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub routing_number: ::std::option::Option<i64>,
+        #[serde(
+            default,
+            deserialize_with = "::mx_client::__private::de::string_or_number"
+        )]
+        pub routing_number: ::std::option::Option<::std::string::String>,
         ///The sequence number for the account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sequence_number: ::std::option::Option<::serde_json::Value>,
@@ -5488,13 +5536,13 @@ See [Widget Types](https://docs.mx.com/api-reference/platform-api/reference/widg
     }
     ::mx_client::__private::de_object! {
         AccountNumberResponse { 0 => account_guid : "account_guid" opt, 1 =>
-        account_number : "account_number" opt, 2 => guid : "guid" opt, 3 =>
-        institution_number : "institution_number" opt, 4 => loan_guarantor :
+        account_number : "account_number" opt via StringOrNumber, 2 => guid : "guid" opt,
+        3 => institution_number : "institution_number" opt, 4 => loan_guarantor :
         "loan_guarantor" opt, 5 => loan_reference_number : "loan_reference_number" opt, 6
         => member_guid : "member_guid" opt, 7 => passed_validation : "passed_validation"
-        opt, 8 => routing_number : "routing_number" opt, 9 => sequence_number :
-        "sequence_number" opt, 10 => transit_number : "transit_number" opt, 11 =>
-        user_guid : "user_guid" opt }
+        opt, 8 => routing_number : "routing_number" opt via StringOrNumber, 9 =>
+        sequence_number : "sequence_number" opt, 10 => transit_number : "transit_number"
+        opt, 11 => user_guid : "user_guid" opt }
     }
     ::mx_client::__private::de_object! {
         AccountNumbersResponseBody { 0 => account_numbers : "account_numbers" opt via
@@ -6167,30 +6215,33 @@ See [Widget Types](https://docs.mx.com/api-reference/platform-api/reference/widg
     }
     ::mx_client::__private::de_object! {
         PaymentAccount { 0 => account_name : "account_name" opt, 1 => account_number :
-        "account_number" opt, 2 => account_type : "account_type" opt, 3 =>
-        available_balance : "available_balance" opt, 4 => balance : "balance" opt, 5 =>
-        created_at : "created_at" opt, 6 => routing_number : "routing_number" opt, 7 =>
-        transit_number : "transit_number" opt, 8 => updated_at : "updated_at" opt }
+        "account_number" opt via StringOrNumber, 2 => account_type : "account_type" opt,
+        3 => available_balance : "available_balance" opt, 4 => balance : "balance" opt, 5
+        => created_at : "created_at" opt, 6 => routing_number : "routing_number" opt via
+        StringOrNumber, 7 => transit_number : "transit_number" opt via StringOrNumber, 8
+        => updated_at : "updated_at" opt }
     }
     ::mx_client::__private::de_object! {
         PaymentAccountBody { 0 => payment_account : "payment_account" opt }
     }
     ::mx_client::__private::de_object! {
         PaymentAccountBodyPaymentAccount { 0 => account_guid : "account_guid" opt, 1 =>
-        account_name : "account_name" opt, 2 => account_number : "account_number" opt, 3
-        => account_type : "account_type" opt, 4 => available_balance :
+        account_name : "account_name" opt, 2 => account_number : "account_number" opt via
+        StringOrNumber, 3 => account_type : "account_type" opt, 4 => available_balance :
         "available_balance" opt, 5 => balance : "balance" opt, 6 => created_at :
         "created_at" opt, 7 => member_guid : "member_guid" opt, 8 => routing_number :
-        "routing_number" opt, 9 => transit_number : "transit_number" opt, 10 =>
-        updated_at : "updated_at" opt, 11 => user_guid : "user_guid" opt }
+        "routing_number" opt via StringOrNumber, 9 => transit_number : "transit_number"
+        opt via StringOrNumber, 10 => updated_at : "updated_at" opt, 11 => user_guid :
+        "user_guid" opt }
     }
     ::mx_client::__private::de_object! {
-        ProcessorAccountNumber { 0 => account_number : "account_number" opt, 1 => guid :
-        "guid" opt, 2 => institution_number : "institution_number" opt, 3 =>
-        loan_guarantor : "loan_guarantor" opt, 4 => loan_reference_number :
-        "loan_reference_number" opt, 5 => passed_validation : "passed_validation" opt, 6
-        => routing_number : "routing_number" opt, 7 => sequence_number :
-        "sequence_number" opt, 8 => transit_number : "transit_number" opt }
+        ProcessorAccountNumber { 0 => account_number : "account_number" opt via
+        StringOrNumber, 1 => guid : "guid" opt, 2 => institution_number :
+        "institution_number" opt, 3 => loan_guarantor : "loan_guarantor" opt, 4 =>
+        loan_reference_number : "loan_reference_number" opt, 5 => passed_validation :
+        "passed_validation" opt, 6 => routing_number : "routing_number" opt via
+        StringOrNumber, 7 => sequence_number : "sequence_number" opt, 8 => transit_number
+        : "transit_number" opt }
     }
     ::mx_client::__private::de_object! {
         ProcessorAccountNumberBody { 0 => account_numbers : "account_numbers" opt via
@@ -6198,13 +6249,14 @@ See [Widget Types](https://docs.mx.com/api-reference/platform-api/reference/widg
     }
     ::mx_client::__private::de_object! {
         ProcessorAccountNumberBodyAccountNumbersItem { 0 => account_guid : "account_guid"
-        opt, 1 => account_number : "account_number" opt, 2 => guid : "guid" opt, 3 =>
-        institution_number : "institution_number" opt, 4 => loan_guarantor :
-        "loan_guarantor" opt, 5 => loan_reference_number : "loan_reference_number" opt, 6
-        => member_guid : "member_guid" opt, 7 => passed_validation : "passed_validation"
-        opt, 8 => routing_number : "routing_number" opt, 9 => sequence_number :
-        "sequence_number" opt, 10 => transit_number : "transit_number" opt, 11 =>
-        user_guid : "user_guid" opt }
+        opt, 1 => account_number : "account_number" opt via StringOrNumber, 2 => guid :
+        "guid" opt, 3 => institution_number : "institution_number" opt, 4 =>
+        loan_guarantor : "loan_guarantor" opt, 5 => loan_reference_number :
+        "loan_reference_number" opt, 6 => member_guid : "member_guid" opt, 7 =>
+        passed_validation : "passed_validation" opt, 8 => routing_number :
+        "routing_number" opt via StringOrNumber, 9 => sequence_number : "sequence_number"
+        opt, 10 => transit_number : "transit_number" opt, 11 => user_guid : "user_guid"
+        opt }
     }
     ::mx_client::__private::de_object! {
         ProcessorOwner { 0 => address : "address" opt, 1 => city : "city" opt, 2 =>
