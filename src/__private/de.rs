@@ -98,9 +98,15 @@ where
         None | Some(serde_json::Value::Null) => Ok(None),
         Some(serde_json::Value::String(s)) => Ok(Some(s)),
         Some(serde_json::Value::Number(n)) => Ok(Some(n.to_string())),
-        Some(other) => Err(D::Error::custom(format!(
-            "expected a string or a number, got {other}"
-        ))),
+        // The kind of value only: never the value, which may be an account's.
+        Some(other) => Err(D::Error::invalid_type(
+            match other {
+                serde_json::Value::Bool(b) => serde::de::Unexpected::Bool(b),
+                serde_json::Value::Array(_) => serde::de::Unexpected::Seq,
+                _ => serde::de::Unexpected::Map,
+            },
+            &"a string or a number",
+        )),
     }
 }
 
@@ -353,6 +359,8 @@ mod tests {
         );
         assert_eq!(routing(r#"{"routing_number": null}"#), None);
         assert!(read(r#"{"routing_number": true}"#).is_err());
+        let list = read(r#"{"routing_number": ["091000019"]}"#).unwrap_err();
+        assert!(!list.to_string().contains("091000019"), "{list}");
     }
 
     #[test]
