@@ -23,7 +23,9 @@ pub(crate) fn rewrite(file: &mut syn::File, rt: &TokenStream) {
     let bodies = request_bodies(file);
     operation_builders(file, &defaults);
     compact_setters(file, rt);
-    let Some(types) = types_mut(file) else { return };
+    let Some(types) = crate::rewrite::module_vec(file, "types") else {
+        return;
+    };
     types.retain(|item| !is_struct_builders(item));
     let structs: BTreeMap<String, &syn::ItemStruct> = types
         .iter()
@@ -37,13 +39,6 @@ pub(crate) fn rewrite(file: &mut syn::File, rt: &TokenStream) {
         .filter_map(|name| constructor(structs[name]))
         .collect();
     types.extend(constructors);
-}
-
-fn types_mut(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
-    file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    })
 }
 
 /// `pub mod builder { … }` inside `types`, or an `impl X { fn builder() }`.
@@ -62,15 +57,7 @@ fn is_struct_builders(item: &syn::Item) -> bool {
 /// The `types` structs that derive `Default`.
 fn derives_default(file: &syn::File) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    for item in file
-        .items
-        .iter()
-        .filter_map(|i| match i {
-            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
-            _ => None,
-        })
-        .flatten()
-    {
+    for item in crate::rewrite::module(file, "types") {
         if let syn::Item::Struct(s) = item {
             let derives = s
                 .attrs
@@ -88,7 +75,7 @@ fn derives_default(file: &syn::File) -> BTreeSet<String> {
 /// `X` of every operation builder's `body: Result<types::builder::X, …>`.
 fn request_bodies(file: &syn::File) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    for item in module(file, "builder") {
+    for item in crate::rewrite::module(file, "builder") {
         let syn::Item::Struct(s) = item else { continue };
         for f in &s.fields {
             if f.ident.as_ref().is_some_and(|i| i == "body") {
@@ -99,16 +86,6 @@ fn request_bodies(file: &syn::File) -> BTreeSet<String> {
         }
     }
     out
-}
-
-fn module<'a>(file: &'a syn::File, name: &'a str) -> impl Iterator<Item = &'a syn::Item> {
-    file.items
-        .iter()
-        .filter_map(move |item| match item {
-            syn::Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| items),
-            _ => None,
-        })
-        .flatten()
 }
 
 /// `X` of `Result<types::builder::X, String>`.

@@ -144,10 +144,7 @@ fn drop_derive(attrs: &mut [syn::Attribute]) -> bool {
 /// how many structs it changed.
 pub(crate) fn lean(file: &mut syn::File, rt: &TokenStream) -> usize {
     let de_module = format!("{}::de", rt.to_string().replace(' ', ""));
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(types) = crate::rewrite::module_vec(file, "types") else {
         return 0;
     };
     let mut impls = Vec::new();

@@ -133,13 +133,7 @@ pub(crate) fn document(file: &mut syn::File, spec: &OpenAPI) {
 /// A `Client` method's doc up to progenitor's `Arguments:` list or example,
 /// then a link to the builder that documents each parameter.
 fn shorten_client_docs(file: &mut syn::File) {
-    for item in &mut file.items {
-        let syn::Item::Impl(imp) = item else { continue };
-        let is_client = imp.trait_.is_none()
-            && matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
-        if !is_client {
-            continue;
-        }
+    for imp in crate::rewrite::client_impls(file) {
         for item in &mut imp.items {
             let syn::ImplItem::Fn(f) = item else { continue };
             let syn::ReturnType::Type(_, ty) = &f.sig.output else {

@@ -18,7 +18,7 @@ use quote::{quote, ToTokens};
 /// for it (`Display`, `FromStr`, `TryFrom`), which the macro provides
 /// without a failure case.
 pub(crate) fn open(file: &mut syn::File, rt: &TokenStream) {
-    let Some(items) = types_mut(file) else {
+    let Some(items) = crate::rewrite::module_vec(file, "types") else {
         return;
     };
     let mut opened = BTreeSet::new();
@@ -61,14 +61,6 @@ pub(crate) fn open(file: &mut syn::File, rt: &TokenStream) {
         });
         !(self_named && replaced)
     });
-}
-
-/// The items of the `types` module.
-fn types_mut(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
-    file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    })
 }
 
 /// (docs, variant, wire value) of a string enum typify wrote: unit
@@ -126,14 +118,8 @@ fn wire_values(e: &syn::ItemEnum) -> Option<Vec<(Vec<syn::Attribute>, syn::Ident
 /// set of numbers), and a value MX adds to it would fail the answer. `Err`
 /// names the enum and the way from the answer type to it.
 pub(crate) fn check_open(file: &syn::File) -> Result<(), String> {
-    let Some(types) = file.items.iter().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
-        _ => None,
-    }) else {
-        return Ok(());
-    };
     let mut defined: BTreeMap<String, &syn::Item> = BTreeMap::new();
-    for item in types {
+    for item in crate::rewrite::module(file, "types") {
         let name = match item {
             syn::Item::Struct(s) => &s.ident,
             syn::Item::Enum(e) => &e.ident,

@@ -16,10 +16,7 @@ use quote::quote;
 /// of a builder), inside `types`.
 pub(crate) fn implement(file: &mut syn::File, rt: &TokenStream) {
     let answers = crate::rewrite::answer_types(file);
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(types) = crate::rewrite::module_vec(file, "types") else {
         return;
     };
     let mut impls = Vec::new();

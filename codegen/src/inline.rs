@@ -11,13 +11,8 @@
 
 /// Marks the per-operation functions of `file` `#[inline]`.
 pub(crate) fn per_operation(file: &mut syn::File) {
-    for item in &mut file.items {
-        let syn::Item::Impl(imp) = item else { continue };
-        let is_client = imp.trait_.is_none()
-            && matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
-        if is_client {
-            mark(imp, |_| true);
-        }
+    for imp in crate::rewrite::client_impls(file) {
+        mark(imp, |_| true);
     }
     for item in crate::rewrite::module_items(file, "builder") {
         let syn::Item::Impl(imp) = item else { continue };
@@ -58,21 +53,12 @@ mod tests {
         };
         super::per_operation(&mut file);
         let mut inline = Vec::new();
-        let mut impls: Vec<&syn::ItemImpl> = Vec::new();
-        for item in &file.items {
-            match item {
-                syn::Item::Impl(imp) => impls.push(imp),
-                syn::Item::Mod(m) => {
-                    for item in m.content.iter().flat_map(|(_, items)| items) {
-                        if let syn::Item::Impl(imp) = item {
-                            impls.push(imp);
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        for imp in impls {
+        let items = file
+            .items
+            .iter()
+            .chain(crate::rewrite::module(&file, "builder"));
+        for item in items {
+            let syn::Item::Impl(imp) = item else { continue };
             for item in &imp.items {
                 let syn::ImplItem::Fn(f) = item else { continue };
                 if f.attrs.iter().any(|a| a.path().is_ident("inline")) {

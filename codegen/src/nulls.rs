@@ -20,26 +20,17 @@ const CONTAINERS: [&str; 4] = ["Vec", "HashMap", "BTreeMap", "Map"];
 pub fn null_as_default(file: &mut syn::File, runtime: &str) -> usize {
     let helper = format!("::{runtime}::de::null_as_default");
     let mut changed = 0;
-    for item in &mut file.items {
-        let syn::Item::Mod(m) = item else { continue };
-        if m.ident != "types" {
-            continue;
-        }
-        let Some((_, items)) = m.content.as_mut() else {
+    for item in crate::rewrite::module_items(file, "types") {
+        let syn::Item::Struct(s) = item else { continue };
+        let syn::Fields::Named(fields) = &mut s.fields else {
             continue;
         };
-        for item in items {
-            let syn::Item::Struct(s) = item else { continue };
-            let syn::Fields::Named(fields) = &mut s.fields else {
-                continue;
-            };
-            for field in &mut fields.named {
-                if is_container(&field.ty) && has_serde_default(field) && !has_custom_de(field) {
-                    field
-                        .attrs
-                        .push(syn::parse_quote!(#[serde(deserialize_with = #helper)]));
-                    changed += 1;
-                }
+        for field in &mut fields.named {
+            if is_container(&field.ty) && has_serde_default(field) && !has_custom_de(field) {
+                field
+                    .attrs
+                    .push(syn::parse_quote!(#[serde(deserialize_with = #helper)]));
+                changed += 1;
             }
         }
     }

@@ -6,29 +6,57 @@ use std::collections::BTreeSet;
 
 use quote::ToTokens;
 
+/// The item list of the generated file's top-level module `name`, to add
+/// or remove items (`None` when it has no such module).
+pub(crate) fn module_vec<'a>(
+    file: &'a mut syn::File,
+    name: &str,
+) -> Option<&'a mut Vec<syn::Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
 /// The items of the generated file's top-level module `name` (none when it
 /// has no such module).
 pub(crate) fn module_items<'a>(
     file: &'a mut syn::File,
-    name: &'a str,
+    name: &str,
 ) -> impl Iterator<Item = &'a mut syn::Item> {
+    module_vec(file, name).into_iter().flatten()
+}
+
+/// The items of module `name`, read only.
+pub(crate) fn module<'a>(file: &'a syn::File, name: &str) -> impl Iterator<Item = &'a syn::Item> {
     file.items
-        .iter_mut()
-        .filter_map(move |item| match item {
-            syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| items),
             _ => None,
         })
+        .into_iter()
         .flatten()
+}
+
+/// The generated `Client`'s inherent `impl` blocks (its operation methods;
+/// not its trait implementations).
+pub(crate) fn client_impls(file: &mut syn::File) -> impl Iterator<Item = &mut syn::ItemImpl> {
+    file.items.iter_mut().filter_map(|item| match item {
+        syn::Item::Impl(imp)
+            if imp.trait_.is_none()
+                && matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) =>
+        {
+            Some(imp)
+        }
+        _ => None,
+    })
 }
 
 /// The `types::X` of every `ResponseValue<types::X>` the builders answer.
 pub(crate) fn answer_types(file: &syn::File) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let builder = file.items.iter().filter_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
-        _ => None,
-    });
-    for item in builder.flatten() {
+    for item in module(file, "builder") {
         let syn::Item::Impl(imp) = item else { continue };
         for f in &imp.items {
             let syn::ImplItem::Fn(f) = f else { continue };
@@ -72,13 +100,7 @@ pub(crate) fn private_client(file: &mut syn::File) {
             .contains("assert_client_hooks"),
         _ => true,
     });
-    for item in &mut file.items {
-        let syn::Item::Impl(imp) = item else { continue };
-        let is_client = imp.trait_.is_none()
-            && matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
-        if !is_client {
-            continue;
-        }
+    for imp in client_impls(file) {
         imp.items
             .retain(|item| !matches!(item, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
         for item in &mut imp.items {
