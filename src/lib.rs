@@ -8,10 +8,11 @@
 #![warn(missing_debug_implementations, missing_docs)]
 // docs.rs builds every feature; each item is marked with the feature it needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
-// With no API feature only the shared runtime is built: its API glue is unused.
+// The member lifecycle's glue (typed credentials, the generated-call
+// helpers) serves Atrium and the Platform: a build with neither (Nexus only,
+// or no API) leaves it unused.
 #![cfg_attr(
     not(any(
-        feature = "nexus",
         feature = "atrium",
         feature = "platform-v20111101",
         feature = "platform-v20250224"

@@ -108,23 +108,6 @@ impl Client {
     }
 }
 
-impl types::MemberResponse {
-    /// The one-time `oauth_window_uri` of an OAuth member, parsed with or
-    /// without its scheme. `Ok(None)` when the member has none.
-    pub fn oauth_window_url(
-        &self,
-    ) -> Result<Option<url::Url>, crate::lifecycle::oauth::WindowUriError> {
-        crate::lifecycle::oauth::optional_window_url(self.oauth_window_uri.as_deref())
-    }
-
-    /// The member's connection as the poller reads it (Nexus's spec has
-    /// only create member: its answer is the one snapshot Nexus gives).
-    pub fn snapshot(&self) -> crate::lifecycle::MemberSnapshot {
-        crate::lifecycle::MemberSnapshot {
-            guid: self.guid.clone(),
-            status: self.connection_status.clone(),
-            is_being_aggregated: self.is_being_aggregated.unwrap_or(false),
-            challenges: Vec::new(),
-        }
-    }
-}
+// Nexus's spec has only create member: its answer is the one snapshot
+// Nexus gives.
+crate::lifecycle::member_record!(types::MemberResponse);

@@ -7,7 +7,7 @@ use super::{types, Client, MemberHandle};
 use crate::lifecycle::connect_widget::ConnectWidgetOptions;
 use crate::lifecycle::jobs::{Job, JobOutcome};
 use crate::lifecycle::mfa::{Challenge, Challenges, ChallengesError};
-use crate::lifecycle::oauth::{optional_window_url, OAuthWindowOptions, WindowUriError};
+use crate::lifecycle::oauth::{oauth_window_request, OAuthWindowOptions};
 use crate::lifecycle::resume::{Answers, ResumeOutcome};
 use crate::lifecycle::{MemberApi, MemberSnapshot};
 use crate::Error;
@@ -92,12 +92,7 @@ impl MemberApi for Client {
             .member;
         let challenges = Challenge::from_generated(&m.challenges)
             .map_err(|e| Error::unusable("read_member_status", "member.challenges", e))?;
-        Ok(MemberSnapshot {
-            guid: m.guid,
-            status: m.connection_status,
-            is_being_aggregated: m.is_being_aggregated.unwrap_or(false),
-            challenges,
-        })
+        Ok(crate::lifecycle::member_snapshot!(m, challenges))
     }
 
     async fn list_challenges(
@@ -163,41 +158,14 @@ impl MemberApi for Client {
         member: &str,
         options: &OAuthWindowOptions,
     ) -> Result<Option<String>, Error> {
-        let mut call = self
-            .read_o_auth_window_uri()
-            .user_guid(user)
-            .member_guid(member);
-        if let Some(url) = &options.client_redirect_url {
-            call = call.client_redirect_url(url.as_str());
-        }
-        if let Some(source) = options.referral_source {
-            call = call.referral_source(source.as_str());
-        }
-        if let Some(skip) = options.skip_aggregation {
-            call = call.skip_aggregation(skip);
-        }
-        if let Some(scheme) = &options.ui_message_webview_url_scheme {
-            call = call.ui_message_webview_url_scheme(scheme.as_str());
-        }
+        let call = oauth_window_request!(
+            self.read_o_auth_window_uri()
+                .user_guid(user)
+                .member_guid(member),
+            options
+        );
         Ok(call.send().await?.into_inner().member.oauth_window_uri)
     }
 }
 
-impl types::Member {
-    /// The one-time `oauth_window_uri` of an OAuth member, parsed with or
-    /// without its scheme (MX's examples show it without; `https://` is
-    /// then assumed). `Ok(None)` when the member has none.
-    pub fn oauth_window_url(&self) -> Result<Option<url::Url>, WindowUriError> {
-        optional_window_url(self.oauth_window_uri.as_deref())
-    }
-
-    /// What the poller reads, from a member answer (create, read, jobs).
-    pub fn snapshot(&self) -> MemberSnapshot {
-        MemberSnapshot {
-            guid: self.guid.clone(),
-            status: self.connection_status.clone(),
-            is_being_aggregated: self.is_being_aggregated.unwrap_or(false),
-            challenges: Vec::new(),
-        }
-    }
-}
+crate::lifecycle::member_record!(types::Member);

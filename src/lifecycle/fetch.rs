@@ -40,3 +40,44 @@ where
         self()
     }
 }
+
+/// The snapshot of a generated member record: any API's type with MX's
+/// member fields (`guid`, `connection_status`, `is_being_aggregated`), with
+/// `challenges`.
+macro_rules! member_snapshot {
+    ($member:expr, $challenges:expr) => {{
+        let m = &$member;
+        $crate::lifecycle::MemberSnapshot {
+            guid: m.guid.clone(),
+            status: m.connection_status.clone(),
+            is_being_aggregated: m.is_being_aggregated.unwrap_or(false),
+            challenges: $challenges,
+        }
+    }};
+}
+pub(crate) use member_snapshot;
+
+/// `oauth_window_url()` and `snapshot()` on an API's generated member type,
+/// the same on every API.
+macro_rules! member_record {
+    ($member:ty) => {
+        impl $member {
+            /// The one-time `oauth_window_uri` of an OAuth member, parsed
+            /// with or without its scheme (MX's examples show it without;
+            /// `https://` is then assumed). `Ok(None)` when the member has
+            /// none.
+            pub fn oauth_window_url(
+                &self,
+            ) -> Result<Option<url::Url>, $crate::lifecycle::oauth::WindowUriError> {
+                $crate::lifecycle::oauth::optional_window_url(self.oauth_window_uri.as_deref())
+            }
+
+            /// What the poller reads, from a member answer (create, read,
+            /// jobs; a status read also carries the challenges).
+            pub fn snapshot(&self) -> $crate::lifecycle::MemberSnapshot {
+                $crate::lifecycle::member_snapshot!(self, Vec::new())
+            }
+        }
+    };
+}
+pub(crate) use member_record;

@@ -24,6 +24,7 @@ pub mod webhook;
 pub mod webhook_auth;
 
 pub use crate::status::{EndUserStep, StatusClass, UnknownStatus};
+pub(crate) use fetch::{member_record, member_snapshot};
 pub use fetch::{MemberFetcher, MemberSnapshot};
 pub use member::{MemberApi, MemberHandle};
 pub use poller::{poll_member, watch_member, PollConfig, PollError, PollEvent, Settled};

@@ -183,6 +183,29 @@ impl OAuthWindowOptions {
     }
 }
 
+/// An API's generated `oauth_window_uri` request builder with `options`
+/// set (its setters are named after MX's parameters in every API).
+macro_rules! oauth_window_request {
+    ($call:expr, $options:expr) => {{
+        let options: &$crate::lifecycle::oauth::OAuthWindowOptions = $options;
+        let mut call = $call;
+        if let Some(url) = &options.client_redirect_url {
+            call = call.client_redirect_url(url.as_str());
+        }
+        if let Some(source) = options.referral_source {
+            call = call.referral_source(source.as_str());
+        }
+        if let Some(skip) = options.skip_aggregation {
+            call = call.skip_aggregation(skip);
+        }
+        if let Some(scheme) = &options.ui_message_webview_url_scheme {
+            call = call.ui_message_webview_url_scheme(scheme.as_str());
+        }
+        call
+    }};
+}
+pub(crate) use oauth_window_request;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -67,7 +67,7 @@ macro_rules! platform_version {
         use crate::lifecycle::connect_widget::ConnectWidgetOptions;
         use crate::lifecycle::jobs::{Job, JobOutcome};
         use crate::lifecycle::mfa::{Challenge, Challenges, ChallengesError};
-        use crate::lifecycle::oauth::{optional_window_url, OAuthWindowOptions, WindowUriError};
+        use crate::lifecycle::oauth::{oauth_window_request, OAuthWindowOptions};
         use crate::lifecycle::resume::{Answers, ResumeOutcome};
         use crate::lifecycle::{MemberApi, MemberSnapshot};
 
@@ -179,12 +179,7 @@ macro_rules! platform_version {
                     .unwrap_or_default();
                 let challenges = Challenge::from_generated(&m.challenges)
                     .map_err(|e| Error::unusable("readMemberStatus", "member.challenges", e))?;
-                Ok(MemberSnapshot {
-                    guid: m.guid,
-                    status: m.connection_status,
-                    is_being_aggregated: m.is_being_aggregated.unwrap_or(false),
-                    challenges,
-                })
+                Ok(crate::lifecycle::member_snapshot!(m, challenges))
             }
 
             async fn list_challenges(
@@ -252,22 +247,10 @@ macro_rules! platform_version {
                 member: &str,
                 options: &OAuthWindowOptions,
             ) -> Result<Option<String>, Error> {
-                let mut call = self
-                    .request_o_auth_window_uri()
-                    .$user(user)
-                    .$member(member);
-                if let Some(url) = &options.client_redirect_url {
-                    call = call.client_redirect_url(url.as_str());
-                }
-                if let Some(source) = options.referral_source {
-                    call = call.referral_source(source.as_str());
-                }
-                if let Some(skip) = options.skip_aggregation {
-                    call = call.skip_aggregation(skip);
-                }
-                if let Some(scheme) = &options.ui_message_webview_url_scheme {
-                    call = call.ui_message_webview_url_scheme(scheme.as_str());
-                }
+                let call = oauth_window_request!(
+                    self.request_o_auth_window_uri().$user(user).$member(member),
+                    options
+                );
                 Ok(call
                     .send()
                     .await?
@@ -283,24 +266,7 @@ macro_rules! platform_version {
             body.member.ok_or_else(|| Error::missing("readMember", "member"))
         }
 
-        impl types::MemberResponse {
-            /// The one-time `oauth_window_uri` of an OAuth member, parsed
-            /// with or without its scheme. `Ok(None)` when it has none.
-            pub fn oauth_window_url(&self) -> Result<Option<url::Url>, WindowUriError> {
-                optional_window_url(self.oauth_window_uri.as_deref())
-            }
-
-            /// What the poller reads, from a member answer (create, read,
-            /// jobs).
-            pub fn snapshot(&self) -> MemberSnapshot {
-                MemberSnapshot {
-                    guid: self.guid.clone(),
-                    status: self.connection_status.clone(),
-                    is_being_aggregated: self.is_being_aggregated.unwrap_or(false),
-                    challenges: Vec::new(),
-                }
-            }
-        }
+        crate::lifecycle::member_record!(types::MemberResponse);
     };
 }
 
