@@ -68,6 +68,13 @@ pub fn resolve<'c>(
     Ok(last)
 }
 
+/// The record the path names (its last `collection/{param}`), checked as
+/// [`resolve`] checks it: its (table, GUID). A path naming none is a 404.
+pub fn addressed<'c>(store: &Store, call: &'c Call<'_>) -> Result<(&'c str, &'c str), Fail> {
+    let (table, id, _) = resolve(store, call)?.ok_or_else(|| Fail::new(404, "no record"))?;
+    Ok((table, id))
+}
+
 /// May an update change the field `key` of the record its path names? Not
 /// the record's own `guid`, nor the keys that tie it to the path's parents
 /// (the path's parameters: `user_guid`, …); another reference

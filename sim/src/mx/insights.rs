@@ -176,8 +176,7 @@ fn associated_with<'a>(insight: &'a Record, table: &str) -> &'a [Value] {
 /// | merchants | scheduled_payments | transactions>`: what the insight is
 /// about, paged.
 pub fn associated(world: &mut World, call: &Call<'_>) -> Answer {
-    let (_, insight_guid, _) =
-        generic::resolve(&world.store, call)?.ok_or_else(|| Fail::new(404, "no insight"))?;
+    let (_, insight_guid) = generic::addressed(&world.store, call)?;
     let table = call.op.template.last_literal().unwrap_or_default();
     let insight = world
         .store
@@ -191,8 +190,7 @@ pub fn associated(world: &mut World, call: &Call<'_>) -> Answer {
 /// `GET /users/{user_guid}/transactions/{transaction_guid}/insights`: the
 /// user's insights about that record, paged.
 pub fn about(world: &mut World, call: &Call<'_>) -> Answer {
-    let (table, id, _) =
-        generic::resolve(&world.store, call)?.ok_or_else(|| Fail::new(404, "no record"))?;
+    let (table, id) = generic::addressed(&world.store, call)?;
     let user = [("user_guid".to_string(), call.param("user_guid").to_string())];
     let records: Vec<Value> = world
         .store

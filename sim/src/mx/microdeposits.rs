@@ -26,7 +26,7 @@ use std::time::SystemTime;
 
 use serde_json::{json, Value};
 
-use super::lists::{self, object};
+use super::lists::object;
 use super::world::World;
 use crate::engine::call::{Answer, Call, Fail};
 use crate::engine::generic;
@@ -74,18 +74,6 @@ pub fn create(world: &mut World, call: &Call<'_>) -> Answer {
     Ok(reply)
 }
 
-/// `GET /users/{user_guid}/micro_deposits`: the user's microdeposits,
-/// paged.
-pub fn list(world: &mut World, call: &Call<'_>) -> Answer {
-    generic::resolve(&world.store, call)?;
-    let records: Vec<Value> = world
-        .store
-        .select("micro_deposits", &generic::filters(call))
-        .map(|r| Value::Object(r.clone()))
-        .collect();
-    Ok(lists::paged(world, call, records))
-}
-
 /// `GET /users/{user_guid}/account_verifications` ("List all
 /// verifications for a user": "the account verifications associated with
 /// the user, as well as the status of those verifications"): the user's
@@ -106,8 +94,7 @@ pub fn verifications(world: &mut World, call: &Call<'_>) -> Answer {
 /// `PUT /micro_deposits/{micro_deposit_guid}/verify`: the deposit amounts
 /// verify the microdeposit.
 pub fn verify(world: &mut World, call: &Call<'_>) -> Answer {
-    let (table, id, _) =
-        generic::resolve(&world.store, call)?.ok_or_else(|| Fail::new(404, "no microdeposit"))?;
+    let (table, id) = generic::addressed(&world.store, call)?;
     let md = world
         .store
         .get_mut(table, id)

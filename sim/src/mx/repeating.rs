@@ -72,8 +72,7 @@ pub fn create(world: &mut World, owner: &Owner) {
 /// `GET /users/{user_guid}/repeating_transactions/{repeating_transaction_guid}`:
 /// the one repeating transaction, in the list MX's schema answers.
 pub fn read(world: &mut World, call: &Call<'_>) -> Answer {
-    let (table, id, _) =
-        generic::resolve(&world.store, call)?.ok_or_else(|| Fail::new(404, "no record"))?;
+    let (table, id) = generic::addressed(&world.store, call)?;
     let r = world
         .store
         .get(table, id)

@@ -15,12 +15,10 @@
 
 use std::time::{Duration, SystemTime};
 
-use serde_json::{json, Value};
+use serde_json::json;
 
-use super::lists::{self, object};
+use super::lists::object;
 use super::world::World;
-use crate::engine::call::{Answer, Call};
-use crate::engine::generic;
 use crate::store::{guid, text};
 use crate::time::rfc3339;
 
@@ -88,16 +86,4 @@ pub fn gather(world: &mut World, member_guid: &str) {
             );
         }
     }
-}
-
-/// `GET /users/{user_guid}/members/{member_guid}/rewards`: the member's
-/// rewards, paged (the answer documents `pagination`).
-pub fn list(world: &mut World, call: &Call<'_>) -> Answer {
-    generic::resolve(&world.store, call)?;
-    let records: Vec<Value> = world
-        .store
-        .select("rewards", &generic::filters(call))
-        .map(|r| Value::Object(r.clone()))
-        .collect();
-    Ok(lists::paged(world, call, records))
 }

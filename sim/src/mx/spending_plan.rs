@@ -207,8 +207,7 @@ pub fn create_item(world: &mut World, call: &Call<'_>) -> Answer {
 /// `PUT …/iterations/current/iteration_items/{iteration_item_guid}`: the
 /// item with the fields the request sets (the item type as in a create).
 pub fn update_item(world: &mut World, call: &Call<'_>) -> Answer {
-    let (table, id, _) =
-        generic::resolve(&world.store, call)?.ok_or_else(|| Fail::new(404, "no item"))?;
+    let (table, id) = generic::addressed(&world.store, call)?;
     let sent = call.body.as_ref().and_then(Value::as_object).cloned();
     // Stored again (not changed in place): a changed `*_guid` is a changed
     // reference, which the store's index must follow.

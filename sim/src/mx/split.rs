@@ -34,8 +34,7 @@ const CENT: f64 = 0.005;
 /// The path's transaction (checked against the path's user, member and
 /// account): its GUID and record.
 fn parent(world: &World, call: &Call<'_>) -> Result<(String, Record), Fail> {
-    let (table, id, _) =
-        generic::resolve(&world.store, call)?.ok_or_else(|| Fail::new(404, "no transaction"))?;
+    let (table, id) = generic::addressed(&world.store, call)?;
     let r = world
         .store
         .get(table, id)
